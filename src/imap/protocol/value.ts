@@ -1,0 +1,20 @@
+// The data an IMAP response carries, before it is written to the wire.
+// Owns: the shared shape of response values. Serialising them is protocol/serialize.ts.
+//
+//   string          → quoted string (or a literal if it holds CR, LF, NUL, 8-bit or is long)
+//   number | bigint → number
+//   null            → NIL
+//   ImapValue[]     → parenthesised list
+//   { atom }        → written as-is (flags, keywords, BODY[1.2], …)
+//   { literal }     → {n}\r\n + bytes
+export type ImapValue =
+  | string
+  | number
+  | bigint
+  | null
+  | ImapValue[]
+  | { atom: string }
+  | { literal: Buffer };
+
+export const atom = (a: string): { atom: string } => ({ atom: a });
+export const literal = (b: Buffer): { literal: Buffer } => ({ literal: b });
