@@ -1,0 +1,59 @@
+// Composition root: builds the domain services from a configuration (database, blob store,
+// mail store, accounts, queue, audit) for the servers and the CLI. Nothing else wires parts.
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config/config.ts';
+import { localDomains, resolveDataPath } from './config/config.ts';
+import { openDatabase, type Db } from './storage/database.ts';
+import { BlobStore } from './storage/blobs.ts';
+import { MailEvents } from './core/events.ts';
+import { MailStore } from './core/mailstore.ts';
+import { AccountService } from './core/accounts.ts';
+import { AuditLog } from './core/audit.ts';
+import { OutboundQueue } from './core/queue.ts';
+
+export interface App {
+  config: Config;
+  log: Logger;
+  db: Db;
+  blobs: BlobStore;
+  events: MailEvents;
+  store: MailStore;
+  accounts: AccountService;
+  audit: AuditLog;
+  queue: OutboundQueue;
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
+  const log =
+    opts.log ??
+    pino({
+      level: config.log.level,
+      // Never log secrets: redact anything that looks like one if it is ever passed.
+      redact: { paths: ['password', '*.password', 'pass', '*.pass', 'auth.password'], censor: '[redacted]' },
+    });
+  const db = await openDatabase(
+    config.database.driver === 'sqlite'
+      ? { driver: 'sqlite', file: resolveDataPath(config, config.database.file) }
+      : { driver: 'postgres', url: config.database.url },
+  );
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const events = new MailEvents();
+  const store = new MailStore(db, blobs, events);
+  const audit = new AuditLog(db.kysely);
+  const accounts = new AccountService(db.kysely, audit, { localDomains: localDomains(config), defaultQuotaBytes: config.quota.defaultBytes });
+  const queue = new OutboundQueue(db.kysely);
+  return {
+    config,
+    log,
+    db,
+    blobs,
+    events,
+    store,
+    accounts,
+    audit,
+    queue,
+    close: () => db.close(),
+  };
+}

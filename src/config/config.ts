@@ -1,0 +1,164 @@
+// Configuration: one JSON file in the data directory (thutin.json) plus THUTIN_* environment
+// overrides, validated with zod. Owns the defaults (unprivileged ports, local domain) and the
+// messages shown when a value is wrong.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+const domain = z.string().min(1).regex(/^[a-z0-9.-]+$/i, 'tên miền không hợp lệ / invalid domain name');
+
+export const configSchema = z.object({
+  hostname: z.string().min(1).default(os.hostname()),
+  domains: z
+    .object({
+      primary: domain.default('kontum.gov.vn'),
+      local: z.array(domain).default([]),
+    })
+    .prefault({}),
+  database: z
+    .object({
+      driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      url: z.string().optional(), // postgres connection string
+      file: z.string().default('thutin.sqlite'), // relative to the data dir
+    })
+    .prefault({}),
+  smtp: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      inboundPort: port.default(2525),
+      submissionPort: port.default(2587),
+      submissionTlsPort: port.default(2465),
+      maxMessageSize: z.number().int().positive().default(25 * 1024 * 1024),
+      maxRecipients: z.number().int().positive().default(1000),
+      stageTimeoutMs: z.number().int().positive().default(15000),
+      inboundStages: z.array(z.string()).default(['size', 'loop']),
+      submissionStages: z.array(z.string()).default(['size', 'loop']),
+      socketTimeoutMs: z.number().int().positive().default(5 * 60 * 1000),
+    })
+    .prefault({}),
+  imap: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(2143),
+      tlsPort: port.default(2993),
+      idleTimeoutMs: z.number().int().positive().default(30 * 60 * 1000),
+      preAuthTimeoutMs: z.number().int().positive().default(60 * 1000),
+      maxLineLength: z.number().int().positive().default(64 * 1024),
+      maxLiteralSize: z.number().int().positive().default(50 * 1024 * 1024),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(8080),
+    })
+    .prefault({}),
+  tls: z
+    .object({
+      cert: z.string().default('tls/cert.pem'), // relative to the data dir
+      key: z.string().default('tls/key.pem'),
+    })
+    .prefault({}),
+  quota: z.object({ defaultBytes: z.number().int().nonnegative().default(2 * 1024 ** 3) }).prefault({}),
+  log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema> & { dataDir: string };
+export type ConfigInput = z.input<typeof configSchema>;
+
+export const CONFIG_FILE = 'thutin.json';
+
+/** Environment overrides: THUTIN_<PATH> with the path in upper snake case. */
+const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
+  ['THUTIN_HOSTNAME', ['hostname'], 'string'],
+  ['THUTIN_DOMAIN', ['domains', 'primary'], 'string'],
+  ['THUTIN_LOCAL_DOMAINS', ['domains', 'local'], 'list'],
+  ['THUTIN_DATABASE_DRIVER', ['database', 'driver'], 'string'],
+  ['THUTIN_DATABASE_URL', ['database', 'url'], 'string'],
+  ['THUTIN_SMTP_HOST', ['smtp', 'host'], 'string'],
+  ['THUTIN_SMTP_INBOUND_PORT', ['smtp', 'inboundPort'], 'number'],
+  ['THUTIN_SMTP_SUBMISSION_PORT', ['smtp', 'submissionPort'], 'number'],
+  ['THUTIN_SMTP_SUBMISSION_TLS_PORT', ['smtp', 'submissionTlsPort'], 'number'],
+  ['THUTIN_SMTP_MAX_MESSAGE_SIZE', ['smtp', 'maxMessageSize'], 'number'],
+  ['THUTIN_IMAP_HOST', ['imap', 'host'], 'string'],
+  ['THUTIN_IMAP_PORT', ['imap', 'port'], 'number'],
+  ['THUTIN_IMAP_TLS_PORT', ['imap', 'tlsPort'], 'number'],
+  ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
+  ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
+  ['THUTIN_LOG_LEVEL', ['log', 'level'], 'string'],
+];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function setPath(obj: Record<string, unknown>, p: string[], value: unknown): void {
+  let cur = obj;
+  for (const key of p.slice(0, -1)) {
+    if (typeof cur[key] !== 'object' || cur[key] === null) cur[key] = {};
+    cur = cur[key] as Record<string, unknown>;
+  }
+  cur[p[p.length - 1]] = value;
+}
+
+export function readConfigFile(dataDir: string): Record<string, unknown> {
+  const file = path.join(dataDir, CONFIG_FILE);
+  if (!fs.existsSync(file)) return {};
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new ConfigError(`Tệp cấu hình ${file} không đọc được / cannot read config file: ${(e as Error).message}`);
+  }
+}
+
+/** Load and validate the configuration for a data directory. `overrides` win over env, env over file. */
+export function loadConfig(dataDir: string, overrides: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = readConfigFile(dataDir);
+  for (const [name, p, kind] of ENV_OVERRIDES) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    if (kind === 'number') {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new ConfigError(`${name}="${v}": cần một số / must be a number`);
+      setPath(raw, p, n);
+    } else if (kind === 'list') {
+      setPath(raw, p, v.split(',').map((s) => s.trim()).filter(Boolean));
+    } else setPath(raw, p, v);
+  }
+  const merged = deepMerge(raw, overrides as Record<string, unknown>);
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(gốc/root)'}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = { ...parsed.data, dataDir: path.resolve(dataDir) };
+  if (cfg.database.driver === 'postgres' && !cfg.database.url) {
+    throw new ConfigError('database.url là bắt buộc với postgres / database.url is required for postgres');
+  }
+  cfg.domains.primary = cfg.domains.primary.toLowerCase();
+  cfg.domains.local = cfg.domains.local.map((d) => d.toLowerCase());
+  return cfg;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object' && out[k] !== null && !Array.isArray(out[k])) {
+      out[k] = deepMerge(out[k] as Record<string, unknown>, v as Record<string, unknown>);
+    } else if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+export function localDomains(cfg: Config): string[] {
+  return [cfg.domains.primary, ...cfg.domains.local];
+}
+
+export function resolveDataPath(cfg: Config, p: string): string {
+  return path.isAbsolute(p) ? p : path.join(cfg.dataDir, p);
+}

@@ -1,0 +1,38 @@
+// The error catalogue: every error the domain core raises has a stable code, a Vietnamese
+// message and an English one. Front ends map codes to protocol replies (SMTP, IMAP, HTTP).
+export const ERRORS = {
+  ACCOUNT_EXISTS: { vi: 'Địa chỉ đã tồn tại', en: 'Address already exists' },
+  ACCOUNT_NOT_FOUND: { vi: 'Không tìm thấy tài khoản', en: 'Account not found' },
+  ADDRESS_INVALID: { vi: 'Địa chỉ thư không hợp lệ', en: 'Invalid mail address' },
+  DOMAIN_NOT_LOCAL: { vi: 'Tên miền không thuộc hệ thống', en: 'Domain is not served here' },
+  PASSWORD_WEAK: {
+    vi: 'Mật khẩu phải có ít nhất 8 ký tự và 3 trong 4 loại: chữ thường, chữ hoa, chữ số, ký tự đặc biệt',
+    en: 'Password needs at least 8 characters and 3 of 4 classes: lower case, upper case, digits, symbols',
+  },
+  MAILBOX_EXISTS: { vi: 'Thư mục đã tồn tại', en: 'Mailbox already exists' },
+  MAILBOX_NOT_FOUND: { vi: 'Không tìm thấy thư mục', en: 'Mailbox does not exist' },
+  MAILBOX_PROTECTED: { vi: 'Không thể xoá hoặc đổi tên thư mục này', en: 'This mailbox cannot be deleted or renamed' },
+  MAILBOX_NAME_INVALID: { vi: 'Tên thư mục không hợp lệ', en: 'Invalid mailbox name' },
+  OVER_QUOTA: { vi: 'Hộp thư đã đầy', en: 'Mailbox is over quota' },
+  MESSAGE_TOO_BIG: { vi: 'Thư vượt quá kích thước cho phép', en: 'Message exceeds the size limit' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class ThutinError extends Error {
+  readonly code: ErrorCode;
+  readonly vi: string;
+  readonly en: string;
+  constructor(code: ErrorCode, detail?: string) {
+    const e = ERRORS[code];
+    super(`${e.vi} / ${e.en}${detail ? `: ${detail}` : ''}`);
+    this.name = 'ThutinError';
+    this.code = code;
+    this.vi = e.vi;
+    this.en = e.en;
+  }
+}
+
+export function isThutinError(e: unknown, code?: ErrorCode): e is ThutinError {
+  return e instanceof ThutinError && (code === undefined || e.code === code);
+}

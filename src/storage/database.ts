@@ -1,0 +1,48 @@
+// Opens the database backend: SQLite (better-sqlite3, WAL, the zero-setup default) or
+// PostgreSQL (pg pool), both behind kysely, and runs the migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrateToLatest, type Dialect } from './migrations.ts';
+
+// int8 → number: ids, sizes, times and mod-sequences all stay below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  driver: Dialect;
+  file?: string; // sqlite
+  url?: string; // postgres
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Db> {
+  let kysely: Kysely<Database>;
+  if (opts.driver === 'sqlite') {
+    if (!opts.file) throw new Error('sqlite needs a file');
+    if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+    const sqlite = new BetterSqlite3(opts.file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL'); // a committed delivery survives power loss
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    if (!opts.url) throw new Error('postgres needs a url');
+    const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  await migrateToLatest(kysely, opts.driver);
+  return {
+    kysely,
+    dialect: opts.driver,
+    close: () => kysely.destroy(),
+  };
+}

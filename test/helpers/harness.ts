@@ -1,0 +1,86 @@
+// Test harness: a whole thutin app in a temporary data directory, on SQLite or (when
+// THUTIN_TEST_PG_URL is set) a fresh PostgreSQL database, with a self-signed certificate.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import pino from 'pino';
+import { loadConfig, type ConfigInput } from '../../src/config/config.ts';
+import { ensureTls, loadTls, type TlsMaterial } from '../../src/config/tls.ts';
+import { createApp, type App } from '../../src/app.ts';
+
+export type Backend = 'sqlite' | 'postgres';
+
+export const PG_URL = process.env.THUTIN_TEST_PG_URL;
+
+/** The backends the store suites run against: SQLite always, PostgreSQL when configured. */
+export function backends(): Backend[] {
+  return PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+export interface TestApp {
+  app: App;
+  tls: TlsMaterial;
+  dataDir: string;
+  cleanup(): Promise<void>;
+}
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `thutin_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_URL!);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function createTestApp(opts: { backend?: Backend; config?: ConfigInput } = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-test-'));
+  let dropPg: (() => Promise<void>) | null = null;
+  const base: ConfigInput = {
+    hostname: 'mail.test.local',
+    log: { level: 'silent' },
+    smtp: { host: '127.0.0.1', inboundPort: 0, submissionPort: 0, submissionTlsPort: 0 },
+    imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+  };
+  if (opts.backend === 'postgres') {
+    const d = await createPgDatabase();
+    dropPg = d.drop;
+    base.database = { driver: 'postgres', url: d.url };
+  }
+  const cfg = loadConfig(dataDir, deepMerge(base, opts.config ?? {}), {});
+  await ensureTls(cfg);
+  const app = await createApp(cfg, { log: pino({ level: 'silent' }) });
+  return {
+    app,
+    tls: loadTls(cfg),
+    dataDir,
+    cleanup: async () => {
+      await app.close();
+      if (dropPg) await dropPg();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function deepMerge<T extends Record<string, any>>(a: T, b: Record<string, any>): T {
+  const out: Record<string, any> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && typeof out[k] === 'object' ? deepMerge(out[k], v) : v;
+  }
+  return out as T;
+}
+
+export const TEST_PASSWORD = 'Matkhau#2026';
