@@ -1,0 +1,126 @@
+// `thutin init`, `thutin serve` and `thutin doctor`.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { CONFIG_FILE, loadConfig, readConfigFile, type Config } from '../../config/config.ts';
+import { ensureTls, loadTls, tlsPaths } from '../../config/tls.ts';
+import { createApp } from '../../app.ts';
+import { startServers } from '../../server.ts';
+import { withApp } from './common.ts';
+
+export async function runInit(dataDir: string, o: { domain?: string; hostname?: string }): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  const file = path.join(dataDir, CONFIG_FILE);
+  const current = readConfigFile(dataDir);
+  if (o.domain) current.domains = { ...(current.domains as object), primary: o.domain.toLowerCase() };
+  if (o.hostname) current.hostname = o.hostname;
+  const cfg = loadConfig(dataDir, current as never);
+  if (!fs.existsSync(file) || o.domain || o.hostname) {
+    fs.writeFileSync(file, JSON.stringify({ hostname: cfg.hostname, domains: cfg.domains, ...current }, null, 2) + '\n');
+    process.stdout.write(`Đã ghi cấu hình / wrote ${file}\n`);
+  }
+  if (await ensureTls(cfg)) process.stdout.write(`Đã tạo chứng chỉ tự ký / made a self-signed certificate: ${tlsPaths(cfg).cert}\n`);
+  await withApp(dataDir, async () => {});
+  process.stdout.write(`Sẵn sàng / ready: miền / domain ${cfg.domains.primary}, dữ liệu / data ${cfg.dataDir}\n`);
+}
+
+export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+  const cfg = loadConfig(dataDir);
+  await ensureTls(cfg);
+  const app = await createApp(cfg);
+  if (o.demo) app.log.warn('--demo: tỉnh mẫu chưa có trong bản này / the demo province arrives with the directory issue');
+  const servers = await startServers(app, loadTls(cfg));
+  const p = servers.ports;
+  app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
+  process.stdout.write(
+    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), HTTP ${p.http}\n`,
+  );
+  let stopping = false;
+  const stop = async (sig: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ sig }, 'đang dừng / stopping');
+    await servers.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+type Check = { name: string; ok: boolean; detail: string };
+
+async function portCheck(host: string, port: number): Promise<Check> {
+  const name = `port ${port}`;
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', (e: NodeJS.ErrnoException) => {
+      // In use is fine when it is us: try to read a greeting.
+      if (e.code === 'EADDRINUSE') {
+        const s = net.connect({ host: host === '0.0.0.0' ? '127.0.0.1' : host, port });
+        const t = setTimeout(() => {
+          s.destroy();
+          resolve({ name, ok: false, detail: 'đang bị chiếm, không có lời chào / in use, no greeting' });
+        }, 2000);
+        s.once('data', (d) => {
+          clearTimeout(t);
+          s.destroy();
+          resolve({ name, ok: true, detail: `đang phục vụ / serving: ${d.toString().trim().slice(0, 60)}` });
+        });
+        s.once('error', () => {
+          clearTimeout(t);
+          resolve({ name, ok: false, detail: 'đang bị chiếm / in use' });
+        });
+      } else resolve({ name, ok: false, detail: `${e.code}: ${e.message}` });
+    });
+    srv.listen({ host, port }, () => srv.close(() => resolve({ name, ok: true, detail: 'trống, có thể dùng / free' })));
+  });
+}
+
+export async function runDoctor(dataDir: string): Promise<void> {
+  const checks: Check[] = [];
+  let cfg: Config;
+  try {
+    cfg = loadConfig(dataDir);
+    checks.push({ name: 'config', ok: true, detail: `${cfg.domains.primary} (${cfg.database.driver})` });
+  } catch (e) {
+    process.stdout.write(`✗ config: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  try {
+    const tls = loadTls(cfg);
+    const x = new crypto.X509Certificate(tls.cert);
+    const key = crypto.createPrivateKey(tls.key);
+    const expires = new Date(x.validTo);
+    const ok = x.checkPrivateKey(key) && expires.getTime() > Date.now();
+    checks.push({ name: 'tls', ok, detail: `${x.subjectAltName ?? x.subject}; hết hạn / expires ${expires.toISOString().slice(0, 10)}${ok ? '' : ' — không hợp lệ / invalid'}` });
+  } catch (e) {
+    checks.push({ name: 'tls', ok: false, detail: `${(e as Error).message} — chạy / run: thutin init` });
+  }
+  try {
+    await withApp(dataDir, async (app) => {
+      await sql`select 1`.execute(app.db.kysely);
+      const n = await app.db.kysely.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const probe = await app.blobs.writeBuffer(Buffer.from('thutin doctor probe\r\n'));
+      checks.push({ name: 'store', ok: true, detail: `${app.db.dialect}, ${Number(n?.n ?? 0)} tài khoản / accounts, blob ${probe.sha256.slice(0, 12)}… ghi được / writable` });
+    });
+  } catch (e) {
+    checks.push({ name: 'store', ok: false, detail: (e as Error).message });
+  }
+  for (const [host, port] of [
+    [cfg.smtp.host, cfg.smtp.inboundPort],
+    [cfg.smtp.host, cfg.smtp.submissionPort],
+    [cfg.smtp.host, cfg.smtp.submissionTlsPort],
+    [cfg.imap.host, cfg.imap.port],
+    [cfg.imap.host, cfg.imap.tlsPort],
+    [cfg.http.host, cfg.http.port],
+  ] as const) {
+    checks.push(await portCheck(host, port));
+  }
+  for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
