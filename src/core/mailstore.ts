@@ -539,16 +539,19 @@ export class MailStore {
 
   /** UIDs whose header `name` contains `term` (folded); an empty term matches any message having the field. */
   async searchHeader(mailboxId: number, name: string, term: string): Promise<Set<number>> {
-    const needle = foldVietnamese(`${name.toLowerCase()}: ${term}`);
-    const pattern = `%${needle.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    const field = foldVietnamese(name) + ':';
+    const needle = foldVietnamese(term);
+    const pattern = `%${(needle || field).replace(/[\\%_]/g, (c) => '\\' + c)}%`;
     const rows = await this.db
       .selectFrom('messages')
       .innerJoin('contents', 'contents.sha256', 'messages.sha256')
-      .select('messages.uid')
+      .select(['messages.uid', 'contents.search_headers'])
       .where('messages.mailbox_id', '=', mailboxId)
       .where(sql<boolean>`contents.search_headers like ${pattern} escape '\\'`)
       .execute();
-    return new Set(rows.map((r) => Number(r.uid)));
+    // The index narrowed the candidates; the field itself is checked line by line.
+    const hit = (headers: string) => headers.split('\n').some((l) => l.startsWith(field) && l.slice(field.length).includes(needle));
+    return new Set(rows.filter((r) => hit(r.search_headers)).map((r) => Number(r.uid)));
   }
 
   async sentDates(mailboxId: number): Promise<Map<number, number | null>> {
