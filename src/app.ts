@@ -40,6 +40,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   );
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
   const events = new MailEvents();
+  if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
   const store = new MailStore(db, blobs, events);
   const audit = new AuditLog(db.kysely);
   const accounts = new AccountService(db.kysely, audit, { localDomains: localDomains(config), defaultQuotaBytes: config.quota.defaultBytes });
@@ -54,6 +55,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     accounts,
     audit,
     queue,
-    close: () => db.close(),
+    close: async () => {
+      await events.close();
+      await db.close();
+    },
   };
 }

@@ -1,19 +1,50 @@
 // Change notifications between sessions: after a transaction commits, the mail store says
 // "mailbox N changed"; IMAP sessions that have N selected (or are idling on it) then read the
-// change log (the `changes` table) since their last mod-sequence.
+// change log (the `changes` table) since their last mod-sequence. Within one process this is
+// an EventEmitter; with PostgreSQL, LISTEN/NOTIFY carries it to every other thutin process.
 import { EventEmitter } from 'node:events';
+import crypto from 'node:crypto';
+import pg from 'pg';
+
+const CHANNEL = 'thutin_mailbox';
 
 export class MailEvents {
   private readonly emitter = new EventEmitter();
+  private readonly instance = crypto.randomBytes(6).toString('hex');
+  private listener: pg.Client | null = null;
+  private notifier: pg.Pool | null = null;
+
   constructor() {
     this.emitter.setMaxListeners(0);
   }
+
+  /** Share notifications with other processes on the same PostgreSQL database. */
+  async attachPostgres(url: string): Promise<void> {
+    this.listener = new pg.Client({ connectionString: url });
+    this.listener.on('error', () => {});
+    await this.listener.connect();
+    this.listener.on('notification', (n) => {
+      const [from, id] = (n.payload ?? '').split(':');
+      if (from !== this.instance && id) this.emitter.emit(`mb:${Number(id)}`);
+    });
+    await this.listener.query(`LISTEN ${CHANNEL}`);
+    this.notifier = new pg.Pool({ connectionString: url, max: 2 });
+    this.notifier.on('error', () => {});
+  }
+
   notify(mailboxId: number): void {
     this.emitter.emit(`mb:${mailboxId}`);
+    this.notifier?.query('select pg_notify($1, $2)', [CHANNEL, `${this.instance}:${mailboxId}`]).catch(() => {});
   }
+
   subscribe(mailboxId: number, fn: () => void): () => void {
     const ev = `mb:${mailboxId}`;
     this.emitter.on(ev, fn);
     return () => this.emitter.off(ev, fn);
+  }
+
+  async close(): Promise<void> {
+    await this.listener?.end().catch(() => {});
+    await this.notifier?.end().catch(() => {});
   }
 }
