@@ -1,0 +1,27 @@
+// What the IMAP server announces, by connection state (RFC 3501 7.2.1; LOGINDISABLED before TLS).
+export const SERVER_ID = { name: 'thutin', vendor: 'thutin', version: '0.1.0' };
+
+const BASE = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
+const AUTHENTICATED = [
+  'UIDPLUS',
+  'MOVE',
+  'SPECIAL-USE',
+  'CHILDREN',
+  'UNSELECT',
+  'QUOTA',
+  'CONDSTORE',
+  'ESEARCH',
+  'SEARCHRES',
+  'LIST-EXTENDED',
+  'LIST-STATUS',
+];
+
+export function capabilities(s: { secure: boolean; authenticated: boolean; tlsAvailable: boolean }): string[] {
+  const caps = [...BASE];
+  if (s.authenticated) return [...caps, ...AUTHENTICATED];
+  if (!s.secure) {
+    if (s.tlsAvailable) caps.push('STARTTLS');
+    caps.push('LOGINDISABLED');
+  } else caps.push('AUTH=PLAIN');
+  return caps;
+}

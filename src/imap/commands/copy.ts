@@ -1,0 +1,24 @@
+// COPY, MOVE and their UID forms (RFC 3501 6.4.7, RFC 6851, COPYUID from RFC 4315).
+import { SELECTED, type CommandSpec } from './types.ts';
+import { ImapError } from '../session.ts';
+import { resolveUids } from '../sequence.ts';
+import { formatSequenceSet } from '../parser/sequence-set.ts';
+
+export const copy: CommandSpec<'COPY' | 'MOVE'> = {
+  states: SELECTED,
+  async handle(s, cmd) {
+    const sel = s.selected!;
+    const move = cmd.name === 'MOVE';
+    if (move && sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
+    const dst = await s.app.store.getMailbox(s.account!.id, cmd.mailbox);
+    if (!dst) throw new ImapError('NO', 'Không tìm thấy thư mục đích / destination mailbox does not exist', 'TRYCREATE');
+    const uids = resolveUids(sel, cmd.sequence, cmd.uid);
+    if (!uids.length) return move ? 'MOVE: không có thư nào / no messages' : 'COPY: không có thư nào / no messages';
+    const r = move ? await s.app.store.move(sel.info.id, uids, dst.id) : await s.app.store.copy(sel.info.id, uids, dst.id);
+    const code = `COPYUID ${r.uidvalidity} ${formatSequenceSet(r.pairs.map((p) => p[0]))} ${formatSequenceSet(r.pairs.map((p) => p[1]))}`;
+    if (!move) return `[${code}] COPY hoàn tất / completed`;
+    s.untagged(`OK [${code}] Đã chuyển / moved`);
+    for (const seq of sel.removeUids(r.pairs.map((p) => p[0]))) s.untagged(`${seq} EXPUNGE`);
+    return 'MOVE hoàn tất / completed';
+  },
+};

@@ -1,0 +1,15 @@
+// EXPUNGE and UID EXPUNGE (RFC 3501 6.4.3, RFC 4315 2.1).
+import { SELECTED, type CommandSpec } from './types.ts';
+import { ImapError } from '../session.ts';
+import { resolveUids } from '../sequence.ts';
+
+export const expunge: CommandSpec<'EXPUNGE'> = {
+  states: SELECTED,
+  async handle(s, cmd) {
+    const sel = s.selected!;
+    if (sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
+    const only = cmd.uid ? resolveUids(sel, cmd.sequence, true) : undefined;
+    const gone = await s.app.store.expunge(sel.info.id, only);
+    for (const seq of sel.removeUids(gone)) s.untagged(`${seq} EXPUNGE`);
+  },
+};

@@ -1,0 +1,166 @@
+// FETCH and UID FETCH (RFC 3501 6.4.5, CONDSTORE's CHANGEDSINCE/MODSEQ from RFC 7162).
+// Metadata comes from the messages table, ENVELOPE/BODYSTRUCTURE from the index made at
+// ingest, body sections from byte ranges of the blob. Large results are written in batches
+// and wait for the socket to drain.
+import { SELECTED, type CommandSpec } from './types.ts';
+import { ImapError, type ImapSession } from '../session.ts';
+import { resolveUids } from '../sequence.ts';
+import type { FetchItem, Section } from '../parser/types.ts';
+import type { MessageMeta } from '../../core/mailstore.ts';
+import type { MessageIndex } from '../../core/mime/types.ts';
+import { SEEN } from '../../core/flags.ts';
+import { atom, literal, type ImapValue } from '../protocol/value.ts';
+import { formatInternalDate } from '../protocol/serialize.ts';
+import { envelopeValue } from '../protocol/envelope.ts';
+import { bodyStructureValue } from '../protocol/bodystructure.ts';
+import { resolveSection, filterHeaderFields } from '../protocol/section.ts';
+
+const BATCH = 200;
+
+export function sectionLabel(section: Section): string {
+  const parts: string[] = [];
+  if (section.part.length) parts.push(section.part.join('.'));
+  if (section.specifier) {
+    let spec: string = section.specifier;
+    if (section.fields) spec += ` (${section.fields.join(' ')})`;
+    parts.push(spec);
+  }
+  return parts.join('.');
+}
+
+function needsIndex(items: FetchItem[]): boolean {
+  return items.some(
+    (i) =>
+      (i.type === 'attribute' && (i.attribute === 'ENVELOPE' || i.attribute === 'BODYSTRUCTURE' || i.attribute === 'BODY')) ||
+      (i.type === 'body' && (i.section.part.length > 0 || (i.section.specifier !== null && i.section.specifier !== 'HEADER' && i.section.specifier !== 'TEXT'))) ||
+      (i.type === 'body' && (i.section.specifier === 'HEADER' || i.section.specifier === 'TEXT')) ||
+      (i.type === 'attribute' && (i.attribute === 'RFC822.HEADER' || i.attribute === 'RFC822.TEXT')),
+  );
+}
+
+function setsSeen(items: FetchItem[]): boolean {
+  return items.some((i) => (i.type === 'body' && !i.peek) || (i.type === 'attribute' && (i.attribute === 'RFC822' || i.attribute === 'RFC822.TEXT')));
+}
+
+function applyPartial(buf: Buffer, partial: { offset: number; length: number } | null): Buffer {
+  if (!partial) return buf;
+  if (partial.offset >= buf.length) return Buffer.alloc(0);
+  return buf.subarray(partial.offset, partial.offset + partial.length);
+}
+
+async function readSection(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, section: Section): Promise<Buffer> {
+  const store = s.app.store;
+  if (section.part.length === 0 && section.specifier === null) return store.readBlob(m.sha256);
+  if (!index) throw new Error('index required');
+  const r = resolveSection(index, { path: section.part, part: section.specifier, fields: section.fields ?? undefined });
+  if ('empty' in r) return Buffer.alloc(0);
+  if ('filterHeaders' in r) {
+    const h = await store.readBlob(m.sha256, r.filterHeaders.start, r.filterHeaders.end);
+    return filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not);
+  }
+  return store.readBlob(m.sha256, r.start, r.end);
+}
+
+async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, items: FetchItem[], flagsChanged: boolean): Promise<ImapValue[]> {
+  const sel = s.selected!;
+  const out: ImapValue[] = [];
+  let sawFlags = false;
+  let sawUid = false;
+  for (const it of items) {
+    if (it.type === 'attribute') {
+      switch (it.attribute) {
+        case 'UID':
+          if (sawUid) break;
+          sawUid = true;
+          out.push(atom('UID'), m.uid);
+          break;
+        case 'FLAGS':
+          sawFlags = true;
+          out.push(atom('FLAGS'), sel.flagList(m));
+          break;
+        case 'INTERNALDATE':
+          out.push(atom('INTERNALDATE'), formatInternalDate(new Date(m.internalDate)));
+          break;
+        case 'RFC822.SIZE':
+          out.push(atom('RFC822.SIZE'), m.size);
+          break;
+        case 'MODSEQ':
+          out.push(atom('MODSEQ'), [m.modseq]);
+          break;
+        case 'ENVELOPE':
+          out.push(atom('ENVELOPE'), envelopeValue(index!.envelope));
+          break;
+        case 'BODYSTRUCTURE':
+          out.push(atom('BODYSTRUCTURE'), bodyStructureValue(index!.root, true));
+          break;
+        case 'BODY':
+          out.push(atom('BODY'), bodyStructureValue(index!.root, false));
+          break;
+        case 'RFC822':
+          out.push(atom('RFC822'), literal(await s.app.store.readBlob(m.sha256)));
+          break;
+        case 'RFC822.HEADER':
+          out.push(atom('RFC822.HEADER'), literal(await readSection(s, m, index, { part: [], specifier: 'HEADER', fields: null })));
+          break;
+        case 'RFC822.TEXT':
+          out.push(atom('RFC822.TEXT'), literal(await readSection(s, m, index, { part: [], specifier: 'TEXT', fields: null })));
+          break;
+      }
+    } else if (it.type === 'body') {
+      const data = applyPartial(await readSection(s, m, index, it.section), it.partial);
+      const label = `BODY[${sectionLabel(it.section)}]${it.partial ? `<${it.partial.offset}>` : ''}`;
+      out.push(atom(label), literal(data));
+    } else {
+      throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
+    }
+  }
+  if (flagsChanged && !sawFlags) out.push(atom('FLAGS'), sel.flagList(m));
+  return out;
+}
+
+export const fetch: CommandSpec<'FETCH'> = {
+  states: SELECTED,
+  async handle(s, cmd) {
+    const sel = s.selected!;
+    const store = s.app.store;
+    if (cmd.changedSince !== null || cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ')) {
+      if (!sel.condstore) {
+        sel.condstore = true; // RFC 7162 3.1: CHANGEDSINCE / MODSEQ enable CONDSTORE for the session
+        s.enabled.add('CONDSTORE');
+      }
+    }
+    if (cmd.items.some((i) => i.type === 'binary' || i.type === 'binary.size')) throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
+    const uids = resolveUids(sel, cmd.sequence, cmd.uid);
+    if (!uids.length) return;
+    let metas = uids.length === sel.exists ? await store.listMessages(sel.info.id) : await store.getMessages(sel.info.id, uids);
+    const wanted = new Set(uids);
+    metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
+    if (cmd.changedSince !== null) metas = metas.filter((m) => BigInt(m.modseq) > cmd.changedSince!);
+    const changed = new Set<number>();
+    if (!sel.readOnly && setsSeen(cmd.items)) {
+      const unseen = metas.filter((m) => !(m.flags & SEEN)).map((m) => m.uid);
+      if (unseen.length) {
+        const r = await store.storeFlags(sel.info.id, unseen, 'add', { mask: SEEN, keywords: [] });
+        const byUid = new Map(r.updated.map((u) => [u.uid, u]));
+        metas = metas.map((m) => byUid.get(m.uid) ?? m);
+        for (const u of r.updated) {
+          sel.markReported(u.uid, u.modseq);
+          changed.add(u.uid);
+        }
+      }
+    }
+    const withIndex = needsIndex(cmd.items);
+    const items = cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;
+    for (let i = 0; i < metas.length; i += BATCH) {
+      const batch = metas.slice(i, i + BATCH);
+      const indexes = withIndex ? await store.getIndexes(batch.map((m) => m.sha256)) : null;
+      for (const m of batch) {
+        const seq = sel.seqOf(m.uid);
+        if (!seq) continue;
+        const values = await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid));
+        s.untagged([seq, atom('FETCH'), values]);
+      }
+      await s.drain();
+    }
+  },
+};

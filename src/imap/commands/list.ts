@@ -1,0 +1,92 @@
+// LIST (RFC 3501 6.3.8 with RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819
+// LIST-STATUS, CHILDREN) and LSUB (6.3.9). Patterns: % matches within a level, * across.
+import { AUTHENTICATED, type CommandSpec } from './types.ts';
+import type { ImapSession } from '../session.ts';
+import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
+import type { MailboxInfo } from '../../core/mailstore.ts';
+import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { atom, type ImapValue } from '../protocol/value.ts';
+import { statusValues } from './status.ts';
+import type { StatusItem } from '../parser/types.ts';
+
+export function patternToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (const ch of pattern) {
+    if (ch === '*') re += '.*';
+    else if (ch === '%') re += `[^${HIERARCHY_SEPARATOR}]*`;
+    else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'su');
+}
+
+function canonicalPattern(reference: string, pattern: string): string {
+  const full = reference + pattern;
+  // INBOX is case-insensitive (RFC 3501 5.1).
+  return /^inbox($|\/)/i.test(full) ? 'INBOX' + full.slice(5) : full;
+}
+
+interface Row {
+  name: string;
+  attrs: string[];
+  mb: MailboxInfo | null;
+}
+
+async function listRows(s: ImapSession, reference: string, patterns: string[], opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean }): Promise<Row[]> {
+  const all = await s.app.store.listMailboxes(s.account!.id);
+  const names = new Set(all.map((m) => m.name));
+  const res = patterns.map((p) => patternToRegExp(canonicalPattern(reference, p)));
+  const rows: Row[] = [];
+  for (const mb of all) {
+    if (!res.some((r) => r.test(mb.name))) continue;
+    if (opts.subscribedOnly && !mb.subscribed) continue;
+    if (opts.specialUseOnly && !mb.specialUse) continue;
+    const hasChildren = all.some((o) => o.name.startsWith(mb.name + HIERARCHY_SEPARATOR));
+    const attrs = [hasChildren ? '\\HasChildren' : '\\HasNoChildren'];
+    if (mb.specialUse && opts.wantSpecialUse) attrs.push(mb.specialUse);
+    if (opts.wantSubscribed && mb.subscribed) attrs.push('\\Subscribed');
+    rows.push({ name: mb.name, attrs, mb });
+  }
+  void names;
+  return rows;
+}
+
+function listLine(kind: 'LIST' | 'LSUB', row: Row): ImapValue[] {
+  return [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, encodeMailboxName(row.name)];
+}
+
+export const list: CommandSpec<'LIST'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    if (cmd.patterns.length === 1 && cmd.patterns[0] === '') {
+      s.untagged([atom('LIST'), [atom('\\Noselect')], HIERARCHY_SEPARATOR, '']);
+      return;
+    }
+    const rows = await listRows(s, cmd.reference, cmd.patterns, {
+      subscribedOnly: cmd.selection.subscribed,
+      specialUseOnly: cmd.selection.specialUse,
+      recursiveMatch: cmd.selection.recursiveMatch,
+      wantSubscribed: cmd.selection.subscribed || cmd.returns.subscribed,
+      // Without the extended syntax we still show special-use attributes (RFC 6154 5.1 allows it; clients rely on it).
+      wantSpecialUse: !cmd.extended || cmd.returns.specialUse || cmd.selection.specialUse,
+    });
+    for (const row of rows) {
+      s.untagged(listLine('LIST', row));
+      if (cmd.returns.status && row.mb) {
+        const vals = await statusValues(s, row.mb, cmd.returns.status as StatusItem[]);
+        s.untagged([atom('STATUS'), encodeMailboxName(row.name), vals]);
+      }
+    }
+  },
+};
+
+export const lsub: CommandSpec<'LSUB'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    if (cmd.pattern === '') {
+      s.untagged([atom('LSUB'), [atom('\\Noselect')], HIERARCHY_SEPARATOR, '']);
+      return;
+    }
+    const rows = await listRows(s, cmd.reference, [cmd.pattern], { subscribedOnly: true, specialUseOnly: false, recursiveMatch: false, wantSubscribed: false, wantSpecialUse: false });
+    for (const row of rows) s.untagged(listLine('LSUB', { ...row, attrs: row.attrs.filter((a) => a !== '\\HasNoChildren' && a !== '\\HasChildren') }));
+  },
+};

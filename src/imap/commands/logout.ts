@@ -1,0 +1,11 @@
+// LOGOUT (RFC 3501 6.1.3): BYE, then the session answers OK and closes.
+import { ANY, type CommandSpec } from './types.ts';
+
+export const logout: CommandSpec<'LOGOUT'> = {
+  states: ANY,
+  async handle(s) {
+    s.untagged('BYE thutin IMAP tạm biệt / logging out');
+    s.select(null);
+    s.state = 'logout';
+  },
+};

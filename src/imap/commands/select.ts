@@ -1,0 +1,45 @@
+// SELECT and EXAMINE (RFC 3501 6.3.1-2, CONDSTORE per RFC 7162 3.1.8).
+import { AUTHENTICATED, type CommandSpec } from './types.ts';
+import { ImapError } from '../session.ts';
+import { SelectedMailbox } from '../selected.ts';
+import { flagNames } from '../../core/flags.ts';
+
+const PERMANENT = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
+
+export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    if (s.selected) {
+      s.select(null);
+      s.untagged('OK [CLOSED] Đã đóng thư mục trước / previous mailbox closed');
+    }
+    const store = s.app.store;
+    const mb = await store.getMailbox(s.account!.id, cmd.mailbox);
+    if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    const readOnly = cmd.name === 'EXAMINE';
+    const firstRecent = readOnly ? Number.MAX_SAFE_INTEGER : await store.claimRecent(mb.id);
+    const info = (await store.getMailboxById(mb.id)) ?? mb;
+    const messages = await store.listMessages(mb.id);
+    const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
+    if (cmd.condstore) s.enabled.add('CONDSTORE');
+    const sel = new SelectedMailbox(info, readOnly, messages, condstore);
+    for (const m of messages) if (m.uid >= firstRecent) sel.recent.add(m.uid);
+    const keywords = new Set<string>();
+    let firstUnseen = 0;
+    messages.forEach((m, i) => {
+      if (m.keywords) for (const k of m.keywords.split(' ')) keywords.add(k);
+      if (!firstUnseen && !flagNames(m.flags, '').includes('\\Seen')) firstUnseen = i + 1;
+    });
+    const kw = [...keywords].join(' ');
+    s.untagged(`FLAGS (${PERMANENT}${kw ? ' ' + kw : ''})`);
+    s.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${PERMANENT}${kw ? ' ' + kw : ''} \\*`})] Cờ cố định / flags permitted`);
+    s.untagged(`${messages.length} EXISTS`);
+    s.untagged(`${sel.recent.size} RECENT`);
+    if (firstUnseen) s.untagged(`OK [UNSEEN ${firstUnseen}] Thư chưa đọc đầu tiên / first unseen`);
+    s.untagged(`OK [UIDVALIDITY ${info.uidvalidity}] UIDs hợp lệ / UIDs valid`);
+    s.untagged(`OK [UIDNEXT ${info.uidnext}] UID tiếp theo / predicted next UID`);
+    s.untagged(`OK [HIGHESTMODSEQ ${info.highestModseq}] Highest`);
+    s.select(sel);
+    return `[${readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${cmd.name} hoàn tất / completed`;
+  },
+};

@@ -1,0 +1,35 @@
+// STATUS (RFC 3501 6.3.10, with HIGHESTMODSEQ from RFC 7162 and SIZE from RFC 8438).
+import { AUTHENTICATED, type CommandSpec } from './types.ts';
+import { ImapError, type ImapSession } from '../session.ts';
+import type { MailboxInfo } from '../../core/mailstore.ts';
+import type { StatusItem } from '../parser/types.ts';
+import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { atom, type ImapValue } from '../protocol/value.ts';
+
+export async function statusValues(s: ImapSession, mb: MailboxInfo, items: StatusItem[]): Promise<ImapValue[]> {
+  const fresh = (await s.app.store.getMailboxById(mb.id)) ?? mb;
+  const needCounts = items.some((i) => i === 'MESSAGES' || i === 'UNSEEN' || i === 'RECENT' || i === 'SIZE');
+  const counts = needCounts ? await s.app.store.mailboxCounts(mb.id) : null;
+  const out: ImapValue[] = [];
+  for (const item of items) {
+    const v =
+      item === 'MESSAGES' ? counts!.messages
+      : item === 'UNSEEN' ? counts!.unseen
+      : item === 'RECENT' ? counts!.recent
+      : item === 'SIZE' ? counts!.size
+      : item === 'UIDNEXT' ? fresh.uidnext
+      : item === 'UIDVALIDITY' ? fresh.uidvalidity
+      : fresh.highestModseq;
+    out.push(atom(item), v);
+  }
+  return out;
+}
+
+export const status: CommandSpec<'STATUS'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    const mb = await s.app.store.getMailbox(s.account!.id, cmd.mailbox);
+    if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    s.untagged([atom('STATUS'), encodeMailboxName(mb.name), await statusValues(s, mb, cmd.items)]);
+  },
+};

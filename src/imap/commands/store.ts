@@ -1,0 +1,38 @@
+// STORE and UID STORE (RFC 3501 6.4.6, UNCHANGEDSINCE from RFC 7162 3.1.3).
+import { SELECTED, type CommandSpec } from './types.ts';
+import { ImapError } from '../session.ts';
+import { resolveUids } from '../sequence.ts';
+import { toFlagSet } from '../../core/flags.ts';
+import { formatSequenceSet } from '../parser/sequence-set.ts';
+import { atom, type ImapValue } from '../protocol/value.ts';
+
+export const store: CommandSpec<'STORE'> = {
+  states: SELECTED,
+  async handle(s, cmd) {
+    const sel = s.selected!;
+    if (sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
+    if (cmd.unchangedSince !== null && !sel.condstore) {
+      sel.condstore = true;
+      s.enabled.add('CONDSTORE');
+    }
+    const uids = resolveUids(sel, cmd.sequence, cmd.uid);
+    const flags = toFlagSet(cmd.flags);
+    const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
+    for (const m of r.updated) {
+      sel.markReported(m.uid, m.modseq);
+      // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.
+      if (cmd.silent && !(sel.condstore && cmd.unchangedSince !== null)) continue;
+      const seq = sel.seqOf(m.uid);
+      if (!seq) continue;
+      const items: ImapValue[] = [];
+      if (!cmd.silent) items.push(atom('FLAGS'), sel.flagList(m));
+      if (cmd.uid) items.push(atom('UID'), m.uid);
+      if (sel.condstore) items.push(atom('MODSEQ'), [m.modseq]);
+      s.untagged([seq, atom('FETCH'), items]);
+    }
+    if (r.modified.length) {
+      const set = cmd.uid ? r.modified : r.modified.map((u) => sel.seqOf(u));
+      return `[MODIFIED ${formatSequenceSet(set)}] Một số thư đã bị thay đổi / some messages were modified`;
+    }
+  },
+};

@@ -1,0 +1,28 @@
+// Owns: APPEND mailbox [(flags)] ["date-time"] literal — the literal may be
+// {n}, {n+} (LITERAL+) or ~{n} (literal8, RFC 3516); its bytes are kept exactly.
+
+import { ParseError } from '../errors.ts';
+import { readDateTime } from '../dates.ts';
+import { readFlagList } from '../flags.ts';
+import { readMailbox } from '../mailbox-name.ts';
+import type { AppendCommand } from '../types.ts';
+import type { CommandParser } from './context.ts';
+
+export const parseAppend: CommandParser = (r, { tag }): AppendCommand => {
+  r.sp('mailbox name');
+  const mailbox = readMailbox(r);
+  r.sp('message literal');
+  let flags: string[] = [];
+  let date: Date | null = null;
+  if (r.peek() === 0x28) {
+    flags = readFlagList(r, 'APPEND flag');
+    r.sp('message literal');
+  }
+  if (r.peek() === 0x22) {
+    date = readDateTime(r, 'APPEND date-time');
+    r.sp('message literal');
+  }
+  if (!r.isLiteralStart(true)) throw new ParseError('Expected message literal');
+  const lit = r.literal('message literal', true);
+  return { name: 'APPEND', tag, mailbox, flags, date, message: lit.data, binary: lit.binary };
+};

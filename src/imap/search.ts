@@ -1,0 +1,124 @@
+// Evaluating a SEARCH key tree over a selected mailbox. Flag, size, date, sequence and UID
+// keys are tested in memory on the message list; text keys (FROM, SUBJECT, BODY, TEXT,
+// HEADER …) are resolved first by the store's index of folded text (diacritic-insensitive,
+// đ = d) and then combined.
+import type { SearchKey } from './parser/types.ts';
+import type { MessageMeta, MailStore } from '../core/mailstore.ts';
+import type { SelectedMailbox } from './selected.ts';
+import { sequenceSetMatcher } from './parser/sequence-set.ts';
+import { SYSTEM_FLAGS } from '../core/flags.ts';
+
+const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'subject']);
+const DAY = 86400000;
+
+function dayOf(ms: number): number {
+  return Math.floor(ms / DAY);
+}
+
+export async function runSearch(store: MailStore, sel: SelectedMailbox, key: SearchKey, messages: MessageMeta[]): Promise<MessageMeta[]> {
+  // 1. resolve the text leaves in the store
+  const textSets = new Map<SearchKey, Set<number>>();
+  let sentDates: Map<number, number | null> | null = null;
+  const visit = async (k: SearchKey): Promise<void> => {
+    switch (k.type) {
+      case 'and':
+        for (const c of k.keys) await visit(c);
+        break;
+      case 'or':
+        await visit(k.left);
+        await visit(k.right);
+        break;
+      case 'not':
+        await visit(k.key);
+        break;
+      case 'header':
+        textSets.set(
+          k,
+          ADDRESS_FIELDS.has(k.field) ? await store.searchText(sel.info.id, k.field as 'from', k.value) : await store.searchHeader(sel.info.id, k.field, k.value),
+        );
+        break;
+      case 'body':
+        textSets.set(k, await store.searchText(sel.info.id, 'body', k.value));
+        break;
+      case 'text':
+        textSets.set(k, await store.searchText(sel.info.id, 'text', k.value));
+        break;
+      case 'date':
+        if (k.field === 'sent' && !sentDates) sentDates = await store.sentDates(sel.info.id);
+        break;
+    }
+  };
+  await visit(key);
+
+  // 2. evaluate per message
+  const seqMax = sel.exists;
+  const matchers = new Map<SearchKey, (n: number) => boolean>();
+  const now = Date.now();
+  const test = (k: SearchKey, m: MessageMeta, seq: number): boolean => {
+    switch (k.type) {
+      case 'and':
+        return k.keys.every((c) => test(c, m, seq));
+      case 'or':
+        return test(k.left, m, seq) || test(k.right, m, seq);
+      case 'not':
+        return !test(k.key, m, seq);
+      case 'all':
+        return true;
+      case 'flag': {
+        let has: boolean;
+        if (k.flag === '\\Recent') has = sel.recent.has(m.uid);
+        else if (k.flag in SYSTEM_FLAGS) has = (m.flags & SYSTEM_FLAGS[k.flag as keyof typeof SYSTEM_FLAGS]) !== 0;
+        else has = m.keywords !== '' && m.keywords.split(' ').some((w) => w.toLowerCase() === k.flag.toLowerCase());
+        return has === k.set;
+      }
+      case 'header':
+      case 'body':
+      case 'text':
+        return textSets.get(k)!.has(m.uid);
+      case 'date': {
+        const ms = k.field === 'internal' ? m.internalDate : (sentDates!.get(m.uid) ?? null);
+        if (ms === null) return false;
+        const d = dayOf(ms);
+        const target = dayOf(k.date.getTime());
+        return k.op === 'before' ? d < target : k.op === 'on' ? d === target : d >= target;
+      }
+      case 'size':
+        return k.op === 'larger' ? m.size > k.size : m.size < k.size;
+      case 'sequence': {
+        let f = matchers.get(k);
+        if (!f) matchers.set(k, (f = sequenceSetMatcher(k.set, seqMax, sel.saved.map((u) => sel.seqOf(u)))));
+        return f(seq);
+      }
+      case 'uid': {
+        let f = matchers.get(k);
+        if (!f) matchers.set(k, (f = sequenceSetMatcher(k.set, sel.maxUid, sel.saved)));
+        return f(m.uid);
+      }
+      case 'modseq':
+        return BigInt(m.modseq) >= k.modSeq;
+      case 'age':
+        return k.op === 'older' ? now - m.internalDate >= k.seconds * 1000 : now - m.internalDate <= k.seconds * 1000;
+    }
+  };
+  const out: MessageMeta[] = [];
+  for (const m of messages) {
+    const seq = sel.seqOf(m.uid);
+    if (seq && test(key, m, seq)) out.push(m);
+  }
+  return out;
+}
+
+export function usesModseq(k: SearchKey): boolean {
+  switch (k.type) {
+    case 'and':
+      return k.keys.some(usesModseq);
+    case 'or':
+      return usesModseq(k.left) || usesModseq(k.right);
+    case 'not':
+      return usesModseq(k.key);
+    case 'modseq':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,52 @@
+// The IMAP listeners: port config.imap.port (plain, STARTTLS) and config.imap.tlsPort
+// (implicit TLS). Each connection gets an ImapSession.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { App } from '../app.ts';
+import type { TlsMaterial } from '../config/tls.ts';
+import { ImapSession } from './session.ts';
+
+export interface ImapServers {
+  port: number;
+  tlsPort: number;
+  sessions: Set<ImapSession>;
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
+export async function startImap(app: App, material: TlsMaterial): Promise<ImapServers> {
+  const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
+  const sessions = new Set<ImapSession>();
+  const track = (socket: net.Socket, implicitTls: boolean) => {
+    socket.setNoDelay(true);
+    const s = new ImapSession(socket, app, { secureContext, implicitTls });
+    sessions.add(s);
+    socket.once('close', () => sessions.delete(s));
+  };
+  const plain = net.createServer((socket) => track(socket, false));
+  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => track(socket, true));
+  secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
+  const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);
+  return {
+    port,
+    tlsPort,
+    sessions,
+    async close() {
+      for (const s of sessions) {
+        s.writeLine('* BYE Máy chủ đang dừng / server shutting down');
+        s.close();
+      }
+      await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
+    },
+  };
+}

@@ -1,0 +1,344 @@
+// One IMAP connection: reads bytes through the framer, runs commands one after another in
+// the order received, enforces the state each command is allowed in, writes responses with
+// back-pressure, upgrades to TLS on STARTTLS, and delivers untagged updates from other
+// sessions. Command behaviour lives in commands/*.ts; storage is reached through the App's
+// domain services only.
+import type net from 'node:net';
+import tls from 'node:tls';
+import type { Logger } from 'pino';
+import type { App } from '../app.ts';
+import type { Account } from '../core/accounts.ts';
+import { isThutinError } from '../core/errors.ts';
+import { CommandFramer, type FramerEvent } from './parser/framer.ts';
+import { parseCommand } from './parser/index.ts';
+import type { Command } from './parser/types.ts';
+import { serializeTo } from './protocol/serialize.ts';
+import type { ImapValue } from './protocol/value.ts';
+import { capabilities } from './capabilities.ts';
+import { COMMANDS } from './commands/index.ts';
+import type { SelectedMailbox } from './selected.ts';
+
+export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+export interface SessionOptions {
+  secureContext: tls.SecureContext | null;
+  implicitTls: boolean;
+}
+
+/** An untagged response: a raw line, or top-level values joined by spaces. */
+export type Untagged = string | ImapValue[];
+
+/** Raised by handlers to answer NO/BAD with an optional response code. */
+export class ImapError extends Error {
+  constructor(
+    readonly status: 'NO' | 'BAD',
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+let nextSessionId = 1;
+
+export class ImapSession {
+  readonly id = nextSessionId++;
+  state: SessionState = 'not-authenticated';
+  account: Account | null = null;
+  selected: SelectedMailbox | null = null;
+  secure: boolean;
+  readonly enabled = new Set<string>();
+  log: Logger;
+  private socket: net.Socket;
+  private framer: CommandFramer;
+  private queue: FramerEvent[] = [];
+  private pumping = false;
+  private closed = false;
+  private lineWaiter: ((raw: Buffer | null) => void) | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private updateWaiter: (() => void) | null = null;
+  /** Set while the current command runs: the name, for the EXPUNGE rule. */
+  current: Command | null = null;
+
+  constructor(
+    socket: net.Socket,
+    readonly app: App,
+    readonly opts: SessionOptions,
+  ) {
+    this.socket = socket;
+    this.secure = opts.implicitTls;
+    this.log = app.log.child({ imap: this.id, remote: socket.remoteAddress });
+    this.framer = this.newFramer();
+    this.attach(socket);
+    this.resetTimeout();
+    this.writeLine(`* OK [CAPABILITY ${this.capabilities().join(' ')}] thutin IMAP sẵn sàng / ready`);
+  }
+
+  private newFramer(): CommandFramer {
+    return new CommandFramer({ maxLineLength: this.app.config.imap.maxLineLength, maxLiteralSize: this.app.config.imap.maxLiteralSize });
+  }
+
+  private attach(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (e) => this.log.debug({ err: e.message }, 'socket error'));
+    socket.on('close', () => this.onClose());
+    socket.on('timeout', () => {
+      this.writeLine('* BYE Hết thời gian chờ / autologout: idle for too long');
+      this.close();
+    });
+  }
+
+  private resetTimeout(): void {
+    const ms = this.account ? this.app.config.imap.idleTimeoutMs : this.app.config.imap.preAuthTimeoutMs;
+    this.socket.setTimeout(ms);
+  }
+
+  capabilities(): string[] {
+    return capabilities({ secure: this.secure, authenticated: this.account !== null, tlsAvailable: this.opts.secureContext !== null });
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    let events: FramerEvent[];
+    try {
+      events = this.framer.push(chunk);
+    } catch (e) {
+      this.log.warn({ err: (e as Error).message }, 'framer failure');
+      this.writeLine('* BYE Lỗi giao thức / protocol error');
+      this.close();
+      return;
+    }
+    for (const ev of events) {
+      if (ev.type === 'continue') {
+        this.writeLine('+ Sẵn sàng nhận dữ liệu / ready for literal data');
+        continue;
+      }
+      if (this.lineWaiter && this.queue.length === 0 && ev.type === 'command') {
+        const w = this.lineWaiter;
+        this.lineWaiter = null;
+        w(ev.raw);
+        continue;
+      }
+      this.queue.push(ev);
+    }
+    if (this.queue.length > 1000) {
+      this.writeLine('* BYE Quá nhiều lệnh đang chờ / too many pipelined commands');
+      this.close();
+      return;
+    }
+    void this.pump();
+  }
+
+  /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
+  nextLine(): Promise<Buffer | null> {
+    const head = this.queue[0];
+    if (head && head.type === 'command') {
+      this.queue.shift();
+      return Promise.resolve(head.raw);
+    }
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.lineWaiter = resolve;
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length && !this.closed) {
+        const ev = this.queue.shift()!;
+        this.resetTimeout();
+        if (ev.type === 'error') {
+          this.writeLine(`${ev.tag ?? '*'} BAD ${ev.message}`);
+          continue;
+        }
+        if (ev.type === 'command') await this.runRaw(ev.raw);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async runRaw(raw: Buffer): Promise<void> {
+    const parsed = parseCommand(raw);
+    if (!parsed.ok) {
+      if (parsed.code === 'BADCHARSET') this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`);
+      else this.writeLine(`${parsed.tag ?? '*'} BAD ${parsed.message}`);
+      return;
+    }
+    const cmd = parsed.command;
+    const spec = COMMANDS[cmd.name];
+    if (!spec) {
+      this.writeLine(`${cmd.tag} BAD Lệnh không được hỗ trợ / command not supported`);
+      return;
+    }
+    if (!spec.states.includes(this.state)) {
+      this.writeLine(`${cmd.tag} BAD Lệnh không hợp lệ ở trạng thái này / command not allowed in state ${this.state}`);
+      return;
+    }
+    this.current = cmd;
+    try {
+      const text = await spec.handle(this, cmd as never);
+      if (this.closed) return;
+      await this.flushUpdates();
+      if (this.state === 'logout') {
+        this.writeLine(`${cmd.tag} OK LOGOUT hoàn tất / completed`);
+        this.close();
+        return;
+      }
+      if (text !== false) this.writeLine(`${cmd.tag} OK ${text ?? `${cmd.name} hoàn tất / completed`}`);
+    } catch (e) {
+      if (this.closed) return;
+      if (e instanceof ImapError) {
+        this.writeLine(`${cmd.tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`);
+      } else if (isThutinError(e)) {
+        const code = e.code === 'MAILBOX_NOT_FOUND' ? 'NONEXISTENT ' : e.code === 'MAILBOX_EXISTS' ? 'ALREADYEXISTS ' : e.code === 'OVER_QUOTA' ? 'OVERQUOTA ' : '';
+        this.writeLine(`${cmd.tag} NO ${code ? `[${code.trim()}] ` : ''}${e.vi} / ${e.en}`);
+      } else {
+        this.log.error({ err: (e as Error).stack, command: cmd.name }, 'command failed');
+        this.writeLine(`${cmd.tag} NO [SERVERBUG] Lỗi máy chủ / internal server error`);
+      }
+    } finally {
+      this.current = null;
+    }
+  }
+
+  /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
+  async flushUpdates(): Promise<void> {
+    if (!this.selected || this.closed) return;
+    const c = this.current;
+    const allowExpunge = !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
+    this.selected.dirty = false;
+    const lines = await this.selected.refresh(this.app.store, { allowExpunge });
+    for (const l of lines) this.untagged(l);
+  }
+
+  // ------------------------------------------------------------------ output
+
+  writeLine(line: string): void {
+    this.write(Buffer.from(line + '\r\n', 'utf8'));
+  }
+
+  untagged(u: Untagged): void {
+    if (typeof u === 'string') {
+      this.writeLine(`* ${u}`);
+      return;
+    }
+    const chunks: Buffer[] = [Buffer.from('* ', 'latin1')];
+    u.forEach((v, i) => {
+      if (i > 0) chunks.push(Buffer.from(' ', 'latin1'));
+      serializeTo(v, chunks);
+    });
+    chunks.push(Buffer.from('\r\n', 'latin1'));
+    this.write(Buffer.concat(chunks));
+  }
+
+  continuation(text: string): void {
+    this.writeLine(`+ ${text}`);
+  }
+
+  write(buf: Buffer): void {
+    if (this.closed || this.socket.destroyed) return;
+    this.socket.write(buf);
+  }
+
+  /** Wait until the socket's buffer drains (large FETCH responses). */
+  async drain(): Promise<void> {
+    if (this.closed || !this.socket.writableNeedDrain) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.once('drain', done);
+      this.socket.once('close', done);
+    });
+  }
+
+  // ------------------------------------------------------------------ state changes
+
+  login(account: Account): void {
+    this.account = account;
+    this.state = 'authenticated';
+    this.resetTimeout();
+    this.log = this.log.child({ user: account.username });
+  }
+
+  select(sel: SelectedMailbox | null): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.selected = sel;
+    this.state = sel ? 'selected' : this.account ? 'authenticated' : 'not-authenticated';
+    if (sel) {
+      this.unsubscribe = this.app.events.subscribe(sel.info.id, () => {
+        sel.dirty = true;
+        const w = this.updateWaiter;
+        this.updateWaiter = null;
+        w?.();
+      });
+    }
+  }
+
+  /** Resolves when the selected mailbox changes (for IDLE). */
+  waitForUpdate(): Promise<void> {
+    if (this.selected?.dirty) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.updateWaiter = resolve;
+    });
+  }
+
+  cancelUpdateWait(): void {
+    const w = this.updateWaiter;
+    this.updateWaiter = null;
+    w?.();
+  }
+
+  /** STARTTLS: answer OK in clear, then wrap the socket; everything pipelined after is dropped. */
+  async startTls(tag: string): Promise<void> {
+    const ctx = this.opts.secureContext!;
+    this.queue = [];
+    this.writeLine(`${tag} OK Bắt đầu TLS / begin TLS negotiation now`);
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('timeout');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: ctx });
+    this.socket = secure;
+    this.framer = this.newFramer();
+    this.attach(secure);
+    await new Promise<void>((resolve) => {
+      secure.once('secure', () => resolve());
+      secure.once('error', () => resolve());
+      secure.once('close', () => resolve());
+    });
+    this.secure = true;
+    this.resetTimeout();
+  }
+
+  private onClose(): void {
+    this.closed = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const w = this.lineWaiter;
+    this.lineWaiter = null;
+    w?.(null);
+    this.cancelUpdateWait();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+    this.onClose();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+}

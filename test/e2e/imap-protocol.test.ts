@@ -1,0 +1,106 @@
+// IMAP at the protocol level, over a raw TLS socket: RFC 3501 responses where clients would
+// hide them, CONDSTORE, and hostile input answered with BAD while the server keeps serving.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { RawImap } from '../helpers/raw-imap.ts';
+import { startTestServers, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+
+describe('IMAP protocol details and hostile input', () => {
+  let r: Running;
+  let an: string;
+  beforeAll(async () => {
+    r = await startTestServers();
+    an = await r.user('annv');
+    await r.user('binhlt');
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  async function loggedIn(): Promise<RawImap> {
+    const c = await RawImap.connect(r.servers.ports.imaps);
+    expect(await c.cmd('L', `LOGIN ${an} "${TEST_PASSWORD}"`)).toMatch(/^L OK/m);
+    return c;
+  }
+
+  it('refuses LOGIN in clear text and commands in the wrong state', async () => {
+    const c = await RawImap.connect(r.servers.ports.imap, false);
+    expect(await c.cmd('a1', 'CAPABILITY')).toMatch(/LOGINDISABLED/);
+    expect(await c.cmd('a2', `LOGIN ${an} "${TEST_PASSWORD}"`)).toMatch(/^a2 NO \[PRIVACYREQUIRED\]/m);
+    expect(await c.cmd('a3', 'SELECT INBOX')).toMatch(/^a3 BAD/m);
+    expect(await c.cmd('a4', 'AUTHENTICATE PLAIN')).toMatch(/^a4 NO/m);
+    c.close();
+  });
+
+  it('answers garbage with BAD and keeps serving', async () => {
+    const c = await loggedIn();
+    expect(await c.cmd('b1', 'FROB')).toMatch(/^b1 BAD/m);
+    expect(await c.cmd('b2', 'FETCH 1:* (FLAGS')).toMatch(/^b2 BAD/m);
+    expect(await c.cmd('b3', Buffer.from('SELECT "IN\0BOX"'))).toMatch(/^b3 (BAD|NO)/m);
+    c.write('\r\n');
+    expect(await c.cmd('b4', 'SELECT "unterminated')).toMatch(/^b4 BAD/m);
+    expect(await c.cmd('b5', 'APPEND INBOX {999999999999}')).toMatch(/^b5 BAD/m);
+    expect(await c.cmd('b6', 'x'.repeat(100 * 1024))).toMatch(/BAD/);
+    expect(await c.cmd('b7', 'NOOP')).toMatch(/^b7 OK/m);
+    expect(await c.cmd('b8', 'SELECT INBOX')).toMatch(/^b8 OK \[READ-WRITE\]/m);
+    expect(await c.cmd('b9', 'FETCH 99 FLAGS')).toMatch(/^b9 BAD/m);
+    c.close();
+  });
+
+  it('serves APPEND with a synchronising literal, partial fetches and header fields', async () => {
+    const c = await loggedIn();
+    const raw = vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Phân đoạn' });
+    c.write(`c1 APPEND INBOX (\\Draft) "28-Nov-2026 10:00:00 +0700" {${raw.length}}\r\n`);
+    await c.readUntil(/^\+ .*\r\n/m);
+    c.write(Buffer.concat([raw, Buffer.from('\r\n')]));
+    expect(await c.readUntil(/^c1 (OK|NO|BAD).*\r\n/m)).toMatch(/^c1 OK \[APPENDUID \d+ \d+\]/m);
+    await c.cmd('c2', 'SELECT INBOX');
+    const f = await c.cmd('c3', 'FETCH 1 (BODY.PEEK[]<0.4> INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (date)])');
+    expect(f).toContain('BODY[]<0> {4}\r\nFrom');
+    expect(f).toContain('INTERNALDATE "28-Nov-2026 03:00:00 +0000"');
+    expect(f).toContain('FLAGS (\\Draft \\Recent)');
+    expect(f).toContain('BODY[HEADER.FIELDS (DATE)] {41}\r\nDate: Sat, 28 Nov 2026 09:15:00 +0700\r\n\r\n');
+    // A non-peek fetch sets \Seen and says so.
+    expect(await c.cmd('c4', 'FETCH 1 BODY[TEXT]')).toMatch(/\\Seen/);
+    c.close();
+  });
+
+  it('implements CONDSTORE: HIGHESTMODSEQ, MODSEQ, CHANGEDSINCE and UNCHANGEDSINCE', async () => {
+    const c = await loggedIn();
+    const sel = await c.cmd('d1', 'SELECT INBOX (CONDSTORE)');
+    const hms = Number(/HIGHESTMODSEQ (\d+)/.exec(sel)![1]);
+    expect(hms).toBeGreaterThan(0);
+    const st = await c.cmd('d2', 'STORE 1 +FLAGS (\\Flagged)');
+    const ms = Number(/MODSEQ \((\d+)\)/.exec(st)![1]);
+    expect(ms).toBeGreaterThan(hms);
+    expect(await c.cmd('d3', `FETCH 1:* (FLAGS) (CHANGEDSINCE ${ms - 1})`)).toMatch(/\* 1 FETCH \(FLAGS \([^)]*\\Flagged[^)]*\) MODSEQ \(\d+\)\)/);
+    expect(await c.cmd('d4', `FETCH 1:* (FLAGS) (CHANGEDSINCE ${ms})`)).not.toMatch(/\* 1 FETCH/);
+    expect(await c.cmd('d5', `STORE 1 (UNCHANGEDSINCE ${ms - 1}) +FLAGS (\\Answered)`)).toMatch(/^d5 OK \[MODIFIED 1\]/m);
+    expect(await c.cmd('d6', 'SEARCH MODSEQ 1')).toMatch(/\* SEARCH 1 \(MODSEQ \d+\)/);
+    c.close();
+  });
+
+  it('answers the small commands clients send at start', async () => {
+    const c = await loggedIn();
+    expect(await c.cmd('e1', 'NAMESPACE')).toContain('* NAMESPACE (("" "/")) NIL NIL');
+    expect(await c.cmd('e2', 'ID ("name" "test")')).toMatch(/\* ID \("name" "thutin"/);
+    expect(await c.cmd('e3', 'LIST "" ""')).toContain('* LIST (\\Noselect) "/" ""');
+    expect(await c.cmd('e4', 'GETQUOTAROOT INBOX')).toMatch(/\* QUOTA "" \(STORAGE \d+ \d+\)/);
+    expect(await c.cmd('e5', 'STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)')).toMatch(/\* STATUS "?INBOX"? \(MESSAGES \d+ UIDNEXT \d+ UIDVALIDITY \d+ UNSEEN \d+ HIGHESTMODSEQ \d+\)/);
+    expect(await c.cmd('e6', 'EXAMINE INBOX')).toMatch(/^e6 OK \[READ-ONLY\]/m);
+    expect(await c.cmd('e7', 'STORE 1 +FLAGS (\\Deleted)')).toMatch(/^e7 NO/m);
+    expect(await c.cmd('e8', 'UID SEARCH RETURN (MIN MAX COUNT) ALL')).toMatch(/\* ESEARCH \(TAG "e8"\) UID MIN \d+ MAX \d+ COUNT \d+/);
+    expect(await c.cmd('e9', 'SETQUOTA "" (STORAGE 1)')).toMatch(/^e9 NO/m);
+    expect(await c.cmd('e10', 'LOGOUT')).toMatch(/\* BYE/);
+    c.close();
+  });
+
+  it('IDLE ends with DONE', async () => {
+    const c = await loggedIn();
+    await c.cmd('f1', 'SELECT INBOX');
+    c.write('f2 IDLE\r\n');
+    await c.readUntil(/^\+ idling\r\n/m);
+    c.write('DONE\r\n');
+    expect(await c.readUntil(/^f2 (OK|NO|BAD).*\r\n/m)).toMatch(/^f2 OK/m);
+    c.close();
+  });
+});
