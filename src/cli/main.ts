@@ -1,9 +1,11 @@
 // The `thutin` command: serve, init, account add|passwd|list, queue list, doctor.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
 import { Command } from 'commander';
-import { runInit, runServe, runDoctor } from './commands/system.ts';
-import { runAccountAdd, runAccountPasswd, runAccountList } from './commands/account.ts';
-import { runQueueList } from './commands/queue.ts';
+
+// Each command loads its module only when run, so `thutin account list` does not load the servers.
+const system = () => import('./commands/system.ts');
+const accounts = () => import('./commands/account.ts');
+const queues = () => import('./commands/queue.ts');
 
 const program = new Command();
 program
@@ -18,42 +20,42 @@ program
   .description('Tạo cấu hình và chứng chỉ TLS tự ký / create the configuration and a self-signed TLS certificate')
   .option('--domain <domain>', 'tên miền chính / primary mail domain')
   .option('--hostname <name>', 'tên máy chủ / server host name')
-  .action((o: { domain?: string; hostname?: string }) => runInit(data(), o));
+  .action(async (o: { domain?: string; hostname?: string }) => (await system()).runInit(data(), o));
 
 program
   .command('serve')
   .description('Chạy máy chủ thư (SMTP, IMAP, HTTP) / run the mail servers')
   .option('--demo', 'nạp tỉnh mẫu / load the demo province (directory issue)')
-  .action((o: { demo?: boolean }) => runServe(data(), o));
+  .action(async (o: { demo?: boolean }) => (await system()).runServe(data(), o));
 
 program
   .command('doctor')
   .description('Kiểm tra cổng, TLS và kho thư / check ports, TLS and the store')
-  .action(() => runDoctor(data()));
+  .action(async () => (await system()).runDoctor(data()));
 
 const account = program.command('account').description('Quản lý tài khoản thư / manage mail accounts');
 account
   .command('add <address>')
   .description('Tạo hộp thư / create a mailbox')
   .option('--password-stdin', 'đọc mật khẩu từ đầu vào chuẩn / read the password from standard input')
-  .action((address: string, o: { passwordStdin?: boolean }) => runAccountAdd(data(), address, o));
+  .action(async (address: string, o: { passwordStdin?: boolean }) => (await accounts()).runAccountAdd(data(), address, o));
 account
   .command('passwd <address>')
   .description('Đặt mật khẩu mới / set a new password')
   .option('--password-stdin', 'đọc mật khẩu từ đầu vào chuẩn / read the password from standard input')
-  .action((address: string, o: { passwordStdin?: boolean }) => runAccountPasswd(data(), address, o));
+  .action(async (address: string, o: { passwordStdin?: boolean }) => (await accounts()).runAccountPasswd(data(), address, o));
 account
   .command('list')
   .description('Liệt kê tài khoản / list accounts')
   .option('--json', 'JSON')
-  .action((o: { json?: boolean }) => runAccountList(data(), o));
+  .action(async (o: { json?: boolean }) => (await accounts()).runAccountList(data(), o));
 
 const queue = program.command('queue').description('Hàng đợi thư đi / outbound queue');
 queue
   .command('list')
   .description('Liệt kê thư đang chờ gửi / list queued messages')
   .option('--json', 'JSON')
-  .action((o: { json?: boolean }) => runQueueList(data(), o));
+  .action(async (o: { json?: boolean }) => (await queues()).runQueueList(data(), o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
