@@ -94,6 +94,20 @@ describe('IMAP protocol details and hostile input', () => {
     c.close();
   });
 
+  it('authenticates with AUTHENTICATE PLAIN, with and without an initial response', async () => {
+    const plain = Buffer.from(`\0${an}\0${TEST_PASSWORD}`).toString('base64');
+    const c = await RawImap.connect(r.servers.ports.imaps);
+    c.write('g1 AUTHENTICATE PLAIN\r\n');
+    await c.readUntil(/^\+ ?\r\n/m);
+    c.write(`${plain}\r\n`);
+    expect(await c.readUntil(/^g1 (OK|NO|BAD).*\r\n/m)).toMatch(/^g1 OK \[CAPABILITY [^\]]*UIDPLUS/m);
+    c.close();
+    const d = await RawImap.connect(r.servers.ports.imaps);
+    expect(await d.cmd('g2', `AUTHENTICATE PLAIN ${Buffer.from(`\0${an}\0wrong`).toString('base64')}`)).toMatch(/^g2 NO \[AUTHENTICATIONFAILED\]/m);
+    expect(await d.cmd('g3', `AUTHENTICATE PLAIN ${plain}`)).toMatch(/^g3 OK/m);
+    d.close();
+  });
+
   it('IDLE ends with DONE', async () => {
     const c = await loggedIn();
     await c.cmd('f1', 'SELECT INBOX');

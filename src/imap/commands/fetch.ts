@@ -6,6 +6,7 @@ import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError, type ImapSession } from '../session.ts';
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
+import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
@@ -17,29 +18,13 @@ import { resolveSection, filterHeaderFields } from '../protocol/section.ts';
 
 const BATCH = 200;
 
-export function sectionLabel(section: Section): string {
-  const parts: string[] = [];
-  if (section.part.length) parts.push(section.part.join('.'));
-  if (section.specifier) {
-    let spec: string = section.specifier;
-    if (section.fields) spec += ` (${section.fields.join(' ')})`;
-    parts.push(spec);
-  }
-  return parts.join('.');
-}
-
+/** Whether any item needs the stored MIME index (everything but flags, sizes, dates and BODY[]). */
 function needsIndex(items: FetchItem[]): boolean {
   return items.some(
     (i) =>
-      (i.type === 'attribute' && (i.attribute === 'ENVELOPE' || i.attribute === 'BODYSTRUCTURE' || i.attribute === 'BODY')) ||
-      (i.type === 'body' && (i.section.part.length > 0 || (i.section.specifier !== null && i.section.specifier !== 'HEADER' && i.section.specifier !== 'TEXT'))) ||
-      (i.type === 'body' && (i.section.specifier === 'HEADER' || i.section.specifier === 'TEXT')) ||
-      (i.type === 'attribute' && (i.attribute === 'RFC822.HEADER' || i.attribute === 'RFC822.TEXT')),
+      (i.type === 'attribute' && ['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822.HEADER', 'RFC822.TEXT'].includes(i.attribute)) ||
+      (i.type === 'body' && (i.section.part.length > 0 || i.section.specifier !== null)),
   );
-}
-
-function setsSeen(items: FetchItem[]): boolean {
-  return items.some((i) => (i.type === 'body' && !i.peek) || (i.type === 'attribute' && (i.attribute === 'RFC822' || i.attribute === 'RFC822.TEXT')));
 }
 
 function applyPartial(buf: Buffer, partial: { offset: number; length: number } | null): Buffer {
@@ -108,8 +93,7 @@ async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | un
       }
     } else if (it.type === 'body') {
       const data = applyPartial(await readSection(s, m, index, it.section), it.partial);
-      const label = `BODY[${sectionLabel(it.section)}]${it.partial ? `<${it.partial.offset}>` : ''}`;
-      out.push(atom(label), literal(data));
+      out.push(atom(fetchItemLabel(it)), literal(data));
     } else {
       throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
     }
@@ -137,7 +121,7 @@ export const fetch: CommandSpec<'FETCH'> = {
     metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
     if (cmd.changedSince !== null) metas = metas.filter((m) => BigInt(m.modseq) > cmd.changedSince!);
     const changed = new Set<number>();
-    if (!sel.readOnly && setsSeen(cmd.items)) {
+    if (!sel.readOnly && cmd.items.some(fetchItemSetsSeen)) {
       const unseen = metas.filter((m) => !(m.flags & SEEN)).map((m) => m.uid);
       if (unseen.length) {
         const r = await store.storeFlags(sel.info.id, unseen, 'add', { mask: SEEN, keywords: [] });

@@ -2,6 +2,7 @@
 // selected mailbox, until the client sends DONE.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
+import { isIdleDone } from '../parser/continuation.ts';
 
 export const idle: CommandSpec<'IDLE'> = {
   states: AUTHENTICATED,
@@ -21,7 +22,6 @@ export const idle: CommandSpec<'IDLE'> = {
       if (!done) await s.flushUpdates();
     }
     if (answer === null) return false;
-    const text = (answer as Buffer).toString('latin1').trim();
-    if (text.toUpperCase() !== 'DONE') throw new ImapError('BAD', 'Cần DONE để kết thúc IDLE / expected DONE');
+    if (!isIdleDone(answer)) throw new ImapError('BAD', 'Cần DONE để kết thúc IDLE / expected DONE');
   },
 };

@@ -2,6 +2,7 @@
 // (LOGINDISABLED before it). A failed login waits a moment and says nothing about why.
 import { NOT_AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError, type ImapSession } from '../session.ts';
+import { parseSaslResponse } from '../parser/continuation.ts';
 
 const FAILED = 'Sai tên đăng nhập hoặc mật khẩu / authentication failed';
 
@@ -35,10 +36,10 @@ export const authenticate: CommandSpec<'AUTHENTICATE'> = {
       s.continuation('');
       const line = await s.nextLine();
       if (line === null) return false;
-      const text = line.toString('latin1').trim();
-      if (text === '*') throw new ImapError('BAD', 'Đã huỷ xác thực / authentication cancelled');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new ImapError('BAD', 'Dữ liệu base64 không hợp lệ / invalid base64');
-      response = Buffer.from(text, 'base64');
+      const r = parseSaslResponse(line);
+      if (r.type === 'cancel') throw new ImapError('BAD', 'Đã huỷ xác thực / authentication cancelled');
+      if (r.type === 'invalid') throw new ImapError('BAD', 'Dữ liệu base64 không hợp lệ / invalid base64');
+      response = r.data;
     }
     const parts = response.toString('utf8').split('\0');
     if (parts.length !== 3) throw new ImapError('BAD', 'Phản hồi PLAIN không hợp lệ / malformed PLAIN response');
