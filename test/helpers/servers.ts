@@ -1,6 +1,7 @@
 // Starts the real front ends of a test app on loopback ports and gives clients what they need.
 import { startServers, type RunningServers } from '../../src/server.ts';
 import { createTestApp, TEST_PASSWORD, type Backend, type TestApp } from './harness.ts';
+import type { ConfigInput } from '../../src/config/config.ts';
 
 export interface Running extends TestApp {
   servers: RunningServers;
@@ -9,7 +10,7 @@ export interface Running extends TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestServers(opts: { backend?: Backend } = {}): Promise<Running> {
+export async function startTestServers(opts: { backend?: Backend; config?: ConfigInput } = {}): Promise<Running> {
   const t = await createTestApp(opts);
   const servers = await startServers(t.app, t.tls);
   return {
