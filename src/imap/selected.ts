@@ -4,6 +4,7 @@
 import type { MailboxInfo, MailStore, MessageMeta } from '../core/mailstore.ts';
 import { flagNames } from '../core/flags.ts';
 import { atom, type ImapValue } from './protocol/value.ts';
+import { formatSequenceSet } from './parser/sequence-set.ts';
 
 export class SelectedMailbox {
   /** UIDs in sequence order: sequence number n is uids[n - 1]. */
@@ -15,6 +16,8 @@ export class SelectedMailbox {
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
   saved: number[] = [];
   dirty = true;
+  /** QRESYNC enabled: expunges are announced as VANISHED (RFC 7162 3.2.10). */
+  qresync = false;
 
   constructor(
     public info: MailboxInfo,
@@ -72,6 +75,14 @@ export class SelectedMailbox {
     return seqs;
   }
 
+  /** Remove UIDs and return the untagged responses that announce it (EXPUNGE or VANISHED). */
+  expungeResponses(uids: number[]): string[] {
+    if (!this.qresync) return this.removeUids(uids).map((seq) => `${seq} EXPUNGE`);
+    const present = uids.filter((u) => this.seqOf(u) > 0);
+    this.removeUids(present);
+    return present.length ? [`VANISHED ${formatSequenceSet(present)}`] : [];
+  }
+
   /**
    * Read the change log and produce the untagged responses the client must now see.
    * With allowExpunge false (during FETCH, STORE, SEARCH) expunges wait, as RFC 3501 7.4.1 asks.
@@ -85,7 +96,7 @@ export class SelectedMailbox {
     this.pendingExpunge = [];
     if (expunged.length) {
       if (opts.allowExpunge) {
-        for (const seq of this.removeUids(expunged)) out.push(`${seq} EXPUNGE`);
+        out.push(...this.expungeResponses(expunged));
       } else {
         this.pendingExpunge = expunged;
       }

@@ -79,6 +79,32 @@ describe('IMAP protocol details and hostile input', () => {
     c.close();
   });
 
+  it('implements QRESYNC: VANISHED (EARLIER) on SELECT and UID FETCH, VANISHED for live expunges', async () => {
+    const acct = (await r.app.accounts.byAddress(an))!;
+    const archive = (await r.app.store.getMailbox(acct.id, 'Archive'))!;
+    for (let i = 0; i < 4; i++) await r.app.store.append(acct.id, 'Archive', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: `Q${i}` }), []);
+    const c = await loggedIn();
+    expect(await c.cmd('q0', `SELECT Archive (QRESYNC (${archive.uidvalidity} 1))`)).toMatch(/^q0 BAD/m);
+    expect(await c.cmd('q1', 'ENABLE QRESYNC')).toMatch(/\* ENABLED QRESYNC/);
+    const first = await c.cmd('q2', 'SELECT Archive');
+    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(first)![1]);
+    await c.cmd('q3', 'UNSELECT');
+    // Another session deletes message 2 and flags message 3 while we are away.
+    const mb = (await r.app.store.getMailbox(acct.id, 'Archive'))!;
+    const uids = (await r.app.store.listMessages(mb.id)).map((m) => m.uid);
+    await r.app.store.storeFlags(mb.id, [uids[1]], 'add', { mask: 8, keywords: [] });
+    await r.app.store.expunge(mb.id);
+    await r.app.store.storeFlags(mb.id, [uids[2]], 'add', { mask: 4, keywords: [] });
+    const back = await c.cmd('q4', `SELECT Archive (QRESYNC (${archive.uidvalidity} ${modseq} 1:${uids[3]}))`);
+    expect(back).toContain(`* VANISHED (EARLIER) ${uids[1]}`);
+    expect(back).toMatch(new RegExp(`\\* 2 FETCH \\(UID ${uids[2]} FLAGS \\([^)]*\\\\Flagged[^)]*\\) MODSEQ \\(\\d+\\)\\)`));
+    expect(await c.cmd('q5', `UID FETCH 1:* (FLAGS) (CHANGEDSINCE ${modseq} VANISHED)`)).toContain(`* VANISHED (EARLIER) ${uids[1]}`);
+    const out = await c.cmd('q6', `UID STORE ${uids[0]} +FLAGS.SILENT (\\Deleted)`);
+    expect(out).toMatch(/^q6 OK/m);
+    expect(await c.cmd('q7', 'EXPUNGE')).toContain(`* VANISHED ${uids[0]}`);
+    c.close();
+  });
+
   it('answers the small commands clients send at start', async () => {
     const c = await loggedIn();
     expect(await c.cmd('e1', 'NAMESPACE')).toContain('* NAMESPACE (("" "/")) NIL NIL');

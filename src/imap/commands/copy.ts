@@ -18,7 +18,7 @@ export const copy: CommandSpec<'COPY' | 'MOVE'> = {
     const code = `COPYUID ${r.uidvalidity} ${formatSequenceSet(r.pairs.map((p) => p[0]))} ${formatSequenceSet(r.pairs.map((p) => p[1]))}`;
     if (!move) return `[${code}] COPY hoàn tất / completed`;
     s.untagged(`OK [${code}] Đã chuyển / moved`);
-    for (const seq of sel.removeUids(r.pairs.map((p) => p[0]))) s.untagged(`${seq} EXPUNGE`);
+    for (const line of sel.expungeResponses(r.pairs.map((p) => p[0]))) s.untagged(line);
     return 'MOVE hoàn tất / completed';
   },
 };

@@ -10,6 +10,6 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
     if (sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
     const only = cmd.uid ? resolveUids(sel, cmd.sequence, true) : undefined;
     const gone = await s.app.store.expunge(sel.info.id, only);
-    for (const seq of sel.removeUids(gone)) s.untagged(`${seq} EXPUNGE`);
+    for (const line of sel.expungeResponses(gone)) s.untagged(line);
   },
 };

@@ -7,6 +7,7 @@ import { ImapError, type ImapSession } from '../session.ts';
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
+import { formatSequenceSet, sequenceSetMatcher } from '../parser/sequence-set.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
@@ -114,7 +115,15 @@ export const fetch: CommandSpec<'FETCH'> = {
       }
     }
     if (cmd.items.some((i) => i.type === 'binary' || i.type === 'binary.size')) throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
+    if (cmd.vanished && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
+    if (cmd.vanished && cmd.changedSince !== null) {
+      // RFC 7162 3.2.6: UIDs in the set expunged since CHANGEDSINCE.
+      const cs = await store.changesSince(sel.info.id, Number(cmd.changedSince));
+      const inSet = sequenceSetMatcher(cmd.sequence, Math.max(sel.maxUid, ...cs.expunged), sel.saved);
+      const gone = cs.expunged.filter(inSet);
+      if (gone.length) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
+    }
     if (!uids.length) return;
     let metas = uids.length === sel.exists ? await store.listMessages(sel.info.id) : await store.getMessages(sel.info.id, uids);
     const wanted = new Set(uids);

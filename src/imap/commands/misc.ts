@@ -11,7 +11,7 @@ export const namespace: CommandSpec<'NAMESPACE'> = {
   },
 };
 
-const ENABLEABLE = new Set(['CONDSTORE']);
+const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC']);
 
 export const enable: CommandSpec<'ENABLE'> = {
   states: AUTHENTICATED,
@@ -21,7 +21,15 @@ export const enable: CommandSpec<'ENABLE'> = {
       if (ENABLEABLE.has(c) && !s.enabled.has(c)) {
         s.enabled.add(c);
         now.push(c);
-        if (c === 'CONDSTORE' && s.selected) s.selected.condstore = true;
+        // QRESYNC implies CONDSTORE (RFC 7162 3.2.3).
+        if (c === 'QRESYNC' && !s.enabled.has('CONDSTORE')) {
+          s.enabled.add('CONDSTORE');
+          now.push('CONDSTORE');
+        }
+        if (s.selected) {
+          s.selected.condstore = true;
+          if (c === 'QRESYNC') s.selected.qresync = true;
+        }
       }
     }
     s.untagged(`ENABLED${now.length ? ' ' + now.join(' ') : ''}`);

@@ -3,6 +3,8 @@ import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { SelectedMailbox } from '../selected.ts';
 import { flagNames } from '../../core/flags.ts';
+import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
+import { atom } from '../protocol/value.ts';
 
 const PERMANENT = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
@@ -13,6 +15,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
       s.select(null);
       s.untagged('OK [CLOSED] Đã đóng thư mục trước / previous mailbox closed');
     }
+    if (cmd.qresync && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
     const store = s.app.store;
     const mb = await store.getMailbox(s.account!.id, cmd.mailbox);
     if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
@@ -40,6 +43,19 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     s.untagged(`OK [UIDNEXT ${info.uidnext}] UID tiếp theo / predicted next UID`);
     s.untagged(`OK [HIGHESTMODSEQ ${info.highestModseq}] Highest`);
     s.select(sel);
+    sel.qresync = s.enabled.has('QRESYNC');
+    if (cmd.qresync && cmd.qresync.uidValidity === info.uidvalidity) {
+      // RFC 7162 3.2.5: what changed since the client's last known MODSEQ.
+      const since = Number(cmd.qresync.modSeq);
+      const cs = await store.changesSince(mb.id, since);
+      const known = cmd.qresync.knownUids;
+      const vanished = known ? filterSequenceSet(known, cs.expunged) : cs.expunged;
+      if (vanished.length) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(vanished)}`);
+      for (const m of cs.changed) {
+        const seq = sel.seqOf(m.uid);
+        if (seq) s.untagged([seq, atom('FETCH'), [atom('UID'), m.uid, atom('FLAGS'), sel.flagList(m), atom('MODSEQ'), [m.modseq]]]);
+      }
+    }
     return `[${readOnly ? 'READ-ONLY' : 'READ-WRITE'}] ${cmd.name} hoàn tất / completed`;
   },
 };

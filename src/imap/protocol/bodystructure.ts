@@ -1,12 +1,11 @@
 // FETCH BODY and BODYSTRUCTURE (RFC 3501 7.4.2) from the indexed MIME tree.
 // Owns: the body / body-type-1part / body-type-mpart grammar, defaults and extension data.
 //
-// Choices (matching Dovecot 2.3 byte for byte on messages whose headers are lower-case,
-// which is nearly all mail):
-// - Strings are lower-case where the index normalised them: type, subtype, parameter
-//   names, encoding, disposition type. Dovecot repeats the sender's case and writes its
-//   defaults in lower case; RFC 3501's examples are upper-case. All of these are
-//   case-insensitive (RFC 2045), and clients compare them that way.
+// Choices (Dovecot 2.3's, checked against a real Dovecot 2.3.19 on the test fixtures):
+// - Case: type, subtype, parameter names, encoding and disposition type are written as the
+//   sender wrote them (MimeNode.spelling); defaults are lower case ("text" "plain",
+//   "charset" "us-ascii", "7bit") and message/rfc822 is always "message" "rfc822". Dovecot
+//   does not upper-case (RFC 3501's examples do, but these tokens are case-insensitive).
 // - Defaults: "text" "plain" for a missing/broken Content-Type; ("charset" "us-ascii")
 //   added to text/* parts without a charset; "7bit" when Content-Transfer-Encoding is
 //   absent; NIL for absent id/description/md5/disposition/language/location.
@@ -43,20 +42,29 @@ function rfc2231Encode(value: string): string {
   return out;
 }
 
-function paramList(params: Record<string, string>, defaultCharset: boolean): ImapValue {
+/** The token as the sender wrote it. */
+function spelled(node: MimeNode, token: string): string {
+  const s = node.spelling;
+  return s !== undefined && Object.hasOwn(s, token) ? s[token] : token;
+}
+
+function paramList(node: MimeNode, params: Record<string, string>, defaultCharset: boolean): ImapValue {
   const out: ImapValue[] = [];
   let sawCharset = false;
   for (const [k, v] of Object.entries(params)) {
     if (k === 'charset') sawCharset = true;
-    if (/^[\x20-\x7e]*$/.test(v)) out.push(k, v);
-    else out.push(`${k}*`, rfc2231Encode(v));
+    const name = clean(spelled(node, k));
+    if (/^[\x20-\x7e]*$/.test(v)) out.push(name, v);
+    else out.push(`${name}*`, rfc2231Encode(v));
   }
   if (defaultCharset && !sawCharset) out.push('charset', 'us-ascii');
   return out.length > 0 ? out : null;
 }
 
 function extensionTail(node: MimeNode): ImapValue[] {
-  const dsp: ImapValue = node.disposition ? [node.disposition.type, paramList(node.disposition.params, false)] : null;
+  const dsp: ImapValue = node.disposition
+    ? [clean(spelled(node, node.disposition.type)), paramList(node, node.disposition.params, false)]
+    : null;
   const lang: ImapValue = node.language && node.language.length > 0 ? node.language.map(clean) : null;
   return [dsp, lang, nstring(node.location)];
 }
@@ -70,8 +78,8 @@ export function bodyStructureValue(node: MimeNode, extended: boolean, options: B
   if (node.type === 'multipart' && node.children !== undefined) {
     const kids = node.children.length > 0 ? node.children : [EMPTY_PART];
     const out: ImapValue[] = kids.map((c) => bodyStructureValue(c, extended, options));
-    out.push(node.subtype);
-    if (extended) out.push(paramList(node.params, false), ...extensionTail(node));
+    out.push(clean(spelled(node, node.subtype)));
+    if (extended) out.push(paramList(node, node.params, false), ...extensionTail(node));
     return out;
   }
   const embedded =
@@ -79,12 +87,12 @@ export function bodyStructureValue(node: MimeNode, extended: boolean, options: B
     (node.subtype === 'rfc822' || (node.subtype === 'global' && options.messageGlobal === true));
   const text = node.type === 'text';
   const out: ImapValue[] = [
-    node.type,
-    node.subtype,
-    paramList(node.params, text),
+    embedded ? 'message' : clean(spelled(node, node.type)),
+    embedded ? node.subtype : clean(spelled(node, node.subtype)),
+    paramList(node, node.params, text),
     nstring(node.id),
     nstring(node.description),
-    node.encoding ?? '7bit',
+    node.encoding === undefined ? '7bit' : clean(spelled(node, node.encoding)),
     node.end - node.bodyStart,
   ];
   if (text) out.push(node.bodyLines);
