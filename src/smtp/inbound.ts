@@ -1,0 +1,74 @@
+// The inbound (MX) listener's policy: mail from anyone, for our local addresses only. No AUTH
+// here. Core rules (not stages, so configuration cannot remove them): a recipient outside our
+// domains is relaying and refused (`554 5.7.1`, from loopback too), an unknown local one gets
+// `550 5.1.1`, a full mailbox `452 4.2.2`. Each hook then runs the configured stages. At end of
+// DATA the message goes to the INBOX of every distinct recipient account, in one transaction.
+import type { SMTPServerOptions } from 'smtp-server';
+import type { App } from '../app.ts';
+import type { Pipeline } from './pipeline.ts';
+import { receiveMessage } from './data.ts';
+import { declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress } from './recipients.ts';
+import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
+import { paramsOf, sessionState, sessionView } from './session.ts';
+import { guardAddress, guardSession } from './guard.ts';
+import { checkMailParams, checkRcptParams } from './params.ts';
+
+type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
+
+export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
+  const log = app.log.child({ component: 'smtp', listener: 'inbound' });
+  return {
+    onConnect: guardSession(log, async (session) => {
+      const v = await pipeline.run('connect', { session: sessionView(session, 'inbound') });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+    }),
+
+    onMailFrom: guardAddress(log, async (address, session) => {
+      sessionState(session).recipients.clear();
+      checkMailParams(address);
+      const v = await pipeline.run('mailFrom', { session: sessionView(session, 'inbound'), sender: address.address, params: paramsOf(address) });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+    }),
+
+    onRcptTo: guardAddress(log, async (address, session) => {
+      checkRcptParams(address);
+      const parts = splitAddress(address.address);
+      if (!parts || !isLocalDomain(app, parts.domain)) {
+        log.info({ session: session.id, ip: session.remoteAddress, rcpt: address.address }, 'relay attempt refused');
+        throw replyError(REPLIES.relayDenied);
+      }
+      const size = declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false);
+      const accountId = await resolveLocalRecipient(app, address.address, size);
+      const v = await pipeline.run('rcptTo', {
+        session: sessionView(session, 'inbound'),
+        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        recipient: address.address,
+        params: paramsOf(address),
+        localAccountId: accountId,
+      });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+      sessionState(session).recipients.set(address.address.toLowerCase(), accountId);
+    }),
+
+    onData(stream, session, callback) {
+      const state = sessionState(session);
+      receiveMessage(stream, session, {
+        app,
+        pipeline,
+        listener: 'inbound',
+        async deliver(content, _queueId, recipients) {
+          const accounts = new Set<number>();
+          for (const r of recipients) {
+            const id = state.recipients.get(r.toLowerCase());
+            if (typeof id !== 'number') throw new Error(`recipient ${r} was not resolved at RCPT`);
+            accounts.add(id);
+          }
+          await app.store.deliver(content, [...accounts].map((accountId) => ({ accountId, mailbox: 'INBOX' })), Date.now());
+        },
+      }).then(
+        (queueId) => callback(null, acceptedText(queueId)),
+        (e: Error) => callback(e),
+      );
+    },
+  };
+}

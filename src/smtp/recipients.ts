@@ -1,0 +1,48 @@
+// Recipient policy shared by both listeners: which domain is ours, whether a local address
+// exists (`550 5.1.1`) and has room (`452 4.2.2`). Written as core logic, not as a stage, so no
+// configuration can turn the inbound port into an open relay or deliver to a missing mailbox.
+import type { App } from '../app.ts';
+import { normalizeAddress } from '../core/accounts.ts';
+import { REPLIES, replyError } from './replies.ts';
+
+export interface AddressParts {
+  local: string;
+  domain: string;
+}
+
+/** Split at the last '@'; the domain lower-cased, a root dot dropped. Null if not an address. */
+export function splitAddress(address: string): AddressParts | null {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) return null;
+  return { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase().replace(/\.$/, '') };
+}
+
+/** The canonical form we store for a remote recipient: local part as given, domain lower case. */
+export function canonicalRemote(address: string): string {
+  const p = splitAddress(address);
+  return p ? `${p.local}@${p.domain}` : address;
+}
+
+export function isLocalDomain(app: App, domain: string): boolean {
+  return app.accounts.isLocalDomain(domain);
+}
+
+/**
+ * Resolve a recipient in one of our domains to its account, or throw the SMTP refusal.
+ * `incomingSize` is the SIZE= the client declared (0 when unknown).
+ */
+export async function resolveLocalRecipient(app: App, address: string, incomingSize: number): Promise<number> {
+  const acct = await app.accounts.resolveRecipient(normalizeAddress(address));
+  if (!acct) throw replyError(REPLIES.noSuchRecipient);
+  // A quota of 0 means "no limit".
+  if (acct.quotaBytes > 0) {
+    const used = await app.accounts.usageBytes(acct.id);
+    if (used >= acct.quotaBytes || used + incomingSize > acct.quotaBytes) throw replyError(REPLIES.mailboxFull);
+  }
+  return acct.id;
+}
+
+export function declaredSize(args: Record<string, string | true> | false | undefined): number {
+  const s = args ? args.SIZE : undefined;
+  return typeof s === 'string' && /^\d{1,20}$/.test(s) ? Number(s) : 0;
+}

@@ -1,0 +1,149 @@
+// Wiring of the SMTP front end: builds the two stage pipelines from configuration (an unknown
+// stage name stops the start with a clear message), the three smtp-server listeners — inbound
+// MX, submission with STARTTLS, submission over implicit TLS — with their common options, and
+// starts/stops them together. Policy lives in inbound.ts / submission.ts, the DATA phase in
+// data.ts, the stages in pipeline.ts and stages/.
+import dns from 'node:dns';
+import net from 'node:net';
+import type { SMTPServerOptions, SMTPServerResolver } from 'smtp-server';
+import type { Logger } from 'pino';
+import type { App } from '../app.ts';
+import type { TlsMaterial } from '../config/tls.ts';
+import { ThutinSmtpServer } from './compat.ts';
+import { Pipeline, type StageRegistry } from './pipeline.ts';
+import { defaultStageRegistry } from './stages/index.ts';
+import { inboundHandlers } from './inbound.ts';
+import { submissionHandlers } from './submission.ts';
+import { AUTH_REQUIRED_TEXT, REPLIES } from './replies.ts';
+
+export interface SmtpListener {
+  readonly server: ThutinSmtpServer;
+  readonly port: number;
+}
+
+export interface SmtpServers {
+  inbound: SmtpListener;
+  submission: SmtpListener;
+  submissionTls: SmtpListener;
+  close(): Promise<void>;
+}
+
+export interface StartSmtpOptions {
+  /** The stages that configuration may name; defaults to the built-in ones. */
+  stages?: StageRegistry;
+}
+
+const BANNER = 'thutin - Hệ thống thư tín điện tử / provincial mail service';
+const MAX_CLIENTS_INBOUND = 1000;
+const MAX_CLIENTS_SUBMISSION = 500;
+/** How long close() lets open sessions finish before they are cut. */
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/** smtp-server logs every connection at info; ours shifts it one level down. */
+function libraryLogger(log: Logger): NonNullable<SMTPServerOptions['logger']> {
+  const l = log as unknown as Record<string, (...a: unknown[]) => void>;
+  const at = (level: string) => (...a: unknown[]) => l[level].apply(log, a);
+  return { trace: at('trace'), debug: at('trace'), info: at('debug'), warn: at('warn'), error: at('warn'), fatal: at('error') } as unknown as NonNullable<SMTPServerOptions['logger']>;
+}
+
+/** No PTR lookup for loopback clients (there is nothing to learn and it may stall the greeting). */
+const reverseResolver: SMTPServerResolver = {
+  reverse(ip, callback) {
+    const v4 = ip.replace(/^::ffff:/i, '');
+    if ((net.isIPv4(v4) && v4.startsWith('127.')) || ip === '::1') return callback(null, []);
+    dns.reverse(ip, (err, names) => callback(err, names));
+  },
+};
+
+function listen(server: ThutinSmtpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => {
+      server.server.off('listening', onListening);
+      reject(e);
+    };
+    const onListening = () => {
+      server.server.off('error', onError);
+      resolve((server.server.address() as net.AddressInfo).port);
+    };
+    server.server.once('error', onError);
+    server.server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: ThutinSmtpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
+
+export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptions = {}): Promise<SmtpServers> {
+  const cfg = app.config.smtp;
+  const registry = opts.stages ?? defaultStageRegistry();
+  const log = app.log.child({ component: 'smtp' });
+  const inboundPipeline = Pipeline.build(cfg.inboundStages, registry, { app }, { timeoutMs: cfg.stageTimeoutMs, log, setting: 'smtp.inboundStages' });
+  const submissionPipeline = Pipeline.build(cfg.submissionStages, registry, { app }, { timeoutMs: cfg.stageTimeoutMs, log, setting: 'smtp.submissionStages' });
+
+  // smtp-server modifies the options object it is given: each listener gets its own.
+  const common = (listener: string): SMTPServerOptions => ({
+    name: app.config.hostname,
+    banner: BANNER,
+    heloResponse: '%s Xin chào / Hello %s',
+    key: tls.key,
+    cert: tls.cert,
+    size: cfg.maxMessageSize,
+    maxRecipients: cfg.maxRecipients,
+    socketTimeout: cfg.socketTimeoutMs,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    hideSTARTTLS: false,
+    hideENHANCEDSTATUSCODES: false,
+    hideSize: false,
+    resolver: reverseResolver,
+    logger: libraryLogger(log.child({ listener })),
+  });
+
+  const inbound = new ThutinSmtpServer({
+    ...common('inbound'),
+    maxClients: MAX_CLIENTS_INBOUND,
+    disabledCommands: ['AUTH'],
+    ...inboundHandlers(app, inboundPipeline),
+  });
+  const submissionOptions = (secure: boolean): SMTPServerOptions => ({
+    ...common(secure ? 'submission-tls' : 'submission'),
+    secure,
+    maxClients: MAX_CLIENTS_SUBMISSION,
+    authMethods: ['PLAIN', 'LOGIN'],
+    authRequiredMessage: AUTH_REQUIRED_TEXT,
+    ...submissionHandlers(app, submissionPipeline),
+  });
+  const compat = { authBeforeTlsText: `${REPLIES.startTlsFirst.enhanced} ${REPLIES.startTlsFirst.text}` };
+  const submission = new ThutinSmtpServer(submissionOptions(false), compat);
+  const submissionTls = new ThutinSmtpServer(submissionOptions(true), compat);
+
+  const all = [inbound, submission, submissionTls];
+  for (const s of all) {
+    // Client-side failures (TLS handshakes, resets) surface here; they must not crash the process.
+    s.on('error', (e: Error & { code?: string }) => log.debug({ err: e, code: e.code }, 'SMTP connection error'));
+  }
+
+  try {
+    const [pIn, pSub, pTls] = await Promise.all([
+      listen(inbound, cfg.inboundPort, cfg.host),
+      listen(submission, cfg.submissionPort, cfg.host),
+      listen(submissionTls, cfg.submissionTlsPort, cfg.host),
+    ]);
+    log.info({ inbound: pIn, submission: pSub, submissionTls: pTls }, 'SMTP listening');
+    return {
+      inbound: { server: inbound, port: pIn },
+      submission: { server: submission, port: pSub },
+      submissionTls: { server: submissionTls, port: pTls },
+      close: async () => {
+        await Promise.all(all.map(closeServer));
+      },
+    };
+  } catch (e) {
+    await Promise.all(all.map(closeServer));
+    throw e;
+  }
+}

@@ -1,0 +1,10 @@
+// The built-in stages by name. A new stage is one file in this folder and one line here; which
+// stages run, and their order, is configuration (config.smtp.inboundStages / submissionStages).
+import { StageRegistry } from '../pipeline.ts';
+import { sizeStage } from './size.ts';
+import { loopStage } from './loop.ts';
+
+/** A fresh registry with the built-in stages; callers may register more on it. */
+export function defaultStageRegistry(): StageRegistry {
+  return new StageRegistry().register('size', sizeStage).register('loop', loopStage);
+}

@@ -1,0 +1,132 @@
+// The submission listeners' policy (port 587-style with STARTTLS, and implicit TLS): our users
+// sending mail. Core rules, not stages: AUTH (PLAIN/LOGIN) is offered and accepted only over TLS
+// (`530 5.7.0 Must issue a STARTTLS command first` before it), MAIL needs an authenticated
+// account (`530 5.7.0`), the envelope sender must be one of that account's addresses and not
+// the null sender (`553 5.7.1`). Recipients in our domains must exist (`550 5.1.1`) and have
+// room (`452 4.2.2`) and are delivered at once to their INBOX; the others go to the outbound
+// queue — both in one transaction. No copy is put in Sent: clients do that with IMAP APPEND.
+import type { SMTPServerOptions } from 'smtp-server';
+import type { App } from '../app.ts';
+import { normalizeAddress } from '../core/accounts.ts';
+import type { Pipeline } from './pipeline.ts';
+import { receiveMessage } from './data.ts';
+import { canonicalRemote, declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress } from './recipients.ts';
+import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
+import { authUser, paramsOf, sessionState, sessionView, type AuthUser } from './session.ts';
+import { guardAddress, guardSession } from './guard.ts';
+import { checkMailParams, checkRcptParams } from './params.ts';
+
+type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onSecure' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
+
+/** AUTH is hidden (and refused by compat.ts) until the connection is encrypted. */
+const BEFORE_TLS_DISABLED = ['AUTH'];
+/** smtp-server does not count AUTH attempts; after this many failures the connection is closed (421). */
+export const MAX_AUTH_FAILURES = 3;
+
+export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
+  const log = app.log.child({ component: 'smtp', listener: 'submission' });
+  return {
+    onConnect: guardSession(log, async (session) => {
+      if (!session.secure) session.disabledCommands = BEFORE_TLS_DISABLED;
+      const v = await pipeline.run('connect', { session: sessionView(session, 'submission') });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+    }),
+
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = undefined; // back to the listener's list: AUTH offered
+      callback();
+    },
+
+    onAuth(auth, session, callback) {
+      const username = auth.username ?? '';
+      const refuse = () => {
+        const failures = ++sessionState(session).authFailures;
+        log.info({ session: session.id, ip: session.remoteAddress, user: username, method: auth.method, failures }, 'authentication failed');
+        const r = failures >= MAX_AUTH_FAILURES ? REPLIES.authTooManyFailures : REPLIES.authFailed;
+        callback(null, { message: `${r.enhanced} ${r.text}`, responseCode: r.code });
+      };
+      if (!session.secure) return callback(replyError(REPLIES.startTlsFirst));
+      if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return refuse();
+      // PLAIN may name an authorization identity; acting as someone else is not supported.
+      if (auth.method === 'PLAIN' && auth.authzid && auth.authcid && auth.authzid.toLowerCase() !== auth.authcid.toLowerCase()) return refuse();
+      app.accounts.authenticate(username, auth.password ?? '').then(
+        (acct) => {
+          if (!acct) return refuse();
+          const user: AuthUser = { accountId: acct.id, username: acct.username };
+          log.info({ session: session.id, ip: session.remoteAddress, user: acct.username }, 'authenticated');
+          callback(null, { user });
+        },
+        (e: unknown) => {
+          log.error({ err: e, session: session.id }, 'authentication check failed');
+          callback(replyError(REPLIES.tempFailure));
+        },
+      );
+    },
+
+    onMailFrom: guardAddress(log, async (address, session) => {
+      sessionState(session).recipients.clear();
+      if (!session.secure) throw replyError(REPLIES.startTlsFirst);
+      const user = authUser(session);
+      if (!user) throw replyError(REPLIES.authRequired);
+      checkMailParams(address);
+      if (!address.address) throw replyError(REPLIES.nullSenderRefused);
+      const own = await app.accounts.addresses(user.accountId);
+      if (!own.includes(normalizeAddress(address.address))) {
+        log.info({ session: session.id, user: user.username, from: address.address }, 'sender address not owned');
+        throw replyError(REPLIES.senderNotOwned);
+      }
+      const v = await pipeline.run('mailFrom', { session: sessionView(session, 'submission'), sender: address.address, params: paramsOf(address) });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+    }),
+
+    onRcptTo: guardAddress(log, async (address, session) => {
+      checkRcptParams(address);
+      const parts = splitAddress(address.address);
+      if (!parts) throw replyError(REPLIES.noSuchRecipient);
+      let accountId: number | null = null;
+      if (isLocalDomain(app, parts.domain)) {
+        accountId = await resolveLocalRecipient(app, address.address, declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false));
+      }
+      const v = await pipeline.run('rcptTo', {
+        session: sessionView(session, 'submission'),
+        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+        recipient: address.address,
+        params: paramsOf(address),
+        localAccountId: accountId,
+      });
+      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+      sessionState(session).recipients.set(address.address.toLowerCase(), accountId);
+    }),
+
+    onData(stream, session, callback) {
+      const state = sessionState(session);
+      const user = authUser(session);
+      const sender = session.envelope.mailFrom ? normalizeAddress(session.envelope.mailFrom.address) : '';
+      receiveMessage(stream, session, {
+        app,
+        pipeline,
+        listener: 'submission',
+        async deliver(content, _queueId, recipients) {
+          if (!user) throw replyError(REPLIES.authRequired);
+          const local = new Set<number>();
+          const remote: string[] = [];
+          for (const r of recipients) {
+            const id = state.recipients.get(r.toLowerCase());
+            if (id === undefined) throw new Error(`recipient ${r} was not resolved at RCPT`);
+            if (id === null) remote.push(canonicalRemote(r));
+            else local.add(id);
+          }
+          await app.store.deliver(
+            content,
+            [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
+            Date.now(),
+            remote.length ? async (trx) => void (await app.queue.enqueue(trx, content, sender, remote, user.accountId)) : undefined,
+          );
+        },
+      }).then(
+        (queueId) => callback(null, acceptedText(queueId)),
+        (e: Error) => callback(e),
+      );
+    },
+  };
+}
