@@ -148,15 +148,12 @@ export class AccountService {
     return rows.map((r) => ({ ...toAccount(r), addresses: addrs.filter((a) => a.account_id === r.id).map((a) => a.address) }));
   }
 
+  /** Bytes the account's messages take (kept by the mail store with every change). */
   async usageBytes(accountId: number): Promise<number> {
-    const r = await this.db
-      .selectFrom('messages')
-      .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
-      .select((eb) => eb.fn.sum<number>('messages.size').as('total'))
-      .where('mailboxes.account_id', '=', accountId)
-      .executeTakeFirst();
-    return Number(r?.total ?? 0);
+    const r = await this.db.selectFrom('accounts').select('used_bytes').where('id', '=', accountId).executeTakeFirst();
+    return Number(r?.used_bytes ?? 0);
   }
+
 }
 
 function toAccount(r: Database['accounts'] extends infer T ? { [K in keyof T]: unknown } : never): Account {

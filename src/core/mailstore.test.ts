@@ -102,4 +102,33 @@ describe.each(backends())('mail store (%s)', (backend) => {
     expect([...(await t.app.store.searchText(inbox.id, 'body', '100%_'))]).toEqual([]);
     expect([...(await t.app.store.searchHeader(inbox.id, 'Date', '2026'))]).toContain(d.uid);
   });
+
+  it('keeps each account\'s byte usage equal to the sum of its messages through every change', async () => {
+    const real = async (id: number) => {
+      const r = await t.app.db.kysely
+        .selectFrom('messages')
+        .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+        .select((eb) => eb.fn.sum<number>('messages.size').as('s'))
+        .where('mailboxes.account_id', '=', id)
+        .executeTakeFirst();
+      return Number(r?.s ?? 0);
+    };
+    for (const id of ids) expect(await t.app.accounts.usageBytes(id)).toBe(await real(id));
+    const id = ids[1];
+    const a = await t.app.store.append(id, 'INBOX', msg('Dung lượng', 'x'.repeat(1000)), []);
+    const inbox = (await t.app.store.getMailbox(id, 'INBOX'))!;
+    const junk = (await t.app.store.getMailbox(id, 'Junk'))!;
+    await t.app.store.copy(inbox.id, [a.uid], junk.id);
+    expect(await t.app.accounts.usageBytes(id)).toBe(await real(id));
+    await t.app.store.move(inbox.id, [a.uid], junk.id);
+    await t.app.store.storeFlags(junk.id, (await t.app.store.listMessages(junk.id)).map((m) => m.uid).slice(0, 1), 'add', { mask: DELETED, keywords: [] });
+    await t.app.store.expunge(junk.id);
+    expect(await t.app.accounts.usageBytes(id)).toBe(await real(id));
+    await t.app.store.createMailbox(id, 'Tạm');
+    await t.app.store.copy(junk.id, (await t.app.store.listMessages(junk.id)).map((m) => m.uid), (await t.app.store.getMailbox(id, 'Tạm'))!.id);
+    await t.app.store.deleteMailbox(id, 'Tạm');
+    const used = await t.app.accounts.usageBytes(id);
+    expect(used).toBe(await real(id));
+    expect(used).toBeGreaterThan(1000);
+  });
 });

@@ -188,11 +188,28 @@ export class MailStore {
         const fs = toFlagSet(t.flags ?? []);
         const { firstUid, modseq, uidvalidity } = await this.allocate(trx, mb.id, 1);
         await this.insertMessage(trx, mb.id, firstUid, modseq, content.sha256, content.size, internalDate, fs);
+        await this.adjustUsage(trx, mb.id, content.size);
         out.push({ accountId: t.accountId, mailboxId: mb.id, uidvalidity, uid: firstUid });
       }
     });
     for (const d of new Set(out.map((o) => o.mailboxId))) this.events.notify(d);
     return out;
+  }
+
+  /** Keep accounts.used_bytes in step with the messages of one of its folders. */
+  private async adjustUsage(trx: Trx, mailboxId: number, delta: number): Promise<void> {
+    if (!delta) return;
+    await trx
+      .updateTable('accounts')
+      .set((eb) => ({ used_bytes: eb('used_bytes', '+', delta) }))
+      .where('id', '=', (eb) => eb.selectFrom('mailboxes').select('account_id').where('id', '=', mailboxId))
+      .execute();
+  }
+
+  private async sizeOf(trx: Trx, mailboxId: number, uids?: number[]): Promise<number> {
+    let q = trx.selectFrom('messages').select((eb) => eb.fn.sum<number>('size').as('s')).where('mailbox_id', '=', mailboxId);
+    if (uids) q = q.where('uid', 'in', uids);
+    return Number((await q.executeTakeFirst())?.s ?? 0);
   }
 
   private async insertMessage(trx: Trx, mailboxId: number, uid: number, modseq: number, sha256: string, size: number, internalDate: number, fs: FlagSet): Promise<void> {
@@ -272,6 +289,7 @@ export class MailStore {
         // RFC 3501: a folder with inferiors keeps its place in the hierarchy; we empty it instead.
         await this.expungeAll(trx, mb.id);
       } else {
+        await this.adjustUsage(trx, mb.id, -(await this.sizeOf(trx, mb.id)));
         await trx.deleteFrom('messages').where('mailbox_id', '=', mb.id).execute();
         await trx.deleteFrom('changes').where('mailbox_id', '=', mb.id).execute();
         await trx.deleteFrom('mailboxes').where('id', '=', mb.id).execute();
@@ -284,6 +302,7 @@ export class MailStore {
     const uids = await trx.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).execute();
     if (!uids.length) return;
     const modseq = await this.bumpModseq(trx, mailboxId);
+    await this.adjustUsage(trx, mailboxId, -(await this.sizeOf(trx, mailboxId)));
     await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
     for (const chunk of chunks(uids.map((u) => Number(u.uid)), 500)) {
       await trx.insertInto('changes').values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' }))).execute();
@@ -475,6 +494,7 @@ export class MailStore {
   private async removeUids(trx: Trx, mailboxId: number, uids: number[]): Promise<void> {
     const modseq = await this.bumpModseq(trx, mailboxId);
     for (const chunk of chunks(uids, 500)) {
+      await this.adjustUsage(trx, mailboxId, -(await this.sizeOf(trx, mailboxId, chunk)));
       await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
       await trx.insertInto('changes').values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' }))).execute();
     }
@@ -500,6 +520,7 @@ export class MailStore {
         pairs.push([m.uid, next]);
         next++;
       }
+      await this.adjustUsage(trx, dstMailboxId, msgs.reduce((a, m) => a + m.size, 0));
       if (opts.removeSource && msgs.length) await this.removeUids(trx, srcMailboxId, msgs.map((m) => m.uid));
     });
     this.events.notify(dstMailboxId);

@@ -117,6 +117,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_account_usage': {
+      // A running total of the bytes an account's messages take, kept in the same transaction
+      // as every insert and delete, so quota checks do not sum the whole mailbox.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('accounts').addColumn('used_bytes', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

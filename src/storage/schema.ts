@@ -8,6 +8,7 @@ export interface AccountsTable {
   password_hash: string; // argon2id PHC string
   status: string; // 'active' | 'disabled'
   quota_bytes: number;
+  used_bytes: Generated<number>; // sum of the sizes of the account's messages
   must_change_password: number; // 0 | 1
   created_at: number;
   updated_at: number;
