@@ -1,0 +1,460 @@
+// The streaming MIME structure parser run once per message at ingest.
+// Owns: walking the raw bytes line by line in any chunking, recognising header blocks,
+// boundary delimiters (RFC 2046 5.1.1: the line break before "--boundary" belongs to the
+// delimiter), multipart nesting, embedded message/rfc822 (and message/global) messages,
+// the byte offsets and line counts of every part, and handing text parts to the search
+// text collectors. Never throws on bad input: broken structure yields a best-effort tree.
+//
+// Memory is bounded: a line is buffered only up to MAX_DELIMITER_LINE bytes in a body
+// (longer lines cannot be delimiters and are streamed through), header blocks are kept up
+// to MAX_HEADER_BYTES per part, and decoded text for search up to TEXT_BUDGET_BYTES.
+//
+// Best-effort rules (documented for the IMAP side):
+// - A multipart without a usable boundary parameter, or in which no delimiter line is ever
+//   found, is indexed as text/plain (its "boundary" parameter dropped), so the content stays
+//   readable. Dovecot instead shows an empty text/plain child; we prefer not to hide text.
+// - A missing close delimiter ends the open parts at the end of the enclosing part/message.
+// - Delimiter lines may carry trailing whitespace. After the close delimiter, further
+//   delimiters of the same boundary are epilogue text.
+// - A part whose header is not ended by an empty line before the next delimiter (or EOF) has
+//   header = [headerStart, end) and an empty body.
+// - A part with an empty body right before a delimiter shares its blank line's line break
+//   with that delimiter: it ends at the delimiter line, and so do the parts enclosing it that
+//   close there (never before their own content).
+// - message/rfc822 with a base64/quoted-printable encoding cannot be parsed in place: like
+//   Dovecot, its embedded message is an empty text/plain part with an empty envelope.
+import { buildEnvelope, emptyEnvelope, normalizeMessageId, sentDateOf } from './message-headers.ts';
+import { splitHeaderFields, type HeaderField } from './header-block.ts';
+import { contentFields } from './part-headers.ts';
+import { buildSearchText, embeddedHeaderText, type PartText } from './search-text.ts';
+import { TextCollector, type TextBudget } from './text-collector.ts';
+import type { Envelope, MessageIndex, MimeNode } from './types.ts';
+
+/** Body lines longer than this are not examined as boundary delimiters. */
+export const MAX_DELIMITER_LINE = 4096;
+/** Header bytes kept per part for parsing (offsets stay exact beyond it). */
+export const MAX_HEADER_BYTES = 1024 * 1024;
+/** Decoded bytes of text parts collected for the search text, per message. */
+export const TEXT_BUDGET_BYTES = 4 * 1024 * 1024;
+/** Decoded bytes of a multipart preamble kept in case the multipart turns out to have no parts. */
+const PREAMBLE_BUDGET_BYTES = 256 * 1024;
+
+const IDENTITY_ENCODINGS = new Set([undefined, '7bit', '8bit', 'binary']);
+
+type Kind = 'leaf' | 'multipart' | 'message';
+
+interface Frame {
+  node: MimeNode;
+  state: 'header' | 'body';
+  kind: Kind;
+  headerChunks: Buffer[];
+  headerKept: number;
+  /** The header block is a message header: compute an envelope from it. */
+  isMessageRoot: boolean;
+  /** Where to store that envelope (embedded messages). */
+  holder: { envelope: Envelope; root: MimeNode } | null;
+  /** Parent is multipart/digest: default type message/rfc822. */
+  inDigest: boolean;
+  lfAtBodyStart: number;
+  boundary: Buffer | null;
+  epilogue: boolean;
+  sawDelimiter: boolean;
+  collector: TextCollector | null;
+  html: boolean;
+  alternative: object | null;
+}
+
+function newNode(headerStart: number): MimeNode {
+  return { headerStart, bodyStart: headerStart, end: headerStart, bodyLines: 0, type: 'text', subtype: 'plain', params: {} };
+}
+
+function newFrame(node: MimeNode, isMessageRoot: boolean, inDigest: boolean): Frame {
+  return {
+    node, state: 'header', kind: 'leaf', headerChunks: [], headerKept: 0, isMessageRoot, holder: null, inDigest,
+    lfAtBodyStart: 0, boundary: null, epilogue: false, sawDelimiter: false, collector: null, html: false, alternative: null,
+  };
+}
+
+function isLwsp(buf: Buffer, from: number): boolean {
+  for (let i = from; i < buf.length; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
+  return true;
+}
+
+function demoteToText(node: MimeNode): void {
+  node.type = 'text';
+  node.subtype = 'plain';
+  delete node.children;
+  if ('boundary' in node.params) {
+    const { boundary: _dropped, ...rest } = node.params;
+    node.params = rest;
+  }
+}
+
+export class MimeIndexer {
+  private pos = 0;
+  private lf = 0;
+  private prevEolLen = 0;
+  private pendingEol = false;
+  private ended = false;
+
+  // the line being assembled across write() calls (our own copy, grown by doubling)
+  private lineBuf: Buffer = Buffer.alloc(0);
+  private lineKept = 0;
+  private lineLen = 0;
+  private lineStart = 0;
+  /** The last byte fed of the current line was CR (the line may be truncated). */
+  private lineEndsCR = false;
+  private longLine = false;
+  private heldCR = false;
+
+  private readonly stack: Frame[] = [];
+  private readonly root: MimeNode;
+  private readonly budget: TextBudget = { remaining: TEXT_BUDGET_BYTES };
+  private readonly parts: PartText[] = [];
+  private rootEnvelope: Envelope = emptyEnvelope();
+  private rootHeader: { block: Buffer; fields: HeaderField[] } = { block: Buffer.alloc(0), fields: [] };
+
+  constructor() {
+    this.root = newNode(0);
+    this.stack.push(newFrame(this.root, true, false));
+  }
+
+  /** Feed the next bytes of the message, in any chunking. */
+  write(chunk: Uint8Array): void {
+    if (this.ended) throw new Error('MimeIndexer: write() after end()');
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let i = 0;
+    while (i < buf.length) {
+      const nl = buf.indexOf(0x0a, i);
+      const stop = nl === -1 ? buf.length : nl + 1;
+      this.feed(buf.subarray(i, stop), nl !== -1);
+      i = stop;
+    }
+  }
+
+  /** End of the message: returns its index. */
+  end(): MessageIndex {
+    if (this.ended) throw new Error('MimeIndexer: end() called twice');
+    if (this.lineLen > 0 || this.heldCR) this.completeLine(this.lineBuf.subarray(0, this.lineKept), false);
+    this.ended = true;
+    const top = this.stack[this.stack.length - 1];
+    if (this.pendingEol && top.state === 'body' && top.collector) top.collector.eol();
+    this.pendingEol = false;
+    while (this.stack.length > 0) this.closeTop(this.pos, this.lf);
+    const env = this.rootEnvelope;
+    return {
+      size: this.pos,
+      headerSize: this.root.bodyStart,
+      root: this.root,
+      envelope: env,
+      sentDate: sentDateOf(env),
+      messageId: normalizeMessageId(env.messageId),
+      search: buildSearchText(this.rootHeader.block, this.rootHeader.fields, env, this.parts),
+    };
+  }
+
+  // ---- line assembly ----
+
+  private feed(piece: Buffer, completes: boolean): void {
+    if (this.longLine) {
+      this.pos += piece.length;
+      this.lineLen += piece.length;
+      this.longFragment(piece, completes);
+      return;
+    }
+    this.pos += piece.length;
+    const top = this.stack[this.stack.length - 1];
+    const keepLimit = top.state === 'header' ? MAX_HEADER_BYTES : Infinity;
+    if (completes && this.lineLen === 0) {
+      // the whole line is in this piece: no copy
+      this.lineLen = piece.length;
+      this.lineKept = Math.min(piece.length, keepLimit);
+      this.lineEndsCR = piece.length >= 2 && piece[piece.length - 2] === 0x0d;
+      this.completeLine(piece.subarray(0, this.lineKept), true);
+      return;
+    }
+    const crBeforeLF = completes && (piece.length >= 2 ? piece[piece.length - 2] === 0x0d : this.lineEndsCR);
+    this.lineLen += piece.length;
+    this.lineEndsCR = completes ? crBeforeLF : piece.length > 0 && piece[piece.length - 1] === 0x0d;
+    const room = keepLimit - this.lineKept;
+    if (room > 0) {
+      const kept = piece.length <= room ? piece : piece.subarray(0, room);
+      if (this.lineKept + kept.length > this.lineBuf.length) {
+        const grown = Buffer.allocUnsafe(Math.max(256, 2 * (this.lineKept + kept.length)));
+        this.lineBuf.copy(grown, 0, 0, this.lineKept);
+        this.lineBuf = grown;
+      }
+      kept.copy(this.lineBuf, this.lineKept);
+      this.lineKept += kept.length;
+    }
+    if (completes) {
+      this.completeLine(this.lineBuf.subarray(0, this.lineKept), true);
+    } else if (top.state === 'body' && this.lineLen > MAX_DELIMITER_LINE) {
+      // too long to be a delimiter: stream it through as body content
+      this.longLine = true;
+      if (this.pendingEol) this.sinkEol();
+      this.pendingEol = false;
+      const data = this.lineBuf.subarray(0, this.lineKept);
+      this.lineKept = 0;
+      this.longFragment(data, false);
+    }
+  }
+
+  /** A fragment of a long body line; `completes` when it ends with the line's LF. */
+  private longFragment(piece: Buffer, completes: boolean): void {
+    let data = piece;
+    if (this.heldCR) {
+      this.heldCR = false;
+      if (completes && piece.length === 1) {
+        // "\r" + "\n": the line break
+        this.finishLongLine(2);
+        return;
+      }
+      this.sinkContent(Buffer.from([0x0d]));
+    }
+    if (completes) {
+      const eolLen = data.length >= 2 && data[data.length - 2] === 0x0d ? 2 : 1;
+      this.sinkContent(data.subarray(0, data.length - eolLen));
+      this.finishLongLine(eolLen);
+      return;
+    }
+    if (data.length > 0 && data[data.length - 1] === 0x0d) {
+      this.heldCR = true;
+      data = data.subarray(0, data.length - 1);
+    }
+    this.sinkContent(data);
+  }
+
+  private finishLongLine(eolLen: number): void {
+    this.longLine = false;
+    this.lineEndsCR = false;
+    this.lf++;
+    this.prevEolLen = eolLen;
+    this.pendingEol = true;
+    this.lineStart = this.pos;
+    this.lineLen = 0;
+  }
+
+  /** `line`: the kept bytes of the line (all of it unless a header line was too long). */
+  private completeLine(line: Buffer, hasLF: boolean): void {
+    if (this.longLine) {
+      // EOF inside a long line
+      if (this.heldCR) this.sinkContent(Buffer.from([0x0d]));
+      this.heldCR = false;
+      this.longLine = false;
+      this.prevEolLen = 0;
+      this.pendingEol = false;
+      this.lineStart = this.pos;
+      this.lineLen = 0;
+      return;
+    }
+    const truncated = line.length < this.lineLen;
+    const start = this.lineStart;
+    const total = this.lineLen;
+    const eolLen = hasLF ? (this.lineEndsCR ? 2 : 1) : 0;
+    const lfBefore = this.lf;
+    const prevEol = this.prevEolLen;
+    this.lineKept = 0;
+    this.lineEndsCR = false;
+    this.lineLen = 0;
+    this.lineStart = start + total;
+    this.lf += hasLF ? 1 : 0;
+    this.prevEolLen = eolLen;
+    const content = truncated ? line : line.subarray(0, line.length - eolLen);
+    this.processLine(line, content, truncated, start, total, hasLF, lfBefore, prevEol);
+  }
+
+  // ---- structure ----
+
+  private processLine(
+    line: Buffer, content: Buffer, truncated: boolean, start: number, total: number,
+    hasLF: boolean, lfBefore: number, prevEol: number,
+  ): void {
+    if (!truncated && content.length <= MAX_DELIMITER_LINE && content.length >= 2 && content[0] === 0x2d && content[1] === 0x2d) {
+      const hit = this.findDelimiter(content);
+      if (hit) {
+        this.delimiter(hit.index, hit.close, start, total, lfBefore, prevEol);
+        return;
+      }
+    }
+    const top = this.stack[this.stack.length - 1];
+    if (top.state === 'header') {
+      if (content.length === 0 && !truncated) {
+        this.endHeader(top, start + total, lfBefore + (hasLF ? 1 : 0));
+        return;
+      }
+      if (top.headerKept < MAX_HEADER_BYTES) {
+        top.headerChunks.push(Buffer.from(line));
+        top.headerKept += line.length;
+      }
+      return;
+    }
+    if (top.collector) {
+      if (this.pendingEol) top.collector.eol();
+      top.collector.content(content);
+    }
+    this.pendingEol = hasLF;
+  }
+
+  private sinkContent(b: Buffer): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top.state === 'body' && top.collector && b.length) top.collector.content(b);
+  }
+
+  private sinkEol(): void {
+    const top = this.stack[this.stack.length - 1];
+    if (top.state === 'body' && top.collector) top.collector.eol();
+  }
+
+  private findDelimiter(content: Buffer): { index: number; close: boolean } | null {
+    for (let k = this.stack.length - 1; k >= 0; k--) {
+      const f = this.stack[k];
+      const b = f.boundary;
+      if (f.state !== 'body' || f.kind !== 'multipart' || b === null || f.epilogue) continue;
+      if (content.length < 2 + b.length || !content.subarray(2, 2 + b.length).equals(b)) continue;
+      const after = 2 + b.length;
+      if (isLwsp(content, after)) return { index: k, close: false };
+      if (content[after] === 0x2d && content[after + 1] === 0x2d && isLwsp(content, after + 2)) return { index: k, close: true };
+    }
+    return null;
+  }
+
+  private delimiter(index: number, close: boolean, start: number, total: number, lfBefore: number, prevEol: number): void {
+    // the line break before the delimiter belongs to the delimiter
+    let endOff = start - prevEol;
+    let lfAtEnd = lfBefore - (prevEol > 0 ? 1 : 0);
+    while (this.stack.length - 1 > index) {
+      // A part that ends with an empty body shares that line break with the delimiter
+      // (its blank line is also "CRLF --boundary"): it then ends at the delimiter line,
+      // and so must every enclosing part that closes here.
+      const end = this.closeTop(endOff, lfAtEnd);
+      if (end > endOff) {
+        endOff = end;
+        lfAtEnd = lfBefore;
+      }
+    }
+    const m = this.stack[index];
+    if (!m.sawDelimiter) {
+      m.sawDelimiter = true;
+      m.collector = null; // the preamble is not content
+    }
+    this.pendingEol = false;
+    if (close) {
+      m.epilogue = true;
+      return;
+    }
+    const child = newNode(start + total);
+    m.node.children!.push(child);
+    this.stack.push(newFrame(child, false, m.node.subtype === 'digest'));
+  }
+
+  /** Parse the collected header of `f` into its node (and envelope). */
+  private applyHeader(f: Frame): void {
+    const block = f.headerChunks.length === 1 ? f.headerChunks[0] : Buffer.concat(f.headerChunks);
+    f.headerChunks = [];
+    const { fields } = splitHeaderFields(block);
+    Object.assign(f.node, contentFields(block, fields, f.inDigest ? ['message', 'rfc822'] : ['text', 'plain']));
+    if (!f.isMessageRoot) return;
+    const env = buildEnvelope(block, fields);
+    if (f.holder) {
+      f.holder.envelope = env;
+      this.parts.push({ text: embeddedHeaderText(env), html: false, alternative: null });
+    } else {
+      this.rootEnvelope = env;
+      this.rootHeader = { block, fields };
+    }
+  }
+
+  private endHeader(f: Frame, bodyStart: number, lfAtBodyStart: number): void {
+    this.applyHeader(f);
+    const node = f.node;
+    node.bodyStart = bodyStart;
+    node.end = bodyStart;
+    f.lfAtBodyStart = lfAtBodyStart;
+    f.state = 'body';
+    this.pendingEol = false;
+
+    if (node.type === 'multipart') {
+      const boundary = (node.params['boundary'] ?? '').replace(/[ \t]+$/, '');
+      if (boundary !== '' && boundary.length <= MAX_DELIMITER_LINE - 4) {
+        f.kind = 'multipart';
+        f.boundary = Buffer.from(boundary, 'utf8');
+        node.children = [];
+        // kept only in case no delimiter ever shows up
+        f.collector = new TextCollector(node.encoding, { remaining: PREAMBLE_BUDGET_BYTES });
+        f.alternative = this.nearestAlternative();
+        return;
+      }
+      demoteToText(node);
+    }
+
+    if (node.type === 'message' && (node.subtype === 'rfc822' || node.subtype === 'global')) {
+      if (IDENTITY_ENCODINGS.has(node.encoding)) {
+        f.kind = 'message';
+        const root = newNode(bodyStart);
+        const holder = { envelope: emptyEnvelope(), root };
+        node.message = holder;
+        const rf = newFrame(root, true, false);
+        rf.holder = holder;
+        this.stack.push(rf);
+        return;
+      }
+      const root = newNode(bodyStart);
+      node.message = { envelope: emptyEnvelope(), root };
+    }
+
+    f.kind = 'leaf';
+    if (node.type === 'text' && (node.subtype === 'plain' || node.subtype === 'html')) {
+      f.collector = new TextCollector(node.encoding, this.budget);
+      f.html = node.subtype === 'html';
+      f.alternative = this.nearestAlternative();
+    }
+  }
+
+  /** The nearest multipart/alternative among the open ancestors (within one message). */
+  private nearestAlternative(): object | null {
+    for (let k = this.stack.length - 2; k >= 0; k--) {
+      const f = this.stack[k];
+      if (f.kind === 'message') return null;
+      if (f.kind === 'multipart' && f.node.subtype === 'alternative') return f.node;
+    }
+    return null;
+  }
+
+  /** Close the innermost open part at `endOff`; returns where it actually ends (never before its body). */
+  private closeTop(endOff: number, lfAtEnd: number): number {
+    const f = this.stack.pop()!;
+    const node = f.node;
+    if (f.state === 'header') {
+      // the header never ended: it runs to the end of the part, the body is empty
+      this.applyHeader(f);
+      const at = Math.max(node.headerStart, endOff);
+      node.bodyStart = at;
+      node.end = at;
+      node.bodyLines = 0;
+      if (node.type === 'multipart') demoteToText(node);
+      if (node.type === 'message' && (node.subtype === 'rfc822' || node.subtype === 'global')) {
+        node.message = { envelope: emptyEnvelope(), root: newNode(at) };
+      }
+      return at;
+    }
+    node.end = Math.max(endOff, node.bodyStart);
+    node.bodyLines = endOff <= node.bodyStart ? 0 : Math.max(0, lfAtEnd - f.lfAtBodyStart);
+    if (f.kind === 'multipart' && node.children!.length === 0) {
+      demoteToText(node);
+      if (f.collector) this.parts.push({ text: f.collector.finish(node.params['charset'], false), html: false, alternative: null });
+      return node.end;
+    }
+    if (f.kind === 'leaf' && f.collector) {
+      this.parts.push({ text: f.collector.finish(node.params['charset'], f.html), html: f.html, alternative: f.alternative });
+    }
+    return node.end;
+  }
+}
+
+/** Index a message held in memory (one chunk). */
+export function indexMessage(raw: Uint8Array): MessageIndex {
+  const ix = new MimeIndexer();
+  ix.write(raw);
+  return ix.end();
+}
