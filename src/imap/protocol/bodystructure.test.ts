@@ -14,6 +14,8 @@ function wire(v: ImapValue): string {
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (Array.isArray(v)) return `(${v.map(wire).join(' ')})`;
   if ('atom' in v) return v.atom;
+  // Spacing on the wire (no space inside a run) is serialize.ts's business; here runs read as lists do.
+  if ('run' in v) return v.run.map(wire).join(' ');
   return `{${v.literal.length}}`;
 }
 

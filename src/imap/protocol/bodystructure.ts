@@ -20,7 +20,7 @@
 //   message/rfc822.
 import type { MimeNode } from '../../core/mime/types.ts';
 import { envelopeValue } from './envelope.ts';
-import type { ImapValue } from './value.ts';
+import { run, type ImapValue } from './value.ts';
 
 export interface BodyStructureOptions {
   /** Write message/global like message/rfc822 (envelope, body, lines). Default false. */
@@ -77,7 +77,8 @@ const EMPTY_PART: MimeNode = { headerStart: 0, bodyStart: 0, end: 0, bodyLines: 
 export function bodyStructureValue(node: MimeNode, extended: boolean, options: BodyStructureOptions = {}): ImapValue {
   if (node.type === 'multipart' && node.children !== undefined) {
     const kids = node.children.length > 0 ? node.children : [EMPTY_PART];
-    const out: ImapValue[] = kids.map((c) => bodyStructureValue(c, extended, options));
+    // body-type-mpart = 1*body SP media-subtype: the parts follow each other without a space.
+    const out: ImapValue[] = [run(kids.map((c) => bodyStructureValue(c, extended, options)))];
     out.push(clean(spelled(node, node.subtype)));
     if (extended) out.push(paramList(node, node.params, false), ...extensionTail(node));
     return out;

@@ -113,3 +113,12 @@ describe('formatMailboxName', () => {
     expect(formatMailboxName('Thư', { utf8: true })).toBe('"Thư"');
   });
 });
+
+describe('runs (RFC 3501 1*body, 1*address)', () => {
+  it('writes the items of a run one after another, with no space between them', async () => {
+    const { serialize } = await import('./serialize.ts');
+    const { run } = await import('./value.ts');
+    const v = [run([['a', null], ['b', null]]), 'mixed'];
+    expect(serialize(v).toString()).toBe('(("a" NIL)("b" NIL) "mixed")');
+  });
+});

@@ -78,6 +78,8 @@ export function serializeTo(v: ImapValue, out: Buffer[]): void {
       text += ')';
     } else if ('atom' in value) {
       text += value.atom;
+    } else if ('run' in value) {
+      for (const item of value.run) walk(item);
     } else {
       text += literalHeader(value.literal.length);
       flush();

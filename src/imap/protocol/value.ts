@@ -7,6 +7,8 @@
 //   ImapValue[]     → parenthesised list
 //   { atom }        → written as-is (flags, keywords, BODY[1.2], …)
 //   { literal }     → {n}\r\n + bytes
+//   { run }         → the items one after another with no space and no parentheses, for the
+//                     RFC 3501 rules written 1*body and 1*address: "(a)(b)", never "(a) (b)"
 export type ImapValue =
   | string
   | number
@@ -14,7 +16,9 @@ export type ImapValue =
   | null
   | ImapValue[]
   | { atom: string }
-  | { literal: Buffer };
+  | { literal: Buffer }
+  | { run: ImapValue[] };
 
 export const atom = (a: string): { atom: string } => ({ atom: a });
 export const literal = (b: Buffer): { literal: Buffer } => ({ literal: b });
+export const run = (items: ImapValue[]): { run: ImapValue[] } => ({ run: items });
