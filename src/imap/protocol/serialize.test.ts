@@ -7,7 +7,7 @@ import {
   serialize,
   serializeTo,
 } from './serialize.ts';
-import { atom, literal } from './value.ts';
+import { atom, literal, run } from './value.ts';
 
 const s = (v: Parameters<typeof serialize>[0]): string => serialize(v).toString('utf8');
 
@@ -115,9 +115,7 @@ describe('formatMailboxName', () => {
 });
 
 describe('runs (RFC 3501 1*body, 1*address)', () => {
-  it('writes the items of a run one after another, with no space between them', async () => {
-    const { serialize } = await import('./serialize.ts');
-    const { run } = await import('./value.ts');
+  it('writes the items of a run one after another, with no space between them', () => {
     const v = [run([['a', null], ['b', null]]), 'mixed'];
     expect(serialize(v).toString()).toBe('(("a" NIL)("b" NIL) "mixed")');
   });
