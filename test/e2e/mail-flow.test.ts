@@ -1,0 +1,64 @@
+// The whole path an official's mail takes, with clients we did not write: send through
+// submission with swaks (STARTTLS + AUTH), receive from outside through the MX with Python's
+// smtplib, then read and file both through IMAP with imapflow — on each store backend.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ImapFlow } from 'imapflow';
+import { backends } from '../helpers/harness.ts';
+import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+
+const run = promisify(execFile);
+
+describe.each(backends())('mail flow: submission and MX to IMAP (%s)', (backend) => {
+  let r: Running;
+  let an: string;
+  let binh: string;
+  beforeAll(async () => {
+    r = await startTestServers({ backend });
+    an = await r.user('annv');
+    binh = await r.user('binhlt');
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it('delivers submitted and inbound mail that the recipient reads and files over IMAP', async () => {
+    await run('swaks', [
+      '--server', `127.0.0.1:${r.servers.ports.submission}`, '--tls',
+      '--auth', 'PLAIN', '--auth-user', binh, '--auth-password', TEST_PASSWORD,
+      '--from', binh, '--to', an,
+      '--header', 'Subject: =?UTF-8?B?' + Buffer.from('Giấy mời họp').toString('base64') + '?=',
+      '--body', 'Mời đồng chí dự họp lúc 8 giờ.',
+      '--add-header', 'Content-Type: text/plain; charset=UTF-8',
+    ], { timeout: 20000 });
+    const py = [
+      'import smtplib, sys',
+      'from email.message import EmailMessage',
+      'm = EmailMessage()',
+      'm["From"] = "Bộ Nội vụ <vanthu@moha.gov.vn>"',
+      `m["To"] = "${an}"`,
+      'm["Subject"] = "Công văn hướng dẫn"',
+      'm.set_content("Đề nghị Sở Nội vụ tỉnh Kon Tum triển khai.")',
+      `s = smtplib.SMTP("127.0.0.1", ${r.servers.ports.smtp})`,
+      's.send_message(m)',
+      's.quit()',
+    ].join('\n');
+    await run('python3', ['-c', py], { timeout: 20000 });
+
+    const c = new ImapFlow({ host: '127.0.0.1', port: r.servers.ports.imaps, secure: true, tls: { rejectUnauthorized: false }, auth: { user: an, pass: TEST_PASSWORD }, logger: false });
+    await c.connect();
+    await c.mailboxOpen('INBOX');
+    const subjects: string[] = [];
+    for await (const m of c.fetch('1:*', { envelope: true, source: true })) {
+      subjects.push(m.envelope!.subject!);
+      expect(m.source!.toString()).toMatch(/^Received: from /);
+    }
+    expect(subjects.sort()).toEqual(['Công văn hướng dẫn', 'Giấy mời họp']);
+    const [inbound] = await c.search({ from: 'moha.gov.vn' });
+    await c.messageMove(String(inbound), 'Archive');
+    expect((await c.status('Archive', { messages: true })).messages).toBe(1);
+    expect((await c.status('INBOX', { messages: true, unseen: true })).messages).toBe(1);
+    await c.logout();
+  });
+});
