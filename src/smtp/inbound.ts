@@ -7,7 +7,7 @@ import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { Pipeline } from './pipeline.ts';
 import { receiveMessage } from './data.ts';
-import { declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress } from './recipients.ts';
+import { declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress, acceptRecipient } from './recipients.ts';
 import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { paramsOf, sessionState, sessionView } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
@@ -39,15 +39,7 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
       }
       const size = declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false);
       const accountId = await resolveLocalRecipient(app, address.address, size);
-      const v = await pipeline.run('rcptTo', {
-        session: sessionView(session, 'inbound'),
-        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        recipient: address.address,
-        params: paramsOf(address),
-        localAccountId: accountId,
-      });
-      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
-      sessionState(session).recipients.set(address.address.toLowerCase(), accountId);
+      await acceptRecipient(pipeline, session, 'inbound', address, accountId);
     }),
 
     onData(stream, session, callback) {

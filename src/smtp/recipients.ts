@@ -3,7 +3,10 @@
 // configuration can turn the inbound port into an open relay or deliver to a missing mailbox.
 import type { App } from '../app.ts';
 import { normalizeAddress } from '../core/accounts.ts';
-import { REPLIES, replyError } from './replies.ts';
+import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
+import { REPLIES, replyError, verdictError } from './replies.ts';
+import type { Pipeline } from './pipeline.ts';
+import { paramsOf, sessionState, sessionView, type Listener } from './session.ts';
 
 export interface AddressParts {
   local: string;
@@ -45,4 +48,17 @@ export async function resolveLocalRecipient(app: App, address: string, incomingS
 export function declaredSize(args: Record<string, string | true> | false | undefined): number {
   const s = args ? args.SIZE : undefined;
   return typeof s === 'string' && /^\d{1,20}$/.test(s) ? Number(s) : 0;
+}
+
+/** After the core checks: run the configured RCPT stages, then remember the accepted recipient. */
+export async function acceptRecipient(pipeline: Pipeline, session: SMTPServerSession, listener: Listener, address: SMTPServerAddress, accountId: number | null): Promise<void> {
+  const v = await pipeline.run('rcptTo', {
+    session: sessionView(session, listener),
+    sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    recipient: address.address,
+    params: paramsOf(address),
+    localAccountId: accountId,
+  });
+  if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
+  sessionState(session).recipients.set(address.address.toLowerCase(), accountId);
 }

@@ -10,7 +10,7 @@ import type { App } from '../app.ts';
 import { normalizeAddress } from '../core/accounts.ts';
 import type { Pipeline } from './pipeline.ts';
 import { receiveMessage } from './data.ts';
-import { canonicalRemote, declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress } from './recipients.ts';
+import { canonicalRemote, declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress, acceptRecipient } from './recipients.ts';
 import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { authUser, paramsOf, sessionState, sessionView, type AuthUser } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
@@ -87,15 +87,7 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
       if (isLocalDomain(app, parts.domain)) {
         accountId = await resolveLocalRecipient(app, address.address, declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false));
       }
-      const v = await pipeline.run('rcptTo', {
-        session: sessionView(session, 'submission'),
-        sender: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-        recipient: address.address,
-        params: paramsOf(address),
-        localAccountId: accountId,
-      });
-      if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
-      sessionState(session).recipients.set(address.address.toLowerCase(), accountId);
+      await acceptRecipient(pipeline, session, 'submission', address, accountId);
     }),
 
     onData(stream, session, callback) {

@@ -3,21 +3,10 @@
 // a second session, IDLE waking on delivery, COPY/MOVE with UIDPLUS, and one account never
 // reaching another's mail (R7.3).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { ImapFlow } from 'imapflow';
 import { backends } from '../helpers/harness.ts';
-import { startTestServers, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+import { startTestServers, vietnameseMessage, imapClient, type Running } from '../helpers/servers.ts';
 
-function client(r: Running, user: string, pass = TEST_PASSWORD): ImapFlow {
-  return new ImapFlow({
-    host: '127.0.0.1',
-    port: r.servers.ports.imaps,
-    secure: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user, pass },
-    logger: false,
-    verifyOnly: false,
-  });
-}
+const client = imapClient;
 
 describe.each(backends())('IMAP with imapflow (%s)', (backend) => {
   let r: Running;

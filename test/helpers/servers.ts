@@ -2,6 +2,7 @@
 import { startServers, type RunningServers } from '../../src/server.ts';
 import { createTestApp, TEST_PASSWORD, type Backend, type TestApp } from './harness.ts';
 import type { ConfigInput } from '../../src/config/config.ts';
+import { ImapFlow } from 'imapflow';
 
 export interface Running extends TestApp {
   servers: RunningServers;
@@ -50,3 +51,8 @@ export function vietnameseMessage(opts: { from: string; to: string; subject?: st
 }
 
 export { TEST_PASSWORD };
+
+/** An imapflow client for a test server, over implicit TLS (the certificate is self-signed). */
+export function imapClient(r: Running, user: string, pass = TEST_PASSWORD): ImapFlow {
+  return new ImapFlow({ host: '127.0.0.1', port: r.servers.ports.imaps, secure: true, tls: { rejectUnauthorized: false }, auth: { user, pass }, logger: false });
+}
