@@ -371,12 +371,28 @@ export class MailStore {
   async claimRecent(mailboxId: number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
       const mb = await trx.selectFrom('mailboxes').select(['first_recent_uid', 'uidnext']).where('id', '=', mailboxId).executeTakeFirstOrThrow();
-      await trx.updateTable('mailboxes').set({ first_recent_uid: mb.uidnext }).where('id', '=', mailboxId).execute();
+      // Nothing new since the last claim: no write (and no fsync) on a plain re-SELECT.
+      if (Number(mb.first_recent_uid) < Number(mb.uidnext)) await trx.updateTable('mailboxes').set({ first_recent_uid: mb.uidnext }).where('id', '=', mailboxId).execute();
       return Number(mb.first_recent_uid);
     });
   }
 
   // ---------------------------------------------------------------- messages
+
+  /** What opening a folder needs: its UIDs in order, the first unseen UID, the keywords in use. */
+  async openSummary(mailboxId: number): Promise<{ uids: number[]; firstUnseenUid: number | null; keywords: string[] }> {
+    const uids = await this.db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+    const unseen = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.min<number>('uid').as('u'))
+      .where('mailbox_id', '=', mailboxId)
+      .where(sql<boolean>`(flags & 1) = 0`)
+      .executeTakeFirst();
+    const kw = await this.db.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
+    const keywords = new Set<string>();
+    for (const r of kw) for (const k of r.keywords.split(' ')) keywords.add(k);
+    return { uids: uids.map((r) => Number(r.uid)), firstUnseenUid: unseen?.u == null ? null : Number(unseen.u), keywords: [...keywords] };
+  }
 
   async listMessages(mailboxId: number): Promise<MessageMeta[]> {
     const rows = await this.db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
@@ -465,10 +481,22 @@ export class MailStore {
       }
       if (!changes.length) return;
       const modseq = await this.bumpModseq(trx, mailboxId);
+      // One UPDATE per distinct resulting flag set (STORE 1:* +FLAGS is one or a few groups).
+      const groups = new Map<string, { flags: number; keywords: string; uids: number[] }>();
       for (const c of changes) {
-        await trx.updateTable('messages').set({ flags: c.flags, keywords: c.keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', '=', c.m.uid).execute();
-        await trx.insertInto('changes').values({ mailbox_id: mailboxId, modseq, uid: c.m.uid, kind: 'flags' }).execute();
+        const key = `${c.flags} ${c.keywords}`;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { flags: c.flags, keywords: c.keywords, uids: [] }));
+        g.uids.push(c.m.uid);
         updated.push({ ...c.m, flags: c.flags, keywords: c.keywords, modseq });
+      }
+      for (const g of groups.values()) {
+        for (const chunk of chunks(g.uids, 500)) {
+          await trx.updateTable('messages').set({ flags: g.flags, keywords: g.keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+        }
+      }
+      for (const chunk of chunks(changes, 500)) {
+        await trx.insertInto('changes').values(chunk.map((c) => ({ mailbox_id: mailboxId, modseq, uid: c.m.uid, kind: 'flags' }))).execute();
       }
     });
     updated.sort((a, b) => a.uid - b.uid);

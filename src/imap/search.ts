@@ -66,7 +66,7 @@ export async function runSearch(store: MailStore, sel: SelectedMailbox, key: Sea
         return true;
       case 'flag': {
         let has: boolean;
-        if (k.flag === '\\Recent') has = sel.recent.has(m.uid);
+        if (k.flag === '\\Recent') has = sel.isRecent(m.uid);
         else if (k.flag in SYSTEM_FLAGS) has = (m.flags & SYSTEM_FLAGS[k.flag as keyof typeof SYSTEM_FLAGS]) !== 0;
         else has = m.keywords !== '' && m.keywords.split(' ').some((w) => w.toLowerCase() === k.flag.toLowerCase());
         return has === k.set;

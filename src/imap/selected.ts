@@ -1,16 +1,22 @@
 // The state of a selected mailbox inside one IMAP session: the sequence-number ↔ UID map,
 // what the session has already told its client (mod-sequence, \Recent), and turning the
 // change log into untagged EXISTS / EXPUNGE / FETCH responses at the moments RFC 3501 allows.
+// Kept small on purpose: an idle session costs memory for as long as it stays connected.
 import type { MailboxInfo, MailStore, MessageMeta } from '../core/mailstore.ts';
 import { flagNames } from '../core/flags.ts';
 import { atom, type ImapValue } from './protocol/value.ts';
 import { formatSequenceSet } from './parser/sequence-set.ts';
+import { UidMap } from './uid-map.ts';
 
 export class SelectedMailbox {
-  /** UIDs in sequence order: sequence number n is uids[n - 1]. */
-  uids: number[];
+  readonly uids: UidMap;
   modseq: number;
-  readonly recent = new Set<number>();
+  /**
+   * \Recent for this session: UIDs in [recentFrom, recentTo) — claimed when the folder was
+   * selected — and, for SELECT (not EXAMINE), every UID that arrives while it stays selected.
+   */
+  private readonly recentFrom: number;
+  private readonly recentTo: number;
   /** (uid → modseq) of flag changes this session made and already reported itself. */
   private readonly selfReported = new Map<number, number>();
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
@@ -18,68 +24,54 @@ export class SelectedMailbox {
   dirty = true;
   /** QRESYNC enabled: expunges are announced as VANISHED (RFC 7162 3.2.10). */
   qresync = false;
+  /** Expunges seen while they could not be announced (during FETCH, STORE, SEARCH). */
+  private pendingExpunge: number[] = [];
 
   constructor(
     public info: MailboxInfo,
     readonly readOnly: boolean,
-    messages: MessageMeta[],
+    uids: Iterable<number>,
     public condstore: boolean,
+    firstRecentUid: number,
   ) {
-    this.uids = messages.map((m) => m.uid);
+    this.uids = UidMap.from(uids);
     this.modseq = info.highestModseq;
+    this.recentFrom = readOnly ? Number.MAX_SAFE_INTEGER : firstRecentUid;
+    this.recentTo = info.uidnext;
   }
 
   get exists(): number {
-    return this.uids.length;
+    return this.uids.size;
   }
 
   get maxUid(): number {
-    return this.uids.length ? this.uids[this.uids.length - 1] : 0;
+    return this.uids.max;
   }
 
   seqOf(uid: number): number {
-    let lo = 0;
-    let hi = this.uids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.uids[mid];
-      if (v === uid) return mid + 1;
-      if (v < uid) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return 0;
+    return this.uids.seqOf(uid);
+  }
+
+  isRecent(uid: number): boolean {
+    return (uid >= this.recentFrom && uid < this.recentTo) || (!this.readOnly && uid >= this.recentTo);
+  }
+
+  get recentCount(): number {
+    let n = this.recentFrom < this.recentTo ? this.uids.countInRange(this.recentFrom, this.recentTo - 1) : 0;
+    if (!this.readOnly) n += this.uids.countInRange(this.recentTo, Number.MAX_SAFE_INTEGER);
+    return n;
   }
 
   markReported(uid: number, modseq: number): void {
     this.selfReported.set(uid, modseq);
   }
 
-  /** Remove expunged UIDs from the map, returning the sequence numbers to announce, in order. */
-  removeUids(uids: Iterable<number>): number[] {
-    const seqs: number[] = [];
-    const gone = new Set(uids);
-    // Each EXPUNGE carries the sequence number as it is at that moment (RFC 3501 7.4.1):
-    // announcing in ascending order, every earlier removal shifts the later ones down by one.
-    const next: number[] = [];
-    let removed = 0;
-    for (let i = 0; i < this.uids.length; i++) {
-      const uid = this.uids[i];
-      if (gone.has(uid)) {
-        seqs.push(i + 1 - removed);
-        removed++;
-        this.recent.delete(uid);
-        this.selfReported.delete(uid);
-      } else next.push(uid);
-    }
-    this.uids = next;
-    return seqs;
-  }
-
   /** Remove UIDs and return the untagged responses that announce it (EXPUNGE or VANISHED). */
   expungeResponses(uids: number[]): string[] {
-    if (!this.qresync) return this.removeUids(uids).map((seq) => `${seq} EXPUNGE`);
-    const present = uids.filter((u) => this.seqOf(u) > 0);
-    this.removeUids(present);
+    for (const u of uids) this.selfReported.delete(u);
+    if (!this.qresync) return this.uids.remove(uids).map((seq) => `${seq} EXPUNGE`);
+    const present = uids.filter((u) => this.uids.has(u));
+    this.uids.remove(present);
     return present.length ? [`VANISHED ${formatSequenceSet(present)}`] : [];
   }
 
@@ -90,49 +82,41 @@ export class SelectedMailbox {
   async refresh(store: MailStore, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
     const out: Array<string | ImapValue[]> = [];
     const cs = await store.changesSince(this.info.id, this.modseq);
-    if (cs.highestModseq <= this.modseq && !this.pendingExpunge.length) return out;
-    const known = new Set(this.uids);
-    const expunged = [...this.pendingExpunge, ...cs.expunged.filter((u) => known.has(u))];
+    if (cs.highestModseq <= this.modseq && !(opts.allowExpunge && this.pendingExpunge.length)) return out;
+    const expunged = [...this.pendingExpunge, ...cs.expunged.filter((u) => this.uids.has(u))];
     this.pendingExpunge = [];
     if (expunged.length) {
-      if (opts.allowExpunge) {
-        out.push(...this.expungeResponses(expunged));
-      } else {
-        this.pendingExpunge = expunged;
-      }
+      if (opts.allowExpunge) out.push(...this.expungeResponses(expunged));
+      else this.pendingExpunge = expunged;
     }
-    const fresh: MessageMeta[] = [];
-    const flagged: MessageMeta[] = [];
     const max = this.maxUid;
+    let fresh = 0;
+    const flagged: MessageMeta[] = [];
     for (const m of cs.changed) {
-      if (m.uid > max && !known.has(m.uid)) fresh.push(m);
-      else if (known.has(m.uid) && this.selfReported.get(m.uid) !== m.modseq) flagged.push(m);
-    }
-    if (fresh.length) {
-      for (const m of fresh) {
+      if (m.uid > max) {
         this.uids.push(m.uid);
-        if (!this.readOnly) this.recent.add(m.uid);
-      }
-      out.push(`${this.uids.length} EXISTS`);
-      out.push(`${this.recent.size} RECENT`);
+        fresh++;
+      } else if (this.uids.has(m.uid) && this.selfReported.get(m.uid) !== m.modseq) flagged.push(m);
+    }
+    if (fresh) {
+      out.push(`${this.exists} EXISTS`);
+      out.push(`${this.recentCount} RECENT`);
     }
     for (const m of flagged) {
       const seq = this.seqOf(m.uid);
       if (!seq) continue;
       const items: ImapValue[] = [atom('FLAGS'), this.flagList(m), atom('UID'), m.uid];
       if (this.condstore) items.push(atom('MODSEQ'), [m.modseq]);
-      out.push([atom(`${seq} FETCH`), items]);
+      out.push([seq, atom('FETCH'), items]);
     }
     this.selfReported.clear();
     this.modseq = Math.max(this.modseq, cs.highestModseq);
     return out;
   }
 
-  pendingExpunge: number[] = [];
-
   flagList(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): ImapValue[] {
     const names = flagNames(m.flags, m.keywords).map((f) => atom(f));
-    if (this.recent.has(m.uid)) names.push(atom('\\Recent'));
+    if (this.isRecent(m.uid)) names.push(atom('\\Recent'));
     return names;
   }
 }

@@ -245,6 +245,15 @@ export class ImapSession {
     this.socket.write(buf);
   }
 
+  /** Hold writes until uncork(), so many small untagged responses leave in one write. */
+  cork(): void {
+    if (!this.closed) this.socket.cork();
+  }
+
+  uncork(): void {
+    if (!this.closed) this.socket.uncork();
+  }
+
   /** Wait until the socket's buffer drains (large FETCH responses). */
   async drain(): Promise<void> {
     if (this.closed || !this.socket.writableNeedDrain) return;

@@ -147,11 +147,16 @@ export const fetch: CommandSpec<'FETCH'> = {
     for (let i = 0; i < metas.length; i += BATCH) {
       const batch = metas.slice(i, i + BATCH);
       const indexes = withIndex ? await store.getIndexes(batch.map((m) => m.sha256)) : null;
-      for (const m of batch) {
-        const seq = sel.seqOf(m.uid);
-        if (!seq) continue;
-        const values = await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid));
-        s.untagged([seq, atom('FETCH'), values]);
+      s.cork();
+      try {
+        for (const m of batch) {
+          const seq = sel.seqOf(m.uid);
+          if (!seq) continue;
+          const values = await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid));
+          s.untagged([seq, atom('FETCH'), values]);
+        }
+      } finally {
+        s.uncork();
       }
       await s.drain();
     }

@@ -2,7 +2,6 @@
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { SelectedMailbox } from '../selected.ts';
-import { flagNames } from '../../core/flags.ts';
 import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom } from '../protocol/value.ts';
 
@@ -22,22 +21,16 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     const readOnly = cmd.name === 'EXAMINE';
     const firstRecent = readOnly ? Number.MAX_SAFE_INTEGER : await store.claimRecent(mb.id);
     const info = (await store.getMailboxById(mb.id)) ?? mb;
-    const messages = await store.listMessages(mb.id);
+    const summary = await store.openSummary(mb.id);
     const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
     if (cmd.condstore) s.enabled.add('CONDSTORE');
-    const sel = new SelectedMailbox(info, readOnly, messages, condstore);
-    for (const m of messages) if (m.uid >= firstRecent) sel.recent.add(m.uid);
-    const keywords = new Set<string>();
-    let firstUnseen = 0;
-    messages.forEach((m, i) => {
-      if (m.keywords) for (const k of m.keywords.split(' ')) keywords.add(k);
-      if (!firstUnseen && !flagNames(m.flags, '').includes('\\Seen')) firstUnseen = i + 1;
-    });
-    const kw = [...keywords].join(' ');
+    const sel = new SelectedMailbox(info, readOnly, summary.uids, condstore, firstRecent);
+    const firstUnseen = summary.firstUnseenUid === null ? 0 : sel.seqOf(summary.firstUnseenUid);
+    const kw = summary.keywords.join(' ');
     s.untagged(`FLAGS (${PERMANENT}${kw ? ' ' + kw : ''})`);
     s.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${PERMANENT}${kw ? ' ' + kw : ''} \\*`})] Cờ cố định / flags permitted`);
-    s.untagged(`${messages.length} EXISTS`);
-    s.untagged(`${sel.recent.size} RECENT`);
+    s.untagged(`${sel.exists} EXISTS`);
+    s.untagged(`${sel.recentCount} RECENT`);
     if (firstUnseen) s.untagged(`OK [UNSEEN ${firstUnseen}] Thư chưa đọc đầu tiên / first unseen`);
     s.untagged(`OK [UIDVALIDITY ${info.uidvalidity}] UIDs hợp lệ / UIDs valid`);
     s.untagged(`OK [UIDNEXT ${info.uidnext}] UID tiếp theo / predicted next UID`);

@@ -18,6 +18,7 @@ export const store: CommandSpec<'STORE'> = {
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     const flags = toFlagSet(cmd.flags);
     const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
+    s.cork();
     for (const m of r.updated) {
       sel.markReported(m.uid, m.modseq);
       // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.
@@ -30,6 +31,7 @@ export const store: CommandSpec<'STORE'> = {
       if (sel.condstore) items.push(atom('MODSEQ'), [m.modseq]);
       s.untagged([seq, atom('FETCH'), items]);
     }
+    s.uncork();
     if (r.modified.length) {
       const set = cmd.uid ? r.modified : r.modified.map((u) => sel.seqOf(u));
       return `[MODIFIED ${formatSequenceSet(set)}] Một số thư đã bị thay đổi / some messages were modified`;
