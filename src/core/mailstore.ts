@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Database } from '../storage/schema.ts';
 import type { Db } from '../storage/database.ts';
 import type { BlobStore } from '../storage/blobs.ts';
+import { GroupCommit } from '../storage/group-commit.ts';
 import { MimeIndexer, type MessageIndex } from './mime/index.ts';
 import { foldVietnamese } from './text/fold.ts';
 import { ThutinError } from './errors.ts';
@@ -99,6 +100,7 @@ function toMeta(r: { uid: number; modseq: number; flags: number; keywords: strin
 export class MailStore {
   private readonly db: Kysely<Database>;
   private readonly structureCache = new Map<string, MessageIndex>();
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly database: Db,
@@ -106,6 +108,7 @@ export class MailStore {
     readonly events: MailEvents,
   ) {
     this.db = database.kysely;
+    this.commits = new GroupCommit(this.db);
   }
 
   // ---------------------------------------------------------------- ingest
@@ -174,12 +177,13 @@ export class MailStore {
   }
 
   /**
-   * Make an ingested message visible in each target's mailbox, all in one transaction.
-   * When this resolves the delivery is durable (blob fsynced before, transaction committed).
+   * Make an ingested message visible in each target's mailbox, all in one transaction (shared
+   * with deliveries arriving at the same moment: group commit). When this resolves the delivery
+   * is durable (blob fsynced before, transaction committed).
    */
   async deliver(content: StoredContent, targets: DeliveryTarget[], internalDate = Date.now(), alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>): Promise<Delivered[]> {
-    const out: Delivered[] = [];
-    await this.db.transaction().execute(async (trx) => {
+    const out = await this.commits.run(async (trx) => {
+      const out: Delivered[] = [];
       await this.saveContent(trx, content);
       if (alsoInTransaction) await alsoInTransaction(trx);
       for (const t of targets) {
@@ -191,6 +195,7 @@ export class MailStore {
         await this.adjustUsage(trx, mb.id, content.size);
         out.push({ accountId: t.accountId, mailboxId: mb.id, uidvalidity, uid: firstUid });
       }
+      return out;
     });
     for (const d of new Set(out.map((o) => o.mailboxId))) this.events.notify(d);
     return out;
