@@ -1,0 +1,250 @@
+// The peers thutin is measured against, from Debian's packages, each in its own directory under
+// the bench's temporary folder and on loopback only:
+//   Dovecot  — IMAP over implicit TLS on 127.0.0.1:10993 (same certificate as thutin), LMTP on a
+//              unix socket, a passwd-file user with the very argon2id hash thutin stores,
+//              Maildir mail in the temp folder, login processes in "high-performance" mode.
+//   Postfix  — SMTP on 127.0.0.1:10025 with its own config dir (postfix -c DIR), the bench domain
+//              in mydestination, delivering every recipient over LMTP to Dovecot, no DNS.
+// Neither touches /etc/dovecot or /etc/postfix, nor the standard ports.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DOMAIN, EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, log, run, sleep, waitForPort } from './env.ts';
+
+export interface DovecotInstance {
+  dir: string;
+  conf: string;
+  masterPid(): number;
+  maildir(user: string): string;
+  stop(): Promise<void>;
+}
+
+export interface PostfixInstance {
+  dir: string;
+  configDir: string;
+  masterPid(): number;
+  stop(): Promise<void>;
+}
+
+function write(file: string, text: string, mode = 0o644): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, text, { mode });
+}
+
+/** uid/gid of an existing system user (Dovecot never delivers as root). */
+async function idsOf(user: string, group: string): Promise<{ uid: number; gid: number }> {
+  const uid = Number((await run('id', ['-u', user])).stdout.trim());
+  const gid = Number((await run('getent', ['group', group])).stdout.split(':')[2]);
+  return { uid, gid };
+}
+
+export async function startDovecot(work: string, opts: { cert: string; key: string; passwordHash: string }): Promise<DovecotInstance> {
+  const dir = path.join(work, 'dovecot');
+  const run_ = path.join(dir, 'run');
+  const mail = path.join(dir, 'mail');
+  const home = path.join(dir, 'home');
+  fs.mkdirSync(run_, { recursive: true, mode: 0o755 });
+  const { uid, gid } = await idsOf('nobody', 'nogroup');
+  for (const d of [mail, home]) {
+    fs.mkdirSync(d, { recursive: true, mode: 0o755 });
+    fs.chownSync(d, uid, gid);
+  }
+  const users = [IMAP_USER, SMTP_USER, EMPTY_USER].map((u) => `${u}:{ARGON2ID}${opts.passwordHash}:${uid}:${gid}::${home}/${u}::`).join('\n') + '\n';
+  write(path.join(dir, 'users'), users, 0o600);
+  const internal = await idsOf('dovecot', 'dovecot'); // auth reads the passwd-file as this user
+  fs.chownSync(path.join(dir, 'users'), internal.uid, internal.gid);
+  const conf = path.join(dir, 'dovecot.conf');
+  write(
+    conf,
+    `# thutin bench: a private Dovecot instance (not /etc/dovecot)
+instance_name = thutin-bench-dovecot
+protocols = imap lmtp
+listen = 127.0.0.1
+base_dir = ${run_}
+state_dir = ${path.join(dir, 'state')}
+log_path = ${path.join(dir, 'dovecot.log')}
+ssl = required
+ssl_cert = <${opts.cert}
+ssl_key = <${opts.key}
+ssl_min_protocol = TLSv1.2
+auth_mechanisms = plain login
+disable_plaintext_auth = yes
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=ARGON2ID ${path.join(dir, 'users')}
+}
+userdb {
+  driver = passwd-file
+  args = ${path.join(dir, 'users')}
+}
+mail_location = maildir:${mail}/%d/%n
+# Only Dovecot touches these Maildirs: skip the readdir of cur/ and new/ after every save,
+# as Dovecot's documentation advises for that case (otherwise APPEND slows as the folder grows).
+maildir_very_dirty_syncs = yes
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+# 1,000 idle connections of one user from one address
+default_process_limit = 2000
+default_client_limit = 5000
+default_vsz_limit = 1G
+protocol imap {
+  mail_max_userip_connections = 2000
+}
+protocol lmtp {
+  postmaster_address = postmaster@${DOMAIN}
+}
+service imap-login {
+  inet_listener imap {
+    port = 0
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${PORTS.dovecot.imaps}
+    ssl = yes
+  }
+  # "high-performance" login mode (one login process proxies many TLS connections), as
+  # Dovecot recommends for many users; the default spawns one login process per connection.
+  service_count = 0
+  process_min_avail = 2
+}
+service imap {
+  process_limit = 2000
+}
+service auth {
+  client_limit = 7000
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0666
+  }
+}
+`,
+  );
+  await run('dovecot', ['-c', conf], { daemonizes: true });
+  const pidFile = path.join(run_, 'master.pid');
+  for (let i = 0; i < 100 && !fs.existsSync(pidFile); i++) await sleep(100);
+  await waitForPort(PORTS.dovecot.imaps, 'Dovecot', 20_000);
+  for (let i = 0; i < 100 && !fs.existsSync(path.join(run_, 'lmtp')); i++) await sleep(100);
+  const masterPid = () => Number(fs.readFileSync(pidFile, 'utf8').trim());
+  log(`Dovecot ${(await run('dovecot', ['--version'])).stdout.trim()} on 127.0.0.1:${PORTS.dovecot.imaps} (pid ${masterPid()})`);
+  return {
+    dir,
+    conf,
+    masterPid,
+    maildir: (user: string) => path.join(mail, user.split('@')[1], user.split('@')[0]),
+    async stop() {
+      await run('doveadm', ['-c', conf, 'stop'], { allowFail: true });
+    },
+  };
+}
+
+export async function startPostfix(work: string, dovecot: DovecotInstance): Promise<PostfixInstance> {
+  const dir = path.join(work, 'postfix');
+  const configDir = path.join(dir, 'etc');
+  const queue = path.join(dir, 'queue');
+  const data = path.join(dir, 'data');
+  fs.mkdirSync(configDir, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(queue, { recursive: true, mode: 0o755 });
+  fs.mkdirSync(data, { recursive: true, mode: 0o700 });
+  const { uid: postfixUid, gid: postfixGid } = await idsOf('postfix', 'postfix');
+  fs.chownSync(data, postfixUid, postfixGid);
+  const lmtpSocket = path.join(dovecot.dir, 'run', 'lmtp');
+  write(
+    path.join(configDir, 'main.cf'),
+    `# thutin bench: a private Postfix instance (postfix -c ${configDir}); not /etc/postfix
+compatibility_level = 3.6
+config_directory = ${configDir}
+queue_directory = ${queue}
+data_directory = ${data}
+meta_directory = /etc/postfix
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.bench.test
+mydomain = bench.test
+myorigin = $myhostname
+mydestination = ${DOMAIN}
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+# no DNS at all
+disable_dns_lookups = yes
+smtp_host_lookup = native
+lmtp_host_lookup = native
+smtp_dns_support_level = disabled
+smtpd_peername_lookup = no
+# every local recipient goes to Dovecot over LMTP; Dovecot decides who exists
+local_transport = lmtp:unix:${lmtpSocket}
+local_recipient_maps =
+alias_maps =
+alias_database =
+smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
+biff = no
+append_dot_mydomain = no
+maillog_file_prefixes = ${dir}
+maillog_file = ${path.join(dir, 'maillog')}
+`,
+  );
+  const chroot = 'n';
+  write(
+    path.join(configDir, 'master.cf'),
+    `# service type  private unpriv  chroot  wakeup  maxproc command
+127.0.0.1:${PORTS.postfix.smtp} inet n - ${chroot} - - smtpd
+pickup    unix  n       -       ${chroot}       60      1       pickup
+cleanup   unix  n       -       ${chroot}       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       ${chroot}       -       -       trivial-rewrite
+bounce    unix  -       -       ${chroot}       -       0       bounce
+defer     unix  -       -       ${chroot}       -       0       bounce
+trace     unix  -       -       ${chroot}       -       0       bounce
+verify    unix  -       -       ${chroot}       -       1       verify
+flush     unix  n       -       ${chroot}       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       ${chroot}       -       -       smtp
+relay     unix  -       -       ${chroot}       -       -       smtp
+showq     unix  n       -       ${chroot}       -       -       showq
+error     unix  -       -       ${chroot}       -       -       error
+retry     unix  -       -       ${chroot}       -       -       error
+discard   unix  -       -       ${chroot}       -       -       discard
+local     unix  -       n       n       -       -       local
+lmtp      unix  -       -       ${chroot}       -       -       lmtp
+anvil     unix  -       -       ${chroot}       -       1       anvil
+scache    unix  -       -       ${chroot}       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+`,
+  );
+  await run('postfix', ['-c', configDir, 'set-permissions'], { allowFail: true });
+  await run('postfix', ['-c', configDir, 'check'], { allowFail: true });
+  const r = await run('postfix', ['-c', configDir, 'start'], { allowFail: true, daemonizes: true });
+  if (r.code !== 0) throw new Error(`postfix -c ${configDir} start failed:\n${r.stdout}${r.stderr}`);
+  await waitForPort(PORTS.postfix.smtp, 'Postfix', 20_000);
+  const pidFile = path.join(queue, 'pid', 'master.pid');
+  const masterPid = () => Number(fs.readFileSync(pidFile, 'utf8').trim());
+  log(`Postfix ${(await run('postconf', ['-c', configDir, '-h', 'mail_version'])).stdout.trim()} on 127.0.0.1:${PORTS.postfix.smtp} (pid ${masterPid()})`);
+  return {
+    dir,
+    configDir,
+    masterPid,
+    async stop() {
+      await run('postfix', ['-c', configDir, 'stop'], { allowFail: true });
+    },
+  };
+}
+
+/** Messages in a Maildir (new/ + cur/). */
+export function countMaildir(maildir: string): number {
+  let n = 0;
+  for (const sub of ['new', 'cur']) {
+    try {
+      n += fs.readdirSync(path.join(maildir, sub)).length;
+    } catch {
+      /* not created yet */
+    }
+  }
+  return n;
+}

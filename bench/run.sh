@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `npm run bench`: thutin against Dovecot (IMAP) and Postfix→LMTP→Dovecot (SMTP) on this machine.
+# Installs the peers from Debian's packages if missing (as root, non-interactively; Postfix
+# preseeded as "No configuration"), raises the open-file limit, makes a temp folder, runs
+# bench/main.ts, and removes every process and file it started, whatever happens.
+# Not part of the tests. Knobs: BENCH_MESSAGES, BENCH_SMTP_MESSAGES, BENCH_SMTP_RUNS, BENCH_REPS,
+# BENCH_IDLE_CONNECTIONS, BENCH_OUT (default docs/BENCHMARKS.md), BENCH_KEEP=1 (keep temp folder).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "bench: needs root (apt-get, Dovecot, Postfix)" >&2; exit 1; }
+  SUDO="sudo -E"
+fi
+
+# 1. Packages: dovecot-imapd + dovecot-lmtpd, postfix (smtp-source comes with it), openssl.
+need=()
+for pkg in dovecot-imapd dovecot-lmtpd postfix openssl; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing ${need[*]}" >&2
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  echo "postfix postfix/mailname string bench.test" | $SUDO debconf-set-selections
+  $SUDO apt-get update -qq || true
+  $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+command -v smtp-source >/dev/null || { echo "bench: smtp-source not found after installing postfix" >&2; exit 1; }
+[ -d node_modules/tsx ] || { echo "bench: run npm install first" >&2; exit 1; }
+
+# 2. 1,000 idle TLS connections: client and server sockets share this machine.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 4500 ]; then
+  echo "bench: open-file limit $(ulimit -n) is too low for ${BENCH_IDLE_CONNECTIONS:-1000} connections; raise the hard limit" >&2
+  exit 1
+fi
+
+# 3. Temp folder and cleanup of everything started in it.
+WORK="$(mktemp -d /tmp/thutin-bench.XXXXXX)"
+chmod 755 "$WORK"
+export BENCH_WORK="$WORK"
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ -f "$WORK/thutin.pid" ]; then kill "$(cat "$WORK/thutin.pid")" 2>/dev/null || true; fi
+  if [ -f "$WORK/postfix/etc/main.cf" ]; then postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
+  # whatever still runs from the temp folder (Postfix/Dovecot children take a moment)
+  sleep 1
+  for f in "$WORK/thutin.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid"; do
+    if [ -f "$f" ]; then kill -9 "$(tr -d ' \n' <"$f")" 2>/dev/null || true; fi
+  done
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    echo "bench: kept $WORK (logs: thutin.log, dovecot/dovecot.log, postfix/maillog)" >&2
+  else
+    rm -rf "$WORK"
+  fi
+  exit $rc
+}
+trap cleanup EXIT INT TERM
+
+# 4. The run.
+node --import tsx bench/main.ts
