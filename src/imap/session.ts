@@ -12,7 +12,7 @@ import { isThutinError } from '../core/errors.ts';
 import { CommandFramer, type FramerEvent } from './parser/framer.ts';
 import { parseCommand } from './parser/index.ts';
 import type { Command } from './parser/types.ts';
-import { serializeTo } from './protocol/serialize.ts';
+import { WireWriter } from './protocol/serialize.ts';
 import type { ImapValue } from './protocol/value.ts';
 import { capabilities } from './capabilities.ts';
 import { COMMANDS } from './commands/index.ts';
@@ -223,17 +223,26 @@ export class ImapSession {
   }
 
   untagged(u: Untagged): void {
-    if (typeof u === 'string') {
-      this.writeLine(`* ${u}`);
-      return;
+    this.untaggedBatch([u]);
+  }
+
+  /** Several untagged responses in one socket write. */
+  untaggedBatch(list: Untagged[]): void {
+    const w = new WireWriter();
+    for (const u of list) {
+      if (typeof u === 'string') {
+        w.bytes(Buffer.from(`* ${u}\r\n`, 'utf8'));
+        continue;
+      }
+      w.add('* ');
+      for (let i = 0; i < u.length; i++) {
+        if (i > 0) w.add(' ');
+        w.value(u[i]);
+      }
+      w.add('\r\n');
     }
-    const chunks: Buffer[] = [Buffer.from('* ', 'latin1')];
-    u.forEach((v, i) => {
-      if (i > 0) chunks.push(Buffer.from(' ', 'latin1'));
-      serializeTo(v, chunks);
-    });
-    chunks.push(Buffer.from('\r\n', 'latin1'));
-    this.write(Buffer.concat(chunks));
+    const chunks = w.take();
+    this.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
   }
 
   continuation(text: string): void {
@@ -243,15 +252,6 @@ export class ImapSession {
   write(buf: Buffer): void {
     if (this.closed || this.socket.destroyed) return;
     this.socket.write(buf);
-  }
-
-  /** Hold writes until uncork(), so many small untagged responses leave in one write. */
-  cork(): void {
-    if (!this.closed) this.socket.cork();
-  }
-
-  uncork(): void {
-    if (!this.closed) this.socket.uncork();
   }
 
   /** Wait until the socket's buffer drains (large FETCH responses). */

@@ -147,17 +147,13 @@ export const fetch: CommandSpec<'FETCH'> = {
     for (let i = 0; i < metas.length; i += BATCH) {
       const batch = metas.slice(i, i + BATCH);
       const indexes = withIndex ? await store.getIndexes(batch.map((m) => m.sha256)) : null;
-      s.cork();
-      try {
-        for (const m of batch) {
-          const seq = sel.seqOf(m.uid);
-          if (!seq) continue;
-          const values = await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid));
-          s.untagged([seq, atom('FETCH'), values]);
-        }
-      } finally {
-        s.uncork();
+      const lines: ImapValue[][] = [];
+      for (const m of batch) {
+        const seq = sel.seqOf(m.uid);
+        if (!seq) continue;
+        lines.push([seq, atom('FETCH'), await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid))]);
       }
+      s.untaggedBatch(lines);
       await s.drain();
     }
   },

@@ -18,7 +18,7 @@ export const store: CommandSpec<'STORE'> = {
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     const flags = toFlagSet(cmd.flags);
     const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
-    s.cork();
+    const lines: ImapValue[][] = [];
     for (const m of r.updated) {
       sel.markReported(m.uid, m.modseq);
       // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.
@@ -29,9 +29,9 @@ export const store: CommandSpec<'STORE'> = {
       if (!cmd.silent) items.push(atom('FLAGS'), sel.flagList(m));
       if (cmd.uid) items.push(atom('UID'), m.uid);
       if (sel.condstore) items.push(atom('MODSEQ'), [m.modseq]);
-      s.untagged([seq, atom('FETCH'), items]);
+      lines.push([seq, atom('FETCH'), items]);
     }
-    s.uncork();
+    s.untaggedBatch(lines);
     if (r.modified.length) {
       const set = cmd.uid ? r.modified : r.modified.map((u) => sel.seqOf(u));
       return `[MODIFIED ${formatSequenceSet(set)}] Một số thư đã bị thay đổi / some messages were modified`;

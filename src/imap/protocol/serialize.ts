@@ -44,50 +44,90 @@ function formatNumber(n: number | bigint): string {
 }
 
 /**
- * Append the wire form of `v` to `out` as a chunk list. Text is accumulated and
- * big literal payloads are pushed as their own chunks, so they are never copied.
+ * Accumulates wire bytes: short ASCII text is joined in a string, literal payloads are kept as
+ * their own chunks (never copied). One writer can take many responses, which then leave the
+ * socket in one write.
  */
-export function serializeTo(v: ImapValue, out: Buffer[]): void {
-  let text = '';
-  const flush = (): void => {
-    if (text.length > 0) {
-      out.push(Buffer.from(text, 'latin1'));
-      text = '';
+export class WireWriter {
+  private text = '';
+  private readonly chunks: Buffer[] = [];
+
+  /** Raw ASCII text (tags, atoms, spaces, CRLF). */
+  add(s: string): void {
+    this.text += s;
+  }
+
+  bytes(b: Buffer): void {
+    this.flushText();
+    this.chunks.push(b);
+  }
+
+  value(v: ImapValue): void {
+    writeValue(this, v);
+  }
+
+  private flushText(): void {
+    if (this.text.length > 0) {
+      this.chunks.push(Buffer.from(this.text, 'latin1'));
+      this.text = '';
     }
-  };
-  const walk = (value: ImapValue): void => {
-    if (value === null) {
-      text += 'NIL';
-    } else if (typeof value === 'string') {
-      const bytes = Buffer.from(value, 'utf8');
-      if (canQuote(bytes)) {
-        text += quote(bytes);
-      } else {
-        text += literalHeader(bytes.length);
-        flush();
-        out.push(bytes);
-      }
-    } else if (typeof value === 'number' || typeof value === 'bigint') {
-      text += formatNumber(value);
-    } else if (Array.isArray(value)) {
-      text += '(';
-      value.forEach((item, i) => {
-        if (i > 0) text += ' ';
-        walk(item);
-      });
-      text += ')';
-    } else if ('atom' in value) {
-      text += value.atom;
-    } else if ('run' in value) {
-      for (const item of value.run) walk(item);
+  }
+
+  /** Everything written so far, as chunks; the writer is empty afterwards. */
+  take(): Buffer[] {
+    this.flushText();
+    return this.chunks.splice(0);
+  }
+}
+
+/** Is this JS string printable 7-bit and short, so it can be quoted without encoding? */
+function quotableAscii(s: string): boolean {
+  if (s.length > MAX_QUOTED_LENGTH) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0 || c === 0x0a || c === 0x0d || c > 0x7f) return false;
+  }
+  return true;
+}
+
+function writeValue(w: WireWriter, value: ImapValue): void {
+  if (value === null) {
+    w.add('NIL');
+  } else if (typeof value === 'string') {
+    if (quotableAscii(value)) {
+      w.add(value.indexOf('"') < 0 && value.indexOf('\\') < 0 ? `"${value}"` : `"${value.replace(/[\\"]/g, '\\$&')}"`);
     } else {
-      text += literalHeader(value.literal.length);
-      flush();
-      out.push(value.literal);
+      const bytes = Buffer.from(value, 'utf8');
+      if (canQuote(bytes)) w.add(quote(bytes));
+      else {
+        w.add(literalHeader(bytes.length));
+        w.bytes(bytes);
+      }
     }
-  };
-  walk(v);
-  flush();
+  } else if (typeof value === 'number' || typeof value === 'bigint') {
+    w.add(formatNumber(value));
+  } else if (Array.isArray(value)) {
+    w.add('(');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) w.add(' ');
+      writeValue(w, value[i]);
+    }
+    w.add(')');
+  } else if ('atom' in value) {
+    w.add(value.atom);
+  } else if ('run' in value) {
+    for (const item of value.run) writeValue(w, item);
+  } else {
+    w.add(literalHeader(value.literal.length));
+    w.bytes(value.literal);
+  }
+}
+
+/** Append the wire form of `v` to `out` as a chunk list (literal payloads are not copied). */
+export function serializeTo(v: ImapValue, out: Buffer[]): void {
+  const w = new WireWriter();
+  writeValue(w, v);
+  out.push(...w.take());
 }
 
 /** The wire form of `v` as one Buffer. */
