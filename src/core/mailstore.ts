@@ -448,10 +448,11 @@ export class MailStore {
   }
 
   /** Change flags on messages; with `unchangedSince` (CONDSTORE) skip and report those modified later. */
-  async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: MessageMeta[]; modified: number[] }> {
+  async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: MessageMeta[]; modified: number[]; modseq: number }> {
     const updated: MessageMeta[] = [];
     const modified: number[] = [];
-    if (!uids.length) return { updated, modified };
+    let modseq = 0; // the MODSEQ this change got; 0 when nothing changed
+    if (!uids.length) return { updated, modified, modseq };
     await this.db.transaction().execute(async (trx) => {
       const current: MessageMeta[] = [];
       for (const chunk of chunks(uids, 500)) {
@@ -485,7 +486,7 @@ export class MailStore {
         changes.push({ m, flags: nf, keywords: nks });
       }
       if (!changes.length) return;
-      const modseq = await this.bumpModseq(trx, mailboxId);
+      modseq = await this.bumpModseq(trx, mailboxId);
       // One UPDATE per distinct resulting flag set (STORE 1:* +FLAGS is one or a few groups).
       const groups = new Map<string, { flags: number; keywords: string; uids: number[] }>();
       for (const c of changes) {
@@ -505,8 +506,8 @@ export class MailStore {
       }
     });
     updated.sort((a, b) => a.uid - b.uid);
-    if (updated.some((u) => u.modseq > 0)) this.events.notify(mailboxId);
-    return { updated, modified };
+    if (modseq) this.events.notify(mailboxId);
+    return { updated, modified, modseq };
   }
 
   /** Remove messages flagged \Deleted (all of them, or only those in `uids`). Returns expunged UIDs. */

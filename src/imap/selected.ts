@@ -62,8 +62,18 @@ export class SelectedMailbox {
     return n;
   }
 
-  markReported(uid: number, modseq: number): void {
-    this.selfReported.set(uid, modseq);
+  /**
+   * This session changed flags itself and told its client already. If it had seen every change
+   * before this one, it simply moves on to the new MODSEQ; otherwise it remembers what it
+   * reported, so the next refresh does not echo it.
+   */
+  ownChange(modseq: number, messages: ReadonlyArray<{ uid: number; modseq: number }>): void {
+    if (!modseq) return;
+    if (modseq === this.modseq + 1) {
+      this.modseq = modseq;
+      return;
+    }
+    for (const m of messages) if (m.modseq === modseq) this.selfReported.set(m.uid, m.modseq);
   }
 
   /** Remove UIDs and return the untagged responses that announce it (EXPUNGE or VANISHED). */

@@ -136,10 +136,8 @@ export const fetch: CommandSpec<'FETCH'> = {
         const r = await store.storeFlags(sel.info.id, unseen, 'add', { mask: SEEN, keywords: [] });
         const byUid = new Map(r.updated.map((u) => [u.uid, u]));
         metas = metas.map((m) => byUid.get(m.uid) ?? m);
-        for (const u of r.updated) {
-          sel.markReported(u.uid, u.modseq);
-          changed.add(u.uid);
-        }
+        sel.ownChange(r.modseq, r.updated);
+        for (const u of r.updated) changed.add(u.uid);
       }
     }
     const withIndex = needsIndex(cmd.items);

@@ -19,8 +19,8 @@ export const store: CommandSpec<'STORE'> = {
     const flags = toFlagSet(cmd.flags);
     const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
     const lines: ImapValue[][] = [];
+    sel.ownChange(r.modseq, r.updated);
     for (const m of r.updated) {
-      sel.markReported(m.uid, m.modseq);
       // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.
       if (cmd.silent && !(sel.condstore && cmd.unchangedSince !== null)) continue;
       const seq = sel.seqOf(m.uid);
