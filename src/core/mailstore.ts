@@ -187,13 +187,25 @@ export class MailStore {
       await this.saveContent(trx, content);
       if (alsoInTransaction) await alsoInTransaction(trx);
       for (const t of targets) {
-        const mb = await this.findMailbox(trx, t.accountId, t.mailbox ?? 'INBOX');
-        if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', t.mailbox ?? 'INBOX');
-        const fs = toFlagSet(t.flags ?? []);
-        const { firstUid, modseq, uidvalidity } = await this.allocate(trx, mb.id, 1);
-        await this.insertMessage(trx, mb.id, firstUid, modseq, content.sha256, content.size, internalDate, fs);
-        await this.adjustUsage(trx, mb.id, content.size);
-        out.push({ accountId: t.accountId, mailboxId: mb.id, uidvalidity, uid: firstUid });
+        // Find the folder and take its next UID and MODSEQ in one statement.
+        const name = canonicalMailboxName(t.mailbox ?? 'INBOX');
+        const mb = await trx
+          .updateTable('mailboxes')
+          .set((eb) => ({ uidnext: eb('uidnext', '+', 1), highest_modseq: eb('highest_modseq', '+', 1) }))
+          .where('account_id', '=', t.accountId)
+          .where('name', '=', name)
+          .returning(['id', 'uidnext', 'highest_modseq', 'uidvalidity'])
+          .executeTakeFirst();
+        if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', name);
+        const mailboxId = Number(mb.id);
+        const uid = Number(mb.uidnext) - 1;
+        await this.insertMessage(trx, mailboxId, uid, Number(mb.highest_modseq), content.sha256, content.size, internalDate, toFlagSet(t.flags ?? []));
+        await trx
+          .updateTable('accounts')
+          .set((eb) => ({ used_bytes: eb('used_bytes', '+', content.size) }))
+          .where('id', '=', t.accountId)
+          .execute();
+        out.push({ accountId: t.accountId, mailboxId, uidvalidity: Number(mb.uidvalidity), uid });
       }
       return out;
     });
@@ -222,7 +234,6 @@ export class MailStore {
       .insertInto('messages')
       .values({ mailbox_id: mailboxId, uid, modseq, sha256, size, internal_date: internalDate, flags: fs.mask, keywords: fs.keywords.join(' ') })
       .execute();
-    await trx.insertInto('changes').values({ mailbox_id: mailboxId, modseq, uid, kind: 'append' }).execute();
   }
 
   /** IMAP APPEND: store a whole message given by the client into one of its folders. */
@@ -500,9 +511,6 @@ export class MailStore {
         for (const chunk of chunks(g.uids, 500)) {
           await trx.updateTable('messages').set({ flags: g.flags, keywords: g.keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
         }
-      }
-      for (const chunk of chunks(changes, 500)) {
-        await trx.insertInto('changes').values(chunk.map((c) => ({ mailbox_id: mailboxId, modseq, uid: c.m.uid, kind: 'flags' }))).execute();
       }
     });
     updated.sort((a, b) => a.uid - b.uid);

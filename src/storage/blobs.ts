@@ -21,6 +21,9 @@ export class SizeLimitError extends Error {
 }
 
 export class BlobStore {
+  /** Fan-out directories known to exist (at most 65,536), so a write does not mkdir each time. */
+  private readonly dirs = new Set<string>();
+
   constructor(private readonly root: string) {
     fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
   }
@@ -63,7 +66,10 @@ export class BlobStore {
     const sha256 = hash.digest('hex');
     const final = this.pathOf(sha256);
     const dir = path.dirname(final);
-    await fsp.mkdir(dir, { recursive: true });
+    if (!this.dirs.has(dir)) {
+      await fsp.mkdir(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
     if (fs.existsSync(final)) {
       await fsp.unlink(tmp);
     } else {

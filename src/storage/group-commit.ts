@@ -36,6 +36,9 @@ export class GroupCommit {
     this.running = true;
     try {
       while (this.queue.length) {
+        // Let pending I/O run first (other sessions finishing their DATA), so they join this
+        // batch: with a synchronous driver (better-sqlite3) nothing else runs during a commit.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, this.maxBatch);
         const results: unknown[] = [];
         try {

@@ -68,7 +68,7 @@ export interface ChangesTable {
   mailbox_id: number;
   modseq: number;
   uid: number;
-  kind: string; // 'append' | 'flags' | 'expunge'
+  kind: string; // 'expunge' (appends and flag changes are found by messages.modseq)
 }
 
 export interface OutboundQueueTable {
