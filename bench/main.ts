@@ -9,7 +9,7 @@ import { EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, assertPortFree, log, processTr
 import { countMaildir, startDovecot, startPostfix, type DovecotInstance, type PostfixInstance } from './peers.ts';
 import { addThutinAccount, startThutin, thutinPasswordHash, writeThutinConfig, type ThutinInstance } from './thutin.ts';
 import { generateCorpus, SUBJECT_WORD, TEXT_WORD } from './corpus.ts';
-import { checkMail, imapMessageCount, smtpBench } from './smtp-bench.ts';
+import { emptyInbox, imapMessageCount, smtpBench } from './smtp-bench.ts';
 import { IMAP_OPS, imapOpsBench, loadMailbox } from './imap-bench.ts';
 import { idleBench } from './idle-bench.ts';
 import { machineInfo, sourceStamp, textTable, writeMarkdown, type Row } from './report.ts';
@@ -91,12 +91,12 @@ async function main(): Promise<void> {
     log(`SMTP: ${P.smtpRuns} × ${P.smtpMessages} messages of ${P.smtpSize} B, ${P.smtpSessions} sessions`);
     const smtp = await smtpBench(
       [
-        { name: 'thutin', port: PORTS.thutin.smtp, count: () => imapMessageCount(PORTS.thutin.imaps, SMTP_USER), prepare: () => checkMail(PORTS.thutin.imaps, SMTP_USER) },
+        { name: 'thutin', port: PORTS.thutin.smtp, count: () => imapMessageCount(PORTS.thutin.imaps, SMTP_USER), prepare: () => emptyInbox(PORTS.thutin.imaps, SMTP_USER) },
         {
           name: 'Postfix→Dovecot',
           port: PORTS.postfix.smtp,
           count: async () => countMaildir(dc.maildir(SMTP_USER)),
-          prepare: () => checkMail(PORTS.dovecot.imaps, SMTP_USER),
+          prepare: () => emptyInbox(PORTS.dovecot.imaps, SMTP_USER),
         },
       ],
       { messages: P.smtpMessages, sessions: P.smtpSessions, size: P.smtpSize, runs: P.smtpRuns },

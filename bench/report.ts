@@ -173,9 +173,9 @@ Parameters of this run: ${Object.entries(opts.params)
    thutin's inbound (MX) port and to Postfix. The clock runs until every message is **stored**:
    thutin answers 250 only after its transaction committed, and the harness still checks the
    count over IMAP; Postfix queues the message and delivers it over LMTP to Dovecot, and the
-   harness polls Dovecot's Maildir until all messages are there. One warm-up of 100 messages each;
-   before each batch the recipient reads their mail over IMAP on both servers (for Dovecot this
-   empties \`new/\`, which every Maildir delivery re-reads), so the batches start alike.
+   harness polls Dovecot's Maildir until all messages are there. One warm-up of 500 messages each;
+   before each batch the recipient empties the INBOX over IMAP (\\Deleted, EXPUNGE) on both
+   servers, so every batch is delivered into the same, empty folder.
 2. **IMAP on a 20,000-message mailbox.** The generator (\`bench/corpus.ts\`, fixed seed) makes
    realistic provincial mail: Vietnamese subjects, names and bodies; 8bit, quoted-printable and
    base64 text; multipart/alternative with HTML; multipart/mixed with a PDF-like attachment;
