@@ -4,17 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { indexMessage, MimeIndexer } from './indexer.ts';
 import type { MimeNode } from './types.ts';
 import { ALL_FIXTURES } from './fixtures/messages.ts';
+import { rng } from '../../../test/helpers/rng.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSERTS = ['\r\n', '\n', '\r', '--', '--b1', '--b1--', '--outer\r\n', '--inner--', ': ', ';', '"', '=?', '?=', '=?UTF-8?B?', '\r\n\r\n',
   'Content-Type: multipart/mixed; boundary=b1\r\n', 'Content-Type: message/rfc822\r\n\r\n', '\x00', '\xff', '(', '<', '>', ',', '\t', '=', '%'];

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_DELIMITER_LINE, MimeIndexer, indexMessage } from './indexer.ts';
 import { ALL_FIXTURES, bigAttachment, crlf } from './fixtures/messages.ts';
+import { rng } from '../../../test/helpers/rng.ts';
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function indexInChunks(raw: Buffer, sizes: () => number): ReturnType<typeof indexMessage> {
   const ix = new MimeIndexer();

@@ -5,19 +5,8 @@ import { ALL_FIXTURES, crlf, mixedAttachment, nestedRfc822, rfc3501Example } fro
 import { envelopeValue } from './envelope.ts';
 import { resolveSection } from './section.ts';
 import { bodyStructureValue } from './bodystructure.ts';
-import type { ImapValue } from './value.ts';
+import { wire } from './testing.ts';
 
-/** Readable rendering for comparisons: quoted strings (UTF-8 kept), NIL, space-separated lists. */
-function wire(v: ImapValue): string {
-  if (v === null) return 'NIL';
-  if (typeof v === 'string') return `"${v.replace(/[\\"]/g, '\\$&')}"`;
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) return `(${v.map(wire).join(' ')})`;
-  if ('atom' in v) return v.atom;
-  // Spacing on the wire (no space inside a run) is serialize.ts's business; here runs read as lists do.
-  if ('run' in v) return v.run.map(wire).join(' ');
-  return `{${v.literal.length}}`;
-}
 
 const bs = (raw: Buffer, extended: boolean): string => wire(bodyStructureValue(indexMessage(raw).root, extended));
 

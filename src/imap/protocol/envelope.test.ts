@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { indexMessage } from '../../core/mime/indexer.ts';
 import { crlf, mixedAttachment, rfc3501Example } from '../../core/mime/fixtures/messages.ts';
 import { envelopeValue } from './envelope.ts';
+import { wire } from './testing.ts';
 import type { ImapValue } from './value.ts';
 
-/** Readable rendering for comparisons: quoted strings (UTF-8 kept), NIL, space-separated lists. */
-function wire(v: ImapValue): string {
-  if (v === null) return 'NIL';
-  if (typeof v === 'string') return `"${v.replace(/[\\"]/g, '\\$&')}"`;
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (Array.isArray(v)) return `(${v.map(wire).join(' ')})`;
-  if ('atom' in v) return v.atom;
-  // Spacing on the wire (no space inside a run) is serialize.ts's business; here runs read as lists do.
-  if ('run' in v) return v.run.map(wire).join(' ');
-  return `{${v.literal.length}}`;
-}
 
 describe('envelopeValue', () => {
   it('RFC 3501 example headers', () => {
