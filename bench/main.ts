@@ -122,21 +122,27 @@ async function main(): Promise<void> {
     );
 
     // 3. memory per idle connection: INBOX of 20,000 messages, then an empty INBOX
-    // thutin is restarted before each of its idle tests, so "before" is a clean process and
-    // earlier tests' heap growth is not mistaken for (or hidden from) the connections' cost.
-    const restartThutin = async () => {
-      await thutin!.stop();
-      thutin = await startThutin(dataDir, work);
+    // The server under test is restarted before each idle test, so "before" is a clean server:
+    // memory kept from earlier tests (thutin's heap, Dovecot's login process) is neither
+    // mistaken for the connections' cost nor reused to hide it.
+    const restart = async (name: string) => {
+      if (name === 'thutin') {
+        await thutin!.stop();
+        thutin = await startThutin(dataDir, work);
+      } else {
+        await dovecot!.stop();
+        dovecot = await startDovecot(work, { cert, key, passwordHash: hash });
+      }
     };
     const idle = async (name: string, port: number, user: string, pids: () => number[]) => {
-      if (name === 'thutin') await restartThutin();
+      await restart(name);
       log(`idle memory: ${P.idleConnections} connections to ${name}, ${user}`);
       const r = await idleBench({ name, port, user, connections: P.idleConnections, concurrency: P.idleConcurrency, pids });
       log(`  ${name}: ${r.rssPerConnKb.toFixed(1)} KB RSS, ${r.pssPerConnKb.toFixed(1)} KB PSS per connection (opened in ${(r.openMs / 1000).toFixed(1)} s)`);
       return r;
     };
     const thutinPids = () => [thutin!.pid];
-    const dovecotPids = () => processTree(dc.masterPid());
+    const dovecotPids = () => processTree(dovecot!.masterPid());
     const idleThutin = await idle('thutin', PORTS.thutin.imaps, IMAP_USER, thutinPids);
     const idleDovecot = await idle('Dovecot', PORTS.dovecot.imaps, IMAP_USER, dovecotPids);
     const emptyThutin = await idle('thutin', PORTS.thutin.imaps, EMPTY_USER, thutinPids);

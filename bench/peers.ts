@@ -8,7 +8,7 @@
 // Neither touches /etc/dovecot or /etc/postfix, nor the standard ports.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DOMAIN, EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, log, run, sleep, waitForPort } from './env.ts';
+import { DOMAIN, EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, canConnect, log, run, sleep, waitForPort } from './env.ts';
 
 export interface DovecotInstance {
   dir: string;
@@ -136,6 +136,9 @@ service lmtp {
     maildir: (user: string) => path.join(mail, user.split('@')[1], user.split('@')[0]),
     async stop() {
       await run('doveadm', ['-c', conf, 'stop'], { allowFail: true });
+      // doveadm returns before the master has ended its children and closed its listeners
+      for (let i = 0; i < 100 && fs.existsSync(pidFile); i++) await sleep(100);
+      for (let i = 0; i < 50 && (await canConnect(PORTS.dovecot.imaps)); i++) await sleep(100);
     },
   };
 }

@@ -93,7 +93,7 @@ export async function machineInfo(root: string): Promise<Machine> {
       'Node.js': process.version,
       Dovecot: await firstLine('dovecot', ['--version']),
       Postfix: await firstLine('postconf', ['-h', '-d', 'mail_version']),
-      OpenSSL: await firstLine('openssl', ['version']),
+      OpenSSL: (await firstLine('openssl', ['version'])).replace(/^OpenSSL /, '').replace(/ \(Library:.*\)$/, ''),
     },
   };
 }
@@ -191,10 +191,10 @@ Parameters of this run: ${Object.entries(opts.params)
 3. **Memory per idle IMAP connection.** ${opts.params.idleConnections} TLS connections, each
    logged in with INBOX selected, then quiet (no IDLE command): once with the 20,000-message
    INBOX, once with an empty INBOX (a third account), so the fixed cost of a connection and the
-   part that grows with the folder show separately. The server's memory is read from \`/proc\`
-   5 s before and 5 s after opening them: thutin's node process (restarted before each of these
-   tests, so earlier tests' heap growth does not count); for Dovecot the master and all its
-   children (imap, imap-login, auth, …). RSS is what the aim refers to; summed over Dovecot's
+   part that grows with the folder show separately. Each server is restarted before each of these
+   tests (so memory kept from earlier tests neither counts nor hides anything), and its memory is
+   read from \`/proc\` 5 s before and 5 s after opening the connections: thutin's node process;
+   for Dovecot the master and all its children (imap, imap-login, auth, …). RSS is what the aim refers to; summed over Dovecot's
    processes it counts the pages they share (libraries, the mmapped index) once per process, so
    PSS (proportional set size) is given too: for Dovecot the fairer figure.
 
