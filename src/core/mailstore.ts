@@ -395,9 +395,13 @@ export class MailStore {
 
   // ---------------------------------------------------------------- messages
 
-  /** What opening a folder needs: its UIDs in order, the first unseen UID, the keywords in use. */
-  async openSummary(mailboxId: number): Promise<{ uids: number[]; firstUnseenUid: number | null; keywords: string[] }> {
-    const uids = await this.db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  /** What opening a folder needs: its UIDs as runs of consecutive UIDs, the first unseen UID, the keywords in use. */
+  async openSummary(mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
+    // Runs of consecutive UIDs ("gaps and islands"): a folder with few expunges is a few rows.
+    const runs = await sql<{ first: number; n: number }>`
+      select min(uid) as first, count(*) as n
+      from (select uid, uid - row_number() over (order by uid) as grp from messages where mailbox_id = ${mailboxId}) as numbered
+      group by grp order by first`.execute(this.db);
     const unseen = await this.db
       .selectFrom('messages')
       .select((eb) => eb.fn.min<number>('uid').as('u'))
@@ -407,7 +411,7 @@ export class MailStore {
     const kw = await this.db.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
     const keywords = new Set<string>();
     for (const r of kw) for (const k of r.keywords.split(' ')) keywords.add(k);
-    return { uids: uids.map((r) => Number(r.uid)), firstUnseenUid: unseen?.u == null ? null : Number(unseen.u), keywords: [...keywords] };
+    return { uidRuns: runs.rows.map((r) => [Number(r.first), Number(r.n)] as [number, number]), firstUnseenUid: unseen?.u == null ? null : Number(unseen.u), keywords: [...keywords] };
   }
 
   async listMessages(mailboxId: number): Promise<MessageMeta[]> {

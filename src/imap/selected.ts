@@ -30,11 +30,11 @@ export class SelectedMailbox {
   constructor(
     public info: MailboxInfo,
     readonly readOnly: boolean,
-    uids: Iterable<number>,
+    uids: UidMap,
     public condstore: boolean,
     firstRecentUid: number,
   ) {
-    this.uids = UidMap.from(uids);
+    this.uids = uids;
     this.modseq = info.highestModseq;
     this.recentFrom = readOnly ? Number.MAX_SAFE_INTEGER : firstRecentUid;
     this.recentTo = info.uidnext;
@@ -124,9 +124,14 @@ export class SelectedMailbox {
     return out;
   }
 
-  flagList(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): ImapValue[] {
-    const names = flagNames(m.flags, m.keywords).map((f) => atom(f));
-    if (this.isRecent(m.uid)) names.push(atom('\\Recent'));
+  /** The flags of a message as this session shows them (\Recent is per session). */
+  flagNames(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): string[] {
+    const names = flagNames(m.flags, m.keywords);
+    if (this.isRecent(m.uid)) names.push('\\Recent');
     return names;
+  }
+
+  flagList(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): ImapValue[] {
+    return this.flagNames(m).map((f) => atom(f));
   }
 }

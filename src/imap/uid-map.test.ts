@@ -37,6 +37,14 @@ describe('UidMap', () => {
     }
   });
 
+  it('builds from runs the same map as from the UIDs', () => {
+    const a = UidMap.fromRuns([[1, 3], [7, 1], [10, 4]]);
+    expect([...a]).toEqual([1, 2, 3, 7, 10, 11, 12, 13]);
+    expect(a.seqOf(10)).toBe(5);
+    a.push(14);
+    expect(a.uidAt(9)).toBe(14);
+  });
+
   it('holds a contiguous folder of 20,000 UIDs as one run', () => {
     const m = UidMap.from(Array.from({ length: 20000 }, (_, i) => i + 1));
     expect(m.size).toBe(20000);

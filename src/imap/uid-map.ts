@@ -9,6 +9,19 @@ export class UidMap {
   private dirty = false;
   private count = 0;
 
+  /** From runs of consecutive UIDs, ascending: [first, count]. */
+  static fromRuns(runs: ReadonlyArray<readonly [number, number]>): UidMap {
+    const m = new UidMap();
+    for (const [first, n] of runs) {
+      if (n <= 0) continue;
+      m.starts.push(first);
+      m.lens.push(n);
+      m.prefix.push(m.count);
+      m.count += n;
+    }
+    return m;
+  }
+
   static from(sortedUids: Iterable<number>): UidMap {
     const m = new UidMap();
     for (const u of sortedUids) m.push(u);

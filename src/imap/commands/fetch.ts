@@ -103,6 +103,48 @@ async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | un
   return out;
 }
 
+const SIMPLE = new Set(['UID', 'FLAGS', 'MODSEQ', 'RFC822.SIZE', 'INTERNALDATE']);
+
+/** Only per-message metadata asked for (the common "FETCH 1:* (FLAGS)" of a client's resync)? */
+function onlyMetadata(items: FetchItem[]): boolean {
+  return items.every((i) => i.type === 'attribute' && SIMPLE.has(i.attribute));
+}
+
+/**
+ * The fast path for metadata-only FETCH: responses are plain ASCII, built as text and written
+ * in large pieces, without building response values per message.
+ */
+async function writeSimple(s: ImapSession, metas: MessageMeta[], items: FetchItem[], changed: Set<number>, withModseq: boolean): Promise<void> {
+  const sel = s.selected!;
+  const attrs = items.map((i) => (i as { attribute: string }).attribute);
+  if (withModseq && !attrs.includes('MODSEQ')) attrs.push('MODSEQ');
+  const wantsFlags = attrs.includes('FLAGS');
+  let text = '';
+  for (const m of metas) {
+    const seq = sel.seqOf(m.uid);
+    if (!seq) continue;
+    const parts: string[] = [];
+    let uidDone = false;
+    for (const a of attrs) {
+      if (a === 'UID') {
+        if (!uidDone) parts.push(`UID ${m.uid}`);
+        uidDone = true;
+      } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
+      else if (a === 'MODSEQ') parts.push(`MODSEQ (${m.modseq})`);
+      else if (a === 'RFC822.SIZE') parts.push(`RFC822.SIZE ${m.size}`);
+      else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate))}"`);
+    }
+    if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
+    text += `* ${seq} FETCH (${parts.join(' ')})\r\n`;
+    if (text.length > 256 * 1024) {
+      s.write(Buffer.from(text, 'latin1'));
+      text = '';
+      await s.drain();
+    }
+  }
+  if (text) s.write(Buffer.from(text, 'latin1'));
+}
+
 export const fetch: CommandSpec<'FETCH'> = {
   states: SELECTED,
   async handle(s, cmd) {
@@ -139,6 +181,10 @@ export const fetch: CommandSpec<'FETCH'> = {
         sel.ownChange(r.modseq, r.updated);
         for (const u of r.updated) changed.add(u.uid);
       }
+    }
+    if (onlyMetadata(cmd.items)) {
+      await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null);
+      return;
     }
     const withIndex = needsIndex(cmd.items);
     const items = cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;

@@ -2,6 +2,7 @@
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { SelectedMailbox } from '../selected.ts';
+import { UidMap } from '../uid-map.ts';
 import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom } from '../protocol/value.ts';
 
@@ -24,7 +25,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     const summary = await store.openSummary(mb.id);
     const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
     if (cmd.condstore) s.enabled.add('CONDSTORE');
-    const sel = new SelectedMailbox(info, readOnly, summary.uids, condstore, firstRecent);
+    const sel = new SelectedMailbox(info, readOnly, UidMap.fromRuns(summary.uidRuns), condstore, firstRecent);
     const firstUnseen = summary.firstUnseenUid === null ? 0 : sel.seqOf(summary.firstUnseenUid);
     const kw = summary.keywords.join(' ');
     s.untagged(`FLAGS (${PERMANENT}${kw ? ' ' + kw : ''})`);
