@@ -419,6 +419,17 @@ export class MailStore {
     return rows.map(toMeta);
   }
 
+  /** The messages' flags and sizes without their blob names (metadata-only FETCH, SEARCH). */
+  async listFlags(mailboxId: number): Promise<MessageMeta[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date'])
+      .where('mailbox_id', '=', mailboxId)
+      .orderBy('uid')
+      .execute();
+    return rows.map((r) => ({ uid: Number(r.uid), modseq: Number(r.modseq), flags: Number(r.flags), keywords: r.keywords, size: Number(r.size), internalDate: Number(r.internal_date), sha256: '' }));
+  }
+
   async getMessages(mailboxId: number, uids: number[]): Promise<MessageMeta[]> {
     const out: MessageMeta[] = [];
     for (const chunk of chunks(uids, 500)) {

@@ -167,7 +167,8 @@ export const fetch: CommandSpec<'FETCH'> = {
       if (gone.length) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
     }
     if (!uids.length) return;
-    let metas = uids.length === sel.exists ? await store.listMessages(sel.info.id) : await store.getMessages(sel.info.id, uids);
+    const whole = uids.length === sel.exists;
+    let metas = whole ? await (onlyMetadata(cmd.items) ? store.listFlags(sel.info.id) : store.listMessages(sel.info.id)) : await store.getMessages(sel.info.id, uids);
     const wanted = new Set(uids);
     metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
     if (cmd.changedSince !== null) metas = metas.filter((m) => BigInt(m.modseq) > cmd.changedSince!);

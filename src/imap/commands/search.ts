@@ -7,7 +7,7 @@ export const search: CommandSpec<'SEARCH'> = {
   states: SELECTED,
   async handle(s, cmd) {
     const sel = s.selected!;
-    const messages = await s.app.store.listMessages(sel.info.id);
+    const messages = await s.app.store.listFlags(sel.info.id);
     const found = await runSearch(s.app.store, sel, cmd.query, messages);
     const nums = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
     const modseq = usesModseq(cmd.query) && found.length ? Math.max(...found.map((m) => m.modseq)) : null;
