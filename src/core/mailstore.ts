@@ -397,21 +397,28 @@ export class MailStore {
 
   /** What opening a folder needs: its UIDs as runs of consecutive UIDs, the first unseen UID, the keywords in use. */
   async openSummary(mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
-    // Runs of consecutive UIDs ("gaps and islands"): a folder with few expunges is a few rows.
-    const runs = await sql<{ first: number; n: number }>`
-      select min(uid) as first, count(*) as n
-      from (select uid, uid - row_number() over (order by uid) as grp from messages where mailbox_id = ${mailboxId}) as numbered
-      group by grp order by first`.execute(this.db);
-    const unseen = await this.db
-      .selectFrom('messages')
-      .select((eb) => eb.fn.min<number>('uid').as('u'))
-      .where('mailbox_id', '=', mailboxId)
-      .where(sql<boolean>`(flags & 1) = 0`)
-      .executeTakeFirst();
+    // One pass for the count, the UID range and the first unseen message.
+    const agg = await sql<{ n: number; lo: number | null; hi: number | null; unseen: number | null }>`
+      select count(*) as n, min(uid) as lo, max(uid) as hi, min(case when (flags & 1) = 0 then uid end) as unseen
+      from messages where mailbox_id = ${mailboxId}`.execute(this.db);
+    const a = agg.rows[0];
+    const n = Number(a?.n ?? 0);
+    let uidRuns: Array<[number, number]> = [];
+    if (n > 0 && Number(a.hi) - Number(a.lo) + 1 === n) {
+      uidRuns = [[Number(a.lo), n]]; // no gaps: one run, nothing more to read
+    } else if (n > 0) {
+      // Runs of consecutive UIDs ("gaps and islands"): a folder with few expunges is a few rows.
+      const runs = await sql<{ first: number; n: number }>`
+        select min(uid) as first, count(*) as n
+        from (select uid, uid - row_number() over (order by uid) as grp from messages where mailbox_id = ${mailboxId}) as numbered
+        group by grp order by first`.execute(this.db);
+      uidRuns = runs.rows.map((r) => [Number(r.first), Number(r.n)]);
+    }
+    const unseen = { u: a?.unseen ?? null };
     const kw = await this.db.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
     const keywords = new Set<string>();
     for (const r of kw) for (const k of r.keywords.split(' ')) keywords.add(k);
-    return { uidRuns: runs.rows.map((r) => [Number(r.first), Number(r.n)] as [number, number]), firstUnseenUid: unseen?.u == null ? null : Number(unseen.u), keywords: [...keywords] };
+    return { uidRuns, firstUnseenUid: unseen.u == null ? null : Number(unseen.u), keywords: [...keywords] };
   }
 
   async listMessages(mailboxId: number): Promise<MessageMeta[]> {
