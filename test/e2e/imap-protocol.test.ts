@@ -59,6 +59,13 @@ describe('IMAP protocol details and hostile input', () => {
     expect(f).toContain('INTERNALDATE "28-Nov-2026 03:00:00 +0000"');
     expect(f).toContain('FLAGS (\\Draft \\Recent)');
     expect(f).toContain('BODY[HEADER.FIELDS (DATE)] {41}\r\nDate: Sat, 28 Nov 2026 09:15:00 +0700\r\n\r\n');
+    // Partial fetches of a part, of filtered header fields and past the end.
+    const body = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
+    const at = body.indexOf('Nguy');
+    const p = await c.cmd('c3b', `FETCH 1 (BODY.PEEK[TEXT]<${at}.4> BODY.PEEK[HEADER.FIELDS (DATE)]<0.6> BODY.PEEK[]<99999.5>)`);
+    expect(p).toContain(`BODY[TEXT]<${at}> {4}\r\nNguy `);
+    expect(p).toContain('BODY[HEADER.FIELDS (DATE)]<0> {6}\r\nDate: ');
+    expect(p).toContain('BODY[]<99999> {0}\r\n');
     // A non-peek fetch sets \Seen and says so.
     expect(await c.cmd('c4', 'FETCH 1 BODY[TEXT]')).toMatch(/\\Seen/);
     c.close();

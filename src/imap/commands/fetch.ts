@@ -15,7 +15,7 @@ import { atom, literal, type ImapValue } from '../protocol/value.ts';
 import { formatInternalDate } from '../protocol/serialize.ts';
 import { envelopeValue } from '../protocol/envelope.ts';
 import { bodyStructureValue } from '../protocol/bodystructure.ts';
-import { resolveSection, filterHeaderFields } from '../protocol/section.ts';
+import { resolveSection, filterHeaderFields, partialRange } from '../protocol/section.ts';
 
 const BATCH = 200;
 
@@ -28,23 +28,31 @@ function needsIndex(items: FetchItem[]): boolean {
   );
 }
 
-function applyPartial(buf: Buffer, partial: { offset: number; length: number } | null): Buffer {
-  if (!partial) return buf;
-  if (partial.offset >= buf.length) return Buffer.alloc(0);
-  return buf.subarray(partial.offset, partial.offset + partial.length);
-}
+type PartialSpec = { offset: number; length: number } | null;
 
-async function readSection(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, section: Section): Promise<Buffer> {
+/**
+ * The bytes of a section, or of its <offset.length> part: byte ranges of the blob are narrowed
+ * before reading (a client fetching a large attachment in chunks reads only each chunk);
+ * filtered header fields are cut after filtering.
+ */
+async function readSection(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, section: Section, partial: PartialSpec = null): Promise<Buffer> {
   const store = s.app.store;
-  if (section.part.length === 0 && section.specifier === null) return store.readBlob(m.sha256);
+  const read = (start: number, end: number) => {
+    const r = partial ? partialRange({ start, end }, partial.offset, partial.length) : { start, end };
+    return r.end > r.start ? store.readBlob(m.sha256, r.start, r.end) : Promise.resolve(Buffer.alloc(0));
+  };
+  if (section.part.length === 0 && section.specifier === null) return read(0, m.size);
   if (!index) throw new Error('index required');
   const r = resolveSection(index, { path: section.part, part: section.specifier, fields: section.fields ?? undefined });
   if ('empty' in r) return Buffer.alloc(0);
   if ('filterHeaders' in r) {
     const h = await store.readBlob(m.sha256, r.filterHeaders.start, r.filterHeaders.end);
-    return filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not);
+    const filtered = filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not);
+    if (!partial) return filtered;
+    const p = partialRange({ start: 0, end: filtered.length }, partial.offset, partial.length);
+    return filtered.subarray(p.start, p.end);
   }
-  return store.readBlob(m.sha256, r.start, r.end);
+  return read(r.start, r.end);
 }
 
 async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, items: FetchItem[], flagsChanged: boolean): Promise<ImapValue[]> {
@@ -93,7 +101,7 @@ async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | un
           break;
       }
     } else if (it.type === 'body') {
-      const data = applyPartial(await readSection(s, m, index, it.section), it.partial);
+      const data = await readSection(s, m, index, it.section, it.partial);
       out.push(atom(fetchItemLabel(it)), literal(data));
     } else {
       throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
