@@ -15,6 +15,8 @@ export const configSchema = z.object({
     .object({
       primary: domain.default('kontum.gov.vn'),
       local: z.array(domain).default([]),
+      // Alias domains: mail to x@alias lands in x@target's mailbox (merged provinces keep old domains).
+      aliases: z.record(domain, domain).default({}),
     })
     .prefault({}),
   database: z
@@ -55,6 +57,35 @@ export const configSchema = z.object({
       port: port.default(8080),
     })
     .prefault({}),
+  // DNS resolvers used for MX lookups and SPF/DKIM/DMARC ("host" or "host:port"); [] = the system's.
+  dns: z.object({ servers: z.array(z.string()).default([]) }).prefault({}),
+  outbound: z
+    .object({
+      enabled: z.boolean().default(true), // run the delivery worker in `serve`
+      relayHost: z.string().default(''), // 'host[:port]': send everything through it (government network)
+      remotePort: port.default(25), // port of remote MX hosts (tests point it at a loopback peer)
+      lifetimeMs: z.number().int().positive().default(5 * 24 * 3600 * 1000),
+      delayWarningMs: z.number().int().positive().default(4 * 3600 * 1000),
+      retryMinMs: z.number().int().positive().default(5 * 60 * 1000),
+      retryMaxMs: z.number().int().positive().default(4 * 3600 * 1000),
+      concurrency: z.number().int().positive().default(20),
+      connectTimeoutMs: z.number().int().positive().default(30 * 1000),
+      commandTimeoutMs: z.number().int().positive().default(5 * 60 * 1000),
+      maxHops: z.number().int().positive().default(30),
+    })
+    .prefault({}),
+  dkim: z
+    .object({
+      selector: z.string().default('thutin'),
+      keyDir: z.string().default('dkim'), // relative to the data dir: <domain>.<selector>.key
+    })
+    .prefault({}),
+  ldap: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(2389),
+    })
+    .prefault({}),
   tls: z
     .object({
       cert: z.string().default('tls/cert.pem'), // relative to the data dir
@@ -87,6 +118,9 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_IMAP_TLS_PORT', ['imap', 'tlsPort'], 'number'],
   ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
   ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
+  ['THUTIN_LDAP_PORT', ['ldap', 'port'], 'number'],
+  ['THUTIN_DNS_SERVERS', ['dns', 'servers'], 'list'],
+  ['THUTIN_RELAY_HOST', ['outbound', 'relayHost'], 'string'],
   ['THUTIN_LOG_LEVEL', ['log', 'level'], 'string'],
 ];
 
@@ -142,6 +176,7 @@ export function loadConfig(dataDir: string, overrides: ConfigInput = {}, env: No
   }
   cfg.domains.primary = cfg.domains.primary.toLowerCase();
   cfg.domains.local = cfg.domains.local.map((d) => d.toLowerCase());
+  cfg.domains.aliases = Object.fromEntries(Object.entries(cfg.domains.aliases).map(([a, t]) => [a.toLowerCase(), t.toLowerCase()]));
   return cfg;
 }
 

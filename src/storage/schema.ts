@@ -99,6 +99,99 @@ export interface AuditLogTable {
   action: string; // e.g. 'account.create'
   target: string;
   details: string; // JSON, never a secret
+  reason: Generated<string>; // the document that authorised it ('' when none)
+  prev_hash: Generated<string>; // hash of the entry before ('' for the first)
+  hash: Generated<string>; // sha256 over prev_hash and this entry's fields (core/audit.ts)
+}
+
+// ---- Directory (issue 4): units, people, lists, delegations, roles, history ----
+
+export interface UnitsTable {
+  id: Generated<number>;
+  code: string; // stable code, upper case: 'SNV', 'TPKT'
+  name: string; // Vietnamese name, NFC
+  abbreviation: string; // unaccented lower case, the unit mailbox local part by default: 'snv'
+  kind: string; // 'province' | 'agency' | 'district' | 'commune' | 'department' | …
+  parent_id: number | null;
+  head_person_id: number | null;
+  mailbox_account_id: number | null; // the unit mailbox (an account)
+  valid_from: number | null; // ms; null = always
+  valid_to: number | null; // ms; null = still valid
+  successor_id: number | null; // merged into / replaced by
+  search_name: string; // folded name + code + abbreviation, for search
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PeopleTable {
+  id: Generated<number>;
+  full_name: string; // NFC, as written: 'Nguyễn Văn An'
+  family_name: string; // 'Nguyễn'
+  middle_name: string; // 'Văn' ('' when none)
+  given_name: string; // 'An'
+  title: string; // position / chức vụ ('' when none)
+  unit_id: number | null;
+  phone: string;
+  status: string; // 'active' | 'suspended' | 'left'
+  account_id: number | null; // the personal mailbox
+  search_name: string; // folded full name + given-first order + mail local part
+  sort_key: string; // Vietnamese order: given, family, middle (see text/collate.ts)
+  left_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DistributionListsTable {
+  id: Generated<number>;
+  address: string; // lower case local@domain; resolved by the directory (not an account address)
+  name: string;
+  kind: string; // 'static' | 'unit-members' | 'unit-heads'
+  unit_id: number | null; // for derived lists: the subtree they cover
+  senders: string; // who may send: 'anyone' | 'members' | 'local' | 'listed'
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ListMembersTable {
+  list_id: number;
+  address: string; // a member (static lists) or an allowed sender (senders='listed', role='sender')
+  role: string; // 'member' | 'sender'
+}
+
+export interface DirectoryHistoryTable {
+  id: Generated<number>;
+  entity: string; // 'unit' | 'person' | 'list' | 'delegation'
+  entity_id: number;
+  valid_from: number; // ms: this version holds from …
+  valid_to: number | null; // … until (null = current)
+  data: string; // JSON snapshot of the row
+  actor: string;
+  reason: string; // the official document that authorised the change ('' when none)
+}
+
+export interface MailboxDelegationsTable {
+  id: Generated<number>;
+  owner_account_id: number; // the mailbox shared (usually a unit mailbox)
+  grantee_account_id: number;
+  rights: string; // space separated: 'read' 'send-as' 'send-on-behalf' 'manage'
+  granted_by: string;
+  created_at: number;
+}
+
+export interface RoleAssignmentsTable {
+  id: Generated<number>;
+  account_id: number;
+  role: string; // 'sysadmin' | 'directory-manager' | 'agency-head' | 'agency-clerk' | 'auditor'
+  unit_id: number | null; // scope: this unit and below; null = the whole province
+  granted_by: string;
+  created_at: number;
+}
+
+export interface ApiTokensTable {
+  token_hash: string; // sha256 hex of the bearer token
+  account_id: number;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface Database {
@@ -111,4 +204,12 @@ export interface Database {
   outbound_queue: OutboundQueueTable;
   outbound_recipients: OutboundRecipientsTable;
   audit_log: AuditLogTable;
+  units: UnitsTable;
+  people: PeopleTable;
+  distribution_lists: DistributionListsTable;
+  list_members: ListMembersTable;
+  directory_history: DirectoryHistoryTable;
+  mailbox_delegations: MailboxDelegationsTable;
+  role_assignments: RoleAssignmentsTable;
+  api_tokens: ApiTokensTable;
 }
