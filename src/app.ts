@@ -11,6 +11,7 @@ import { MailStore } from './core/mailstore.ts';
 import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
 import { OutboundQueue } from './core/queue.ts';
+import { DelegationService } from './core/delegations.ts';
 
 export interface App {
   config: Config;
@@ -22,6 +23,7 @@ export interface App {
   accounts: AccountService;
   audit: AuditLog;
   queue: OutboundQueue;
+  delegations: DelegationService;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const audit = new AuditLog(db.kysely);
   const accounts = new AccountService(db.kysely, audit, { localDomains: localDomains(config), defaultQuotaBytes: config.quota.defaultBytes });
   const queue = new OutboundQueue(db.kysely);
+  const delegations = new DelegationService(db.kysely, audit);
   return {
     config,
     log,
@@ -55,6 +58,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     accounts,
     audit,
     queue,
+    delegations,
     close: async () => {
       await events.close();
       await db.close();

@@ -15,6 +15,16 @@ export const ERRORS = {
   MAILBOX_NAME_INVALID: { vi: 'Tên thư mục không hợp lệ', en: 'Invalid mailbox name' },
   OVER_QUOTA: { vi: 'Hộp thư đã đầy', en: 'Mailbox is over quota' },
   MESSAGE_TOO_BIG: { vi: 'Thư vượt quá kích thước cho phép', en: 'Message exceeds the size limit' },
+  // Delegations and distribution lists (src/core/delegations.ts, src/directory/lists.ts)
+  RIGHTS_INVALID: { vi: 'Quyền không hợp lệ (read, send-as, send-on-behalf, manage)', en: 'Invalid right (read, send-as, send-on-behalf, manage)' },
+  DELEGATION_SELF: { vi: 'Không thể uỷ quyền hộp thư cho chính chủ hộp thư', en: 'A mailbox cannot be delegated to its owner' },
+  DELEGATION_NOT_FOUND: { vi: 'Không có uỷ quyền này', en: 'No such delegation' },
+  SENDER_NOT_ALLOWED: { vi: 'Không được phép gửi thư với địa chỉ người gửi này', en: 'Not allowed to send from this address' },
+  LIST_EXISTS: { vi: 'Địa chỉ đã được dùng', en: 'Address already in use' },
+  LIST_NOT_FOUND: { vi: 'Không tìm thấy danh sách thư', en: 'Distribution list not found' },
+  LIST_INVALID: { vi: 'Danh sách thư không hợp lệ', en: 'Invalid distribution list' },
+  LIST_POST_REFUSED: { vi: 'Không được phép gửi thư tới danh sách này', en: 'Not allowed to post to this list' },
+  LIST_LOOP: { vi: 'Thư đã đi qua danh sách này (vòng lặp)', en: 'Message already went through this list (loop)' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
