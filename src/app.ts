@@ -12,6 +12,9 @@ import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
 import { OutboundQueue } from './core/queue.ts';
 import { DelegationService } from './core/delegations.ts';
+import { DomainMap } from './core/domains.ts';
+import { DkimKeyStore } from './mailauth/keys.ts';
+import { DkimSigner } from './mailauth/dkim.ts';
 
 export interface App {
   config: Config;
@@ -24,6 +27,10 @@ export interface App {
   audit: AuditLog;
   queue: OutboundQueue;
   delegations: DelegationService;
+  /** Local and alias domains (src/core/domains.ts). */
+  domains: DomainMap;
+  /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
+  dkim: DkimSigner;
   close(): Promise<void>;
 }
 
@@ -48,6 +55,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const accounts = new AccountService(db.kysely, audit, { localDomains: localDomains(config), defaultQuotaBytes: config.quota.defaultBytes });
   const queue = new OutboundQueue(db.kysely);
   const delegations = new DelegationService(db.kysely, audit);
+  const domains = DomainMap.fromConfig(config);
+  const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   return {
     config,
     log,
@@ -59,6 +68,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     audit,
     queue,
     delegations,
+    domains,
+    dkim,
     close: async () => {
       await events.close();
       await db.close();

@@ -25,6 +25,11 @@ export const ERRORS = {
   LIST_INVALID: { vi: 'Danh sách thư không hợp lệ', en: 'Invalid distribution list' },
   LIST_POST_REFUSED: { vi: 'Không được phép gửi thư tới danh sách này', en: 'Not allowed to post to this list' },
   LIST_LOOP: { vi: 'Thư đã đi qua danh sách này (vòng lặp)', en: 'Message already went through this list (loop)' },
+  // DKIM keys (src/mailauth/keys.ts)
+  DKIM_KEY_EXISTS: { vi: 'Khoá DKIM với selector này đã có', en: 'A DKIM key with this selector already exists' },
+  DKIM_KEY_NOT_FOUND: { vi: 'Không tìm thấy khoá DKIM', en: 'DKIM key not found' },
+  DKIM_KEY_ACTIVE: { vi: 'Khoá DKIM đang dùng để ký, hãy kích hoạt khoá khác trước', en: 'This DKIM key is signing mail; activate another key first' },
+  DKIM_SELECTOR_INVALID: { vi: 'Selector DKIM không hợp lệ (chữ, số, - và _)', en: 'Invalid DKIM selector (letters, digits, - and _)' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
