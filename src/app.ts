@@ -11,6 +11,8 @@ import { MailStore } from './core/mailstore.ts';
 import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
 import { OutboundQueue } from './core/queue.ts';
+import { RoleService } from './core/roles.ts';
+import { TokenService } from './core/tokens.ts';
 import { DelegationService } from './core/delegations.ts';
 import { DomainMap } from './core/domains.ts';
 import { DkimKeyStore } from './mailauth/keys.ts';
@@ -26,6 +28,8 @@ export interface App {
   accounts: AccountService;
   audit: AuditLog;
   queue: OutboundQueue;
+  roles: RoleService;
+  tokens: TokenService;
   delegations: DelegationService;
   /** Local and alias domains (src/core/domains.ts). */
   domains: DomainMap;
@@ -57,6 +61,12 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const delegations = new DelegationService(db.kysely, audit);
   const domains = DomainMap.fromConfig(config);
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
+  const roles = new RoleService(db.kysely, audit);
+  const tokens = new TokenService(db.kysely, accounts, roles, log, {
+    ttlMs: config.http.tokenTtlMs,
+    loginMaxFailures: config.http.loginMaxFailures,
+    loginWindowMs: config.http.loginWindowMs,
+  });
   return {
     config,
     log,
@@ -67,6 +77,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     accounts,
     audit,
     queue,
+    roles,
+    tokens,
     delegations,
     domains,
     dkim,

@@ -55,6 +55,9 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(8080),
+      tokenTtlMs: z.number().int().positive().default(8 * 3600 * 1000), // life of an admin API token
+      loginMaxFailures: z.number().int().positive().default(10), // failed API logins per client address …
+      loginWindowMs: z.number().int().positive().default(15 * 60 * 1000), // … within this window
     })
     .prefault({}),
   // DNS resolvers used for MX lookups and SPF/DKIM/DMARC ("host" or "host:port"); [] = the system's.

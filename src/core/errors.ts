@@ -30,6 +30,23 @@ export const ERRORS = {
   DKIM_KEY_NOT_FOUND: { vi: 'Không tìm thấy khoá DKIM', en: 'DKIM key not found' },
   DKIM_KEY_ACTIVE: { vi: 'Khoá DKIM đang dùng để ký, hãy kích hoạt khoá khác trước', en: 'This DKIM key is signing mail; activate another key first' },
   DKIM_SELECTOR_INVALID: { vi: 'Selector DKIM không hợp lệ (chữ, số, - và _)', en: 'Invalid DKIM selector (letters, digits, - and _)' },
+  // Roles, API tokens and the admin HTTP API (src/core/roles.ts, tokens.ts, src/http/)
+  UNAUTHENTICATED: { vi: 'Cần đăng nhập', en: 'Authentication required' },
+  LOGIN_FAILED: { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Wrong user name or password' },
+  TOO_MANY_ATTEMPTS: { vi: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau', en: 'Too many failed logins, try again later' },
+  FORBIDDEN: { vi: 'Không có quyền thực hiện thao tác này', en: 'Not allowed to do this' },
+  PASSWORD_CHANGE_REQUIRED: { vi: 'Phải đổi mật khẩu trước khi tiếp tục', en: 'The password must be changed first' },
+  VALIDATION_FAILED: { vi: 'Dữ liệu gửi lên không hợp lệ', en: 'Invalid request data' },
+  NOT_FOUND: { vi: 'Không tìm thấy', en: 'Not found' },
+  ROLE_INVALID: { vi: 'Vai trò không hợp lệ', en: 'Invalid role' },
+  ROLE_SCOPE_INVALID: {
+    vi: 'Phạm vi vai trò không hợp lệ (trưởng/văn thư cơ quan cần đơn vị; quản trị, quản lý danh bạ, kiểm toán là toàn tỉnh)',
+    en: 'Invalid role scope (agency head/clerk need a unit; sysadmin, directory manager and auditor are province-wide)',
+  },
+  ROLE_NOT_FOUND: { vi: 'Không có phân quyền này', en: 'No such role assignment' },
+  UNIT_UNKNOWN: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
+  CURRENT_PASSWORD_WRONG: { vi: 'Mật khẩu hiện tại không đúng', en: 'The current password is wrong' },
+  PASSWORD_UNCHANGED: { vi: 'Mật khẩu mới phải khác mật khẩu cũ', en: 'The new password must differ from the old one' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,145 @@
+// Authorisation (R5.4), as one pure function: may this principal do this action on this target?
+// The role × action table below is the whole policy; scopes are unit subtrees. No I/O here:
+// callers resolve the target unit's path (ids root → unit) first, from the directory.
+import type { Principal, Role } from './roles.ts';
+
+export const ACTIONS = [
+  'self.read', // own profile, logout
+  'self.password', // change one's own password
+  'directory.read', // search, units, people, lists: the directory is open to everyone logged in
+  'unit.write', // create (under a parent), rename, move, set the head
+  'person.write', // create, edit, move a person (and their mailbox)
+  'person.password', // set or reset someone else's password
+  'mailbox.status', // suspend, enable, remove (= disable and retain)
+  'mailbox.purge', // delete for good, only after retention
+  'delegation.read', // who may use a mailbox
+  'delegation.write', // grant, revoke rights on a mailbox
+  'list.write', // distribution lists and their members
+  'role.read', // role assignments
+  'role.grant', // grant, revoke roles
+  'directory.import', // CSV import (dry-run or applied)
+  'directory.export', // CSV export of the whole directory
+  'audit.read', // audit log and directory history
+  'queue.read', // outbound queue
+  'queue.write', // retry, hold, release, delete queued mail
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const ROLES: readonly Role[] = ['sysadmin', 'directory-manager', 'agency-head', 'agency-clerk', 'auditor', 'user'];
+
+/**
+ * 'any': the role allows it whatever the target. 'scope': allowed when every unit the target
+ * touches lies in the subtree of the assignment's unit (a province-wide assignment covers all;
+ * a target with no unit needs a province-wide assignment). Absent: refused.
+ */
+export type Grant = 'any' | 'scope';
+
+export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
+  sysadmin: Object.fromEntries(ACTIONS.map((a) => [a, 'any'])) as Record<Action, Grant>,
+  'directory-manager': {
+    'self.read': 'any',
+    'self.password': 'any',
+    'directory.read': 'any',
+    'unit.write': 'scope',
+    'person.write': 'scope',
+    'person.password': 'scope',
+    'mailbox.status': 'scope',
+    'mailbox.purge': 'scope',
+    'delegation.read': 'scope',
+    'delegation.write': 'scope',
+    'list.write': 'scope',
+    'role.read': 'scope',
+    'directory.import': 'scope',
+    'directory.export': 'scope',
+  },
+  'agency-head': {
+    'self.read': 'any',
+    'self.password': 'any',
+    'directory.read': 'any',
+    'unit.write': 'scope',
+    'person.write': 'scope',
+    'person.password': 'scope',
+    'mailbox.status': 'scope',
+    'delegation.read': 'scope',
+    'delegation.write': 'scope',
+    'list.write': 'scope',
+    'role.read': 'scope',
+    'role.grant': 'scope', // only agency-clerk, see GRANTABLE
+  },
+  'agency-clerk': {
+    'self.read': 'any',
+    'self.password': 'any',
+    'directory.read': 'any',
+    'person.write': 'scope',
+    'person.password': 'scope',
+    'mailbox.status': 'scope',
+    'delegation.read': 'scope',
+  },
+  auditor: {
+    'self.read': 'any',
+    'self.password': 'any',
+    'directory.read': 'any',
+    'audit.read': 'scope',
+    'role.read': 'scope',
+    'directory.export': 'scope',
+  },
+  user: {
+    'self.read': 'any',
+    'self.password': 'any',
+    'directory.read': 'any',
+  },
+};
+
+/** Roles a holder of `role.grant` may hand out (and take back). */
+export const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
+  sysadmin: ['sysadmin', 'directory-manager', 'agency-head', 'agency-clerk', 'auditor'],
+  'agency-head': ['agency-clerk'],
+};
+
+/** Roles that are always province-wide, and those that always have a unit. */
+export const PROVINCE_ROLES: readonly Role[] = ['sysadmin', 'directory-manager', 'auditor'];
+export const UNIT_ROLES: readonly Role[] = ['agency-head', 'agency-clerk'];
+
+export interface Target {
+  /** Ids from the root down to the unit the action touches (e.g. the person's unit); absent = province-wide. */
+  unitPath?: number[] | null;
+  /** Further units the action touches (a move's destination, a new parent); each must be in scope too. */
+  alsoPaths?: number[][];
+  /** For role.grant: the role being granted or revoked. */
+  role?: Role;
+}
+
+export type Decision = { allowed: true; via: Role } | { allowed: false };
+
+function inScope(scopeUnit: number | null, path: number[] | null | undefined): boolean {
+  if (scopeUnit === null) return true;
+  return !!path && path.includes(scopeUnit);
+}
+
+export function authorize(principal: Pick<Principal, 'roles'>, action: Action, target: Target = {}): Decision {
+  const roles = [...principal.roles, { role: 'user' as Role, unitId: null }];
+  for (const { role, unitId } of roles) {
+    const grant = POLICY[role]?.[action];
+    if (!grant) continue;
+    if (action === 'role.grant' && (!target.role || !GRANTABLE[role]?.includes(target.role))) continue;
+    if (grant === 'any') return { allowed: true, via: role };
+    const paths = [target.unitPath ?? null, ...(target.alsoPaths ?? [])];
+    if (paths.every((p) => inScope(unitId, p))) return { allowed: true, via: role };
+  }
+  return { allowed: false };
+}
+
+/** The policy as a Markdown table (docs/ARCHITECTURE.md is written from it; a test keeps them equal). */
+export function policyTable(): string {
+  const head = `| action | ${ROLES.join(' | ')} |\n|---|${ROLES.map(() => '---').join('|')}|`;
+  const rows = ACTIONS.map((a) => {
+    const cells = ROLES.map((r) => {
+      const g = POLICY[r][a];
+      if (!g) return '—';
+      if (a === 'role.grant') return `${g === 'any' ? 'all' : 'own subtree'}: ${GRANTABLE[r]!.join(', ')}`;
+      return g === 'any' || PROVINCE_ROLES.includes(r) || r === 'user' ? '✓' : 'own subtree';
+    });
+    return `| \`${a}\` | ${cells.join(' | ')} |`;
+  });
+  return [head, ...rows].join('\n');
+}

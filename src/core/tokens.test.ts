@@ -1,0 +1,87 @@
+// API tokens: login gives a random token of which only the hash is stored; it resolves to the
+// session with roles, expires, ends at logout or when the account's sessions are revoked;
+// failed logins are limited per client address and never log the password.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { backends, createTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/harness.ts';
+import { TokenService, hashToken, FailureLimiter } from './tokens.ts';
+import { isThutinError } from './errors.ts';
+
+for (const backend of backends()) {
+  describe(`TokenService (${backend})`, { timeout: 60000 }, () => {
+    let t: TestApp;
+    let logged = '';
+    let tokens: TokenService;
+    beforeAll(async () => {
+      t = await createTestApp({ backend });
+      await t.app.accounts.create('annv@kontum.gov.vn', TEST_PASSWORD, 'test');
+      const sink = new Writable({ write: (c, _e, cb) => ((logged += c.toString()), cb()) });
+      tokens = new TokenService(t.app.db.kysely, t.app.accounts, t.app.roles, pino({ level: 'info' }, sink), { ttlMs: 60_000, loginMaxFailures: 3, loginWindowMs: 60_000 });
+    });
+    afterAll(async () => t.cleanup());
+
+    it('logs in, stores only the hash, resolves to the session with roles, and logs out', async () => {
+      const s = await tokens.login('annv', TEST_PASSWORD, '10.0.0.1');
+      expect(s.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(s.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+      const rows = await t.app.db.kysely.selectFrom('api_tokens').selectAll().execute();
+      expect(rows.map((r) => r.token_hash)).toEqual([hashToken(s.token)]);
+      expect(JSON.stringify(rows)).not.toContain(s.token);
+      const session = await tokens.resolve(s.token);
+      expect(session).toMatchObject({ username: 'annv@kontum.gov.vn', mustChangePassword: false, principal: { roles: [{ role: 'user', unitId: null }] } });
+      await tokens.logout(s.token);
+      expect(await tokens.resolve(s.token)).toBeNull();
+    });
+
+    it('sees a new role at once after a grant', async () => {
+      const s = await tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.0.0.1');
+      await tokens.resolve(s.token);
+      await t.app.roles.grant('annv@kontum.gov.vn', 'auditor', null, { actor: 'test' });
+      expect((await tokens.resolve(s.token))!.principal.roles[0]).toEqual({ role: 'auditor', unitId: null });
+    });
+
+    it('an expired token resolves to nothing', async () => {
+      const short = new TokenService(t.app.db.kysely, t.app.accounts, t.app.roles, pino({ level: 'silent' }), { ttlMs: 1, loginMaxFailures: 3, loginWindowMs: 60_000 });
+      const s = await short.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.0.0.2');
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await short.resolve(s.token)).toBeNull();
+      expect(await tokens.resolve(s.token)).toBeNull();
+    });
+
+    it('revoking an account ends its sessions, and a disabled account resolves to nothing', async () => {
+      const a = await tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.0.0.1');
+      const acct = (await t.app.accounts.byAddress('annv@kontum.gov.vn'))!;
+      expect(await tokens.resolve(a.token)).not.toBeNull();
+      await tokens.revokeAccount(acct.id);
+      expect(await tokens.resolve(a.token)).toBeNull();
+      const b = await tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.0.0.1');
+      await t.app.accounts.setStatus('annv@kontum.gov.vn', 'disabled', 'test');
+      tokens.forgetAccount(acct.id);
+      expect(await tokens.resolve(b.token)).toBeNull();
+      await t.app.accounts.setStatus('annv@kontum.gov.vn', 'active', 'test');
+    });
+
+    it('refuses a client after too many failures, without logging the password', async () => {
+      const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (isThutinError(e) ? e.code : String(e)));
+      for (let i = 0; i < 3; i++) expect(await code(tokens.login('annv@kontum.gov.vn', 'Sai#Matkhau1', '10.9.9.9'))).toBe('LOGIN_FAILED');
+      expect(await code(tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.9.9.9'))).toBe('TOO_MANY_ATTEMPTS');
+      expect(await code(tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.9.9.8'))).toBe('ok');
+      expect(logged).toContain('api login failed');
+      expect(logged).toContain('10.9.9.9');
+      expect(logged).not.toContain('Sai#Matkhau1');
+      expect(logged).not.toContain(TEST_PASSWORD);
+    });
+  });
+}
+
+describe('FailureLimiter', () => {
+  it('forgets failures older than the window', () => {
+    const l = new FailureLimiter(2, 1000);
+    l.fail('a', 0);
+    l.fail('a', 500);
+    expect(l.blocked('a', 900)).toBe(true);
+    expect(l.blocked('b', 900)).toBe(false);
+    expect(l.blocked('a', 1200)).toBe(false);
+  });
+});

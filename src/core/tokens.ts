@@ -1,0 +1,155 @@
+// API sessions: login with a password gives a bearer token (32 random bytes, base64url) of
+// limited life; only its SHA-256 is stored (table `api_tokens`). Resolving a token is served
+// from a small in-memory cache, so a request costs neither a database read nor argon2.
+// Failed logins are counted per client address and refused past a limit; never the password is logged.
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../storage/schema.ts';
+import type { AccountService } from './accounts.ts';
+import type { Principal, RoleService } from './roles.ts';
+import { ThutinError } from './errors.ts';
+
+export interface TokenOptions {
+  ttlMs: number; // life of a token
+  loginMaxFailures: number; // failed logins per client address within the window …
+  loginWindowMs: number; // … before further attempts are refused
+  cacheMs?: number; // how long a resolved session (roles included) is trusted without re-reading
+}
+
+export interface Session {
+  tokenHash: string;
+  accountId: number;
+  username: string;
+  mustChangePassword: boolean;
+  expiresAt: number;
+  principal: Principal;
+}
+
+const CACHE_MAX = 10_000;
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('hex');
+}
+
+/** Failed attempts per key (client address) in a sliding window. */
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  private recent(key: string, now: number): number[] {
+    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (list.length) this.failures.set(key, list);
+    else this.failures.delete(key);
+    return list;
+  }
+
+  blocked(key: string, now = Date.now()): boolean {
+    return this.recent(key, now).length >= this.max;
+  }
+
+  fail(key: string, now = Date.now()): void {
+    const list = this.recent(key, now);
+    list.push(now);
+    this.failures.set(key, list);
+  }
+}
+
+export class TokenService {
+  private readonly cache = new Map<string, Session & { loadedAt: number }>();
+  private readonly limiter: FailureLimiter;
+  private readonly cacheMs: number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly accounts: AccountService,
+    private readonly roles: RoleService,
+    private readonly log: Logger,
+    private readonly opts: TokenOptions,
+  ) {
+    this.limiter = new FailureLimiter(opts.loginMaxFailures, opts.loginWindowMs);
+    this.cacheMs = opts.cacheMs ?? 30_000;
+    roles.onChange((accountId) => this.forgetAccount(accountId));
+  }
+
+  /** Check a password and open a session. `client` is the caller's address (rate limit, log). */
+  async login(username: string, password: string, client: string): Promise<{ token: string; expiresAt: number; mustChangePassword: boolean }> {
+    if (this.limiter.blocked(client)) {
+      this.log.warn({ client, username }, 'api login refused: too many failures');
+      throw new ThutinError('TOO_MANY_ATTEMPTS');
+    }
+    const acct = await this.accounts.authenticate(username, password);
+    if (!acct) {
+      this.limiter.fail(client);
+      this.log.warn({ client, username }, 'api login failed');
+      throw new ThutinError('LOGIN_FAILED');
+    }
+    const token = crypto.randomBytes(32).toString('base64url');
+    const now = Date.now();
+    const expiresAt = now + this.opts.ttlMs;
+    await this.db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute();
+    await this.db.insertInto('api_tokens').values({ token_hash: hashToken(token), account_id: acct.id, created_at: now, expires_at: expiresAt }).execute();
+    this.log.info({ client, username: acct.username }, 'api login');
+    return { token, expiresAt, mustChangePassword: acct.mustChangePassword };
+  }
+
+  /** The session a bearer token opens, or null (unknown, expired, or account disabled). */
+  async resolve(token: string): Promise<Session | null> {
+    const h = hashToken(token);
+    const now = Date.now();
+    const hit = this.cache.get(h);
+    if (hit && now - hit.loadedAt < this.cacheMs) {
+      if (hit.expiresAt > now) return hit;
+      this.cache.delete(h);
+      return null;
+    }
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
+      .select(['api_tokens.account_id', 'api_tokens.expires_at', 'accounts.username', 'accounts.status', 'accounts.must_change_password'])
+      .where('api_tokens.token_hash', '=', h)
+      .executeTakeFirst();
+    if (!row || Number(row.expires_at) <= now || row.status !== 'active') {
+      this.cache.delete(h);
+      return null;
+    }
+    const accountId = Number(row.account_id);
+    const session = {
+      tokenHash: h,
+      accountId,
+      username: row.username,
+      mustChangePassword: Number(row.must_change_password) === 1,
+      expiresAt: Number(row.expires_at),
+      principal: await this.roles.principal(accountId),
+      loadedAt: now,
+    };
+    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(h, session);
+    return session;
+  }
+
+  async logout(token: string): Promise<void> {
+    const h = hashToken(token);
+    this.cache.delete(h);
+    await this.db.deleteFrom('api_tokens').where('token_hash', '=', h).execute();
+  }
+
+  /** End every session of an account (suspended, password reset by someone else). */
+  async revokeAccount(accountId: number): Promise<void> {
+    this.forgetAccount(accountId);
+    await this.db.deleteFrom('api_tokens').where('account_id', '=', accountId).execute();
+  }
+
+  /** Drop cached sessions of an account so the next request re-reads roles and flags. */
+  forgetAccount(accountId: number): void {
+    for (const [h, s] of this.cache) if (s.accountId === accountId) this.cache.delete(h);
+  }
+
+  /** Drop every cached session (roles derived from unit heads changed, for instance). */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+}
