@@ -7,6 +7,7 @@ import { flagNames } from '../core/flags.ts';
 import { atom, type ImapValue } from './protocol/value.ts';
 import { formatSequenceSet } from './parser/sequence-set.ts';
 import { UidMap } from './uid-map.ts';
+import type { Access } from './mailbox-names.ts';
 
 export class SelectedMailbox {
   readonly uids: UidMap;
@@ -22,6 +23,10 @@ export class SelectedMailbox {
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
   saved: number[] = [];
   dirty = true;
+  /** Own folder, or a delegate's access to a shared one ('read': only \Seen may change). */
+  access: Access = 'owner';
+  /** The name the client selected it by (differs from info.name in the shared namespace). */
+  visibleName = '';
   /** QRESYNC enabled: expunges are announced as VANISHED (RFC 7162 3.2.10). */
   qresync = false;
   /** Expunges seen while they could not be announced (during FETCH, STORE, SEARCH). */

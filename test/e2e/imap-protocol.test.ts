@@ -114,7 +114,7 @@ describe('IMAP protocol details and hostile input', () => {
 
   it('answers the small commands clients send at start', async () => {
     const c = await loggedIn();
-    expect(await c.cmd('e1', 'NAMESPACE')).toContain('* NAMESPACE (("" "/")) NIL NIL');
+    expect(await c.cmd('e1', 'NAMESPACE')).toContain('* NAMESPACE (("" "/")) NIL (("Shared/" "/"))');
     expect(await c.cmd('e2', 'ID ("name" "test")')).toMatch(/\* ID \("name" "thutin"/);
     expect(await c.cmd('e3', 'LIST "" ""')).toContain('* LIST (\\Noselect) "/" ""');
     expect(await c.cmd('e4', 'GETQUOTAROOT INBOX')).toMatch(/\* QUOTA "" \(STORAGE \d+ \d+\)/);

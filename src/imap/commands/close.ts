@@ -5,7 +5,7 @@ export const close: CommandSpec<'CLOSE'> = {
   states: SELECTED,
   async handle(s) {
     const sel = s.selected!;
-    if (!sel.readOnly) await s.app.store.expunge(sel.info.id);
+    if (!sel.readOnly && sel.access !== 'read') await s.app.store.expunge(sel.info.id);
     s.select(null);
   },
 };

@@ -3,6 +3,7 @@ import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { resolveUids } from '../sequence.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
+import { resolveFolder } from '../mailbox-names.ts';
 
 export const copy: CommandSpec<'COPY' | 'MOVE'> = {
   states: SELECTED,
@@ -10,8 +11,11 @@ export const copy: CommandSpec<'COPY' | 'MOVE'> = {
     const sel = s.selected!;
     const move = cmd.name === 'MOVE';
     if (move && sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
-    const dst = await s.app.store.getMailbox(s.account!.id, cmd.mailbox);
-    if (!dst) throw new ImapError('NO', 'Không tìm thấy thư mục đích / destination mailbox does not exist', 'TRYCREATE');
+    if (move && sel.access === 'read') throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+    const found = await resolveFolder(s, cmd.mailbox);
+    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục đích / destination mailbox does not exist', 'TRYCREATE');
+    if (found.target.access === 'read') throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+    const dst = found.mb;
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     if (!uids.length) return move ? 'MOVE: không có thư nào / no messages' : 'COPY: không có thư nào / no messages';
     const r = move ? await s.app.store.move(sel.info.id, uids, dst.id) : await s.app.store.copy(sel.info.id, uids, dst.id);

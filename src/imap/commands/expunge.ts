@@ -8,6 +8,7 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
   async handle(s, cmd) {
     const sel = s.selected!;
     if (sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
+    if (sel.access === 'read') throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
     const only = cmd.uid ? resolveUids(sel, cmd.sequence, true) : undefined;
     const gone = await s.app.store.expunge(sel.info.id, only);
     for (const line of sel.expungeResponses(gone)) s.untagged(line);

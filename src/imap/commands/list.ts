@@ -1,5 +1,6 @@
 // LIST (RFC 3501 6.3.8 with RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819
 // LIST-STATUS, CHILDREN) and LSUB (6.3.9). Patterns: % matches within a level, * across.
+// The names are the session's view (mailbox-names.ts): own folders, then the shared namespace.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import type { ImapSession } from '../session.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
@@ -8,6 +9,7 @@ import { encodeMailboxName } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 import { statusValues } from './status.ts';
 import type { StatusItem } from '../parser/types.ts';
+import { visibleFolders } from '../mailbox-names.ts';
 
 export function patternToRegExp(pattern: string): RegExp {
   let re = '';
@@ -32,21 +34,23 @@ interface Row {
 }
 
 async function listRows(s: ImapSession, reference: string, patterns: string[], opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean }): Promise<Row[]> {
-  const all = await s.app.store.listMailboxes(s.account!.id);
-  const names = new Set(all.map((m) => m.name));
+  const all = await visibleFolders(s);
   const res = patterns.map((p) => patternToRegExp(canonicalPattern(reference, p)));
   const rows: Row[] = [];
-  for (const mb of all) {
-    if (!res.some((r) => r.test(mb.name))) continue;
-    if (opts.subscribedOnly && !mb.subscribed) continue;
-    if (opts.specialUseOnly && !mb.specialUse) continue;
-    const hasChildren = all.some((o) => o.name.startsWith(mb.name + HIERARCHY_SEPARATOR));
+  for (const v of all) {
+    if (!res.some((r) => r.test(v.name))) continue;
+    const mb = v.mb;
+    // Shared folders count as subscribed (the owner's subscriptions are the owner's).
+    const subscribed = mb ? v.access === 'owner' ? mb.subscribed : true : false;
+    if (opts.subscribedOnly && !subscribed) continue;
+    if (opts.specialUseOnly && !mb?.specialUse) continue;
+    const hasChildren = all.some((o) => o.name.startsWith(v.name + HIERARCHY_SEPARATOR));
     const attrs = [hasChildren ? '\\HasChildren' : '\\HasNoChildren'];
-    if (mb.specialUse && opts.wantSpecialUse) attrs.push(mb.specialUse);
-    if (opts.wantSubscribed && mb.subscribed) attrs.push('\\Subscribed');
-    rows.push({ name: mb.name, attrs, mb });
+    if (!mb) attrs.unshift('\\Noselect');
+    if (mb?.specialUse && opts.wantSpecialUse) attrs.push(mb.specialUse);
+    if (opts.wantSubscribed && subscribed) attrs.push('\\Subscribed');
+    rows.push({ name: v.name, attrs, mb });
   }
-  void names;
   return rows;
 }
 

@@ -3,11 +3,13 @@ import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
 import { atom } from '../protocol/value.ts';
+import { SHARED_PREFIX, resolveFolder, visibleName } from '../mailbox-names.ts';
 
 export const namespace: CommandSpec<'NAMESPACE'> = {
   states: AUTHENTICATED,
   async handle(s) {
-    s.untagged(`NAMESPACE (("" "${HIERARCHY_SEPARATOR}")) NIL NIL`);
+    // Personal folders at the top; mailboxes shared by delegation (unit mailboxes, R8) under Shared/.
+    s.untagged(`NAMESPACE (("" "${HIERARCHY_SEPARATOR}")) NIL (("${SHARED_PREFIX}" "${HIERARCHY_SEPARATOR}"))`);
   },
 };
 
@@ -36,18 +38,28 @@ export const enable: CommandSpec<'ENABLE'> = {
   },
 };
 
-async function quotaLine(s: Parameters<CommandSpec['handle']>[0]) {
-  const used = await s.app.accounts.usageBytes(s.account!.id);
-  return [atom('QUOTA'), '', [atom('STORAGE'), Math.ceil(used / 1024), Math.floor(s.account!.quotaBytes / 1024)]];
+async function quotaLine(s: Parameters<CommandSpec['handle']>[0], root = '', accountId = s.account!.id, quotaBytes = s.account!.quotaBytes) {
+  const used = await s.app.accounts.usageBytes(accountId);
+  return [atom('QUOTA'), root, [atom('STORAGE'), Math.ceil(used / 1024), Math.floor(quotaBytes / 1024)]];
 }
 
 export const getquotaroot: CommandSpec<'GETQUOTAROOT'> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
-    const mb = await s.app.store.getMailbox(s.account!.id, cmd.mailbox);
-    if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
-    s.untagged(`QUOTAROOT ${mb.name === 'INBOX' ? 'INBOX' : JSON.stringify(mb.name)} ""`);
-    s.untagged(await quotaLine(s));
+    const found = await resolveFolder(s, cmd.mailbox);
+    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    const { mb, target } = found;
+    const name = visibleName(target.owner, mb.name);
+    if (target.owner === null) {
+      s.untagged(`QUOTAROOT ${name === 'INBOX' ? 'INBOX' : JSON.stringify(name)} ""`);
+      s.untagged(await quotaLine(s));
+      return;
+    }
+    // A shared folder counts against its owner's quota: root "Shared/<owner>".
+    const owner = await s.app.accounts.byId(target.ownerAccountId);
+    const root = `${SHARED_PREFIX}${target.owner}`;
+    s.untagged(`QUOTAROOT ${JSON.stringify(name)} ${JSON.stringify(root)}`);
+    s.untagged(await quotaLine(s, root, target.ownerAccountId, owner?.quotaBytes ?? 0));
   },
 };
 

@@ -5,6 +5,7 @@ import { SelectedMailbox } from '../selected.ts';
 import { UidMap } from '../uid-map.ts';
 import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom } from '../protocol/value.ts';
+import { resolveFolder } from '../mailbox-names.ts';
 
 const PERMANENT = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
@@ -17,19 +18,24 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
     }
     if (cmd.qresync && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
     const store = s.app.store;
-    const mb = await store.getMailbox(s.account!.id, cmd.mailbox);
-    if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    const found = await resolveFolder(s, cmd.mailbox);
+    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    const { mb, target } = found;
     const readOnly = cmd.name === 'EXAMINE';
-    const firstRecent = readOnly ? Number.MAX_SAFE_INTEGER : await store.claimRecent(mb.id);
+    // A read-only delegate does not take the owner's \Recent.
+    const firstRecent = readOnly || target.access === 'read' ? Number.MAX_SAFE_INTEGER : await store.claimRecent(mb.id);
     const info = (await store.getMailboxById(mb.id)) ?? mb;
     const summary = await store.openSummary(mb.id);
     const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
     if (cmd.condstore) s.enabled.add('CONDSTORE');
     const sel = new SelectedMailbox(info, readOnly, UidMap.fromRuns(summary.uidRuns), condstore, firstRecent);
+    sel.access = target.access;
+    sel.visibleName = cmd.mailbox;
     const firstUnseen = summary.firstUnseenUid === null ? 0 : sel.seqOf(summary.firstUnseenUid);
     const kw = summary.keywords.join(' ');
     s.untagged(`FLAGS (${PERMANENT}${kw ? ' ' + kw : ''})`);
-    s.untagged(`OK [PERMANENTFLAGS (${readOnly ? '' : `${PERMANENT}${kw ? ' ' + kw : ''} \\*`})] Cờ cố định / flags permitted`);
+    const permanent = readOnly ? '' : target.access === 'read' ? '\\Seen' : `${PERMANENT}${kw ? ' ' + kw : ''} \\*`;
+    s.untagged(`OK [PERMANENTFLAGS (${permanent})] Cờ cố định / flags permitted`);
     s.untagged(`${sel.exists} EXISTS`);
     s.untagged(`${sel.recentCount} RECENT`);
     if (firstUnseen) s.untagged(`OK [UNSEEN ${firstUnseen}] Thư chưa đọc đầu tiên / first unseen`);

@@ -5,6 +5,7 @@ import type { MailboxInfo } from '../../core/mailstore.ts';
 import type { StatusItem } from '../parser/types.ts';
 import { encodeMailboxName } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
+import { resolveFolder, visibleName } from '../mailbox-names.ts';
 
 export async function statusValues(s: ImapSession, mb: MailboxInfo, items: StatusItem[]): Promise<ImapValue[]> {
   const fresh = (await s.app.store.getMailboxById(mb.id)) ?? mb;
@@ -28,8 +29,9 @@ export async function statusValues(s: ImapSession, mb: MailboxInfo, items: Statu
 export const status: CommandSpec<'STATUS'> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
-    const mb = await s.app.store.getMailbox(s.account!.id, cmd.mailbox);
-    if (!mb) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
-    s.untagged([atom('STATUS'), encodeMailboxName(mb.name), await statusValues(s, mb, cmd.items)]);
+    const found = await resolveFolder(s, cmd.mailbox);
+    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    const { mb, target } = found;
+    s.untagged([atom('STATUS'), encodeMailboxName(visibleName(target.owner, mb.name)), await statusValues(s, mb, cmd.items)]);
   },
 };

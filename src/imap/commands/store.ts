@@ -2,7 +2,7 @@
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../session.ts';
 import { resolveUids } from '../sequence.ts';
-import { toFlagSet } from '../../core/flags.ts';
+import { SEEN, toFlagSet } from '../../core/flags.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 
@@ -17,6 +17,10 @@ export const store: CommandSpec<'STORE'> = {
     }
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     const flags = toFlagSet(cmd.flags);
+    // A read-only delegate may mark messages read or unread, nothing else.
+    if (sel.access === 'read' && (cmd.operation === 'set' || flags.mask !== SEEN || flags.keywords.length)) {
+      throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+    }
     const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
     const lines: ImapValue[][] = [];
     sel.ownChange(r.modseq, r.updated);

@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""A Python imaplib session of a `read` delegate on a shared unit mailbox: NAMESPACE, LIST,
+SELECT of Shared/<unit>/INBOX, FETCH, STORE \\Seen (allowed), STORE \\Deleted (refused).
+Prints one JSON object."""
+import imaplib, json, ssl, sys
+
+host, port, user, password, shared = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+out = {}
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+
+m = imaplib.IMAP4_SSL(host, port, ssl_context=ctx)
+m.login(user, password)
+typ, data = m.namespace()
+out["namespace"] = data[0].decode()
+typ, data = m.list('""', '"Shared/*"')
+out["list"] = [d.decode() for d in data]
+typ, data = m.select(shared)
+out["select"] = [typ, data[0].decode()]
+typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+out["fetch_subject"] = data[0][1].decode()
+typ, data = m.store("1", "+FLAGS", "(\\Seen)")
+out["store_seen"] = typ
+try:
+    typ, data = m.store("1", "+FLAGS", "(\\Deleted)")
+    out["store_deleted"] = typ + " " + b" ".join(d for d in data if isinstance(d, bytes)).decode()
+except imaplib.IMAP4.error as e:
+    out["store_deleted"] = "refused: " + str(e)
+m.logout()
+print(json.dumps(out))
