@@ -10,6 +10,7 @@ import { MailEvents } from './core/events.ts';
 import { MailStore } from './core/mailstore.ts';
 import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
+import { DirectoryService } from './directory/service.ts';
 import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
 import { TokenService } from './core/tokens.ts';
@@ -28,6 +29,8 @@ export interface App {
   accounts: AccountService;
   audit: AuditLog;
   queue: OutboundQueue;
+  /** The province's directory: units, people, search, history, CSV (src/directory/service.ts). */
+  directory: DirectoryService;
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
@@ -67,6 +70,14 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     loginMaxFailures: config.http.loginMaxFailures,
     loginWindowMs: config.http.loginWindowMs,
   });
+  const directory = new DirectoryService({
+    db: db.kysely,
+    accounts,
+    audit,
+    primaryDomain: config.domains.primary,
+    rules: config.directory,
+    delegations: () => delegations,
+  });
   return {
     config,
     log,
@@ -77,6 +88,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     accounts,
     audit,
     queue,
+    directory,
     roles,
     tokens,
     delegations,

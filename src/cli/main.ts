@@ -6,6 +6,7 @@ import { Command } from 'commander';
 const system = () => import('./commands/system.ts');
 const accounts = () => import('./commands/account.ts');
 const queues = () => import('./commands/queue.ts');
+const roles = () => import('./commands/role.ts');
 
 const program = new Command();
 program
@@ -56,6 +57,25 @@ queue
   .description('Liệt kê thư đang chờ gửi / list queued messages')
   .option('--json', 'JSON')
   .action(async (o: { json?: boolean }) => (await queues()).runQueueList(data(), o));
+
+const role = program.command('role').description('Phân quyền quản trị / administrative roles');
+role
+  .command('grant <address> <role>')
+  .description('Cấp vai trò (sysadmin, directory-manager, agency-head, agency-clerk, auditor) / grant a role')
+  .option('--unit <code>', 'đơn vị (phạm vi) cho agency-head, agency-clerk / unit scope')
+  .option('--reason <ref>', 'số/ký hiệu văn bản / reference of the authorising document')
+  .action(async (address: string, r: string, o: { unit?: string; reason?: string }) => (await roles()).runRoleGrant(data(), address, r, o));
+role
+  .command('revoke <address> <role>')
+  .description('Thu hồi vai trò / revoke a role')
+  .option('--unit <code>', 'đơn vị (phạm vi) / unit scope')
+  .option('--reason <ref>', 'số/ký hiệu văn bản / reference of the authorising document')
+  .action(async (address: string, r: string, o: { unit?: string; reason?: string }) => (await roles()).runRoleRevoke(data(), address, r, o));
+role
+  .command('list [address]')
+  .description('Liệt kê phân quyền / list role assignments')
+  .option('--json', 'JSON')
+  .action(async (address: string | undefined, o: { json?: boolean }) => (await roles()).runRoleList(data(), address, o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);

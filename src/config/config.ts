@@ -95,6 +95,23 @@ export const configSchema = z.object({
       key: z.string().default('tls/key.pem'),
     })
     .prefault({}),
+  // The directory (issue 4): address naming rules and how long a leaver's mailbox is kept.
+  directory: z
+    .object({
+      // Personal addresses: 'given-initials' (Nguyễn Văn An → annv, the common government practice),
+      // 'given.family' (an.nguyen) or 'family.given' (nguyen.an).
+      personAddress: z.enum(['given-initials', 'given.family', 'family.given']).default('given-initials'),
+      clashStart: z.number().int().min(2).default(2), // annv, annv2, annv3 …
+      reserved: z
+        .array(z.string())
+        .default(['postmaster', 'abuse', 'admin', 'administrator', 'hostmaster', 'webmaster', 'root', 'noreply', 'no-reply', 'mailer-daemon', 'security', 'support', 'info', 'www', 'ftp', 'nobody', 'system', 'daemon', 'dmarc', 'dkim', 'spam', 'virus', 'quarantine', 'list', 'lists', 'bounce', 'bounces', 'ldap', 'mail', 'smtp', 'imap']),
+      retentionMonths: z.number().int().nonnegative().default(6), // a leaver's mailbox is purged after …
+      leaderRetentionMonths: z.number().int().nonnegative().default(12), // … or this for leaders
+      // A title containing one of these (lower case, NFC) makes a leader: trưởng covers Trưởng phòng,
+      // Phó trưởng ban, Cục trưởng, Hiệu trưởng; unit heads are leaders whatever their title.
+      leaderTitles: z.array(z.string()).default(['giám đốc', 'chủ tịch', 'trưởng', 'chánh', 'bí thư', 'tổng biên tập', 'thủ trưởng']),
+    })
+    .prefault({}),
   quota: z.object({ defaultBytes: z.number().int().nonnegative().default(2 * 1024 ** 3) }).prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });

@@ -1,5 +1,6 @@
 // Accounts: who may log in, their password (argon2id) and the addresses that deliver to them.
-// A small module on purpose: the directory issue grows it into people and units.
+// Also the administrator's tools the directory uses: reset with forced change, aliases, delete.
+import crypto from 'node:crypto';
 import { hash, verify, Algorithm } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
@@ -35,6 +36,34 @@ export function checkPasswordStrength(pw: string): void {
   if (pw.length < 8 || classes < 3) throw new ThutinError('PASSWORD_WEAK');
 }
 
+export interface CreateAccountOptions {
+  passwordHash?: string; // a precomputed argon2id PHC string (bulk loading)
+  mustChangePassword?: boolean; // force a change at the first login
+  trx?: Kysely<Database>; // run inside the caller's transaction
+  reason?: string; // the document that authorised it (audit)
+}
+
+/** argon2id with the project's parameters (also for loaders that precompute hashes). */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, ARGON);
+}
+
+/** A random password meeting `checkPasswordStrength` (all four classes), without look-alikes. */
+export function generatePassword(length = 14): string {
+  const sets = ['abcdefghijkmnpqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '#@%+=!?*-'];
+  const all = sets.join('');
+  const pick = (set: string) => set[crypto.randomInt(set.length)];
+  const chars = sets.map(pick);
+  while (chars.length < length) chars.push(pick(all));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = crypto.randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  const pw = chars.join('');
+  checkPasswordStrength(pw);
+  return pw;
+}
+
 export class AccountService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -46,20 +75,26 @@ export class AccountService {
     return this.opts.localDomains.includes(domain.toLowerCase());
   }
 
-  /** Create an account with its primary address and the default folders. */
-  async create(address: string, password: string, actor: string): Promise<Account> {
+  /**
+   * Create an account with its primary address and the default folders. Bulk loaders may pass a
+   * precomputed argon2id hash (`passwordHash`, then `password` is ignored) and their transaction.
+   */
+  async create(address: string, password: string, actor: string, opts: CreateAccountOptions = {}): Promise<Account> {
     const addr = normalizeAddress(address);
     if (!ADDRESS_RE.test(addr)) throw new ThutinError('ADDRESS_INVALID', address);
     if (!this.isLocalDomain(addr.split('@')[1])) throw new ThutinError('DOMAIN_NOT_LOCAL', addr.split('@')[1]);
-    checkPasswordStrength(password);
-    const passwordHash = await hash(password, ARGON);
+    let passwordHash = opts.passwordHash;
+    if (passwordHash === undefined) {
+      checkPasswordStrength(password);
+      passwordHash = await hashPassword(password);
+    } else if (!passwordHash.startsWith('$argon2id$')) throw new ThutinError('PASSWORD_WEAK', 'argon2id hash expected');
     const now = Date.now();
-    const id = await this.db.transaction().execute(async (trx) => {
+    const work = async (trx: Kysely<Database>) => {
       const taken = await trx.selectFrom('addresses').select('address').where('address', '=', addr).executeTakeFirst();
       if (taken) throw new ThutinError('ACCOUNT_EXISTS', addr);
       const row = await trx
         .insertInto('accounts')
-        .values({ username: addr, password_hash: passwordHash, status: 'active', quota_bytes: this.opts.defaultQuotaBytes, must_change_password: 0, created_at: now, updated_at: now })
+        .values({ username: addr, password_hash: passwordHash, status: 'active', quota_bytes: this.opts.defaultQuotaBytes, must_change_password: opts.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.insertInto('addresses').values({ address: addr, account_id: row.id, created_at: now }).execute();
@@ -70,17 +105,118 @@ export class AccountService {
           .values({ account_id: row.id, name: mb.name, special_use: mb.specialUse, uidvalidity: validity++, uidnext: 1, highest_modseq: 1, first_recent_uid: 1, subscribed: 1, created_at: now })
           .execute();
       }
-      await this.audit.record({ actor, action: 'account.create', target: addr }, trx);
-      return row.id;
-    });
+      await this.audit.record({ actor, action: 'account.create', target: addr, reason: opts.reason }, trx);
+      return Number(row.id);
+    };
+    const id = opts.trx ? await work(opts.trx) : await this.db.transaction().execute(work);
+    if (opts.trx) return { id, username: addr, status: 'active', quotaBytes: this.opts.defaultQuotaBytes, mustChangePassword: !!opts.mustChangePassword };
     return (await this.byId(id))!;
+  }
+
+  /**
+   * Replace the password with a generated one that meets the policy and force a change at the next
+   * login (must_change_password = 1). Returns the new password (shown once, never logged).
+   */
+  async resetPassword(address: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<string> {
+    const acct = await (opts.trx ? this.byAddressIn(opts.trx, address) : this.byAddress(address));
+    if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    const work = async (trx: Kysely<Database>) => {
+      await trx.updateTable('accounts').set({ password_hash: passwordHash, must_change_password: 1, updated_at: Date.now() }).where('id', '=', acct.id).execute();
+      await this.audit.record({ actor, action: 'account.password-reset', target: acct.username, reason: opts.reason }, trx);
+    };
+    if (opts.trx) await work(opts.trx);
+    else await this.db.transaction().execute(work);
+    return password;
+  }
+
+  /** Another address delivering to the same account (an old address kept as an alias). */
+  async addAlias(accountId: number, alias: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<void> {
+    const addr = normalizeAddress(alias);
+    if (!ADDRESS_RE.test(addr)) throw new ThutinError('ADDRESS_INVALID', alias);
+    if (!this.isLocalDomain(addr.split('@')[1])) throw new ThutinError('DOMAIN_NOT_LOCAL', addr.split('@')[1]);
+    const work = async (trx: Kysely<Database>) => {
+      const taken = await trx.selectFrom('addresses').select('account_id').where('address', '=', addr).executeTakeFirst();
+      if (taken && Number(taken.account_id) === accountId) return;
+      if (taken) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+      if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
+      await trx.insertInto('addresses').values({ address: addr, account_id: accountId, created_at: Date.now() }).execute();
+      await this.audit.record({ actor, action: 'account.alias-add', target: acct.username, details: { alias: addr }, reason: opts.reason }, trx);
+    };
+    if (opts.trx) await work(opts.trx);
+    else await this.db.transaction().execute(work);
+  }
+
+  /** Remove an alias (never the account's primary address). */
+  async removeAddress(address: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<void> {
+    const addr = normalizeAddress(address);
+    const work = async (trx: Kysely<Database>) => {
+      const row = await trx
+        .selectFrom('addresses')
+        .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
+        .select(['accounts.id', 'accounts.username'])
+        .where('addresses.address', '=', addr)
+        .executeTakeFirst();
+      if (!row) throw new ThutinError('ACCOUNT_NOT_FOUND', addr);
+      if (row.username === addr) throw new ThutinError('ADDRESS_INVALID', `${addr} (địa chỉ chính / primary address)`);
+      await trx.deleteFrom('addresses').where('address', '=', addr).execute();
+      await this.audit.record({ actor, action: 'account.alias-remove', target: row.username, details: { alias: addr }, reason: opts.reason }, trx);
+    };
+    if (opts.trx) await work(opts.trx);
+    else await this.db.transaction().execute(work);
+  }
+
+  /** Make `address` the primary address (login name); the old primary stays as an alias. */
+  async changePrimary(accountId: number, address: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<void> {
+    const addr = normalizeAddress(address);
+    const work = async (trx: Kysely<Database>) => {
+      const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+      if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
+      await this.addAlias(accountId, addr, actor, { ...opts, trx });
+      await trx.updateTable('accounts').set({ username: addr, updated_at: Date.now() }).where('id', '=', accountId).execute();
+      await this.audit.record({ actor, action: 'account.rename', target: addr, details: { from: acct.username }, reason: opts.reason }, trx);
+    };
+    if (opts.trx) await work(opts.trx);
+    else await this.db.transaction().execute(work);
+  }
+
+  /** Enable or disable inside a caller's transaction (the directory's status changes). */
+  async setStatusIn(trx: Kysely<Database>, accountId: number, status: 'active' | 'disabled', actor: string, reason?: string): Promise<void> {
+    const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+    if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
+    await trx.updateTable('accounts').set({ status, updated_at: Date.now() }).where('id', '=', accountId).execute();
+    await this.audit.record({ actor, action: `account.${status === 'active' ? 'enable' : 'disable'}`, target: acct.username, reason }, trx);
+  }
+
+  /**
+   * Delete an account with its addresses, folders and messages (cascades) — the end of a leaver's
+   * retention period. Message contents stay in the shared, de-duplicated content store.
+   */
+  async deleteIn(trx: Kysely<Database>, accountId: number, actor: string, reason?: string): Promise<void> {
+    const acct = await trx.selectFrom('accounts').select(['username', 'used_bytes']).where('id', '=', accountId).executeTakeFirst();
+    if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
+    await trx.updateTable('outbound_queue').set({ account_id: null }).where('account_id', '=', accountId).execute();
+    await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
+    await this.audit.record({ actor, action: 'account.delete', target: acct.username, details: { usedBytes: Number(acct.used_bytes) }, reason }, trx);
+  }
+
+  private async byAddressIn(trx: Kysely<Database>, address: string): Promise<Account | null> {
+    const r = await trx
+      .selectFrom('addresses')
+      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
+      .selectAll('accounts')
+      .where('addresses.address', '=', normalizeAddress(address))
+      .executeTakeFirst();
+    return r ? toAccount(r) : null;
   }
 
   async setPassword(address: string, password: string, actor: string): Promise<void> {
     const acct = await this.byAddress(address);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
     checkPasswordStrength(password);
-    const passwordHash = await hash(password, ARGON);
+    const passwordHash = await hashPassword(password);
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('accounts').set({ password_hash: passwordHash, must_change_password: 0, updated_at: Date.now() }).where('id', '=', acct.id).execute();
       await this.audit.record({ actor, action: 'account.password', target: acct.username }, trx);

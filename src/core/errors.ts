@@ -47,6 +47,30 @@ export const ERRORS = {
   UNIT_UNKNOWN: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
   CURRENT_PASSWORD_WRONG: { vi: 'Mật khẩu hiện tại không đúng', en: 'The current password is wrong' },
   PASSWORD_UNCHANGED: { vi: 'Mật khẩu mới phải khác mật khẩu cũ', en: 'The new password must differ from the old one' },
+  // The directory core (src/directory/service.ts, naming, csv) and the audit chain (src/core/audit.ts)
+  UNIT_NOT_FOUND: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
+  UNIT_EXISTS: { vi: 'Mã đơn vị đã tồn tại', en: 'Unit code already exists' },
+  UNIT_INVALID: { vi: 'Thông tin đơn vị không hợp lệ', en: 'Invalid unit data' },
+  UNIT_CYCLE: { vi: 'Đơn vị không thể trực thuộc chính nó hoặc đơn vị cấp dưới', en: 'A unit cannot be placed under itself or its own sub-unit' },
+  PERSON_NOT_FOUND: { vi: 'Không tìm thấy cán bộ', en: 'Person not found' },
+  PERSON_INVALID: { vi: 'Thông tin cán bộ không hợp lệ', en: 'Invalid person data' },
+  NAME_INVALID: { vi: 'Họ tên không hợp lệ (cần ít nhất họ và tên)', en: 'Invalid name (family and given name needed)' },
+  ADDRESS_RESERVED: { vi: 'Tên hộp thư này được dành riêng cho hệ thống', en: 'This mailbox name is reserved' },
+  RETENTION_NOT_PASSED: { vi: 'Chưa hết thời hạn lưu giữ hộp thư của người đã nghỉ', en: 'The retention period of a leaver\'s mailbox has not passed' },
+  PURGE_NOT_LEFT: { vi: 'Chỉ xoá hẳn hộp thư của người đã nghỉ việc', en: 'Only the mailbox of a person who has left can be purged' },
+  CSV_INVALID: { vi: 'Tệp CSV không hợp lệ', en: 'Invalid CSV file' },
+  AUDIT_CHAIN_BROKEN: { vi: 'Nhật ký kiểm toán đã bị sửa đổi', en: 'The audit log has been tampered with' },
+  // The demo province (src/demo/)
+  DEMO_NOT_EMPTY: {
+    vi: 'Danh bạ đã có đơn vị: không nạp tỉnh mẫu (dùng --force để vẫn nạp)',
+    en: 'The directory already has units: the demo province was not loaded (use --force to load it anyway)',
+  },
+  // The LDAP address book (src/ldap/)
+  LDAP_READ_ONLY: { vi: 'Danh bạ chỉ cho phép đọc', en: 'The address book is read-only' },
+  LDAP_BIND_REQUIRED: { vi: 'Cần đăng nhập bằng tài khoản thư trước khi tra cứu danh bạ', en: 'Bind with a mail account before searching the address book' },
+  LDAP_TLS_REQUIRED: { vi: 'Cần kết nối mã hoá (StartTLS hoặc LDAPS) trước khi đăng nhập', en: 'Use StartTLS or LDAPS before binding' },
+  LDAP_INVALID_CREDENTIALS: { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Invalid credentials' },
+  LDAP_TOO_MANY_ATTEMPTS: { vi: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau', en: 'Too many failed binds, try again later' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

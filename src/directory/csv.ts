@@ -1,0 +1,121 @@
+// CSV for the directory: reading (UTF-8 with or without BOM, ',' or ';' separated, Vietnamese
+// column headers or their English aliases, line numbers kept for error reports) and writing
+// (UTF-8 with BOM and CRLF so Excel opens Vietnamese correctly). Uses csv-parse / csv-stringify.
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { ThutinError } from '../core/errors.ts';
+import { foldVietnamese } from '../core/text/fold.ts';
+
+export const BOM = '\ufeff';
+
+export type CsvKind = 'people' | 'units';
+
+/** Canonical field → the Vietnamese header written on export, then accepted aliases. */
+export const COLUMNS: Record<CsvKind, Record<string, string[]>> = {
+  people: {
+    fullName: ['ho_ten', 'full_name', 'fullname', 'name', 'ho_va_ten'],
+    title: ['chuc_vu', 'title', 'position'],
+    unitCode: ['ma_don_vi', 'unit_code', 'unit', 'don_vi'],
+    phone: ['dien_thoai', 'phone', 'telephone', 'so_dien_thoai'],
+    email: ['dia_chi_thu', 'email', 'mail', 'address'],
+    status: ['trang_thai', 'status'],
+  },
+  units: {
+    code: ['ma', 'code', 'ma_don_vi'],
+    name: ['ten', 'name', 'name_vi', 'ten_don_vi'],
+    abbreviation: ['viet_tat', 'abbreviation', 'local_part', 'ten_viet_tat'],
+    kind: ['loai', 'kind', 'type'],
+    parentCode: ['ma_cap_tren', 'parent', 'parent_code'],
+    validFrom: ['hieu_luc_tu', 'valid_from'],
+    validTo: ['hieu_luc_den', 'valid_to'],
+    successorCode: ['ma_ke_nhiem', 'successor', 'successor_code'],
+  },
+};
+
+export interface CsvRow {
+  line: number; // 1-based line in the file where the record starts
+  values: Record<string, string>; // canonical field → trimmed text ('' when absent)
+}
+
+function headerKey(h: string): string {
+  return foldVietnamese(h.replace(/^\ufeff/, '').trim()).replace(/[\s-]+/g, '_');
+}
+
+/** Parse a directory CSV. Unknown columns are refused (a typo would otherwise drop data silently). */
+export function readCsv(kind: CsvKind, text: string): CsvRow[] {
+  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
+  let records: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    records = parse(body, { delimiter, relax_column_count: true, skip_empty_lines: true, info: true, bom: true }) as never;
+  } catch (e) {
+    throw new ThutinError('CSV_INVALID', (e as Error).message);
+  }
+  if (records.length === 0) throw new ThutinError('CSV_INVALID', 'tệp rỗng / empty file');
+  const cols = COLUMNS[kind];
+  const aliasToField = new Map<string, string>();
+  for (const [field, names] of Object.entries(cols)) for (const n of names) aliasToField.set(n, field);
+  const header = records[0].record.map((h) => {
+    const f = aliasToField.get(headerKey(h));
+    if (!f) throw new ThutinError('CSV_INVALID', `cột không rõ / unknown column "${h}" (${Object.values(cols).map((n) => n[0]).join(',')})`);
+    return f;
+  });
+  const required = kind === 'people' ? ['fullName'] : ['code', 'name'];
+  for (const r of required) if (!header.includes(r)) throw new ThutinError('CSV_INVALID', `thiếu cột / missing column ${cols[r][0]}`);
+  return records.slice(1).map(({ record, info }) => {
+    const values: Record<string, string> = {};
+    for (const f of Object.keys(cols)) values[f] = '';
+    header.forEach((f, i) => {
+      values[f] = (record[i] ?? '').normalize('NFC').trim();
+    });
+    return { line: info.lines - (record.join('').split(/\r?\n/).length - 1), values };
+  });
+}
+
+/** Write rows (canonical field → value) with the Vietnamese headers, BOM and CRLF. */
+export function writeCsv(kind: CsvKind, rows: Array<Record<string, string | number | null | undefined>>): string {
+  const fields = Object.keys(COLUMNS[kind]);
+  const header = fields.map((f) => COLUMNS[kind][f][0]);
+  const data = rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? '' : String(r[f]))));
+  return BOM + stringify([header, ...data], { record_delimiter: '\r\n' });
+}
+
+// Dates: YYYY-MM-DD or DD/MM/YYYY, at midnight in Vietnam (UTC+7).
+const VN_OFFSET = 7 * 3600 * 1000;
+
+export function parseDate(s: string): number | null | 'invalid' {
+  if (!s) return null;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  let y: number, mo: number, d: number;
+  if (m) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s))) [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else return 'invalid';
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return 'invalid';
+  return t - VN_OFFSET;
+}
+
+export function formatDate(ms: number | null): string {
+  if (ms === null) return '';
+  return new Date(ms + VN_OFFSET).toISOString().slice(0, 10);
+}
+
+const STATUS_WORDS: Record<string, 'active' | 'suspended' | 'left'> = {
+  active: 'active',
+  'dang cong tac': 'active',
+  'hoat dong': 'active',
+  suspended: 'suspended',
+  'tam khoa': 'suspended',
+  'tam dung': 'suspended',
+  left: 'left',
+  'da nghi': 'left',
+  'nghi viec': 'left',
+};
+export const STATUS_LABEL: Record<'active' | 'suspended' | 'left', string> = { active: 'đang công tác', suspended: 'tạm khoá', left: 'đã nghỉ' };
+
+export function parseStatus(s: string): 'active' | 'suspended' | 'left' | null | 'invalid' {
+  if (!s) return null;
+  return STATUS_WORDS[foldVietnamese(s).replace(/\s+/g, ' ').trim()] ?? 'invalid';
+}
