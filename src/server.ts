@@ -5,9 +5,12 @@ import type { TlsMaterial } from './config/tls.ts';
 import { startSmtp } from './smtp/server.ts';
 import { startImap } from './imap/server.ts';
 import { startHttp } from './http/server.ts';
+import { OutboundWorker } from './outbound/worker.ts';
 
 export interface RunningServers {
   ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number };
+  /** The outbound delivery worker (null when `outbound.enabled` is false). */
+  outbound: OutboundWorker | null;
   close(): Promise<void>;
 }
 
@@ -15,6 +18,8 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
   const smtp = await startSmtp(app, tls);
   const imap = await startImap(app, tls);
   const http = await startHttp(app);
+  const outbound = app.config.outbound.enabled ? new OutboundWorker(app) : null;
+  outbound?.start();
   return {
     ports: {
       smtp: smtp.inbound.port,
@@ -24,8 +29,9 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
       imaps: imap.tlsPort,
       http: http.port,
     },
+    outbound,
     async close() {
-      await Promise.allSettled([smtp.close(), imap.close(), http.close()]);
+      await Promise.allSettled([smtp.close(), imap.close(), http.close(), outbound?.stop()]);
     },
   };
 }

@@ -15,6 +15,7 @@ export const ERRORS = {
   MAILBOX_NAME_INVALID: { vi: 'Tên thư mục không hợp lệ', en: 'Invalid mailbox name' },
   OVER_QUOTA: { vi: 'Hộp thư đã đầy', en: 'Mailbox is over quota' },
   MESSAGE_TOO_BIG: { vi: 'Thư vượt quá kích thước cho phép', en: 'Message exceeds the size limit' },
+  QUEUE_NOT_FOUND: { vi: 'Không tìm thấy thư trong hàng đợi', en: 'No such message in the outbound queue' },
   // Delegations and distribution lists (src/core/delegations.ts, src/directory/lists.ts)
   RIGHTS_INVALID: { vi: 'Quyền không hợp lệ (read, send-as, send-on-behalf, manage)', en: 'Invalid right (read, send-as, send-on-behalf, manage)' },
   DELEGATION_SELF: { vi: 'Không thể uỷ quyền hộp thư cho chính chủ hộp thư', en: 'A mailbox cannot be delegated to its owner' },

@@ -1,27 +1,112 @@
 // The outbound queue (Postfix's model): a message for remote recipients is kept once, with
 // one row per recipient carrying its own state (queued, deferred, delivered, bounced), so a
-// retry redoes only what failed. This module keeps and lists; delivery is the transport's.
+// retry redoes only what failed. This module keeps the state: enqueue, the delivery worker's
+// claims (a lease on `next_attempt_at`, so a crashed worker's recipients come back after it)
+// and results, and the administration (list, show, retry, hold, release, delete — audited).
+// Delivery itself is src/outbound/'s.
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
+import type { BlobStore } from '../storage/blobs.ts';
+import type { AuditLog } from './audit.ts';
 import type { StoredContent } from './mailstore.ts';
+import { ThutinError } from './errors.ts';
 
 export type RecipientState = 'queued' | 'deferred' | 'delivered' | 'bounced';
+export type QueueState = 'active' | 'hold' | 'done';
+
+export interface QueueRecipient {
+  id: number;
+  recipient: string;
+  state: RecipientState;
+  attempts: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  /** The reason of the last failure (the remote's reply or ours), null when none. */
+  lastError: string | null;
+  /** Enhanced status code of the last answer (RFC 3463), e.g. '4.4.1', '5.1.1', '2.0.0'. */
+  status: string | null;
+  remoteMta: string | null;
+  notified: boolean;
+}
 
 export interface QueueEntry {
   id: number;
   sender: string;
   sha256: string;
   size: number;
-  state: string;
+  accountId: number | null;
+  state: QueueState;
   createdAt: number;
-  recipients: Array<{ recipient: string; state: RecipientState; attempts: number; nextAttemptAt: number; lastError: string | null }>;
+  warnedAt: number | null;
+  recipients: QueueRecipient[];
+}
+
+export interface QueueDetail extends QueueEntry {
+  /** The message's header block, as queued. */
+  headers: string;
+}
+
+/** A recipient claimed by a delivery worker until the lease ends. */
+export interface Claimed {
+  id: number;
+  queueId: number;
+  recipient: string;
+  attempts: number;
+}
+
+/** What one delivery attempt decided for one recipient. */
+export interface RecipientResult {
+  id: number;
+  state: 'delivered' | 'deferred' | 'bounced';
+  error: string | null;
+  status: string | null;
+  remoteMta: string | null;
+  nextAttemptAt: number; // for 'deferred'; ignored otherwise
+}
+
+const PENDING: RecipientState[] = ['queued', 'deferred'];
+
+type RecipientRow = {
+  id: number;
+  queue_id: number;
+  recipient: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_attempt_at: number | null;
+  last_error: string | null;
+  status: string | null;
+  remote_mta: string | null;
+  notified: number;
+};
+
+function toRecipient(r: RecipientRow): QueueRecipient {
+  return {
+    id: Number(r.id),
+    recipient: r.recipient,
+    state: r.state as RecipientState,
+    attempts: Number(r.attempts),
+    nextAttemptAt: Number(r.next_attempt_at),
+    lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at),
+    lastError: r.last_error,
+    status: r.status,
+    remoteMta: r.remote_mta,
+    notified: Number(r.notified) === 1,
+  };
 }
 
 export class OutboundQueue {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** Called when there is new or newly due work (the delivery worker sets it). */
+  onWork: (() => void) | null = null;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly blobs?: BlobStore,
+    private readonly audit?: AuditLog,
+  ) {}
 
   /** Keep a message for remote recipients. The content row must be saved in the same transaction. */
-  async enqueue(trx: Kysely<Database>, content: StoredContent, sender: string, recipients: string[], accountId: number | null): Promise<number> {
+  async enqueue(trx: Kysely<Database>, content: Pick<StoredContent, 'sha256' | 'size'>, sender: string, recipients: string[], accountId: number | null): Promise<number> {
     const now = Date.now();
     const q = await trx
       .insertInto('outbound_queue')
@@ -32,28 +117,241 @@ export class OutboundQueue {
       .insertInto('outbound_recipients')
       .values(recipients.map((r) => ({ queue_id: q.id, recipient: r, state: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })))
       .execute();
+    // The transaction commits after this returns (group commit): wake the worker a moment later,
+    // and it polls anyway, so a wake-up that comes before the commit only costs a little delay.
+    const wake = this.onWork;
+    if (wake) setTimeout(wake, 5).unref();
     return Number(q.id);
   }
+
+  // ------------------------------------------------------------------ reading
 
   async list(): Promise<QueueEntry[]> {
     const qs = await this.db.selectFrom('outbound_queue').selectAll().where('state', '<>', 'done').orderBy('id').execute();
     if (!qs.length) return [];
+    return this.withRecipients(qs);
+  }
+
+  async get(id: number): Promise<QueueEntry | null> {
+    const q = await this.db.selectFrom('outbound_queue').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!q) return null;
+    return (await this.withRecipients([q]))[0];
+  }
+
+  /** One queued message with its recipients and its header block. */
+  async show(id: number): Promise<QueueDetail> {
+    const e = await this.get(id);
+    if (!e) throw new ThutinError('QUEUE_NOT_FOUND', `#${id}`);
+    return { ...e, headers: await this.headerOf(e.sha256) };
+  }
+
+  /** The header block of a queued message (up to and including the blank line). */
+  async headerOf(sha256: string): Promise<string> {
+    if (!this.blobs) return '';
+    const c = await this.db.selectFrom('contents').select('header_size').where('sha256', '=', sha256).executeTakeFirst();
+    const end = c ? Number(c.header_size) : 64 * 1024;
+    return (await this.blobs.read(sha256, 0, end)).toString('utf8');
+  }
+
+  private async withRecipients(
+    qs: Array<{ id: number; sender: string; sha256: string; size: number; account_id: number | null; state: string; created_at: number; warned_at: number | null }>,
+  ): Promise<QueueEntry[]> {
     const rs = await this.db
       .selectFrom('outbound_recipients')
       .selectAll()
       .where('queue_id', 'in', qs.map((q) => q.id))
       .orderBy('id')
       .execute();
+    const byQueue = new Map<number, QueueRecipient[]>();
+    for (const r of rs) {
+      const k = Number(r.queue_id);
+      if (!byQueue.has(k)) byQueue.set(k, []);
+      byQueue.get(k)!.push(toRecipient(r as RecipientRow));
+    }
     return qs.map((q) => ({
       id: Number(q.id),
       sender: q.sender,
       sha256: q.sha256,
       size: Number(q.size),
-      state: q.state,
+      accountId: q.account_id === null ? null : Number(q.account_id),
+      state: q.state as QueueState,
       createdAt: Number(q.created_at),
-      recipients: rs
-        .filter((r) => r.queue_id === q.id)
-        .map((r) => ({ recipient: r.recipient, state: r.state as RecipientState, attempts: r.attempts, nextAttemptAt: Number(r.next_attempt_at), lastError: r.last_error })),
+      warnedAt: q.warned_at === null ? null : Number(q.warned_at),
+      recipients: byQueue.get(Number(q.id)) ?? [],
     }));
+  }
+
+  // ------------------------------------------------------------------ administration
+
+  /** Try the message's pending recipients now (not a held message's: release it first). */
+  async retry(id: number, actor: string): Promise<QueueEntry> {
+    await this.mustExist(id);
+    const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
+      await this.audit?.record({ actor, action: 'queue.retry', target: `#${id}` }, trx);
+    });
+    this.onWork?.();
+    return (await this.get(id))!;
+  }
+
+  /** Keep the message in the queue without trying it (Postfix's hold queue). */
+  async hold(id: number, actor: string): Promise<QueueEntry> {
+    const e = await this.mustExist(id);
+    await this.db.transaction().execute(async (trx) => {
+      if (e.state === 'active') await trx.updateTable('outbound_queue').set({ state: 'hold' }).where('id', '=', id).execute();
+      await this.audit?.record({ actor, action: 'queue.hold', target: `#${id}`, details: { from: e.state } }, trx);
+    });
+    return (await this.get(id))!;
+  }
+
+  /** Put a held message back into delivery, its pending recipients due now. */
+  async release(id: number, actor: string): Promise<QueueEntry> {
+    const e = await this.mustExist(id);
+    const now = Date.now();
+    await this.db.transaction().execute(async (trx) => {
+      if (e.state === 'hold') {
+        await trx.updateTable('outbound_queue').set({ state: 'active' }).where('id', '=', id).execute();
+        await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
+      }
+      await this.audit?.record({ actor, action: 'queue.release', target: `#${id}`, details: { from: e.state } }, trx);
+    });
+    this.onWork?.();
+    return (await this.get(id))!;
+  }
+
+  /** Remove the message from the queue without a bounce (as `postsuper -d`). */
+  async delete(id: number, actor: string): Promise<void> {
+    const e = await this.mustExist(id);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('outbound_recipients').where('queue_id', '=', id).execute();
+      await trx.deleteFrom('outbound_queue').where('id', '=', id).execute();
+      await this.audit?.record(
+        { actor, action: 'queue.delete', target: `#${id}`, details: { sender: e.sender, recipients: e.recipients.filter((r) => PENDING.includes(r.state)).map((r) => r.recipient) } },
+        trx,
+      );
+    });
+  }
+
+  private async mustExist(id: number): Promise<QueueEntry> {
+    const e = await this.get(id);
+    if (!e) throw new ThutinError('QUEUE_NOT_FOUND', `#${id}`);
+    return e;
+  }
+
+  // ------------------------------------------------------------------ the delivery worker's side
+
+  /**
+   * Claim up to `limit` due recipients of active messages: their `next_attempt_at` moves to the
+   * end of the lease in the same statement that checks they are still due, so two workers (or
+   * processes on PostgreSQL) never take the same one, and one that dies gives them back.
+   */
+  async claim(now: number, leaseUntil: number, limit: number): Promise<Claimed[]> {
+    const due = await this.db
+      .selectFrom('outbound_recipients as r')
+      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
+      .select(['r.id'])
+      .where('q.state', '=', 'active')
+      .where('r.state', 'in', PENDING)
+      .where('r.next_attempt_at', '<=', now)
+      .orderBy('r.next_attempt_at')
+      .orderBy('r.id')
+      .limit(limit)
+      .execute();
+    if (!due.length) return [];
+    const got = await this.db
+      .updateTable('outbound_recipients')
+      .set({ next_attempt_at: leaseUntil })
+      .where('id', 'in', due.map((d) => d.id))
+      .where('state', 'in', PENDING)
+      .where('next_attempt_at', '<=', now)
+      .returning(['id', 'queue_id', 'recipient', 'attempts'])
+      .execute();
+    return got.map((r) => ({ id: Number(r.id), queueId: Number(r.queue_id), recipient: r.recipient, attempts: Number(r.attempts) }));
+  }
+
+  /** Extend the lease on recipients still in flight. */
+  async renew(ids: number[], leaseUntil: number): Promise<void> {
+    if (!ids.length) return;
+    await this.db.updateTable('outbound_recipients').set({ next_attempt_at: leaseUntil }).where('id', 'in', ids).where('state', 'in', PENDING).execute();
+  }
+
+  /** Record what an attempt decided, one transaction for the message's recipients. */
+  async record(results: RecipientResult[], at = Date.now()): Promise<void> {
+    if (!results.length) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const r of results) {
+        await trx
+          .updateTable('outbound_recipients')
+          .set((eb) => ({
+            state: r.state,
+            attempts: eb('attempts', '+', 1),
+            next_attempt_at: r.state === 'deferred' ? r.nextAttemptAt : at,
+            last_attempt_at: at,
+            last_error: r.error,
+            status: r.status,
+            remote_mta: r.remoteMta,
+            updated_at: at,
+          }))
+          .where('id', '=', r.id)
+          .execute();
+      }
+    });
+  }
+
+  /** When the next pending recipient of an active message falls due (null when none). */
+  async nextDue(): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('outbound_recipients as r')
+      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
+      .select((eb) => eb.fn.min('r.next_attempt_at').as('at'))
+      .where('q.state', '=', 'active')
+      .where('r.state', 'in', PENDING)
+      .executeTakeFirst();
+    return r?.at === null || r?.at === undefined ? null : Number(r.at);
+  }
+
+  /** Active messages with a bounce not yet told to the sender, or a delay to warn of. */
+  async needingNotice(warnBefore: number): Promise<number[]> {
+    const bounced = await this.db
+      .selectFrom('outbound_recipients as r')
+      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
+      .select('q.id')
+      .distinct()
+      .where('q.state', '<>', 'done')
+      .where('r.state', '=', 'bounced')
+      .where('r.notified', '=', 0)
+      .execute();
+    const delayed = await this.db
+      .selectFrom('outbound_recipients as r')
+      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
+      .select('q.id')
+      .distinct()
+      .where('q.state', '=', 'active')
+      .where('q.warned_at', 'is', null)
+      .where('q.created_at', '<=', warnBefore)
+      .where('r.state', '=', 'deferred')
+      .execute();
+    return [...new Set([...bounced, ...delayed].map((r) => Number(r.id)))].sort((a, b) => a - b);
+  }
+
+  /** Mark bounces as told and/or the delay as warned (inside the transaction that sent the notice). */
+  async markNotified(trx: Kysely<Database>, queueId: number, bouncedIds: number[], warned: boolean, at = Date.now()): Promise<void> {
+    if (bouncedIds.length) await trx.updateTable('outbound_recipients').set({ notified: 1 }).where('id', 'in', bouncedIds).execute();
+    if (warned) await trx.updateTable('outbound_queue').set({ warned_at: at }).where('id', '=', queueId).execute();
+  }
+
+  /** A message whose every recipient is delivered or bounced (and told) is done. */
+  async finishIfDone(queueId: number): Promise<boolean> {
+    const open = await this.db
+      .selectFrom('outbound_recipients')
+      .select('id')
+      .where('queue_id', '=', queueId)
+      .where((eb) => eb.or([eb('state', 'in', PENDING), eb.and([eb('state', '=', 'bounced'), eb('notified', '=', 0)])]))
+      .limit(1)
+      .execute();
+    if (open.length) return false;
+    await this.db.updateTable('outbound_queue').set({ state: 'done' }).where('id', '=', queueId).where('state', '<>', 'done').execute();
+    return true;
   }
 }

@@ -225,6 +225,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('audit_log').addColumn('hash', 'text', (c) => c.notNull().defaultTo('')).execute();
       },
     },
+    '0005_outbound': {
+      // Outbound delivery (issue 3): the delay warning is sent once per message; each recipient
+      // keeps its last attempt, status code and answering host, and whether its bounce was sent.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('outbound_queue').addColumn('warned_at', 'bigint').execute();
+        await db.schema.alterTable('outbound_recipients').addColumn('last_attempt_at', 'bigint').execute();
+        await db.schema.alterTable('outbound_recipients').addColumn('status', 'text').execute();
+        await db.schema.alterTable('outbound_recipients').addColumn('remote_mta', 'text').execute();
+        await db.schema.alterTable('outbound_recipients').addColumn('notified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

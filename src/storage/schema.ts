@@ -79,6 +79,7 @@ export interface OutboundQueueTable {
   account_id: number | null;
   state: string; // 'active' | 'hold' | 'done'
   created_at: number;
+  warned_at: Generated<number | null>; // when the delay warning went to the sender (0005_outbound)
 }
 
 export interface OutboundRecipientsTable {
@@ -90,6 +91,12 @@ export interface OutboundRecipientsTable {
   next_attempt_at: number;
   last_error: string | null;
   updated_at: number;
+  // 0005_outbound: the last attempt, its enhanced status code and the remote host that answered,
+  // and whether the sender was told of a bounce (a DSN is sent once, in the same transaction).
+  last_attempt_at: Generated<number | null>;
+  status: Generated<string | null>; // e.g. '5.1.1'
+  remote_mta: Generated<string | null>;
+  notified: Generated<number>; // 0 | 1
 }
 
 export interface AuditLogTable {

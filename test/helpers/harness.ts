@@ -54,6 +54,9 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     smtp: { host: '127.0.0.1', inboundPort: 0, submissionPort: 0, submissionTlsPort: 0 },
     imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     http: { host: '127.0.0.1', port: 0 },
+    ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+    // No delivery worker unless a test asks for one (outbound tests): nothing leaves a test by DNS.
+    outbound: { enabled: false },
   };
   if (opts.backend === 'postgres') {
     const d = await createPgDatabase();
