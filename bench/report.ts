@@ -128,12 +128,37 @@ function answersTable(rows: Row[]): string {
 
 const NOTES_START = '<!-- notes:start (kept when bench/run.sh rewrites this file) -->';
 const NOTES_END = '<!-- notes:end -->';
+// The directory benchmark's section (bench/directory-bench.ts) lives between its own markers:
+// that bench replaces only it, and the main run keeps it when it rewrites the file.
+const DIRECTORY_START = '<!-- directory:start (written by npm run bench:directory) -->';
+const DIRECTORY_END = '<!-- directory:end -->';
+
+function directorySection(old: string): string {
+  const s = old.indexOf(DIRECTORY_START);
+  const e = old.indexOf(DIRECTORY_END);
+  return s >= 0 && e > s ? old.slice(s, e + DIRECTORY_END.length) : '';
+}
+
+/** Write (or replace) the directory benchmark's section, before the notes; the rest is untouched. */
+export function writeDirectorySection(file: string, body: string): void {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const section = `${DIRECTORY_START}\n${body.trim()}\n${DIRECTORY_END}`;
+  const current = directorySection(old);
+  let md: string;
+  if (current) md = old.replace(current, () => section);
+  else {
+    const notes = old.indexOf('\n## Notes\n');
+    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
+  }
+  fs.writeFileSync(file, md);
+}
 
 export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machine; params: Record<string, string | number>; extra: string[] }): void {
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
   const s = old.indexOf(NOTES_START);
   const e = old.indexOf(NOTES_END);
   const notes = s >= 0 && e > s ? old.slice(s + NOTES_START.length, e).trim() : '_(no notes yet)_';
+  const directory = directorySection(old);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -218,7 +243,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-## Notes
+${directory ? `${directory}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}

@@ -15,6 +15,7 @@ import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
 import { TokenService } from './core/tokens.ts';
 import { DelegationService } from './core/delegations.ts';
+import { ListService } from './directory/lists.ts';
 import { DomainMap } from './core/domains.ts';
 import { DkimKeyStore } from './mailauth/keys.ts';
 import { DkimSigner } from './mailauth/dkim.ts';
@@ -34,6 +35,8 @@ export interface App {
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
+  /** Distribution lists, static and derived from the tree (src/directory/lists.ts). */
+  lists: ListService;
   /** Local and alias domains (src/core/domains.ts). */
   domains: DomainMap;
   /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
@@ -63,6 +66,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const queue = new OutboundQueue(db.kysely, blobs, audit);
   const delegations = new DelegationService(db.kysely, audit);
   const domains = DomainMap.fromConfig(config);
+  const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   const roles = new RoleService(db.kysely, audit);
   const tokens = new TokenService(db.kysely, accounts, roles, log, {
@@ -92,6 +96,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     roles,
     tokens,
     delegations,
+    lists,
     domains,
     dkim,
     close: async () => {
