@@ -230,7 +230,8 @@ export class SearchIndex {
 function score(d: Doc, words: string[], phrase: string, queryNfc: string[]): number {
   let s = 0;
   if (d.fullName === phrase) s += 1000;
-  else if (d.fullName.startsWith(phrase)) s += 200;
+  else if (d.fullName.startsWith(phrase + ' ')) s += 200; // the query is the leading whole words
+  else if (words.length > 1 && d.fullName.startsWith(phrase)) s += 150; // … the last one a prefix
   if (d.localParts.includes(phrase)) s += 1000;
   for (const w of words) {
     let best = 0;
