@@ -5,6 +5,10 @@
 # bench/main.ts, and removes every process and file it started, whatever happens.
 # Not part of the tests. Knobs: BENCH_MESSAGES, BENCH_SMTP_MESSAGES, BENCH_SMTP_RUNS, BENCH_REPS,
 # BENCH_IDLE_CONNECTIONS, BENCH_OUT (default docs/BENCHMARKS.md), BENCH_KEEP=1 (keep temp folder).
+# The directory search benchmark (50,000 people, HTTP API and LDAP) is separate and needs no root
+# or peers: `npm run bench:directory` (bench/directory-bench.ts, its own temp folder and cleanup;
+# knobs BENCH_DIR_PEOPLE, BENCH_DIR_QUERIES, BENCH_DIR_WARMUP); it rewrites only its own section
+# of docs/BENCHMARKS.md, which this run keeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
