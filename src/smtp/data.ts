@@ -1,10 +1,12 @@
 // The DATA phase common to both listeners: stream the message into the store behind our
 // Received header (never whole in memory), refuse it if it is over the limit (the stream is
-// drained first), run the `data` hook of the stage pipeline on the stored content, then let the
-// listener deliver it. The promise resolves with the queue id only after delivery committed, so
+// drained first), run the `data` hook of the stage pipeline on the stored content (stages may
+// add header fields: the message is then copied, streamed, with them below our Received), then
+// let the listener deliver it. The promise resolves with the queue id only after delivery committed, so
 // the caller sends 250 only for a durable message. A client that goes away mid-DATA leaves
 // nothing behind (the blob store removes its temporary file).
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { StoredContent } from '../core/mailstore.ts';
@@ -20,8 +22,8 @@ export interface DataPhase {
   app: App;
   pipeline: Pipeline;
   listener: Listener;
-  /** Make the content visible / queued; must resolve only once committed. */
-  deliver(content: StoredContent, queueId: string, recipients: string[]): Promise<void>;
+  /** Make the content visible / queued; must resolve only once committed. `mailbox`: a stage's choice of folder. */
+  deliver(content: StoredContent, queueId: string, recipients: string[], opts?: { mailbox?: string }): Promise<void>;
 }
 
 /** Queue ids: 12 upper-case hex digits, unique enough to find a message in the logs. */
@@ -90,6 +92,8 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
   }
 
   let headerText: Promise<string> | null = null;
+  const added: string[] = [];
+  let mailbox: string | undefined;
   const verdict = await pipeline.run('data', {
     session: sessionView(session, phase.listener),
     sender,
@@ -101,14 +105,19 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
       (headerText ??= app.store
         .readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP))
         .then((b) => b.toString('latin1'))),
+    open: () => app.blobs.createReadStream(content.sha256),
+    addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
+    setMailbox: (m) => void (mailbox = m),
+    shared: new Map(),
   });
   if (verdict.kind === 'reject' || verdict.kind === 'tempfail') {
     await removeOrphan(app, content.sha256);
     throw verdictError(verdict);
   }
+  if (added.length) content = await withAddedHeaders(app, content, prefix, added, log, queueId);
 
   try {
-    await phase.deliver(content, queueId, recipients);
+    await phase.deliver(content, queueId, recipients, { mailbox });
   } catch (e) {
     if (isReplyError(e)) throw e;
     // The blob stays: if the commit did happen after all, the message needs it (a sweep of
@@ -118,6 +127,24 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
   }
   log.info({ queueId, from: sender, rcpt: recipients.length, size: messageSize }, 'message accepted');
   return queueId;
+}
+
+/**
+ * The message with header fields added by stages just below our Received header (where an MTA
+ * puts its milters' fields, RFC 8601 §5): a new blob (content-addressed, so a copy), streamed
+ * from the old one; the old one is removed. On failure a 4xx, never a silent loss of the fields.
+ */
+async function withAddedHeaders(app: App, content: StoredContent, received: Buffer, fields: string[], log: App['log'], queueId: string): Promise<StoredContent> {
+  try {
+    const rest = fs.createReadStream(app.blobs.pathOf(content.sha256), { start: received.length });
+    const next = await app.store.ingest(rest, { prefix: Buffer.concat([received, Buffer.from(fields.join(''), 'utf8')]) });
+    await removeOrphan(app, content.sha256);
+    return next;
+  } catch (e) {
+    log.error({ err: e, queueId }, 'adding header fields to a message failed');
+    await removeOrphan(app, content.sha256);
+    throw replyError(REPLIES.tempFailure);
+  }
 }
 
 /**

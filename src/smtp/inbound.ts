@@ -7,6 +7,7 @@ import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { Pipeline } from './pipeline.ts';
 import { receiveMessage } from './data.ts';
+import { isThutinError } from '../core/errors.ts';
 import { declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress, acceptRecipient } from './recipients.ts';
 import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { paramsOf, sessionState, sessionView } from './session.ts';
@@ -48,14 +49,22 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
         app,
         pipeline,
         listener: 'inbound',
-        async deliver(content, _queueId, recipients) {
+        async deliver(content, _queueId, recipients, opts) {
           const accounts = new Set<number>();
           for (const r of recipients) {
             const id = state.recipients.get(r.toLowerCase());
             if (typeof id !== 'number') throw new Error(`recipient ${r} was not resolved at RCPT`);
             accounts.add(id);
           }
-          await app.store.deliver(content, [...accounts].map((accountId) => ({ accountId, mailbox: 'INBOX' })), Date.now());
+          const mailbox = opts?.mailbox ?? 'INBOX'; // a stage may choose Junk (DMARC quarantine)
+          const to = (m: string) => [...accounts].map((accountId) => ({ accountId, mailbox: m }));
+          try {
+            await app.store.deliver(content, to(mailbox), Date.now());
+          } catch (e) {
+            // A recipient without that folder (deleted Junk) still gets the message, in INBOX.
+            if (mailbox === 'INBOX' || !isThutinError(e, 'MAILBOX_NOT_FOUND')) throw e;
+            await app.store.deliver(content, to('INBOX'), Date.now());
+          }
         },
       }).then(
         (queueId) => callback(null, acceptedText(queueId)),

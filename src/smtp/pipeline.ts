@@ -4,7 +4,9 @@
 // configuration (config.smtp.inboundStages / submissionStages). This module owns the types, the
 // registry and the runner. The runner's rule: a stage that throws, times out
 // (config.smtp.stageTimeoutMs) or answers with something that is not a valid verdict yields
-// `451 4.3.0` — never a silent accept.
+// `451 4.3.0` — never a silent accept. At end of DATA stages may also add header fields to the
+// stored message and choose the folder (see DataContext).
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { ConfigError } from '../config/config.ts';
@@ -68,6 +70,18 @@ export interface DataContext {
   messageSize: number;
   /** The header section of the stored message (our Received first), read lazily, capped. */
   header(): Promise<string>;
+  /** The whole stored message (our Received first) as a stream; each call opens a new one. */
+  open(): Readable;
+  /**
+   * Add a header field (e.g. `Authentication-Results: …`, folded with CRLF + space, no final
+   * CRLF needed) to the message as stored and delivered, just below our Received header. When
+   * any stage adds one, the message is copied, streamed, into a new blob after the run.
+   */
+  addHeader(field: string): void;
+  /** Deliver to this folder of each local recipient instead of INBOX (e.g. 'Junk'); the last call wins. */
+  setMailbox(mailbox: string): void;
+  /** Results one stage leaves for a later one (e.g. `auth` → `dmarc`), by stage name. */
+  readonly shared: Map<string, unknown>;
 }
 
 export interface HookContexts {

@@ -26,8 +26,9 @@ export function canonicalRemote(address: string): string {
   return p ? `${p.local}@${p.domain}` : address;
 }
 
+/** One of our local domains, or an alias domain of one (src/core/domains.ts). */
 export function isLocalDomain(app: App, domain: string): boolean {
-  return app.accounts.isLocalDomain(domain);
+  return app.domains.isLocal(domain);
 }
 
 /**
@@ -35,7 +36,8 @@ export function isLocalDomain(app: App, domain: string): boolean {
  * `incomingSize` is the SIZE= the client declared (0 when unknown).
  */
 export async function resolveLocalRecipient(app: App, address: string, incomingSize: number): Promise<number> {
-  const acct = await app.accounts.resolveRecipient(normalizeAddress(address));
+  // x@alias-domain is the mailbox of x@target-domain.
+  const acct = await app.accounts.resolveRecipient(app.domains.canonical(normalizeAddress(address)));
   if (!acct) throw replyError(REPLIES.noSuchRecipient);
   // A quota of 0 means "no limit".
   if (acct.quotaBytes > 0) {

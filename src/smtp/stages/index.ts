@@ -3,8 +3,14 @@
 import { StageRegistry } from '../pipeline.ts';
 import { sizeStage } from './size.ts';
 import { loopStage } from './loop.ts';
+import { authenticityStage } from './authenticity.ts';
+import { dmarcStage } from './dmarc.ts';
 
 /** A fresh registry with the built-in stages; callers may register more on it. */
 export function defaultStageRegistry(): StageRegistry {
-  return new StageRegistry().register('size', sizeStage).register('loop', loopStage);
+  return new StageRegistry()
+    .register('size', sizeStage)
+    .register('loop', loopStage)
+    .register('auth', authenticityStage)
+    .register('dmarc', (deps) => dmarcStage(deps));
 }
