@@ -43,7 +43,8 @@ function headerKey(h: string): string {
 
 /** Parse a directory CSV. Unknown columns are refused (a typo would otherwise drop data silently). */
 export function readCsv(kind: CsvKind, text: string): CsvRow[] {
-  const body = text.startsWith(BOM) ? text.slice(1) : text;
+  // one kind of line end, so the parser's line count is the line a spreadsheet shows
+  const body = (text.startsWith(BOM) ? text.slice(1) : text).replace(/\r\n?/g, '\n');
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
   let records: Array<{ record: string[]; info: { lines: number } }>;
@@ -69,7 +70,7 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
     header.forEach((f, i) => {
       values[f] = (record[i] ?? '').normalize('NFC').trim();
     });
-    return { line: info.lines - (record.join('').split(/\r?\n/).length - 1), values };
+    return { line: info.lines - (record.join('\n').split('\n').length - record.length), values };
   });
 }
 

@@ -508,12 +508,13 @@ export class DirectoryService {
     };
   }
 
+  /** The requested local part (checked), or one made from the name avoiding `extraTaken` (an import's own). */
   private async resolveLocalPart(db: Trx, fullName: string, requested: string | undefined, extraTaken?: Set<string>): Promise<string> {
     if (requested) {
       const lp = requested.trim().toLowerCase();
       if (!LOCAL_RE.test(lp)) throw new ThutinError('ADDRESS_INVALID', requested);
       assertNotReserved(lp, this.deps.rules);
-      if (extraTaken?.has(lp) || (await this.addressTaken(db, `${lp}@${this.domain}`))) throw new ThutinError('ACCOUNT_EXISTS', `${lp}@${this.domain}`);
+      if (await this.addressTaken(db, `${lp}@${this.domain}`)) throw new ThutinError('ACCOUNT_EXISTS', `${lp}@${this.domain}`);
       return lp;
     }
     const base = personLocalPart(fullName, this.deps.rules.personAddress);
