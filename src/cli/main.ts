@@ -57,6 +57,22 @@ queue
   .description('Liệt kê thư đang chờ gửi / list queued messages')
   .option('--json', 'JSON')
   .action(async (o: { json?: boolean }) => (await queues()).runQueueList(data(), o));
+queue
+  .command('show <id>')
+  .description('Xem một thư trong hàng đợi: người nhận, lỗi, phần đầu thư / show one queued message')
+  .option('--json', 'JSON')
+  .action(async (id: string, o: { json?: boolean }) => (await queues()).runQueueShow(data(), id, o));
+for (const [action, vi, en] of [
+  ['retry', 'Thử gửi lại ngay', 'retry now'],
+  ['hold', 'Tạm giữ, không gửi', 'hold (do not deliver)'],
+  ['release', 'Cho gửi tiếp thư đang tạm giữ', 'release a held message'],
+  ['delete', 'Xoá khỏi hàng đợi, không báo lại người gửi', 'delete without a bounce'],
+] as const) {
+  queue
+    .command(`${action} <id>`)
+    .description(`${vi} / ${en}`)
+    .action(async (id: string) => (await queues()).runQueueAction(data(), action, id));
+}
 
 const role = program.command('role').description('Phân quyền quản trị / administrative roles');
 role

@@ -76,7 +76,8 @@ function mtaName(h: Hop): string {
 /** A plain reason for an error that is not a remote's reply (network, timeout, TLS, garbage). */
 function faultReason(e: SmtpError, h: Hop): string {
   const where = mtaName(h);
-  switch (e.code) {
+  const tlsFault = e.code === 'ETLS' || e.command === 'STARTTLS' || /\b(SSL|TLS)\b|ssl3_|certificate/i.test(e.message);
+  switch (tlsFault ? 'ETLS' : e.code) {
     case 'ETIMEDOUT':
       return `Máy chủ nhận không trả lời kịp / remote did not answer in time (${where}, ${e.command ?? 'CONN'}: ${oneLine(e.message)})`;
     case 'ETLS':

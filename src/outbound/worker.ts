@@ -23,6 +23,8 @@ export interface WorkerOptions {
   /** Recipients claimed per pass. */
   batch?: number;
   resolver?: Resolver;
+  /** How long an idle session is kept for the next message to the same destination (ms). */
+  sessionIdleMs?: number;
 }
 
 interface Job {
@@ -81,6 +83,7 @@ export class OutboundWorker {
       connectTimeoutMs: this.cfg.connectTimeoutMs,
       commandTimeoutMs: this.cfg.commandTimeoutMs,
       maxIdlePerDestination: Math.min(10, this.cfg.concurrency),
+      idleMs: opts.sessionIdleMs,
     });
   }
 
