@@ -1,14 +1,15 @@
-// Starts every front end of one thutin process (SMTP inbound and submission, IMAP, HTTP) over
+// Starts every front end of one thutin process (SMTP inbound and submission, IMAP, HTTP, LDAP) over
 // one App, and stops them in order.
 import type { App } from './app.ts';
 import type { TlsMaterial } from './config/tls.ts';
 import { startSmtp } from './smtp/server.ts';
 import { startImap } from './imap/server.ts';
 import { startHttp } from './http/server.ts';
+import { startLdap } from './ldap/server.ts';
 import { OutboundWorker } from './outbound/worker.ts';
 
 export interface RunningServers {
-  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number };
+  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number; ldap: number; ldaps: number };
   /** The outbound delivery worker (null when `outbound.enabled` is false). */
   outbound: OutboundWorker | null;
   close(): Promise<void>;
@@ -18,6 +19,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
   const smtp = await startSmtp(app, tls);
   const imap = await startImap(app, tls);
   const http = await startHttp(app);
+  const ldap = await startLdap(app, tls);
   const outbound = app.config.outbound.enabled ? new OutboundWorker(app) : null;
   outbound?.start();
   return {
@@ -28,10 +30,12 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
       imap: imap.port,
       imaps: imap.tlsPort,
       http: http.port,
+      ldap: ldap.port,
+      ldaps: ldap.tlsPort,
     },
     outbound,
     async close() {
-      await Promise.allSettled([smtp.close(), imap.close(), http.close(), outbound?.stop()]);
+      await Promise.allSettled([smtp.close(), imap.close(), http.close(), ldap.close(), outbound?.stop()]);
     },
   };
 }

@@ -86,7 +86,13 @@ export const configSchema = z.object({
   ldap: z
     .object({
       host: z.string().default('0.0.0.0'),
-      port: port.default(2389),
+      port: port.default(2389), // plain, with StartTLS
+      tlsPort: port.default(2636), // LDAPS (implicit TLS)
+      idleTimeoutMs: z.number().int().positive().default(10 * 60 * 1000),
+      maxConnectionsPerIp: z.number().int().positive().default(50),
+      maxResults: z.number().int().positive().default(500), // entries per search (and per paged search)
+      bindMaxFailures: z.number().int().positive().default(10), // failed binds per client address …
+      bindWindowMs: z.number().int().positive().default(15 * 60 * 1000), // … within this window
     })
     .prefault({}),
   tls: z
@@ -139,6 +145,7 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
   ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
   ['THUTIN_LDAP_PORT', ['ldap', 'port'], 'number'],
+  ['THUTIN_LDAP_TLS_PORT', ['ldap', 'tlsPort'], 'number'],
   ['THUTIN_DNS_SERVERS', ['dns', 'servers'], 'list'],
   ['THUTIN_RELAY_HOST', ['outbound', 'relayHost'], 'string'],
   ['THUTIN_LOG_LEVEL', ['log', 'level'], 'string'],

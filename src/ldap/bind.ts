@@ -1,0 +1,80 @@
+// Simple bind (RFC 4513 5.1): the name is a mail address, its local part in the primary domain,
+// or a DN whose leaf is uid=<local part> or mail=<address>; the password is the mail password,
+// checked by the account service. Anonymous bind succeeds but authorises nothing; an
+// unauthenticated bind (name without password) and binds over clear text are refused;
+// failures are counted per client address and logged without the password.
+import type { Logger } from 'pino';
+import type { AccountService } from '../core/accounts.ts';
+import { ERRORS, type ErrorCode } from '../core/errors.ts';
+import type { BindLimiter } from './bind-limiter.ts';
+import type { DirectoryTree } from './directory-tree.ts';
+import { DnSyntaxError, leafValue, parseDn } from './dn.ts';
+import { ResultCode } from './protocol/constants.ts';
+import type { BindRequest } from './protocol/requests.ts';
+import type { LdapResult } from './protocol/responses.ts';
+
+export interface BoundUser {
+  accountId: number;
+  address: string;
+  dn: string;
+}
+
+export interface BindOutcome {
+  result: LdapResult;
+  /** Set on a successful authenticated bind; null after an anonymous one. */
+  user: BoundUser | null;
+}
+
+export function diagnostic(code: ErrorCode): string {
+  return `${ERRORS[code].vi} / ${ERRORS[code].en}`;
+}
+
+/** The login (address or local part) a bind name stands for, or null. */
+export function loginOfBindName(name: string, tree: DirectoryTree): string | null {
+  const n = name.trim();
+  if (!n.includes('=')) return n || null;
+  let rdns;
+  try {
+    rdns = parseDn(n);
+  } catch (e) {
+    if (e instanceof DnSyntaxError) return null;
+    throw e;
+  }
+  const uid = leafValue(rdns, 'uid');
+  if (uid !== null) return tree.addressOfUid(uid);
+  return leafValue(rdns, 'mail');
+}
+
+export class BindHandler {
+  constructor(
+    private readonly accounts: Pick<AccountService, 'authenticate'>,
+    private readonly tree: DirectoryTree,
+    private readonly limiter: BindLimiter,
+    private readonly log: Logger,
+  ) {}
+
+  async bind(req: BindRequest, ctx: { remote: string; secure: boolean }): Promise<BindOutcome> {
+    const fail = (code: number, message: string): BindOutcome => ({ result: { code, message }, user: null });
+    if (req.version !== 3) return fail(ResultCode.protocolError, 'Chỉ hỗ trợ LDAPv3 / only LDAPv3 is supported');
+    if (req.auth.kind === 'sasl') return fail(ResultCode.authMethodNotSupported, 'Chỉ hỗ trợ simple bind / only simple bind is supported');
+    const { password } = req.auth;
+    if (req.name === '' && password === '') return { result: { code: ResultCode.success }, user: null }; // anonymous
+    if (password === '') return fail(ResultCode.unwillingToPerform, 'Cần mật khẩu / a password is required (unauthenticated bind refused)');
+    if (!ctx.secure) return fail(ResultCode.confidentialityRequired, diagnostic('LDAP_TLS_REQUIRED'));
+    if (this.limiter.blocked(ctx.remote)) {
+      this.log.warn({ remote: ctx.remote, name: req.name }, 'ldap bind refused: too many failures');
+      return fail(ResultCode.invalidCredentials, diagnostic('LDAP_TOO_MANY_ATTEMPTS'));
+    }
+    const login = loginOfBindName(req.name, this.tree);
+    const account = login ? await this.accounts.authenticate(login, password) : null;
+    if (!account) {
+      this.limiter.fail(ctx.remote);
+      this.log.warn({ remote: ctx.remote, name: req.name }, 'ldap bind failed');
+      return fail(ResultCode.invalidCredentials, diagnostic('LDAP_INVALID_CREDENTIALS'));
+    }
+    return {
+      result: { code: ResultCode.success },
+      user: { accountId: account.id, address: account.username, dn: this.tree.personDn(account.username) },
+    };
+  }
+}

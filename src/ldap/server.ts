@@ -1,0 +1,96 @@
+// The LDAP listeners (issue 4, the global address list for mail clients): config.ldap.port
+// (plain, StartTLS) and config.ldap.tlsPort (LDAPS). Wires the DIT, search, bind and limits
+// (connections per client address, failed binds) over the App; each connection is an LdapSession.
+import net from 'node:net';
+import tls from 'node:tls';
+import type { App } from '../app.ts';
+import type { TlsMaterial } from '../config/tls.ts';
+import { BindHandler } from './bind.ts';
+import { BindLimiter } from './bind-limiter.ts';
+import { DirectoryTree, type DirectorySource, type ListSource } from './directory-tree.ts';
+import { ResultCode } from './protocol/constants.ts';
+import { encodeNoticeOfDisconnection } from './protocol/responses.ts';
+import { DirectorySearch } from './search.ts';
+import { LdapSession } from './session.ts';
+
+export interface LdapServers {
+  port: number;
+  tlsPort: number;
+  sessions: Set<LdapSession>;
+  tree: DirectoryTree;
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
+/** The directory services of the App, read when first used (the App wires them). */
+function sources(app: App) {
+  const parts = app as App & { directory?: DirectorySource; lists?: ListSource };
+  return {
+    get directory(): DirectorySource {
+      if (!parts.directory) throw new Error('app.directory is not available');
+      return parts.directory;
+    },
+    get lists(): ListSource | null {
+      return parts.lists ?? null;
+    },
+    accounts: app.accounts,
+  };
+}
+
+export async function startLdap(app: App, material: TlsMaterial): Promise<LdapServers> {
+  const cfg = app.config.ldap;
+  const log = app.log.child({ component: 'ldap' });
+  const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
+  const tree = new DirectoryTree(sources(app), { domain: app.config.domains.primary });
+  const search = new DirectorySearch(tree, { maxResults: cfg.maxResults });
+  const binder = new BindHandler(app.accounts, tree, new BindLimiter({ max: cfg.bindMaxFailures, windowMs: cfg.bindWindowMs }), log);
+  const ctx = { log, tree, search, binder, secureContext, idleTimeoutMs: cfg.idleTimeoutMs };
+  const sessions = new Set<LdapSession>();
+  const perIp = new Map<string, number>();
+
+  const accept = (socket: net.Socket, implicitTls: boolean) => {
+    const ip = socket.remoteAddress ?? 'unknown';
+    const n = perIp.get(ip) ?? 0;
+    socket.on('error', () => {});
+    if (n >= cfg.maxConnectionsPerIp) {
+      log.warn({ remote: ip }, 'ldap: too many connections from one address');
+      socket.end(encodeNoticeOfDisconnection({ code: ResultCode.busy, message: 'Quá nhiều kết nối / too many connections' }));
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    perIp.set(ip, n + 1);
+    socket.setNoDelay(true);
+    const s = new LdapSession(socket, ctx, { implicitTls });
+    sessions.add(s);
+    socket.once('close', () => {
+      sessions.delete(s);
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
+  };
+  const plain = net.createServer((socket) => accept(socket, false));
+  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => accept(socket, true));
+  secure.on('tlsClientError', (e) => log.debug({ err: e.message }, 'ldap tls client error'));
+  const [port, tlsPort] = await Promise.all([listen(plain, cfg.host, cfg.port), listen(secure, cfg.host, cfg.tlsPort)]);
+  return {
+    port,
+    tlsPort,
+    sessions,
+    tree,
+    async close() {
+      for (const s of sessions) s.disconnect(ResultCode.unavailable, 'Máy chủ đang dừng / server shutting down');
+      await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
+    },
+  };
+}
