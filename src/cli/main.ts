@@ -1,4 +1,4 @@
-// The `thutin` command: serve, init, account add|passwd|list, queue list, doctor.
+// The `thutin` command: serve, init, account add|passwd|list, queue list, doctor, demo.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
 import { Command } from 'commander';
 
@@ -6,6 +6,7 @@ import { Command } from 'commander';
 const system = () => import('./commands/system.ts');
 const accounts = () => import('./commands/account.ts');
 const queues = () => import('./commands/queue.ts');
+const demos = () => import('./commands/demo.ts');
 const roles = () => import('./commands/role.ts');
 
 const program = new Command();
@@ -33,6 +34,15 @@ program
   .command('doctor')
   .description('Kiểm tra cổng, TLS và kho thư / check ports, TLS and the store')
   .action(async () => (await system()).runDoctor(data()));
+
+program
+  .command('demo')
+  .description('Nạp tỉnh mẫu (đơn vị Kon Tum, cán bộ, hộp thư, thư) / load the demo province (Kon Tum units, officials, mailboxes, mail)')
+  .option('--people <n>', 'số cán bộ / number of officials', '3000')
+  .option('--seed <s>', 'hạt giống ngẫu nhiên / random seed', '2026')
+  .option('--messages <n>', 'số thư / number of messages', '200')
+  .option('--force', 'nạp cả khi danh bạ đã có đơn vị / load even if the directory has units')
+  .action(async (o: { people?: string; seed?: string; messages?: string; force?: boolean }) => (await demos()).runDemo(data(), o));
 
 const account = program.command('account').description('Quản lý tài khoản thư / manage mail accounts');
 account

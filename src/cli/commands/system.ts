@@ -31,7 +31,13 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   const cfg = loadConfig(dataDir);
   await ensureTls(cfg);
   const app = await createApp(cfg);
-  if (o.demo) app.log.warn('--demo: tỉnh mẫu chưa có trong bản này / the demo province arrives with the directory issue');
+  if (o.demo) {
+    // The demo province is loaded only into an empty directory; otherwise serve what is there.
+    const demo = await import('./demo.ts');
+    const { directoryHasUnits } = await import('../../demo/province.ts');
+    if (await directoryHasUnits(app)) app.log.info('--demo: danh bạ đã có dữ liệu, không nạp lại / the directory has data, demo not reloaded');
+    else await demo.loadDemo(app, demo.demoOptions({}));
+  }
   const servers = await startServers(app, loadTls(cfg));
   const p = servers.ports;
   app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
