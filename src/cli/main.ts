@@ -6,6 +6,8 @@ import { Command } from 'commander';
 const system = () => import('./commands/system.ts');
 const accounts = () => import('./commands/account.ts');
 const queues = () => import('./commands/queue.ts');
+const dkims = () => import('./commands/dkim.ts');
+const dnss = () => import('./commands/dns.ts');
 const directories = () => import('./commands/directory.ts');
 const audits = () => import('./commands/audit.ts');
 const demos = () => import('./commands/demo.ts');
@@ -253,7 +255,42 @@ audit
   .option('--json', 'JSON')
   .action(async (o) => (await audits()).runAuditList(data(), o));
 
-program.parseAsync(process.argv).catch((e: unknown) => {
+const dkim = program.command('dkim').description('Khoá ký DKIM của các miền / DKIM signing keys of the mail domains');
+dkim
+  .command('list')
+  .description('Liệt kê khoá / list keys')
+  .option('--json', 'JSON')
+  .action(async (o: { json?: boolean }) => (await dkims()).runDkimList(data(), o));
+dkim
+  .command('rotate')
+  .description('Tạo khoá mới với selector mới, giữ khoá cũ / make a new key with a new selector, keep the old one')
+  .option('--domain <domain>', 'miền / domain (mặc định miền chính / default the primary)')
+  .option('--selector <s>', 'selector (mặc định theo tháng, vd. t202611 / default date-based, e.g. t202611)')
+  .option('--ed25519', 'khoá ed25519 (chữ ký thứ hai) / an ed25519 key (second signature)')
+  .option('--pending', 'chưa dùng để ký cho tới "dkim activate" / do not sign with it until "dkim activate"')
+  .action(async (o: { domain?: string; selector?: string; ed25519?: boolean; pending?: boolean }) => (await dkims()).runDkimRotate(data(), o));
+dkim
+  .command('activate')
+  .description('Dùng khoá này để ký / sign with this key')
+  .requiredOption('--selector <s>', 'selector')
+  .option('--domain <domain>', 'miền / domain')
+  .action(async (o: { domain?: string; selector: string }) => (await dkims()).runDkimActivate(data(), o));
+dkim
+  .command('remove')
+  .description('Xoá khoá cũ (sau khi gỡ bản ghi DNS) / remove a retired key (after withdrawing its DNS record)')
+  .requiredOption('--selector <s>', 'selector')
+  .option('--domain <domain>', 'miền / domain')
+  .action(async (o: { domain?: string; selector: string }) => (await dkims()).runDkimRemove(data(), o));
+
+program
+  .command('dns')
+  .description('In các bản ghi DNS cần công bố (MX, SPF, DKIM, DMARC, MTA-STS, SRV) / print the DNS records to publish')
+  .option('--dmarc-policy <p>', 'none | quarantine | reject', 'quarantine')
+  .option('--mta-sts-mode <m>', 'testing | enforce', 'testing')
+  .action(async (o: { dmarcPolicy?: string; mtaStsMode?: string }) => (await dnss()).runDns(data(), o));
+
+program.parseAsync(process.argv)
+.catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`thutin: ${msg}\n`);
   process.exit(1);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.ts';
 import { resolveDataPath } from '../config/config.ts';
 import { ThutinError } from '../core/errors.ts';
+import { DomainMap } from '../core/domains.ts';
 
 export type DkimAlgorithm = 'rsa' | 'ed25519';
 
@@ -199,4 +200,15 @@ export class DkimKeyStore {
     if (key.active) throw new ThutinError('DKIM_KEY_ACTIVE', `${selector}._domainkey.${d}`);
     fs.rmSync(key.file);
   }
+}
+
+/** `thutin init`: a key (selector config.dkim.selector) for each local and alias domain that has none. */
+export function ensureDkimKeys(cfg: Pick<Config, 'dataDir' | 'dkim' | 'domains'>): DkimKey[] {
+  const store = new DkimKeyStore(cfg);
+  const made: DkimKey[] = [];
+  for (const d of DomainMap.fromConfig(cfg).all()) {
+    if (store.list(d).length) continue;
+    made.push(store.create(d, { selector: cfg.dkim.selector }));
+  }
+  return made;
 }

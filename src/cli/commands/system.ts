@@ -22,6 +22,9 @@ export async function runInit(dataDir: string, o: { domain?: string; hostname?: 
     process.stdout.write(`Đã ghi cấu hình / wrote ${file}\n`);
   }
   if (await ensureTls(cfg)) process.stdout.write(`Đã tạo chứng chỉ tự ký / made a self-signed certificate: ${tlsPaths(cfg).cert}\n`);
+  // A DKIM key for every domain that has none yet (local and alias); `thutin dns` prints the records.
+  const { ensureDkimKeys } = await import('../../mailauth/keys.ts');
+  for (const k of ensureDkimKeys(cfg)) process.stdout.write(`Đã tạo khoá DKIM / made a DKIM key: ${k.selector}._domainkey.${k.domain} (${k.file})\n`);
   await withApp(dataDir, async () => {});
   process.stdout.write(`Sẵn sàng / ready: miền / domain ${cfg.domains.primary}, dữ liệu / data ${cfg.dataDir}\n`);
 }

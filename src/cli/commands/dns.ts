@@ -1,0 +1,14 @@
+// `thutin dns`: prints, in zone-file syntax, the DNS records the province must publish for each
+// local and alias domain (src/mailauth/records.ts), with the DKIM keys found on disk.
+import { loadConfig } from '../../config/config.ts';
+import { DkimKeyStore } from '../../mailauth/keys.ts';
+import { dnsZone, type DmarcPolicy } from '../../mailauth/records.ts';
+
+export async function runDns(dataDir: string, o: { dmarcPolicy?: string; mtaStsMode?: string }): Promise<void> {
+  const cfg = loadConfig(dataDir);
+  const policy = o.dmarcPolicy ?? 'quarantine';
+  if (!['none', 'quarantine', 'reject'].includes(policy)) throw new Error(`--dmarc-policy: none | quarantine | reject (không phải / not "${policy}")`);
+  const mode = o.mtaStsMode ?? 'testing';
+  if (mode !== 'testing' && mode !== 'enforce') throw new Error(`--mta-sts-mode: testing | enforce (không phải / not "${mode}")`);
+  process.stdout.write(dnsZone(cfg, new DkimKeyStore(cfg).list(), { dmarcPolicy: policy as DmarcPolicy, mtaStsMode: mode }));
+}
