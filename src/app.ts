@@ -15,6 +15,9 @@ import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
 import { TokenService } from './core/tokens.ts';
 import { DelegationService } from './core/delegations.ts';
+import { DomainMap } from './core/domains.ts';
+import { DkimKeyStore } from './mailauth/keys.ts';
+import { DkimSigner } from './mailauth/dkim.ts';
 import { ListService } from './directory/lists.ts';
 import { DomainMap } from './core/domains.ts';
 import { DkimKeyStore } from './mailauth/keys.ts';
@@ -35,6 +38,10 @@ export interface App {
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
+  /** Local and alias domains (src/core/domains.ts). */
+  domains: DomainMap;
+  /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
+  dkim: DkimSigner;
   /** Distribution lists, static and derived from the tree (src/directory/lists.ts). */
   lists: ListService;
   /** Local and alias domains (src/core/domains.ts). */
@@ -62,9 +69,16 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
   const store = new MailStore(db, blobs, events);
   const audit = new AuditLog(db.kysely);
-  const accounts = new AccountService(db.kysely, audit, { localDomains: localDomains(config), defaultQuotaBytes: config.quota.defaultBytes });
+  const domains = DomainMap.fromConfig(config);
+  const accounts = new AccountService(db.kysely, audit, {
+    localDomains: localDomains(config),
+    defaultQuotaBytes: config.quota.defaultBytes,
+    canonical: (a) => domains.canonical(a),
+  });
   const queue = new OutboundQueue(db.kysely, blobs, audit);
   const delegations = new DelegationService(db.kysely, audit);
+  const domains = DomainMap.fromConfig(config);
+  const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   const domains = DomainMap.fromConfig(config);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
@@ -96,6 +110,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     roles,
     tokens,
     delegations,
+    domains,
+    dkim,
     lists,
     domains,
     dkim,

@@ -19,6 +19,8 @@ export interface Account {
 export interface AccountServiceOptions {
   localDomains: string[];
   defaultQuotaBytes: number;
+  /** The stored form of an address (alias domain → target, src/core/domains.ts); identity when absent. */
+  canonical?: (address: string) => string;
 }
 
 const ARGON = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -236,6 +238,7 @@ export class AccountService {
   async authenticate(login: string, password: string): Promise<Account | null> {
     let addr = normalizeAddress(login);
     if (!addr.includes('@')) addr = `${addr}@${this.opts.localDomains[0]}`;
+    if (this.opts.canonical) addr = this.opts.canonical(addr); // x@alias-domain logs in as x@target
     const row = await this.db
       .selectFrom('addresses')
       .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
