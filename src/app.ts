@@ -15,9 +15,6 @@ import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
 import { TokenService } from './core/tokens.ts';
 import { DelegationService } from './core/delegations.ts';
-import { DomainMap } from './core/domains.ts';
-import { DkimKeyStore } from './mailauth/keys.ts';
-import { DkimSigner } from './mailauth/dkim.ts';
 import { ListService } from './directory/lists.ts';
 import { DomainMap } from './core/domains.ts';
 import { DkimKeyStore } from './mailauth/keys.ts';
@@ -38,10 +35,6 @@ export interface App {
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
-  /** Local and alias domains (src/core/domains.ts). */
-  domains: DomainMap;
-  /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
-  dkim: DkimSigner;
   /** Distribution lists, static and derived from the tree (src/directory/lists.ts). */
   lists: ListService;
   /** Local and alias domains (src/core/domains.ts). */
@@ -77,9 +70,6 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   const queue = new OutboundQueue(db.kysely, blobs, audit);
   const delegations = new DelegationService(db.kysely, audit);
-  const domains = DomainMap.fromConfig(config);
-  const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
-  const domains = DomainMap.fromConfig(config);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   const roles = new RoleService(db.kysely, audit);
@@ -110,8 +100,6 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     roles,
     tokens,
     delegations,
-    domains,
-    dkim,
     lists,
     domains,
     dkim,
