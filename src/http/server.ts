@@ -1,12 +1,42 @@
-// The HTTP front end. For now: health (liveness and a store check). The admin API and webmail
-// grow here in later issues, one route file per concept.
+// The HTTP front end: health (liveness and a store check) and the admin API under /api/v1
+// (JSON, validated by zod schemas, OpenAPI document, bearer tokens, role × scope checks).
+// One file per concept: auth.ts (who may), errors.ts (codes → statuses), openapi.ts, routes/*.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.ts';
+import { installAuth, routeDeclaration, type DeclaredRoute } from './auth.ts';
+import { installErrorHandling } from './errors.ts';
+import { registerOpenApi, openApiRoute } from './openapi.ts';
+import { sessionRoutes } from './routes/session.ts';
+import { meRoutes } from './routes/me.ts';
+import { searchRoutes } from './routes/search.ts';
+import { unitRoutes } from './routes/units.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { mailboxRoutes } from './routes/mailboxes.ts';
+import { delegationRoutes } from './routes/delegations.ts';
+import { listRoutes } from './routes/lists.ts';
+import { roleRoutes } from './routes/roles.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { csvRoutes } from './routes/csv.ts';
+import { queueRoutes } from './routes/queue.ts';
 
-export async function startHttp(app: App): Promise<{ server: FastifyInstance; port: number; close(): Promise<void> }> {
-  const server = Fastify({ logger: false });
-  server.get('/health', async (_req, reply) => {
+export const API_PREFIX = '/api/v1';
+
+/** Build the HTTP server (not listening). `routes` lists every route as declared. */
+export async function buildHttp(app: App): Promise<{ server: FastifyInstance; routes: DeclaredRoute[] }> {
+  const server = Fastify({ logger: false, trustProxy: false });
+  const routes: DeclaredRoute[] = [];
+  server.addHook('onRoute', (r) => {
+    if (r.method !== 'HEAD') routes.push(routeDeclaration(r));
+  });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(server);
+  installAuth(server, app);
+  await registerOpenApi(server);
+
+  server.get('/health', { config: { public: true }, schema: { tags: ['meta'], summary: 'Tình trạng / health' } }, async (_req, reply) => {
     try {
       await sql`select 1`.execute(app.db.kysely);
       return { status: 'ok', database: app.db.dialect };
@@ -15,8 +45,18 @@ export async function startHttp(app: App): Promise<{ server: FastifyInstance; po
       return { status: 'error', message: 'Kho dữ liệu không phản hồi / store unavailable' };
     }
   });
+  openApiRoute(server);
+  for (const plugin of [sessionRoutes, meRoutes, searchRoutes, unitRoutes, peopleRoutes, mailboxRoutes, delegationRoutes, listRoutes, roleRoutes, auditRoutes, csvRoutes, queueRoutes]) {
+    await server.register(plugin, { prefix: API_PREFIX, app });
+  }
+  await server.ready();
+  return { server, routes };
+}
+
+export async function startHttp(app: App): Promise<{ server: FastifyInstance; port: number; routes: DeclaredRoute[]; close(): Promise<void> }> {
+  const { server, routes } = await buildHttp(app);
   await server.listen({ host: app.config.http.host, port: app.config.http.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : app.config.http.port;
-  return { server, port, close: () => server.close() };
+  return { server, port, routes, close: () => server.close() };
 }

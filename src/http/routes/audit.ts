@@ -1,0 +1,29 @@
+// Read-only history for auditors: the audit log (who did what, with the authorising document)
+// and the versions of one directory entity (unit, person, list, delegation) over time.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { versionsOf } from '../../directory/history.ts';
+import { zodRouter, bearer, type RouteDeps } from './common.ts';
+
+export async function auditRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
+  const r = zodRouter(server);
+  r.get('/audit', {
+    config: { action: 'audit.read' },
+    schema: {
+      tags: ['audit'],
+      summary: 'Nhật ký kiểm toán (mới nhất trước) / audit log (newest first)',
+      security: bearer,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+    },
+  }, async (req) => ({ entries: await app.audit.list(req.query.limit) }));
+
+  r.get('/history/:entity/:id', {
+    config: { action: 'audit.read' },
+    schema: {
+      tags: ['audit'],
+      summary: 'Lịch sử một mục danh bạ / history of one directory entry',
+      security: bearer,
+      params: z.object({ entity: z.enum(['unit', 'person', 'list', 'delegation']), id: z.coerce.number().int().positive() }),
+    },
+  }, async (req) => ({ versions: await versionsOf(app.db.kysely, req.params.entity, req.params.id) }));
+}
