@@ -475,7 +475,8 @@ async function main(): Promise<void> {
       const hs = h.byKind.get(k);
       const ls = l.byKind.get(k);
       const cs = c.byKind.get(k);
-      return hs && ls && cs ? `| ${k} | ${hs.n} | ${f2(hs.p50)} / ${f2(hs.p99)} | ${f2(ls.p50)} / ${f2(ls.p99)} | ${f2(cs.p50)} / ${f2(cs.p99)} |` : '';
+      const pct = (x: Stats) => `${(x.withHits * 100).toFixed(0)} %`;
+      return hs && ls && cs ? `| ${k} | ${hs.n} | ${f2(hs.p50)} / ${f2(hs.p99)} | ${f2(ls.p50)} / ${f2(ls.p99)} | ${f2(cs.p50)} / ${f2(cs.p99)} | ${pct(hs)} / ${pct(ls)} |` : '';
     }).filter(Boolean);
     const md = [
       '## Directory search (issue 4)',
@@ -498,8 +499,8 @@ async function main(): Promise<void> {
       '',
       'By kind of query (p50 / p99, ms):',
       '',
-      '| query | n | HTTP | LDAP | in process |',
-      '|---|---:|---:|---:|---:|',
+      '| query | n | HTTP | LDAP | in process | with hits (HTTP / LDAP) |',
+      '|---|---:|---:|---:|---:|---:|',
       ...kindRows,
       '',
       'Queries are drawn (fixed seed) from the corpus: the first three letters of a given name (“Hươ”), a full name as written and unaccented ' +

@@ -9,6 +9,7 @@ import type { App } from '../app.ts';
 import type { ChangeContext, CreatePersonInput, Unit } from '../directory/service.ts';
 import { hashPassword } from '../core/accounts.ts';
 import { ThutinError } from '../core/errors.ts';
+import { isReserved, personLocalPart } from '../directory/naming.ts';
 import { seededRandom, randInt, Weighted, type Random } from './random.ts';
 import { generateName, type Gender, type NameOptions } from './names.ts';
 import { demoStructure, type DemoUnit, type StructureOptions } from './structure.ts';
@@ -138,6 +139,23 @@ type ListsLike = {
   get(address: string): Promise<unknown>;
 };
 
+// Creations side by side: argon2id and the database overlap (SQLite still writes one at a time).
+const CONCURRENCY = 4;
+
+/** Run `fn` over `items`, at most `n` at a time; results in the items' order. */
+async function inPool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
+}
+
 /** Whether the directory already holds units (the demo refuses to mix with real data). */
 export async function directoryHasUnits(app: App): Promise<boolean> {
   const row = await app.db.kysely.selectFrom('units').select('id').limit(1).executeTakeFirst();
@@ -159,32 +177,52 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
   const byCode = new Map(units.map((u) => [u.code, u]));
   const made = new Map<string, Unit>();
   say(`Đơn vị / units: ${units.length}`);
-  for (const u of units) {
-    const existing = await app.directory.getUnit(u.code);
-    if (existing) {
-      made.set(u.code, existing);
-      continue;
-    }
-    const input = { code: u.code, name: u.name, abbreviation: u.abbreviation, kind: u.kind, parentCode: u.parentCode, withMailbox: true, passwordHash };
-    const { unit } = await app.directory.createUnit(input, ctx);
-    made.set(u.code, unit);
+  // Parents before children: one level of the tree at a time, the units of a level side by side.
+  const depth = (u: DemoUnit): number => (u.parentCode && byCode.has(u.parentCode) ? 1 + depth(byCode.get(u.parentCode)!) : 0);
+  const levels: DemoUnit[][] = [];
+  for (const u of units) (levels[depth(u)] ??= []).push(u);
+  for (const level of levels) {
+    await inPool(level, CONCURRENCY, async (u) => {
+      const existing = await app.directory.getUnit(u.code);
+      if (existing) {
+        made.set(u.code, existing);
+        return;
+      }
+      const input = { code: u.code, name: u.name, abbreviation: u.abbreviation, kind: u.kind, parentCode: u.parentCode, withMailbox: true, passwordHash };
+      const { unit } = await app.directory.createUnit(input, ctx);
+      made.set(u.code, unit);
+    });
   }
 
-  // 2. People.
+  // 2. People: names, phones and addresses decided in order (so a seed gives the same province),
+  // then created side by side.
   const plan = planPeople(r, units, opts.people ?? 3000);
   say(`Cán bộ / officials: ${plan.length}`);
-  const heads = new Map<string, number>();
-  const people: Array<Correspondent & { personId: number; role: PlannedPerson['role'] }> = [];
-  let i = 0;
+  const chosen = new Set<string>();
+  const free = async (base: string): Promise<string> => {
+    const rules = app.config.directory;
+    for (let k = rules.clashStart - 1; ; k++) {
+      const lp = k < rules.clashStart ? base : `${base}${k}`; // annv, annv2, annv3 … as the directory numbers them
+      if (!chosen.has(lp) && !isReserved(lp, rules) && !(await app.accounts.byAddress(`${lp}@${domain}`))) {
+        chosen.add(lp);
+        return lp;
+      }
+    }
+  };
+  const drafts = [];
   for (const p of plan) {
     const org = orgOf(p.unit, byCode);
     const gender: Gender | undefined = p.role === 'staff' ? undefined : r() < 0.72 ? 'male' : 'female';
     const name = generateName(r, { ...nameOptions(p.unit, org.code), gender });
-    const phone = phoneFor(r, p.role);
-    const input = { fullName: name.fullName, title: p.title, unitCode: p.unit.code, phone, passwordHash } as CreatePersonInput & { passwordHash: string };
+    drafts.push({ p, org, name, phone: phoneFor(r, p.role), localPart: await free(personLocalPart(name.fullName, app.config.directory.personAddress)) });
+  }
+  let done = 0;
+  const people = await inPool(drafts, CONCURRENCY, async ({ p, org, name, phone, localPart }) => {
+    // `passwordHash`: the shared hash, when the directory takes one; `password` otherwise.
+    const input = { fullName: name.fullName, title: p.title, unitCode: p.unit.code, phone, localPart, password, passwordHash } as CreatePersonInput & { passwordHash: string };
     const { person, address } = await app.directory.createPerson(input, ctx);
-    if (p.role === 'head') heads.set(p.unit.code, person.id);
-    people.push({
+    if (++done % 500 === 0) say(`  … ${done}/${plan.length}`);
+    return {
       personId: person.id,
       role: p.role,
       name: person.fullName,
@@ -198,9 +236,9 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
       orgAbbr: org.code,
       isHead: p.role === 'head',
       phone,
-    });
-    if (++i % 500 === 0) say(`  … ${i}/${plan.length}`);
-  }
+    } satisfies Correspondent & { personId: number; role: PlannedPerson['role'] };
+  });
+  const heads = new Map(people.filter((p) => p.isHead).map((p) => [p.unitCode, p.personId]));
 
   // 3. Heads: each gets the unit mailbox (the directory grants the delegation).
   for (const u of units) {
