@@ -33,8 +33,8 @@ export interface ScriptedRemote {
   readonly port: number;
   /** Messages the remote answered 250 to, in order. */
   readonly messages: RemoteMessage[];
-  /** Connections accepted, and RCPT commands seen per address. */
-  readonly stats: { sessions: number; rcpts: Map<string, number> };
+  /** Connections accepted, RCPT commands seen per address, whole messages received (answered or not). */
+  readonly stats: { sessions: number; rcpts: Map<string, number>; dataSeen: number };
   setScript(s: RemoteScript): void;
   /** Resolves when `n` messages have been accepted. */
   waitForMessages(n: number, timeoutMs?: number): Promise<void>;
@@ -52,7 +52,7 @@ async function selfSigned(): Promise<{ key: string; cert: string }> {
 export async function startScriptedRemote(initial: RemoteScript = {}, host = '127.0.0.1'): Promise<ScriptedRemote> {
   let script = initial;
   const messages: RemoteMessage[] = [];
-  const stats = { sessions: 0, rcpts: new Map<string, number>() };
+  const stats = { sessions: 0, rcpts: new Map<string, number>(), dataSeen: 0 };
   const sockets = new Set<net.Socket>();
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const pem = await selfSigned();
@@ -114,6 +114,7 @@ export async function startScriptedRemote(initial: RemoteScript = {}, host = '12
           const m: RemoteMessage = { from, to, data: Buffer.from(body, 'latin1'), tls: secure, helo };
           dataChunks = [];
           reset();
+          stats.dataSeen++; // the whole message arrived; the answer is still to come
           if (script.data === 'stall') return;
           const reply = typeof script.data === 'function' ? script.data(m) : (script.data ?? '250 2.0.0 Ok: queued');
           const answer = () => {
