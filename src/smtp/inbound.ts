@@ -3,6 +3,8 @@
 // domains is relaying and refused (`554 5.7.1`, from loopback too), an unknown local one gets
 // `550 5.1.1`, a full mailbox `452 4.2.2`. Each hook then runs the configured stages. At end of
 // DATA the message goes to the INBOX of every distinct recipient account, in one transaction.
+// A distribution list address is accepted if its sender policy allows the envelope sender, and
+// expanded at the end of DATA (list-recipients.ts).
 import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -13,6 +15,8 @@ import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { paramsOf, sessionState, sessionView } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
 import { checkMailParams, checkRcptParams } from './params.ts';
+import { checkListRecipient, clearListRecipients, deliverListCopies, listRecipients, planListCopies } from './list-recipients.ts';
+import { removeUnreferenced } from './header-fields.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -26,6 +30,7 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
 
     onMailFrom: guardAddress(log, async (address, session) => {
       sessionState(session).recipients.clear();
+      clearListRecipients(session);
       checkMailParams(address);
       const v = await pipeline.run('mailFrom', { session: sessionView(session, 'inbound'), sender: address.address, params: paramsOf(address) });
       if (v.kind === 'reject' || v.kind === 'tempfail') throw verdictError(v);
@@ -37,6 +42,11 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
       if (!parts || !isLocalDomain(app, parts.domain)) {
         log.info({ session: session.id, ip: session.remoteAddress, rcpt: address.address }, 'relay attempt refused');
         throw replyError(REPLIES.relayDenied);
+      }
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      if (await checkListRecipient(app, session, address.address, from, false)) {
+        await acceptRecipient(pipeline, session, 'inbound', address, null);
+        return;
       }
       const size = declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false);
       const accountId = await resolveLocalRecipient(app, address.address, size);
@@ -51,20 +61,28 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
         listener: 'inbound',
         async deliver(content, _queueId, recipients, opts) {
           const accounts = new Set<number>();
+          const lists = listRecipients(session);
           for (const r of recipients) {
+            if (lists.has(r.toLowerCase())) continue;
             const id = state.recipients.get(r.toLowerCase());
             if (typeof id !== 'number') throw new Error(`recipient ${r} was not resolved at RCPT`);
             accounts.add(id);
           }
           const mailbox = opts?.mailbox ?? 'INBOX'; // a stage may choose Junk (DMARC quarantine)
           const to = (m: string) => [...accounts].map((accountId) => ({ accountId, mailbox: m }));
-          try {
-            await app.store.deliver(content, to(mailbox), Date.now());
-          } catch (e) {
-            // A recipient without that folder (deleted Junk) still gets the message, in INBOX.
-            if (mailbox === 'INBOX' || !isThutinError(e, 'MAILBOX_NOT_FOUND')) throw e;
-            await app.store.deliver(content, to('INBOX'), Date.now());
+          const copies = await planListCopies(app, session, content, recipients, { local: accounts, remote: [] });
+          if (accounts.size) {
+            try {
+              await app.store.deliver(content, to(mailbox), Date.now());
+            } catch (e) {
+              // A recipient without that folder (deleted Junk) still gets the message, in INBOX.
+              if (mailbox === 'INBOX' || !isThutinError(e, 'MAILBOX_NOT_FOUND')) throw e;
+              await app.store.deliver(content, to('INBOX'), Date.now());
+            }
           }
+          const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+          await deliverListCopies(app, copies, content, { sender, accountId: null, mailbox });
+          if (!accounts.size) await removeUnreferenced(app, content.sha256);
         },
       }).then(
         (queueId) => callback(null, acceptedText(queueId)),

@@ -5,6 +5,9 @@
 // the null sender (`553 5.7.1`). Recipients in our domains must exist (`550 5.1.1`) and have
 // room (`452 4.2.2`) and are delivered at once to their INBOX; the others go to the outbound
 // queue — both in one transaction. No copy is put in Sent: clients do that with IMAP APPEND.
+// Delegation (R8, sender-rights.ts): the envelope sender and From: may also be a mailbox the
+// user holds send-as / send-on-behalf on (`550 5.7.1` otherwise; Sender: added for on-behalf).
+// Distribution lists (list-recipients.ts) are recipients too, expanded at the end of DATA.
 import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import { normalizeAddress } from '../core/accounts.ts';
@@ -15,6 +18,9 @@ import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { authUser, paramsOf, sessionState, sessionView, type AuthUser } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
 import { checkMailParams, checkRcptParams } from './params.ts';
+import { enforceHeaderSender, mayUseEnvelope, senderRights } from './sender-rights.ts';
+import { checkListRecipient, clearListRecipients, deliverListCopies, listRecipients, planListCopies } from './list-recipients.ts';
+import { removeUnreferenced } from './header-fields.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onSecure' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -65,13 +71,13 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
 
     onMailFrom: guardAddress(log, async (address, session) => {
       sessionState(session).recipients.clear();
+      clearListRecipients(session);
       if (!session.secure) throw replyError(REPLIES.startTlsFirst);
       const user = authUser(session);
       if (!user) throw replyError(REPLIES.authRequired);
       checkMailParams(address);
       if (!address.address) throw replyError(REPLIES.nullSenderRefused);
-      const own = await app.accounts.addresses(user.accountId);
-      if (!own.includes(normalizeAddress(address.address))) {
+      if (!mayUseEnvelope(app, await senderRights(app, user.accountId), address.address)) {
         log.info({ session: session.id, user: user.username, from: address.address }, 'sender address not owned');
         throw replyError(REPLIES.senderNotOwned);
       }
@@ -84,7 +90,10 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
       const parts = splitAddress(address.address);
       if (!parts) throw replyError(REPLIES.noSuchRecipient);
       let accountId: number | null = null;
-      if (isLocalDomain(app, parts.domain)) {
+      const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      if (isLocalDomain(app, parts.domain) && from && (await checkListRecipient(app, session, address.address, from, true))) {
+        // A list: its sender policy is checked against the envelope sender (the user's own or delegated address).
+      } else if (isLocalDomain(app, parts.domain)) {
         accountId = await resolveLocalRecipient(app, address.address, declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false));
       }
       await acceptRecipient(pipeline, session, 'submission', address, accountId);
@@ -98,22 +107,30 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
         app,
         pipeline,
         listener: 'submission',
-        async deliver(content, _queueId, recipients) {
+        async deliver(original, _queueId, recipients) {
           if (!user) throw replyError(REPLIES.authRequired);
+          const content = await enforceHeaderSender(app, user, original);
+          const lists = listRecipients(session);
           const local = new Set<number>();
           const remote: string[] = [];
           for (const r of recipients) {
+            if (lists.has(r.toLowerCase())) continue;
             const id = state.recipients.get(r.toLowerCase());
             if (id === undefined) throw new Error(`recipient ${r} was not resolved at RCPT`);
             if (id === null) remote.push(canonicalRemote(r));
             else local.add(id);
           }
-          await app.store.deliver(
-            content,
-            [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
-            Date.now(),
-            remote.length ? async (trx) => void (await app.queue.enqueue(trx, content, sender, remote, user.accountId)) : undefined,
-          );
+          const copies = await planListCopies(app, session, content, recipients, { local, remote });
+          if (local.size || remote.length) {
+            await app.store.deliver(
+              content,
+              [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
+              Date.now(),
+              remote.length ? async (trx) => void (await app.queue.enqueue(trx, content, sender, remote, user.accountId)) : undefined,
+            );
+          }
+          await deliverListCopies(app, copies, content, { sender, accountId: user.accountId });
+          if (!local.size && !remote.length) await removeUnreferenced(app, content.sha256);
         },
       }).then(
         (queueId) => callback(null, acceptedText(queueId)),
