@@ -5,7 +5,6 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { App } from '../../app.ts';
 
-export type Router = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 export interface RouteDeps {
   app: App;
 }
