@@ -35,7 +35,8 @@ export const configSchema = z.object({
       maxMessageSize: z.number().int().positive().default(25 * 1024 * 1024),
       maxRecipients: z.number().int().positive().default(1000),
       stageTimeoutMs: z.number().int().positive().default(15000),
-      inboundStages: z.array(z.string()).default(['size', 'loop']),
+      // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; dmarc: p=reject refused, quarantine → Junk.
+      inboundStages: z.array(z.string()).default(['size', 'loop', 'auth', 'dmarc']),
       submissionStages: z.array(z.string()).default(['size', 'loop']),
       socketTimeoutMs: z.number().int().positive().default(5 * 60 * 1000),
     })

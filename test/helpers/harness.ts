@@ -55,6 +55,9 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     http: { host: '127.0.0.1', port: 0 },
     ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+    // Never the real DNS: a closed loopback port refuses at once (SPF/DKIM/DMARC give temperror);
+    // tests that need answers start test/helpers/dns-server.ts and set dns.servers to it.
+    dns: { servers: ['127.0.0.1:1'] },
     // No delivery worker unless a test asks for one (outbound tests): nothing leaves a test by DNS.
     outbound: { enabled: false },
   };
