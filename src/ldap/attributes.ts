@@ -2,7 +2,7 @@
 // may use for them (RFC 4519, RFC 2798, Active Directory's anr/objectCategory), and how their
 // values are compared: Vietnamese folding (case, diacritics, đ → d) for names, telephone
 // numbers without spaces and punctuation (telephoneNumberMatch).
-import { foldVietnamese } from '../core/text/fold.ts';
+import { foldFast } from './fold-fast.ts';
 
 /** Canonical display name for each lower-case key. */
 export const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -72,5 +72,5 @@ export const ANR_KEYS = ['cn', 'displayname', 'givenname', 'sn', 'mail', 'uid'];
 /** The form values of attribute `key` are compared in. */
 export function normalizeValue(key: string, value: string): string {
   if (key === 'telephonenumber') return value.replace(/[\s\-.()]/g, '').toLowerCase();
-  return foldVietnamese(value);
+  return foldFast(value);
 }

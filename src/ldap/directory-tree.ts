@@ -180,7 +180,16 @@ export class DirectoryTree {
 
   /** A search hit of any kind as an entry (units come from the snapshot). */
   async fromSearchHit(hit: DirectoryEntry): Promise<LdapEntry | null> {
+    return (await this.hitConverter())(hit);
+  }
+
+  /** A converter from search hits to entries over one units snapshot (one await per search, not per hit). */
+  async hitConverter(): Promise<(hit: DirectoryEntry) => LdapEntry | null> {
     const snap = await this.unitsSnapshot();
+    return (hit) => this.hitEntry(hit, snap);
+  }
+
+  private hitEntry(hit: DirectoryEntry, snap: UnitsSnapshot): LdapEntry | null {
     if (hit.kind === 'person') return this.personEntry(hit, snap.province);
     if (hit.kind === 'unit') {
       const u = snap.byId.get(hit.id);

@@ -13,7 +13,7 @@ export interface LdapAttribute extends EntryAttribute {
 }
 
 export class LdapEntry {
-  readonly rdns: Rdns;
+  private parsed: Rdns | null = null;
   readonly attrs = new Map<string, LdapAttribute>();
 
   constructor(
@@ -22,8 +22,12 @@ export class LdapEntry {
     readonly id: number | null = null,
     /** Set for lists: their address, for computing `member` before the entry is sent. */
     readonly listAddress: string | null = null,
-  ) {
-    this.rdns = parseDn(dn);
+  ) {}
+
+  /** The parsed DN, computed when first needed (scope checks of fixed entries, not search hits). */
+  get rdns(): Rdns {
+    this.parsed ??= parseDn(this.dn);
+    return this.parsed;
   }
 
   /** Add an attribute; empty and missing values are skipped (LDAP has no empty attributes). */

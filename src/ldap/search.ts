@@ -167,12 +167,13 @@ export class DirectorySearch {
       const seen = new Set<string>();
       const entries: LdapEntry[] = [];
       let saturated = false;
+      const toEntry = await this.tree.hitConverter();
       for (const term of terms) {
         const hits = await this.tree.search(term, { limit: fetch, kinds: kinds.length === 3 ? undefined : kinds });
         if (hits.length >= fetch) saturated = true;
         for (const h of hits) {
           if (!kinds.includes(h.kind)) continue;
-          const e = await this.tree.fromSearchHit(h);
+          const e = toEntry(h);
           if (!e || seen.has(e.identity)) continue;
           seen.add(e.identity);
           if (filter(e) === true) entries.push(e);

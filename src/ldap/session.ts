@@ -22,7 +22,7 @@ import {
   encodeNoticeOfDisconnection,
   encodeResult,
   encodeSearchDone,
-  encodeSearchEntry,
+  encodeSearchEntries,
   type LdapResult,
 } from './protocol/responses.ts';
 
@@ -271,12 +271,7 @@ export class LdapSession {
     const sel = attributeSelection(req.attributes);
     if (selects(sel, 'member')) for (const e of entries) if (e.kind === 'list') await this.ctx.tree.fillMembers(e);
     if (this.closed || this.abandoned.has(id)) return false;
-    this.socket.cork();
-    try {
-      for (const e of entries) this.socket.write(encodeSearchEntry(id, e.dn, selectAttributes(e, sel), req.typesOnly));
-    } finally {
-      this.socket.uncork();
-    }
+    if (entries.length) this.socket.write(encodeSearchEntries(id, entries.map((e) => ({ dn: e.dn, attributes: selectAttributes(e, sel) })), req.typesOnly));
     return true;
   }
 

@@ -37,16 +37,28 @@ export function encodeSearchDone(messageId: number, result: LdapResult, controls
   return encodeResult(messageId, Op.SEARCH_RESULT_DONE, result, controls);
 }
 
-/** One SearchResultEntry; with typesOnly the attributes carry no values. */
-export function encodeSearchEntry(messageId: number, dn: string, attributes: readonly EntryAttribute[], typesOnly = false): Buffer {
-  const w = new BerWriter(512);
+function writeSearchEntry(w: BerWriter, messageId: number, dn: string, attributes: readonly EntryAttribute[], typesOnly: boolean): void {
   w.start(Tag.SEQUENCE).integer(messageId).start(Op.SEARCH_RESULT_ENTRY).string(dn).start(Tag.SEQUENCE);
   for (const a of attributes) {
     w.start(Tag.SEQUENCE).string(a.name).start(Tag.SET);
     if (!typesOnly) for (const v of a.values) w.string(v);
     w.end().end();
   }
-  return w.end().end().end().toBuffer();
+  w.end().end().end();
+}
+
+/** One SearchResultEntry; with typesOnly the attributes carry no values. */
+export function encodeSearchEntry(messageId: number, dn: string, attributes: readonly EntryAttribute[], typesOnly = false): Buffer {
+  const w = new BerWriter(512);
+  writeSearchEntry(w, messageId, dn, attributes, typesOnly);
+  return w.toBuffer();
+}
+
+/** Several SearchResultEntry messages in one buffer (one socket write for a page of results). */
+export function encodeSearchEntries(messageId: number, entries: Iterable<{ dn: string; attributes: readonly EntryAttribute[] }>, typesOnly = false): Buffer {
+  const w = new BerWriter(4096);
+  for (const e of entries) writeSearchEntry(w, messageId, e.dn, e.attributes, typesOnly);
+  return w.toBuffer();
 }
 
 export function encodeExtendedResponse(messageId: number, result: LdapResult, name: string | null = null, value: Buffer | null = null): Buffer {
