@@ -10,6 +10,7 @@ import type { BlobStore } from '../storage/blobs.ts';
 import type { AuditLog } from './audit.ts';
 import type { StoredContent } from './mailstore.ts';
 import { ThutinError } from './errors.ts';
+import { GroupCommit } from '../storage/group-commit.ts';
 
 export type RecipientState = 'queued' | 'deferred' | 'delivered' | 'bounced';
 export type QueueState = 'active' | 'hold' | 'done';
@@ -98,12 +99,16 @@ function toRecipient(r: RecipientRow): QueueRecipient {
 export class OutboundQueue {
   /** Called when there is new or newly due work (the delivery worker sets it). */
   onWork: (() => void) | null = null;
+  /** Results of sessions finishing together share one transaction (one fsync). */
+  private readonly commits: GroupCommit;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly blobs?: BlobStore,
     private readonly audit?: AuditLog,
-  ) {}
+  ) {
+    this.commits = new GroupCommit(db);
+  }
 
   /** Keep a message for remote recipients. The content row must be saved in the same transaction. */
   async enqueue(trx: Kysely<Database>, content: Pick<StoredContent, 'sha256' | 'size'>, sender: string, recipients: string[], accountId: number | null): Promise<number> {
@@ -279,7 +284,7 @@ export class OutboundQueue {
   /** Record what an attempt decided, one transaction for the message's recipients. */
   async record(results: RecipientResult[], at = Date.now()): Promise<void> {
     if (!results.length) return;
-    await this.db.transaction().execute(async (trx) => {
+    await this.commits.run(async (trx) => {
       for (const r of results) {
         await trx
           .updateTable('outbound_recipients')
@@ -343,15 +348,33 @@ export class OutboundQueue {
 
   /** A message whose every recipient is delivered or bounced (and told) is done. */
   async finishIfDone(queueId: number): Promise<boolean> {
-    const open = await this.db
-      .selectFrom('outbound_recipients')
-      .select('id')
-      .where('queue_id', '=', queueId)
-      .where((eb) => eb.or([eb('state', 'in', PENDING), eb.and([eb('state', '=', 'bounced'), eb('notified', '=', 0)])]))
-      .limit(1)
-      .execute();
-    if (open.length) return false;
-    await this.db.updateTable('outbound_queue').set({ state: 'done' }).where('id', '=', queueId).where('state', '<>', 'done').execute();
-    return true;
+    return (await this.finishDone([queueId])) === 1;
+  }
+
+  /** Mark done, in one statement, those of these messages with nothing left to do. */
+  async finishDone(queueIds: number[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < queueIds.length; i += 500) {
+      const ids = queueIds.slice(i, i + 500);
+      const r = await this.db
+        .updateTable('outbound_queue')
+        .set({ state: 'done' })
+        .where('id', 'in', ids)
+        .where('state', '<>', 'done')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('outbound_recipients as r')
+                .select('r.id')
+                .whereRef('r.queue_id', '=', 'outbound_queue.id')
+                .where((w) => w.or([w('r.state', 'in', PENDING), w.and([w('r.state', '=', 'bounced'), w('r.notified', '=', 0)])])),
+            ),
+          ),
+        )
+        .executeTakeFirst();
+      n += Number(r.numUpdatedRows);
+    }
+    return n;
   }
 }

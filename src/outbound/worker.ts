@@ -82,7 +82,7 @@ export class OutboundWorker {
       hostname: app.config.hostname,
       connectTimeoutMs: this.cfg.connectTimeoutMs,
       commandTimeoutMs: this.cfg.commandTimeoutMs,
-      maxIdlePerDestination: Math.min(10, this.cfg.concurrency),
+      maxIdlePerDestination: this.cfg.concurrency,
       idleMs: opts.sessionIdleMs,
     });
   }
@@ -171,15 +171,16 @@ export class OutboundWorker {
         for (const c of claimed) this.inFlight.delete(c.id);
       }
     }
-    for (const id of await this.app.queue.needingNotice(Date.now() - this.cfg.delayWarningMs)) touched.add(id);
-    for (const id of touched) {
+    // Notices owed (bounces not yet told, delay warnings due), then close finished messages.
+    for (const id of await this.app.queue.needingNotice(Date.now() - this.cfg.delayWarningMs)) {
+      touched.add(id);
       try {
         await this.notify(id);
-        await this.app.queue.finishIfDone(id);
       } catch (e) {
         this.app.log.error({ err: e, queueId: id }, 'sending a delivery notice failed');
       }
     }
+    if (touched.size) await this.app.queue.finishDone([...touched]);
     return claimed.length;
   }
 
@@ -230,7 +231,7 @@ export class OutboundWorker {
       if (w) w();
       else slots++;
     };
-    const perDest = Math.max(1, Math.min(10, Math.ceil(this.cfg.concurrency / Math.max(1, dests.length))));
+    const perDest = Math.max(1, Math.ceil(this.cfg.concurrency / Math.max(1, dests.length)));
     await Promise.all(
       dests.map(async ([dest, jobs]) => {
         const route = await this.route(dest);
