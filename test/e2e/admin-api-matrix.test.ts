@@ -199,6 +199,7 @@ describe('admin API authorisation matrix', { timeout: 600000 }, () => {
     },
     // ---- audit and history
     { name: 'read the audit log', method: 'GET', route: '/api/v1/audit', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit?limit=5' }) },
+    { name: 'verify the audit chain', method: 'GET', route: '/api/v1/audit/verify', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit/verify' }) },
     { name: 'read the history of a person', method: 'GET', route: '/api/v1/history/:entity/:id', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: `/api/v1/history/person/${(await person('SNV')).id}` }) },
     // ---- CSV
     { name: 'export people as CSV', method: 'GET', route: '/api/v1/csv/:kind', allowed: [...ADMINS, 'auditor'], attempt: async () => ({ path: '/api/v1/csv/people' }) },

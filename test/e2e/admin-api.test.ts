@@ -118,6 +118,13 @@ for (const backend of backends()) {
       expect(r.json.address).toBe('maiht@kontum.gov.vn');
       const entry = (await api.t.app.audit.list(10)).find((e) => e.action === 'person.create' && e.target === 'maiht@kontum.gov.vn')!;
       expect(entry).toMatchObject({ actor: `api:${p.actors['head-snv']}`, reason: 'QĐ 45/QĐ-SNV' });
+      // … and the auditor reads it back through the API, filtered, with the chain intact.
+      const seen = await api.call(p.tokens.auditor, 'GET', `/api/v1/audit?target=maiht@kontum.gov.vn&action=person.`);
+      expect(seen.json.entries.map((e: { action: string; reason: string }) => [e.action, e.reason])).toEqual([['person.create', 'QĐ 45/QĐ-SNV']]);
+      const chain = await api.call(p.tokens.auditor, 'GET', '/api/v1/audit/verify');
+      expect(chain.json).toMatchObject({ ok: true });
+      const history = await api.call(p.tokens.auditor, 'GET', `/api/v1/history/person/${r.json.person.id}`);
+      expect(history.json.versions[0]).toMatchObject({ actor: `api:${p.actors['head-snv']}`, reason: 'QĐ 45/QĐ-SNV' });
     });
 
     it('searches the directory for every logged-in user', async () => {

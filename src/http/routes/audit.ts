@@ -1,5 +1,5 @@
 // Read-only history for auditors: the audit log (who did what, with the authorising document)
-// and the versions of one directory entity (unit, person, list, delegation) over time.
+// (filtered by target, action, actor; its hash chain verified) and the versions of one directory entity (unit, person, list, delegation) over time.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { versionsOf } from '../../directory/history.ts';
@@ -13,9 +13,22 @@ export async function auditRoutes(server: FastifyInstance, { app }: RouteDeps): 
       tags: ['audit'],
       summary: 'Nhật ký kiểm toán (mới nhất trước) / audit log (newest first)',
       security: bearer,
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) }),
+      querystring: z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        target: z.string().max(320).optional().describe('đối tượng / target, e.g. an address'),
+        action: z.string().max(64).optional().describe('tiền tố hành động / action prefix, e.g. person.'),
+        actor: z.string().max(330).optional().describe('người thực hiện / actor, e.g. api:annv@kontum.gov.vn'),
+      }),
     },
-  }, async (req) => ({ entries: await app.audit.list(req.query.limit) }));
+  }, async (req) => {
+    const { limit, ...filters } = req.query;
+    return { entries: await app.audit.list(limit, filters) };
+  });
+
+  r.get('/audit/verify', {
+    config: { action: 'audit.read' },
+    schema: { tags: ['audit'], summary: 'Kiểm tra chuỗi băm của nhật ký / verify the audit hash chain', security: bearer },
+  }, async () => app.audit.verify());
 
   r.get('/history/:entity/:id', {
     config: { action: 'audit.read' },
