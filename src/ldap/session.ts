@@ -119,9 +119,9 @@ export class LdapSession {
       try {
         req = decodeRequest(m);
       } catch (e) {
-        if (!(e instanceof BerError)) throw e;
+        if (!(e instanceof BerError)) this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'ldap request decoder failed');
         if (e instanceof OperationDecodeError) this.log.debug({ messageId: e.messageId, op: e.opTag, err: e.message }, 'ldap undecodable operation');
-        this.disconnect(ResultCode.protocolError, `Yêu cầu không hợp lệ / malformed request: ${e.message}`);
+        this.disconnect(ResultCode.protocolError, `Yêu cầu không hợp lệ / malformed request: ${(e as Error).message}`);
         return;
       }
       if (req.op.type === 'abandon') {
