@@ -93,6 +93,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
 
   let headerText: Promise<string> | null = null;
   const added: string[] = [];
+  const drops: HeaderDrop[] = [];
   let mailbox: string | undefined;
   const verdict = await pipeline.run('data', {
     session: sessionView(session, phase.listener),
@@ -107,6 +108,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
         .then((b) => b.toString('latin1'))),
     open: () => app.blobs.createReadStream(content.sha256),
     addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
+    dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
     setMailbox: (m) => void (mailbox = m),
     shared: new Map(),
   });
@@ -114,7 +116,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     await removeOrphan(app, content.sha256);
     throw verdictError(verdict);
   }
-  if (added.length) content = await withAddedHeaders(app, content, prefix, added, log, queueId);
+  if (added.length) content = await withAddedHeaders(app, content, prefix, added, drops, log, queueId);
 
   try {
     await phase.deliver(content, queueId, recipients, { mailbox });
@@ -134,10 +136,27 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
  * puts its milters' fields, RFC 8601 §5): a new blob (content-addressed, so a copy), streamed
  * from the old one; the old one is removed. On failure a 4xx, never a silent loss of the fields.
  */
-async function withAddedHeaders(app: App, content: StoredContent, received: Buffer, fields: string[], log: App['log'], queueId: string): Promise<StoredContent> {
+async function withAddedHeaders(
+  app: App,
+  content: StoredContent,
+  received: Buffer,
+  fields: string[],
+  drops: HeaderDrop[],
+  log: App['log'],
+  queueId: string,
+): Promise<StoredContent> {
   try {
-    const rest = fs.createReadStream(app.blobs.pathOf(content.sha256), { start: received.length });
-    const next = await app.store.ingest(rest, { prefix: Buffer.concat([received, Buffer.from(fields.join(''), 'utf8')]) });
+    const parts = [received, Buffer.from(fields.join(''), 'utf8')];
+    let from = received.length;
+    const headerEnd = Math.min(content.index.headerSize, content.size);
+    if (drops.length && headerEnd > from && headerEnd - from <= HEADER_READ_CAP) {
+      // The client's header section, minus the dropped fields, then the body streamed.
+      const header = (await app.store.readBlob(content.sha256, from, headerEnd)).toString('latin1');
+      parts.push(Buffer.from(withoutFields(header, drops), 'latin1'));
+      from = headerEnd;
+    }
+    const rest = fs.createReadStream(app.blobs.pathOf(content.sha256), { start: from });
+    const next = await app.store.ingest(rest, { prefix: Buffer.concat(parts) });
     await removeOrphan(app, content.sha256);
     return next;
   } catch (e) {
@@ -145,6 +164,25 @@ async function withAddedHeaders(app: App, content: StoredContent, received: Buff
     await removeOrphan(app, content.sha256);
     throw replyError(REPLIES.tempFailure);
   }
+}
+
+interface HeaderDrop {
+  name: string;
+  test?: (value: string) => boolean;
+}
+
+/** A header section (fields + blank line) without the fields a stage asked to drop. */
+export function withoutFields(header: string, drops: HeaderDrop[]): string {
+  const fields = header.split(/(?<=\n)(?=[^ \t])/);
+  return fields
+    .filter((f) => {
+      const colon = f.indexOf(':');
+      if (colon <= 0 || /^\r?\n$/.test(f)) return true;
+      const name = f.slice(0, colon).trim().toLowerCase();
+      const value = f.slice(colon + 1);
+      return !drops.some((d) => d.name === name && (!d.test || d.test(value)));
+    })
+    .join('');
 }
 
 /**

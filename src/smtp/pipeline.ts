@@ -78,6 +78,12 @@ export interface DataContext {
    * any stage adds one, the message is copied, streamed, into a new blob after the run.
    */
   addHeader(field: string): void;
+  /**
+   * Remove header fields named `name` (case-insensitive) whose value passes `test` from the
+   * message as delivered (e.g. a forged `Authentication-Results:` carrying our authserv-id).
+   * Applies only together with addHeader (the copy is made then).
+   */
+  dropHeader(name: string, test?: (value: string) => boolean): void;
   /** Deliver to this folder of each local recipient instead of INBOX (e.g. 'Junk'); the last call wins. */
   setMailbox(mailbox: string): void;
   /** Results one stage leaves for a later one (e.g. `auth` → `dmarc`), by stage name. */

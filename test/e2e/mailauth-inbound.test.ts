@@ -110,6 +110,27 @@ describe.each(backends())('inbound SPF, DKIM, DMARC and ARC (%s)', (backend) => 
     expect(msg).toMatch(/^Received-SPF: pass/m);
   });
 
+  it('removes Authentication-Results fields forged with our authserv-id, keeps other hosts\' ones', async () => {
+    await transport(r, false).sendMail({
+      envelope: { from: 'vanthu@quangnam.test', to: an },
+      from: 'vanthu@quangnam.test',
+      to: an,
+      subject: 'Forged results',
+      text: 'x',
+      headers: [
+        { key: 'Authentication-Results', value: 'mail.test.local; spf=pass; dkim=pass header.d=kontum.gov.vn; dmarc=pass' },
+        { key: 'Authentication-Results', value: 'relay.quangnam.test; spf=pass smtp.mailfrom=quangnam.test' },
+      ],
+    });
+    const msg = (await fetchAll(r, an)).find((m) => m.includes('Subject: Forged results'))!;
+    const header = msg.slice(0, msg.indexOf('\r\n\r\n'));
+    const ours = header.match(/^Authentication-Results: mail\.test\.local;/gim) ?? [];
+    expect(ours).toHaveLength(1);
+    expect(authResults(msg)).toMatch(/dmarc=none/);
+    expect(header).toMatch(/^Authentication-Results: relay\.quangnam\.test; spf=pass/m);
+    expect(msg).toMatch(/\r\n\r\nx\r?\n?$/);
+  });
+
   it('refuses a forged From of a p=reject domain with 550 5.7.1 at end of DATA and stores nothing', async () => {
     const before = blobCount(r.dataDir);
     const err = await transport(r, false)

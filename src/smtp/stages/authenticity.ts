@@ -1,7 +1,8 @@
 // Stage `auth`: at end of DATA, checks SPF (client IP, HELO, envelope sender), DKIM, DMARC and
 // ARC of a message received on the inbound listener (src/mailauth/verify.ts, through the
 // configured resolver) and adds `Received-SPF:` and `Authentication-Results:` (authserv-id = our
-// hostname) to the stored message. It never refuses: DNS trouble gives `temperror` results. The
+// hostname) to the stored message, removing any such field with our authserv-id the message
+// already carried (a forgery, RFC 8601 §5). It never refuses: DNS trouble gives `temperror`. The
 // outcome is left in ctx.shared for the `dmarc` stage. Mail from our own authenticated users
 // (submission) is not checked.
 import { CONTINUE, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
@@ -33,6 +34,9 @@ export function authenticityStage({ app }: StageDeps): Stage {
         lookup: lookupWithDeadline(resolver, { perLookupMs, totalMs }),
       });
       for (const h of outcome.headers) ctx.addHeader(h);
+      // RFC 8601 §5: a field claiming to come from us that we did not write is a forgery.
+      const ours = app.config.hostname.toLowerCase();
+      ctx.dropHeader('Authentication-Results', (v) => v.split(';')[0].replace(/\([^)]*\)/g, '').trim().toLowerCase() === ours);
       ctx.shared.set(AUTH_SHARED_KEY, outcome);
       log.info(
         { session: ctx.session.id, queueId: ctx.queueId, spf: outcome.spf, dkim: outcome.dkim, dmarc: outcome.dmarc, arc: outcome.arc, from: outcome.fromDomain },
