@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
+import { backends } from '../helpers/harness.ts';
 import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { decodeResponse } from '../../src/ldap/protocol/client.ts';
 import { LdapFramer } from '../../src/ldap/protocol/framer.ts';
@@ -57,7 +58,7 @@ function parseLdif(text: string): Entry[] {
   return entries.filter((e) => e.dn); // without -LLL, result blocks (search:, result:) follow the entries
 }
 
-describe('LDAP address book with ldapsearch', () => {
+describe.each(backends())('LDAP address book with ldapsearch (%s)', (backend) => {
   let r: Running;
   let huong: string;
   let an: string;
@@ -65,7 +66,7 @@ describe('LDAP address book with ldapsearch', () => {
   let ldaps: string[];
 
   beforeAll(async () => {
-    r = await startTestServers();
+    r = await startTestServers({ backend });
     const d = r.app.directory;
     const ctx = { actor: 'test' };
     await d.createUnit({ code: 'UBND', name: 'Ủy ban nhân dân tỉnh Kon Tum', kind: 'province', withMailbox: false }, ctx);
