@@ -262,6 +262,15 @@ export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[
   return out.sort((a, b) => a.date.getTime() - b.date.getTime());
 }
 
+/** RFC 5322 date in Vietnam's time zone (UTC+7), as the officials' mail clients write it. */
+export function vietnamDate(d: Date): string {
+  const l = new Date(d.getTime() + 7 * 3_600_000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][l.getUTCDay()];
+  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][l.getUTCMonth()];
+  return `${day}, ${p2(l.getUTCDate())} ${mon} ${l.getUTCFullYear()} ${p2(l.getUTCHours())}:${p2(l.getUTCMinutes())}:${p2(l.getUTCSeconds())} +0700`;
+}
+
 /** The message as bytes (RFC 5322, UTF-8 headers encoded by MailComposer). */
 export async function composeMessage(m: DemoMessage): Promise<Buffer> {
   const mc = new MailComposer({
@@ -270,7 +279,7 @@ export async function composeMessage(m: DemoMessage): Promise<Buffer> {
     cc: m.cc.length ? m.cc.map((t) => ({ name: t.name, address: t.address })) : undefined,
     subject: m.subject,
     text: m.text,
-    date: m.date,
+    date: vietnamDate(m.date),
     messageId: m.messageId,
     inReplyTo: m.inReplyTo,
     references: m.inReplyTo,

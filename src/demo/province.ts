@@ -2,8 +2,9 @@
 // about 3,000 generated officials (names.ts) spread over the units with their titles, each
 // unit's head set (so the head gets the unit mailbox, R8.3), a few distribution lists, an
 // administrator, and some mail between the officials (mail.ts) delivered through the mail store.
-// Every official shares one demo password, hashed once (argon2id for 3,000 accounts would take
-// minutes). Refuses to run on a directory that already has units unless `force`.
+// Every official shares one demo password, hashed once and passed as `passwordHash` (argon2id for
+// 3,000 accounts takes minutes; until the directory takes a hash, the password is passed too and
+// the creations run four at a time). Refuses a directory that already has units unless `force`.
 import crypto from 'node:crypto';
 import type { App } from '../app.ts';
 import type { ChangeContext, CreatePersonInput, Unit } from '../directory/service.ts';
@@ -297,7 +298,7 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
   // Sample logins: the province's chairman, an agency director, a specialist, a commune chairman.
   const samples: DemoLogin[] = [];
   const add = (p: (typeof people)[number] | undefined) => {
-    if (p && !samples.some((s) => s.address === p.address)) samples.push({ address: p.address, name: p.name, title: p.title, unit: p.unitName });
+    if (p && !samples.some((s) => s.address === p.address)) samples.push({ address: p.address, name: p.name, title: p.title, unit: p.unitCode === p.orgCode ? p.unitName : `${p.unitName}, ${p.orgName}` });
   };
   add(people.find((p) => p.isHead && p.unitCode === 'KT'));
   add(people.find((p) => p.isHead && p.unitCode === 'STTTT'));
