@@ -107,6 +107,21 @@ export interface Target {
   alsoPaths?: number[][];
   /** For role.grant: the role being granted or revoked. */
   role?: Role;
+  /** The roles of the account the action touches (a person's, a mailbox owner's), when it has one. */
+  holderRoles?: Role[];
+}
+
+/**
+ * Acting on someone's account (their data, password, status, mailbox) needs a role that outranks
+ * every role they hold: an agency clerk cannot reset the password of their agency head, an agency
+ * head cannot suspend a sysadmin who sits in their agency. Only a sysadmin acts on equals.
+ */
+export const RANK: Record<Role, number> = { sysadmin: 4, 'directory-manager': 3, auditor: 3, 'agency-head': 2, 'agency-clerk': 1, user: 0 };
+export const ON_HOLDER: readonly Action[] = ['person.write', 'person.password', 'mailbox.status', 'mailbox.purge', 'delegation.write'];
+
+function outranks(role: Role, holder: readonly Role[] | undefined): boolean {
+  if (role === 'sysadmin' || !holder) return true;
+  return holder.every((h) => RANK[h] < RANK[role]);
 }
 
 export type Decision = { allowed: true; via: Role } | { allowed: false };
@@ -122,6 +137,7 @@ export function authorize(principal: Pick<Principal, 'roles'>, action: Action, t
     const grant = POLICY[role]?.[action];
     if (!grant) continue;
     if (action === 'role.grant' && (!target.role || !GRANTABLE[role]?.includes(target.role))) continue;
+    if (ON_HOLDER.includes(action) && !outranks(role, target.holderRoles)) continue;
     if (grant === 'any') return { allowed: true, via: role };
     const paths = [target.unitPath ?? null, ...(target.alsoPaths ?? [])];
     if (paths.every((p) => inScope(unitId, p))) return { allowed: true, via: role };

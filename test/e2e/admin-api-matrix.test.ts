@@ -111,6 +111,41 @@ describe('admin API authorisation matrix', { timeout: 600000 }, () => {
     { name: 'set a password in STP', method: 'PUT', route: '/api/v1/people/:id/password', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password`, body: { password: 'Dat#Matkhau28' } }) },
     { name: 'reset a password in SNV', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/password/reset` }) },
     { name: 'reset a password in STP', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password/reset` }) },
+    // ---- acting on an account needs a role above every role its holder has
+    {
+      name: 'reset the password of a sub-unit head in SNV',
+      method: 'POST',
+      route: '/api/v1/people/:id/password/reset',
+      allowed: ADMINS,
+      attempt: async () => {
+        const u = await unit('SNV');
+        const head = await person(u.code);
+        await api.t.app.directory.setUnitHead(u.code, head.id, ctx);
+        return { path: `/api/v1/people/${head.id}/password/reset` };
+      },
+    },
+    {
+      name: 'suspend an auditor sitting in SNV',
+      method: 'PUT',
+      route: '/api/v1/people/:id/status',
+      allowed: ['sysadmin'],
+      attempt: async () => {
+        const a = await person('SNV-VP');
+        await api.t.app.roles.grant(a.email!, 'auditor', null, ctx);
+        return { path: `/api/v1/people/${a.id}/status`, body: { status: 'suspended' } };
+      },
+    },
+    {
+      name: 'delegate the mailbox of a sysadmin sitting in SNV',
+      method: 'PUT',
+      route: '/api/v1/mailboxes/:address/delegations/:grantee',
+      allowed: ['sysadmin'],
+      attempt: async () => {
+        const a = await person('SNV-VP');
+        await api.t.app.roles.grant(a.email!, 'sysadmin', null, ctx);
+        return { path: `/api/v1/mailboxes/${a.email}/delegations/${p.actors['clerk-snv']}`, body: { rights: ['read'] } };
+      },
+    },
     // ---- delegations
     { name: 'read delegations of the SNV mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/mailboxes/${await snvMailbox()}/delegations` }) },
     { name: 'read delegations of a STP mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/delegations` }) },
