@@ -11,6 +11,8 @@ const dnss = () => import('./commands/dns.ts');
 const directories = () => import('./commands/directory.ts');
 const audits = () => import('./commands/audit.ts');
 const demos = () => import('./commands/demo.ts');
+const delegations = () => import('./commands/delegation.ts');
+const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
 
 const program = new Command();
@@ -288,6 +290,59 @@ program
   .option('--dmarc-policy <p>', 'none | quarantine | reject', 'quarantine')
   .option('--mta-sts-mode <m>', 'testing | enforce', 'testing')
   .action(async (o: { dmarcPolicy?: string; mtaStsMode?: string }) => (await dnss()).runDns(data(), o));
+
+// ---- Unit mailboxes shared by delegation (R8) and distribution lists.
+const delegate = program.command('delegate').description('Uỷ quyền hộp thư (hộp thư đơn vị) / mailbox delegation (unit mailboxes)');
+delegate
+  .command('grant <owner> <grantee>')
+  .description('Uỷ quyền (thay quyền đang có) / grant rights (replaces the current ones)')
+  .requiredOption('--rights <list>', 'read, send-as, send-on-behalf, manage (phân cách bằng dấu phẩy / comma separated)')
+  .option(...REASON)
+  .action(async (owner: string, grantee: string, o) => (await delegations()).runDelegateGrant(data(), owner, grantee, o));
+delegate
+  .command('revoke <owner> <grantee>')
+  .description('Thu hồi uỷ quyền / revoke a delegation')
+  .option(...REASON)
+  .action(async (owner: string, grantee: string, o) => (await delegations()).runDelegateRevoke(data(), owner, grantee, o));
+delegate
+  .command('list <owner>')
+  .description('Ai được uỷ quyền trên hộp thư này / who holds rights on this mailbox')
+  .option('--json', 'JSON')
+  .action(async (owner: string, o) => (await delegations()).runDelegateList(data(), owner, o));
+
+const list = program.command('list').description('Danh sách thư (nhóm thư) / distribution lists');
+list
+  .command('create <address>')
+  .description('Tạo danh sách / create a list')
+  .requiredOption('--name <name>', 'tên danh sách / list name')
+  .option('--kind <kind>', 'static | unit-members | unit-heads', 'static')
+  .option('--unit <code>', 'đơn vị (danh sách theo cơ cấu) / unit (derived lists)')
+  .option('--senders <policy>', 'ai được gửi / who may post: anyone | members | local | listed', 'local')
+  .option(...REASON)
+  .action(async (address: string, o) => (await lists()).runListCreate(data(), address, o));
+for (const op of ['add', 'remove'] as const) {
+  list
+    .command(`${op} <list> <member>`)
+    .description(op === 'add' ? 'Thêm thành viên (hoặc người được gửi với --sender) / add a member (or an allowed sender with --sender)' : 'Bỏ thành viên / remove a member')
+    .option('--sender', 'người được gửi (senders = listed) / allowed sender')
+    .option(...REASON)
+    .action(async (l: string, member: string, o) => (await lists()).runListMember(data(), op, l, member, o));
+}
+list
+  .command('show <list>')
+  .description('Xem danh sách và thành viên / show a list and its members')
+  .option('--json', 'JSON')
+  .action(async (l: string, o) => (await lists()).runListShow(data(), l, o));
+list
+  .command('all')
+  .description('Liệt kê các danh sách / list all lists')
+  .option('--json', 'JSON')
+  .action(async (o) => (await lists()).runListAll(data(), o));
+list
+  .command('delete <list>')
+  .description('Xoá danh sách / delete a list')
+  .option(...REASON)
+  .action(async (l: string, o) => (await lists()).runListDelete(data(), l, o));
 
 program.parseAsync(process.argv)
 .catch((e: unknown) => {
