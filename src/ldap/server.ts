@@ -58,29 +58,40 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
   const sessions = new Set<LdapSession>();
   const perIp = new Map<string, number>();
 
-  const accept = (socket: net.Socket, implicitTls: boolean) => {
-    const ip = socket.remoteAddress ?? 'unknown';
+  /** Count a new TCP connection against its address; false when the address already has too many. */
+  const admit = (raw: net.Socket): boolean => {
+    const ip = raw.remoteAddress ?? 'unknown';
     const n = perIp.get(ip) ?? 0;
-    socket.on('error', () => {});
     if (n >= cfg.maxConnectionsPerIp) {
       log.warn({ remote: ip }, 'ldap: too many connections from one address');
-      socket.end(encodeNoticeOfDisconnection({ code: ResultCode.busy, message: 'Quá nhiều kết nối / too many connections' }));
-      setTimeout(() => socket.destroy(), 1000).unref();
-      return;
+      return false;
     }
     perIp.set(ip, n + 1);
-    socket.setNoDelay(true);
-    const s = new LdapSession(socket, ctx, { implicitTls });
-    sessions.add(s);
-    socket.once('close', () => {
-      sessions.delete(s);
+    raw.once('close', () => {
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
       else perIp.delete(ip);
     });
+    return true;
   };
-  const plain = net.createServer((socket) => accept(socket, false));
-  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => accept(socket, true));
+  const session = (socket: net.Socket, implicitTls: boolean) => {
+    socket.setNoDelay(true);
+    const s = new LdapSession(socket, ctx, { implicitTls });
+    sessions.add(s);
+    socket.once('close', () => sessions.delete(s));
+  };
+  const plain = net.createServer((socket) => {
+    socket.on('error', () => {});
+    if (admit(socket)) return session(socket, false);
+    socket.end(encodeNoticeOfDisconnection({ code: ResultCode.busy, message: 'Quá nhiều kết nối / too many connections' }));
+    setTimeout(() => socket.destroy(), 1000).unref();
+  });
+  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => session(socket, true));
+  // LDAPS connections count from the TCP accept, so unfinished handshakes count too.
+  secure.on('connection', (raw: net.Socket) => {
+    raw.on('error', () => {});
+    if (!admit(raw)) raw.destroy();
+  });
   secure.on('tlsClientError', (e) => log.debug({ err: e.message }, 'ldap tls client error'));
   const [port, tlsPort] = await Promise.all([listen(plain, cfg.host, cfg.port), listen(secure, cfg.host, cfg.tlsPort)]);
   return {

@@ -37,8 +37,9 @@ class RawClient {
     this.listen(socket);
   }
 
-  static async connect(port: number, secure: boolean): Promise<RawClient> {
-    const socket = secure ? tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : net.connect(port, '127.0.0.1');
+  /** `from`: the loopback address to connect from, so per-address limits of one test do not see another's. */
+  static async connect(port: number, secure: boolean, from = '127.0.0.1'): Promise<RawClient> {
+    const socket = secure ? tls.connect({ port, host: '127.0.0.1', localAddress: from, rejectUnauthorized: false }) : net.connect({ port, host: '127.0.0.1', localAddress: from });
     await new Promise<void>((resolve, reject) => {
       socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);
@@ -295,25 +296,27 @@ describe('LDAP limits', () => {
     await r?.stop();
   });
 
-  it('a third connection from the same address is told busy and closed', async () => {
-    const a = await RawClient.connect(r.servers.ports.ldap, false);
-    const b = await RawClient.connect(r.servers.ports.ldap, false); // same listener: accepted in connection order
-    const third = await RawClient.connect(r.servers.ports.ldap, false);
+  it('a third connection from the same address is told busy and closed; over LDAPS it is dropped', async () => {
+    const a = await RawClient.connect(r.servers.ports.ldap, false, '127.0.0.2');
+    const b = await RawClient.connect(r.servers.ports.ldap, false, '127.0.0.2'); // same listener: accepted in connection order
+    const third = await RawClient.connect(r.servers.ports.ldap, false, '127.0.0.2');
     expect(await third.next()).toMatchObject({ messageId: 0, code: ResultCode.busy });
     await third.waitClosed();
+    // LDAPS counts from the TCP accept: refused before any handshake
+    await expect(RawClient.connect(r.servers.ports.ldaps, true, '127.0.0.2')).rejects.toThrow();
     a.close();
     b.close();
     await Promise.all([a.waitClosed(), b.waitClosed()]);
   });
 
   it('an idle connection gets a notice and is closed', async () => {
-    const a = await RawClient.connect(r.servers.ports.ldap, false);
+    const a = await RawClient.connect(r.servers.ports.ldap, false, '127.0.0.4');
     expect(await a.next()).toMatchObject({ messageId: 0, code: ResultCode.unavailable });
     await a.waitClosed();
   });
 
   it('after too many failed binds from an address even the right password is refused', async () => {
-    const a = await RawClient.connect(r.servers.ports.ldaps, true);
+    const a = await RawClient.connect(r.servers.ports.ldaps, true, '127.0.0.3');
     expect((await a.bind(address, 'Sai#matkhau1')).code).toBe(ResultCode.invalidCredentials);
     expect((await a.bind(address, 'Sai#matkhau2')).code).toBe(ResultCode.invalidCredentials);
     const blocked = await a.bind(address, TEST_PASSWORD);
