@@ -139,6 +139,30 @@ function directorySection(old: string): string {
   return s >= 0 && e > s ? old.slice(s, e + DIRECTORY_END.length) : '';
 }
 
+// The outbound delivery benchmark's section (bench/outbound-bench.ts), kept the same way.
+const OUTBOUND_START = '<!-- outbound:start (written by bench/outbound-bench.ts) -->';
+const OUTBOUND_END = '<!-- outbound:end -->';
+
+function outboundSection(old: string): string {
+  const s = old.indexOf(OUTBOUND_START);
+  const e = old.indexOf(OUTBOUND_END);
+  return s >= 0 && e > s ? old.slice(s, e + OUTBOUND_END.length) : '';
+}
+
+/** Write (or replace) the outbound benchmark's section, before the notes; the rest is untouched. */
+export function writeOutboundSection(file: string, body: string): void {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const section = `${OUTBOUND_START}\n${body.trim()}\n${OUTBOUND_END}`;
+  const current = outboundSection(old);
+  let md: string;
+  if (current) md = old.replace(current, () => section);
+  else {
+    const notes = old.indexOf('\n## Notes\n');
+    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
+  }
+  fs.writeFileSync(file, md);
+}
+
 /** Write (or replace) the directory benchmark's section, before the notes; the rest is untouched. */
 export function writeDirectorySection(file: string, body: string): void {
   const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
@@ -159,6 +183,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const e = old.indexOf(NOTES_END);
   const notes = s >= 0 && e > s ? old.slice(s + NOTES_START.length, e).trim() : '_(no notes yet)_';
   const directory = directorySection(old);
+  const outbound = outboundSection(old);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -243,7 +268,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${directory ? `${directory}\n\n` : ''}## Notes
+${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}

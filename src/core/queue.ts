@@ -143,6 +143,16 @@ export class OutboundQueue {
     return (await this.withRecipients([q]))[0];
   }
 
+  /** Several messages with their recipients, in two queries. */
+  async getMany(ids: number[]): Promise<Map<number, QueueEntry>> {
+    const out = new Map<number, QueueEntry>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const qs = await this.db.selectFrom('outbound_queue').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+      if (qs.length) for (const e of await this.withRecipients(qs)) out.set(e.id, e);
+    }
+    return out;
+  }
+
   /** One queued message with its recipients and its header block. */
   async show(id: number): Promise<QueueDetail> {
     const e = await this.get(id);

@@ -29,12 +29,14 @@ export interface WorkerOptions {
 
 interface Job {
   entry: QueueEntry;
+  header: string;
   dest: string;
   recipients: Claimed[];
 }
 
 interface DkimSigner {
   sign(domain: string, message: Buffer | Readable): Promise<string>;
+  canSign?(domain: string): boolean;
 }
 
 export function countReceived(header: string): number {
@@ -194,8 +196,9 @@ export class OutboundWorker {
     }
     const byDest = new Map<string, Job[]>();
     const relay = this.cfg.relayHost.trim();
+    const entries = await this.app.queue.getMany([...byQueue.keys()]);
     for (const [queueId, rs] of byQueue) {
-      const entry = await this.app.queue.get(queueId);
+      const entry = entries.get(queueId);
       if (!entry) continue; // deleted meanwhile
       const header = await this.app.queue.headerOf(entry.sha256).catch(() => '');
       const hops = countReceived(header);
@@ -212,7 +215,7 @@ export class OutboundWorker {
       }
       for (const [dest, recipients] of groups) {
         if (!byDest.has(dest)) byDest.set(dest, []);
-        byDest.get(dest)!.push({ entry, dest, recipients });
+        byDest.get(dest)!.push({ entry, header, dest, recipients });
       }
     }
     // Sessions: at most `concurrency` in all, shared fairly among destinations.
@@ -270,7 +273,7 @@ export class OutboundWorker {
     if (!route.ok) {
       outcomes = new Map(recipients.map((r) => [r.recipient, { ok: false, permanent: route.permanent, status: route.status, reply: route.reason }]));
     } else {
-      const prefix = await this.dkimHeader(entry);
+      const prefix = await this.dkimHeader(entry, job.header);
       const body = (): Readable => {
         const out = new PassThrough();
         if (prefix) out.write(prefix);
@@ -307,12 +310,12 @@ export class OutboundWorker {
   }
 
   /** DKIM-Signature header lines for the message, '' when not signed (or no signer wired). */
-  private async dkimHeader(entry: QueueEntry): Promise<string> {
+  private async dkimHeader(entry: QueueEntry, header: string): Promise<string> {
     const signer = (this.app as App & { dkim?: DkimSigner }).dkim;
     if (!signer) return '';
     try {
-      const header = await this.app.queue.headerOf(entry.sha256);
       const domain = fromDomain(header) ?? domainOf(entry.sender || `@${this.app.config.domains.primary}`);
+      if (signer.canSign && !signer.canSign(domain)) return '';
       const sig = await signer.sign(domain, this.app.blobs.createReadStream(entry.sha256));
       if (!sig) return '';
       return sig.endsWith('\r\n') ? sig : sig.replace(/\r?\n?$/, '\r\n');
