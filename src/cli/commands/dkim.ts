@@ -2,6 +2,8 @@
 // a new key with a new (date-based) selector and prints the TXT record to publish; the old key
 // stays on disk (and its record should stay published) until `dkim remove`. Audited.
 import { loadConfig } from '../../config/config.ts';
+import { DomainMap } from '../../core/domains.ts';
+import { ThutinError } from '../../core/errors.ts';
 import { DkimKeyStore, dkimTxtRecord, type DkimAlgorithm, type DkimKey } from '../../mailauth/keys.ts';
 import { zoneTxt } from '../../mailauth/records.ts';
 import { cliActor, withApp } from './common.ts';
@@ -34,6 +36,7 @@ export async function runDkimRotate(dataDir: string, o: { domain?: string; selec
   const cfg = loadConfig(dataDir);
   const store = new DkimKeyStore(cfg);
   const domain = (o.domain ?? cfg.domains.primary).toLowerCase();
+  if (!DomainMap.fromConfig(cfg).isLocal(domain)) throw new ThutinError('DOMAIN_NOT_LOCAL', domain);
   const algorithm: DkimAlgorithm = o.ed25519 ? 'ed25519' : 'rsa';
   const key = store.create(domain, { selector: o.selector, algorithm, activate: !o.pending });
   await withApp(dataDir, (app) =>
