@@ -10,6 +10,9 @@ import { startScriptedRemote, type ScriptedRemote } from '../helpers/remote-smtp
 import { vietnameseMessage } from '../helpers/servers.ts';
 import { OutboundWorker } from '../../src/outbound/worker.ts';
 import type { ConfigInput } from '../../src/config/config.ts';
+import { dkimVerify } from 'mailauth';
+import { promises as dnsPromises } from 'node:dns';
+import { dkimTxtRecord } from '../../src/mailauth/keys.ts';
 
 const SENDER = 'huongttt@kontum.gov.vn';
 
@@ -279,6 +282,23 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(states(await f.t.app.queue.get(id))).toEqual({ 'an@remote.test': 'delivered' });
     expect(remote.messages[0].tls).toBe(true);
     expect(remote.messages[0].helo).toBe('mail.test.local');
+  });
+
+  it("signs outgoing mail with the sender domain's DKIM key, and the signature verifies at the remote", async () => {
+    f = await setup(backend, dns, remote);
+    const key = f.t.app.dkim.keys.create('kontum.gov.vn', { algorithm: 'rsa' });
+    const rec = dkimTxtRecord(key);
+    dns.setRecords({ [rec.name]: { TXT: [rec.value] } });
+    await queueMessage(f, ['an@remote.test']);
+    await f.worker.runOnce();
+    const got = remote.messages[0].data;
+    const sigHeader = got.toString('utf8').split(/\r\n(?![ \t])/)[0];
+    expect(sigHeader).toMatch(/^DKIM-Signature: /);
+    expect(sigHeader).toMatch(/\bd=kontum\.gov\.vn;/);
+    const r = new dnsPromises.Resolver();
+    r.setServers([dns.address]);
+    const res = await dkimVerify(got, { resolver: (name: string, type: string) => r.resolve(name, type) as never });
+    expect(res.results.map((x: { status: { result: string } }) => x.status.result)).toEqual(['pass']);
   });
 
   it('reuses one session for several messages to the same destination', async () => {
