@@ -52,6 +52,7 @@ export class FailureLimiter {
   }
 
   fail(key: string, now = Date.now()): void {
+    if (this.failures.size >= 10_000) for (const k of [...this.failures.keys()]) this.recent(k, now); // many addresses: drop the stale ones
     const list = this.recent(key, now);
     list.push(now);
     this.failures.set(key, list);

@@ -62,7 +62,7 @@ export function changeContext(req: FastifyRequest): ChangeContext {
 export function bearerOf(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
   if (!h) return null;
-  const m = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/.exec(h);
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/i.exec(h);
   return m ? m[1] : null;
 }
 
