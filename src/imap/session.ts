@@ -17,6 +17,7 @@ import type { ImapValue } from './protocol/value.ts';
 import { capabilities } from './capabilities.ts';
 import { COMMANDS } from './commands/index.ts';
 import type { SelectedMailbox } from './selected.ts';
+import { accessFrom } from './mailbox-names.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
 
@@ -181,6 +182,7 @@ export class ImapSession {
     }
     this.current = cmd;
     try {
+      if (this.selected && this.selected.access !== 'owner' && !(await this.recheckSharedAccess())) return;
       const text = await spec.handle(this, cmd as never);
       if (this.closed) return;
       await this.flushUpdates();
@@ -290,6 +292,25 @@ export class ImapSession {
         w?.();
       });
     }
+  }
+
+  /**
+   * A shared folder is selected: the delegation may have changed since SELECT. Read rights are
+   * asked again before each command; a delegate who lost them is told BYE and disconnected, one
+   * whose `manage` became `read` goes on with read access. False when the session was closed.
+   */
+  private async recheckSharedAccess(): Promise<boolean> {
+    const sel = this.selected!;
+    const rights = await this.app.delegations.rightsOn(sel.info.accountId, this.account!.id);
+    const access = accessFrom(rights);
+    if (!access) {
+      this.log.info({ mailbox: sel.info.id }, 'delegation revoked while selected');
+      this.writeLine('* BYE Quyền truy cập hộp thư được chia sẻ đã bị thu hồi / access to the shared mailbox was revoked');
+      this.close();
+      return false;
+    }
+    sel.access = access;
+    return true;
   }
 
   /** Resolves when the selected mailbox changes (for IDLE). */

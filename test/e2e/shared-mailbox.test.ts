@@ -166,6 +166,18 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     rc.close();
   });
 
+  it('ends the session of a delegate whose right is revoked while the shared folder is selected', async () => {
+    await r.app.delegations.grant(UNIT, other, ['manage'], ctx);
+    const c = await raw(other);
+    expect(await c.cmd('w1', `SELECT ${SHARED_INBOX}`)).toMatch(/^w1 OK \[READ-WRITE\]/m);
+    await r.app.delegations.grant(UNIT, other, ['read'], ctx); // manage → read: deletions stop at once
+    expect(await c.cmd('w2', 'STORE 1 +FLAGS (\\Deleted)')).toMatch(/^w2 NO \[NOPERM\]/m);
+    await r.app.delegations.revoke(UNIT, other, ctx);
+    c.write('w3 FETCH 1 (FLAGS)\r\n');
+    expect(await c.readUntil(/^\* BYE .*\r\n/m)).toMatch(/access to the shared mailbox was revoked/);
+    c.close();
+  });
+
   it('works the same for Python imaplib', async () => {
     const script = path.join(import.meta.dirname, 'clients', 'imaplib_shared.py');
     const { stdout } = await run('python3', [script, '127.0.0.1', String(r.servers.ports.imaps), clerk, TEST_PASSWORD, SHARED_INBOX], { timeout: 20000 });
