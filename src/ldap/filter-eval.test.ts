@@ -58,7 +58,9 @@ describe('filter evaluation with Vietnamese folding', () => {
     expect(match('(|(cn=dang*huong*)(mail=dang*huong*)(sn=dang*huong*))')).toBe(true);
     expect(match('(&(mail=*)(|(anr=huong)))')).toBe(true);
     expect(match('(&(mail=*)(|(anr=hu)))')).toBe(true);
-    expect(match('(&(mail=*)(|(anr=thi h)))')).toBe(false);
+    expect(match('(&(mail=*)(|(anr=thi h)))')).toBe(true);
+    expect(match('(anr=Hương Đặng)')).toBe(true);
+    expect(match('(anr=huong nguyen)')).toBe(false);
     expect(match('(&(mail=*)(|(anr=huongdt@)))')).toBe(true);
     expect(match('(anr=nguyen)')).toBe(false);
     expect(match('(|(cn=x*)(sn=x*)(givenName=x*)(mail=x*))')).toBe(false);

@@ -115,7 +115,8 @@ export function substringMatch(v: string, initial: string | null, any: string[],
 
 /**
  * Active Directory's ambiguous name resolution, as Outlook uses it: `(anr=x)` is true when a
- * name, mail or uid value — or any word of the name — starts with x; substrings apply to each.
+ * name, mail or uid value — or any word of the name — starts with x; with several words, when
+ * each starts a word of the name in any order ("huong dang"); substrings apply to each value.
  */
 function anr(f: ValueFilter): CompiledFilter {
   if (f.type === 'substrings') {
@@ -124,7 +125,17 @@ function anr(f: ValueFilter): CompiledFilter {
   }
   const a = normalizeValue('cn', f.value).trim();
   if (!a) return () => false;
+  const words = a.split(/\s+/);
   return (e) => {
+    // several words ("huong dang"): each must start some word of the name, in any order
+    if (words.length > 1) {
+      return ['cn', 'displayname'].some((k) =>
+        (e.normalized(k) ?? []).some((v) => {
+          const have = v.split(/\s+/);
+          return words.every((w) => have.some((h) => h.startsWith(w)));
+        }),
+      );
+    }
     for (const k of ANR_KEYS) {
       for (const v of e.normalized(k) ?? []) {
         if (v.startsWith(a)) return true;

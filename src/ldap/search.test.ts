@@ -124,7 +124,7 @@ describe('searchTerms: what to ask the directory index', () => {
     expect(searchTerms(parseFilter(f))).toEqual(terms);
   });
 
-  it.each(['(objectClass=*)', '(|(cn=an*)(objectClass=person))', '(!(cn=an))', '(title=*giam doc*)', '(mail=*@kontum.gov.vn)', '(cn=*)'])(
+  it.each(['(objectClass=*)', '(|(cn=an*)(objectClass=person))', '(!(cn=an))', '(title=*giam doc*)', '(mail=*@kontum.gov.vn)', '(cn=*)', '(cn=*-*)'])(
     '%s needs a listing',
     (f) => {
       expect(searchTerms(parseFilter(f))).toBeNull();

@@ -62,7 +62,8 @@ export function searchTerms(f: Filter): string[] | null {
       let text = f.type === 'substrings' ? [f.initial, ...f.any, f.final].filter((x): x is string => x !== null).join(' ') : f.value;
       if (key === 'mail' || key === 'uid') text = text.split('@')[0];
       text = text.replace(/\s+/g, ' ').trim().normalize('NFC').toLowerCase();
-      return text ? [text] : null;
+      // the index holds letters and digits only: '-' or '.' alone would find nothing it could prove
+      return /[\p{L}\p{N}]/u.test(text) ? [text] : null;
     }
     default:
       return null;
