@@ -435,6 +435,7 @@ async function main(): Promise<void> {
     await httpc.search('nguyen'); // the first search builds the index from the database
     const firstMs = performance.now() - tFirst;
     log(`HTTP: first search (index load) ${firstMs.toFixed(0)} ms; ${P.warmup} warm-up + ${P.queries} measured`);
+    const loadBefore = os.loadavg()[0];
     const h = await timed([...warm, ...measured], P.warmup, (q) => httpc.search(q.q));
     httpc.close();
     log(`  HTTP p50 ${f2(h.all.p50)} ms, p99 ${f2(h.all.p99)} ms`);
@@ -450,7 +451,8 @@ async function main(): Promise<void> {
     log(`LDAP: ${P.warmup} warm-up + ${P.queries} measured, filter like ${ldapFilter('nguyen van')}`);
     const l = await timed([...warm, ...measured], P.warmup, (q) => ldap.search(base, ldapFilter(q.q)));
     ldap.close();
-    log(`  LDAP p50 ${f2(l.all.p50)} ms, p99 ${f2(l.all.p99)} ms`);
+    const loadAfter = os.loadavg()[0];
+    log(`  LDAP p50 ${f2(l.all.p50)} ms, p99 ${f2(l.all.p99)} ms; load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`);
     await thutin!.stop();
     thutin = null;
 
@@ -494,6 +496,9 @@ async function main(): Promise<void> {
       row('HTTP `GET /api/v1/directory/search` (bearer token, keep-alive)', h.all),
       row('LDAPS search, one bound connection, `(|(cn=q*)(mail=q*)(sn=q*)(givenName=q*))`', l.all),
       row('in process: `app.directory.search` (no protocol)', c.all),
+      '',
+      `Load average (1 min) on this ${machine.nproc}-CPU machine while HTTP and LDAP were measured: ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}` +
+        (Math.max(loadBefore, loadAfter) > machine.nproc ? ' — other work was running, so the tail (p99, max) includes waiting for a CPU.' : '.'),
       '',
       `The first search after the server starts loads the index from the database: ${firstMs.toFixed(0)} ms for ${corpus.people.toLocaleString('en')} people.`,
       '',
