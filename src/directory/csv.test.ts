@@ -94,6 +94,19 @@ describe.each(backends())('directory CSV on %s', (backend) => {
     expect(await t.app.directory.personByAddress('annv@kontum.gov.vn')).toMatchObject({ title: 'Phó Trưởng phòng', unitCode: 'STP', status: 'left' });
   });
 
+  it('an update changes only the columns the file has', async () => {
+    const before = (await t.app.directory.personByAddress('chintv@kontum.gov.vn'))!;
+    await t.app.directory.updatePerson(before.id, { phone: '0260 3999 999' }, ctx);
+    const r = await t.app.directory.importCsv('people', 'ho_ten,dia_chi_thu,chuc_vu\nTrần Văn Chín,chintv,Chuyên viên chính\n', { dryRun: false }, ctx);
+    expect(r).toMatchObject({ applied: true, created: 0, updated: 1 });
+    expect(await t.app.directory.getPerson(before.id)).toMatchObject({ title: 'Chuyên viên chính', unitCode: 'SNV', phone: '0260 3999 999' });
+    const u = await t.app.directory.importCsv('units', 'ma,ten\nSTTTT,Sở Thông tin và Truyền thông tỉnh Kon Tum\n', { dryRun: false }, ctx);
+    expect(u).toMatchObject({ applied: true, updated: 1 });
+    expect(await t.app.directory.getUnit('STTTT')).toMatchObject({ name: 'Sở Thông tin và Truyền thông tỉnh Kon Tum', parentId: (await t.app.directory.getUnit('KT'))!.id, successorId: (await t.app.directory.getUnit('SKHCN'))!.id });
+    await t.app.directory.updateUnit('STTTT', { name: 'Sở Thông tin và Truyền thông' }, ctx);
+    await t.app.directory.updatePerson(before.id, { title: '' }, ctx);
+  });
+
   it('exports UTF-8 with BOM and Vietnamese headers, people in Vietnamese order, and reads back its own output', async () => {
     const people = await t.app.directory.exportCsv('people');
     expect(people.startsWith('\ufeffho_ten,chuc_vu,ma_don_vi,dien_thoai,dia_chi_thu,trang_thai\r\n')).toBe(true);

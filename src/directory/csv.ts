@@ -35,6 +35,7 @@ export const COLUMNS: Record<CsvKind, Record<string, string[]>> = {
 export interface CsvRow {
   line: number; // 1-based line in the file where the record starts
   values: Record<string, string>; // canonical field → trimmed text ('' when absent)
+  present: Set<string>; // the fields the file has a column for (an update leaves the others alone)
 }
 
 function headerKey(h: string): string {
@@ -70,7 +71,7 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
     header.forEach((f, i) => {
       values[f] = (record[i] ?? '').normalize('NFC').trim();
     });
-    return { line: info.lines - (record.join('\n').split('\n').length - record.length), values };
+    return { line: info.lines - (record.join('\n').split('\n').length - record.length), values, present: new Set(header) };
   });
 }
 

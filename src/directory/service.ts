@@ -888,6 +888,7 @@ export class DirectoryService {
   private async importUnits(rows: CsvRow[], opts: { dryRun: boolean }, ctx: ChangeContext): Promise<ImportResult> {
     const errors: ImportResult['errors'] = [];
     const existing = new Map((await this.unitQuery(this.db).execute()).map((r) => [String(r.code), toUnit(r)]));
+    const codeById = new Map([...existing.values()].map((u) => [u.id, u.code]));
     const inFile = new Map<string, CsvRow>();
     const abbrevs = new Map<string, string>(); // abbreviation → code (in file)
     type Plan = { row: CsvRow; code: string; create: boolean; input: CreateUnitInput; successorCode: string | null };
@@ -922,13 +923,15 @@ export class DirectoryService {
         else if (await this.addressTaken(this.db, `${abbreviation}@${this.domain}`)) bad(`${abbreviation}@${this.domain} đã tồn tại / address already exists`);
       }
       if (abbreviation) abbrevs.set(abbreviation, code);
-      const validFrom = parseDate(v.validFrom);
-      const validTo = parseDate(v.validTo);
+      const has = (f: string) => row.present.has(f);
+      const validFrom = has('validFrom') ? parseDate(v.validFrom) : (old?.validFrom ?? null);
+      const validTo = has('validTo') ? parseDate(v.validTo) : (old?.validTo ?? null);
       if (validFrom === 'invalid') bad(`ngày không hợp lệ / invalid date "${v.validFrom}" (YYYY-MM-DD, DD/MM/YYYY)`);
       if (validTo === 'invalid') bad(`ngày không hợp lệ / invalid date "${v.validTo}" (YYYY-MM-DD, DD/MM/YYYY)`);
       if (typeof validFrom === 'number' && typeof validTo === 'number' && validTo < validFrom) bad('hiệu lực đến trước hiệu lực từ / valid_to before valid_from');
-      const parentCode = v.parentCode ? normCode(v.parentCode) : null;
-      const successorCode = v.successorCode ? normCode(v.successorCode) : null;
+      const oldCode = (id: number | null | undefined) => (id == null ? null : (codeById.get(id) ?? null));
+      const parentCode = has('parentCode') ? (v.parentCode ? normCode(v.parentCode) : null) : oldCode(old?.parentId);
+      const successorCode = has('successorCode') ? (v.successorCode ? normCode(v.successorCode) : null) : oldCode(old?.successorId);
       if (successorCode === code) bad('đơn vị kế nhiệm chính nó / successor is itself');
       plans.push({
         row,
@@ -940,7 +943,7 @@ export class DirectoryService {
     }
     // References: parents and successors must exist in the database or the file; no cycles.
     const parentOf = new Map<string, string | null>();
-    for (const [code, u] of existing) parentOf.set(code, u.parentId === null ? null : ([...existing.values()].find((x) => x.id === u.parentId)?.code ?? null));
+    for (const [code, u] of existing) parentOf.set(code, u.parentId === null ? null : (codeById.get(u.parentId) ?? null));
     for (const p of plans) parentOf.set(p.code, p.input.parentCode ?? null);
     for (const p of plans) {
       const bad = (m: string) => errors.push({ line: p.row.line, message: m });
@@ -1030,7 +1033,19 @@ export class DirectoryService {
       }
       if (errors.length > before) continue;
       if (localPart) planned.add(localPart);
-      plans.push({ row, personId, localPart, input: { fullName, title: v.title, unitCode, phone: v.phone, status: status === null || status === 'invalid' ? undefined : status } });
+      const has = (f: string) => row.present.has(f);
+      plans.push({
+        row,
+        personId,
+        localPart,
+        input: {
+          fullName,
+          title: has('title') ? v.title : undefined,
+          unitCode: has('unitCode') ? unitCode : undefined,
+          phone: has('phone') ? v.phone : undefined,
+          status: status === null || status === 'invalid' ? undefined : status,
+        },
+      });
     }
     const result: ImportResult = { applied: false, rows: rows.length, created: 0, updated: 0, errors };
     if (errors.length) return result;
@@ -1058,7 +1073,7 @@ export class DirectoryService {
           passwords.push({ address: person.email!, password: s.pw });
           planned.add(person.email!.split('@')[0]);
         } else {
-          await this.updatePersonIn(trx, p.personId, { fullName: p.input.fullName, title: p.input.title, phone: p.input.phone, unitCode: p.input.unitCode ?? null, status: p.input.status }, ctx);
+          await this.updatePersonIn(trx, p.personId, { fullName: p.input.fullName, title: p.input.title, phone: p.input.phone, unitCode: p.input.unitCode, status: p.input.status }, ctx);
         }
       }
     });
@@ -1098,7 +1113,13 @@ function unitDiffers(u: Unit, input: CreateUnitInput, existing: Map<string, Unit
 }
 
 function personDiffers(p: Person, input: CreatePersonInput & { status?: PersonStatus }): boolean {
-  return p.fullName !== input.fullName || p.title !== cleanName(input.title ?? '') || p.phone !== (input.phone ?? '').trim() || p.unitCode !== (input.unitCode ?? null) || (input.status !== undefined && input.status !== p.status);
+  return (
+    p.fullName !== input.fullName ||
+    (input.title !== undefined && p.title !== cleanName(input.title)) ||
+    (input.phone !== undefined && p.phone !== input.phone.trim()) ||
+    (input.unitCode !== undefined && p.unitCode !== input.unitCode) ||
+    (input.status !== undefined && input.status !== p.status)
+  );
 }
 
 function subtreeOf(parents: Map<number, number | null>, unitId: number): number[] {
