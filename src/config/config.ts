@@ -59,6 +59,9 @@ export const configSchema = z.object({
       tokenTtlMs: z.number().int().positive().default(8 * 3600 * 1000), // life of an admin API token
       loginMaxFailures: z.number().int().positive().default(10), // failed API logins per client address …
       loginWindowMs: z.number().int().positive().default(15 * 60 * 1000), // … within this window
+      // Behind a reverse proxy: true, or its addresses ('127.0.0.1,10.0.0.0/8'), so the client address
+      // (login limits, logs) is read from X-Forwarded-For. false = the socket's address.
+      trustProxy: z.union([z.boolean(), z.string()]).default(false),
     })
     .prefault({}),
   // DNS resolvers used for MX lookups and SPF/DKIM/DMARC ("host" or "host:port"); [] = the system's.

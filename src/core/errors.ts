@@ -45,7 +45,6 @@ export const ERRORS = {
     en: 'Invalid role scope (agency head/clerk need a unit; sysadmin, directory manager and auditor are province-wide)',
   },
   ROLE_NOT_FOUND: { vi: 'Không có phân quyền này', en: 'No such role assignment' },
-  UNIT_UNKNOWN: { vi: 'Không tìm thấy đơn vị', en: 'Unit not found' },
   CURRENT_PASSWORD_WRONG: { vi: 'Mật khẩu hiện tại không đúng', en: 'The current password is wrong' },
   PASSWORD_UNCHANGED: { vi: 'Mật khẩu mới phải khác mật khẩu cũ', en: 'The new password must differ from the old one' },
   // The directory core (src/directory/service.ts, naming, csv) and the audit chain (src/core/audit.ts)

@@ -40,7 +40,7 @@ for (const backend of backends()) {
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'sysadmin', 'SNV', ctx))).toBe('ROLE_SCOPE_INVALID');
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'agency-head', null, ctx))).toBe('ROLE_SCOPE_INVALID');
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'user' as never, null, ctx))).toBe('ROLE_INVALID');
-      expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'agency-head', 'XYZ', ctx))).toBe('UNIT_UNKNOWN');
+      expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'agency-head', 'XYZ', ctx))).toBe('UNIT_NOT_FOUND');
       expect(await codeOf(t.app.roles.grant('ai@kontum.gov.vn', 'auditor', null, ctx))).toBe('ACCOUNT_NOT_FOUND');
       expect(await codeOf(t.app.roles.revoke('binhtt@kontum.gov.vn', 'auditor', null, ctx))).toBe('ROLE_NOT_FOUND');
     });

@@ -67,7 +67,7 @@ export class RoleService {
     }
     if (provinceWide) return null;
     const u = await this.db.selectFrom('units').select('id').where('code', '=', unitCode!.toUpperCase()).executeTakeFirst();
-    if (!u) throw new ThutinError('UNIT_UNKNOWN', unitCode!);
+    if (!u) throw new ThutinError('UNIT_NOT_FOUND', unitCode!);
     return Number(u.id);
   }
 

@@ -14,7 +14,7 @@ describe('httpStatus', () => {
     ['VALIDATION_FAILED', 400],
     ['NOT_FOUND', 404],
     ['ACCOUNT_NOT_FOUND', 404],
-    ['UNIT_UNKNOWN', 404],
+    ['UNIT_NOT_FOUND', 404],
     ['QUEUE_NOT_FOUND', 404],
     ['ACCOUNT_EXISTS', 409],
     ['RETENTION_NOT_PASSED', 409],

@@ -25,7 +25,7 @@ export const API_PREFIX = '/api/v1';
 
 /** Build the HTTP server (not listening). `routes` lists every route as declared. */
 export async function buildHttp(app: App): Promise<{ server: FastifyInstance; routes: DeclaredRoute[] }> {
-  const server = Fastify({ logger: false, trustProxy: false });
+  const server = Fastify({ logger: false, trustProxy: app.config.http.trustProxy });
   const routes: DeclaredRoute[] = [];
   server.addHook('onRoute', (r) => {
     if (r.method !== 'HEAD') routes.push(routeDeclaration(r));

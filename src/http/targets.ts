@@ -15,7 +15,7 @@ export async function pathOfUnitId(app: App, unitId: number | null | undefined):
 export async function pathOfUnitCode(app: App, code: string | null | undefined): Promise<number[] | null> {
   if (!code) return null;
   const u = await app.directory.getUnit(code);
-  if (!u) throw new ThutinError('UNIT_UNKNOWN', code);
+  if (!u) throw new ThutinError('UNIT_NOT_FOUND', code);
   return app.directory.unitPath(u.id);
 }
 

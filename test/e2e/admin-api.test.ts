@@ -67,6 +67,9 @@ for (const backend of backends()) {
     it('a unit head is an agency head of that unit without any assignment', async () => {
       const me = await api.call(p.tokens['head-snv'], 'GET', '/api/v1/me');
       expect(me.json.roles).toContainEqual({ role: 'agency-head', unitId: p.units.SNV });
+      // … and is handed the unit mailbox (R8.3), which /me lists among the mailboxes shared with them.
+      const snvMailbox = (await api.t.app.directory.getUnit('SNV'))!.mailbox;
+      expect(me.json.shared.map((m: { owner: string }) => m.owner)).toContain(snvMailbox);
     });
 
     it('a reset password ends the sessions and must be changed before any other call', async () => {
@@ -151,6 +154,11 @@ for (const backend of backends()) {
       expect([...new Set(dry.json.errors.map((e: { line: number }) => e.line))]).toEqual([3]);
       expect((await api.call(p.tokens['directory-manager'], 'POST', '/api/v1/csv/people?dryRun=true', csv.split('\r\n').slice(0, 2).join('\r\n'), { contentType: 'text/csv' })).json).toMatchObject({ applied: false, errors: [], created: 1 });
       expect((await api.t.app.directory.listPeople({ limit: 1000 })).length).toBe(before);
+
+      const applied = await api.call(p.tokens['directory-manager'], 'POST', '/api/v1/csv/people?dryRun=false&reason=QĐ%2077', csv.split('\r\n').slice(0, 2).join('\r\n'), { contentType: 'text/csv' });
+      expect(applied.json).toMatchObject({ applied: true, created: 1, errors: [] });
+      const minh = (await api.t.app.directory.search('lý văn minh', { kinds: ['person'] }))[0];
+      expect(minh).toMatchObject({ name: 'Lý Văn Minh', unitCode: 'STP-VP' });
     });
 
     it('administers the outbound queue: list, show with the last failure, hold, release, retry, delete — audited', async () => {
@@ -192,3 +200,19 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('admin API behind a reverse proxy', { timeout: 120000 }, () => {
+  let api: AdminApi;
+  beforeAll(async () => {
+    api = await startAdminApi({ config: { http: { trustProxy: true, loginMaxFailures: 1 } } });
+  });
+  afterAll(async () => api?.stop());
+
+  it('limits failed logins per forwarded client address', async () => {
+    const login = (ip: string) =>
+      fetch(`${api.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ username: 'ai', password: 'Sai#Matkhau1' }) }).then((r) => r.status);
+    expect(await login('203.0.113.7')).toBe(401);
+    expect(await login('203.0.113.7')).toBe(429);
+    expect(await login('203.0.113.8')).toBe(401);
+  });
+});

@@ -1,4 +1,4 @@
-// The caller themself: GET /me (account, roles, directory entry), POST /me/password (the one
+// The caller themself: GET /me (account, roles, directory entry, mailboxes delegated to them), POST /me/password (the one
 // call a token with an expired password may make).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -14,7 +14,8 @@ export async function meRoutes(server: FastifyInstance, { app }: RouteDeps): Pro
   }, async (req) => {
     const s = sessionOf(req);
     const person = await app.directory.personByAccount(s.accountId);
-    return { accountId: s.accountId, username: s.username, roles: s.principal.roles, person, expiresAt: s.expiresAt };
+    const shared = await app.delegations.sharedWith(s.accountId);
+    return { accountId: s.accountId, username: s.username, roles: s.principal.roles, person, shared, expiresAt: s.expiresAt };
   });
 
   r.post('/me/password', {

@@ -26,7 +26,7 @@ export async function unitRoutes(server: FastifyInstance, { app }: RouteDeps): P
     schema: { tags: ['units'], summary: 'Một đơn vị / one unit', security: bearer, params: codeParams },
   }, async (req) => {
     const u = await app.directory.getUnit(req.params.code);
-    if (!u) throw new ThutinError('UNIT_UNKNOWN', req.params.code);
+    if (!u) throw new ThutinError('UNIT_NOT_FOUND', req.params.code);
     return u;
   });
 
