@@ -52,10 +52,10 @@ const PREFIX = [30, 10, 10];
 
 const KIND_CODE: Record<EntryKind, number> = { person: 1, unit: 2, list: 4 };
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 export function tokenize(s: string): string[] {
-  return foldVietnamese(s)
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  return (ASCII.test(s) ? s.toLowerCase() : foldVietnamese(s)).split(/[^a-z0-9]+/).filter(Boolean);
 }
 
 function foldedPhrase(s: string): string {
@@ -163,7 +163,7 @@ export class SearchIndex {
 
   upsert(doc: IndexDoc): void {
     const key = SearchIndex.key(doc.entry.kind, doc.entry.id);
-    this.remove(doc.entry.kind, doc.entry.id);
+    if (this.byKey.has(key)) this.remove(doc.entry.kind, doc.entry.id);
     this.cache.clear();
     this.wordCache.clear();
     const given = foldedPhrase(doc.givenName);
@@ -183,7 +183,7 @@ export class SearchIndex {
       firstWord: fullName.split(' ')[0] ?? '',
       localParts: locals,
       addresses: doc.addresses.map((a) => a.toLowerCase()),
-      nfcWords: doc.texts.flatMap((t) => normalizeNfc(t).toLowerCase().split(/\s+/)).filter(Boolean),
+      nfcWords: doc.texts.flatMap((t) => (ASCII.test(t) ? [] : normalizeNfc(t).toLowerCase().split(/\s+/))).filter(Boolean),
       sortKey: doc.sortKey,
       tokens: [...roles.keys()],
     });
@@ -202,7 +202,7 @@ export class SearchIndex {
     };
     push(this.byFullName, fullName);
     for (const l of new Set(locals)) push(this.byLocal, l);
-    for (const w of new Set(this.docs[i]!.nfcWords)) if (foldVietnamese(w) !== w) push(this.byNfcWord, w);
+    for (const w of new Set(this.docs[i]!.nfcWords)) if (!ASCII.test(w)) push(this.byNfcWord, w);
     for (const [t, role] of roles) {
       let p = this.postings.get(t);
       if (!p) {
@@ -393,7 +393,7 @@ export class SearchIndex {
     addBonus(this.byFullName.get(phrase), 1000); // the whole name
     addBonus(this.byLocal.get(phrase), 1000); // a mail local part
     // Typed with accents: the exact spelling ranks before other words that fold the same.
-    for (const w of new Set(raw.split(' '))) if (foldVietnamese(w) !== w) addBonus(this.byNfcWord.get(w), 5);
+    for (const w of new Set(raw.split(' '))) if (!ASCII.test(w)) addBonus(this.byNfcWord.get(w), 5);
     // The query as the leading words of the name (the last one may be a prefix).
     const qTok = words.map((w) => this.tokenIds.get(w) ?? -2);
     const lastPrefix = nWords <= 3 ? new Set(this.tokensWithPrefix(words[nWords - 1]).map((t) => this.tokenIds.get(t))) : null;
