@@ -2,7 +2,7 @@
 // may use for them (RFC 4519, RFC 2798, Active Directory's anr/objectCategory), and how their
 // values are compared: Vietnamese folding (case, diacritics, đ → d) for names, telephone
 // numbers without spaces and punctuation (telephoneNumberMatch).
-import { foldFast } from './fold-fast.ts';
+import { foldVietnamese } from '../core/text/fold.ts';
 
 /** Canonical display name for each lower-case key. */
 export const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -69,8 +69,18 @@ export function attributeKey(description: string): string | null {
 /** Attributes whose values `anr` looks at. */
 export const ANR_KEYS = ['cn', 'displayname', 'givenname', 'sn', 'mail', 'uid'];
 
+// Folded values are remembered: the same names, titles and units come back in search after search.
+const folded = new Map<string, string>();
+const FOLDED_MAX = 200_000;
+
 /** The form values of attribute `key` are compared in. */
 export function normalizeValue(key: string, value: string): string {
   if (key === 'telephonenumber') return value.replace(/[\s\-.()]/g, '').toLowerCase();
-  return foldFast(value);
+  let f = folded.get(value);
+  if (f === undefined) {
+    f = foldVietnamese(value);
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(value, f);
+  }
+  return f;
 }

@@ -66,6 +66,8 @@ export class DirectoryTree {
   readonly unitsRdns: Rdns;
   readonly listsRdns: Rdns;
   private readonly domain: string;
+  private readonly atDomain: string;
+  private readonly peopleSuffix: string;
   private readonly ttl: number;
   private readonly now: () => number;
   private units: UnitsSnapshot | null = null;
@@ -78,7 +80,9 @@ export class DirectoryTree {
     this.domain = opts.domain.toLowerCase();
     this.ttl = opts.unitsTtlMs ?? 30_000;
     this.now = opts.now ?? Date.now;
+    this.atDomain = `@${this.domain}`;
     this.baseDn = baseDnOf(this.domain);
+    this.peopleSuffix = `,ou=people,${this.baseDn}`;
     this.baseRdns = parseDn(this.baseDn);
     this.peopleRdns = parseDn(`ou=people,${this.baseDn}`);
     this.unitsRdns = parseDn(`ou=units,${this.baseDn}`);
@@ -122,6 +126,8 @@ export class DirectoryTree {
 
   /** The uid of a mailbox: its local part in the primary domain, the whole address elsewhere. */
   uidOf(address: string): string {
+    const suffix = this.atDomain;
+    if (address.length > suffix.length && address.endsWith(suffix)) return address.slice(0, -suffix.length);
     const at = address.lastIndexOf('@');
     return at > 0 && address.slice(at + 1).toLowerCase() === this.domain ? address.slice(0, at) : address;
   }
@@ -132,7 +138,7 @@ export class DirectoryTree {
   }
 
   personDn(address: string): string {
-    return `uid=${escapeDnValue(this.uidOf(address))},ou=people,${this.baseDn}`;
+    return `uid=${escapeDnValue(this.uidOf(address))}${this.peopleSuffix}`;
   }
 
   /** A person (from listPeople) or a person search hit; null when not published. */
@@ -143,19 +149,19 @@ export class DirectoryTree {
     const fullName = isPerson ? p.fullName : p.name;
     const family = p.familyName || fullName;
     const given = p.givenName;
-    const aliases = isPerson ? p.aliases : [];
-    return new LdapEntry(this.personDn(email), 'person', p.id)
+    const uid = this.uidOf(email);
+    return new LdapEntry(`uid=${escapeDnValue(uid)}${this.peopleSuffix}`, 'person', p.id)
       .set('objectclass', PERSON_CLASSES)
-      .set('cn', [fullName])
-      .set('displayname', [fullName])
-      .set('sn', [family])
-      .set('givenname', [given])
-      .set('mail', [email, ...aliases.filter((a) => a !== email)])
-      .set('uid', [this.uidOf(email)])
-      .set('title', [p.title])
-      .set('ou', [p.unitName])
-      .set('o', [province])
-      .set('telephonenumber', [p.phone]);
+      .put('cn', fullName)
+      .put('displayname', fullName)
+      .put('sn', family)
+      .put('givenname', given)
+      .set('mail', isPerson && p.aliases.length ? [email, ...p.aliases.filter((a) => a !== email)] : [email])
+      .put('uid', uid)
+      .put('title', p.title)
+      .put('ou', p.unitName)
+      .put('o', province)
+      .put('telephonenumber', p.phone);
   }
 
   unitEntry(u: Unit, province: string): LdapEntry | null {

@@ -53,7 +53,10 @@ export function unescapeDnValue(v: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+const NEEDS_ESCAPE = /[\\,+"<>;=]|^[# ]| $/;
+
 export function escapeDnValue(v: string): string {
+  if (!NEEDS_ESCAPE.test(v)) return v;
   let out = v.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`);
   if (out.startsWith('#') || out.startsWith(' ')) out = `\\${out}`;
   if (out.endsWith(' ') && out.length > 1) out = `${out.slice(0, -1)}\\ `;

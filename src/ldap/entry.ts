@@ -31,9 +31,17 @@ export class LdapEntry {
   }
 
   /** Add an attribute; empty and missing values are skipped (LDAP has no empty attributes). */
-  set(key: string, values: Array<string | null | undefined> | string | null | undefined): this {
-    const list = (Array.isArray(values) ? values : [values]).filter((v): v is string => typeof v === 'string' && v !== '');
+  set(key: string, values: ReadonlyArray<string | null | undefined> | string | null | undefined): this {
+    if (!Array.isArray(values)) return this.put(key, values as string | null | undefined);
+    const list: string[] = [];
+    for (const v of values) if (typeof v === 'string' && v !== '') list.push(v);
     if (list.length) this.attrs.set(key, { name: ATTRIBUTE_NAMES[key] ?? key, values: list });
+    return this;
+  }
+
+  /** Add a single-valued attribute (skipped when empty). */
+  put(key: string, value: string | null | undefined): this {
+    if (value) this.attrs.set(key, { name: ATTRIBUTE_NAMES[key] ?? key, values: [value] });
     return this;
   }
 
