@@ -65,6 +65,8 @@ describe.each(backends())('distribution lists (%s)', (backend) => {
     expect(await l.expand('snv@kontum.gov.vn')).toEqual([an]);
     await t.app.directory.setPersonStatus(anId, 'suspended', ctx);
     expect(await l.expand('snv@kontum.gov.vn')).toEqual([]);
+    // Delivery resolves a whole expansion at once: active accounts only, remote addresses absent.
+    expect([...(await l.activeAccounts([an, binh.toUpperCase(), 'phong.vien@baokontum.com.vn'])).keys()]).toEqual([binh]);
     await t.app.directory.setPersonStatus(anId, 'active', ctx);
     expect(await l.expand('snv@kontum.gov.vn')).toEqual([an]);
   });

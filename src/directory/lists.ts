@@ -249,6 +249,23 @@ export class ListService {
     return false;
   }
 
+  /** The active accounts of addresses (exact, lower case), for delivering an expansion without a query per member. */
+  async activeAccounts(addresses: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
+    for (let i = 0; i < wanted.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('addresses')
+        .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
+        .select(['addresses.address', 'accounts.id'])
+        .where('addresses.address', 'in', wanted.slice(i, i + 500))
+        .where('accounts.status', '=', 'active')
+        .execute();
+      for (const r of rows) out.set(r.address, Number(r.id));
+    }
+    return out;
+  }
+
   /** The List-Id (RFC 2919) of a list: its address with '@' turned into '.'. */
   static listId(address: string): string {
     return normalizeAddress(address).replace('@', '.');

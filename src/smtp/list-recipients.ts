@@ -96,18 +96,21 @@ export async function planListCopies(
   const copies: ListCopy[] = [];
   for (const l of lists.values()) {
     const copy: ListCopy = { list: l, local: [], remote: [] };
-    for (const m of await app.lists.expand(l.address)) {
+    const members = await app.lists.expand(l.address);
+    // One query for the whole expansion; an address in an alias domain is looked up on its own.
+    const accounts = await app.lists.activeAccounts(members);
+    for (const m of members) {
       const parts = splitAddress(m);
       if (!parts) continue;
       if (app.domains.isLocal(parts.domain)) {
-        const acct = await app.accounts.resolveRecipient(app.domains.canonical(normalizeAddress(m)));
-        if (!acct) {
+        const id = accounts.get(m.toLowerCase()) ?? (await app.accounts.resolveRecipient(app.domains.canonical(normalizeAddress(m))))?.id;
+        if (id === undefined) {
           app.log.warn({ list: l.address, member: m }, 'list member has no active mailbox; skipped');
           continue;
         }
-        if (seenLocal.has(acct.id)) continue;
-        seenLocal.add(acct.id);
-        copy.local.push(acct.id);
+        if (seenLocal.has(id)) continue;
+        seenLocal.add(id);
+        copy.local.push(id);
       } else {
         const addr = canonicalRemote(m);
         if (seenRemote.has(addr.toLowerCase())) continue;
