@@ -240,6 +240,7 @@ async function main(): Promise<void> {
       log: { level: 'warn' },
     });
     app = await createApp(cfg, { log: pino({ level: 'warn' }) });
+    const loadBefore = os.loadavg()[0];
     const thutinMs: number[] = [];
     const postfixMs: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -255,13 +256,16 @@ async function main(): Promise<void> {
     const pRate = (N * 1000) / median(postfixMs);
     const ratio = tRate / pRate;
     log(`thutin ${tRate.toFixed(0)} msg/s, Postfix ${pRate.toFixed(0)} msg/s, ratio ${ratio.toFixed(2)}`);
+    const loadAfter = os.loadavg()[0];
     const m = await machineInfo(ROOT);
     writeOutboundSection(
       out,
       `## Outbound delivery (issue 3)
 
 \`npm run bench:outbound\` (\`bench/outbound-bench.ts\`; root, Postfix from Debian's package) — ${m.date}, ${m.nproc} CPUs,
-${m.memory} RAM, ${m.cpu}; thutin ${m.versions.thutin}, Postfix ${m.versions.Postfix}.
+${m.memory} RAM, ${m.cpu}; thutin ${m.versions.thutin}, Postfix ${m.versions.Postfix}. Load average
+(1 min) ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after the runs: other work shared the machine, so
+absolute rates are low and noisy; both sides ran under the same conditions, in turns.
 
 | measure | thutin | Postfix | thutin ÷ Postfix | aim | met |
 |---|---:|---:|---:|---|:-:|
