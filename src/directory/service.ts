@@ -366,7 +366,7 @@ export class DirectoryService {
       try {
         await delegations.revoke(mailbox, from, ctx);
       } catch (e) {
-        if (!isThutinError(e, 'DELEGATION_NOT_FOUND' as never) && !isThutinError(e, 'ACCOUNT_NOT_FOUND')) throw e;
+        if (!isThutinError(e, 'DELEGATION_NOT_FOUND') && !isThutinError(e, 'ACCOUNT_NOT_FOUND')) throw e;
       }
     }
     if (to) await delegations.grant(mailbox, to, [...HEAD_RIGHTS], ctx);
