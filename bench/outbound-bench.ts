@@ -220,6 +220,7 @@ async function postfixRun(p: Relay): Promise<number> {
 
 async function main(): Promise<void> {
   process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`; // postfix, smtp-source, smtp-sink
+  const own = !process.env.BENCH_WORK; // a temp folder of our own is removed at the end
   const work = process.env.BENCH_WORK || fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-outbound-bench-'));
   fs.chmodSync(work, 0o755);
   const out = path.resolve(ROOT, process.env.BENCH_OUT || 'docs/BENCHMARKS.md');
@@ -288,6 +289,10 @@ otherwise: destination concurrency 20 with slow start, connection cache on deman
     await app?.close();
     await postfix?.stop();
     sink.kill('SIGTERM');
+    if (own && process.env.BENCH_KEEP !== '1') {
+      await sleep(500);
+      fs.rmSync(work, { recursive: true, force: true });
+    }
   }
 }
 

@@ -4,7 +4,8 @@
 # preseeded as "No configuration"), raises the open-file limit, makes a temp folder, runs
 # bench/main.ts, and removes every process and file it started, whatever happens.
 # Not part of the tests. Knobs: BENCH_MESSAGES, BENCH_SMTP_MESSAGES, BENCH_SMTP_RUNS, BENCH_REPS,
-# BENCH_IDLE_CONNECTIONS, BENCH_OUT (default docs/BENCHMARKS.md), BENCH_KEEP=1 (keep temp folder).
+# BENCH_IDLE_CONNECTIONS, BENCH_OUT (default docs/BENCHMARKS.md), BENCH_KEEP=1 (keep temp folder),
+# BENCH_OUTBOUND=0 (skip the outbound delivery bench), BENCH_OUTBOUND_MESSAGES, BENCH_OUTBOUND_RUNS.
 # The directory search benchmark (50,000 people, HTTP API and LDAP) is separate and needs no root
 # or peers: `npm run bench:directory` (bench/directory-bench.ts, its own temp folder and cleanup;
 # knobs BENCH_DIR_PEOPLE, BENCH_DIR_QUERIES, BENCH_DIR_WARMUP); it rewrites only its own section
@@ -51,10 +52,11 @@ cleanup() {
   trap - EXIT INT TERM
   if [ -f "$WORK/thutin.pid" ]; then kill "$(cat "$WORK/thutin.pid")" 2>/dev/null || true; fi
   if [ -f "$WORK/postfix/etc/main.cf" ]; then postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/postfix-relay/etc/main.cf" ]; then postfix -c "$WORK/postfix-relay/etc" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   # whatever still runs from the temp folder (Postfix/Dovecot children take a moment)
   sleep 1
-  for f in "$WORK/thutin.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid"; do
+  for f in "$WORK/thutin.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
     if [ -f "$f" ]; then kill -9 "$(tr -d ' \n' <"$f")" 2>/dev/null || true; fi
   done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -68,3 +70,5 @@ trap cleanup EXIT INT TERM
 
 # 4. The run.
 node --import tsx bench/main.ts
+# 5. Outbound delivery against Postfix relaying to smtp-sink (its own section of BENCHMARKS.md).
+[ "${BENCH_OUTBOUND:-1}" = 0 ] || node --import tsx bench/outbound-bench.ts
