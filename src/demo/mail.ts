@@ -138,7 +138,16 @@ const who = (p: Correspondent) => ({ name: p.name, address: p.address, accountId
  * `count` messages. `people` are the officials with mailboxes, `boxes` the unit mailboxes;
  * `domain` names the Message-IDs. Deterministic for a given `r` and `now`.
  */
-export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[], count: number, domain: string, now = Date.now()): DemoMessage[] {
+export function generateMail(
+  r: Random,
+  people: Correspondent[],
+  boxes: UnitBox[],
+  count: number,
+  domain: string,
+  now = Date.now(),
+  /** People who should have mail to look at (the demo's sample logins): about a third of the messages involve one of them. */
+  focus: Correspondent[] = [],
+): DemoMessage[] {
   if (people.length < 2) return [];
   const byOrg = new Map<string, Correspondent[]>();
   for (const p of people) {
@@ -183,7 +192,17 @@ export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[
         continue;
       }
     }
-    const from = pick(r, people);
+    let from = pick(r, people);
+    let kindNow = kind;
+    // A sample person writes, or a colleague writes to them (then always inside the agency).
+    const focused = focus.length && r() < 0.35 ? pick(r, focus) : null;
+    if (focused) {
+      const mates = (byOrg.get(focused.orgCode) ?? []).filter((p) => p.accountId !== focused.accountId);
+      if (mates.length && r() < 0.6) {
+        from = pick(r, mates);
+        kindNow = 0.2;
+      } else from = focused;
+    }
     const colleagues = (byOrg.get(from.orgCode) ?? []).filter((p) => p.accountId !== from.accountId);
     const topic = pick(r, TOPICS);
     const no = `${docNo++}/${from.orgAbbr}-${pick(r, ['VP', 'KHTC', 'TCCB', 'TTr', 'NV'])}`;
@@ -192,10 +211,11 @@ export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[
     let subject: string;
     let text: string;
     let attachment: DemoMessage['attachment'];
-    if (kind < 0.4 && colleagues.length) {
+    if (kindNow < 0.4 && colleagues.length) {
       // Inside one agency: invitations and drafts between colleagues and their leaders.
       const n = Math.min(colleagues.length, randInt(r, 1, 4));
       const set = new Set<Correspondent>();
+      if (focused && focused !== from) set.add(focused);
       while (set.size < n) set.add(pick(r, colleagues));
       to = [...set].map(who);
       if (r() < 0.5) {
@@ -215,7 +235,7 @@ export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[
           `${dd(new Date(date.getTime() + 3 * 86_400_000))} để kịp trình lãnh đạo ký ban hành.\n\nTrân trọng.${signature(from)}`;
         if (r() < 0.5) attachment = { filename: `Dự thảo ${no.replace('/', '-')}.pdf`, content: tinyPdf(`Du thao ${no}`) };
       }
-    } else if (kind < 0.65 && province) {
+    } else if (kindNow < 0.65 && province) {
       // An agency or district reports to the Provincial People's Committee.
       const report = pick(r, REPORTS);
       subject = `${report} (${no})`;
@@ -229,7 +249,7 @@ export function generateMail(r: Random, people: Correspondent[], boxes: UnitBox[
         `3. Đề xuất, kiến nghị: đề nghị Ủy ban nhân dân tỉnh quan tâm bố trí kinh phí thực hiện.\n\n` +
         `(Báo cáo chi tiết kèm theo.)\n\nTrân trọng./.${signature(from)}`;
       attachment = r() < 0.7 ? { filename: `Báo cáo ${no.replace('/', '-')}.pdf`, content: tinyPdf(`Bao cao ${no}`) } : undefined;
-    } else if (kind < 0.85 && agencyBoxes.length) {
+    } else if (kindNow < 0.85 && agencyBoxes.length) {
       // An official letter (công văn) to other agencies' and districts' unit mailboxes.
       const n = randInt(r, 2, Math.min(6, agencyBoxes.length));
       const set = new Set<UnitBox>();

@@ -113,6 +113,19 @@ describe.each(backends())('demo province (%s)', (backend) => {
     expect(withPdf.length).toBeLessThan(contents.length);
   });
 
+  it('gives every sample login mail to look at (received or sent)', async () => {
+    for (const s of res.samples) {
+      const acct = (await t.app.accounts.byAddress(s.address))!;
+      const n = await t.app.db.kysely
+        .selectFrom('messages')
+        .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('mailboxes.account_id', '=', acct.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(n.n), s.address).toBeGreaterThan(0);
+    }
+  });
+
   it('prints the shared password, which logs the sample officials in', async () => {
     expect(res.samples.length).toBeGreaterThanOrEqual(3);
     const acct = await t.app.accounts.authenticate(res.samples[0].address, res.password);

@@ -275,13 +275,25 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
     if (roles) await roles.grant(adminAddress, 'sysadmin', null, ctx);
   }
 
+  // Sample logins: the province's chairman, an agency director, a specialist, a commune chairman.
+  const samplePeople: Array<(typeof people)[number]> = [];
+  const add = (p: (typeof people)[number] | undefined) => {
+    if (p && !samplePeople.includes(p)) samplePeople.push(p);
+  };
+  add(people.find((p) => p.isHead && p.unitCode === 'KT'));
+  add(people.find((p) => p.isHead && p.unitCode === 'STTTT'));
+  add(people.find((p) => p.role === 'staff' && p.unitCode.startsWith('STTTT-')));
+  add(people.find((p) => p.isHead && byCode.get(p.unitCode)!.kind === 'commune'));
+  add(people.find((p) => p.role === 'staff' && byCode.get(p.unitCode)!.kind === 'commune'));
+  const samples: DemoLogin[] = samplePeople.map((p) => ({ address: p.address, name: p.name, title: p.title, unit: p.unitCode === p.orgCode ? p.unitName : `${p.unitName}, ${p.orgName}` }));
+
   // 6. Mail between them.
   const boxes: UnitBox[] = [];
   for (const u of units) {
     const m = made.get(u.code);
     if (m?.mailbox && m.mailboxAccountId) boxes.push({ code: u.code, name: u.name, address: m.mailbox, accountId: m.mailboxAccountId, kind: u.kind, parentCode: u.parentCode });
   }
-  const mail = generateMail(r, people, boxes, opts.messages ?? 200, domain);
+  const mail = generateMail(r, people, boxes, opts.messages ?? 200, domain, Date.now(), samplePeople);
   say(`Thư / messages: ${mail.length}`);
   const now = Date.now();
   for (const m of mail) {
@@ -295,16 +307,6 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
     await app.store.deliver(content, targets, m.date.getTime());
   }
 
-  // Sample logins: the province's chairman, an agency director, a specialist, a commune chairman.
-  const samples: DemoLogin[] = [];
-  const add = (p: (typeof people)[number] | undefined) => {
-    if (p && !samples.some((s) => s.address === p.address)) samples.push({ address: p.address, name: p.name, title: p.title, unit: p.unitCode === p.orgCode ? p.unitName : `${p.unitName}, ${p.orgName}` });
-  };
-  add(people.find((p) => p.isHead && p.unitCode === 'KT'));
-  add(people.find((p) => p.isHead && p.unitCode === 'STTTT'));
-  add(people.find((p) => p.role === 'staff' && p.unitCode.startsWith('STTTT-')));
-  add(people.find((p) => p.isHead && byCode.get(p.unitCode)!.kind === 'commune'));
-  add(people.find((p) => p.role === 'staff' && byCode.get(p.unitCode)!.kind === 'commune'));
   return { units: units.length, people: people.length, messages: mail.length, lists, password, admin, samples, ms: performance.now() - started };
 }
 
