@@ -138,10 +138,12 @@ export class TokenService {
     await this.db.deleteFrom('api_tokens').where('token_hash', '=', h).execute();
   }
 
-  /** End every session of an account (suspended, password reset by someone else). */
-  async revokeAccount(accountId: number): Promise<void> {
+  /** End every session of an account (suspended, password reset by someone else), or all but one (`keep`: a token). */
+  async revokeAccount(accountId: number, keep?: string): Promise<void> {
     this.forgetAccount(accountId);
-    await this.db.deleteFrom('api_tokens').where('account_id', '=', accountId).execute();
+    let q = this.db.deleteFrom('api_tokens').where('account_id', '=', accountId);
+    if (keep) q = q.where('token_hash', '<>', hashToken(keep));
+    await q.execute();
   }
 
   /** Drop cached sessions of an account so the next request re-reads roles and flags. */

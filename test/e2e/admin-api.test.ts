@@ -90,8 +90,10 @@ for (const backend of backends()) {
       expect(wrong.json.code).toBe('CURRENT_PASSWORD_WRONG');
       const weak = await api.call(token.token, 'POST', '/api/v1/me/password', { currentPassword: reset.json.password, newPassword: 'abc' });
       expect(weak.json.code).toBe('PASSWORD_WEAK');
+      const other = (await api.call(null, 'POST', '/api/v1/auth/login', { username: p.actors['clerk-snv'], password: reset.json.password })).json.token;
       expect((await api.call(token.token, 'POST', '/api/v1/me/password', { currentPassword: reset.json.password, newPassword: 'Moi#Matkhau27' })).status).toBe(204);
       expect((await api.call(token.token, 'GET', '/api/v1/directory/search?q=hoa')).status).toBe(200);
+      expect((await api.call(other, 'GET', '/api/v1/directory/search?q=hoa')).status).toBe(401); // the other session ended
       const audit = await api.t.app.audit.list(20);
       const entry = audit.find((e) => e.target === p.actors['clerk-snv'] && e.actor === `api:${p.actors['head-snv']}`);
       expect(entry).toBeDefined();

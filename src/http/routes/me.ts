@@ -1,5 +1,5 @@
 // The caller themself: GET /me (account, roles, directory entry, mailboxes delegated to them), POST /me/password (the one
-// call a token with an expired password may make).
+// call a token with an expired password may make; it ends the account's other sessions).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ThutinError } from '../../core/errors.ts';
@@ -32,7 +32,7 @@ export async function meRoutes(server: FastifyInstance, { app }: RouteDeps): Pro
     if (!ok || ok.id !== s.accountId) throw new ThutinError('CURRENT_PASSWORD_WRONG');
     if (req.body.newPassword === req.body.currentPassword) throw new ThutinError('PASSWORD_UNCHANGED');
     await app.accounts.setPassword(s.username, req.body.newPassword, `api:${s.username}`);
-    app.tokens.forgetAccount(s.accountId);
+    await app.tokens.revokeAccount(s.accountId, req.bearer ?? undefined); // other sessions end; this one goes on
     return reply.code(204).send();
   });
 }
