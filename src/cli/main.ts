@@ -289,7 +289,8 @@ program
   .description('In các bản ghi DNS cần công bố (MX, SPF, DKIM, DMARC, MTA-STS, SRV) / print the DNS records to publish')
   .option('--dmarc-policy <p>', 'none | quarantine | reject', 'quarantine')
   .option('--mta-sts-mode <m>', 'testing | enforce', 'testing')
-  .action(async (o: { dmarcPolicy?: string; mtaStsMode?: string }) => (await dnss()).runDns(data(), o));
+  .option('--check', 'kiểm tra các bản ghi đã công bố chưa (qua dns.servers) / check they are published (through dns.servers)')
+  .action(async (o: { dmarcPolicy?: string; mtaStsMode?: string; check?: boolean }) => (await dnss()).runDns(data(), o));
 
 // ---- Unit mailboxes shared by delegation (R8) and distribution lists.
 const delegate = program.command('delegate').description('Uỷ quyền hộp thư (hộp thư đơn vị) / mailbox delegation (unit mailboxes)');
