@@ -39,10 +39,12 @@ class RawClient {
 
   /** `from`: the loopback address to connect from, so per-address limits of one test do not see another's. */
   static async connect(port: number, secure: boolean, from = '127.0.0.1'): Promise<RawClient> {
-    const socket = secure ? tls.connect({ port, host: '127.0.0.1', localAddress: from, rejectUnauthorized: false }) : net.connect({ port, host: '127.0.0.1', localAddress: from });
+    const raw = net.connect({ port, host: '127.0.0.1', localAddress: from });
+    const socket = secure ? tls.connect({ socket: raw, rejectUnauthorized: false }) : raw;
     await new Promise<void>((resolve, reject) => {
       socket.once(secure ? 'secureConnect' : 'connect', () => resolve());
       socket.once('error', reject);
+      socket.once('close', () => reject(new Error('closed before connecting')));
     });
     return new RawClient(socket);
   }
@@ -92,7 +94,7 @@ class RawClient {
   }
 
   /** Entries and the SearchResultDone of one search. */
-  async search(p: Partial<SearchParams> & { filter: string }, controls: Control[] = []): Promise<{ entries: DecodedResponse[]; done: DecodedResponse }> {
+  async search(p: Omit<Partial<SearchParams>, 'filter'> & { filter: string }, controls: Control[] = []): Promise<{ entries: DecodedResponse[]; done: DecodedResponse }> {
     this.send(encodeSearchRequest(this.id(), { baseObject: BASE, scope: Scope.sub, ...p, filter: parseFilter(p.filter) }, controls));
     const entries: DecodedResponse[] = [];
     for (;;) {
@@ -202,7 +204,7 @@ describe('LDAP protocol behaviour', () => {
     await bound();
     const filter = '(objectClass=inetOrgPerson)';
     const seen: string[] = [];
-    let cookie = Buffer.alloc(0);
+    let cookie: Buffer = Buffer.alloc(0);
     const cookies: Buffer[] = [];
     for (let page = 0; page < 10; page++) {
       const res = await c.search({ filter, attributes: ['mail'] }, [pagedResultsControl({ size: 2, cookie }, true)]);
