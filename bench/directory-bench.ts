@@ -511,7 +511,9 @@ async function main(): Promise<void> {
       'Queries are drawn (fixed seed) from the corpus: the first three letters of a given name (“Hươ”), a full name as written and unaccented ' +
         '(“nguyen van an”), family + given name, very common prefixes that match thousands (“nguyen van”, “lê thị”), a mail local part (“annv2”), ' +
         'words with đ typed either way (“Đức”, “duc”), and unit names or abbreviations (“sở nội vụ”, “stttt”). ' +
-        'LDAP filters are substrings, so the server asks the directory core for candidates and checks the filter on each.',
+        'LDAP filters are substrings, so the server asks the directory core for candidates and checks the filter on each. ' +
+        'An LDAP `initial*` substring must match the start of an attribute, so “trần hương” does not find cn “Trần Thị Hương” and “phường Quyết” ' +
+        'does not find “Ủy ban nhân dân phường Quyết Thắng”: that is the protocol, not a miss — the HTTP search matches words in any order.',
     ].join('\n');
     writeDirectorySection(out, md);
     process.stdout.write(`\n${md}\n\n`);
