@@ -4,7 +4,7 @@
 // outcome the `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text.
 import type { Readable } from 'node:stream';
 import { authenticate } from 'mailauth';
-import { createResolver, type Resolver } from '../net/resolver.ts';
+import type { Resolver } from '../net/resolver.ts';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | string;
 
@@ -60,8 +60,6 @@ export function lookupWithDeadline(resolver: Resolver, opts: { perLookupMs: numb
     });
   };
 }
-
-export { createResolver };
 
 interface MailauthStatus {
   status?: { result?: string };

@@ -6,7 +6,8 @@
 // outcome is left in ctx.shared for the `dmarc` stage. Mail from our own authenticated users
 // (submission) is not checked.
 import { CONTINUE, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
-import { createResolver, lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
+import { lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
+import { createResolver } from '../../net/resolver.ts';
 
 export const AUTH_SHARED_KEY = 'auth';
 
