@@ -209,6 +209,15 @@ describe('DirectorySearch', () => {
     expect(out.entries).toHaveLength(10);
   });
 
+  it('an OR of more than 32 distinct names is refused with adminLimitExceeded, not run as 33 index queries', async () => {
+    const { search, dir } = setup(PEOPLE);
+    const many = Array.from({ length: 33 }, (_, i) => `(cn=ten${i}*)`).join('');
+    expect((await run(search, `(|${many})`)).code).toBe(ResultCode.adminLimitExceeded);
+    expect(dir.searches).toHaveLength(0);
+    const fine = Array.from({ length: 32 }, (_, i) => `(cn=ten${i}*)`).join('');
+    expect((await run(search, `(|${fine})`)).code).toBe(ResultCode.success);
+  });
+
   it('a filter the index cannot answer is evaluated over the listing', async () => {
     const { search } = setup(PEOPLE);
     expect((await run(search, '(title=*giam doc*)')).entries.map((e) => e.dn)).toEqual([`uid=huongdt,ou=people,${BASE}`]);

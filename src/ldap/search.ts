@@ -27,6 +27,9 @@ export interface SearchOptions {
 
 type Kind = 'person' | 'unit' | 'list';
 
+/** Most index queries one search may make (one per distinct term of an OR). */
+const MAX_TERMS = 32;
+
 /** Attributes whose values the directory core's search indexes (names, mail, uid). */
 const SEARCHABLE = new Set(['cn', 'displayname', 'sn', 'givenname', 'mail', 'uid', 'anr']);
 
@@ -149,6 +152,9 @@ export class DirectorySearch {
     if (out.length > limit) return sizeExceeded(out.slice(0, limit));
     const want = limit - out.length + 1; // one more than fits tells us the limit was exceeded
     const terms = searchTerms(raw);
+    if (terms && terms.length > MAX_TERMS) {
+      return { entries: [], code: ResultCode.adminLimitExceeded, message: `Bộ lọc quá nhiều điều kiện (tối đa ${MAX_TERMS}) / filter has too many alternatives (at most ${MAX_TERMS})` };
+    }
     const found = terms ? await this.byTerms(terms, kinds, filter, want) : await this.byListing(kinds, filter, want);
     if ('scanLimit' in found) {
       return { entries: [], code: ResultCode.adminLimitExceeded, message: 'Tìm kiếm quá rộng, hãy thu hẹp điều kiện / search too broad, narrow the filter' };
