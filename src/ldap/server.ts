@@ -57,6 +57,7 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
   const ctx = { log, tree, search, binder, secureContext, idleTimeoutMs: cfg.idleTimeoutMs };
   const sessions = new Set<LdapSession>();
   const perIp = new Map<string, number>();
+  const open = new Set<net.Socket>(); // every admitted TCP connection, TLS handshakes included
 
   /** Count a new TCP connection against its address; false when the address already has too many. */
   const admit = (raw: net.Socket): boolean => {
@@ -67,7 +68,9 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
       return false;
     }
     perIp.set(ip, n + 1);
+    open.add(raw);
     raw.once('close', () => {
+      open.delete(raw);
       const left = (perIp.get(ip) ?? 1) - 1;
       if (left > 0) perIp.set(ip, left);
       else perIp.delete(ip);
@@ -101,6 +104,10 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     tree,
     async close() {
       for (const s of sessions) s.disconnect(ResultCode.unavailable, 'Máy chủ đang dừng / server shutting down');
+      // sessions end gracefully; unfinished TLS handshakes and stragglers are cut after 2 s
+      setTimeout(() => {
+        for (const raw of open) raw.destroy();
+      }, 2000).unref();
       await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
     },
   };
