@@ -15,6 +15,8 @@ const AUTHENTICATED = [
   'SEARCHRES',
   'LIST-EXTENDED',
   'LIST-STATUS',
+  'ACL',
+  'RIGHTS=texk',
 ];
 
 export function capabilities(s: { secure: boolean; authenticated: boolean; tlsAvailable: boolean }): string[] {

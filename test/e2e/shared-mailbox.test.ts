@@ -128,6 +128,28 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     expect((await r.app.store.listMailboxes(unitId)).map((m) => m.name)).toEqual(expect.arrayContaining(['INBOX', 'Sent', 'Trash', 'Archive']));
   });
 
+  it('answers the ACL commands (RFC 4314) from the delegation, read-only', async () => {
+    const c = await raw(clerk);
+    expect(await c.cmd('a0', 'CAPABILITY')).toMatch(/ ACL RIGHTS=texk/);
+    expect(await c.cmd('a1', `MYRIGHTS ${SHARED_INBOX}`)).toContain(`* MYRIGHTS "${SHARED_INBOX}" lrs\r\n`);
+    expect(await c.cmd('a2', 'MYRIGHTS INBOX')).toContain('* MYRIGHTS "INBOX" lrswipktea\r\n');
+    expect(await c.cmd('a3', `GETACL ${SHARED_INBOX}`)).toMatch(/^a3 NO \[NOPERM\]/m);
+    expect(await c.cmd('a4', `SETACL ${SHARED_INBOX} ${clerk} +w`)).toMatch(/^a4 NO \[NOPERM\]/m);
+    expect(await c.cmd('a5', `LISTRIGHTS ${SHARED_INBOX} ${clerk}`)).toContain(`* LISTRIGHTS "${SHARED_INBOX}" "${clerk}" "" lrs wipkxte`);
+    c.close();
+    const h = await raw(head);
+    expect(await h.cmd('b1', `MYRIGHTS ${SHARED_INBOX}`)).toContain(`* MYRIGHTS "${SHARED_INBOX}" lrswipkte\r\n`); // not x on INBOX
+    expect(await h.cmd('b2', `MYRIGHTS Shared/${UNIT}/Archive`)).toContain(`* MYRIGHTS "Shared/${UNIT}/Archive" lrswipkte\r\n`); // special folder
+    expect(await h.cmd('b3', `CREATE Shared/${UNIT}/Projects`)).toMatch(/^b3 OK/m);
+    expect(await h.cmd('b4', `MYRIGHTS Shared/${UNIT}/Projects`)).toContain(`* MYRIGHTS "Shared/${UNIT}/Projects" lrswipkxte\r\n`);
+    h.close();
+    const owner = await raw(UNIT);
+    const acl = await owner.cmd('o1', 'GETACL INBOX');
+    expect(acl).toContain(`* ACL "INBOX" "${UNIT}" lrswipktea "${head}" lrswipkte "${clerk}" lrs\r\n`);
+    expect(await owner.cmd('o2', 'MYRIGHTS Archive')).toContain('* MYRIGHTS "Archive" lrswipkxtea\r\n');
+    owner.close();
+  });
+
   it('keeps names without rights invisible and unreachable, for shared and personal mailboxes alike', async () => {
     const c = await raw(other);
     const list = await c.cmd('x1', 'LIST "" "*"');

@@ -20,6 +20,7 @@ import { store } from './store.ts';
 import { expunge } from './expunge.ts';
 import { copy } from './copy.ts';
 import { search } from './search.ts';
+import { myrights, getacl, listrights, setacl } from './acl.ts';
 
 export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   CAPABILITY: capability,
@@ -55,4 +56,9 @@ export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   STORE: store,
   COPY: copy,
   MOVE: copy,
+  MYRIGHTS: myrights,
+  GETACL: getacl,
+  LISTRIGHTS: listrights,
+  SETACL: setacl,
+  DELETEACL: setacl,
 };

@@ -4,6 +4,7 @@
 // turns every failure into { ok: false } (it never throws). Also re-exports
 // the parser's public API.
 
+import { parseAclIdentifier, parseAclMailbox } from './commands/acl.ts';
 import { parseAppend } from './commands/append.ts';
 import { parseAuthenticate, parseLogin } from './commands/auth.ts';
 import type { CommandParser } from './commands/context.ts';
@@ -50,6 +51,11 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
   ['GETQUOTA', parseGetQuota],
   ['GETQUOTAROOT', parseGetQuotaRoot],
   ['SETQUOTA', parseSetQuota],
+  ['MYRIGHTS', parseAclMailbox('MYRIGHTS')],
+  ['GETACL', parseAclMailbox('GETACL')],
+  ['LISTRIGHTS', parseAclIdentifier('LISTRIGHTS')],
+  ['SETACL', parseAclIdentifier('SETACL')],
+  ['DELETEACL', parseAclIdentifier('DELETEACL')],
 ]);
 
 /** Commands that may follow the UID prefix. */

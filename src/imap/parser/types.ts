@@ -286,7 +286,24 @@ export interface SetQuotaCommand extends Tagged {
   limits: { resource: string; limit: number }[];
 }
 
+/** RFC 4314: MYRIGHTS and GETACL name a mailbox. */
+export interface AclMailboxCommand extends Tagged {
+  name: 'MYRIGHTS' | 'GETACL';
+  mailbox: string;
+}
+
+/** RFC 4314: LISTRIGHTS and DELETEACL name a mailbox and an identifier; SETACL also rights. */
+export interface AclIdentifierCommand extends Tagged {
+  name: 'LISTRIGHTS' | 'DELETEACL' | 'SETACL';
+  mailbox: string;
+  identifier: string;
+  /** SETACL's mod-rights ("+lr", "-w", "lrs"); '' for the others. */
+  rights: string;
+}
+
 export type Command =
+  | AclMailboxCommand
+  | AclIdentifierCommand
   | NoArgCommand
   | LoginCommand
   | AuthenticateCommand

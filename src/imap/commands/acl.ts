@@ -1,0 +1,61 @@
+// ACL (RFC 4314), read-only: what a session may do on a folder, in RFC 4314 letters, derived from
+// its delegation (mailbox-names.ts). Clients use MYRIGHTS to show a shared folder as read-only.
+// The owner sees who else has access (GETACL). Rights are given by the administrators
+// (`thutin delegate`), so SETACL and DELETEACL are refused with NO [NOPERM].
+import { AUTHENTICATED, type CommandSpec } from './types.ts';
+import { ImapError, type ImapSession } from '../session.ts';
+import { accessFrom, mayRemoveFolder, resolveFolder, visibleName, type Access } from '../mailbox-names.ts';
+import type { MailboxInfo } from '../../core/mailstore.ts';
+import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { atom, type ImapValue } from '../protocol/value.ts';
+
+/** RFC 4314 rights: l lookup, r read, s \Seen, w flags, i insert, p post, k create, x delete folder, t \Deleted, e expunge, a admin. */
+export function aclRights(access: Access, mb: MailboxInfo): string {
+  if (access === 'read') return 'lrs';
+  const x = mb.name !== 'INBOX' && mayRemoveFolder(access, mb) ? 'x' : ''; // INBOX is never deleted
+  return `lrswipk${x}te${access === 'owner' ? 'a' : ''}`;
+}
+
+async function found(s: ImapSession, name: string) {
+  const f = await resolveFolder(s, name);
+  if (!f) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+  return f;
+}
+
+export const myrights: CommandSpec<'MYRIGHTS'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    const { target, mb } = await found(s, cmd.mailbox);
+    s.untagged([atom('MYRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), atom(aclRights(target.access, mb))]);
+  },
+};
+
+export const getacl: CommandSpec<'GETACL'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    const { target, mb } = await found(s, cmd.mailbox);
+    if (target.access !== 'owner') throw new ImapError('NO', 'Chỉ chủ hộp thư xem được quyền / only the owner may read the ACL', 'NOPERM');
+    const entries: ImapValue[] = [s.account!.username, atom(aclRights('owner', mb))];
+    for (const d of await s.app.delegations.list(s.account!.username)) {
+      const access = accessFrom(d.rights);
+      if (access) entries.push(d.grantee, atom(aclRights(access, mb)));
+    }
+    s.untagged([atom('ACL'), encodeMailboxName(visibleName(target.owner, mb.name)), ...entries]);
+  },
+};
+
+export const listrights: CommandSpec<'LISTRIGHTS'> = {
+  states: AUTHENTICATED,
+  async handle(s, cmd) {
+    const { target, mb } = await found(s, cmd.mailbox);
+    // Granted as two groups: reading (lrs) and managing (the rest).
+    s.untagged([atom('LISTRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), cmd.identifier, '', atom('lrs'), atom('wipkxte')]);
+  },
+};
+
+export const setacl: CommandSpec<'SETACL' | 'DELETEACL'> = {
+  states: AUTHENTICATED,
+  async handle() {
+    throw new ImapError('NO', 'Quyền hộp thư do quản trị viên cấp (thutin delegate) / mailbox rights are granted by the administrators', 'NOPERM');
+  },
+};
