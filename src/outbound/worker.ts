@@ -68,6 +68,14 @@ export class OutboundWorker {
   private again = false;
   private stopped = true;
   private readonly inFlight = new Set<number>();
+  /** Sessions free for the whole worker (outbound.concurrency), and jobs waiting for one. */
+  private slots: number;
+  private readonly slotWaiters: Array<() => void> = [];
+  private waitingJobs = 0;
+  /** Passes still delivering (in `serve` mode a pass is not awaited before the next claim). */
+  private readonly passes = new Set<Promise<void>>();
+  /** Messages whose notice is being sent (two passes never send the same one twice). */
+  private readonly notifying = new Set<number>();
 
   constructor(
     private readonly app: App,
@@ -76,6 +84,7 @@ export class OutboundWorker {
     this.cfg = app.config.outbound;
     this.resolver = opts.resolver ?? createResolver(app.config);
     this.pollMs = opts.pollMs ?? 1000;
+    this.slots = this.cfg.concurrency;
     this.batch = opts.batch ?? 1000;
     // An attempt's recipients stay claimed this long; a live worker renews the lease while it
     // works, so only a crashed one's recipients come back when it ends.
@@ -118,9 +127,10 @@ export class OutboundWorker {
 
   private async loop(): Promise<void> {
     try {
-      while (!this.stopped) {
+      // Claim while there is room: a slow destination's sessions never hold back the others.
+      while (!this.stopped && this.waitingJobs < this.cfg.concurrency * 2) {
         this.again = false;
-        const n = await this.runOnce();
+        const n = await this.pass(false, Math.max(100, this.cfg.concurrency * 4));
         if (n === 0 && !this.again) break;
       }
     } catch (e) {
@@ -149,6 +159,7 @@ export class OutboundWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.running) await this.running.catch(() => {});
+    while (this.passes.size) await Promise.allSettled([...this.passes]);
     this.transport.close();
   }
 
@@ -157,10 +168,18 @@ export class OutboundWorker {
    * owed. Returns the number of recipients attempted. Tests call it directly for determinism.
    */
   async runOnce(): Promise<number> {
+    return this.pass(true, this.batch);
+  }
+
+  /** Claim and deliver; with `wait` false the delivery runs on and kicks the worker when done. */
+  private async pass(wait: boolean, limit: number): Promise<number> {
     const now = Date.now();
-    const claimed = await this.app.queue.claim(now, now + this.leaseMs, this.batch);
-    const touched = new Set<number>(claimed.map((c) => c.queueId));
-    if (claimed.length) {
+    const claimed = await this.app.queue.claim(now, now + this.leaseMs, limit);
+    if (!claimed.length) {
+      await this.notices(new Set());
+      return 0;
+    }
+    const work = (async () => {
       for (const c of claimed) this.inFlight.add(c.id);
       const renew = setInterval(() => {
         void this.app.queue.renew([...this.inFlight], Date.now() + this.leaseMs).catch(() => {});
@@ -172,18 +191,54 @@ export class OutboundWorker {
         clearInterval(renew);
         for (const c of claimed) this.inFlight.delete(c.id);
       }
+      await this.notices(new Set(claimed.map((c) => c.queueId)));
+    })();
+    if (wait) {
+      await work;
+    } else {
+      const p = work
+        .catch((e) => this.app.log.error({ err: e }, 'outbound worker pass failed'))
+        .finally(() => {
+          this.passes.delete(p);
+          this.kick();
+        });
+      this.passes.add(p);
     }
-    // Notices owed (bounces not yet told, delay warnings due), then close finished messages.
+    return claimed.length;
+  }
+
+  /** Notices owed (bounces not yet told, delay warnings due), then close finished messages. */
+  private async notices(touched: Set<number>): Promise<void> {
     for (const id of await this.app.queue.needingNotice(Date.now() - this.cfg.delayWarningMs)) {
       touched.add(id);
+      if (this.notifying.has(id)) continue;
+      this.notifying.add(id);
       try {
         await this.notify(id);
       } catch (e) {
         this.app.log.error({ err: e, queueId: id }, 'sending a delivery notice failed');
+      } finally {
+        this.notifying.delete(id);
       }
     }
     if (touched.size) await this.app.queue.finishDone([...touched]);
-    return claimed.length;
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.slots > 0) {
+      this.slots--;
+      return;
+    }
+    this.waitingJobs++;
+    await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    this.waitingJobs--;
+  }
+
+  private release(): void {
+    const w = this.slotWaiters.shift();
+    if (w) w();
+    else this.slots++;
+    if (this.waitingJobs < this.cfg.concurrency) this.kick();
   }
 
   // ------------------------------------------------------------------ delivery
@@ -218,22 +273,8 @@ export class OutboundWorker {
         byDest.get(dest)!.push({ entry, header, dest, recipients });
       }
     }
-    // Sessions: at most `concurrency` in all, shared fairly among destinations.
+    // Sessions: at most `concurrency` in all (shared by overlapping passes), fairly per destination.
     const dests = [...byDest.entries()];
-    let slots = this.cfg.concurrency;
-    const waiters: Array<() => void> = [];
-    const acquire = async () => {
-      if (slots > 0) {
-        slots--;
-        return;
-      }
-      await new Promise<void>((resolve) => waiters.push(resolve));
-    };
-    const release = () => {
-      const w = waiters.shift();
-      if (w) w();
-      else slots++;
-    };
     const perDest = Math.max(1, Math.ceil(this.cfg.concurrency / Math.max(1, dests.length)));
     await Promise.all(
       dests.map(async ([dest, jobs]) => {
@@ -242,13 +283,13 @@ export class OutboundWorker {
         await Promise.all(
           Array.from({ length: runners }, async () => {
             for (let job = jobs.shift(); job; job = jobs.shift()) {
-              await acquire();
+              await this.acquire();
               try {
                 await this.deliverJob(job, route);
               } catch (e) {
                 this.app.log.error({ err: e, queueId: job.entry.id }, 'delivery attempt failed');
               } finally {
-                release();
+                this.release();
               }
             }
           }),

@@ -7,6 +7,7 @@ import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/harness.t
 import { startScriptedRemote, type RemoteScript, type ScriptedRemote } from '../helpers/remote-smtp.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
 import { OutboundWorker } from '../../src/outbound/worker.ts';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 
 const SENDER = 'annv@kontum.gov.vn';
 
@@ -104,5 +105,55 @@ describe('outbound delivery: faults of the remote', () => {
     const e = await t.app.queue.get(id);
     expect(e!.recipients[0].state).toBe('bounced');
     expect(e!.recipients[0].status).toBe('5.7.1');
+  });
+});
+
+describe('outbound delivery: a stalled destination does not hold back the others', () => {
+  let slow: ScriptedRemote;
+  let fast: ScriptedRemote;
+  let dns: TestDnsServer;
+  let t: TestApp;
+  let worker: OutboundWorker;
+
+  beforeAll(async () => {
+    // Two MX hosts on the same port of two loopback addresses.
+    fast = await startScriptedRemote({}, '127.0.0.1');
+    slow = await startScriptedRemote({ greeting: 'stall' }, '127.0.0.2', fast.port);
+    dns = await startDnsServer({ 'slow.test': { A: ['127.0.0.2'] }, 'fast.test': { A: ['127.0.0.1'] } });
+    t = await createTestApp({
+      config: { dns: { servers: [dns.address] }, outbound: { enabled: false, remotePort: fast.port, connectTimeoutMs: 1000, commandTimeoutMs: 8000 } },
+    });
+    await t.app.accounts.create(SENDER, TEST_PASSWORD, 'test');
+    worker = new OutboundWorker(t.app, { pollMs: 100 });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await t?.cleanup();
+    await slow?.stop();
+    await fast?.stop();
+    await dns?.stop();
+  });
+
+  async function queue(to: string): Promise<number> {
+    const content = await t.app.store.ingest([vietnameseMessage({ from: SENDER, to })]);
+    let id = 0;
+    await t.app.store.deliver(content, [], Date.now(), async (trx) => {
+      id = await t.app.queue.enqueue(trx, content, SENDER, [to], null);
+    });
+    return id;
+  }
+
+  it('delivers to a healthy domain while a session to a silent one waits for its timeout', async () => {
+    worker.start();
+    const stalled = await queue('an@slow.test');
+    await new Promise((r) => setTimeout(r, 500)); // its session is open, waiting for a greeting
+    expect(slow.stats.sessions).toBe(1);
+    const started = Date.now();
+    const ok = await queue('binh@fast.test');
+    await fast.waitForMessages(1, 6000);
+    expect(Date.now() - started).toBeLessThan(6000); // well before the 8 s greeting timeout
+    for (let i = 0; i < 50 && (await t.app.queue.get(ok))!.recipients[0].state !== 'delivered'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await t.app.queue.get(ok))!.recipients[0].state).toBe('delivered');
+    expect((await t.app.queue.get(stalled))!.recipients[0].state).toBe('queued'); // still in its first attempt
   });
 });

@@ -49,7 +49,7 @@ async function selfSigned(): Promise<{ key: string; cert: string }> {
   return certCache;
 }
 
-export async function startScriptedRemote(initial: RemoteScript = {}, host = '127.0.0.1'): Promise<ScriptedRemote> {
+export async function startScriptedRemote(initial: RemoteScript = {}, host = '127.0.0.1', listenPort = 0): Promise<ScriptedRemote> {
   let script = initial;
   const messages: RemoteMessage[] = [];
   const stats = { sessions: 0, rcpts: new Map<string, number>(), dataSeen: 0 };
@@ -200,7 +200,7 @@ export async function startScriptedRemote(initial: RemoteScript = {}, host = '12
     attach(raw);
   });
 
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, host, resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
     port,
