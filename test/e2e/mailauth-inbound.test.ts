@@ -222,4 +222,12 @@ describe('inbound authentication without the dmarc stage, and with a silent DNS 
     const msg = (await fetchAll(r, an)).find((m) => m.includes('Subject: DROP'))!;
     expect(authResults(msg)).toMatch(/temperror/);
   });
+
+  it('gives temperror and delivers when the DNS server is down (its port closed)', async () => {
+    await dns.stop();
+    await transport(r).sendMail({ envelope: { from: 'vanthu@gialai.test', to: an }, from: 'vanthu@gialai.test', to: an, subject: 'DOWN', text: 'x' });
+    const msg = (await fetchAll(r, an)).find((m) => m.includes('Subject: DOWN'))!;
+    expect(authResults(msg)).toMatch(/spf=temperror/);
+    expect(authResults(msg)).toMatch(/dmarc=temperror/);
+  });
 });

@@ -149,10 +149,13 @@ class Server implements TestDnsServer {
     return reply(RCODE_SERVFAIL, []);
   }
 
+  private stopped: Promise<void> | null = null;
+
+  /** Close both sockets; calling it again is harmless. */
   stop(): Promise<void> {
-    return new Promise((resolve) => {
+    return (this.stopped ??= new Promise((resolve) => {
       this.udp.close(() => this.tcp.close(() => resolve()));
-    });
+    }));
   }
 }
 
