@@ -673,7 +673,9 @@ export class DirectoryService {
   async listPeople(opts: { unitCode?: string; subtree?: boolean; status?: string; asOf?: number; limit?: number; offset?: number } = {}): Promise<Person[]> {
     const offset = Math.max(0, opts.offset ?? 0);
     if (opts.asOf !== undefined) return this.listPeopleAsOf(opts.asOf, opts, offset);
-    let q = this.personQuery(this.db);
+    // Page over `people` alone (its sort_key index), then join the page: the database never
+    // sorts the joined directory.
+    let q = this.db.selectFrom('people').select('people.id');
     if (opts.unitCode) {
       const unit = await this.requireUnit(this.db, opts.unitCode);
       const ids = opts.subtree ? await this.subtreeIds(unit.id) : [unit.id];
@@ -683,8 +685,14 @@ export class DirectoryService {
     q = q.orderBy('people.sort_key').orderBy('people.id');
     if (opts.limit !== undefined) q = q.limit(opts.limit).offset(offset);
     else if (offset) q = q.limit(Number.MAX_SAFE_INTEGER).offset(offset);
-    const rows = await q.execute();
-    const aliases = await this.aliasesOf(this.db, rows.map((r) => Number(r.account_id)).filter((x) => x > 0));
+    const order = (await q.execute()).map((r) => Number(r.id));
+    if (order.length === 0) return [];
+    const chunks: number[][] = [];
+    for (let i = 0; i < order.length; i += 1000) chunks.push(order.slice(i, i + 1000));
+    const rows = (await Promise.all(chunks.map((c) => this.personQuery(this.db).where('people.id', 'in', c).execute()))).flat();
+    const pos = new Map(order.map((id, i) => [id, i]));
+    rows.sort((a, b) => pos.get(Number(a.id))! - pos.get(Number(b.id))!);
+    const aliases = await this.aliasesOf(this.db, order.length <= 500 ? rows.map((r) => Number(r.account_id)).filter((x) => x > 0) : null);
     return rows.map((r) => this.toPerson(r, aliases));
   }
 
