@@ -73,11 +73,14 @@ function mtaName(h: Hop): string {
   return `${h.name} [${h.address}]${h.port === 25 ? '' : `:${h.port}`}`;
 }
 
+function isTlsFault(e: SmtpError): boolean {
+  return e.code === 'ETLS' || e.command === 'STARTTLS' || /\b(SSL|TLS)\b|ssl3_|certificate/i.test(e.message);
+}
+
 /** A plain reason for an error that is not a remote's reply (network, timeout, TLS, garbage). */
 function faultReason(e: SmtpError, h: Hop): string {
   const where = mtaName(h);
-  const tlsFault = e.code === 'ETLS' || e.command === 'STARTTLS' || /\b(SSL|TLS)\b|ssl3_|certificate/i.test(e.message);
-  switch (tlsFault ? 'ETLS' : e.code) {
+  switch (isTlsFault(e) ? 'ETLS' : e.code) {
     case 'ETIMEDOUT':
       return `Máy chủ nhận không trả lời kịp / remote did not answer in time (${where}, ${e.command ?? 'CONN'}: ${oneLine(e.message)})`;
     case 'ETLS':
@@ -98,6 +101,13 @@ export class SmtpTransport {
   private readonly maxIdle: number;
   private reaper: NodeJS.Timeout | null = null;
   private closed = false;
+  /**
+   * Hosts whose STARTTLS failed, until when: the attempt that met the failure is deferred with
+   * its reason, the next ones to that host go without TLS (opportunistic TLS must not make a
+   * host with a broken TLS setup unreachable for good).
+   */
+  private readonly tlsBroken = new Map<string, number>();
+  static readonly TLS_FALLBACK_MS = 3600_000;
 
   constructor(
     private readonly cfg: TransportConfig,
@@ -168,6 +178,15 @@ export class SmtpTransport {
 
   /** Connect, greet, EHLO and STARTTLS when offered. */
   private open(hop: Hop): Promise<{ conn: Conn } | { fault: string }> {
+    const hostKey = `${hop.address}:${hop.port}`;
+    const plain = (this.tlsBroken.get(hostKey) ?? 0) > Date.now();
+    const fault = (e: SmtpError): string => {
+      if (!plain && isTlsFault(e)) {
+        this.tlsBroken.set(hostKey, Date.now() + SmtpTransport.TLS_FALLBACK_MS);
+        this.log?.warn({ host: mtaName(hop), err: e.message }, 'STARTTLS failed; next attempts to this host go without TLS');
+      }
+      return faultReason(e, hop);
+    };
     return new Promise((resolve) => {
       const c = new SMTPConnection({
         host: hop.address,
@@ -181,6 +200,7 @@ export class SmtpTransport {
         // opportunistic TLS: encrypt whenever offered, without verifying the certificate
         tls: { rejectUnauthorized: false, minVersion: 'TLSv1.2' },
         allowInternalNetworkInterfaces: true,
+        ignoreTLS: plain,
         logger: false,
       });
       const conn: Conn = { c, hop, tls: false, idleSince: Date.now(), dead: false };
@@ -189,7 +209,7 @@ export class SmtpTransport {
         conn.dead = true;
         if (!done) {
           done = true;
-          resolve({ fault: faultReason(e, hop) });
+          resolve({ fault: fault(e) });
         }
       });
       c.on('end', () => {
@@ -201,7 +221,7 @@ export class SmtpTransport {
         if (e) {
           conn.dead = true;
           c.close();
-          resolve({ fault: faultReason(e, hop) });
+          resolve({ fault: fault(e) });
           return;
         }
         conn.tls = c.secure;

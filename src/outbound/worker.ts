@@ -95,7 +95,7 @@ export class OutboundWorker {
       commandTimeoutMs: this.cfg.commandTimeoutMs,
       maxIdlePerDestination: this.cfg.concurrency,
       idleMs: opts.sessionIdleMs,
-    });
+    }, app.log.child({ component: 'outbound' }));
   }
 
   /** Start delivering: at once, whenever something is queued, and on a timer. */

@@ -86,9 +86,19 @@ describe('outbound delivery: faults of the remote', () => {
     expect(error).toContain('HTTP/1.1 400');
   });
 
-  it('a broken TLS handshake after STARTTLS: deferred as a TLS failure', async () => {
-    const { error } = await attemptUnder({ starttls: 'broken' }, 'tls@remote.test');
-    expect(error).toMatch(/TLS failure/);
+  it('a broken TLS handshake after STARTTLS: deferred as a TLS failure, the next attempt goes without TLS', async () => {
+    remote.setScript({ starttls: 'broken' });
+    const id = await queue('tls@remote.test');
+    await worker.runOnce();
+    const e = await t.app.queue.get(id);
+    expect(e!.recipients[0].state).toBe('deferred');
+    expect(e!.recipients[0].lastError).toMatch(/TLS failure/);
+    // The remote still offers its broken STARTTLS: opportunistic TLS falls back to plain text.
+    await new Promise((r) => setTimeout(r, 5));
+    await worker.runOnce();
+    expect((await t.app.queue.get(id))!.recipients[0].state).toBe('delivered');
+    expect(remote.messages).toHaveLength(1);
+    expect(remote.messages[0].tls).toBe(false);
   });
 
   it('a 421 greeting (service not available): deferred, not bounced', async () => {
