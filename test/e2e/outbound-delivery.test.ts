@@ -156,6 +156,23 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(headers).not.toContain('Kính gửi'); // headers only, not the body
   });
 
+  it('queues the bounce for a remote sender from the null sender, and delivers it', async () => {
+    f = await setup(backend, dns, remote);
+    remote.setScript({ rcpt: (a) => (a.startsWith('nobody') ? '550 5.1.1 User unknown' : '250 2.1.5 Ok') });
+    const id = await queueMessage(f, ['nobody@remote.test'], { sender: 'list-owner@remote.test' });
+    await f.worker.runOnce();
+    expect(states(await f.t.app.queue.get(id))).toEqual({ 'nobody@remote.test': 'bounced' });
+    const queued = await f.t.app.queue.list();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ sender: '', recipients: [expect.objectContaining({ recipient: 'list-owner@remote.test', state: 'queued' })] });
+    await f.worker.runOnce();
+    expect(remote.messages).toHaveLength(1);
+    expect(remote.messages[0].from).toBe(''); // MAIL FROM:<>
+    expect(remote.messages[0].to).toEqual(['list-owner@remote.test']);
+    expect(deliveryStatus(remote.messages[0].data)).toContain('Final-Recipient: rfc822; nobody@remote.test');
+    expect(await f.t.app.queue.list()).toEqual([]);
+  });
+
   it('sends no bounce for a message from the null sender', async () => {
     f = await setup(backend, dns, remote);
     remote.setScript({ rcpt: () => '550 5.1.1 User unknown' });
