@@ -113,6 +113,20 @@ describe.each(backends())('demo province (%s)', (backend) => {
     expect(withPdf.length).toBeLessThan(contents.length);
   });
 
+  it('makes the distribution lists: leaders of agencies and districts, one agency, the heads under a district', async () => {
+    expect(res.lists).toEqual(['lanhdao@kontum.gov.vn', 'toanthe.stttt@kontum.gov.vn', 'lanhdao.dakha@kontum.gov.vn']);
+    const units = await t.app.directory.listUnits();
+    const people = await t.app.directory.listPeople();
+    const headOf = (code: string) => people.find((p) => p.id === units.find((u) => u.code === code)!.headPersonId)!.email;
+    const leaders = await t.app.lists.expand('lanhdao@kontum.gov.vn');
+    expect(leaders).toHaveLength(units.filter((u) => u.kind === 'agency' || u.kind === 'district').length);
+    expect(leaders).toContain(headOf('SNV'));
+    expect(leaders).toContain(headOf('DHA'));
+    const stttt = await t.app.lists.expand('toanthe.stttt@kontum.gov.vn');
+    expect(stttt).toEqual(expect.arrayContaining([headOf('STTTT'), headOf('STTTT-VP')]));
+    expect(await t.app.lists.expand('lanhdao.dakha@kontum.gov.vn')).toContain(headOf('DHA-VP'));
+  });
+
   it('gives every sample login mail to look at (received or sent)', async () => {
     for (const s of res.samples) {
       const acct = (await t.app.accounts.byAddress(s.address))!;

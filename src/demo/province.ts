@@ -134,12 +134,6 @@ function demoPassword(): string {
   return `${words[crypto.randomInt(words.length)]}#${crypto.randomInt(1000, 9999)}`;
 }
 
-type ListsLike = {
-  create(input: { address: string; name: string; kind: 'static' | 'unit-members' | 'unit-heads'; unitCode?: string | null; senders?: 'anyone' | 'members' | 'local' | 'listed' }, ctx: ChangeContext): Promise<{ id: number; address: string }>;
-  addMember(listAddress: string, member: string, ctx: ChangeContext, role?: 'member' | 'sender'): Promise<void>;
-  get(address: string): Promise<unknown>;
-};
-
 // Creations side by side: argon2id and the database overlap (SQLite still writes one at a time).
 const CONCURRENCY = 4;
 
@@ -247,32 +241,27 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
     if (id !== undefined) made.set(u.code, await app.directory.setUnitHead(u.code, id, ctx));
   }
 
-  // 4. Distribution lists, when the list service is there.
+  // 4. Distribution lists: the leaders of the agencies and districts (static), everyone in one
+  // agency and the heads under one district (derived from the tree when mail is expanded).
   const lists: string[] = [];
-  const listService = (app as unknown as { lists?: ListsLike }).lists;
-  if (listService) {
-    const mk = async (address: string, name: string, kind: 'static' | 'unit-members' | 'unit-heads', unitCode: string | null, members: string[] = []) => {
-      if (!unitCode || made.has(unitCode) || kind === 'static') {
-        if (await listService.get(address)) return;
-        await listService.create({ address, name, kind, unitCode, senders: 'local' }, ctx);
-        for (const m of members) await listService.addMember(address, m, ctx);
-        lists.push(address);
-      }
-    };
-    const leaders = people.filter((p) => p.isHead && ['agency', 'district'].includes(byCode.get(p.unitCode)!.kind)).map((p) => p.address);
-    await mk(`lanhdao@${domain}`, 'Lãnh đạo các sở, ban, ngành và UBND các huyện, thành phố', 'static', null, leaders);
-    await mk(`toanthe.stttt@${domain}`, 'Toàn thể công chức Sở Thông tin và Truyền thông', 'unit-members', 'STTTT');
-    await mk(`lanhdao.dakha@${domain}`, 'Lãnh đạo các phòng và xã, thị trấn huyện Đăk Hà', 'unit-heads', 'DHA');
-  }
+  const mkList = async (address: string, name: string, kind: 'static' | 'unit-members' | 'unit-heads', unitCode: string | null, members: string[] = []) => {
+    if ((unitCode && !made.has(unitCode)) || (await app.lists.get(address))) return;
+    await app.lists.create({ address, name, kind, unitCode, senders: 'local' }, ctx);
+    for (const m of members) await app.lists.addMember(address, m, ctx);
+    lists.push(address);
+  };
+  const leaders = people.filter((p) => p.isHead && ['agency', 'district'].includes(byCode.get(p.unitCode)!.kind)).map((p) => p.address);
+  await mkList(`lanhdao@${domain}`, 'Lãnh đạo các sở, ban, ngành và UBND các huyện, thành phố', 'static', null, leaders);
+  await mkList(`toanthe.stttt@${domain}`, 'Toàn thể công chức Sở Thông tin và Truyền thông', 'unit-members', 'STTTT');
+  await mkList(`lanhdao.dakha@${domain}`, 'Lãnh đạo các phòng và xã, thị trấn huyện Đăk Hà', 'unit-heads', 'DHA');
 
-  // 5. An administrator (sysadmin) for the admin API, when roles exist.
+  // 5. An administrator (sysadmin) for the admin API.
   let admin: string | null = null;
   const adminAddress = `quantri@${domain}`;
   if (!(await app.accounts.byAddress(adminAddress))) {
     await app.accounts.create(adminAddress, password, ctx.actor, { passwordHash });
     admin = adminAddress;
-    const roles = (app as unknown as { roles?: { grant(a: string, role: string, unit: string | null, c: ChangeContext): Promise<void> } }).roles;
-    if (roles) await roles.grant(adminAddress, 'sysadmin', null, ctx);
+    await app.roles.grant(adminAddress, 'sysadmin', null, ctx);
   }
 
   // Sample logins: the province's chairman, an agency director, a specialist, a commune chairman.
