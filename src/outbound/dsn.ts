@@ -128,8 +128,9 @@ function deliveryStatus(i: DsnInput): string {
     out.push(`Action: ${i.kind}`);
     out.push(`Status: ${field(r.status)}`);
     if (r.remoteMta) out.push(`Remote-MTA: dns; ${field(r.remoteMta.split(' ')[0])}`);
-    const smtpReply = /^\S+ \[[^\]]*\](?::\d+)? (?:\([A-Z ]+\) )?([245]\d\d[ -].*)$/.exec(r.reason);
-    out.push(`Diagnostic-Code: ${smtpReply ? `smtp; ${field(smtpReply[1])}` : `x-thutin; ${field(r.reason)}`}`);
+    const reason = field(r.reason);
+    const smtpReply = /^\S+ \[[^\]]*\](?::\d+)? (?:\([A-Z ]+\) )?([245]\d\d[ -].*)$/.exec(reason);
+    out.push(`Diagnostic-Code: ${smtpReply ? `smtp; ${smtpReply[1]}` : `x-thutin; ${reason}`}`);
     if (r.lastAttemptAt) out.push(`Last-Attempt-Date: ${rfc2822Date(r.lastAttemptAt)}`);
     if (i.kind === 'delayed' && i.expiresAt) out.push(`Will-Retry-Until: ${rfc2822Date(i.expiresAt)}`);
     out.push('');
