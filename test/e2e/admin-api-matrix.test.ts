@@ -5,6 +5,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startAdminApi, seedProvince, TEST_PASSWORD, type AdminApi, type Province, type Actor } from '../helpers/admin-api.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
+import { backends } from '../helpers/harness.ts';
 
 const ALL: Actor[] = ['sysadmin', 'directory-manager', 'auditor', 'head-snv', 'clerk-snv', 'user'];
 const ADMINS: Actor[] = ['sysadmin', 'directory-manager'];
@@ -26,258 +27,260 @@ interface Case {
   attempt: (actor: Actor) => Promise<Attempt>;
 }
 
-describe('admin API authorisation matrix', { timeout: 600000 }, () => {
-  let api: AdminApi;
-  let p: Province;
-  let n = 0;
-  const ctx = { actor: 'test', reason: 'matrix' };
+for (const backend of backends()) {
+  describe(`admin API authorisation matrix (${backend})`, { timeout: 600000 }, () => {
+    let api: AdminApi;
+    let p: Province;
+    let n = 0;
+    const ctx = { actor: 'test', reason: 'matrix' };
 
-  // Fresh targets, made through the services (not the API under test).
-  const person = async (unitCode: string | null) => {
-    n++;
-    const r = await api.t.app.directory.createPerson({ fullName: 'Nguyễn Văn Thử', unitCode, localPart: `thu${n}` }, ctx);
-    return r.person;
-  };
-  const unit = async (parentCode: string | null) => {
-    n++;
-    const r = await api.t.app.directory.createUnit({ code: `T${n}`, name: `Phòng thử ${n}`, abbreviation: `phongthu${n}`, kind: 'department', parentCode, withMailbox: false }, ctx);
-    return r.unit;
-  };
-  const list = async (unitCode: string | null) => {
-    n++;
-    return api.t.app.lists.create({ address: `ds${n}@kontum.gov.vn`, name: `Danh sách ${n}`, kind: 'static', unitCode }, ctx);
-  };
-  const leaver = async (unitCode: string) => {
-    const pr = await person(unitCode);
-    await api.t.app.directory.setPersonStatus(pr.id, 'left', ctx);
-    await api.t.app.db.kysely.updateTable('people').set({ left_at: Date.now() - 3 * 365 * 24 * 3600 * 1000 }).where('id', '=', pr.id).execute();
-    return pr;
-  };
-  const queued = async () => {
-    const content = await api.t.app.store.ingest([vietnameseMessage({ from: p.actors.user, to: 'an@remote.test' })]);
-    let id = 0;
-    await api.t.app.store.deliver(content, [], Date.now(), async (trx) => {
-      id = await api.t.app.queue.enqueue(trx, content, p.actors.user, ['an@remote.test'], null);
+    // Fresh targets, made through the services (not the API under test).
+    const person = async (unitCode: string | null) => {
+      n++;
+      const r = await api.t.app.directory.createPerson({ fullName: 'Nguyễn Văn Thử', unitCode, localPart: `thu${n}` }, ctx);
+      return r.person;
+    };
+    const unit = async (parentCode: string | null) => {
+      n++;
+      const r = await api.t.app.directory.createUnit({ code: `T${n}`, name: `Phòng thử ${n}`, abbreviation: `phongthu${n}`, kind: 'department', parentCode, withMailbox: false }, ctx);
+      return r.unit;
+    };
+    const list = async (unitCode: string | null) => {
+      n++;
+      return api.t.app.lists.create({ address: `ds${n}@kontum.gov.vn`, name: `Danh sách ${n}`, kind: 'static', unitCode }, ctx);
+    };
+    const leaver = async (unitCode: string) => {
+      const pr = await person(unitCode);
+      await api.t.app.directory.setPersonStatus(pr.id, 'left', ctx);
+      await api.t.app.db.kysely.updateTable('people').set({ left_at: Date.now() - 3 * 365 * 24 * 3600 * 1000 }).where('id', '=', pr.id).execute();
+      return pr;
+    };
+    const queued = async () => {
+      const content = await api.t.app.store.ingest([vietnameseMessage({ from: p.actors.user, to: 'an@remote.test' })]);
+      let id = 0;
+      await api.t.app.store.deliver(content, [], Date.now(), async (trx) => {
+        id = await api.t.app.queue.enqueue(trx, content, p.actors.user, ['an@remote.test'], null);
+      });
+      return id;
+    };
+    const snvMailbox = async () => (await api.t.app.directory.getUnit('SNV'))!.mailbox!;
+
+    const cases: Case[] = [
+      // ---- self
+      { name: 'log out', method: 'POST', route: '/api/v1/auth/logout', allowed: ALL, attempt: async (a) => ({ path: '/api/v1/auth/logout', token: await api.login(p.actors[a]) }) },
+      { name: 'who am I', method: 'GET', route: '/api/v1/me', allowed: ALL, attempt: async () => ({ path: '/api/v1/me' }) },
+      {
+        name: 'change my password',
+        method: 'POST',
+        route: '/api/v1/me/password',
+        allowed: ALL,
+        attempt: async (a) => ({
+          path: '/api/v1/me/password',
+          body: { currentPassword: TEST_PASSWORD, newPassword: 'Moi#Matkhau27' },
+          after: () => api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test'),
+        }),
+      },
+      // ---- reading the directory: everyone
+      { name: 'search', method: 'GET', route: '/api/v1/directory/search', allowed: ALL, attempt: async () => ({ path: '/api/v1/directory/search?q=hoa' }) },
+      { name: 'list units', method: 'GET', route: '/api/v1/units', allowed: ALL, attempt: async () => ({ path: '/api/v1/units?parent=UBND' }) },
+      { name: 'read a unit', method: 'GET', route: '/api/v1/units/:code', allowed: ALL, attempt: async () => ({ path: '/api/v1/units/STP' }) },
+      { name: 'list people', method: 'GET', route: '/api/v1/people', allowed: ALL, attempt: async () => ({ path: '/api/v1/people?unit=SNV&subtree=true' }) },
+      { name: 'read a person', method: 'GET', route: '/api/v1/people/:id', allowed: ALL, attempt: async () => ({ path: `/api/v1/people/${(await person('STP')).id}` }) },
+      { name: 'list lists', method: 'GET', route: '/api/v1/lists', allowed: ALL, attempt: async () => ({ path: '/api/v1/lists' }) },
+      { name: 'read a list', method: 'GET', route: '/api/v1/lists/:address', allowed: ALL, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}` }) },
+      // ---- units
+      { name: 'create a unit under SNV', method: 'POST', route: '/api/v1/units', allowed: IN_SNV_HEAD, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Phòng mới', abbreviation: `pm${n}`, kind: 'department', parentCode: 'SNV-VP', withMailbox: false } }) },
+      { name: 'create a unit under STP', method: 'POST', route: '/api/v1/units', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Phòng mới', abbreviation: `pm${n}`, kind: 'department', parentCode: 'STP', withMailbox: false } }) },
+      { name: 'create a top-level unit', method: 'POST', route: '/api/v1/units', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Cơ quan mới', abbreviation: `cq${n}`, kind: 'agency', withMailbox: false } }) },
+      { name: 'rename a unit in SNV', method: 'PATCH', route: '/api/v1/units/:code', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}`, body: { name: 'Phòng đổi tên', reason: 'QĐ 7' } }) },
+      { name: 'rename a unit in STP', method: 'PATCH', route: '/api/v1/units/:code', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('STP')).code}`, body: { name: 'Phòng đổi tên' } }) },
+      { name: 'move a unit from SNV to STP', method: 'PATCH', route: '/api/v1/units/:code', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}`, body: { parentCode: 'STP' } }) },
+      { name: 'set the head of a unit in SNV', method: 'PUT', route: '/api/v1/units/:code/head', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}/head`, body: { personId: null } }) },
+      { name: 'set the head of a unit in STP', method: 'PUT', route: '/api/v1/units/:code/head', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('STP')).code}/head`, body: { personId: null } }) },
+      // ---- people
+      { name: 'create a person in SNV', method: 'POST', route: '/api/v1/people', allowed: IN_SNV_WRITE, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'SNV-VP', localPart: `moi${++n}` } }) },
+      { name: 'create a person in STP', method: 'POST', route: '/api/v1/people', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'STP-VP', localPart: `moi${++n}` } }) },
+      { name: 'create a person without a unit', method: 'POST', route: '/api/v1/people', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', localPart: `moi${++n}` } }) },
+      { name: 'edit a person in SNV', method: 'PATCH', route: '/api/v1/people/:id', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}`, body: { title: 'Phó Chánh Văn phòng' } }) },
+      { name: 'edit a person in STP (cross-scope)', method: 'PATCH', route: '/api/v1/people/:id', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}`, body: { title: 'Phó Chánh Văn phòng' } }) },
+      { name: 'move a person within SNV', method: 'POST', route: '/api/v1/people/:id/move', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV')).id}/move`, body: { unitCode: 'SNV-VP' } }) },
+      { name: 'move a person from SNV to STP', method: 'POST', route: '/api/v1/people/:id/move', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV')).id}/move`, body: { unitCode: 'STP' } }) },
+      // ---- mailboxes
+      { name: 'suspend a mailbox in SNV', method: 'PUT', route: '/api/v1/people/:id/status', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/status`, body: { status: 'suspended' } }) },
+      { name: 'remove a mailbox in STP', method: 'PUT', route: '/api/v1/people/:id/status', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/status`, body: { status: 'left' } }) },
+      { name: 'purge a leaver of SNV after retention', method: 'DELETE', route: '/api/v1/people/:id', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await leaver('SNV-VP')).id}?reason=QĐ%2099` }) },
+      { name: 'set a password in SNV', method: 'PUT', route: '/api/v1/people/:id/password', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/password`, body: { password: 'Dat#Matkhau28' } }) },
+      { name: 'set a password in STP', method: 'PUT', route: '/api/v1/people/:id/password', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password`, body: { password: 'Dat#Matkhau28' } }) },
+      { name: 'reset a password in SNV', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/password/reset` }) },
+      { name: 'reset a password in STP', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password/reset` }) },
+      // ---- acting on an account needs a role above every role its holder has
+      {
+        name: 'reset the password of a sub-unit head in SNV',
+        method: 'POST',
+        route: '/api/v1/people/:id/password/reset',
+        allowed: ADMINS,
+        attempt: async () => {
+          const u = await unit('SNV');
+          const head = await person(u.code);
+          await api.t.app.directory.setUnitHead(u.code, head.id, ctx);
+          return { path: `/api/v1/people/${head.id}/password/reset` };
+        },
+      },
+      {
+        name: 'suspend an auditor sitting in SNV',
+        method: 'PUT',
+        route: '/api/v1/people/:id/status',
+        allowed: ['sysadmin'],
+        attempt: async () => {
+          const a = await person('SNV-VP');
+          await api.t.app.roles.grant(a.email!, 'auditor', null, ctx);
+          return { path: `/api/v1/people/${a.id}/status`, body: { status: 'suspended' } };
+        },
+      },
+      {
+        name: 'delegate the mailbox of a sysadmin sitting in SNV',
+        method: 'PUT',
+        route: '/api/v1/mailboxes/:address/delegations/:grantee',
+        allowed: ['sysadmin'],
+        attempt: async () => {
+          const a = await person('SNV-VP');
+          await api.t.app.roles.grant(a.email!, 'sysadmin', null, ctx);
+          return { path: `/api/v1/mailboxes/${a.email}/delegations/${p.actors['clerk-snv']}`, body: { rights: ['read'] } };
+        },
+      },
+      // ---- delegations
+      { name: 'read delegations of the SNV mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/mailboxes/${await snvMailbox()}/delegations` }) },
+      { name: 'read delegations of a STP mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/delegations` }) },
+      { name: 'delegate the SNV mailbox', method: 'PUT', route: '/api/v1/mailboxes/:address/delegations/:grantee', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/mailboxes/${await snvMailbox()}/delegations/${(await person('SNV-VP')).email}`, body: { rights: ['read', 'send-on-behalf'] } }) },
+      { name: 'delegate a STP mailbox', method: 'PUT', route: '/api/v1/mailboxes/:address/delegations/:grantee', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/delegations/${(await person('STP-VP')).email}`, body: { rights: ['read'] } }) },
+      {
+        name: 'revoke a delegation of the SNV mailbox',
+        method: 'DELETE',
+        route: '/api/v1/mailboxes/:address/delegations/:grantee',
+        allowed: IN_SNV_HEAD,
+        attempt: async () => {
+          const g = (await person('SNV-VP')).email!;
+          await api.t.app.delegations.grant(await snvMailbox(), g, ['read'], ctx);
+          return { path: `/api/v1/mailboxes/${await snvMailbox()}/delegations/${g}` };
+        },
+      },
+      {
+        name: 'revoke a delegation of a STP mailbox',
+        method: 'DELETE',
+        route: '/api/v1/mailboxes/:address/delegations/:grantee',
+        allowed: ADMINS,
+        attempt: async () => {
+          const g = (await person('STP-VP')).email!;
+          await api.t.app.delegations.grant(p.actors.user, g, ['read'], ctx);
+          return { path: `/api/v1/mailboxes/${p.actors.user}/delegations/${g}` };
+        },
+      },
+      // ---- lists
+      { name: 'create a list of SNV', method: 'POST', route: '/api/v1/lists', allowed: IN_SNV_HEAD, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Toàn Sở', kind: 'unit-members', unitCode: 'SNV' } }) },
+      { name: 'create a list of STP', method: 'POST', route: '/api/v1/lists', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Toàn Sở', kind: 'unit-members', unitCode: 'STP' } }) },
+      { name: 'create a province-wide list', method: 'POST', route: '/api/v1/lists', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Lãnh đạo tỉnh', kind: 'static' } }) },
+      { name: 'remove a list of SNV', method: 'DELETE', route: '/api/v1/lists/:address', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/lists/${(await list('SNV')).address}` }) },
+      { name: 'remove a list of STP', method: 'DELETE', route: '/api/v1/lists/:address', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}` }) },
+      { name: 'add a member to a list of SNV', method: 'POST', route: '/api/v1/lists/:address/members', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/lists/${(await list('SNV')).address}/members`, body: { member: p.actors.user } }) },
+      { name: 'add a member to a list of STP', method: 'POST', route: '/api/v1/lists/:address/members', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}/members`, body: { member: p.actors.user } }) },
+      {
+        name: 'remove a member from a list of SNV',
+        method: 'DELETE',
+        route: '/api/v1/lists/:address/members/:member',
+        allowed: IN_SNV_HEAD,
+        attempt: async () => {
+          const l = await list('SNV');
+          await api.t.app.lists.addMember(l.address, p.actors.user, ctx);
+          return { path: `/api/v1/lists/${l.address}/members/${p.actors.user}` };
+        },
+      },
+      {
+        name: 'remove a member from a list of STP',
+        method: 'DELETE',
+        route: '/api/v1/lists/:address/members/:member',
+        allowed: ADMINS,
+        attempt: async () => {
+          const l = await list('STP');
+          await api.t.app.lists.addMember(l.address, p.actors.user, ctx);
+          return { path: `/api/v1/lists/${l.address}/members/${p.actors.user}` };
+        },
+      },
+      // ---- roles
+      { name: 'list all role assignments', method: 'GET', route: '/api/v1/roles', allowed: [...ADMINS, 'auditor'], attempt: async () => ({ path: '/api/v1/roles' }) },
+      { name: 'list role assignments in SNV', method: 'GET', route: '/api/v1/roles', allowed: [...ADMINS, 'auditor', 'head-snv'], attempt: async () => ({ path: '/api/v1/roles?unit=SNV' }) },
+      { name: 'grant clerk in SNV', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin', 'head-snv'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'agency-clerk', unitCode: 'SNV-VP', reason: 'QĐ 3' } }) },
+      { name: 'grant clerk in STP', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('STP-VP')).email, role: 'agency-clerk', unitCode: 'STP' } }) },
+      { name: 'grant agency head in SNV', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'agency-head', unitCode: 'SNV-VP' } }) },
+      { name: 'grant sysadmin', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'sysadmin' } }) },
+      {
+        name: 'revoke clerk in SNV',
+        method: 'POST',
+        route: '/api/v1/roles/revoke',
+        allowed: ['sysadmin', 'head-snv'],
+        attempt: async () => {
+          const email = (await person('SNV-VP')).email!;
+          await api.t.app.roles.grant(email, 'agency-clerk', 'SNV-VP', ctx);
+          return { path: '/api/v1/roles/revoke', body: { account: email, role: 'agency-clerk', unitCode: 'SNV-VP' } };
+        },
+      },
+      {
+        name: 'revoke an auditor',
+        method: 'POST',
+        route: '/api/v1/roles/revoke',
+        allowed: ['sysadmin'],
+        attempt: async () => {
+          const email = (await person('STP-VP')).email!;
+          await api.t.app.roles.grant(email, 'auditor', null, ctx);
+          return { path: '/api/v1/roles/revoke', body: { account: email, role: 'auditor' } };
+        },
+      },
+      // ---- audit and history
+      { name: 'read the audit log', method: 'GET', route: '/api/v1/audit', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit?limit=5' }) },
+      { name: 'verify the audit chain', method: 'GET', route: '/api/v1/audit/verify', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit/verify' }) },
+      { name: 'read the history of a person', method: 'GET', route: '/api/v1/history/:entity/:id', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: `/api/v1/history/person/${(await person('SNV')).id}` }) },
+      // ---- CSV
+      { name: 'export people as CSV', method: 'GET', route: '/api/v1/csv/:kind', allowed: [...ADMINS, 'auditor'], attempt: async () => ({ path: '/api/v1/csv/people' }) },
+      { name: 'dry-run an import', method: 'POST', route: '/api/v1/csv/:kind', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/csv/units?dryRun=true', body: 'ma,ten,loai,ma_cap_tren\r\nPX,Phòng X,department,SNV\r\n', contentType: 'text/csv' }) },
+      // ---- outbound queue
+      { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
+      { name: 'show a queued message', method: 'GET', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
+      { name: 'retry a queued message', method: 'POST', route: '/api/v1/queue/:id/retry', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/retry` }) },
+      { name: 'hold a queued message', method: 'POST', route: '/api/v1/queue/:id/hold', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/hold` }) },
+      { name: 'release a queued message', method: 'POST', route: '/api/v1/queue/:id/release', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/release` }) },
+      { name: 'delete a queued message', method: 'DELETE', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
+    ];
+
+    beforeAll(async () => {
+      api = await startAdminApi({ backend });
+      p = await seedProvince(api);
     });
-    return id;
-  };
-  const snvMailbox = async () => (await api.t.app.directory.getUnit('SNV'))!.mailbox!;
+    afterAll(async () => api?.stop());
 
-  const cases: Case[] = [
-    // ---- self
-    { name: 'log out', method: 'POST', route: '/api/v1/auth/logout', allowed: ALL, attempt: async (a) => ({ path: '/api/v1/auth/logout', token: await api.login(p.actors[a]) }) },
-    { name: 'who am I', method: 'GET', route: '/api/v1/me', allowed: ALL, attempt: async () => ({ path: '/api/v1/me' }) },
-    {
-      name: 'change my password',
-      method: 'POST',
-      route: '/api/v1/me/password',
-      allowed: ALL,
-      attempt: async (a) => ({
-        path: '/api/v1/me/password',
-        body: { currentPassword: TEST_PASSWORD, newPassword: 'Moi#Matkhau27' },
-        after: () => api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test'),
-      }),
-    },
-    // ---- reading the directory: everyone
-    { name: 'search', method: 'GET', route: '/api/v1/directory/search', allowed: ALL, attempt: async () => ({ path: '/api/v1/directory/search?q=hoa' }) },
-    { name: 'list units', method: 'GET', route: '/api/v1/units', allowed: ALL, attempt: async () => ({ path: '/api/v1/units?parent=UBND' }) },
-    { name: 'read a unit', method: 'GET', route: '/api/v1/units/:code', allowed: ALL, attempt: async () => ({ path: '/api/v1/units/STP' }) },
-    { name: 'list people', method: 'GET', route: '/api/v1/people', allowed: ALL, attempt: async () => ({ path: '/api/v1/people?unit=SNV&subtree=true' }) },
-    { name: 'read a person', method: 'GET', route: '/api/v1/people/:id', allowed: ALL, attempt: async () => ({ path: `/api/v1/people/${(await person('STP')).id}` }) },
-    { name: 'list lists', method: 'GET', route: '/api/v1/lists', allowed: ALL, attempt: async () => ({ path: '/api/v1/lists' }) },
-    { name: 'read a list', method: 'GET', route: '/api/v1/lists/:address', allowed: ALL, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}` }) },
-    // ---- units
-    { name: 'create a unit under SNV', method: 'POST', route: '/api/v1/units', allowed: IN_SNV_HEAD, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Phòng mới', abbreviation: `pm${n}`, kind: 'department', parentCode: 'SNV-VP', withMailbox: false } }) },
-    { name: 'create a unit under STP', method: 'POST', route: '/api/v1/units', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Phòng mới', abbreviation: `pm${n}`, kind: 'department', parentCode: 'STP', withMailbox: false } }) },
-    { name: 'create a top-level unit', method: 'POST', route: '/api/v1/units', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/units', body: { code: `N${++n}`, name: 'Cơ quan mới', abbreviation: `cq${n}`, kind: 'agency', withMailbox: false } }) },
-    { name: 'rename a unit in SNV', method: 'PATCH', route: '/api/v1/units/:code', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}`, body: { name: 'Phòng đổi tên', reason: 'QĐ 7' } }) },
-    { name: 'rename a unit in STP', method: 'PATCH', route: '/api/v1/units/:code', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('STP')).code}`, body: { name: 'Phòng đổi tên' } }) },
-    { name: 'move a unit from SNV to STP', method: 'PATCH', route: '/api/v1/units/:code', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}`, body: { parentCode: 'STP' } }) },
-    { name: 'set the head of a unit in SNV', method: 'PUT', route: '/api/v1/units/:code/head', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}/head`, body: { personId: null } }) },
-    { name: 'set the head of a unit in STP', method: 'PUT', route: '/api/v1/units/:code/head', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/units/${(await unit('STP')).code}/head`, body: { personId: null } }) },
-    // ---- people
-    { name: 'create a person in SNV', method: 'POST', route: '/api/v1/people', allowed: IN_SNV_WRITE, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'SNV-VP', localPart: `moi${++n}` } }) },
-    { name: 'create a person in STP', method: 'POST', route: '/api/v1/people', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'STP-VP', localPart: `moi${++n}` } }) },
-    { name: 'create a person without a unit', method: 'POST', route: '/api/v1/people', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', localPart: `moi${++n}` } }) },
-    { name: 'edit a person in SNV', method: 'PATCH', route: '/api/v1/people/:id', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}`, body: { title: 'Phó Chánh Văn phòng' } }) },
-    { name: 'edit a person in STP (cross-scope)', method: 'PATCH', route: '/api/v1/people/:id', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}`, body: { title: 'Phó Chánh Văn phòng' } }) },
-    { name: 'move a person within SNV', method: 'POST', route: '/api/v1/people/:id/move', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV')).id}/move`, body: { unitCode: 'SNV-VP' } }) },
-    { name: 'move a person from SNV to STP', method: 'POST', route: '/api/v1/people/:id/move', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV')).id}/move`, body: { unitCode: 'STP' } }) },
-    // ---- mailboxes
-    { name: 'suspend a mailbox in SNV', method: 'PUT', route: '/api/v1/people/:id/status', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/status`, body: { status: 'suspended' } }) },
-    { name: 'remove a mailbox in STP', method: 'PUT', route: '/api/v1/people/:id/status', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/status`, body: { status: 'left' } }) },
-    { name: 'purge a leaver of SNV after retention', method: 'DELETE', route: '/api/v1/people/:id', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await leaver('SNV-VP')).id}?reason=QĐ%2099` }) },
-    { name: 'set a password in SNV', method: 'PUT', route: '/api/v1/people/:id/password', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/password`, body: { password: 'Dat#Matkhau28' } }) },
-    { name: 'set a password in STP', method: 'PUT', route: '/api/v1/people/:id/password', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password`, body: { password: 'Dat#Matkhau28' } }) },
-    { name: 'reset a password in SNV', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/people/${(await person('SNV-VP')).id}/password/reset` }) },
-    { name: 'reset a password in STP', method: 'POST', route: '/api/v1/people/:id/password/reset', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/people/${(await person('STP-VP')).id}/password/reset` }) },
-    // ---- acting on an account needs a role above every role its holder has
-    {
-      name: 'reset the password of a sub-unit head in SNV',
-      method: 'POST',
-      route: '/api/v1/people/:id/password/reset',
-      allowed: ADMINS,
-      attempt: async () => {
-        const u = await unit('SNV');
-        const head = await person(u.code);
-        await api.t.app.directory.setUnitHead(u.code, head.id, ctx);
-        return { path: `/api/v1/people/${head.id}/password/reset` };
-      },
-    },
-    {
-      name: 'suspend an auditor sitting in SNV',
-      method: 'PUT',
-      route: '/api/v1/people/:id/status',
-      allowed: ['sysadmin'],
-      attempt: async () => {
-        const a = await person('SNV-VP');
-        await api.t.app.roles.grant(a.email!, 'auditor', null, ctx);
-        return { path: `/api/v1/people/${a.id}/status`, body: { status: 'suspended' } };
-      },
-    },
-    {
-      name: 'delegate the mailbox of a sysadmin sitting in SNV',
-      method: 'PUT',
-      route: '/api/v1/mailboxes/:address/delegations/:grantee',
-      allowed: ['sysadmin'],
-      attempt: async () => {
-        const a = await person('SNV-VP');
-        await api.t.app.roles.grant(a.email!, 'sysadmin', null, ctx);
-        return { path: `/api/v1/mailboxes/${a.email}/delegations/${p.actors['clerk-snv']}`, body: { rights: ['read'] } };
-      },
-    },
-    // ---- delegations
-    { name: 'read delegations of the SNV mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/mailboxes/${await snvMailbox()}/delegations` }) },
-    { name: 'read delegations of a STP mailbox', method: 'GET', route: '/api/v1/mailboxes/:address/delegations', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/delegations` }) },
-    { name: 'delegate the SNV mailbox', method: 'PUT', route: '/api/v1/mailboxes/:address/delegations/:grantee', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/mailboxes/${await snvMailbox()}/delegations/${(await person('SNV-VP')).email}`, body: { rights: ['read', 'send-on-behalf'] } }) },
-    { name: 'delegate a STP mailbox', method: 'PUT', route: '/api/v1/mailboxes/:address/delegations/:grantee', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/delegations/${(await person('STP-VP')).email}`, body: { rights: ['read'] } }) },
-    {
-      name: 'revoke a delegation of the SNV mailbox',
-      method: 'DELETE',
-      route: '/api/v1/mailboxes/:address/delegations/:grantee',
-      allowed: IN_SNV_HEAD,
-      attempt: async () => {
-        const g = (await person('SNV-VP')).email!;
-        await api.t.app.delegations.grant(await snvMailbox(), g, ['read'], ctx);
-        return { path: `/api/v1/mailboxes/${await snvMailbox()}/delegations/${g}` };
-      },
-    },
-    {
-      name: 'revoke a delegation of a STP mailbox',
-      method: 'DELETE',
-      route: '/api/v1/mailboxes/:address/delegations/:grantee',
-      allowed: ADMINS,
-      attempt: async () => {
-        const g = (await person('STP-VP')).email!;
-        await api.t.app.delegations.grant(p.actors.user, g, ['read'], ctx);
-        return { path: `/api/v1/mailboxes/${p.actors.user}/delegations/${g}` };
-      },
-    },
-    // ---- lists
-    { name: 'create a list of SNV', method: 'POST', route: '/api/v1/lists', allowed: IN_SNV_HEAD, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Toàn Sở', kind: 'unit-members', unitCode: 'SNV' } }) },
-    { name: 'create a list of STP', method: 'POST', route: '/api/v1/lists', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Toàn Sở', kind: 'unit-members', unitCode: 'STP' } }) },
-    { name: 'create a province-wide list', method: 'POST', route: '/api/v1/lists', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/lists', body: { address: `moi${++n}@kontum.gov.vn`, name: 'Lãnh đạo tỉnh', kind: 'static' } }) },
-    { name: 'remove a list of SNV', method: 'DELETE', route: '/api/v1/lists/:address', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/lists/${(await list('SNV')).address}` }) },
-    { name: 'remove a list of STP', method: 'DELETE', route: '/api/v1/lists/:address', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}` }) },
-    { name: 'add a member to a list of SNV', method: 'POST', route: '/api/v1/lists/:address/members', allowed: IN_SNV_HEAD, attempt: async () => ({ path: `/api/v1/lists/${(await list('SNV')).address}/members`, body: { member: p.actors.user } }) },
-    { name: 'add a member to a list of STP', method: 'POST', route: '/api/v1/lists/:address/members', allowed: ADMINS, attempt: async () => ({ path: `/api/v1/lists/${(await list('STP')).address}/members`, body: { member: p.actors.user } }) },
-    {
-      name: 'remove a member from a list of SNV',
-      method: 'DELETE',
-      route: '/api/v1/lists/:address/members/:member',
-      allowed: IN_SNV_HEAD,
-      attempt: async () => {
-        const l = await list('SNV');
-        await api.t.app.lists.addMember(l.address, p.actors.user, ctx);
-        return { path: `/api/v1/lists/${l.address}/members/${p.actors.user}` };
-      },
-    },
-    {
-      name: 'remove a member from a list of STP',
-      method: 'DELETE',
-      route: '/api/v1/lists/:address/members/:member',
-      allowed: ADMINS,
-      attempt: async () => {
-        const l = await list('STP');
-        await api.t.app.lists.addMember(l.address, p.actors.user, ctx);
-        return { path: `/api/v1/lists/${l.address}/members/${p.actors.user}` };
-      },
-    },
-    // ---- roles
-    { name: 'list all role assignments', method: 'GET', route: '/api/v1/roles', allowed: [...ADMINS, 'auditor'], attempt: async () => ({ path: '/api/v1/roles' }) },
-    { name: 'list role assignments in SNV', method: 'GET', route: '/api/v1/roles', allowed: [...ADMINS, 'auditor', 'head-snv'], attempt: async () => ({ path: '/api/v1/roles?unit=SNV' }) },
-    { name: 'grant clerk in SNV', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin', 'head-snv'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'agency-clerk', unitCode: 'SNV-VP', reason: 'QĐ 3' } }) },
-    { name: 'grant clerk in STP', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('STP-VP')).email, role: 'agency-clerk', unitCode: 'STP' } }) },
-    { name: 'grant agency head in SNV', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'agency-head', unitCode: 'SNV-VP' } }) },
-    { name: 'grant sysadmin', method: 'POST', route: '/api/v1/roles', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/roles', body: { account: (await person('SNV-VP')).email, role: 'sysadmin' } }) },
-    {
-      name: 'revoke clerk in SNV',
-      method: 'POST',
-      route: '/api/v1/roles/revoke',
-      allowed: ['sysadmin', 'head-snv'],
-      attempt: async () => {
-        const email = (await person('SNV-VP')).email!;
-        await api.t.app.roles.grant(email, 'agency-clerk', 'SNV-VP', ctx);
-        return { path: '/api/v1/roles/revoke', body: { account: email, role: 'agency-clerk', unitCode: 'SNV-VP' } };
-      },
-    },
-    {
-      name: 'revoke an auditor',
-      method: 'POST',
-      route: '/api/v1/roles/revoke',
-      allowed: ['sysadmin'],
-      attempt: async () => {
-        const email = (await person('STP-VP')).email!;
-        await api.t.app.roles.grant(email, 'auditor', null, ctx);
-        return { path: '/api/v1/roles/revoke', body: { account: email, role: 'auditor' } };
-      },
-    },
-    // ---- audit and history
-    { name: 'read the audit log', method: 'GET', route: '/api/v1/audit', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit?limit=5' }) },
-    { name: 'verify the audit chain', method: 'GET', route: '/api/v1/audit/verify', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/audit/verify' }) },
-    { name: 'read the history of a person', method: 'GET', route: '/api/v1/history/:entity/:id', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: `/api/v1/history/person/${(await person('SNV')).id}` }) },
-    // ---- CSV
-    { name: 'export people as CSV', method: 'GET', route: '/api/v1/csv/:kind', allowed: [...ADMINS, 'auditor'], attempt: async () => ({ path: '/api/v1/csv/people' }) },
-    { name: 'dry-run an import', method: 'POST', route: '/api/v1/csv/:kind', allowed: ADMINS, attempt: async () => ({ path: '/api/v1/csv/units?dryRun=true', body: 'ma,ten,loai,ma_cap_tren\r\nPX,Phòng X,department,SNV\r\n', contentType: 'text/csv' }) },
-    // ---- outbound queue
-    { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
-    { name: 'show a queued message', method: 'GET', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
-    { name: 'retry a queued message', method: 'POST', route: '/api/v1/queue/:id/retry', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/retry` }) },
-    { name: 'hold a queued message', method: 'POST', route: '/api/v1/queue/:id/hold', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/hold` }) },
-    { name: 'release a queued message', method: 'POST', route: '/api/v1/queue/:id/release', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/release` }) },
-    { name: 'delete a queued message', method: 'DELETE', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
-  ];
+    it('covers every route the server declares', () => {
+      const declared = api.routes.filter((r) => !r.public).map((r) => `${r.method} ${r.url}`);
+      const walked = new Set(cases.map((c) => `${c.method} ${c.route}`));
+      expect(declared.filter((d) => !walked.has(d))).toEqual([]);
+      expect([...walked].filter((w) => !declared.includes(w))).toEqual([]);
+    });
 
-  beforeAll(async () => {
-    api = await startAdminApi();
-    p = await seedProvince(api);
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const outcomes: string[] = [];
+      const expected: string[] = [];
+      // No token at all: 401 before anything else.
+      const anon = await c.attempt('user');
+      const r0 = await api.call(null, c.method, anon.path, anon.body, { contentType: anon.contentType });
+      outcomes.push(`anonymous ${r0.status}`);
+      expected.push('anonymous 401');
+      for (const actor of ALL) {
+        const a = await c.attempt(actor);
+        const r = await api.call(a.token ?? p.tokens[actor], c.method, a.path, a.body, { contentType: a.contentType });
+        await a.after?.();
+        const ok = c.allowed.includes(actor);
+        const got = r.status >= 200 && r.status < 300 ? '2xx' : r.status === 403 && r.json?.code === 'FORBIDDEN' ? '403' : `${r.status} ${r.text.slice(0, 160)}`;
+        outcomes.push(`${actor} ${got}`);
+        expected.push(`${actor} ${ok ? '2xx' : '403'}`);
+      }
+      expect(outcomes).toEqual(expected);
+    });
   });
-  afterAll(async () => api?.stop());
-
-  it('covers every route the server declares', () => {
-    const declared = api.routes.filter((r) => !r.public).map((r) => `${r.method} ${r.url}`);
-    const walked = new Set(cases.map((c) => `${c.method} ${c.route}`));
-    expect(declared.filter((d) => !walked.has(d))).toEqual([]);
-    expect([...walked].filter((w) => !declared.includes(w))).toEqual([]);
-  });
-
-  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const outcomes: string[] = [];
-    const expected: string[] = [];
-    // No token at all: 401 before anything else.
-    const anon = await c.attempt('user');
-    const r0 = await api.call(null, c.method, anon.path, anon.body, { contentType: anon.contentType });
-    outcomes.push(`anonymous ${r0.status}`);
-    expected.push('anonymous 401');
-    for (const actor of ALL) {
-      const a = await c.attempt(actor);
-      const r = await api.call(a.token ?? p.tokens[actor], c.method, a.path, a.body, { contentType: a.contentType });
-      await a.after?.();
-      const ok = c.allowed.includes(actor);
-      const got = r.status >= 200 && r.status < 300 ? '2xx' : r.status === 403 && r.json?.code === 'FORBIDDEN' ? '403' : `${r.status} ${r.text.slice(0, 160)}`;
-      outcomes.push(`${actor} ${got}`);
-      expected.push(`${actor} ${ok ? '2xx' : '403'}`);
-    }
-    expect(outcomes).toEqual(expected);
-  });
-});
+}
