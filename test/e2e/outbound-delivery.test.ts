@@ -248,6 +248,21 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(remote.messages[0].to).toEqual(['an@bare.test']);
   });
 
+  it('delivers over IPv6 to an MX host that has only an AAAA record', async () => {
+    f = await setup(backend, dns, remote);
+    const v6 = await startScriptedRemote({}, '::1', remote.port);
+    try {
+      dns.setRecords({ 'v6.test': { MX: [{ exchange: 'mx6.v6.test', priority: 5 }] }, 'mx6.v6.test': { AAAA: ['::1'] } });
+      const id = await queueMessage(f, ['an@v6.test']);
+      await f.worker.runOnce();
+      expect(states(await f.t.app.queue.get(id))).toEqual({ 'an@v6.test': 'delivered' });
+      expect(v6.messages.map((m) => m.to)).toEqual([['an@v6.test']]);
+      expect((await f.t.app.queue.get(id))!.recipients[0].remoteMta).toBe(`mx6.v6.test [::1]:${remote.port}`);
+    } finally {
+      await v6.stop();
+    }
+  });
+
   it('bounces mail to a domain with a null MX (RFC 7505) and to a domain that does not exist', async () => {
     f = await setup(backend, dns, remote);
     const id = await queueMessage(f, ['an@nomail.test', 'an@nonexistent.test']);
