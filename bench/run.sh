@@ -8,7 +8,7 @@
 # BENCH_OUTBOUND=0 (skip the outbound delivery bench), BENCH_OUTBOUND_MESSAGES, BENCH_OUTBOUND_RUNS.
 # The directory search benchmark (50,000 people, HTTP API and LDAP) is separate and needs no root
 # or peers: `npm run bench:directory` (bench/directory-bench.ts, its own temp folder and cleanup;
-# knobs BENCH_DIR_PEOPLE, BENCH_DIR_QUERIES, BENCH_DIR_WARMUP); it rewrites only its own section
+# knobs BENCH_DIR_PEOPLE, BENCH_DIR_QUERIES, BENCH_DIR_ROUNDS, BENCH_DIR_WARMUP); it rewrites its own section
 # of docs/BENCHMARKS.md, which this run keeps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
