@@ -81,6 +81,8 @@ export const configSchema = z.object({
       maxHops: z.number().int().positive().default(30),
     })
     .prefault({}),
+  // MTA-STS (RFC 8461): the policy served at /.well-known/mta-sts.txt and printed by `thutin dns`.
+  mtaSts: z.object({ mode: z.enum(['testing', 'enforce']).default('testing') }).prefault({}),
   dkim: z
     .object({
       selector: z.string().default('thutin'),

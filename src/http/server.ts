@@ -20,6 +20,7 @@ import { roleRoutes } from './routes/roles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { wellKnownRoutes } from './routes/well-known.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -46,6 +47,7 @@ export async function buildHttp(app: App): Promise<{ server: FastifyInstance; ro
     }
   });
   openApiRoute(server);
+  await server.register(wellKnownRoutes, { app });
   for (const plugin of [sessionRoutes, meRoutes, searchRoutes, unitRoutes, peopleRoutes, mailboxRoutes, delegationRoutes, listRoutes, roleRoutes, auditRoutes, csvRoutes, queueRoutes]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }

@@ -23,8 +23,11 @@ for (const backend of backends()) {
       const undeclared = api.routes.filter((r) => !r.public && !r.action);
       expect(undeclared).toEqual([]);
       expect(api.routes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+        'GET /.well-known/autoconfig/mail/config-v1.1.xml',
+        'GET /.well-known/mta-sts.txt',
         'GET /api/v1/openapi.json',
         'GET /health',
+        'GET /mail/config-v1.1.xml',
         'POST /api/v1/auth/login',
       ]);
     });

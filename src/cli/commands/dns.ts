@@ -18,7 +18,7 @@ export async function runDns(dataDir: string, o: { dmarcPolicy?: string; mtaStsM
   }
   const policy = o.dmarcPolicy ?? 'quarantine';
   if (!['none', 'quarantine', 'reject'].includes(policy)) throw new Error(`--dmarc-policy: none | quarantine | reject (không phải / not "${policy}")`);
-  const mode = o.mtaStsMode ?? 'testing';
+  const mode = o.mtaStsMode ?? cfg.mtaSts.mode;
   if (mode !== 'testing' && mode !== 'enforce') throw new Error(`--mta-sts-mode: testing | enforce (không phải / not "${mode}")`);
   process.stdout.write(dnsZone(cfg, new DkimKeyStore(cfg).list(), { dmarcPolicy: policy as DmarcPolicy, mtaStsMode: mode }));
 }

@@ -45,7 +45,7 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   const p = servers.ports;
   app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
   process.stdout.write(
-    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), HTTP ${p.http}\n`,
+    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}\n`,
   );
   let stopping = false;
   const stop = async (sig: string) => {

@@ -1,0 +1,65 @@
+// Public discovery files mail clients and remote servers fetch without logging in:
+// the MTA-STS policy (RFC 8461, /.well-known/mta-sts.txt — served here for a TLS reverse proxy
+// answering as mta-sts.<domain>) and Thunderbird's autoconfig (/mail/config-v1.1.xml and
+// /.well-known/autoconfig/mail/config-v1.1.xml), which name the IMAP and submission listeners.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { mtaStsPolicy } from '../../mailauth/records.ts';
+import type { App } from '../../app.ts';
+import { zodRouter, type RouteDeps } from './common.ts';
+
+const xmlEscape = (s: string): string => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+export function autoconfigXml(app: App, email?: string): string {
+  const cfg = app.config;
+  const domain = email?.split('@')[1]?.toLowerCase();
+  const provider = domain && app.domains.isLocal(domain) ? domain : cfg.domains.primary;
+  const host = xmlEscape(cfg.hostname.replace(/\.$/, ''));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<clientConfig version="1.1">',
+    `  <emailProvider id="${xmlEscape(provider)}">`,
+    ...[provider, ...cfg.domains.local, ...Object.keys(cfg.domains.aliases)].filter((d, i, a) => a.indexOf(d) === i).map((d) => `    <domain>${xmlEscape(d)}</domain>`),
+    `    <displayName>Thư điện tử ${xmlEscape(provider)}</displayName>`,
+    `    <displayShortName>thutin</displayShortName>`,
+    '    <incomingServer type="imap">',
+    `      <hostname>${host}</hostname>`,
+    `      <port>${cfg.imap.tlsPort}</port>`,
+    '      <socketType>SSL</socketType>',
+    '      <authentication>password-cleartext</authentication>',
+    '      <username>%EMAILADDRESS%</username>',
+    '    </incomingServer>',
+    '    <outgoingServer type="smtp">',
+    `      <hostname>${host}</hostname>`,
+    `      <port>${cfg.smtp.submissionTlsPort}</port>`,
+    '      <socketType>SSL</socketType>',
+    '      <authentication>password-cleartext</authentication>',
+    '      <username>%EMAILADDRESS%</username>',
+    '    </outgoingServer>',
+    '  </emailProvider>',
+    '</clientConfig>',
+    '',
+  ].join('\n');
+}
+
+export async function wellKnownRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
+  const r = zodRouter(server);
+  r.get('/.well-known/mta-sts.txt', {
+    config: { public: true },
+    schema: { tags: ['meta'], summary: 'Chính sách MTA-STS / MTA-STS policy (RFC 8461)' },
+  }, async (_req, reply) => {
+    reply.type('text/plain; charset=utf-8');
+    return mtaStsPolicy(app.config.hostname.replace(/\.$/, ''), app.config.mtaSts.mode);
+  });
+  const autoconfig = async (req: { query: { emailaddress?: string } }, reply: { type(t: string): unknown }) => {
+    reply.type('application/xml; charset=utf-8');
+    return autoconfigXml(app, req.query.emailaddress);
+  };
+  const schema = {
+    tags: ['meta'],
+    summary: 'Tự cấu hình Thunderbird / Thunderbird autoconfig',
+    querystring: z.object({ emailaddress: z.string().max(320).optional() }),
+  };
+  r.get('/mail/config-v1.1.xml', { config: { public: true }, schema }, autoconfig);
+  r.get('/.well-known/autoconfig/mail/config-v1.1.xml', { config: { public: true }, schema }, autoconfig);
+}
