@@ -34,6 +34,13 @@ describe('accounts', () => {
     await fails('annv@kontum.gov.vn', TEST_PASSWORD, 'ACCOUNT_EXISTS');
   });
 
+  it('refuses an account or an alias on the address of a distribution list (one address space)', async () => {
+    await t.app.lists.create({ address: 'toanbo@kontum.gov.vn', name: 'Toàn bộ', kind: 'static' }, { actor: 'test' });
+    await expect(t.app.accounts.create('toanbo@kontum.gov.vn', TEST_PASSWORD, 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ACCOUNT_EXISTS'));
+    const a = await t.app.accounts.create('binhtt@kontum.gov.vn', TEST_PASSWORD, 'test');
+    await expect(t.app.accounts.addAlias(a.id, 'toanbo@kontum.gov.vn', 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ACCOUNT_EXISTS'));
+  });
+
   it('refuses login to a disabled account and audits every change without secrets', async () => {
     await t.app.accounts.create('binhlt@kontum.gov.vn', TEST_PASSWORD, 'cli:tester');
     await t.app.accounts.setPassword('binhlt@kontum.gov.vn', 'Moi#Matkhau2027', 'cli:tester');

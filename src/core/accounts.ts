@@ -93,7 +93,7 @@ export class AccountService {
     const now = Date.now();
     const work = async (trx: Kysely<Database>) => {
       const taken = await trx.selectFrom('addresses').select('address').where('address', '=', addr).executeTakeFirst();
-      if (taken) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      if (taken || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
       const row = await trx
         .insertInto('accounts')
         .values({ username: addr, password_hash: passwordHash, status: 'active', quota_bytes: this.opts.defaultQuotaBytes, must_change_password: opts.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
@@ -141,7 +141,7 @@ export class AccountService {
     const work = async (trx: Kysely<Database>) => {
       const taken = await trx.selectFrom('addresses').select('account_id').where('address', '=', addr).executeTakeFirst();
       if (taken && Number(taken.account_id) === accountId) return;
-      if (taken) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      if (taken || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
       const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
       if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
       await trx.insertInto('addresses').values({ address: addr, account_id: accountId, created_at: Date.now() }).execute();
@@ -303,4 +303,9 @@ function toAccount(r: Database['accounts'] extends infer T ? { [K in keyof T]: u
     quotaBytes: Number(r.quota_bytes),
     mustChangePassword: Number(r.must_change_password) === 1,
   };
+}
+
+/** Mailboxes and distribution lists share one address space: an account may not take a list's address. */
+async function isListAddress(trx: Kysely<Database>, addr: string): Promise<boolean> {
+  return !!(await trx.selectFrom('distribution_lists').select('id').where('address', '=', addr).executeTakeFirst());
 }
