@@ -42,6 +42,9 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
     else await demo.loadDemo(app, demo.demoOptions({}));
   }
   const servers = await startServers(app, loadTls(cfg));
+  // Load the directory's search index now rather than on the first address-book search
+  // (seconds for tens of thousands of people); searches meanwhile wait for the same load.
+  void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));
   const p = servers.ports;
   app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
   process.stdout.write(
