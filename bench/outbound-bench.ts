@@ -22,6 +22,7 @@ import { machineInfo, writeOutboundSection } from './report.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createApp, type App } from '../src/app.ts';
 import { OutboundWorker } from '../src/outbound/worker.ts';
+import { startPrivatePostfix, type PrivatePostfix } from '../test/helpers/postfix.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const SINK_PORT = 10027;
@@ -97,90 +98,17 @@ async function thutinRun(app: App, run_: number): Promise<number> {
 
 // ------------------------------------------------------------------ Postfix
 
-interface Relay {
-  etc: string;
-  queue: string;
-  stop(): Promise<void>;
-}
-
-async function startRelayPostfix(work: string): Promise<Relay> {
-  const dir = path.join(work, 'postfix-relay');
-  const etc = path.join(dir, 'etc');
-  const queue = path.join(dir, 'queue');
-  const data = path.join(dir, 'data');
-  for (const d of [etc, queue, data]) fs.mkdirSync(d, { recursive: true, mode: 0o755 });
-  const uid = Number((await run('id', ['-u', 'postfix'])).stdout.trim());
-  const gid = Number((await run('id', ['-g', 'postfix'])).stdout.trim());
-  fs.chownSync(data, uid, gid);
-  fs.writeFileSync(
-    path.join(etc, 'main.cf'),
-    `# thutin outbound bench: a private relaying Postfix (postfix -c ${etc})
-compatibility_level = 3.6
-config_directory = ${etc}
-queue_directory = ${queue}
-data_directory = ${data}
-meta_directory = /etc/postfix
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.kontum.gov.vn
-mydomain = kontum.gov.vn
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-relayhost = [127.0.0.1]:${SINK_PORT}
-disable_dns_lookups = yes
-smtp_host_lookup = native
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
-smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
-alias_maps =
-alias_database =
-biff = no
+/** The relaying Postfix: delivery held back (`defer_transports = smtp`) until postfixRun lets it go. */
+function startRelayPostfix(work: string): Promise<PrivatePostfix> {
+  return startPrivatePostfix({
+    dir: path.join(work, 'postfix-relay'),
+    port: POSTFIX_PORT,
+    hostname: 'mx.kontum.gov.vn',
+    domain: 'kontum.gov.vn',
+    mainCf: `relayhost = [127.0.0.1]:${SINK_PORT}
 defer_transports = smtp
-maillog_file_prefixes = ${dir}
-maillog_file = ${path.join(dir, 'maillog')}
 `,
-  );
-  fs.writeFileSync(
-    path.join(etc, 'master.cf'),
-    `127.0.0.1:${POSTFIX_PORT} inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-`,
-  );
-  await run('postfix', ['-c', etc, 'set-permissions'], { allowFail: true });
-  const r = await run('postfix', ['-c', etc, 'start'], { allowFail: true, daemonizes: true });
-  if (r.code !== 0) throw new Error(`postfix -c ${etc} start failed:\n${r.stdout}${r.stderr}`);
-  await waitForPort(POSTFIX_PORT, 'Postfix (relay)', 20_000);
-  return {
-    etc,
-    queue,
-    async stop() {
-      await run('postfix', ['-c', etc, 'stop'], { allowFail: true });
-    },
-  };
+  });
 }
 
 function countFiles(dir: string): number {
@@ -193,7 +121,7 @@ function countFiles(dir: string): number {
   return n;
 }
 
-async function postfixRun(p: Relay): Promise<number> {
+async function postfixRun(p: PrivatePostfix): Promise<number> {
   const inQueue = () => ['maildrop', 'incoming', 'active', 'deferred'].reduce((a, q) => a + countFiles(path.join(p.queue, q)), 0);
   await run('smtp-source', ['-s', String(SESSIONS), '-l', String(SIZE), '-m', String(N), '-f', SENDER, '-t', 'user@sink.test', `127.0.0.1:${POSTFIX_PORT}`]);
   // every message deferred by `defer_transports = smtp` (none in incoming/active any more)
@@ -228,7 +156,7 @@ async function main(): Promise<void> {
   await assertPortFree(SINK_PORT, 'smtp-sink');
   await assertPortFree(POSTFIX_PORT, 'Postfix (relay)');
   const sink = startSink(work);
-  let postfix: Relay | null = null;
+  let postfix: PrivatePostfix | null = null;
   let app: App | null = null;
   try {
     await waitForPort(SINK_PORT, 'smtp-sink', 10_000);

@@ -4,11 +4,13 @@
 //              unix socket, a passwd-file user with the very argon2id hash thutin stores,
 //              Maildir mail in the temp folder, login processes in "high-performance" mode.
 //   Postfix  — SMTP on 127.0.0.1:10025 with its own config dir (postfix -c DIR), the bench domain
-//              in mydestination, delivering every recipient over LMTP to Dovecot, no DNS.
+//              in mydestination, delivering every recipient over LMTP to Dovecot, no DNS
+//              (the instance itself: startPrivatePostfix in test/helpers/postfix.ts).
 // Neither touches /etc/dovecot or /etc/postfix, nor the standard ports.
 import fs from 'node:fs';
 import path from 'node:path';
 import { DOMAIN, EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, canConnect, log, run, sleep, waitForPort } from './env.ts';
+import { startPrivatePostfix } from '../test/helpers/postfix.ts';
 
 export interface DovecotInstance {
   dir: string;
@@ -144,99 +146,24 @@ service lmtp {
 }
 
 export async function startPostfix(work: string, dovecot: DovecotInstance): Promise<PostfixInstance> {
-  const dir = path.join(work, 'postfix');
-  const configDir = path.join(dir, 'etc');
-  const queue = path.join(dir, 'queue');
-  const data = path.join(dir, 'data');
-  fs.mkdirSync(configDir, { recursive: true, mode: 0o755 });
-  fs.mkdirSync(queue, { recursive: true, mode: 0o755 });
-  fs.mkdirSync(data, { recursive: true, mode: 0o700 });
-  const { uid: postfixUid, gid: postfixGid } = await idsOf('postfix', 'postfix');
-  fs.chownSync(data, postfixUid, postfixGid);
   const lmtpSocket = path.join(dovecot.dir, 'run', 'lmtp');
-  write(
-    path.join(configDir, 'main.cf'),
-    `# thutin bench: a private Postfix instance (postfix -c ${configDir}); not /etc/postfix
-compatibility_level = 3.6
-config_directory = ${configDir}
-queue_directory = ${queue}
-data_directory = ${data}
-meta_directory = /etc/postfix
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.bench.test
-mydomain = bench.test
-myorigin = $myhostname
-mydestination = ${DOMAIN}
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
-mynetworks = 127.0.0.0/8
-# no DNS at all
-disable_dns_lookups = yes
-smtp_host_lookup = native
-lmtp_host_lookup = native
-smtp_dns_support_level = disabled
-smtpd_peername_lookup = no
+  const pf = await startPrivatePostfix({
+    dir: path.join(work, 'postfix'),
+    port: PORTS.postfix.smtp,
+    hostname: 'mx.bench.test',
+    domain: 'bench.test',
+    mydestination: DOMAIN,
+    mainCf: `lmtp_host_lookup = native
 # every local recipient goes to Dovecot over LMTP; Dovecot decides who exists
 local_transport = lmtp:unix:${lmtpSocket}
 local_recipient_maps =
-alias_maps =
-alias_database =
-smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination
-biff = no
-append_dot_mydomain = no
-maillog_file_prefixes = ${dir}
-maillog_file = ${path.join(dir, 'maillog')}
 `,
-  );
-  const chroot = 'n';
-  write(
-    path.join(configDir, 'master.cf'),
-    `# service type  private unpriv  chroot  wakeup  maxproc command
-127.0.0.1:${PORTS.postfix.smtp} inet n - ${chroot} - - smtpd
-pickup    unix  n       -       ${chroot}       60      1       pickup
-cleanup   unix  n       -       ${chroot}       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       ${chroot}       -       -       trivial-rewrite
-bounce    unix  -       -       ${chroot}       -       0       bounce
-defer     unix  -       -       ${chroot}       -       0       bounce
-trace     unix  -       -       ${chroot}       -       0       bounce
-verify    unix  -       -       ${chroot}       -       1       verify
-flush     unix  n       -       ${chroot}       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       ${chroot}       -       -       smtp
-relay     unix  -       -       ${chroot}       -       -       smtp
-showq     unix  n       -       ${chroot}       -       -       showq
-error     unix  -       -       ${chroot}       -       -       error
-retry     unix  -       -       ${chroot}       -       -       error
-discard   unix  -       -       ${chroot}       -       -       discard
-local     unix  -       n       n       -       -       local
-lmtp      unix  -       -       ${chroot}       -       -       lmtp
-anvil     unix  -       -       ${chroot}       -       1       anvil
-scache    unix  -       -       ${chroot}       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
+    masterCf: `local     unix  -       n       n       -       -       local
+lmtp      unix  -       -       n       -       -       lmtp
 `,
-  );
-  await run('postfix', ['-c', configDir, 'set-permissions'], { allowFail: true });
-  await run('postfix', ['-c', configDir, 'check'], { allowFail: true });
-  const r = await run('postfix', ['-c', configDir, 'start'], { allowFail: true, daemonizes: true });
-  if (r.code !== 0) throw new Error(`postfix -c ${configDir} start failed:\n${r.stdout}${r.stderr}`);
-  await waitForPort(PORTS.postfix.smtp, 'Postfix', 20_000);
-  const pidFile = path.join(queue, 'pid', 'master.pid');
-  const masterPid = () => Number(fs.readFileSync(pidFile, 'utf8').trim());
-  log(`Postfix ${(await run('postconf', ['-c', configDir, '-h', 'mail_version'])).stdout.trim()} on 127.0.0.1:${PORTS.postfix.smtp} (pid ${masterPid()})`);
-  return {
-    dir,
-    configDir,
-    masterPid,
-    async stop() {
-      await run('postfix', ['-c', configDir, 'stop'], { allowFail: true });
-    },
-  };
+  });
+  log(`Postfix ${(await run('postconf', ['-c', pf.etc, '-h', 'mail_version'])).stdout.trim()} on 127.0.0.1:${PORTS.postfix.smtp} (pid ${pf.masterPid()})`);
+  return { dir: pf.dir, configDir: pf.etc, masterPid: pf.masterPid, stop: pf.stop };
 }
 
 /** Messages in a Maildir (new/ + cur/). */
