@@ -6,99 +6,23 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import nodemailer from 'nodemailer';
 import { simpleParser } from 'mailparser';
-import { startServers, type RunningServers } from '../../src/server.ts';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../helpers/harness.ts';
+import { TEST_PASSWORD } from '../helpers/harness.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { freePort, postfixAvailable, startPostfix, type PostfixInstance } from '../helpers/postfix.ts';
+import { AN, FAST_OUTBOUND, HUONG, inbox, startInstance, startPeers, submit, waitFor, type Instance, type Peers } from '../helpers/peers.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
-import type { ConfigInput } from '../../src/config/config.ts';
-
-interface Instance {
-  t: TestApp;
-  servers: RunningServers;
-  stop(): Promise<void>;
-}
-
-async function startInstance(config: ConfigInput): Promise<Instance> {
-  const t = await createTestApp({ config });
-  const servers = await startServers(t.app, t.tls);
-  return {
-    t,
-    servers,
-    async stop() {
-      await servers.close();
-      await t.cleanup();
-    },
-  };
-}
-
-const FAST: ConfigInput['outbound'] = { enabled: true, retryMinMs: 200, retryMaxMs: 500, connectTimeoutMs: 3000, commandTimeoutMs: 5000 };
-
-async function submit(i: Instance, from: string, to: string, subject: string): Promise<void> {
-  const tr = nodemailer.createTransport({
-    host: i.t.app.config.smtp.host,
-    port: i.servers.ports.submission,
-    secure: false,
-    requireTLS: true,
-    tls: { rejectUnauthorized: false },
-    auth: { user: from, pass: TEST_PASSWORD },
-  });
-  try {
-    await tr.sendMail({ envelope: { from, to: [to] }, raw: vietnameseMessage({ from, to, subject }) });
-  } finally {
-    tr.close();
-  }
-}
-
-async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function inbox(i: Instance, address: string): Promise<Buffer[]> {
-  const acct = await i.t.app.accounts.byAddress(address);
-  const mb = await i.t.app.store.getMailbox(acct!.id, 'INBOX');
-  const msgs = await i.t.app.store.listMessages(mb!.id);
-  return Promise.all(msgs.map((m) => i.t.app.store.readBlob(m.sha256)));
-}
 
 describe('two thutin instances exchange mail through DNS', () => {
-  let dns: TestDnsServer;
+  let peers: Peers;
   let kontum: Instance;
   let quangngai: Instance;
-  const AN = 'annv@kontum.gov.vn';
-  const HUONG = 'huongttt@quangngai.gov.vn';
 
   beforeAll(async () => {
-    // The same SMTP port on two loopback addresses: MX hosts on port 25 each, as in the world.
-    const port = await freePort('127.0.0.1');
-    dns = await startDnsServer({
-      'kontum.gov.vn': { MX: [{ exchange: 'mx.kontum.gov.vn', priority: 10 }] },
-      'mx.kontum.gov.vn': { A: ['127.0.0.1'] },
-      'quangngai.gov.vn': { MX: [{ exchange: 'mx.quangngai.gov.vn', priority: 10 }] },
-      'mx.quangngai.gov.vn': { A: ['127.0.0.2'] },
-    });
-    const common = (host: string, domain: string, hostname: string): ConfigInput => ({
-      hostname,
-      domains: { primary: domain },
-      dns: { servers: [dns.address] },
-      smtp: { host, inboundPort: port },
-      outbound: { ...FAST, remotePort: port },
-    });
-    kontum = await startInstance(common('127.0.0.1', 'kontum.gov.vn', 'mx.kontum.gov.vn'));
-    quangngai = await startInstance(common('127.0.0.2', 'quangngai.gov.vn', 'mx.quangngai.gov.vn'));
-    await kontum.t.app.accounts.create(AN, TEST_PASSWORD, 'test');
-    await quangngai.t.app.accounts.create(HUONG, TEST_PASSWORD, 'test');
+    peers = await startPeers();
+    ({ kontum, quangngai } = peers);
   }, 60_000);
   afterAll(async () => {
-    await kontum?.stop();
-    await quangngai?.stop();
-    await dns?.stop();
+    await peers?.stop();
   });
 
   it('delivers from one to the other and back, each hop recorded', async () => {
@@ -132,7 +56,6 @@ describe.skipIf(!postfixAvailable())('thutin and Postfix deliver to each other',
   let dns: TestDnsServer;
   let postfix: PostfixInstance;
   let thutin: Instance;
-  const AN = 'annv@kontum.gov.vn';
 
   beforeAll(async () => {
     const inbound = await freePort();
@@ -145,7 +68,7 @@ describe.skipIf(!postfixAvailable())('thutin and Postfix deliver to each other',
       hostname: 'mx.kontum.gov.vn',
       dns: { servers: [dns.address] },
       smtp: { inboundPort: inbound },
-      outbound: { ...FAST, remotePort: postfix.port },
+      outbound: { ...FAST_OUTBOUND, remotePort: postfix.port },
     });
     await thutin.t.app.accounts.create(AN, TEST_PASSWORD, 'test');
   }, 60_000);
