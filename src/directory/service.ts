@@ -81,6 +81,8 @@ export interface CreateUnitInput {
   validFrom?: number | null;
   validTo?: number | null;
   withMailbox?: boolean; // default true
+  /** A precomputed argon2id hash for the unit mailbox (bulk loaders); no initial password is returned then. */
+  passwordHash?: string;
 }
 
 export interface UpdateUnitPatch {
@@ -100,6 +102,8 @@ export interface CreatePersonInput {
   phone?: string;
   localPart?: string;
   password?: string;
+  /** A precomputed argon2id hash of `password` (bulk loaders hash one shared password once). */
+  passwordHash?: string;
 }
 
 export interface UpdatePersonPatch {
@@ -237,8 +241,8 @@ export class DirectoryService {
 
   async createUnit(input: CreateUnitInput, ctx: ChangeContext): Promise<{ unit: Unit; initialPassword?: string }> {
     const withMailbox = input.withMailbox ?? true;
-    const password = withMailbox ? generatePassword() : undefined;
-    const passwordHash = password ? await hashPassword(password) : undefined;
+    const password = withMailbox && !input.passwordHash ? generatePassword() : undefined;
+    const passwordHash = withMailbox ? (input.passwordHash ?? (await hashPassword(password!))) : undefined;
     const unit = await this.db.transaction().execute((trx) => this.createUnitIn(trx, input, passwordHash, ctx));
     return { unit, initialPassword: password };
   }
@@ -525,7 +529,10 @@ export class DirectoryService {
     splitName(input.fullName); // refuse a bad name before hashing
     const password = input.password ?? generatePassword();
     if (input.password !== undefined) checkPasswordStrength(input.password);
-    const passwordHash = await hashPassword(password);
+    if (input.passwordHash !== undefined && (input.password === undefined || !input.passwordHash.startsWith('$argon2id$'))) {
+      throw new ThutinError('PASSWORD_WEAK', 'passwordHash: argon2id hash of the given password expected');
+    }
+    const passwordHash = input.passwordHash ?? (await hashPassword(password));
     const person = await this.db.transaction().execute((trx) => this.createPersonIn(trx, input, passwordHash, input.password === undefined, ctx));
     return { person, address: person.email!, initialPassword: password };
   }
