@@ -18,7 +18,7 @@ import tls from 'node:tls';
 import http from 'node:http';
 import path from 'node:path';
 import pino from 'pino';
-import { DOMAIN, PORTS, assertPortFree, log, waitForPort } from './env.ts';
+import { DOMAIN, PORTS, assertPortFree, envInt, log, waitForPort } from './env.ts';
 import { startThutin, type ThutinInstance } from './thutin.ts';
 import { machineInfo, sourceStamp, writeDirectorySection } from './report.ts';
 import { loadConfig } from '../src/config/config.ts';
@@ -42,13 +42,6 @@ const LDAP_PORT = 12389;
 const LDAPS_PORT = 12636;
 const PASSWORD = 'Matkhau#2026';
 
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}="${v}": expected a positive integer`);
-  return n;
-}
 
 const P = {
   people: envInt('BENCH_DIR_PEOPLE', 50_000),

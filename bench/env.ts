@@ -21,6 +21,15 @@ export const PORTS = {
   postfix: { smtp: 10025 },
 } as const;
 
+/** A positive integer knob from the environment (BENCH_*), or its default. */
+export function envInt(name: string, def: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}="${v}": expected a positive integer`);
+  return n;
+}
+
 export function log(msg: string): void {
   const t = new Date().toISOString().slice(11, 19);
   process.stderr.write(`[bench ${t}] ${msg}\n`);

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, assertPortFree, log, processTree, run } from './env.ts';
+import { EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, assertPortFree, envInt, log, processTree, run } from './env.ts';
 import { countMaildir, startDovecot, startPostfix, type DovecotInstance, type PostfixInstance } from './peers.ts';
 import { addThutinAccount, startThutin, thutinPasswordHash, writeThutinConfig, type ThutinInstance } from './thutin.ts';
 import { generateCorpus, SUBJECT_WORD, TEXT_WORD } from './corpus.ts';
@@ -16,13 +16,6 @@ import { machineInfo, sourceStamp, textTable, writeMarkdown, type Row } from './
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  if (v === undefined || v === '') return def;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}="${v}": expected a positive integer`);
-  return n;
-}
 
 const P = {
   messages: envInt('BENCH_MESSAGES', 20_000),

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { assertPortFree, log, median, run, sleep, waitForPort } from './env.ts';
+import { assertPortFree, envInt, log, median, run, sleep, waitForPort } from './env.ts';
 import { machineInfo, writeOutboundSection } from './report.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { createApp, type App } from '../src/app.ts';
@@ -31,12 +31,6 @@ const SIZE = 10_240;
 const SESSIONS = 20;
 const SENDER = 'vanthu@kontum.gov.vn';
 
-function envInt(name: string, def: number): number {
-  const v = process.env[name];
-  const n = v ? Number(v) : def;
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}="${v}": expected a positive integer`);
-  return n;
-}
 const N = envInt('BENCH_OUTBOUND_MESSAGES', 2000);
 const RUNS = envInt('BENCH_OUTBOUND_RUNS', 3);
 

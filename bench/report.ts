@@ -128,53 +128,44 @@ function answersTable(rows: Row[]): string {
 
 const NOTES_START = '<!-- notes:start (kept when bench/run.sh rewrites this file) -->';
 const NOTES_END = '<!-- notes:end -->';
-// The directory benchmark's section (bench/directory-bench.ts) lives between its own markers:
-// that bench replaces only it, and the main run keeps it when it rewrites the file.
-const DIRECTORY_START = '<!-- directory:start (written by npm run bench:directory) -->';
-const DIRECTORY_END = '<!-- directory:end -->';
+// Sections other benches write between their own markers (bench/directory-bench.ts,
+// bench/outbound-bench.ts): each bench replaces only its own, and the main run keeps them when it
+// rewrites the file.
+interface KeptSection {
+  start: string;
+  end: string;
+}
+const DIRECTORY: KeptSection = { start: '<!-- directory:start (written by npm run bench:directory) -->', end: '<!-- directory:end -->' };
+const OUTBOUND: KeptSection = { start: '<!-- outbound:start (written by bench/outbound-bench.ts) -->', end: '<!-- outbound:end -->' };
 
-function directorySection(old: string): string {
-  const s = old.indexOf(DIRECTORY_START);
-  const e = old.indexOf(DIRECTORY_END);
-  return s >= 0 && e > s ? old.slice(s, e + DIRECTORY_END.length) : '';
+function keptSection(old: string, k: KeptSection): string {
+  const s = old.indexOf(k.start);
+  const e = old.indexOf(k.end);
+  return s >= 0 && e > s ? old.slice(s, e + k.end.length) : '';
 }
 
-// The outbound delivery benchmark's section (bench/outbound-bench.ts), kept the same way.
-const OUTBOUND_START = '<!-- outbound:start (written by bench/outbound-bench.ts) -->';
-const OUTBOUND_END = '<!-- outbound:end -->';
-
-function outboundSection(old: string): string {
-  const s = old.indexOf(OUTBOUND_START);
-  const e = old.indexOf(OUTBOUND_END);
-  return s >= 0 && e > s ? old.slice(s, e + OUTBOUND_END.length) : '';
+/** Write (or replace) a kept section, before the notes; the rest of the file is untouched. */
+function writeKeptSection(file: string, k: KeptSection, body: string): void {
+  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  const section = `${k.start}\n${body.trim()}\n${k.end}`;
+  const current = keptSection(old, k);
+  let md: string;
+  if (current) md = old.replace(current, () => section);
+  else {
+    const notes = old.indexOf('\n## Notes\n');
+    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
+  }
+  fs.writeFileSync(file, md);
 }
 
-/** Write (or replace) the outbound benchmark's section, before the notes; the rest is untouched. */
+/** The outbound benchmark's section. */
 export function writeOutboundSection(file: string, body: string): void {
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const section = `${OUTBOUND_START}\n${body.trim()}\n${OUTBOUND_END}`;
-  const current = outboundSection(old);
-  let md: string;
-  if (current) md = old.replace(current, () => section);
-  else {
-    const notes = old.indexOf('\n## Notes\n');
-    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
-  }
-  fs.writeFileSync(file, md);
+  writeKeptSection(file, OUTBOUND, body);
 }
 
-/** Write (or replace) the directory benchmark's section, before the notes; the rest is untouched. */
+/** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
-  const old = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  const section = `${DIRECTORY_START}\n${body.trim()}\n${DIRECTORY_END}`;
-  const current = directorySection(old);
-  let md: string;
-  if (current) md = old.replace(current, () => section);
-  else {
-    const notes = old.indexOf('\n## Notes\n');
-    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
-  }
-  fs.writeFileSync(file, md);
+  writeKeptSection(file, DIRECTORY, body);
 }
 
 export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machine; params: Record<string, string | number>; extra: string[] }): void {
@@ -182,8 +173,8 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const s = old.indexOf(NOTES_START);
   const e = old.indexOf(NOTES_END);
   const notes = s >= 0 && e > s ? old.slice(s + NOTES_START.length, e).trim() : '_(no notes yet)_';
-  const directory = directorySection(old);
-  const outbound = outboundSection(old);
+  const directory = keptSection(old, DIRECTORY);
+  const outbound = keptSection(old, OUTBOUND);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 

@@ -1,6 +1,6 @@
-// The demo's deterministic randomness: a seeded PRNG (mulberry32, the same generator the tests
-// use in test/helpers/rng.ts, kept separate so src/ does not depend on test/) and the few
-// helpers the generators need (integers, picks, weighted picks, shuffles).
+// Deterministic randomness: the project's one seeded PRNG (mulberry32; the tests and benches take
+// it through test/helpers/rng.ts) and the few helpers the demo's generators need (integers,
+// picks, weighted picks, shuffles).
 export type Random = () => number;
 
 /** mulberry32: the same seed gives the same sequence, so a demo can be rebuilt identically. */

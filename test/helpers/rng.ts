@@ -1,12 +1,4 @@
-// A small deterministic pseudo-random generator (mulberry32) for fuzz tests and generated
-// fixtures: the same seed gives the same sequence, so a failure can be replayed.
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A small deterministic pseudo-random generator for fuzz tests and generated fixtures: the same
+// seed gives the same sequence, so a failure can be replayed. The one mulberry32 of the project
+// lives in src/demo/random.ts (src/ must not depend on test/); tests take it from there.
+export { seededRandom as rng } from '../../src/demo/random.ts';
