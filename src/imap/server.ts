@@ -4,6 +4,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
 import type { TlsMaterial } from '../config/tls.ts';
+import { listen } from '../net/listen.ts';
 import { ImapSession } from './session.ts';
 
 export interface ImapServers {
@@ -11,17 +12,6 @@ export interface ImapServers {
   tlsPort: number;
   sessions: Set<ImapSession>;
   close(): Promise<void>;
-}
-
-function listen(server: net.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : port);
-    });
-  });
 }
 
 export async function startImap(app: App, material: TlsMaterial): Promise<ImapServers> {

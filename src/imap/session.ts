@@ -4,7 +4,8 @@
 // sessions. Command behaviour lives in commands/*.ts; storage is reached through the App's
 // domain services only.
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { upgradeToTls } from '../net/listen.ts';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
@@ -337,14 +338,10 @@ export class ImapSession {
     raw.removeAllListeners('timeout');
     raw.removeAllListeners('close');
     raw.removeAllListeners('error');
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: ctx });
-    this.socket = secure;
-    this.framer = this.newFramer();
-    this.attach(secure);
-    await new Promise<void>((resolve) => {
-      secure.once('secure', () => resolve());
-      secure.once('error', () => resolve());
-      secure.once('close', () => resolve());
+    await upgradeToTls(raw, ctx, (secure) => {
+      this.socket = secure;
+      this.framer = this.newFramer();
+      this.attach(secure);
     });
     this.secure = true;
     this.resetTimeout();

@@ -5,6 +5,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
 import type { TlsMaterial } from '../config/tls.ts';
+import { listen } from '../net/listen.ts';
 import { BindHandler } from './bind.ts';
 import { BindLimiter } from './bind-limiter.ts';
 import { DirectoryTree, type DirectorySource, type ListSource } from './directory-tree.ts';
@@ -19,17 +20,6 @@ export interface LdapServers {
   sessions: Set<LdapSession>;
   tree: DirectoryTree;
   close(): Promise<void>;
-}
-
-function listen(server: net.Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port }, () => {
-      server.off('error', reject);
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : port);
-    });
-  });
 }
 
 /** The directory services of the App, read when first used (the App wires them). */

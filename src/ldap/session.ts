@@ -4,7 +4,8 @@
 // unauthenticated connection may read the root DSE only.
 import crypto from 'node:crypto';
 import type net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
+import { upgradeToTls } from '../net/listen.ts';
 import type { Logger } from 'pino';
 import { diagnostic, type BindHandler, type BoundUser } from './bind.ts';
 import type { DirectoryTree } from './directory-tree.ts';
@@ -303,14 +304,10 @@ export class LdapSession {
     this.queue.length = 0;
     const raw = this.socket;
     this.detach();
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
-    this.socket = secure;
-    this.framer = new LdapFramer(this.ctx.maxMessageSize);
-    this.attach(secure);
-    await new Promise<void>((resolve) => {
-      secure.once('secure', () => resolve());
-      secure.once('error', () => resolve());
-      secure.once('close', () => resolve());
+    await upgradeToTls(raw, secureContext, (secure) => {
+      this.socket = secure;
+      this.framer = new LdapFramer(this.ctx.maxMessageSize);
+      this.attach(secure);
     });
     this.secure = true;
   }
