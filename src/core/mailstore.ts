@@ -480,6 +480,25 @@ export class MailStore {
     return this.blobs.read(sha256, start, end);
   }
 
+  /** A stored message's bytes as a stream (stages that read the whole message, e.g. DKIM). */
+  streamBlob(sha256: string): Readable {
+    return this.blobs.createReadStream(sha256);
+  }
+
+  /**
+   * A copy of a stored message with `prefix` in front of its bytes from `from` on (header fields
+   * added or rewritten by SMTP stages), streamed into a new blob; the original is left as it is.
+   */
+  rewrite(content: StoredContent, prefix: Buffer, from: number): Promise<StoredContent> {
+    return this.ingest(this.blobs.createReadStream(content.sha256, { start: from }), { prefix });
+  }
+
+  /** Remove a blob that no stored message refers to (one refused or replaced before delivery). */
+  async removeIfUnreferenced(sha256: string): Promise<void> {
+    const row = await this.db.selectFrom('contents').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
+    if (!row) await this.blobs.remove(sha256);
+  }
+
   /** Change flags on messages; with `unchangedSince` (CONDSTORE) skip and report those modified later. */
   async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: MessageMeta[]; modified: number[]; modseq: number }> {
     const updated: MessageMeta[] = [];

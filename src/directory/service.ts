@@ -13,7 +13,7 @@ import { ThutinError, isThutinError } from '../core/errors.ts';
 import { foldVietnamese } from '../core/text/fold.ts';
 import { comparePeople, compareVi, personSortKey } from '../core/text/collate.ts';
 import { assertNotReserved, cleanName, freeLocalPart, personLocalPart, splitName, unitLocalPart, type NamingRules, type PersonAddressStyle } from './naming.ts';
-import { changedSince, directoryVersion, recordVersion, snapshotsAsOf } from './history.ts';
+import { changedSince, directoryVersion, recordVersion, snapshotsAsOf, versionsOf, type HistoryEntity } from './history.ts';
 import { SearchIndex, type IndexDoc } from './search.ts';
 import { formatDate, parseDate, parseStatus, readCsv, STATUS_LABEL, writeCsv, type CsvRow } from './csv.ts';
 
@@ -478,6 +478,11 @@ export class DirectoryService {
     const p = await this.personIn(db, id);
     if (!p) throw new ThutinError('PERSON_NOT_FOUND', String(id));
     return p;
+  }
+
+  /** Every recorded version of a unit, person, list or delegation: who changed it, when and why. */
+  history(entity: HistoryEntity, id: number): ReturnType<typeof versionsOf> {
+    return versionsOf(this.db, entity, id);
   }
 
   async getPerson(id: number): Promise<Person | null> {

@@ -6,7 +6,6 @@
 // the caller sends 250 only for a durable message. A client that goes away mid-DATA leaves
 // nothing behind (the blob store removes its temporary file).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { StoredContent } from '../core/mailstore.ts';
@@ -106,7 +105,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
       (headerText ??= app.store
         .readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP))
         .then((b) => b.toString('latin1'))),
-    open: () => app.blobs.createReadStream(content.sha256),
+    open: () => app.store.streamBlob(content.sha256),
     addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
     dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
     setMailbox: (m) => void (mailbox = m),
@@ -155,8 +154,7 @@ async function withAddedHeaders(
       parts.push(Buffer.from(withoutFields(header, drops), 'latin1'));
       from = headerEnd;
     }
-    const rest = fs.createReadStream(app.blobs.pathOf(content.sha256), { start: from });
-    const next = await app.store.ingest(rest, { prefix: Buffer.concat(parts) });
+    const next = await app.store.rewrite(content, Buffer.concat(parts), from);
     await removeOrphan(app, content.sha256);
     return next;
   } catch (e) {
@@ -191,8 +189,7 @@ export function withoutFields(header: string, drops: HeaderDrop[]): string {
  */
 async function removeOrphan(app: App, sha256: string): Promise<void> {
   try {
-    const row = await app.db.kysely.selectFrom('contents').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
-    if (!row) await app.blobs.remove(sha256);
+    await app.store.removeIfUnreferenced(sha256);
   } catch (e) {
     app.log.warn({ err: e, sha256 }, 'could not remove a refused message blob');
   }

@@ -2,7 +2,6 @@
 // rules (Sender: for send-on-behalf, List-Id: for list copies): the header block is read from
 // the blob, and a field is added just below our Received (the first field) by streaming the
 // message into a new blob (content-addressed, so the original stays intact for other copies).
-import fs from 'node:fs';
 import type { App } from '../app.ts';
 import type { StoredContent } from '../core/mailstore.ts';
 import { splitHeaderFields, rawFieldValue, parseAddressList, type HeaderField } from '../core/mime/index.ts';
@@ -48,15 +47,13 @@ export async function withHeaderField(app: App, content: StoredContent, field: s
   const h = await readHeader(app, content);
   const firstEnd = h.fields.length ? h.fields[0].end : 0;
   const prefix = Buffer.concat([h.block.subarray(0, firstEnd), Buffer.from(field.replace(/[\r\n]+/g, ' ') + '\r\n', 'utf8')]);
-  const rest = fs.createReadStream(app.blobs.pathOf(content.sha256), { start: firstEnd });
-  return app.store.ingest(rest, { prefix });
+  return app.store.rewrite(content, prefix, firstEnd);
 }
 
 /** Remove a blob nothing refers to (a message refused after it was stored). */
 export async function removeUnreferenced(app: App, sha256: string): Promise<void> {
   try {
-    const row = await app.db.kysely.selectFrom('contents').select('sha256').where('sha256', '=', sha256).executeTakeFirst();
-    if (!row) await app.blobs.remove(sha256);
+    await app.store.removeIfUnreferenced(sha256);
   } catch (e) {
     app.log.warn({ err: e, sha256 }, 'could not remove an unreferenced message blob');
   }

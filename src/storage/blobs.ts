@@ -102,8 +102,9 @@ export class BlobStore {
     }
   }
 
-  createReadStream(sha256: string): fs.ReadStream {
-    return fs.createReadStream(this.pathOf(sha256));
+  /** The blob as a stream, from byte `start` on (default 0). */
+  createReadStream(sha256: string, opts: { start?: number } = {}): fs.ReadStream {
+    return fs.createReadStream(this.pathOf(sha256), { start: opts.start ?? 0 });
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -2,7 +2,6 @@
 // (filtered by target, action, actor; its hash chain verified) and the versions of one directory entity (unit, person, list, delegation) over time.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { versionsOf } from '../../directory/history.ts';
 import { zodRouter, bearer, type RouteDeps } from './common.ts';
 
 export async function auditRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
@@ -38,5 +37,5 @@ export async function auditRoutes(server: FastifyInstance, { app }: RouteDeps): 
       security: bearer,
       params: z.object({ entity: z.enum(['unit', 'person', 'list', 'delegation']), id: z.coerce.number().int().positive() }),
     },
-  }, async (req) => ({ versions: await versionsOf(app.db.kysely, req.params.entity, req.params.id) }));
+  }, async (req) => ({ versions: await app.directory.history(req.params.entity, req.params.id) }));
 }
