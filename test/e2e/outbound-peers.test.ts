@@ -52,12 +52,14 @@ describe('two thutin instances exchange mail through DNS', () => {
   });
 });
 
-describe.skipIf(!postfixAvailable())('thutin and Postfix deliver to each other', () => {
+describe('thutin and Postfix deliver to each other', () => {
   let dns: TestDnsServer;
   let postfix: PostfixInstance;
   let thutin: Instance;
 
   beforeAll(async () => {
+    // A missing peer fails the suite rather than skipping it: .ci/run installs Postfix and runs as root.
+    if (!postfixAvailable()) throw new Error('Postfix (Debian package) and root are needed for this test; .ci/run installs it');
     const inbound = await freePort();
     postfix = await startPostfix({ domain: 'postfix.test', relay: { 'kontum.gov.vn': `127.0.0.1:${inbound}` } });
     dns = await startDnsServer({

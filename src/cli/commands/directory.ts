@@ -202,7 +202,7 @@ export async function runDirectorySearch(dataDir: string, q: string, o: { limit?
 }
 
 export async function runDirectoryImport(dataDir: string, file: string, o: { kind: string; dryRun?: boolean; passwords?: string; reason: string; json?: boolean }): Promise<void> {
-  if (o.kind !== 'people' && o.kind !== 'units') throw new Error('--kind people|units');
+  if (o.kind !== 'people' && o.kind !== 'units') throw new Error('--kind: people | units (loại dữ liệu / kind of rows)');
   const text = fs.readFileSync(file, 'utf8');
   await withApp(dataDir, async (app) => {
     const r = await app.directory.importCsv(o.kind as 'people' | 'units', text, { dryRun: !!o.dryRun }, ctxOf(o));
@@ -232,7 +232,7 @@ export async function runDirectoryImport(dataDir: string, file: string, o: { kin
 }
 
 export async function runDirectoryExport(dataDir: string, o: { kind: string; out?: string }): Promise<void> {
-  if (o.kind !== 'people' && o.kind !== 'units') throw new Error('--kind people|units');
+  if (o.kind !== 'people' && o.kind !== 'units') throw new Error('--kind: people | units (loại dữ liệu / kind of rows)');
   await withApp(dataDir, async (app) => {
     const csv = await app.directory.exportCsv(o.kind as 'people' | 'units');
     if (o.out) {
