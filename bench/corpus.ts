@@ -59,8 +59,8 @@ const TOPICS = [
   'thi đua khen thưởng',
 ];
 const SUBJECTS = [
-  (t: string, p: string, n: number) => `Báo cáo tình hình ${t} tháng ${1 + (n % 12)}/2026`,
-  (t: string, p: string, n: number) => `V/v triển khai ${t} tại ${p}`,
+  (t: string, _p: string, n: number) => `Báo cáo tình hình ${t} tháng ${1 + (n % 12)}/2026`,
+  (t: string, p: string) => `V/v triển khai ${t} tại ${p}`,
   (t: string, _p: string, n: number) => `Công văn số ${100 + n}/UBND-KGVX về ${t}`,
   (t: string, p: string) => `Giấy mời họp về ${t} (${p})`,
   (t: string) => `Quyết định phê duyệt kế hoạch ${t}`,
@@ -289,7 +289,7 @@ export function sampleUidSet(max: number, count: number, seed = 500): { set: str
   while (chosen.size < Math.min(count, max)) chosen.add(1 + Math.floor(r() * max));
   const uids = [...chosen].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < uids.length; ) {
+  for (let i = 0; i < uids.length;) {
     let j = i;
     while (j + 1 < uids.length && uids[j + 1] === uids[j] + 1) j++;
     parts.push(j > i ? `${uids[i]}:${uids[j]}` : String(uids[i]));

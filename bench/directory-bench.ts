@@ -42,7 +42,6 @@ const LDAP_PORT = 12389;
 const LDAPS_PORT = 12636;
 const PASSWORD = 'Matkhau#2026';
 
-
 const P = {
   people: envInt('BENCH_DIR_PEOPLE', 50_000),
   queries: envInt('BENCH_DIR_QUERIES', 2000),
@@ -110,9 +109,22 @@ async function buildCorpus(app: App, total: number): Promise<Corpus> {
         .values(batch.map((b) => ({ username: b.address, password_hash: hash, status: 'active', quota_bytes: 2 * 1024 ** 3, must_change_password: 0, created_at: now, updated_at: now })))
         .execute();
       const ids = new Map(
-        (await trx.selectFrom('accounts').select(['id', 'username']).where('username', 'in', batch.map((b) => b.address)).execute()).map((a) => [a.username, Number(a.id)]),
+        (
+          await trx
+            .selectFrom('accounts')
+            .select(['id', 'username'])
+            .where(
+              'username',
+              'in',
+              batch.map((b) => b.address),
+            )
+            .execute()
+        ).map((a) => [a.username, Number(a.id)]),
       );
-      await trx.insertInto('addresses').values(batch.map((b) => ({ address: b.address, account_id: ids.get(b.address)!, created_at: now }))).execute();
+      await trx
+        .insertInto('addresses')
+        .values(batch.map((b) => ({ address: b.address, account_id: ids.get(b.address)!, created_at: now })))
+        .execute();
       await trx
         .insertInto('people')
         .values(
@@ -138,7 +150,14 @@ async function buildCorpus(app: App, total: number): Promise<Corpus> {
     }
   });
   const bulkMs = performance.now() - t1;
-  const count = Number((await db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const count = Number(
+    (
+      await db
+        .selectFrom('people')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   log(`  bulk: ${plan.length} people in ${(bulkMs / 1000).toFixed(1)} s; directory now holds ${count} people`);
   return { people: count, units: demo.units, login, demoMs, bulkMs };
 }
@@ -190,7 +209,14 @@ async function makeQueries(app: App, r: Random, n: number): Promise<Query[]> {
     else if (kind.startsWith('đ')) q = pick(r, ['Đức', 'duc', 'Đặng', 'dang', 'Đinh', 'đăk', 'Đào Thị', 'do van']);
     else {
       const u = pick(r, units);
-      q = r() < 0.5 ? u.abbreviation.split('.')[0] : u.name.replace(/^Ủy ban nhân dân /, '').split(' ').slice(0, randInt(r, 2, 4)).join(' ');
+      q =
+        r() < 0.5
+          ? u.abbreviation.split('.')[0]
+          : u.name
+              .replace(/^Ủy ban nhân dân /, '')
+              .split(' ')
+              .slice(0, randInt(r, 2, 4))
+              .join(' ');
     }
     out.push({ kind, q });
   }
@@ -300,7 +326,8 @@ class LdapClient {
     const w = this.waiting;
     if (!w || res.messageId !== w.id) return;
     if (res.opTag === Op.SEARCH_RESULT_ENTRY) w.entries++;
-    else if (res.opTag === 0x73) return; // SearchResultReference
+    else if (res.opTag === 0x73)
+      return; // SearchResultReference
     else {
       this.waiting = null;
       w.done({ code: res.code ?? -1, message: res.message ?? '', entries: w.entries });
@@ -322,9 +349,7 @@ class LdapClient {
   async search(base: string, filter: string): Promise<Sample> {
     const f = parseFilter(filter);
     const t = performance.now();
-    const res = await this.send((id) =>
-      encodeSearchRequest(id, { baseObject: base, scope: Scope.sub, sizeLimit: P.limit, filter: f, attributes: ['cn', 'mail', 'title', 'telephoneNumber', 'ou'] }),
-    );
+    const res = await this.send((id) => encodeSearchRequest(id, { baseObject: base, scope: Scope.sub, sizeLimit: P.limit, filter: f, attributes: ['cn', 'mail', 'title', 'telephoneNumber', 'ou'] }));
     const ms = performance.now() - t;
     // 4 = sizeLimitExceeded: the client asked for at most `limit` entries, a normal outcome
     if (res.code !== 0 && res.code !== 4) throw new Error(`LDAP search ${filter}: result ${res.code} ${res.message}`);

@@ -47,11 +47,7 @@ export function median(xs: number[]): number {
 }
 
 /** Run a command to completion; reject with its output when it fails. */
-export function run(
-  cmd: string,
-  args: string[],
-  opts: SpawnOptions & { input?: string; allowFail?: boolean; daemonizes?: boolean } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(cmd: string, args: string[], opts: SpawnOptions & { input?: string; allowFail?: boolean; daemonizes?: boolean } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const { input, allowFail, daemonizes, ...spawnOpts } = opts;
     const p = spawn(cmd, args, { ...spawnOpts, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -122,7 +122,7 @@ export class ImapConn {
     if (!this.inResponse) {
       const b0 = buf[start];
       const isUntagged = b0 === 0x2a /* * */ && buf[start + 1] === 0x20;
-      const isContinuation = b0 === 0x2b /* + */;
+      const isContinuation = b0 === 0x2b; /* + */
       if (!this.greeting && this.greetingWaiter && isUntagged) {
         const w = this.greetingWaiter;
         this.greetingWaiter = null;
@@ -221,7 +221,13 @@ export function searchHits(lines: string[]): number {
   let n = 0;
   for (const l of lines) {
     const m = /^\* SEARCH\b(.*)$/i.exec(l);
-    if (m) n += m[1].trim() ? m[1].trim().split(/\s+/).filter((x) => /^\d+$/.test(x)).length : 0;
+    if (m)
+      n += m[1].trim()
+        ? m[1]
+            .trim()
+            .split(/\s+/)
+            .filter((x) => /^\d+$/.test(x)).length
+        : 0;
   }
   return n;
 }

@@ -16,7 +16,6 @@ import { machineInfo, sourceStamp, textTable, writeMarkdown, type Row } from './
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-
 const P = {
   messages: envInt('BENCH_MESSAGES', 20_000),
   smtpMessages: envInt('BENCH_SMTP_MESSAGES', 2000),
@@ -55,7 +54,24 @@ async function main(): Promise<void> {
   fs.mkdirSync(tlsDir, { recursive: true });
   const cert = path.join(tlsDir, 'cert.pem');
   const key = path.join(tlsDir, 'key.pem');
-  await run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '30', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert]);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
 
   let thutin: ThutinInstance | null = null;
   let dovecot: DovecotInstance | null = null;
@@ -155,8 +171,26 @@ async function main(): Promise<void> {
         kind: 'rate',
         aim: { ratio: 1.0, text: '≥ 1.0×' },
       },
-      { section: 'SMTP', name: 'SMTP accepted (smtp-source finished; Postfix still delivering)', unit: 'msg/s', thutin: st.acceptRate, peer: sp.acceptRate, peerName: 'Postfix', kind: 'rate', info: true },
-      { section: 'IMAP', name: `IMAP APPEND of the ${P.messages}-message mailbox (16 in flight)`, unit: 'msg/s', thutin: loadThutin.rate, peer: loadDovecot.rate, peerName: 'Dovecot', kind: 'rate', info: true },
+      {
+        section: 'SMTP',
+        name: 'SMTP accepted (smtp-source finished; Postfix still delivering)',
+        unit: 'msg/s',
+        thutin: st.acceptRate,
+        peer: sp.acceptRate,
+        peerName: 'Postfix',
+        kind: 'rate',
+        info: true,
+      },
+      {
+        section: 'IMAP',
+        name: `IMAP APPEND of the ${P.messages}-message mailbox (16 in flight)`,
+        unit: 'msg/s',
+        thutin: loadThutin.rate,
+        peer: loadDovecot.rate,
+        peerName: 'Dovecot',
+        kind: 'rate',
+        info: true,
+      },
     ];
     const ot = ops.get('thutin')!;
     const od = ops.get('Dovecot')!;
@@ -203,10 +237,12 @@ async function main(): Promise<void> {
       `TLS negotiated: thutin ${ot.tls}; Dovecot ${od.tls}.`,
       `SMTP runs (accepted / stored, seconds): thutin ${st.runs.map((r) => `${(r.acceptMs / 1000).toFixed(2)}/${(r.storedMs / 1000).toFixed(2)}`).join(', ')}; Postfix→Dovecot ${sp.runs.map((r) => `${(r.acceptMs / 1000).toFixed(2)}/${(r.storedMs / 1000).toFixed(2)}`).join(', ')}.`,
       `Loading ${P.messages} messages by APPEND: thutin ${(loadThutin.ms / 1000).toFixed(1)} s, Dovecot ${(loadDovecot.ms / 1000).toFixed(1)} s.`,
-      ...([
-        [`${P.messages}-message INBOX`, idleThutin, idleDovecot],
-        ['empty INBOX', emptyThutin, emptyDovecot],
-      ] as const).map(
+      ...(
+        [
+          [`${P.messages}-message INBOX`, idleThutin, idleDovecot],
+          ['empty INBOX', emptyThutin, emptyDovecot],
+        ] as const
+      ).map(
         ([label, t, d]) =>
           `Idle test, ${label}: thutin ${mb(t.before.rssKb)} → ${mb(t.after.rssKb)} RSS (1 process), ${P.idleConnections} connections opened in ${(t.openMs / 1000).toFixed(1)} s; ` +
           `Dovecot ${mb(d.before.rssKb)} → ${mb(d.after.rssKb)} RSS, PSS ${mb(d.before.pssKb)} → ${mb(d.after.pssKb)} (${d.before.processes} → ${d.after.processes} processes), opened in ${(d.openMs / 1000).toFixed(1)} s.`,
@@ -219,7 +255,16 @@ async function main(): Promise<void> {
       log(`WARNING: ${w}`);
     }
     if (differ.length) extra.push(`**The servers' answers differ for: ${differ.map((r) => r.name).join(', ')}** — see the table above.`);
-    const raw = IMAP_OPS.map((o) => `| ${o} | ${ot.samples.get(o)!.map((s) => s.ms.toFixed(0)).join(' ')} | ${od.samples.get(o)!.map((s) => s.ms.toFixed(0)).join(' ')} |`);
+    const raw = IMAP_OPS.map(
+      (o) =>
+        `| ${o} | ${ot.samples
+          .get(o)!
+          .map((s) => s.ms.toFixed(0))
+          .join(' ')} | ${od.samples
+          .get(o)!
+          .map((s) => s.ms.toFixed(0))
+          .join(' ')} |`,
+    );
     extra.push('', 'All IMAP samples (ms, in order):', '', '| operation | thutin | Dovecot |', '|---|---|---|', ...raw);
 
     const machine = await machineInfo(ROOT);

@@ -93,7 +93,9 @@ export async function smtpBench(targets: SmtpTarget[], opts: { messages: number;
     for (const t of targets) {
       const r = await once(t, opts.messages, opts.sessions, opts.size);
       runs.get(t.name)!.push(r);
-      log(`SMTP ${t.name} run ${i + 1}: ${r.messages} msgs accepted in ${(r.acceptMs / 1000).toFixed(2)} s, stored in ${(r.storedMs / 1000).toFixed(2)} s (${((r.messages * 1000) / r.storedMs).toFixed(0)} msg/s)`);
+      log(
+        `SMTP ${t.name} run ${i + 1}: ${r.messages} msgs accepted in ${(r.acceptMs / 1000).toFixed(2)} s, stored in ${(r.storedMs / 1000).toFixed(2)} s (${((r.messages * 1000) / r.storedMs).toFixed(0)} msg/s)`,
+      );
     }
   }
   const out = new Map<string, SmtpResult>();

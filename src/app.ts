@@ -52,11 +52,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       // Never log secrets: redact anything that looks like one if it is ever passed.
       redact: { paths: ['password', '*.password', 'pass', '*.pass', 'auth.password'], censor: '[redacted]' },
     });
-  const db = await openDatabase(
-    config.database.driver === 'sqlite'
-      ? { driver: 'sqlite', file: resolveDataPath(config, config.database.file) }
-      : { driver: 'postgres', url: config.database.url },
-  );
+  const db = await openDatabase(config.database.driver === 'sqlite' ? { driver: 'sqlite', file: resolveDataPath(config, config.database.file) } : { driver: 'postgres', url: config.database.url });
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);

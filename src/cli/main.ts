@@ -16,10 +16,7 @@ const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
 
 const program = new Command();
-program
-  .name('thutin')
-  .description('Hệ thống thư tín điện tử của tỉnh / the provincial e-mail system')
-  .option('-d, --data <dir>', 'thư mục dữ liệu / data directory', './data');
+program.name('thutin').description('Hệ thống thư tín điện tử của tỉnh / the provincial e-mail system').option('-d, --data <dir>', 'thư mục dữ liệu / data directory', './data');
 
 const data = (): string => program.opts<{ data: string }>().data;
 
@@ -345,8 +342,7 @@ list
   .option(...REASON)
   .action(async (l: string, o) => (await lists()).runListDelete(data(), l, o));
 
-program.parseAsync(process.argv)
-.catch((e: unknown) => {
+program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`thutin: ${msg}\n`);
   process.exit(1);

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
-const domain = z.string().min(1).regex(/^[a-z0-9.-]+$/i, 'tên miền không hợp lệ / invalid domain name');
+const domain = z
+  .string()
+  .min(1)
+  .regex(/^[a-z0-9.-]+$/i, 'tên miền không hợp lệ / invalid domain name');
 
 export const configSchema = z.object({
   hostname: z.string().min(1).default(os.hostname()),
@@ -32,13 +35,21 @@ export const configSchema = z.object({
       inboundPort: port.default(2525),
       submissionPort: port.default(2587),
       submissionTlsPort: port.default(2465),
-      maxMessageSize: z.number().int().positive().default(25 * 1024 * 1024),
+      maxMessageSize: z
+        .number()
+        .int()
+        .positive()
+        .default(25 * 1024 * 1024),
       maxRecipients: z.number().int().positive().default(1000),
       stageTimeoutMs: z.number().int().positive().default(15000),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; dmarc: p=reject refused, quarantine → Junk.
       inboundStages: z.array(z.string()).default(['size', 'loop', 'auth', 'dmarc']),
       submissionStages: z.array(z.string()).default(['size', 'loop']),
-      socketTimeoutMs: z.number().int().positive().default(5 * 60 * 1000),
+      socketTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(5 * 60 * 1000),
     })
     .prefault({}),
   imap: z
@@ -46,19 +57,43 @@ export const configSchema = z.object({
       host: z.string().default('0.0.0.0'),
       port: port.default(2143),
       tlsPort: port.default(2993),
-      idleTimeoutMs: z.number().int().positive().default(30 * 60 * 1000),
-      preAuthTimeoutMs: z.number().int().positive().default(60 * 1000),
-      maxLineLength: z.number().int().positive().default(64 * 1024),
-      maxLiteralSize: z.number().int().positive().default(50 * 1024 * 1024),
+      idleTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 60 * 1000),
+      preAuthTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(60 * 1000),
+      maxLineLength: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024),
+      maxLiteralSize: z
+        .number()
+        .int()
+        .positive()
+        .default(50 * 1024 * 1024),
     })
     .prefault({}),
   http: z
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(8080),
-      tokenTtlMs: z.number().int().positive().default(8 * 3600 * 1000), // life of an admin API token
+      tokenTtlMs: z
+        .number()
+        .int()
+        .positive()
+        .default(8 * 3600 * 1000), // life of an admin API token
       loginMaxFailures: z.number().int().positive().default(10), // failed API logins per client address …
-      loginWindowMs: z.number().int().positive().default(15 * 60 * 1000), // … within this window
+      loginWindowMs: z
+        .number()
+        .int()
+        .positive()
+        .default(15 * 60 * 1000), // … within this window
       // Behind a reverse proxy: true, or its addresses ('127.0.0.1,10.0.0.0/8'), so the client address
       // (login limits, logs) is read from X-Forwarded-For. false = the socket's address.
       trustProxy: z.union([z.boolean(), z.string()]).default(false),
@@ -71,13 +106,37 @@ export const configSchema = z.object({
       enabled: z.boolean().default(true), // run the delivery worker in `serve`
       relayHost: z.string().default(''), // 'host[:port]': send everything through it (government network)
       remotePort: port.default(25), // port of remote MX hosts (tests point it at a loopback peer)
-      lifetimeMs: z.number().int().positive().default(5 * 24 * 3600 * 1000),
-      delayWarningMs: z.number().int().positive().default(4 * 3600 * 1000),
-      retryMinMs: z.number().int().positive().default(5 * 60 * 1000),
-      retryMaxMs: z.number().int().positive().default(4 * 3600 * 1000),
+      lifetimeMs: z
+        .number()
+        .int()
+        .positive()
+        .default(5 * 24 * 3600 * 1000),
+      delayWarningMs: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 3600 * 1000),
+      retryMinMs: z
+        .number()
+        .int()
+        .positive()
+        .default(5 * 60 * 1000),
+      retryMaxMs: z
+        .number()
+        .int()
+        .positive()
+        .default(4 * 3600 * 1000),
       concurrency: z.number().int().positive().default(20),
-      connectTimeoutMs: z.number().int().positive().default(30 * 1000),
-      commandTimeoutMs: z.number().int().positive().default(5 * 60 * 1000),
+      connectTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 1000),
+      commandTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(5 * 60 * 1000),
       maxHops: z.number().int().positive().default(30),
     })
     .prefault({}),
@@ -94,11 +153,19 @@ export const configSchema = z.object({
       host: z.string().default('0.0.0.0'),
       port: port.default(2389), // plain, with StartTLS
       tlsPort: port.default(2636), // LDAPS (implicit TLS)
-      idleTimeoutMs: z.number().int().positive().default(10 * 60 * 1000),
+      idleTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 60 * 1000),
       maxConnectionsPerIp: z.number().int().positive().default(50),
       maxResults: z.number().int().positive().default(500), // entries per search (and per paged search)
       bindMaxFailures: z.number().int().positive().default(10), // failed binds per client address …
-      bindWindowMs: z.number().int().positive().default(15 * 60 * 1000), // … within this window
+      bindWindowMs: z
+        .number()
+        .int()
+        .positive()
+        .default(15 * 60 * 1000), // … within this window
     })
     .prefault({}),
   tls: z
@@ -116,7 +183,39 @@ export const configSchema = z.object({
       clashStart: z.number().int().min(2).default(2), // annv, annv2, annv3 …
       reserved: z
         .array(z.string())
-        .default(['postmaster', 'abuse', 'admin', 'administrator', 'hostmaster', 'webmaster', 'root', 'noreply', 'no-reply', 'mailer-daemon', 'security', 'support', 'info', 'www', 'ftp', 'nobody', 'system', 'daemon', 'dmarc', 'dkim', 'spam', 'virus', 'quarantine', 'list', 'lists', 'bounce', 'bounces', 'ldap', 'mail', 'smtp', 'imap']),
+        .default([
+          'postmaster',
+          'abuse',
+          'admin',
+          'administrator',
+          'hostmaster',
+          'webmaster',
+          'root',
+          'noreply',
+          'no-reply',
+          'mailer-daemon',
+          'security',
+          'support',
+          'info',
+          'www',
+          'ftp',
+          'nobody',
+          'system',
+          'daemon',
+          'dmarc',
+          'dkim',
+          'spam',
+          'virus',
+          'quarantine',
+          'list',
+          'lists',
+          'bounce',
+          'bounces',
+          'ldap',
+          'mail',
+          'smtp',
+          'imap',
+        ]),
       retentionMonths: z.number().int().nonnegative().default(6), // a leaver's mailbox is purged after …
       leaderRetentionMonths: z.number().int().nonnegative().default(12), // … or this for leaders
       // A title containing one of these (lower case, NFC) makes a leader: trưởng covers Trưởng phòng,
@@ -124,7 +223,15 @@ export const configSchema = z.object({
       leaderTitles: z.array(z.string()).default(['giám đốc', 'chủ tịch', 'trưởng', 'chánh', 'bí thư', 'tổng biên tập', 'thủ trưởng']),
     })
     .prefault({}),
-  quota: z.object({ defaultBytes: z.number().int().nonnegative().default(2 * 1024 ** 3) }).prefault({}),
+  quota: z
+    .object({
+      defaultBytes: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(2 * 1024 ** 3),
+    })
+    .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
 });
 
@@ -194,7 +301,14 @@ export function loadConfig(dataDir: string, overrides: ConfigInput = {}, env: No
       if (!Number.isFinite(n)) throw new ConfigError(`${name}="${v}": cần một số / must be a number`);
       setPath(raw, p, n);
     } else if (kind === 'list') {
-      setPath(raw, p, v.split(',').map((s) => s.trim()).filter(Boolean));
+      setPath(
+        raw,
+        p,
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     } else setPath(raw, p, v);
   }
   const merged = deepMerge(raw, overrides as Record<string, unknown>);

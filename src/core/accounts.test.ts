@@ -25,8 +25,7 @@ describe('accounts', () => {
   });
 
   it('refuses weak passwords, foreign domains, bad addresses and duplicates', async () => {
-    const fails = async (addr: string, pw: string, code: string) =>
-      expect(t.app.accounts.create(addr, pw, 'test')).rejects.toSatisfy((e) => isThutinError(e, code as never));
+    const fails = async (addr: string, pw: string, code: string) => expect(t.app.accounts.create(addr, pw, 'test')).rejects.toSatisfy((e) => isThutinError(e, code as never));
     await fails('x1@kontum.gov.vn', 'short1!', 'PASSWORD_WEAK');
     await fails('x1@kontum.gov.vn', 'alllowercase', 'PASSWORD_WEAK');
     await fails('x1@yahoo.com', TEST_PASSWORD, 'DOMAIN_NOT_LOCAL');

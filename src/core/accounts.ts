@@ -96,7 +96,15 @@ export class AccountService {
       if (taken || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
       const row = await trx
         .insertInto('accounts')
-        .values({ username: addr, password_hash: passwordHash, status: 'active', quota_bytes: this.opts.defaultQuotaBytes, must_change_password: opts.mustChangePassword ? 1 : 0, created_at: now, updated_at: now })
+        .values({
+          username: addr,
+          password_hash: passwordHash,
+          status: 'active',
+          quota_bytes: this.opts.defaultQuotaBytes,
+          must_change_password: opts.mustChangePassword ? 1 : 0,
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.insertInto('addresses').values({ address: addr, account_id: row.id, created_at: now }).execute();
@@ -292,7 +300,6 @@ export class AccountService {
     const r = await this.db.selectFrom('accounts').select('used_bytes').where('id', '=', accountId).executeTakeFirst();
     return Number(r?.used_bytes ?? 0);
   }
-
 }
 
 function toAccount(r: Database['accounts'] extends infer T ? { [K in keyof T]: unknown } : never): Account {

@@ -51,7 +51,10 @@ export function canonicalJson(v: unknown): string {
 
 export function entryHash(prevHash: string, e: { at: number; actor: string; action: string; target: string; details: string; reason: string }): string {
   const body = canonicalJson({ at: Number(e.at), actor: e.actor, action: e.action, target: e.target, details: e.details, reason: e.reason });
-  return crypto.createHash('sha256').update(prevHash + body, 'utf8').digest('hex');
+  return crypto
+    .createHash('sha256')
+    .update(prevHash + body, 'utf8')
+    .digest('hex');
 }
 
 export class AuditLog {

@@ -67,19 +67,11 @@ export class DelegationService {
       const grantee = await this.accountId(trx, granteeAddress);
       if (owner.id === grantee.id) throw new ThutinError('DELEGATION_SELF', owner.username);
       const value = clean.join(' ');
-      const existing = await trx
-        .selectFrom('mailbox_delegations')
-        .select(['id', 'rights'])
-        .where('owner_account_id', '=', owner.id)
-        .where('grantee_account_id', '=', grantee.id)
-        .executeTakeFirst();
+      const existing = await trx.selectFrom('mailbox_delegations').select(['id', 'rights']).where('owner_account_id', '=', owner.id).where('grantee_account_id', '=', grantee.id).executeTakeFirst();
       if (existing) {
         await trx.updateTable('mailbox_delegations').set({ rights: value, granted_by: ctx.actor }).where('id', '=', existing.id).execute();
       } else {
-        await trx
-          .insertInto('mailbox_delegations')
-          .values({ owner_account_id: owner.id, grantee_account_id: grantee.id, rights: value, granted_by: ctx.actor, created_at: Date.now() })
-          .execute();
+        await trx.insertInto('mailbox_delegations').values({ owner_account_id: owner.id, grantee_account_id: grantee.id, rights: value, granted_by: ctx.actor, created_at: Date.now() }).execute();
       }
       await this.record(trx, ctx, 'delegation.grant', owner.username, {
         grantee: grantee.username,
@@ -94,12 +86,7 @@ export class DelegationService {
     await this.db.transaction().execute(async (trx) => {
       const owner = await this.accountId(trx, ownerAddress);
       const grantee = await this.accountId(trx, granteeAddress);
-      const existing = await trx
-        .selectFrom('mailbox_delegations')
-        .select(['id', 'rights'])
-        .where('owner_account_id', '=', owner.id)
-        .where('grantee_account_id', '=', grantee.id)
-        .executeTakeFirst();
+      const existing = await trx.selectFrom('mailbox_delegations').select(['id', 'rights']).where('owner_account_id', '=', owner.id).where('grantee_account_id', '=', grantee.id).executeTakeFirst();
       if (!existing) throw new ThutinError('DELEGATION_NOT_FOUND', `${grantee.username} → ${owner.username}`);
       await trx.deleteFrom('mailbox_delegations').where('id', '=', existing.id).execute();
       await this.record(trx, ctx, 'delegation.revoke', owner.username, { grantee: grantee.username, previous: rightsFromColumn(existing.rights) });
@@ -135,12 +122,7 @@ export class DelegationService {
   /** What `grantee` may do on `owner`'s mailbox: [] if nothing; the owner itself has every right. */
   async rightsOn(ownerAccountId: number, granteeAccountId: number): Promise<Right[]> {
     if (ownerAccountId === granteeAccountId) return [...OWNER_RIGHTS];
-    const r = await this.db
-      .selectFrom('mailbox_delegations')
-      .select('rights')
-      .where('owner_account_id', '=', ownerAccountId)
-      .where('grantee_account_id', '=', granteeAccountId)
-      .executeTakeFirst();
+    const r = await this.db.selectFrom('mailbox_delegations').select('rights').where('owner_account_id', '=', ownerAccountId).where('grantee_account_id', '=', granteeAccountId).executeTakeFirst();
     return r ? rightsFromColumn(r.rights) : [];
   }
 

@@ -56,7 +56,7 @@ export const ERRORS = {
   PERSON_INVALID: { vi: 'Thông tin cán bộ không hợp lệ', en: 'Invalid person data' },
   NAME_INVALID: { vi: 'Họ tên không hợp lệ (cần ít nhất họ và tên)', en: 'Invalid name (family and given name needed)' },
   ADDRESS_RESERVED: { vi: 'Tên hộp thư này được dành riêng cho hệ thống', en: 'This mailbox name is reserved' },
-  RETENTION_NOT_PASSED: { vi: 'Chưa hết thời hạn lưu giữ hộp thư của người đã nghỉ', en: 'The retention period of a leaver\'s mailbox has not passed' },
+  RETENTION_NOT_PASSED: { vi: 'Chưa hết thời hạn lưu giữ hộp thư của người đã nghỉ', en: "The retention period of a leaver's mailbox has not passed" },
   PURGE_NOT_LEFT: { vi: 'Chỉ xoá hẳn hộp thư của người đã nghỉ việc', en: 'Only the mailbox of a person who has left can be purged' },
   CSV_INVALID: { vi: 'Tệp CSV không hợp lệ', en: 'Invalid CSV file' },
   AUDIT_CHAIN_BROKEN: { vi: 'Nhật ký kiểm toán đã bị sửa đổi', en: 'The audit log has been tampered with' },

@@ -6,8 +6,7 @@ import { backends, createTestApp, TEST_PASSWORD, type TestApp } from '../../test
 import { DELETED, FLAGGED, SEEN } from './flags.ts';
 import { isThutinError } from './errors.ts';
 
-const msg = (subject: string, body: string) =>
-  Buffer.from(`From: a@kontum.gov.vn\r\nTo: b@kontum.gov.vn\r\nSubject: ${subject}\r\nDate: Sat, 28 Nov 2026 09:00:00 +0700\r\n\r\n${body}\r\n`);
+const msg = (subject: string, body: string) => Buffer.from(`From: a@kontum.gov.vn\r\nTo: b@kontum.gov.vn\r\nSubject: ${subject}\r\nDate: Sat, 28 Nov 2026 09:00:00 +0700\r\n\r\n${body}\r\n`);
 
 describe.each(backends())('mail store (%s)', (backend) => {
   let t: TestApp;
@@ -28,7 +27,10 @@ describe.each(backends())('mail store (%s)', (backend) => {
 
   it('stores a message for many recipients once: one blob, one contents row', async () => {
     const c = await t.app.store.ingest([msg('Chung', 'một lần')]);
-    const d = await t.app.store.deliver(c, ids.map((accountId) => ({ accountId })));
+    const d = await t.app.store.deliver(
+      c,
+      ids.map((accountId) => ({ accountId })),
+    );
     expect(d.map((x) => x.uid)).toEqual([1, 1, 1]);
     const rows = await t.app.db.kysely.selectFrom('messages').select('sha256').where('sha256', '=', c.sha256).execute();
     expect(rows).toHaveLength(3);
@@ -103,7 +105,7 @@ describe.each(backends())('mail store (%s)', (backend) => {
     expect([...(await t.app.store.searchHeader(inbox.id, 'Date', '2026'))]).toContain(d.uid);
   });
 
-  it('keeps each account\'s byte usage equal to the sum of its messages through every change', async () => {
+  it("keeps each account's byte usage equal to the sum of its messages through every change", async () => {
     const real = async (id: number) => {
       const r = await t.app.db.kysely
         .selectFrom('messages')
@@ -125,7 +127,11 @@ describe.each(backends())('mail store (%s)', (backend) => {
     await t.app.store.expunge(junk.id);
     expect(await t.app.accounts.usageBytes(id)).toBe(await real(id));
     await t.app.store.createMailbox(id, 'Tạm');
-    await t.app.store.copy(junk.id, (await t.app.store.listMessages(junk.id)).map((m) => m.uid), (await t.app.store.getMailbox(id, 'Tạm'))!.id);
+    await t.app.store.copy(
+      junk.id,
+      (await t.app.store.listMessages(junk.id)).map((m) => m.uid),
+      (await t.app.store.getMailbox(id, 'Tạm'))!.id,
+    );
     await t.app.store.deleteMailbox(id, 'Tạm');
     const used = await t.app.accounts.usageBytes(id);
     expect(used).toBe(await real(id));

@@ -224,7 +224,10 @@ export class MailStore {
   }
 
   private async sizeOf(trx: Trx, mailboxId: number, uids?: number[]): Promise<number> {
-    let q = trx.selectFrom('messages').select((eb) => eb.fn.sum<number>('size').as('s')).where('mailbox_id', '=', mailboxId);
+    let q = trx
+      .selectFrom('messages')
+      .select((eb) => eb.fn.sum<number>('size').as('s'))
+      .where('mailbox_id', '=', mailboxId);
     if (uids) q = q.where('uid', 'in', uids);
     return Number((await q.executeTakeFirst())?.s ?? 0);
   }
@@ -279,7 +282,17 @@ export class MailStore {
         const validity = await this.nextUidValidity(trx);
         const r = await trx
           .insertInto('mailboxes')
-          .values({ account_id: accountId, name: p, special_use: i === parts.length ? specialUse : null, uidvalidity: validity, uidnext: 1, highest_modseq: 1, first_recent_uid: 1, subscribed: 1, created_at: now })
+          .values({
+            account_id: accountId,
+            name: p,
+            special_use: i === parts.length ? specialUse : null,
+            uidvalidity: validity,
+            uidnext: 1,
+            highest_modseq: 1,
+            first_recent_uid: 1,
+            subscribed: 1,
+            created_at: now,
+          })
           .returningAll()
           .executeTakeFirstOrThrow();
         created = toMailbox(r);
@@ -290,7 +303,10 @@ export class MailStore {
 
   /** UIDVALIDITY: seconds since the epoch, strictly increasing across all folders. */
   private async nextUidValidity(trx: Trx): Promise<number> {
-    const r = await trx.selectFrom('mailboxes').select((eb) => eb.fn.max<number>('uidvalidity').as('m')).executeTakeFirst();
+    const r = await trx
+      .selectFrom('mailboxes')
+      .select((eb) => eb.fn.max<number>('uidvalidity').as('m'))
+      .executeTakeFirst();
     return Math.max(Math.floor(Date.now() / 1000), Number(r?.m ?? 0) + 1);
   }
 
@@ -299,7 +315,12 @@ export class MailStore {
     if (n === 'INBOX') throw new ThutinError('MAILBOX_PROTECTED', n);
     const mb = await this.getMailbox(accountId, n);
     if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', n);
-    const children = await this.db.selectFrom('mailboxes').select('id').where('account_id', '=', accountId).where('name', 'like', likePrefix(n + HIERARCHY_SEPARATOR)).executeTakeFirst();
+    const children = await this.db
+      .selectFrom('mailboxes')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .where('name', 'like', likePrefix(n + HIERARCHY_SEPARATOR))
+      .executeTakeFirst();
     await this.db.transaction().execute(async (trx) => {
       if (children) {
         // RFC 3501: a folder with inferiors keeps its place in the hierarchy; we empty it instead.
@@ -320,8 +341,14 @@ export class MailStore {
     const modseq = await this.bumpModseq(trx, mailboxId);
     await this.adjustUsage(trx, mailboxId, -(await this.sizeOf(trx, mailboxId)));
     await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
-    for (const chunk of chunks(uids.map((u) => Number(u.uid)), 500)) {
-      await trx.insertInto('changes').values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' }))).execute();
+    for (const chunk of chunks(
+      uids.map((u) => Number(u.uid)),
+      500,
+    )) {
+      await trx
+        .insertInto('changes')
+        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' })))
+        .execute();
     }
   }
 
@@ -345,7 +372,11 @@ export class MailStore {
       for (const r of all) {
         if (r.name === src || r.name.startsWith(src + HIERARCHY_SEPARATOR)) {
           const validity = await this.nextUidValidity(trx);
-          await trx.updateTable('mailboxes').set({ name: dst + r.name.slice(src.length), uidvalidity: validity }).where('id', '=', r.id).execute();
+          await trx
+            .updateTable('mailboxes')
+            .set({ name: dst + r.name.slice(src.length), uidvalidity: validity })
+            .where('id', '=', r.id)
+            .execute();
         }
       }
       // Parents of the new name must exist.
@@ -355,7 +386,17 @@ export class MailStore {
         if (!(await this.findMailbox(trx, accountId, p))) {
           await trx
             .insertInto('mailboxes')
-            .values({ account_id: accountId, name: p, special_use: null, uidvalidity: await this.nextUidValidity(trx), uidnext: 1, highest_modseq: 1, first_recent_uid: 1, subscribed: 1, created_at: Date.now() })
+            .values({
+              account_id: accountId,
+              name: p,
+              special_use: null,
+              uidvalidity: await this.nextUidValidity(trx),
+              uidnext: 1,
+              highest_modseq: 1,
+              first_recent_uid: 1,
+              subscribed: 1,
+              created_at: Date.now(),
+            })
             .execute();
         }
       }
@@ -365,7 +406,11 @@ export class MailStore {
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
     const mb = await this.getMailbox(accountId, name);
     if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', name);
-    await this.db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 }).where('id', '=', mb.id).execute();
+    await this.db
+      .updateTable('mailboxes')
+      .set({ subscribed: subscribed ? 1 : 0 })
+      .where('id', '=', mb.id)
+      .execute();
   }
 
   async mailboxCounts(mailboxId: number): Promise<{ messages: number; unseen: number; recent: number; size: number }> {
@@ -428,12 +473,7 @@ export class MailStore {
 
   /** The messages' flags and sizes without their blob names (metadata-only FETCH, SEARCH). */
   async listFlags(mailboxId: number): Promise<MessageMeta[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date'])
-      .where('mailbox_id', '=', mailboxId)
-      .orderBy('uid')
-      .execute();
+    const rows = await this.db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
     return rows.map((r) => ({ uid: Number(r.uid), modseq: Number(r.modseq), flags: Number(r.flags), keywords: r.keywords, size: Number(r.size), internalDate: Number(r.internal_date), sha256: '' }));
   }
 
@@ -563,7 +603,11 @@ export class MailStore {
   async expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
     const gone: number[] = [];
     await this.db.transaction().execute(async (trx) => {
-      const q = trx.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
+      const q = trx
+        .selectFrom('messages')
+        .select('uid')
+        .where('mailbox_id', '=', mailboxId)
+        .where(sql<boolean>`(flags & 8) <> 0`);
       const rows = await q.orderBy('uid').execute();
       const want = uids ? new Set(uids) : null;
       for (const r of rows) if (!want || want.has(Number(r.uid))) gone.push(Number(r.uid));
@@ -579,7 +623,10 @@ export class MailStore {
     for (const chunk of chunks(uids, 500)) {
       await this.adjustUsage(trx, mailboxId, -(await this.sizeOf(trx, mailboxId, chunk)));
       await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
-      await trx.insertInto('changes').values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' }))).execute();
+      await trx
+        .insertInto('changes')
+        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge' })))
+        .execute();
     }
   }
 
@@ -603,8 +650,17 @@ export class MailStore {
         pairs.push([m.uid, next]);
         next++;
       }
-      await this.adjustUsage(trx, dstMailboxId, msgs.reduce((a, m) => a + m.size, 0));
-      if (opts.removeSource && msgs.length) await this.removeUids(trx, srcMailboxId, msgs.map((m) => m.uid));
+      await this.adjustUsage(
+        trx,
+        dstMailboxId,
+        msgs.reduce((a, m) => a + m.size, 0),
+      );
+      if (opts.removeSource && msgs.length)
+        await this.removeUids(
+          trx,
+          srcMailboxId,
+          msgs.map((m) => m.uid),
+        );
     });
     this.events.notify(dstMailboxId);
     if (opts.removeSource) this.events.notify(srcMailboxId);
@@ -659,7 +715,12 @@ export class MailStore {
   }
 
   async sentDates(mailboxId: number): Promise<Map<number, number | null>> {
-    const rows = await this.db.selectFrom('messages').innerJoin('contents', 'contents.sha256', 'messages.sha256').select(['messages.uid', 'contents.sent_date']).where('messages.mailbox_id', '=', mailboxId).execute();
+    const rows = await this.db
+      .selectFrom('messages')
+      .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+      .select(['messages.uid', 'contents.sent_date'])
+      .where('messages.mailbox_id', '=', mailboxId)
+      .execute();
     return new Map(rows.map((r) => [Number(r.uid), r.sent_date === null ? null : Number(r.sent_date)]));
   }
 }

@@ -35,7 +35,10 @@ describe.each(backends())('outbound queue state (%s)', (backend) => {
     const later = await t.app.queue.claim(now + 60_001, now + 120_000, 100);
     expect(later.map((c) => c.recipient).sort()).toEqual(['a@x.test', 'b@x.test']);
     // A live worker renews its lease; then nobody else gets them at the old end.
-    await t.app.queue.renew(later.map((c) => c.id), now + 500_000);
+    await t.app.queue.renew(
+      later.map((c) => c.id),
+      now + 500_000,
+    );
     expect(await t.app.queue.claim(now + 120_001, now + 180_000, 100)).toEqual([]);
   });
 

@@ -147,7 +147,11 @@ export class OutboundQueue {
   async getMany(ids: number[]): Promise<Map<number, QueueEntry>> {
     const out = new Map<number, QueueEntry>();
     for (let i = 0; i < ids.length; i += 500) {
-      const qs = await this.db.selectFrom('outbound_queue').selectAll().where('id', 'in', ids.slice(i, i + 500)).execute();
+      const qs = await this.db
+        .selectFrom('outbound_queue')
+        .selectAll()
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
       if (qs.length) for (const e of await this.withRecipients(qs)) out.set(e.id, e);
     }
     return out;
@@ -174,7 +178,11 @@ export class OutboundQueue {
     const rs = await this.db
       .selectFrom('outbound_recipients')
       .selectAll()
-      .where('queue_id', 'in', qs.map((q) => q.id))
+      .where(
+        'queue_id',
+        'in',
+        qs.map((q) => q.id),
+      )
       .orderBy('id')
       .execute();
     const byQueue = new Map<number, QueueRecipient[]>();
@@ -277,7 +285,11 @@ export class OutboundQueue {
     const got = await this.db
       .updateTable('outbound_recipients')
       .set({ next_attempt_at: leaseUntil })
-      .where('id', 'in', due.map((d) => d.id))
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
       .where('state', 'in', PENDING)
       .where('next_attempt_at', '<=', now)
       .returning(['id', 'queue_id', 'recipient', 'attempts'])

@@ -15,8 +15,44 @@ for (const backend of backends()) {
       await t.app.accounts.create('binhtt@kontum.gov.vn', TEST_PASSWORD, 'test');
       const now = Date.now();
       const db = t.app.db.kysely;
-      const root = await db.insertInto('units').values({ code: 'UBND', name: 'Ủy ban nhân dân tỉnh Kon Tum', abbreviation: 'ubnd', kind: 'province', parent_id: null, head_person_id: null, mailbox_account_id: null, valid_from: null, valid_to: null, successor_id: null, search_name: '', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-      const u = await db.insertInto('units').values({ code: 'SNV', name: 'Sở Nội vụ', abbreviation: 'snv', kind: 'agency', parent_id: root.id, head_person_id: null, mailbox_account_id: null, valid_from: null, valid_to: null, successor_id: null, search_name: '', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+      const root = await db
+        .insertInto('units')
+        .values({
+          code: 'UBND',
+          name: 'Ủy ban nhân dân tỉnh Kon Tum',
+          abbreviation: 'ubnd',
+          kind: 'province',
+          parent_id: null,
+          head_person_id: null,
+          mailbox_account_id: null,
+          valid_from: null,
+          valid_to: null,
+          successor_id: null,
+          search_name: '',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const u = await db
+        .insertInto('units')
+        .values({
+          code: 'SNV',
+          name: 'Sở Nội vụ',
+          abbreviation: 'snv',
+          kind: 'agency',
+          parent_id: root.id,
+          head_person_id: null,
+          mailbox_account_id: null,
+          valid_from: null,
+          valid_to: null,
+          successor_id: null,
+          search_name: '',
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       snv = Number(u.id);
     });
     afterAll(async () => t.cleanup());
@@ -36,7 +72,11 @@ for (const backend of backends()) {
     });
 
     it('refuses wrong scopes, unknown roles, units and accounts', async () => {
-      const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (isThutinError(e) ? e.code : String(e)));
+      const codeOf = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e) => (isThutinError(e) ? e.code : String(e)),
+        );
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'sysadmin', 'SNV', ctx))).toBe('ROLE_SCOPE_INVALID');
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'agency-head', null, ctx))).toBe('ROLE_SCOPE_INVALID');
       expect(await codeOf(t.app.roles.grant('annv@kontum.gov.vn', 'user' as never, null, ctx))).toBe('ROLE_INVALID');
@@ -50,7 +90,26 @@ for (const backend of backends()) {
       expect((await t.app.roles.principal(binh.id)).roles).toEqual([{ role: 'user', unitId: null }]);
       await t.app.roles.grant('binhtt@kontum.gov.vn', 'auditor', null, ctx);
       const now = Date.now();
-      const person = await t.app.db.kysely.insertInto('people').values({ full_name: 'Trần Thị Bình', family_name: 'Trần', middle_name: 'Thị', given_name: 'Bình', title: 'Giám đốc', unit_id: snv, phone: '', status: 'active', account_id: binh.id, search_name: '', sort_key: '', left_at: null, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+      const person = await t.app.db.kysely
+        .insertInto('people')
+        .values({
+          full_name: 'Trần Thị Bình',
+          family_name: 'Trần',
+          middle_name: 'Thị',
+          given_name: 'Bình',
+          title: 'Giám đốc',
+          unit_id: snv,
+          phone: '',
+          status: 'active',
+          account_id: binh.id,
+          search_name: '',
+          sort_key: '',
+          left_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await t.app.db.kysely.updateTable('units').set({ head_person_id: person.id }).where('id', '=', snv).execute();
       const p = await t.app.roles.principal(binh.id);
       expect(p.username).toBe('binhtt@kontum.gov.vn');

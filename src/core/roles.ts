@@ -80,7 +80,13 @@ export class RoleService {
       q = unitId === null ? q.where('unit_id', 'is', null) : q.where('unit_id', '=', unitId);
       if (await q.executeTakeFirst()) return false;
       await trx.insertInto('role_assignments').values({ account_id: acct.id, role, unit_id: unitId, granted_by: ctx.actor, created_at: Date.now() }).execute();
-      const entry: AuditEntry & { reason?: string } = { actor: ctx.actor, action: 'role.grant', target: acct.username, details: { role, unit: unitCode ? unitCode.toUpperCase() : null }, reason: ctx.reason ?? '' };
+      const entry: AuditEntry & { reason?: string } = {
+        actor: ctx.actor,
+        action: 'role.grant',
+        target: acct.username,
+        details: { role, unit: unitCode ? unitCode.toUpperCase() : null },
+        reason: ctx.reason ?? '',
+      };
       await this.audit.record(entry, trx);
       return true;
     });
@@ -95,7 +101,13 @@ export class RoleService {
       q = unitId === null ? q.where('unit_id', 'is', null) : q.where('unit_id', '=', unitId);
       const r = await q.executeTakeFirst();
       if (Number(r.numDeletedRows) === 0) throw new ThutinError('ROLE_NOT_FOUND', `${acct.username} ${role}${unitCode ? ` @ ${unitCode}` : ''}`);
-      const entry: AuditEntry & { reason?: string } = { actor: ctx.actor, action: 'role.revoke', target: acct.username, details: { role, unit: unitCode ? unitCode.toUpperCase() : null }, reason: ctx.reason ?? '' };
+      const entry: AuditEntry & { reason?: string } = {
+        actor: ctx.actor,
+        action: 'role.revoke',
+        target: acct.username,
+        details: { role, unit: unitCode ? unitCode.toUpperCase() : null },
+        reason: ctx.reason ?? '',
+      };
       await this.audit.record(entry, trx);
     });
     for (const l of this.listeners) l(acct.id);
@@ -107,7 +119,16 @@ export class RoleService {
       .selectFrom('role_assignments')
       .innerJoin('accounts', 'accounts.id', 'role_assignments.account_id')
       .leftJoin('units', 'units.id', 'role_assignments.unit_id')
-      .select(['role_assignments.id', 'role_assignments.account_id', 'accounts.username', 'role_assignments.role', 'role_assignments.unit_id', 'units.code', 'role_assignments.granted_by', 'role_assignments.created_at']);
+      .select([
+        'role_assignments.id',
+        'role_assignments.account_id',
+        'accounts.username',
+        'role_assignments.role',
+        'role_assignments.unit_id',
+        'units.code',
+        'role_assignments.granted_by',
+        'role_assignments.created_at',
+      ]);
     if (accountAddress) q = q.where('role_assignments.account_id', '=', (await this.accountId(accountAddress)).id);
     const rows = await q.orderBy('accounts.username').orderBy('role_assignments.role').orderBy('role_assignments.id').execute();
     return rows.map((r) => ({

@@ -63,7 +63,11 @@ for (const backend of backends()) {
     });
 
     it('refuses a client after too many failures, without logging the password', async () => {
-      const code = (p: Promise<unknown>) => p.then(() => 'ok', (e) => (isThutinError(e) ? e.code : String(e)));
+      const code = (p: Promise<unknown>) =>
+        p.then(
+          () => 'ok',
+          (e) => (isThutinError(e) ? e.code : String(e)),
+        );
       for (let i = 0; i < 3; i++) expect(await code(tokens.login('annv@kontum.gov.vn', 'Sai#Matkhau1', '10.9.9.9'))).toBe('LOGIN_FAILED');
       expect(await code(tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.9.9.9'))).toBe('TOO_MANY_ATTEMPTS');
       expect(await code(tokens.login('annv@kontum.gov.vn', TEST_PASSWORD, '10.9.9.8'))).toBe('ok');

@@ -92,7 +92,10 @@ export class TokenService {
     const now = Date.now();
     const expiresAt = now + this.opts.ttlMs;
     await this.db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute();
-    await this.db.insertInto('api_tokens').values({ token_hash: hashToken(token), account_id: acct.id, created_at: now, expires_at: expiresAt }).execute();
+    await this.db
+      .insertInto('api_tokens')
+      .values({ token_hash: hashToken(token), account_id: acct.id, created_at: now, expires_at: expiresAt })
+      .execute();
     this.log.info({ client, username: acct.username }, 'api login');
     return { token, expiresAt, mustChangePassword: acct.mustChangePassword };
   }

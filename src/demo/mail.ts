@@ -111,7 +111,11 @@ function signature(p: Correspondent): string {
 
 /** A small, valid one-page PDF whose text is ASCII (the folded title). */
 export function tinyPdf(title: string): Buffer {
-  const text = title.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D')).replace(/[()\\]/g, '');
+  const text = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, (c) => (c === 'đ' ? 'd' : 'D'))
+    .replace(/[()\\]/g, '');
   const stream = `BT /F1 14 Tf 60 780 Td (${text}) Tj ET`;
   const objs = [
     '<< /Type /Catalog /Pages 2 0 R >>',

@@ -291,7 +291,9 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
     const old = now - m.date.getTime() > 3 * 86_400_000;
     const targets = [
       { accountId: m.from.accountId, mailbox: 'Sent', flags: ['\\Seen'] },
-      ...[...m.to, ...m.cc].filter((t, k, all) => all.findIndex((x) => x.accountId === t.accountId) === k && t.accountId !== m.from.accountId).map((t) => ({ accountId: t.accountId, flags: old && r() < 0.8 ? ['\\Seen'] : [] })),
+      ...[...m.to, ...m.cc]
+        .filter((t, k, all) => all.findIndex((x) => x.accountId === t.accountId) === k && t.accountId !== m.from.accountId)
+        .map((t) => ({ accountId: t.accountId, flags: old && r() < 0.8 ? ['\\Seen'] : [] })),
     ];
     await app.store.deliver(content, targets, m.date.getTime());
   }

@@ -162,7 +162,15 @@ const AGENCY_LEADERS: Record<string, { head: string; deputy: string; deputies: n
 };
 
 const DISTRICT_DEPTS = (city: boolean): DeptTemplate[] => [
-  { code: 'VP', local: 'vp', name: city ? 'Văn phòng HĐND và UBND thành phố' : 'Văn phòng HĐND và UBND huyện', head: 'Chánh Văn phòng', deputy: 'Phó Chánh Văn phòng', staff: OFFICE_STAFF, weight: 1.4 },
+  {
+    code: 'VP',
+    local: 'vp',
+    name: city ? 'Văn phòng HĐND và UBND thành phố' : 'Văn phòng HĐND và UBND huyện',
+    head: 'Chánh Văn phòng',
+    deputy: 'Phó Chánh Văn phòng',
+    staff: OFFICE_STAFF,
+    weight: 1.4,
+  },
   phong('PNV', 'pnv', 'Phòng Nội vụ'),
   phong('PTCKH', 'ptckh', 'Phòng Tài chính – Kế hoạch'),
   phong('PTNMT', 'ptnmt', 'Phòng Tài nguyên và Môi trường'),

@@ -48,7 +48,10 @@ describe.each(backends())('directory CSV on %s', (backend) => {
   });
 
   it('updates units, sets validity and successors, with children listed before parents', async () => {
-    const csv = 'ma,ten,viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den,ma_ke_nhiem\n' + 'STTTT,Sở Thông tin và Truyền thông,stttt,agency,KT,,28/02/2025,SKHCN\n' + 'SKHCN-P1,Phòng Quản lý khoa học,,department,SKHCN,2025-03-01,,\n';
+    const csv =
+      'ma,ten,viet_tat,loai,ma_cap_tren,hieu_luc_tu,hieu_luc_den,ma_ke_nhiem\n' +
+      'STTTT,Sở Thông tin và Truyền thông,stttt,agency,KT,,28/02/2025,SKHCN\n' +
+      'SKHCN-P1,Phòng Quản lý khoa học,,department,SKHCN,2025-03-01,,\n';
     const r = await t.app.directory.importCsv('units', csv, { dryRun: false }, ctx);
     expect(r).toMatchObject({ applied: true, created: 1, updated: 1, errors: [] });
     const stttt = (await t.app.directory.getUnit('STTTT'))!;
@@ -84,7 +87,8 @@ describe.each(backends())('directory CSV on %s', (backend) => {
   });
 
   it('imports people (BOM, semicolons, English headers) in one transaction, then updates them by address', async () => {
-    const text = '\ufeffname;title;unit;phone;email;status\r\nNguyễn Văn An;Chuyên viên;SNV;0260 3862 001;;\r\nNguyễn Văn An;Văn thư;STP;;;\r\nTrần Văn Chín;;SNV;;chintv;đang công tác\r\nĐặng Thị Hoa;Trưởng phòng;SNV;;;tạm khoá\r\n';
+    const text =
+      '\ufeffname;title;unit;phone;email;status\r\nNguyễn Văn An;Chuyên viên;SNV;0260 3862 001;;\r\nNguyễn Văn An;Văn thư;STP;;;\r\nTrần Văn Chín;;SNV;;chintv;đang công tác\r\nĐặng Thị Hoa;Trưởng phòng;SNV;;;tạm khoá\r\n';
     const r = await t.app.directory.importCsv('people', text, { dryRun: false }, ctx);
     expect(r).toMatchObject({ applied: true, rows: 4, created: 4, updated: 0, errors: [] });
     expect(r.passwords!.map((p) => p.address)).toEqual(['annv@kontum.gov.vn', 'annv2@kontum.gov.vn', 'chintv@kontum.gov.vn', 'hoadt@kontum.gov.vn']);
@@ -103,7 +107,11 @@ describe.each(backends())('directory CSV on %s', (backend) => {
     expect(await t.app.directory.getPerson(before.id)).toMatchObject({ title: 'Chuyên viên chính', unitCode: 'SNV', phone: '0260 3999 999' });
     const u = await t.app.directory.importCsv('units', 'ma,ten\nSTTTT,Sở Thông tin và Truyền thông tỉnh Kon Tum\n', { dryRun: false }, ctx);
     expect(u).toMatchObject({ applied: true, updated: 1 });
-    expect(await t.app.directory.getUnit('STTTT')).toMatchObject({ name: 'Sở Thông tin và Truyền thông tỉnh Kon Tum', parentId: (await t.app.directory.getUnit('KT'))!.id, successorId: (await t.app.directory.getUnit('SKHCN'))!.id });
+    expect(await t.app.directory.getUnit('STTTT')).toMatchObject({
+      name: 'Sở Thông tin và Truyền thông tỉnh Kon Tum',
+      parentId: (await t.app.directory.getUnit('KT'))!.id,
+      successorId: (await t.app.directory.getUnit('SKHCN'))!.id,
+    });
     await t.app.directory.updateUnit('STTTT', { name: 'Sở Thông tin và Truyền thông' }, ctx);
     await t.app.directory.updatePerson(before.id, { title: '' }, ctx);
   });

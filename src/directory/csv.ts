@@ -60,7 +60,13 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
   for (const [field, names] of Object.entries(cols)) for (const n of names) aliasToField.set(n, field);
   const header = records[0].record.map((h) => {
     const f = aliasToField.get(headerKey(h));
-    if (!f) throw new ThutinError('CSV_INVALID', `cột không rõ / unknown column "${h}" (${Object.values(cols).map((n) => n[0]).join(',')})`);
+    if (!f)
+      throw new ThutinError(
+        'CSV_INVALID',
+        `cột không rõ / unknown column "${h}" (${Object.values(cols)
+          .map((n) => n[0])
+          .join(',')})`,
+      );
     return f;
   });
   const required = kind === 'people' ? ['fullName'] : ['code', 'name'];

@@ -19,13 +19,7 @@ export async function recordVersion(
   ctx: { actor: string; reason?: string },
   at = Date.now(),
 ): Promise<void> {
-  await trx
-    .updateTable('directory_history')
-    .set({ valid_to: at })
-    .where('entity', '=', entity)
-    .where('entity_id', '=', entityId)
-    .where('valid_to', 'is', null)
-    .execute();
+  await trx.updateTable('directory_history').set({ valid_to: at }).where('entity', '=', entity).where('entity_id', '=', entityId).where('valid_to', 'is', null).execute();
   await trx
     .insertInto('directory_history')
     .values({
@@ -55,14 +49,21 @@ export async function snapshotsAsOf<T>(db: Kysely<Database>, entity: HistoryEnti
 }
 
 /** The versions of one entity, oldest first (for `show` and audits). */
-export async function versionsOf(db: Kysely<Database>, entity: HistoryEntity, entityId: number): Promise<Array<{ validFrom: number; validTo: number | null; data: unknown; actor: string; reason: string }>> {
+export async function versionsOf(
+  db: Kysely<Database>,
+  entity: HistoryEntity,
+  entityId: number,
+): Promise<Array<{ validFrom: number; validTo: number | null; data: unknown; actor: string; reason: string }>> {
   const rows = await db.selectFrom('directory_history').selectAll().where('entity', '=', entity).where('entity_id', '=', entityId).orderBy('id').execute();
   return rows.map((r) => ({ validFrom: Number(r.valid_from), validTo: r.valid_to === null ? null : Number(r.valid_to), data: JSON.parse(r.data), actor: r.actor, reason: r.reason }));
 }
 
 /** The directory's version: the highest history id (0 when empty). */
 export async function directoryVersion(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('directory_history').select((eb) => eb.fn.max('id').as('v')).executeTakeFirst();
+  const r = await db
+    .selectFrom('directory_history')
+    .select((eb) => eb.fn.max('id').as('v'))
+    .executeTakeFirst();
   return Number(r?.v ?? 0);
 }
 

@@ -69,10 +69,7 @@ export class ListService {
     return toList(r);
   }
 
-  async create(
-    input: { address: string; name: string; kind: ListKind; unitCode?: string | null; senders?: SenderPolicy },
-    ctx: ChangeContext,
-  ): Promise<{ id: number; address: string }> {
+  async create(input: { address: string; name: string; kind: ListKind; unitCode?: string | null; senders?: SenderPolicy }, ctx: ChangeContext): Promise<{ id: number; address: string }> {
     const address = normalizeAddress(input.address);
     if (!ADDRESS_RE.test(address)) throw new ThutinError('ADDRESS_INVALID', input.address);
     if (!this.opts.isLocalDomain(address.split('@')[1])) throw new ThutinError('DOMAIN_NOT_LOCAL', address.split('@')[1]);

@@ -28,7 +28,11 @@ export interface SplitName {
 
 /** Clean a name as typed: NFC, trimmed, single spaces; the look-alike Ð (U+00D0) becomes Đ. */
 export function cleanName(s: string): string {
-  return normalizeNfc(s).replace(/\u00d0/g, 'Đ').replace(/\u00f0/g, 'đ').replace(/\s+/g, ' ').trim();
+  return normalizeNfc(s)
+    .replace(/\u00d0/g, 'Đ')
+    .replace(/\u00f0/g, 'đ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Vietnamese order: family name first, given name last, middle names between. */

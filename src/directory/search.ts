@@ -335,8 +335,7 @@ export class SearchIndex {
   private run(raw: string, limit: number, opts: IndexQuery): DirectoryEntry[] {
     const kindMask = opts.kinds ? opts.kinds.reduce((m, k) => m | KIND_CODE[k], 0) : 7;
     const units = opts.units ?? null;
-    const accept = (i: number): boolean =>
-      (this.kind[i] & kindMask) !== 0 && (opts.includeInactive || this.inactive[i] === 0) && (units === null || units.has(this.unitOf[i]));
+    const accept = (i: number): boolean => (this.kind[i] & kindMask) !== 0 && (opts.includeInactive || this.inactive[i] === 0) && (units === null || units.has(this.unitOf[i]));
     // A whole address finds its owner (primary address or an alias).
     if (raw.includes('@')) {
       const i = this.byAddress.get(raw);

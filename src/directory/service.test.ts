@@ -154,7 +154,11 @@ describe.each(backends())('directory on %s', (backend) => {
     expect(await t.app.accounts.byAddress(duc.email!)).toMatchObject({ status: 'disabled' });
     await rejectsWith(d.purgePerson(duc.id, ctx), 'RETENTION_NOT_PASSED');
     const monthsAgo = (m: number) => Date.now() - m * 31 * 24 * 3600 * 1000;
-    await t.app.db.kysely.updateTable('people').set({ left_at: monthsAgo(7) }).where('id', 'in', [duc.id, huong.id]).execute();
+    await t.app.db.kysely
+      .updateTable('people')
+      .set({ left_at: monthsAgo(7) })
+      .where('id', 'in', [duc.id, huong.id])
+      .execute();
     await rejectsWith(d.purgePerson(huong.id, ctx), 'RETENTION_NOT_PASSED');
     beforePurge = Date.now();
     await new Promise((r) => setTimeout(r, 5));
@@ -164,7 +168,11 @@ describe.each(backends())('directory on %s', (backend) => {
     expect(await t.app.accounts.byAddress(duc.email!)).toBeNull();
     const left = await t.app.db.kysely.selectFrom('mailboxes').select('id').where('account_id', '=', duc.accountId!).execute();
     expect(left).toEqual([]);
-    await t.app.db.kysely.updateTable('people').set({ left_at: monthsAgo(13) }).where('id', '=', huong.id).execute();
+    await t.app.db.kysely
+      .updateTable('people')
+      .set({ left_at: monthsAgo(13) })
+      .where('id', '=', huong.id)
+      .execute();
     await d.purgePerson(huong.id, ctx);
     expect(await d.getPerson(huong.id)).toBeNull();
   });

@@ -13,7 +13,7 @@ import { ThutinError, isThutinError } from '../core/errors.ts';
 import { foldVietnamese } from '../core/text/fold.ts';
 import { comparePeople, compareVi, personSortKey } from '../core/text/collate.ts';
 import { assertNotReserved, cleanName, freeLocalPart, personLocalPart, splitName, unitLocalPart, type NamingRules, type PersonAddressStyle } from './naming.ts';
-import { changedSince, directoryVersion, recordVersion, snapshotsAsOf, versionsOf, type HistoryEntity } from './history.ts';
+import { changedSince, recordVersion, snapshotsAsOf, versionsOf, type HistoryEntity } from './history.ts';
 import { SearchIndex, type IndexDoc } from './search.ts';
 import { formatDate, parseDate, parseStatus, readCsv, STATUS_LABEL, writeCsv, type CsvRow } from './csv.ts';
 
@@ -300,19 +300,37 @@ export class DirectoryService {
     const validFrom = patch.validFrom !== undefined ? patch.validFrom : before.validFrom;
     const validTo = patch.validTo !== undefined ? patch.validTo : before.validTo;
     this.validateUnitFields({ code: before.code, name, kind, validFrom, validTo });
-    if (name !== before.name) (set.name = name), (changes.name = [before.name, name]);
-    if (kind !== before.kind) (set.kind = kind), (changes.kind = [before.kind, kind]);
-    if (validFrom !== before.validFrom) (set.valid_from = validFrom), (changes.validFrom = [before.validFrom, validFrom]);
-    if (validTo !== before.validTo) (set.valid_to = validTo), (changes.validTo = [before.validTo, validTo]);
+    if (name !== before.name) {
+      set.name = name;
+      changes.name = [before.name, name];
+    }
+    if (kind !== before.kind) {
+      set.kind = kind;
+      changes.kind = [before.kind, kind];
+    }
+    if (validFrom !== before.validFrom) {
+      set.valid_from = validFrom;
+      changes.validFrom = [before.validFrom, validFrom];
+    }
+    if (validTo !== before.validTo) {
+      set.valid_to = validTo;
+      changes.validTo = [before.validTo, validTo];
+    }
     if (patch.parentCode !== undefined) {
       const parent = patch.parentCode ? await this.requireUnit(trx, patch.parentCode) : null;
       if (parent && (await this.subtreeIn(trx, before.id)).includes(parent.id)) throw new ThutinError('UNIT_CYCLE', `${before.code} → ${parent.code}`);
-      if ((parent?.id ?? null) !== before.parentId) (set.parent_id = parent?.id ?? null), (changes.parent = parent?.code ?? null);
+      if ((parent?.id ?? null) !== before.parentId) {
+        set.parent_id = parent?.id ?? null;
+        changes.parent = parent?.code ?? null;
+      }
     }
     if (patch.successorCode !== undefined) {
       const succ = patch.successorCode ? await this.requireUnit(trx, patch.successorCode) : null;
       if (succ && succ.id === before.id) throw new ThutinError('UNIT_INVALID', 'kế nhiệm chính nó / successor is itself');
-      if ((succ?.id ?? null) !== before.successorId) (set.successor_id = succ?.id ?? null), (changes.successor = succ?.code ?? null);
+      if ((succ?.id ?? null) !== before.successorId) {
+        set.successor_id = succ?.id ?? null;
+        changes.successor = succ?.code ?? null;
+      }
     }
     let abbreviation = before.abbreviation;
     if (patch.abbreviation !== undefined && unitLocalPart(patch.abbreviation) !== before.abbreviation) {
@@ -350,13 +368,14 @@ export class DirectoryService {
       const oldHead = before.headPersonId === null ? null : await this.personIn(trx, before.headPersonId);
       if ((newHead?.id ?? null) === before.headPersonId) return { unit: before, oldHead: null, newHead: null };
       const now = Date.now();
-      await trx.updateTable('units').set({ head_person_id: newHead?.id ?? null, updated_at: now }).where('id', '=', before.id).execute();
+      await trx
+        .updateTable('units')
+        .set({ head_person_id: newHead?.id ?? null, updated_at: now })
+        .where('id', '=', before.id)
+        .execute();
       const unit = (await this.unitIn(trx, before.id))!;
       await recordVersion(trx, 'unit', unit.id, { ...unit }, ctx, now);
-      await this.deps.audit.record(
-        { actor: ctx.actor, action: 'unit.head', target: unit.code, details: { from: oldHead?.email ?? null, to: newHead?.email ?? null }, reason: ctx.reason },
-        trx,
-      );
+      await this.deps.audit.record({ actor: ctx.actor, action: 'unit.head', target: unit.code, details: { from: oldHead?.email ?? null, to: newHead?.email ?? null }, reason: ctx.reason }, trx);
       return { unit, oldHead, newHead };
     });
     if (unit.mailbox) await this.handOverMailbox(unit.mailbox, oldHead?.email ?? null, newHead?.email ?? null, ctx);
@@ -542,7 +561,14 @@ export class DirectoryService {
     return { person, address: person.email!, initialPassword: password };
   }
 
-  private async createPersonIn(trx: Trx, input: CreatePersonInput & { status?: PersonStatus }, passwordHash: string, mustChange: boolean, ctx: ChangeContext, extraTaken?: Set<string>): Promise<Person> {
+  private async createPersonIn(
+    trx: Trx,
+    input: CreatePersonInput & { status?: PersonStatus },
+    passwordHash: string,
+    mustChange: boolean,
+    ctx: ChangeContext,
+    extraTaken?: Set<string>,
+  ): Promise<Person> {
     const n = splitName(input.fullName);
     const unit = input.unitCode ? await this.requireUnit(trx, input.unitCode) : null;
     const localPart = await this.resolveLocalPart(trx, n.fullName, input.localPart, extraTaken);
@@ -594,11 +620,20 @@ export class DirectoryService {
       Object.assign(set, this.nameColumns(patch.fullName, lp));
       changes.name = [before.fullName, set.full_name];
     }
-    if (patch.title !== undefined && cleanName(patch.title) !== before.title) (set.title = cleanName(patch.title)), (changes.title = [before.title, set.title]);
-    if (patch.phone !== undefined && patch.phone.trim() !== before.phone) (set.phone = patch.phone.trim()), (changes.phone = [before.phone, set.phone]);
+    if (patch.title !== undefined && cleanName(patch.title) !== before.title) {
+      set.title = cleanName(patch.title);
+      changes.title = [before.title, set.title];
+    }
+    if (patch.phone !== undefined && patch.phone.trim() !== before.phone) {
+      set.phone = patch.phone.trim();
+      changes.phone = [before.phone, set.phone];
+    }
     if (patch.unitCode !== undefined) {
       const unit = patch.unitCode ? await this.requireUnit(trx, patch.unitCode) : null;
-      if ((unit?.id ?? null) !== before.unitId) (set.unit_id = unit?.id ?? null), (changes.unit = [before.unitCode, unit?.code ?? null]);
+      if ((unit?.id ?? null) !== before.unitId) {
+        set.unit_id = unit?.id ?? null;
+        changes.unit = [before.unitCode, unit?.code ?? null];
+      }
     }
     if (patch.status !== undefined && patch.status !== before.status) {
       set.status = patch.status;
@@ -751,7 +786,11 @@ export class DirectoryService {
   }
 
   private async versionNow(): Promise<{ history: number; lists: string }> {
-    const r = await sql<{ v: number | null; n: number | string; u: number | null }>`SELECT (SELECT MAX(id) FROM directory_history) AS v, (SELECT COUNT(*) FROM distribution_lists) AS n, (SELECT MAX(updated_at) FROM distribution_lists) AS u`.execute(this.db);
+    const r = await sql<{
+      v: number | null;
+      n: number | string;
+      u: number | null;
+    }>`SELECT (SELECT MAX(id) FROM directory_history) AS v, (SELECT COUNT(*) FROM distribution_lists) AS n, (SELECT MAX(updated_at) FROM distribution_lists) AS u`.execute(this.db);
     const row = r.rows[0];
     return { history: Number(row?.v ?? 0), lists: `${row?.n ?? 0}:${row?.u ?? 0}` };
   }
@@ -836,7 +875,20 @@ export class DirectoryService {
       let q = this.db
         .selectFrom('people')
         .leftJoin('accounts', 'accounts.id', 'people.account_id')
-        .select(['people.id', 'people.full_name', 'people.family_name', 'people.given_name', 'people.middle_name', 'people.title', 'people.unit_id', 'people.phone', 'people.status', 'people.account_id', 'people.sort_key', 'accounts.username as email']);
+        .select([
+          'people.id',
+          'people.full_name',
+          'people.family_name',
+          'people.given_name',
+          'people.middle_name',
+          'people.title',
+          'people.unit_id',
+          'people.phone',
+          'people.status',
+          'people.account_id',
+          'people.sort_key',
+          'accounts.username as email',
+        ]);
       if (chunk) q = q.where('people.id', 'in', chunk);
       const rows = await q.execute();
       if (chunk) for (const id of chunk) this.index.remove('person', id);
@@ -1003,7 +1055,13 @@ export class DirectoryService {
     await this.db.transaction().execute(async (trx) => {
       for (const p of ordered) {
         if (p.create) await this.createUnitIn(trx, { ...p.input }, hashes.get(p.code), ctx);
-        else await this.updateUnitIn(trx, p.code, { name: p.input.name, abbreviation: p.input.abbreviation, kind: p.input.kind, parentCode: p.input.parentCode, validFrom: p.input.validFrom, validTo: p.input.validTo }, ctx);
+        else
+          await this.updateUnitIn(
+            trx,
+            p.code,
+            { name: p.input.name, abbreviation: p.input.abbreviation, kind: p.input.kind, parentCode: p.input.parentCode, validFrom: p.input.validFrom, validTo: p.input.validTo },
+            ctx,
+          );
       }
       for (const p of ordered) {
         const cur = (await this.unitIn(trx, p.code))!;
@@ -1129,7 +1187,14 @@ export class DirectoryService {
 
 function unitDiffers(u: Unit, input: CreateUnitInput, existing: Map<string, Unit>): boolean {
   const parent = u.parentId === null ? null : ([...existing.values()].find((x) => x.id === u.parentId)?.code ?? null);
-  return u.name !== input.name || u.abbreviation !== input.abbreviation || u.kind !== input.kind || parent !== (input.parentCode ?? null) || u.validFrom !== (input.validFrom ?? null) || u.validTo !== (input.validTo ?? null);
+  return (
+    u.name !== input.name ||
+    u.abbreviation !== input.abbreviation ||
+    u.kind !== input.kind ||
+    parent !== (input.parentCode ?? null) ||
+    u.validFrom !== (input.validFrom ?? null) ||
+    u.validTo !== (input.validTo ?? null)
+  );
 }
 
 function personDiffers(p: Person, input: CreatePersonInput & { status?: PersonStatus }): boolean {

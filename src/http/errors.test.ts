@@ -26,7 +26,10 @@ describe('httpStatus', () => {
   });
 
   it('gives every catalogued code a 4xx status', () => {
-    for (const code of Object.keys(ERRORS)) expect(httpStatus(code), code).toBeGreaterThanOrEqual(400), expect(httpStatus(code), code).toBeLessThan(500);
+    for (const code of Object.keys(ERRORS)) {
+      expect(httpStatus(code), code).toBeGreaterThanOrEqual(400);
+      expect(httpStatus(code), code).toBeLessThan(500);
+    }
   });
 });
 

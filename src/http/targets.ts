@@ -40,4 +40,3 @@ export async function mailboxTarget(app: App, address: string): Promise<Target> 
   const unit = (await app.directory.listUnits()).find((u) => u.mailboxAccountId === acct.id);
   return { unitPath: unit ? await app.directory.unitPath(unit.id) : null };
 }
-

@@ -32,10 +32,7 @@ export async function runSearch(store: MailStore, sel: SelectedMailbox, key: Sea
         await visit(k.key);
         break;
       case 'header':
-        textSets.set(
-          k,
-          ADDRESS_FIELDS.has(k.field) ? await store.searchText(sel.info.id, k.field as 'from', k.value) : await store.searchHeader(sel.info.id, k.field, k.value),
-        );
+        textSets.set(k, ADDRESS_FIELDS.has(k.field) ? await store.searchText(sel.info.id, k.field as 'from', k.value) : await store.searchHeader(sel.info.id, k.field, k.value));
         break;
       case 'body':
         textSets.set(k, await store.searchText(sel.info.id, 'body', k.value));
@@ -86,7 +83,15 @@ export async function runSearch(store: MailStore, sel: SelectedMailbox, key: Sea
         return k.op === 'larger' ? m.size > k.size : m.size < k.size;
       case 'sequence': {
         let f = matchers.get(k);
-        if (!f) matchers.set(k, (f = sequenceSetMatcher(k.set, seqMax, sel.saved.map((u) => sel.seqOf(u)))));
+        if (!f)
+          matchers.set(
+            k,
+            (f = sequenceSetMatcher(
+              k.set,
+              seqMax,
+              sel.saved.map((u) => sel.seqOf(u)),
+            )),
+          );
         return f(seq);
       }
       case 'uid': {

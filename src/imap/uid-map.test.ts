@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { UidMap } from './uid-map.ts';
 
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 describe('UidMap', () => {
@@ -33,12 +33,21 @@ describe('UidMap', () => {
       arr.push(next);
       expect(m.max).toBe(next);
       expect(m.countInRange(100, 300)).toBe(arr.filter((u) => u >= 100 && u <= 300).length);
-      expect(m.inRanges([[5, 40], [200, 260]])).toEqual(arr.filter((u) => (u >= 5 && u <= 40) || (u >= 200 && u <= 260)));
+      expect(
+        m.inRanges([
+          [5, 40],
+          [200, 260],
+        ]),
+      ).toEqual(arr.filter((u) => (u >= 5 && u <= 40) || (u >= 200 && u <= 260)));
     }
   });
 
   it('builds from runs the same map as from the UIDs', () => {
-    const a = UidMap.fromRuns([[1, 3], [7, 1], [10, 4]]);
+    const a = UidMap.fromRuns([
+      [1, 3],
+      [7, 1],
+      [10, 4],
+    ]);
     expect([...a]).toEqual([1, 2, 3, 7, 10, 11, 12, 13]);
     expect(a.seqOf(10)).toBe(5);
     a.push(14);

@@ -111,11 +111,7 @@ export class DirectoryTree {
   }
 
   containers(): LdapEntry[] {
-    return [
-      this.container('people', 'Cán bộ, công chức / People'),
-      this.container('units', 'Cơ quan, đơn vị / Units'),
-      this.container('lists', 'Danh sách thư / Mailing lists'),
-    ];
+    return [this.container('people', 'Cán bộ, công chức / People'), this.container('units', 'Cơ quan, đơn vị / Units'), this.container('lists', 'Danh sách thư / Mailing lists')];
   }
 
   private container(ou: string, description: string): LdapEntry {
@@ -209,7 +205,10 @@ export class DirectoryTree {
   async fillMembers(e: LdapEntry): Promise<void> {
     if (e.kind !== 'list' || !e.listAddress || !this.src.lists || e.attrs.has('member')) return;
     const members = await this.src.lists.expand(e.listAddress);
-    e.set('member', members.map((m) => this.personDn(m)));
+    e.set(
+      'member',
+      members.map((m) => this.personDn(m)),
+    );
   }
 
   // ---- listing (broad searches) ----

@@ -46,12 +46,9 @@ describe('filter evaluation with Vietnamese folding', () => {
     expect(match(f)).toBe(true);
   });
 
-  it.each(['(cn=*dung*)', '(cn=huong*)', '(cn=*dang)', '(sn=đặng thị)', '(mail=huong@kontum.gov.vn)', '(sn>=f)', '(cn=dang*thi*dang*)'])(
-    '%s does not match',
-    (f) => {
-      expect(match(f)).toBe(false);
-    },
-  );
+  it.each(['(cn=*dung*)', '(cn=huong*)', '(cn=*dang)', '(sn=đặng thị)', '(mail=huong@kontum.gov.vn)', '(sn>=f)', '(cn=dang*thi*dang*)'])('%s does not match', (f) => {
+    expect(match(f)).toBe(false);
+  });
 
   it("Thunderbird's and Outlook's filters", () => {
     expect(match('(|(cn=*dang*)(mail=*dang*)(givenName=*dang*)(sn=*dang*))')).toBe(true);

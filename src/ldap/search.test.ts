@@ -52,14 +52,28 @@ class MemoryDirectory implements DirectorySource {
       for (const p of this.people) {
         const w = this.words(p);
         if (terms.every((t) => w.some((x) => x.startsWith(t)))) {
-          out.push({ kind: 'person', id: p.id, name: p.fullName, email: p.email, title: p.title, unitId: p.unitId, unitCode: p.unitCode, unitName: p.unitName, phone: p.phone, givenName: p.givenName, familyName: p.familyName, status: p.status });
+          out.push({
+            kind: 'person',
+            id: p.id,
+            name: p.fullName,
+            email: p.email,
+            title: p.title,
+            unitId: p.unitId,
+            unitCode: p.unitCode,
+            unitName: p.unitName,
+            phone: p.phone,
+            givenName: p.givenName,
+            familyName: p.familyName,
+            status: p.status,
+          });
         }
       }
     }
     if (!opts.kinds || opts.kinds.includes('unit')) {
       for (const u of this.units) {
         const w = foldVietnamese(`${u.name} ${u.code}`).split(/\s+/);
-        if (terms.every((t) => w.some((x) => x.startsWith(t)))) out.push({ kind: 'unit', id: u.id, name: u.name, email: u.mailbox, title: '', unitId: u.id, unitCode: u.code, unitName: u.name, phone: '', status: 'active' });
+        if (terms.every((t) => w.some((x) => x.startsWith(t))))
+          out.push({ kind: 'unit', id: u.id, name: u.name, email: u.mailbox, title: '', unitId: u.id, unitCode: u.code, unitName: u.name, phone: '', status: 'active' });
       }
     }
     return out.slice(0, opts.limit ?? 20);
@@ -124,12 +138,9 @@ describe('searchTerms: what to ask the directory index', () => {
     expect(searchTerms(parseFilter(f))).toEqual(terms);
   });
 
-  it.each(['(objectClass=*)', '(|(cn=an*)(objectClass=person))', '(!(cn=an))', '(title=*giam doc*)', '(mail=*@kontum.gov.vn)', '(cn=*)', '(cn=*-*)'])(
-    '%s needs a listing',
-    (f) => {
-      expect(searchTerms(parseFilter(f))).toBeNull();
-    },
-  );
+  it.each(['(objectClass=*)', '(|(cn=an*)(objectClass=person))', '(!(cn=an))', '(title=*giam doc*)', '(mail=*@kontum.gov.vn)', '(cn=*)', '(cn=*-*)'])('%s needs a listing', (f) => {
+    expect(searchTerms(parseFilter(f))).toBeNull();
+  });
 });
 
 describe('DirectorySearch', () => {

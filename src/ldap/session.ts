@@ -17,15 +17,7 @@ import { decodePagedResults, pagedResultsControl, type Control, type PagedResult
 import { filterToString } from './protocol/filter.ts';
 import { LdapFramer } from './protocol/framer.ts';
 import { decodeRequest, OperationDecodeError, type LdapRequest, type SearchRequest } from './protocol/requests.ts';
-import {
-  encodeBindResponse,
-  encodeExtendedResponse,
-  encodeNoticeOfDisconnection,
-  encodeResult,
-  encodeSearchDone,
-  encodeSearchEntries,
-  type LdapResult,
-} from './protocol/responses.ts';
+import { encodeBindResponse, encodeExtendedResponse, encodeNoticeOfDisconnection, encodeResult, encodeSearchDone, encodeSearchEntries, type LdapResult } from './protocol/responses.ts';
 
 export interface SessionContext {
   log: Logger;
@@ -272,7 +264,14 @@ export class LdapSession {
     const sel = attributeSelection(req.attributes);
     if (selects(sel, 'member')) for (const e of entries) if (e.kind === 'list') await this.ctx.tree.fillMembers(e);
     if (this.closed || this.abandoned.has(id)) return false;
-    if (entries.length) this.socket.write(encodeSearchEntries(id, entries.map((e) => ({ dn: e.dn, attributes: selectAttributes(e, sel) })), req.typesOnly));
+    if (entries.length)
+      this.socket.write(
+        encodeSearchEntries(
+          id,
+          entries.map((e) => ({ dn: e.dn, attributes: selectAttributes(e, sel) })),
+          req.typesOnly,
+        ),
+      );
     return true;
   }
 

@@ -60,7 +60,11 @@ describe('DKIM signer', () => {
     const record = dkimTxtRecord(key);
     expect(record.name).toBe('thutin._domainkey.kontum.gov.vn');
     expect(dkimpyVerify(Buffer.concat([Buffer.from(sig), msg]), record)).toBe('pass');
-    const tampered = Buffer.from(Buffer.concat([Buffer.from(sig), msg]).toString('utf8').replace('30/11', '31/12'));
+    const tampered = Buffer.from(
+      Buffer.concat([Buffer.from(sig), msg])
+        .toString('utf8')
+        .replace('30/11', '31/12'),
+    );
     expect(dkimpyVerify(tampered, record)).toBe('fail');
   });
 

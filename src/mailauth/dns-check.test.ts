@@ -61,6 +61,6 @@ describe('dns --check', () => {
     const wrong = await run();
     expect(wrong.find((c) => c.what === 'MX')).toMatchObject({ state: 'different', found: ['mx.other.vn'] });
     expect(wrong.find((c) => c.what === 'SPF')).toMatchObject({ state: 'different', found: ['v=spf1 a -all'] });
-    expect(renderChecks(wrong).text).toMatch(/✗ MX\tkontum\.gov\.vn\tkhác \/ different\n    có \/ found: mx\.other\.vn/);
+    expect(renderChecks(wrong).text).toMatch(/✗ MX\tkontum\.gov\.vn\tkhác \/ different\n {4}có \/ found: mx\.other\.vn/);
   });
 });

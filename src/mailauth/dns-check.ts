@@ -82,7 +82,11 @@ export async function checkPublished(cfg: Config, keys: DkimKey[], resolver: Res
       () => txt(resolver, `_smtp._tls.${d}`),
       (f) => /^v=TLSRPTv1;\s*rua=/i.test(f),
     );
-    for (const [srv, port] of [['_submission', 587], ['_submissions', 465], ['_imaps', 993]] as const) {
+    for (const [srv, port] of [
+      ['_submission', 587],
+      ['_submissions', 465],
+      ['_imaps', 993],
+    ] as const) {
       await check(
         { name: `${srv}._tcp.${d}`, type: 'SRV', what: `SRV ${srv}`, required: false, expected: `0 1 ${port} ${host}` },
         async () => (await resolver.resolveSrv(`${srv}._tcp.${d}`)).map((s) => `${s.priority} ${s.weight} ${s.port} ${s.name.toLowerCase().replace(/\.$/, '')}`),

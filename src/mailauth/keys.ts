@@ -165,8 +165,7 @@ export class DkimKeyStore {
     const selector = opts.selector ?? dateSelector(opts.now ?? new Date(), (s) => existing.has(s), algorithm === 'ed25519' ? 'e' : '');
     if (!SELECTOR_RE.test(selector)) throw new ThutinError('DKIM_SELECTOR_INVALID', selector);
     if (existing.has(selector)) throw new ThutinError('DKIM_KEY_EXISTS', `${selector}._domainkey.${d}`);
-    const { privateKey } =
-      algorithm === 'ed25519' ? crypto.generateKeyPairSync('ed25519') : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey } = algorithm === 'ed25519' ? crypto.generateKeyPairSync('ed25519') : crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = path.join(this.dir, `${d}.${selector}.key`);
@@ -174,7 +173,9 @@ export class DkimKeyStore {
     fs.writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
     if (opts.activate ?? true) {
       const map = this.activeMap();
-      const current = this.activeKeys(d).filter((k) => k.algorithm !== algorithm && k.selector !== selector).map((k) => k.selector);
+      const current = this.activeKeys(d)
+        .filter((k) => k.algorithm !== algorithm && k.selector !== selector)
+        .map((k) => k.selector);
       map[d] = [...current, selector];
       this.writeActive(map);
     }
@@ -187,7 +188,12 @@ export class DkimKeyStore {
     const key = this.list(d).find((k) => k.selector === selector);
     if (!key) throw new ThutinError('DKIM_KEY_NOT_FOUND', `${selector}._domainkey.${d}`);
     const map = this.activeMap();
-    map[d] = [...this.activeKeys(d).filter((k) => k.algorithm !== key.algorithm).map((k) => k.selector), selector];
+    map[d] = [
+      ...this.activeKeys(d)
+        .filter((k) => k.algorithm !== key.algorithm)
+        .map((k) => k.selector),
+      selector,
+    ];
     this.writeActive(map);
     return { ...key, active: true };
   }

@@ -98,7 +98,7 @@ export function dnsZone(cfg: Config, keys: DkimKey[], opts: DnsOptions = {}): st
     '; ===== MTA-STS =====',
     `; Tệp chính sách phục vụ qua HTTPS tại https://mta-sts.<miền>/.well-known/mta-sts.txt (chứng chỉ hợp lệ cho mta-sts.<miền>);`,
     `; cổng HTTP của thutin phục vụ tệp này ở đường dẫn đó, đặt sau proxy TLS / policy file to serve over HTTPS at https://mta-sts.<domain>/.well-known/mta-sts.txt`,
-    '; (valid certificate for mta-sts.<domain>); thutin\'s HTTP listener serves it at that path for a TLS reverse proxy:',
+    "; (valid certificate for mta-sts.<domain>); thutin's HTTP listener serves it at that path for a TLS reverse proxy:",
     ...policy
       .trimEnd()
       .split('\r\n')

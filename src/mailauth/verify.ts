@@ -76,10 +76,7 @@ export function splitFields(block: string): string[] {
   return fields.map((f) => `${f}\r\n`);
 }
 
-export async function verifyMessage(
-  message: Readable | Buffer,
-  opts: { ip: string; helo: string; sender: string; hostname: string; lookup: LookupFn },
-): Promise<AuthOutcome> {
+export async function verifyMessage(message: Readable | Buffer, opts: { ip: string; helo: string; sender: string; hostname: string; lookup: LookupFn }): Promise<AuthOutcome> {
   const res = await authenticate(message, {
     ip: opts.ip,
     helo: opts.helo || undefined,

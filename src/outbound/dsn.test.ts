@@ -17,7 +17,9 @@ describe('delivery status notifications', () => {
     const raw = buildDsn({
       ...base,
       kind: 'failed',
-      recipients: [{ recipient: 'x@remote.test', status: '5.1.1', reason: 'mx.remote.test [10.0.0.1] (RCPT TO) 550 5.1.1 no\r\nX-Injected: yes', remoteMta: 'mx.remote.test [10.0.0.1]', lastAttemptAt: base.now }],
+      recipients: [
+        { recipient: 'x@remote.test', status: '5.1.1', reason: 'mx.remote.test [10.0.0.1] (RCPT TO) 550 5.1.1 no\r\nX-Injected: yes', remoteMta: 'mx.remote.test [10.0.0.1]', lastAttemptAt: base.now },
+      ],
     }).toString('utf8');
     expect(raw).not.toMatch(/^X-Injected/m);
     expect(raw).toContain('Diagnostic-Code: smtp; 550 5.1.1 no X-Injected: yes');

@@ -61,12 +61,7 @@ function viDate(ms: number): string {
 }
 
 function base64Lines(text: string): string {
-  return (
-    Buffer.from(text, 'utf8')
-      .toString('base64')
-      .replace(/.{76}/g, '$&\r\n')
-      .replace(/\r\n$/, '') + CRLF
-  );
+  return Buffer.from(text, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '') + CRLF;
 }
 
 /** A header field value must not carry a line break from a remote reply. */
@@ -142,10 +137,7 @@ function deliveryStatus(i: DsnInput): string {
 export function buildDsn(i: DsnInput): Buffer {
   const now = i.now ?? Date.now();
   const boundary = `=_thutin_${crypto.randomBytes(12).toString('hex')}`;
-  const subject =
-    i.kind === 'failed'
-      ? 'Thư không gửi được / Undelivered Mail Returned to Sender'
-      : 'Thư chưa gửi được, đang thử lại / Delayed Mail (still being retried)';
+  const subject = i.kind === 'failed' ? 'Thư không gửi được / Undelivered Mail Returned to Sender' : 'Thư chưa gửi được, đang thử lại / Delayed Mail (still being retried)';
   const headers = [
     `From: ${mimeWordEncode('Hệ thống thư tín')} <MAILER-DAEMON@${field(i.hostname)}>`,
     `To: <${field(i.to)}>`,

@@ -14,9 +14,7 @@ export interface Hop {
   port: number;
 }
 
-export type Route =
-  | { ok: true; hops: Hop[] }
-  | { ok: false; permanent: boolean; status: string; reason: string };
+export type Route = { ok: true; hops: Hop[] } | { ok: false; permanent: boolean; status: string; reason: string };
 
 const NOT_FOUND = new Set(['ENOTFOUND', 'NXDOMAIN']);
 const NO_DATA = new Set(['ENODATA', 'ENOTFOUND']);

@@ -294,21 +294,24 @@ export class SmtpTransport {
 
   private startReaper(): void {
     if (this.reaper) return;
-    this.reaper = setInterval(() => {
-      let any = false;
-      for (const [key, list] of this.idle) {
-        const keep = list.filter((c) => !c.dead && Date.now() - c.idleSince < this.idleMs);
-        for (const c of list) if (!keep.includes(c)) this.quit(c);
-        if (keep.length) {
-          this.idle.set(key, keep);
-          any = true;
-        } else this.idle.delete(key);
-      }
-      if (!any && this.reaper) {
-        clearInterval(this.reaper);
-        this.reaper = null;
-      }
-    }, Math.max(200, Math.floor(this.idleMs / 2)));
+    this.reaper = setInterval(
+      () => {
+        let any = false;
+        for (const [key, list] of this.idle) {
+          const keep = list.filter((c) => !c.dead && Date.now() - c.idleSince < this.idleMs);
+          for (const c of list) if (!keep.includes(c)) this.quit(c);
+          if (keep.length) {
+            this.idle.set(key, keep);
+            any = true;
+          } else this.idle.delete(key);
+        }
+        if (!any && this.reaper) {
+          clearInterval(this.reaper);
+          this.reaper = null;
+        }
+      },
+      Math.max(200, Math.floor(this.idleMs / 2)),
+    );
     this.reaper.unref();
   }
 

@@ -89,13 +89,16 @@ export class OutboundWorker {
     // An attempt's recipients stay claimed this long; a live worker renews the lease while it
     // works, so only a crashed one's recipients come back when it ends.
     this.leaseMs = Math.max(2000, this.cfg.connectTimeoutMs + 2 * this.cfg.commandTimeoutMs);
-    this.transport = new SmtpTransport({
-      hostname: app.config.hostname,
-      connectTimeoutMs: this.cfg.connectTimeoutMs,
-      commandTimeoutMs: this.cfg.commandTimeoutMs,
-      maxIdlePerDestination: this.cfg.concurrency,
-      idleMs: opts.sessionIdleMs,
-    }, app.log.child({ component: 'outbound' }));
+    this.transport = new SmtpTransport(
+      {
+        hostname: app.config.hostname,
+        connectTimeoutMs: this.cfg.connectTimeoutMs,
+        commandTimeoutMs: this.cfg.commandTimeoutMs,
+        maxIdlePerDestination: this.cfg.concurrency,
+        idleMs: opts.sessionIdleMs,
+      },
+      app.log.child({ component: 'outbound' }),
+    );
   }
 
   /** Start delivering: at once, whenever something is queued, and on a timer. */
@@ -181,9 +184,12 @@ export class OutboundWorker {
     }
     const work = (async () => {
       for (const c of claimed) this.inFlight.add(c.id);
-      const renew = setInterval(() => {
-        void this.app.queue.renew([...this.inFlight], Date.now() + this.leaseMs).catch(() => {});
-      }, Math.max(500, Math.floor(this.leaseMs / 3)));
+      const renew = setInterval(
+        () => {
+          void this.app.queue.renew([...this.inFlight], Date.now() + this.leaseMs).catch(() => {});
+        },
+        Math.max(500, Math.floor(this.leaseMs / 3)),
+      );
       renew.unref();
       try {
         await this.deliverAll(claimed);
@@ -379,11 +385,25 @@ export class OutboundWorker {
     if (!bounced.length && !warn) return;
     if (entry.sender === '') {
       // Never a notice about a notice (RFC 3461 §6.2, RFC 5321 §4.5.5): mark and move on.
-      await this.app.db.kysely.transaction().execute((trx) => this.app.queue.markNotified(trx, queueId, bounced.map((r) => r.id), warn, now));
+      await this.app.db.kysely.transaction().execute((trx) =>
+        this.app.queue.markNotified(
+          trx,
+          queueId,
+          bounced.map((r) => r.id),
+          warn,
+          now,
+        ),
+      );
       return;
     }
     const headers = await this.app.queue.headerOf(entry.sha256).catch(() => '');
-    const toDsn = (r: QueueEntry['recipients'][number]): DsnRecipient => ({ recipient: r.recipient, status: r.status ?? (r.state === 'bounced' ? '5.0.0' : '4.0.0'), reason: r.lastError ?? '', remoteMta: r.remoteMta, lastAttemptAt: r.lastAttemptAt });
+    const toDsn = (r: QueueEntry['recipients'][number]): DsnRecipient => ({
+      recipient: r.recipient,
+      status: r.status ?? (r.state === 'bounced' ? '5.0.0' : '4.0.0'),
+      reason: r.lastError ?? '',
+      remoteMta: r.remoteMta,
+      lastAttemptAt: r.lastAttemptAt,
+    });
     const notices: Array<{ msg: Buffer; bouncedIds: number[]; warned: boolean }> = [];
     if (bounced.length) {
       notices.push({
@@ -394,7 +414,17 @@ export class OutboundWorker {
     }
     if (warn) {
       notices.push({
-        msg: buildDsn({ kind: 'delayed', hostname: this.app.config.hostname, to: entry.sender, queueId, arrivalDate: entry.createdAt, expiresAt: expiresAt(entry.createdAt, this.cfg), recipients: deferred.map(toDsn), originalHeaders: headers, now }),
+        msg: buildDsn({
+          kind: 'delayed',
+          hostname: this.app.config.hostname,
+          to: entry.sender,
+          queueId,
+          arrivalDate: entry.createdAt,
+          expiresAt: expiresAt(entry.createdAt, this.cfg),
+          recipients: deferred.map(toDsn),
+          originalHeaders: headers,
+          now,
+        }),
         bouncedIds: [],
         warned: true,
       });

@@ -101,10 +101,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     queueId,
     content,
     messageSize,
-    header: () =>
-      (headerText ??= app.store
-        .readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP))
-        .then((b) => b.toString('latin1'))),
+    header: () => (headerText ??= app.store.readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP)).then((b) => b.toString('latin1'))),
     open: () => app.store.streamBlob(content.sha256),
     addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
     dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
@@ -135,15 +132,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
  * puts its milters' fields, RFC 8601 §5): a new blob (content-addressed, so a copy), streamed
  * from the old one; the old one is removed. On failure a 4xx, never a silent loss of the fields.
  */
-async function withAddedHeaders(
-  app: App,
-  content: StoredContent,
-  received: Buffer,
-  fields: string[],
-  drops: HeaderDrop[],
-  log: App['log'],
-  queueId: string,
-): Promise<StoredContent> {
+async function withAddedHeaders(app: App, content: StoredContent, received: Buffer, fields: string[], drops: HeaderDrop[], log: App['log'], queueId: string): Promise<StoredContent> {
   try {
     const parts = [received, Buffer.from(fields.join(''), 'utf8')];
     let from = received.length;

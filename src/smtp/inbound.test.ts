@@ -55,7 +55,9 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
     const received = text.slice(0, text.length - msg.length);
     expect(raw.subarray(raw.length - msg.length).equals(msg)).toBe(true);
     expect(received).toMatch(
-      new RegExp(`^Received: from mx\\.example\\.org \\(\\[127\\.0\\.0\\.1\\]\\)\\r\\n\\tby mail\\.test\\.local \\(thutin\\) with ESMTP id ${queueId}\\r\\n\\tfor <${ALICE.replace(/\./g, '\\.')}>;\\r\\n\\t\\w{3}, \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\r\\n$`),
+      new RegExp(
+        `^Received: from mx\\.example\\.org \\(\\[127\\.0\\.0\\.1\\]\\)\\r\\n\\tby mail\\.test\\.local \\(thutin\\) with ESMTP id ${queueId}\\r\\n\\tfor <${ALICE.replace(/\./g, '\\.')}>;\\r\\n\\t\\w{3}, \\d\\d \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\\r\\n$`,
+      ),
     );
   });
 
@@ -165,7 +167,10 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
 
   it('delivers once to an account reached by two of its addresses', async () => {
     const alice = (await f.t.app.accounts.byAddress(ALICE))!;
-    await f.t.app.db.kysely.insertInto('addresses').values({ address: `a.nguyen@${DOMAIN}`, account_id: alice.id, created_at: Date.now() }).execute();
+    await f.t.app.db.kysely
+      .insertInto('addresses')
+      .values({ address: `a.nguyen@${DOMAIN}`, account_id: alice.id, created_at: Date.now() })
+      .execute();
     const before = (await inbox(f.t.app, ALICE)).length;
     const r = await send([ALICE, `A.Nguyen@${DOMAIN}`], message({ to: ALICE }));
     expect(step(r, 'data').code).toBe(250);

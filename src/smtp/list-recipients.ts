@@ -129,7 +129,9 @@ export async function deliverListCopies(app: App, copies: ListCopy[], content: S
     if (!c.local.length && !c.remote.length) continue;
     const field = `List-Id: ${encodeHeaderText(c.list.name)} <${ListService.listId(c.list.address)}>`;
     const copy = await withHeaderField(app, content, field);
-    const also = c.remote.length ? async (trx: Parameters<NonNullable<Parameters<App['store']['deliver']>[3]>>[0]) => void (await app.queue.enqueue(trx, copy, opts.sender, c.remote, opts.accountId)) : undefined;
+    const also = c.remote.length
+      ? async (trx: Parameters<NonNullable<Parameters<App['store']['deliver']>[3]>>[0]) => void (await app.queue.enqueue(trx, copy, opts.sender, c.remote, opts.accountId))
+      : undefined;
     const to = (m: string) => c.local.map((accountId) => ({ accountId, mailbox: m }));
     const mailbox = opts.mailbox ?? 'INBOX';
     try {

@@ -11,7 +11,13 @@ function check(address: SMTPServerAddress, known: Set<string>): void {
   if (!address.args) return;
   const unknown = Object.keys(address.args).filter((k) => !known.has(k.toUpperCase()));
   if (unknown.length) {
-    throw replyError({ code: 555, enhanced: '5.5.4', text: 'Tham số không được hỗ trợ / Unsupported parameter' }, unknown.join(' ').replace(/[^A-Z0-9 -]/gi, '').slice(0, 64));
+    throw replyError(
+      { code: 555, enhanced: '5.5.4', text: 'Tham số không được hỗ trợ / Unsupported parameter' },
+      unknown
+        .join(' ')
+        .replace(/[^A-Z0-9 -]/gi, '')
+        .slice(0, 64),
+    );
   }
 }
 

@@ -58,7 +58,12 @@ describe('stage pipeline', () => {
   });
 
   it('turns a throwing stage into 451 4.3.0', async () => {
-    const r = registry({ boom: () => { throw new Error('kaputt'); }, after: () => ACCEPT });
+    const r = registry({
+      boom: () => {
+        throw new Error('kaputt');
+      },
+      after: () => ACCEPT,
+    });
     expect(await build(['boom', 'after'], r).run('connect', ctx)).toMatchObject({ kind: 'tempfail', code: 451, enhanced: '4.3.0' });
   });
 

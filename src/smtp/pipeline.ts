@@ -13,10 +13,7 @@ import { ConfigError } from '../config/config.ts';
 import type { StoredContent } from '../core/mailstore.ts';
 
 export type Verdict =
-  | { kind: 'continue' }
-  | { kind: 'accept' }
-  | { kind: 'reject'; code: number; enhanced: string; message: string }
-  | { kind: 'tempfail'; code: number; enhanced: string; message: string };
+  { kind: 'continue' } | { kind: 'accept' } | { kind: 'reject'; code: number; enhanced: string; message: string } | { kind: 'tempfail'; code: number; enhanced: string; message: string };
 
 export const CONTINUE: Verdict = Object.freeze({ kind: 'continue' });
 export const ACCEPT: Verdict = Object.freeze({ kind: 'accept' });
@@ -171,9 +168,7 @@ export class Pipeline {
     const stages: Stage[] = [];
     for (const name of names) {
       if (!registry.has(name)) {
-        throw new ConfigError(
-          `${opts.setting}: bước SMTP không xác định "${name}" / unknown SMTP stage "${name}" (có/known: ${registry.names().join(', ')})`,
-        );
+        throw new ConfigError(`${opts.setting}: bước SMTP không xác định "${name}" / unknown SMTP stage "${name}" (có/known: ${registry.names().join(', ')})`);
       }
       if (seen.has(name)) throw new ConfigError(`${opts.setting}: bước "${name}" lặp lại / stage "${name}" is listed twice`);
       seen.add(name);

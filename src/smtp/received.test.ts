@@ -14,7 +14,9 @@ describe('Received header', () => {
       recipient: 'alice@kontum.gov.vn',
       date: new Date('2026-07-07T02:05:03Z'),
     });
-    expect(h).toMatch(/^Received: from mx\.example\.org \(mx\.example\.org \[192\.0\.2\.7\]\)\r\n\tby mail\.kontum\.gov\.vn \(thutin\) with ESMTPS id ABCDEF123456\r\n\tfor <alice@kontum\.gov\.vn>;\r\n\t(Mon|Tue), 0[67] Jul 2026 \d\d:05:03 [+-]\d{4}\r\n$/);
+    expect(h).toMatch(
+      /^Received: from mx\.example\.org \(mx\.example\.org \[192\.0\.2\.7\]\)\r\n\tby mail\.kontum\.gov\.vn \(thutin\) with ESMTPS id ABCDEF123456\r\n\tfor <alice@kontum\.gov\.vn>;\r\n\t(Mon|Tue), 0[67] Jul 2026 \d\d:05:03 [+-]\d{4}\r\n$/,
+    );
   });
 
   it('shows [ip] when there is no reverse name, and leaves out the recipient when asked', () => {

@@ -17,7 +17,13 @@ export interface AddressParts {
 export function splitAddress(address: string): AddressParts | null {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return null;
-  return { local: address.slice(0, at), domain: address.slice(at + 1).toLowerCase().replace(/\.$/, '') };
+  return {
+    local: address.slice(0, at),
+    domain: address
+      .slice(at + 1)
+      .toLowerCase()
+      .replace(/\.$/, ''),
+  };
 }
 
 /** The canonical form we store for a remote recipient: local part as given, domain lower case. */

@@ -38,13 +38,7 @@ describe.each(backends())('SMTP robustness (%s)', (backend) => {
   });
 
   const inboundSession = (rcpt = ALICE) =>
-    smtplib(f.ports.inbound, [
-      { op: 'ehlo' },
-      { op: 'mail', from: 'a@example.org' },
-      { op: 'rcpt', to: rcpt },
-      { op: 'data', message: message({ to: rcpt }) },
-      { op: 'quit' },
-    ]);
+    smtplib(f.ports.inbound, [{ op: 'ehlo' }, { op: 'mail', from: 'a@example.org' }, { op: 'rcpt', to: rcpt }, { op: 'data', message: message({ to: rcpt }) }, { op: 'quit' }]);
 
   it('answers 451 4.3.0 when a stage throws, at RCPT and at end of DATA, and stores nothing', async () => {
     const before = (await inbox(f.t.app, ALICE)).length;
@@ -88,12 +82,7 @@ describe.each(backends())('SMTP robustness (%s)', (backend) => {
   it('keeps nothing when the client drops mid-DATA, and serves the next connection', async () => {
     const before = (await inbox(f.t.app, BOB)).length;
     const partial = Buffer.concat([message({ to: BOB }).subarray(0, 200), Buffer.from('x'.repeat(100_000))]);
-    const r = await smtplib(f.ports.inbound, [
-      { op: 'ehlo' },
-      { op: 'mail', from: 'a@example.org' },
-      { op: 'rcpt', to: BOB },
-      { op: 'data_partial', bytes: partial },
-    ]);
+    const r = await smtplib(f.ports.inbound, [{ op: 'ehlo' }, { op: 'mail', from: 'a@example.org' }, { op: 'rcpt', to: BOB }, { op: 'data_partial', bytes: partial }]);
     expect(step(r, 'data_partial').code).toBe(354);
     await eventually(() => tmpBlobFiles(f.t.app).length === 0, 5000, 'the temporary blob to be removed');
     expect(await inbox(f.t.app, BOB)).toHaveLength(before);
@@ -123,7 +112,10 @@ describe.each(backends())('SMTP robustness (%s)', (backend) => {
       { op: 'quit' },
     ]);
     const codes = r.filter((x) => x.op === 'cmd' || x.op === 'raw').map((x) => x.code);
-    expect(codes.every((c) => c !== undefined && c >= 500 && c < 600), JSON.stringify(r)).toBe(true);
+    expect(
+      codes.every((c) => c !== undefined && c >= 500 && c < 600),
+      JSON.stringify(r),
+    ).toBe(true);
     expect(r.find((x) => x.msg?.startsWith('5.5.4 '))?.code).toBe(555);
     expect(step(r, 'mail').code).toBe(250);
     expect(step(r, 'rset').code).toBe(250);

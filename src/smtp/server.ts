@@ -42,7 +42,10 @@ const CLOSE_TIMEOUT_MS = 10_000;
 /** smtp-server logs every connection at info; ours shifts it one level down. */
 function libraryLogger(log: Logger): NonNullable<SMTPServerOptions['logger']> {
   const l = log as unknown as Record<string, (...a: unknown[]) => void>;
-  const at = (level: string) => (...a: unknown[]) => l[level].apply(log, a);
+  const at =
+    (level: string) =>
+    (...a: unknown[]) =>
+      l[level].apply(log, a);
   return { trace: at('trace'), debug: at('trace'), info: at('debug'), warn: at('warn'), error: at('warn'), fatal: at('error') } as unknown as NonNullable<SMTPServerOptions['logger']>;
 }
 
@@ -128,11 +131,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
   }
 
   try {
-    const [pIn, pSub, pTls] = await Promise.all([
-      listen(inbound, cfg.inboundPort, cfg.host),
-      listen(submission, cfg.submissionPort, cfg.host),
-      listen(submissionTls, cfg.submissionTlsPort, cfg.host),
-    ]);
+    const [pIn, pSub, pTls] = await Promise.all([listen(inbound, cfg.inboundPort, cfg.host), listen(submission, cfg.submissionPort, cfg.host), listen(submissionTls, cfg.submissionTlsPort, cfg.host)]);
     log.info({ inbound: pIn, submission: pSub, submissionTls: pTls }, 'SMTP listening');
     return {
       inbound: { server: inbound, port: pIn },

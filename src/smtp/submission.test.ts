@@ -24,13 +24,7 @@ describe.each(backends())('submission (%s)', (backend) => {
   ];
 
   it('offers neither AUTH before STARTTLS nor accepts it, and answers MAIL and AUTH with 530 5.7.0', async () => {
-    const r = await smtplib(f.ports.submission, [
-      { op: 'ehlo' },
-      { op: 'cmd', line: `AUTH PLAIN ${plain(ALICE, PASSWORD)}` },
-      { op: 'mail', from: ALICE },
-      { op: 'rcpt', to: BOB },
-      { op: 'quit' },
-    ]);
+    const r = await smtplib(f.ports.submission, [{ op: 'ehlo' }, { op: 'cmd', line: `AUTH PLAIN ${plain(ALICE, PASSWORD)}` }, { op: 'mail', from: ALICE }, { op: 'rcpt', to: BOB }, { op: 'quit' }]);
     const ehlo = step(r, 'ehlo');
     expect(ehlo.features).toContain('starttls');
     expect(ehlo.features).not.toContain('auth');
@@ -50,7 +44,11 @@ describe.each(backends())('submission (%s)', (backend) => {
   });
 
   it('refuses a wrong password with 535 5.7.8 (PLAIN and LOGIN) and an unknown user alike', async () => {
-    for (const [user, mech] of [[ALICE, 'PLAIN'], [ALICE, 'LOGIN'], [`nobody@${DOMAIN}`, 'PLAIN']] as const) {
+    for (const [user, mech] of [
+      [ALICE, 'PLAIN'],
+      [ALICE, 'LOGIN'],
+      [`nobody@${DOMAIN}`, 'PLAIN'],
+    ] as const) {
       const r = await smtplib(f.ports.submission, [...tlsLogin(user, 'Wrong#Passw0rd', mech), { op: 'mail', from: ALICE }, { op: 'quit' }]);
       expect(step(r, 'auth')).toMatchObject({ code: 535 });
       expect(step(r, 'auth').msg).toMatch(/^5\.7\.8 /);
@@ -149,10 +147,9 @@ describe.each(backends())('submission (%s)', (backend) => {
 
   it('serves swaks with STARTTLS and AUTH LOGIN end to end', async () => {
     const before = (await inbox(f.t.app, BOB)).length;
-    const r = await swaks(
-      ['--server', `127.0.0.1:${f.ports.submission}`, '--tls', '--auth', 'LOGIN', '--auth-user', ALICE, '--auth-password', PASSWORD, '--from', ALICE, '--to', BOB],
-      { data: message({ from: ALICE, to: BOB }).toString('utf8') },
-    );
+    const r = await swaks(['--server', `127.0.0.1:${f.ports.submission}`, '--tls', '--auth', 'LOGIN', '--auth-user', ALICE, '--auth-password', PASSWORD, '--from', ALICE, '--to', BOB], {
+      data: message({ from: ALICE, to: BOB }).toString('utf8'),
+    });
     expect(r.exit, r.out).toBe(0);
     expect(swaksReplies(r.out)).toContainEqual(expect.stringMatching(/^235 /));
     expect(await inbox(f.t.app, BOB)).toHaveLength(before + 1);

@@ -19,7 +19,10 @@ describe.each(backends())('group commit (%s)', (backend) => {
     const results = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         gc.run(async (trx) => {
-          await trx.insertInto('audit_log').values({ at: i, actor: 'test', action: 'gc', target: String(i), details: '{}' }).execute();
+          await trx
+            .insertInto('audit_log')
+            .values({ at: i, actor: 'test', action: 'gc', target: String(i), details: '{}' })
+            .execute();
           return i;
         }),
       ),

@@ -6,15 +6,13 @@ import type { Database } from './schema.ts';
 export type Dialect = 'sqlite' | 'postgres';
 
 function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
-  return dialect === 'sqlite'
-    ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
-    : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
+  return dialect === 'sqlite' ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()) : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
 }
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_core': {
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
         await withId(db.schema.createTable('accounts'), dialect)
           .addColumn('username', 'text', (c) => c.notNull().unique())
           .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -120,14 +118,17 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_account_usage': {
       // A running total of the bytes an account's messages take, kept in the same transaction
       // as every insert and delete, so quota checks do not sum the whole mailbox.
-      async up(db: Kysely<any>) {
-        await db.schema.alterTable('accounts').addColumn('used_bytes', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .alterTable('accounts')
+          .addColumn('used_bytes', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
     '0003_directory': {
       // The province's directory (issue 4): organisation tree, people, lists, delegations of
       // shared mailboxes, roles with a unit scope, API tokens, history; a hash chain on the audit log.
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
         await withId(db.schema.createTable('units'), dialect)
           .addColumn('code', 'text', (c) => c.notNull().unique())
           .addColumn('name', 'text', (c) => c.notNull())
@@ -220,20 +221,32 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('expires_at', 'bigint', (c) => c.notNull())
           .execute();
 
-        await db.schema.alterTable('audit_log').addColumn('reason', 'text', (c) => c.notNull().defaultTo('')).execute();
-        await db.schema.alterTable('audit_log').addColumn('prev_hash', 'text', (c) => c.notNull().defaultTo('')).execute();
-        await db.schema.alterTable('audit_log').addColumn('hash', 'text', (c) => c.notNull().defaultTo('')).execute();
+        await db.schema
+          .alterTable('audit_log')
+          .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema
+          .alterTable('audit_log')
+          .addColumn('prev_hash', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
+        await db.schema
+          .alterTable('audit_log')
+          .addColumn('hash', 'text', (c) => c.notNull().defaultTo(''))
+          .execute();
       },
     },
     '0005_outbound': {
       // Outbound delivery (issue 3): the delay warning is sent once per message; each recipient
       // keeps its last attempt, status code and answering host, and whether its bounce was sent.
-      async up(db: Kysely<any>) {
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
         await db.schema.alterTable('outbound_queue').addColumn('warned_at', 'bigint').execute();
         await db.schema.alterTable('outbound_recipients').addColumn('last_attempt_at', 'bigint').execute();
         await db.schema.alterTable('outbound_recipients').addColumn('status', 'text').execute();
         await db.schema.alterTable('outbound_recipients').addColumn('remote_mta', 'text').execute();
-        await db.schema.alterTable('outbound_recipients').addColumn('notified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema
+          .alterTable('outbound_recipients')
+          .addColumn('notified', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
   };

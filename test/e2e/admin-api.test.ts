@@ -22,7 +22,12 @@ for (const backend of backends()) {
       expect(api.routes.length).toBeGreaterThan(30);
       const undeclared = api.routes.filter((r) => !r.public && !r.action);
       expect(undeclared).toEqual([]);
-      expect(api.routes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      expect(
+        api.routes
+          .filter((r) => r.public)
+          .map((r) => `${r.method} ${r.url}`)
+          .sort(),
+      ).toEqual([
         'GET /.well-known/autoconfig/mail/config-v1.1.xml',
         'GET /.well-known/mta-sts.txt',
         'GET /api/v1/openapi.json',
@@ -61,7 +66,10 @@ for (const backend of backends()) {
       const me = await api.call(token, 'GET', '/api/v1/me');
       expect(me.status).toBe(200);
       expect(me.json.username).toBe(p.actors['clerk-snv']);
-      expect(me.json.roles).toEqual([{ role: 'agency-clerk', unitId: p.units.SNV }, { role: 'user', unitId: null }]);
+      expect(me.json.roles).toEqual([
+        { role: 'agency-clerk', unitId: p.units.SNV },
+        { role: 'user', unitId: null },
+      ]);
       expect(me.json.person.fullName).toBe('Võ Văn Thư');
       expect((await api.call(token, 'POST', '/api/v1/auth/logout')).status).toBe(204);
       expect((await api.call(token, 'GET', '/api/v1/me')).status).toBe(401);
@@ -157,7 +165,11 @@ for (const backend of backends()) {
       expect(dry.status).toBe(200);
       expect(dry.json.applied).toBe(false);
       expect([...new Set(dry.json.errors.map((e: { line: number }) => e.line))]).toEqual([3]);
-      expect((await api.call(p.tokens['directory-manager'], 'POST', '/api/v1/csv/people?dryRun=true', csv.split('\r\n').slice(0, 2).join('\r\n'), { contentType: 'text/csv' })).json).toMatchObject({ applied: false, errors: [], created: 1 });
+      expect((await api.call(p.tokens['directory-manager'], 'POST', '/api/v1/csv/people?dryRun=true', csv.split('\r\n').slice(0, 2).join('\r\n'), { contentType: 'text/csv' })).json).toMatchObject({
+        applied: false,
+        errors: [],
+        created: 1,
+      });
       expect((await api.t.app.directory.listPeople({ limit: 1000 })).length).toBe(before);
 
       const applied = await api.call(p.tokens['directory-manager'], 'POST', '/api/v1/csv/people?dryRun=false&reason=QĐ%2077', csv.split('\r\n').slice(0, 2).join('\r\n'), { contentType: 'text/csv' });
@@ -174,7 +186,9 @@ for (const backend of backends()) {
         id = await api.t.app.queue.enqueue(trx, content, sender, ['an@remote.test', 'binh@remote.test'], null);
       });
       const rcpt = (await api.t.app.queue.get(id))!.recipients[0];
-      await api.t.app.queue.record([{ id: rcpt.id, state: 'deferred', error: '451 4.7.1 Greylisted, try again later', status: '4.7.1', remoteMta: 'mx.remote.test', nextAttemptAt: Date.now() + 600_000 }]);
+      await api.t.app.queue.record([
+        { id: rcpt.id, state: 'deferred', error: '451 4.7.1 Greylisted, try again later', status: '4.7.1', remoteMta: 'mx.remote.test', nextAttemptAt: Date.now() + 600_000 },
+      ]);
 
       const tok = p.tokens.sysadmin;
       const list = await api.call(tok, 'GET', '/api/v1/queue');
@@ -215,7 +229,11 @@ describe('admin API behind a reverse proxy', { timeout: 120000 }, () => {
 
   it('limits failed logins per forwarded client address', async () => {
     const login = (ip: string) =>
-      fetch(`${api.base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ username: 'ai', password: 'Sai#Matkhau1' }) }).then((r) => r.status);
+      fetch(`${api.base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ username: 'ai', password: 'Sai#Matkhau1' }),
+      }).then((r) => r.status);
     expect(await login('203.0.113.7')).toBe(401);
     expect(await login('203.0.113.7')).toBe(429);
     expect(await login('203.0.113.8')).toBe(401);

@@ -35,7 +35,9 @@ describe('IMAP with Python imaplib', () => {
     expect(out.fetch_part2_mime).toBe('Content-Type: application/pdf; name="ke-hoach.pdf"\r\nContent-Transfer-Encoding: base64\r\n\r\n');
     expect(out.fetch_subject).toBe('Subject: =?UTF-8?Q?K=E1=BA=BF_ho=E1=BA=A1ch_n=C4=83m?=\r\n\r\n');
     // RFC 3501 body-type-mpart: the parts follow each other with no space between them.
-    expect(out.bodystructure).toMatch(/\(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "8BIT" 65 \d+ [^)]*\)\("APPLICATION" "PDF" \("NAME" "ke-hoach.pdf"\) NIL NIL "BASE64" 12 [^)]*\) "MIXED" \("BOUNDARY" "b1"\)/i);
+    expect(out.bodystructure).toMatch(
+      /\(\("TEXT" "PLAIN" \("CHARSET" "utf-8"\) NIL NIL "8BIT" 65 \d+ [^)]*\)\("APPLICATION" "PDF" \("NAME" "ke-hoach.pdf"\) NIL NIL "BASE64" 12 [^)]*\) "MIXED" \("BOUNDARY" "b1"\)/i,
+    );
     expect(out.expunge).toEqual(['1']);
     expect(out.exists_after).toBe('0');
   });

@@ -75,6 +75,6 @@ describe('IMAP with mbsync', () => {
     await run('mbsync', ['-c', rc, '-a'], { timeout: 30000 });
     const inbox = (await r.app.store.getMailbox(acct.id, 'INBOX'))!;
     const msgs = await r.app.store.listMessages(inbox.id);
-    expect(msgs.filter((m) => (m.flags & SEEN) && (m.flags & FLAGGED))).toHaveLength(1);
+    expect(msgs.filter((m) => m.flags & SEEN && m.flags & FLAGGED)).toHaveLength(1);
   });
 });

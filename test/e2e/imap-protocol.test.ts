@@ -118,7 +118,9 @@ describe('IMAP protocol details and hostile input', () => {
     expect(await c.cmd('e2', 'ID ("name" "test")')).toMatch(/\* ID \("name" "thutin"/);
     expect(await c.cmd('e3', 'LIST "" ""')).toContain('* LIST (\\Noselect) "/" ""');
     expect(await c.cmd('e4', 'GETQUOTAROOT INBOX')).toMatch(/\* QUOTA "" \(STORAGE \d+ \d+\)/);
-    expect(await c.cmd('e5', 'STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)')).toMatch(/\* STATUS "?INBOX"? \(MESSAGES \d+ UIDNEXT \d+ UIDVALIDITY \d+ UNSEEN \d+ HIGHESTMODSEQ \d+\)/);
+    expect(await c.cmd('e5', 'STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY UNSEEN HIGHESTMODSEQ)')).toMatch(
+      /\* STATUS "?INBOX"? \(MESSAGES \d+ UIDNEXT \d+ UIDVALIDITY \d+ UNSEEN \d+ HIGHESTMODSEQ \d+\)/,
+    );
     expect(await c.cmd('e6', 'EXAMINE INBOX')).toMatch(/^e6 OK \[READ-ONLY\]/m);
     expect(await c.cmd('e7', 'STORE 1 +FLAGS (\\Deleted)')).toMatch(/^e7 NO/m);
     expect(await c.cmd('e8', 'UID SEARCH RETURN (MIN MAX COUNT) ALL')).toMatch(/\* ESEARCH \(TAG "e8"\) UID MIN \d+ MAX \d+ COUNT \d+/);

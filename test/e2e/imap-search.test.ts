@@ -5,7 +5,14 @@ import { RawImap } from '../helpers/raw-imap.ts';
 import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 
 const mk = (h: Record<string, string>, body: string) =>
-  Buffer.from(Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n') + '\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' + body + '\r\n');
+  Buffer.from(
+    Object.entries(h)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('\r\n') +
+      '\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n' +
+      body +
+      '\r\n',
+  );
 
 describe('IMAP SEARCH keys', () => {
   let r: Running;
@@ -16,11 +23,32 @@ describe('IMAP SEARCH keys', () => {
     const acct = (await r.app.accounts.byAddress(an))!;
     const s = r.app.store;
     // 1: from Hùng, to An, cc Bình, seen+answered, 1 Nov (sent 31 Oct)
-    await s.append(acct.id, 'INBOX', mk({ From: 'hungnv@kontum.gov.vn', To: 'annv@kontum.gov.vn', Cc: 'binhlt@kontum.gov.vn', Subject: 'Kế hoạch tháng', Date: 'Fri, 31 Oct 2026 23:30:00 +0700', 'X-Priority': '1' }, 'Nội dung về chuyển đổi số.'), ['\\Seen', '\\Answered'], new Date('2026-11-01T08:00:00Z'));
+    await s.append(
+      acct.id,
+      'INBOX',
+      mk(
+        { From: 'hungnv@kontum.gov.vn', To: 'annv@kontum.gov.vn', Cc: 'binhlt@kontum.gov.vn', Subject: 'Kế hoạch tháng', Date: 'Fri, 31 Oct 2026 23:30:00 +0700', 'X-Priority': '1' },
+        'Nội dung về chuyển đổi số.',
+      ),
+      ['\\Seen', '\\Answered'],
+      new Date('2026-11-01T08:00:00Z'),
+    );
     // 2: flagged, keyword, 10 Nov, larger body
-    await s.append(acct.id, 'INBOX', mk({ From: 'Đặng Văn Lâm <lamdv@kontum.gov.vn>', To: 'annv@kontum.gov.vn', Bcc: 'vanthu@kontum.gov.vn', Subject: 'Báo cáo quý IV', Date: 'Tue, 10 Nov 2026 09:00:00 +0700' }, 'x'.repeat(3000)), ['\\Flagged', 'Quantrong'], new Date('2026-11-10T08:00:00Z'));
+    await s.append(
+      acct.id,
+      'INBOX',
+      mk({ From: 'Đặng Văn Lâm <lamdv@kontum.gov.vn>', To: 'annv@kontum.gov.vn', Bcc: 'vanthu@kontum.gov.vn', Subject: 'Báo cáo quý IV', Date: 'Tue, 10 Nov 2026 09:00:00 +0700' }, 'x'.repeat(3000)),
+      ['\\Flagged', 'Quantrong'],
+      new Date('2026-11-10T08:00:00Z'),
+    );
     // 3: draft, deleted, 20 Nov
-    await s.append(acct.id, 'INBOX', mk({ From: 'annv@kontum.gov.vn', To: 'snv@kontum.gov.vn', Subject: 'Nháp', Date: 'Fri, 20 Nov 2026 09:00:00 +0700' }, 'Bản nháp.'), ['\\Draft', '\\Deleted'], new Date('2026-11-20T08:00:00Z'));
+    await s.append(
+      acct.id,
+      'INBOX',
+      mk({ From: 'annv@kontum.gov.vn', To: 'snv@kontum.gov.vn', Subject: 'Nháp', Date: 'Fri, 20 Nov 2026 09:00:00 +0700' }, 'Bản nháp.'),
+      ['\\Draft', '\\Deleted'],
+      new Date('2026-11-20T08:00:00Z'),
+    );
     c = await RawImap.connect(r.servers.ports.imaps);
     await c.cmd('l', `LOGIN ${an} "${TEST_PASSWORD}"`);
     await c.cmd('s', 'SELECT INBOX');

@@ -237,11 +237,7 @@ describe('LDAP protocol behaviour', () => {
     await bound();
     const id = c.id();
     c.send(
-      Buffer.concat([
-        encodeSearchRequest(id, { baseObject: BASE, scope: Scope.sub, filter: parseFilter('(cn=*dang*)') }),
-        encodeAbandonRequest(c.id(), id),
-        encodeExtendedRequest(c.id(), Oid.whoAmI),
-      ]),
+      Buffer.concat([encodeSearchRequest(id, { baseObject: BASE, scope: Scope.sub, filter: parseFilter('(cn=*dang*)') }), encodeAbandonRequest(c.id(), id), encodeExtendedRequest(c.id(), Oid.whoAmI)]),
     );
     const next = (await c.next())!;
     expect(next.opTag).toBe(Op.EXTENDED_RESPONSE);

@@ -46,12 +46,7 @@ describe.each(backends())('distribution lists over SMTP (%s)', (backend) => {
     await r?.stop();
   });
 
-  const login = (user: string): Step[] => [
-    { op: 'ehlo', name: 'laptop.example' },
-    { op: 'starttls' },
-    { op: 'ehlo', name: 'laptop.example' },
-    { op: 'auth', user, password: TEST_PASSWORD },
-  ];
+  const login = (user: string): Step[] => [{ op: 'ehlo', name: 'laptop.example' }, { op: 'starttls' }, { op: 'ehlo', name: 'laptop.example' }, { op: 'auth', user, password: TEST_PASSWORD }];
 
   async function lastOf(address: string): Promise<string> {
     const msgs = await inbox(r.app, address);

@@ -23,14 +23,31 @@ describe.each(backends())('mail flow: submission and MX to IMAP (%s)', (backend)
   });
 
   it('delivers submitted and inbound mail that the recipient reads and files over IMAP', async () => {
-    await run('swaks', [
-      '--server', `127.0.0.1:${r.servers.ports.submission}`, '--tls',
-      '--auth', 'PLAIN', '--auth-user', binh, '--auth-password', TEST_PASSWORD,
-      '--from', binh, '--to', an,
-      '--header', 'Subject: =?UTF-8?B?' + Buffer.from('Giấy mời họp').toString('base64') + '?=',
-      '--body', 'Mời đồng chí dự họp lúc 8 giờ.',
-      '--add-header', 'Content-Type: text/plain; charset=UTF-8',
-    ], { timeout: 20000 });
+    await run(
+      'swaks',
+      [
+        '--server',
+        `127.0.0.1:${r.servers.ports.submission}`,
+        '--tls',
+        '--auth',
+        'PLAIN',
+        '--auth-user',
+        binh,
+        '--auth-password',
+        TEST_PASSWORD,
+        '--from',
+        binh,
+        '--to',
+        an,
+        '--header',
+        'Subject: =?UTF-8?B?' + Buffer.from('Giấy mời họp').toString('base64') + '?=',
+        '--body',
+        'Mời đồng chí dự họp lúc 8 giờ.',
+        '--add-header',
+        'Content-Type: text/plain; charset=UTF-8',
+      ],
+      { timeout: 20000 },
+    );
     const py = [
       'import smtplib, sys',
       'from email.message import EmailMessage',

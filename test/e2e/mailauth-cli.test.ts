@@ -77,7 +77,12 @@ describe('thutin dkim and thutin dns', { timeout: 120000 }, () => {
       expect(txtOf(z, `_dmarc.${d}.`)).toBe('v=DMARC1; p=reject; rua=mailto:postmaster@kontum.gov.vn; adkim=r; aspf=r');
       expect(txtOf(z, `_mta-sts.${d}.`)).toMatch(/^v=STSv1; id=[0-9a-f]{20}$/);
       expect(txtOf(z, `_smtp._tls.${d}.`)).toBe('v=TLSRPTv1; rua=mailto:postmaster@kontum.gov.vn');
-      for (const [srv, port] of [['_submission', 587], ['_submissions', 465], ['_imap', 143], ['_imaps', 993]] as const) {
+      for (const [srv, port] of [
+        ['_submission', 587],
+        ['_submissions', 465],
+        ['_imap', 143],
+        ['_imaps', 993],
+      ] as const) {
         expect(z).toContain(`${srv}._tcp.${d}. 3600 IN SRV 0 1 ${port} mail.kontum.gov.vn.`);
       }
       expect(z).toContain(`autoconfig.${d}. 3600 IN CNAME mail.kontum.gov.vn.`);

@@ -110,7 +110,7 @@ describe.each(backends())('inbound SPF, DKIM, DMARC and ARC (%s)', (backend) => 
     expect(msg).toMatch(/^Received-SPF: pass/m);
   });
 
-  it('removes Authentication-Results fields forged with our authserv-id, keeps other hosts\' ones', async () => {
+  it("removes Authentication-Results fields forged with our authserv-id, keeps other hosts' ones", async () => {
     await transport(r, false).sendMail({
       envelope: { from: 'vanthu@quangnam.test', to: an },
       from: 'vanthu@quangnam.test',

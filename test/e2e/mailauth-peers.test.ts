@@ -42,12 +42,10 @@ describe('DKIM-signed mail between two thutin instances, verified on arrival', (
 
   it('refuses mail forging kontum.gov.vn from another host with 550 5.7.1', async () => {
     const forger = nodemailer.createTransport({ host: '127.0.0.2', port: peers.port, secure: false, ignoreTLS: true, localAddress: '127.0.0.3', name: 'mx.evil.test' });
-    const err = await forger
-      .sendMail({ envelope: { from: AN, to: [HUONG] }, raw: vietnameseMessage({ from: AN, to: HUONG, subject: 'Giả mạo Kon Tum' }) })
-      .then(
-        () => null,
-        (e: { responseCode?: number; response?: string }) => e,
-      );
+    const err = await forger.sendMail({ envelope: { from: AN, to: [HUONG] }, raw: vietnameseMessage({ from: AN, to: HUONG, subject: 'Giả mạo Kon Tum' }) }).then(
+      () => null,
+      (e: { responseCode?: number; response?: string }) => e,
+    );
     expect(err?.responseCode).toBe(550);
     expect(err?.response).toMatch(/5\.7\.1 .*DMARC.*kontum\.gov\.vn/);
     expect((await inboxText(peers.quangngai, HUONG)).some((m) => m.includes('Giả mạo'))).toBe(false);

@@ -148,7 +148,9 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(parts.map((p) => p.type)).toEqual(['text/plain', 'message/delivery-status', 'text/rfc822-headers']);
     const status = parts[1].body;
     expect(status).toContain('Reporting-MTA: dns; mail.test.local');
-    expect(status).toMatch(/Final-Recipient: rfc822; nobody@remote\.test\r\nAction: failed\r\nStatus: 5\.1\.1\r\nRemote-MTA: dns; mx\.remote\.test\r\nDiagnostic-Code: smtp; 550 5\.1\.1 <nobody@remote\.test>: Recipient address rejected: User unknown/);
+    expect(status).toMatch(
+      /Final-Recipient: rfc822; nobody@remote\.test\r\nAction: failed\r\nStatus: 5\.1\.1\r\nRemote-MTA: dns; mx\.remote\.test\r\nDiagnostic-Code: smtp; 550 5\.1\.1 <nobody@remote\.test>: Recipient address rejected: User unknown/,
+    );
     expect(status).not.toContain('an@remote.test');
     const headers = parts[2].body;
     expect(headers).toMatch(/^From: =\?UTF-8\?B\?/m);

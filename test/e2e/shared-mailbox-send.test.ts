@@ -61,7 +61,9 @@ describe.each(backends())('sending as a unit mailbox (%s)', (backend) => {
     const before = (await inbox(r.app, reader)).length;
     await expect(transport(other).sendMail(mail(UNIT))).rejects.toMatchObject({ responseCode: 553 });
     // Envelope of one's own, From: the unit.
-    const err = await transport(other).sendMail(mail(UNIT, { envelope: { from: other, to: reader } })).catch((e: { responseCode: number; response: string }) => e);
+    const err = await transport(other)
+      .sendMail(mail(UNIT, { envelope: { from: other, to: reader } }))
+      .catch((e: { responseCode: number; response: string }) => e);
     expect(err).toMatchObject({ responseCode: 550 });
     expect((err as { response: string }).response).toMatch(/5\.7\.1 Không được phép gửi thư với địa chỉ người gửi này \/ Not allowed to send from this address/);
     expect(await inbox(r.app, reader)).toHaveLength(before);

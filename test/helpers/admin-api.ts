@@ -88,8 +88,7 @@ export async function seedProvince(api: AdminApi): Promise<Province> {
   await mk('SNV-VP', 'Văn phòng Sở Nội vụ', 'department', 'SNV');
   await mk('STP', 'Sở Tư pháp', 'agency', 'UBND');
   await mk('STP-VP', 'Văn phòng Sở Tư pháp', 'department', 'STP');
-  const person = async (fullName: string, unitCode: string, localPart: string, title = 'Chuyên viên') =>
-    d.createPerson({ fullName, unitCode, localPart, title, password: TEST_PASSWORD }, ctx);
+  const person = async (fullName: string, unitCode: string, localPart: string, title = 'Chuyên viên') => d.createPerson({ fullName, unitCode, localPart, title, password: TEST_PASSWORD }, ctx);
   const actors = {} as Province['actors'];
   actors.sysadmin = (await person('Nguyễn Văn Quản', 'UBND', 'quannv')).address;
   actors['directory-manager'] = (await person('Trần Thị Danh', 'UBND', 'danhtt')).address;

@@ -50,7 +50,16 @@ export async function runUnitAdd(
 ): Promise<void> {
   await withApp(dataDir, async (app) => {
     const r = await app.directory.createUnit(
-      { code, name: o.name, kind: o.kind, abbreviation: o.abbreviation, parentCode: o.parent ?? null, validFrom: cliDate(o.validFrom) ?? null, validTo: cliDate(o.validTo) ?? null, withMailbox: o.mailbox !== false },
+      {
+        code,
+        name: o.name,
+        kind: o.kind,
+        abbreviation: o.abbreviation,
+        parentCode: o.parent ?? null,
+        validFrom: cliDate(o.validFrom) ?? null,
+        validTo: cliDate(o.validTo) ?? null,
+        withMailbox: o.mailbox !== false,
+      },
       ctxOf(o),
     );
     out(`Đã tạo đơn vị / unit created: ${r.unit.code} ${r.unit.name}`);

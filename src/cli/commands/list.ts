@@ -6,11 +6,7 @@ import { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy } from '.
 
 const ctxOf = (o: { reason?: string }) => ({ actor: cliActor(), ...(o.reason ? { reason: o.reason } : {}) });
 
-export async function runListCreate(
-  dataDir: string,
-  address: string,
-  o: { name: string; kind?: string; unit?: string; senders?: string; reason?: string },
-): Promise<void> {
+export async function runListCreate(dataDir: string, address: string, o: { name: string; kind?: string; unit?: string; senders?: string; reason?: string }): Promise<void> {
   const kind = (o.kind ?? 'static') as ListKind;
   if (!LIST_KINDS.includes(kind)) throw new Error(`Loại danh sách không hợp lệ / invalid kind: ${kind} (${LIST_KINDS.join(', ')})`);
   const senders = (o.senders ?? 'local') as SenderPolicy;

@@ -28,7 +28,14 @@ describe('thutin queue', { timeout: 120000 }, () => {
     });
     const [c] = await t.app.queue.claim(Date.now() + 10, Date.now() + 60_000, 10);
     await t.app.queue.record([
-      { id: c.id, state: 'deferred', error: 'mx.chinhphu.example [10.0.0.1] (RCPT TO) 451 4.7.1 Greylisted', status: '4.7.1', remoteMta: 'mx.chinhphu.example [10.0.0.1]', nextAttemptAt: Date.now() + 3_600_000 },
+      {
+        id: c.id,
+        state: 'deferred',
+        error: 'mx.chinhphu.example [10.0.0.1] (RCPT TO) 451 4.7.1 Greylisted',
+        status: '4.7.1',
+        remoteMta: 'mx.chinhphu.example [10.0.0.1]',
+        nextAttemptAt: Date.now() + 3_600_000,
+      },
     ]);
   });
   afterAll(async () => {

@@ -116,7 +116,10 @@ export async function runDoctor(dataDir: string): Promise<void> {
   try {
     await withApp(dataDir, async (app) => {
       await sql`select 1`.execute(app.db.kysely);
-      const n = await app.db.kysely.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const n = await app.db.kysely
+        .selectFrom('accounts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
       const probe = await app.blobs.writeBuffer(Buffer.from('thutin doctor probe\r\n'));
       checks.push({ name: 'store', ok: true, detail: `${app.db.dialect}, ${Number(n?.n ?? 0)} tài khoản / accounts, blob ${probe.sha256.slice(0, 12)}… ghi được / writable` });
     });

@@ -9,11 +9,7 @@ import type { Addr } from './types.ts';
 export const MISSING_MAILBOX = 'MISSING_MAILBOX';
 export const MISSING_DOMAIN = 'MISSING_DOMAIN';
 
-type Tok =
-  | { k: 'word'; v: string; quoted: boolean }
-  | { k: 'comment'; v: string }
-  | { k: 'literal'; v: string }
-  | { k: 'special'; v: string };
+type Tok = { k: 'word'; v: string; quoted: boolean } | { k: 'comment'; v: string } | { k: 'literal'; v: string } | { k: 'special'; v: string };
 
 const SPECIAL = new Set(['<', '>', ':', ';', '@', ',']);
 

@@ -4,22 +4,49 @@
 // Returns null for anything it cannot place in time. Never throws.
 
 const MONTHS: Record<string, number> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
 };
 
 // RFC 5322 4.3 obsolete zones, plus a few seen in the wild (ICT = Indochina Time)
 const ZONES: Record<string, number> = {
-  ut: 0, utc: 0, gmt: 0, z: 0,
-  edt: -4 * 60, est: -5 * 60, cdt: -5 * 60, cst: -6 * 60, mdt: -6 * 60, mst: -7 * 60, pdt: -7 * 60, pst: -8 * 60,
-  ict: 7 * 60, cet: 60, cest: 120, bst: 60, jst: 9 * 60,
+  ut: 0,
+  utc: 0,
+  gmt: 0,
+  z: 0,
+  edt: -4 * 60,
+  est: -5 * 60,
+  cdt: -5 * 60,
+  cst: -6 * 60,
+  mdt: -6 * 60,
+  mst: -7 * 60,
+  pdt: -7 * 60,
+  pst: -8 * 60,
+  ict: 7 * 60,
+  cet: 60,
+  cest: 120,
+  bst: 60,
+  jst: 9 * 60,
 };
 
-const RFC5322 =
-  /^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]*([A-Za-z]{3})[A-Za-z]*\.?[\s-]*(\d{2,4})\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
+const RFC5322 = /^(?:[A-Za-z]+\.?,?\s*)?(\d{1,2})[\s-]*([A-Za-z]{3})[A-Za-z]*\.?[\s-]*(\d{2,4})\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?/;
 
 export function parseMailDate(input: string | null | undefined): string | null {
   if (!input) return null;
-  const s = input.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const s = input
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!s) return null;
   const m = RFC5322.exec(s);
   if (m) {
@@ -42,10 +69,7 @@ export function parseMailDate(input: string | null | undefined): string | null {
         if (hh <= 23 && mm <= 59) offset = sign * (hh * 60 + mm);
       } else offset = ZONES[z.toLowerCase()] ?? 0; // unknown zone: RFC 5322 says treat as -0000
     }
-    if (
-      month !== undefined && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60 &&
-      year >= 1900 && year <= 9999
-    ) {
+    if (month !== undefined && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60 && year >= 1900 && year <= 9999) {
       const t = Date.UTC(year, month, day, hour, minute, Math.min(second, 59)) - offset * 60_000;
       const d = new Date(t);
       // reject day overflow (31 Feb)

@@ -39,7 +39,7 @@ export function decodeEncodedWords(value: string): string {
   const out: string[] = [];
   let pending: Word[] = [];
   const flush = (): void => {
-    for (let i = 0; i < pending.length; ) {
+    for (let i = 0; i < pending.length;) {
       let j = i;
       const parts: Buffer[] = [];
       while (j < pending.length && pending[j].charset === pending[i].charset) parts.push(pending[j++].bytes);

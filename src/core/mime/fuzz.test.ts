@@ -6,9 +6,34 @@ import type { MimeNode } from './types.ts';
 import { ALL_FIXTURES } from './fixtures/messages.ts';
 import { rng } from '../../../test/helpers/rng.ts';
 
-
-const INSERTS = ['\r\n', '\n', '\r', '--', '--b1', '--b1--', '--outer\r\n', '--inner--', ': ', ';', '"', '=?', '?=', '=?UTF-8?B?', '\r\n\r\n',
-  'Content-Type: multipart/mixed; boundary=b1\r\n', 'Content-Type: message/rfc822\r\n\r\n', '\x00', '\xff', '(', '<', '>', ',', '\t', '=', '%'];
+const INSERTS = [
+  '\r\n',
+  '\n',
+  '\r',
+  '--',
+  '--b1',
+  '--b1--',
+  '--outer\r\n',
+  '--inner--',
+  ': ',
+  ';',
+  '"',
+  '=?',
+  '?=',
+  '=?UTF-8?B?',
+  '\r\n\r\n',
+  'Content-Type: multipart/mixed; boundary=b1\r\n',
+  'Content-Type: message/rfc822\r\n\r\n',
+  '\x00',
+  '\xff',
+  '(',
+  '<',
+  '>',
+  ',',
+  '\t',
+  '=',
+  '%',
+];
 
 function mutate(src: Buffer, r: () => number): Buffer {
   let b = Buffer.from(src);

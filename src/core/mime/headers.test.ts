@@ -95,7 +95,7 @@ describe('parameters', () => {
   });
 
   it('prefers the RFC 2231 value over the plain one and records name spelling', () => {
-    const p = parseParameterizedValue("inline; FileName=\"old.pdf\"; FILENAME*=iso-8859-1'vi'caf%E9.pdf");
+    const p = parseParameterizedValue('inline; FileName="old.pdf"; FILENAME*=iso-8859-1\'vi\'caf%E9.pdf');
     expect(p.params).toEqual({ filename: 'café.pdf' });
     expect(p.names).toEqual({ filename: 'FileName' });
   });
@@ -155,9 +155,7 @@ describe('addresses', () => {
   });
 
   it('formats decoded lists for search', () => {
-    expect(formatAddressList(parseAddressList('=?UTF-8?B?Tmd1eeG7hW4gVsSDbiBIw7luZw==?= <h@x.vn>, G: a@b.c;, nodomain'))).toBe(
-      'Nguyễn Văn Hùng <h@x.vn>, G: a@b.c;, nodomain',
-    );
+    expect(formatAddressList(parseAddressList('=?UTF-8?B?Tmd1eeG7hW4gVsSDbiBIw7luZw==?= <h@x.vn>, G: a@b.c;, nodomain'))).toBe('Nguyễn Văn Hùng <h@x.vn>, G: a@b.c;, nodomain');
   });
 });
 

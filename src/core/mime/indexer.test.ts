@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { indexMessage } from './indexer.ts';
 import { partFilename } from './part-headers.ts';
 import type { MimeNode } from './types.ts';
-import {
-  HTML_B64, PDF_BYTES, VI_PLAIN, alternativeVi, crlf, lf, mixedAttachment, nestedRfc822, qp, rfc3501Example, simpleText,
-} from './fixtures/messages.ts';
+import { HTML_B64, PDF_BYTES, VI_PLAIN, alternativeVi, crlf, lf, mixedAttachment, nestedRfc822, qp, rfc3501Example, simpleText } from './fixtures/messages.ts';
 
 const body = (raw: Buffer, n: MimeNode): string => raw.subarray(n.bodyStart, n.end).toString('utf8');
 const header = (raw: Buffer, n: MimeNode): string => raw.subarray(n.headerStart, n.bodyStart).toString('utf8');
@@ -75,9 +73,15 @@ describe('single part', () => {
       ]),
     );
     expect(ix.root).toMatchObject({
-      type: 'text', subtype: 'plain', params: { charset: 'us-ascii' }, id: '<foo@example.com>', md5: 'Q2hlY2sgSW50ZWdyaXR5IQ==',
-      disposition: { type: 'inline', params: { foo: 'bar' } }, description: '=?UTF-8?Q?M=C3=B4_t=E1=BA=A3?=',
-      language: ['vi', 'en'], location: 'http://example.com/test.txt',
+      type: 'text',
+      subtype: 'plain',
+      params: { charset: 'us-ascii' },
+      id: '<foo@example.com>',
+      md5: 'Q2hlY2sgSW50ZWdyaXR5IQ==',
+      disposition: { type: 'inline', params: { foo: 'bar' } },
+      description: '=?UTF-8?Q?M=C3=B4_t=E1=BA=A3?=',
+      language: ['vi', 'en'],
+      location: 'http://example.com/test.txt',
     });
     expect(ix.root.encoding).toBeUndefined(); // not a token: default 7bit, as Dovecot
   });
@@ -105,7 +109,10 @@ describe('multipart', () => {
     const ix = indexMessage(raw);
     const att = ix.root.children![1];
     expect(att).toMatchObject({
-      type: 'application', subtype: 'pdf', encoding: 'base64', id: '<att1@sotttt>',
+      type: 'application',
+      subtype: 'pdf',
+      encoding: 'base64',
+      id: '<att1@sotttt>',
       params: { name: '=?UTF-8?Q?B=C3=A1o_c=C3=A1o.pdf?=' },
       disposition: { type: 'attachment', params: { filename: 'Báo cáo.pdf' } },
     });
@@ -131,7 +138,9 @@ describe('multipart', () => {
     expect(body(raw, inner.children![0])).toBe('Họp lúc 9 giờ.');
     expect(body(raw, inner.children![1])).toBe('iVBORw0KGgo=');
     expect(fwd.message!.envelope).toMatchObject({
-      subject: '=?utf-8?b?TOG7i2NoIGjhu41w?=', messageId: '<inner@z.vn>', date: 'Wed, 13 Nov 2024 10:00:00 +0700',
+      subject: '=?utf-8?b?TOG7i2NoIGjhu41w?=',
+      messageId: '<inner@z.vn>',
+      date: 'Wed, 13 Nov 2024 10:00:00 +0700',
       from: [{ name: 'Phạm C', adl: null, mailbox: 'c', host: 'z.vn' }],
       sender: [{ name: 'Phạm C', adl: null, mailbox: 'c', host: 'z.vn' }],
     });
@@ -139,18 +148,13 @@ describe('multipart', () => {
   });
 
   it('follows RFC 2046 where Dovecot does not: a close delimiter right before the outer one', () => {
-    const raw = crlf([
-      'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: multipart/alternative; boundary=i', '',
-      '--i', '', 'a', '--i--', '--o--', '',
-    ]);
+    const raw = crlf(['Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: multipart/alternative; boundary=i', '', '--i', '', 'a', '--i--', '--o--', '']);
     const inner = indexMessage(raw).root.children![0];
     expect(body(raw, inner)).toBe('--i\r\n\r\na\r\n--i--'); // Dovecot also counts the next CRLF
   });
 
   it('recognises delimiters with trailing whitespace and ignores look-alikes', () => {
-    const raw = crlf([
-      'Content-Type: multipart/mixed; boundary="b1"', '', '--b1  ', '', 'one', '--b1x', '-- b1', '--b1 \t', '', 'two', '--b1--\t ', 'epilogue', '',
-    ]);
+    const raw = crlf(['Content-Type: multipart/mixed; boundary="b1"', '', '--b1  ', '', 'one', '--b1x', '-- b1', '--b1 \t', '', 'two', '--b1--\t ', 'epilogue', '']);
     const ix = indexMessage(raw);
     expect(ix.root.children!.map((c) => body(raw, c))).toEqual(['one\r\n--b1x\r\n-- b1', 'two']);
   });
@@ -203,8 +207,19 @@ describe('multipart', () => {
 
   it('an empty last part right before an outer delimiter keeps every enclosing part around it (fuzz regression)', () => {
     const raw = crlf([
-      'Content-Type: multipart/mixed; boundary=o', '', '--o', 'Content-Type: message/rfc822', '', 'Subject: s',
-      'Content-Type: multipart/mixed; boundary=i', '', '--i', 'Content-Type: text/plain', '', '--o--', '',
+      'Content-Type: multipart/mixed; boundary=o',
+      '',
+      '--o',
+      'Content-Type: message/rfc822',
+      '',
+      'Subject: s',
+      'Content-Type: multipart/mixed; boundary=i',
+      '',
+      '--i',
+      'Content-Type: text/plain',
+      '',
+      '--o--',
+      '',
     ]);
     const fwd = indexMessage(raw).root.children![0];
     const inner = fwd.message!.root;
@@ -216,8 +231,20 @@ describe('multipart', () => {
 
   it('nested boundaries where one is a prefix of the other', () => {
     const raw = crlf([
-      'Content-Type: multipart/mixed; boundary="ab"', '', '--ab', 'Content-Type: multipart/alternative; boundary="abc"', '',
-      '--abc', '', 'inner', '--abc--', '--ab', '', 'outer', '--ab--', '',
+      'Content-Type: multipart/mixed; boundary="ab"',
+      '',
+      '--ab',
+      'Content-Type: multipart/alternative; boundary="abc"',
+      '',
+      '--abc',
+      '',
+      'inner',
+      '--abc--',
+      '--ab',
+      '',
+      'outer',
+      '--ab--',
+      '',
     ]);
     const ix = indexMessage(raw);
     expect(ix.root.children).toHaveLength(2);
@@ -251,16 +278,42 @@ describe('multipart', () => {
 
   it('bare LF line endings give the same structure with LF-sized offsets', () => {
     const lines = [
-      'From: a@x.vn', 'Content-Type: multipart/mixed; boundary=outer', '', 'pre', '--outer', 'Content-Type: text/plain', '', 'line 1', 'line 2',
-      '--outer', 'Content-Type: message/rfc822', '', 'Subject: inner', 'Content-Type: multipart/alternative; boundary=in', '',
-      '--in', '', 'a', '--in', 'Content-Type: text/html', '', '<i>b</i>', '--in--', '', '--outer--', '',
+      'From: a@x.vn',
+      'Content-Type: multipart/mixed; boundary=outer',
+      '',
+      'pre',
+      '--outer',
+      'Content-Type: text/plain',
+      '',
+      'line 1',
+      'line 2',
+      '--outer',
+      'Content-Type: message/rfc822',
+      '',
+      'Subject: inner',
+      'Content-Type: multipart/alternative; boundary=in',
+      '',
+      '--in',
+      '',
+      'a',
+      '--in',
+      'Content-Type: text/html',
+      '',
+      '<i>b</i>',
+      '--in--',
+      '',
+      '--outer--',
+      '',
     ];
     const a = crlf(lines);
     const b = lf(lines);
     const ia = indexMessage(a);
     const ib = indexMessage(b);
     const shape = (n: MimeNode): unknown => ({
-      t: `${n.type}/${n.subtype}`, lines: n.bodyLines, kids: n.children?.map(shape), msg: n.message ? shape(n.message.root) : undefined,
+      t: `${n.type}/${n.subtype}`,
+      lines: n.bodyLines,
+      kids: n.children?.map(shape),
+      msg: n.message ? shape(n.message.root) : undefined,
     });
     expect(shape(ib.root)).toEqual(shape(ia.root));
     const bodies = (raw: Buffer, n: MimeNode): string[] => [

@@ -70,8 +70,21 @@ function newNode(headerStart: number): MimeNode {
 
 function newFrame(node: MimeNode, isMessageRoot: boolean, inDigest: boolean): Frame {
   return {
-    node, state: 'header', kind: 'leaf', headerChunks: [], headerKept: 0, isMessageRoot, holder: null, inDigest,
-    lfAtBodyStart: 0, boundary: null, epilogue: false, sawDelimiter: false, collector: null, html: false, alternative: null,
+    node,
+    state: 'header',
+    kind: 'leaf',
+    headerChunks: [],
+    headerKept: 0,
+    isMessageRoot,
+    holder: null,
+    inDigest,
+    lfAtBodyStart: 0,
+    boundary: null,
+    epilogue: false,
+    sawDelimiter: false,
+    collector: null,
+    html: false,
+    alternative: null,
   };
 }
 
@@ -266,10 +279,7 @@ export class MimeIndexer {
 
   // ---- structure ----
 
-  private processLine(
-    line: Buffer, content: Buffer, truncated: boolean, start: number, total: number,
-    hasLF: boolean, lfBefore: number, prevEol: number,
-  ): void {
+  private processLine(line: Buffer, content: Buffer, truncated: boolean, start: number, total: number, hasLF: boolean, lfBefore: number, prevEol: number): void {
     if (!truncated && content.length <= MAX_DELIMITER_LINE && content.length >= 2 && content[0] === 0x2d && content[1] === 0x2d) {
       const hit = this.findDelimiter(content);
       if (hit) {

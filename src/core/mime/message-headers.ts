@@ -9,8 +9,16 @@ import type { Envelope } from './types.ts';
 
 export function emptyEnvelope(): Envelope {
   return {
-    date: null, subject: null, from: null, sender: null, replyTo: null,
-    to: null, cc: null, bcc: null, inReplyTo: null, messageId: null,
+    date: null,
+    subject: null,
+    from: null,
+    sender: null,
+    replyTo: null,
+    to: null,
+    cc: null,
+    bcc: null,
+    inReplyTo: null,
+    messageId: null,
   };
 }
 

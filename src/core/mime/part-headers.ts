@@ -8,10 +8,7 @@ import { rawFieldValue, type HeaderField } from './header-block.ts';
 import { isMimeToken, parseContentType, parseParameterizedValue } from './params.ts';
 import type { MimeNode } from './types.ts';
 
-export type ContentFields = Pick<
-  MimeNode,
-  'type' | 'subtype' | 'params' | 'id' | 'description' | 'encoding' | 'md5' | 'language' | 'location' | 'disposition' | 'spelling'
->;
+export type ContentFields = Pick<MimeNode, 'type' | 'subtype' | 'params' | 'id' | 'description' | 'encoding' | 'md5' | 'language' | 'location' | 'disposition' | 'spelling'>;
 
 function firstToken(value: string): string | undefined {
   const m = /^[\s]*(?:\([^)]*\)\s*)*([!#$%&'*+\-.^_`{|}~0-9A-Za-z]+)/.exec(value);

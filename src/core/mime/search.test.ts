@@ -17,7 +17,9 @@ describe('search text of the fixtures', () => {
   });
 
   it('HTML alone is converted to text without markup, scripts or styles', () => {
-    const raw = alternativeVi().toString('latin1').replace(/Content-Type: text\/plain; charset=UTF-8/, 'Content-Type: application/x-ignored');
+    const raw = alternativeVi()
+      .toString('latin1')
+      .replace(/Content-Type: text\/plain; charset=UTF-8/, 'Content-Type: application/x-ignored');
     const s = indexMessage(Buffer.from(raw, 'latin1')).search;
     expect(s.body).toBe('Kính gửi anh Đức,\n\nBáo cáo tháng 11 đã hoàn thành & gửi kèm.');
   });

@@ -3,10 +3,9 @@ import { MAX_DELIMITER_LINE, MimeIndexer, indexMessage } from './indexer.ts';
 import { ALL_FIXTURES, bigAttachment, crlf } from './fixtures/messages.ts';
 import { rng } from '../../../test/helpers/rng.ts';
 
-
 function indexInChunks(raw: Buffer, sizes: () => number): ReturnType<typeof indexMessage> {
   const ix = new MimeIndexer();
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const n = Math.max(1, Math.min(raw.length - i, sizes()));
     // a fresh copy each time, then scribbled over: the indexer must not keep references
     const chunk = Buffer.from(raw.subarray(i, i + n));

@@ -9,6 +9,7 @@ export function normalizeNfc(s: string): string {
   return s.normalize('NFC');
 }
 
+// eslint-disable-next-line no-misleading-character-class -- a class of combining marks alone, on purpose
 const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g;
 // đ (U+0111), Đ (U+0110) and the Icelandic eth Ð (U+00D0), which looks identical to Đ and
 // is what some legacy Vietnamese encodings and keyboards produce
@@ -16,11 +17,5 @@ const D_LETTERS = /[\u0110\u0111\u00d0\u00f0]/g;
 
 /** Lower-case, strip diacritics and tone marks, đ/Đ/Ð → d. Result is NFC. */
 export function foldVietnamese(s: string): string {
-  return s
-    .normalize('NFC')
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(COMBINING, '')
-    .replace(D_LETTERS, 'd')
-    .normalize('NFC');
+  return s.normalize('NFC').toLowerCase().normalize('NFD').replace(COMBINING, '').replace(D_LETTERS, 'd').normalize('NFC');
 }

@@ -13,30 +13,42 @@ export async function delegationRoutes(server: FastifyInstance, { app }: RouteDe
   const r = zodRouter(server);
   const ownerOf = (req: { params: unknown }) => mailboxTarget(app, (req.params as { address: string }).address);
 
-  r.get('/mailboxes/:address/delegations', {
-    config: { action: 'delegation.read', target: ownerOf },
-    schema: { tags: ['delegations'], summary: 'Ai được dùng hộp thư này / who may use this mailbox', security: bearer, params: ownerParams },
-  }, async (req) => ({ delegations: await app.delegations.list(req.params.address) }));
-
-  r.put('/mailboxes/:address/delegations/:grantee', {
-    config: { action: 'delegation.write', target: ownerOf },
-    schema: {
-      tags: ['delegations'],
-      summary: 'Uỷ quyền (thay quyền cũ) / delegate (replaces earlier rights)',
-      security: bearer,
-      params: pairParams,
-      body: z.object({ rights: z.array(z.enum(['read', 'send-as', 'send-on-behalf', 'manage'])).min(1), reason }),
+  r.get(
+    '/mailboxes/:address/delegations',
+    {
+      config: { action: 'delegation.read', target: ownerOf },
+      schema: { tags: ['delegations'], summary: 'Ai được dùng hộp thư này / who may use this mailbox', security: bearer, params: ownerParams },
     },
-  }, async (req, reply) => {
-    await app.delegations.grant(req.params.address, req.params.grantee, req.body.rights, changeContext(req));
-    return reply.code(204).send();
-  });
+    async (req) => ({ delegations: await app.delegations.list(req.params.address) }),
+  );
 
-  r.delete('/mailboxes/:address/delegations/:grantee', {
-    config: { action: 'delegation.write', target: ownerOf },
-    schema: { tags: ['delegations'], summary: 'Thu hồi uỷ quyền / revoke a delegation', security: bearer, params: pairParams, querystring: reasonQuery },
-  }, async (req, reply) => {
-    await app.delegations.revoke(req.params.address, req.params.grantee, changeContext(req));
-    return reply.code(204).send();
-  });
+  r.put(
+    '/mailboxes/:address/delegations/:grantee',
+    {
+      config: { action: 'delegation.write', target: ownerOf },
+      schema: {
+        tags: ['delegations'],
+        summary: 'Uỷ quyền (thay quyền cũ) / delegate (replaces earlier rights)',
+        security: bearer,
+        params: pairParams,
+        body: z.object({ rights: z.array(z.enum(['read', 'send-as', 'send-on-behalf', 'manage'])).min(1), reason }),
+      },
+    },
+    async (req, reply) => {
+      await app.delegations.grant(req.params.address, req.params.grantee, req.body.rights, changeContext(req));
+      return reply.code(204).send();
+    },
+  );
+
+  r.delete(
+    '/mailboxes/:address/delegations/:grantee',
+    {
+      config: { action: 'delegation.write', target: ownerOf },
+      schema: { tags: ['delegations'], summary: 'Thu hồi uỷ quyền / revoke a delegation', security: bearer, params: pairParams, querystring: reasonQuery },
+    },
+    async (req, reply) => {
+      await app.delegations.revoke(req.params.address, req.params.grantee, changeContext(req));
+      return reply.code(204).send();
+    },
+  );
 }

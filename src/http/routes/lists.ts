@@ -23,73 +23,97 @@ export async function listRoutes(server: FastifyInstance, { app }: RouteDeps): P
   const r = zodRouter(server);
   const listOf = (req: { params: unknown }) => listTarget(app, (req.params as { address: string }).address);
 
-  r.get('/lists', {
-    config: { action: 'directory.read' },
-    schema: { tags: ['lists'], summary: 'Danh sách thư / distribution lists', security: bearer },
-  }, async () => ({ lists: await app.lists.list() }));
-
-  r.get('/lists/:address', {
-    config: { action: 'directory.read' },
-    schema: { tags: ['lists'], summary: 'Một danh sách thư và thành viên / one list and its members', security: bearer, params: listParams },
-  }, async (req) => {
-    const l = await app.lists.get(req.params.address);
-    if (!l) throw new ThutinError('LIST_NOT_FOUND', req.params.address);
-    return { ...l, members: await app.lists.expand(l.address) };
-  });
-
-  r.post('/lists', {
-    config: { action: 'list.write', target: async (req, a) => ({ unitPath: await pathOfUnitCode(a, (req.body as { unitCode?: string | null }).unitCode) }) },
-    schema: {
-      tags: ['lists'],
-      summary: 'Tạo danh sách thư / create a list',
-      security: bearer,
-      body: z.object({
-        address: z.string().min(3).max(320),
-        name: z.string().min(1).max(300),
-        kind: z.enum(['static', 'unit-members', 'unit-heads']),
-        unitCode: z.string().max(64).nullable().optional(),
-        senders: z.enum(['anyone', 'members', 'local', 'listed']).optional(),
-        reason,
-      }),
+  r.get(
+    '/lists',
+    {
+      config: { action: 'directory.read' },
+      schema: { tags: ['lists'], summary: 'Danh sách thư / distribution lists', security: bearer },
     },
-  }, async (req, reply) => {
-    const { reason: _r, ...input } = req.body;
-    return reply.code(201).send(await app.lists.create(input, changeContext(req)));
-  });
+    async () => ({ lists: await app.lists.list() }),
+  );
 
-  r.delete('/lists/:address', {
-    config: { action: 'list.write', target: listOf },
-    schema: { tags: ['lists'], summary: 'Xoá danh sách thư / remove a list', security: bearer, params: listParams, querystring: z.object({ reason }) },
-  }, async (req, reply) => {
-    await app.lists.remove(req.params.address, changeContext(req));
-    return reply.code(204).send();
-  });
-
-  r.post('/lists/:address/members', {
-    config: { action: 'list.write', target: listOf },
-    schema: {
-      tags: ['lists'],
-      summary: 'Thêm thành viên / người được gửi / add a member or allowed sender',
-      security: bearer,
-      params: listParams,
-      body: z.object({ member: z.string().min(3).max(320), role: role.optional(), reason }),
+  r.get(
+    '/lists/:address',
+    {
+      config: { action: 'directory.read' },
+      schema: { tags: ['lists'], summary: 'Một danh sách thư và thành viên / one list and its members', security: bearer, params: listParams },
     },
-  }, async (req, reply) => {
-    await app.lists.addMember(req.params.address, req.body.member, changeContext(req), req.body.role);
-    return reply.code(204).send();
-  });
-
-  r.delete('/lists/:address/members/:member', {
-    config: { action: 'list.write', target: listOf },
-    schema: {
-      tags: ['lists'],
-      summary: 'Bỏ thành viên / remove a member',
-      security: bearer,
-      params: memberParams,
-      querystring: z.object({ role: role.optional(), reason }),
+    async (req) => {
+      const l = await app.lists.get(req.params.address);
+      if (!l) throw new ThutinError('LIST_NOT_FOUND', req.params.address);
+      return { ...l, members: await app.lists.expand(l.address) };
     },
-  }, async (req, reply) => {
-    await app.lists.removeMember(req.params.address, req.params.member, changeContext(req), req.query.role);
-    return reply.code(204).send();
-  });
+  );
+
+  r.post(
+    '/lists',
+    {
+      config: { action: 'list.write', target: async (req, a) => ({ unitPath: await pathOfUnitCode(a, (req.body as { unitCode?: string | null }).unitCode) }) },
+      schema: {
+        tags: ['lists'],
+        summary: 'Tạo danh sách thư / create a list',
+        security: bearer,
+        body: z.object({
+          address: z.string().min(3).max(320),
+          name: z.string().min(1).max(300),
+          kind: z.enum(['static', 'unit-members', 'unit-heads']),
+          unitCode: z.string().max(64).nullable().optional(),
+          senders: z.enum(['anyone', 'members', 'local', 'listed']).optional(),
+          reason,
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { reason: _r, ...input } = req.body;
+      return reply.code(201).send(await app.lists.create(input, changeContext(req)));
+    },
+  );
+
+  r.delete(
+    '/lists/:address',
+    {
+      config: { action: 'list.write', target: listOf },
+      schema: { tags: ['lists'], summary: 'Xoá danh sách thư / remove a list', security: bearer, params: listParams, querystring: z.object({ reason }) },
+    },
+    async (req, reply) => {
+      await app.lists.remove(req.params.address, changeContext(req));
+      return reply.code(204).send();
+    },
+  );
+
+  r.post(
+    '/lists/:address/members',
+    {
+      config: { action: 'list.write', target: listOf },
+      schema: {
+        tags: ['lists'],
+        summary: 'Thêm thành viên / người được gửi / add a member or allowed sender',
+        security: bearer,
+        params: listParams,
+        body: z.object({ member: z.string().min(3).max(320), role: role.optional(), reason }),
+      },
+    },
+    async (req, reply) => {
+      await app.lists.addMember(req.params.address, req.body.member, changeContext(req), req.body.role);
+      return reply.code(204).send();
+    },
+  );
+
+  r.delete(
+    '/lists/:address/members/:member',
+    {
+      config: { action: 'list.write', target: listOf },
+      schema: {
+        tags: ['lists'],
+        summary: 'Bỏ thành viên / remove a member',
+        security: bearer,
+        params: memberParams,
+        querystring: z.object({ role: role.optional(), reason }),
+      },
+    },
+    async (req, reply) => {
+      await app.lists.removeMember(req.params.address, req.params.member, changeContext(req), req.query.role);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -18,67 +18,83 @@ export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps)
     return p;
   };
 
-  r.put('/people/:id/status', {
-    config: { action: 'mailbox.status', target: personOf },
-    schema: {
-      tags: ['mailboxes'],
-      summary: 'Tạm khoá, mở lại, cho nghỉ (khoá và lưu giữ) / suspend, enable, remove (disable and retain)',
-      security: bearer,
-      params: idParams,
-      body: z.object({ status: z.enum(['active', 'suspended', 'left']), reason }),
+  r.put(
+    '/people/:id/status',
+    {
+      config: { action: 'mailbox.status', target: personOf },
+      schema: {
+        tags: ['mailboxes'],
+        summary: 'Tạm khoá, mở lại, cho nghỉ (khoá và lưu giữ) / suspend, enable, remove (disable and retain)',
+        security: bearer,
+        params: idParams,
+        body: z.object({ status: z.enum(['active', 'suspended', 'left']), reason }),
+      },
     },
-  }, async (req) => {
-    const p = await app.directory.setPersonStatus(req.params.id, req.body.status, changeContext(req));
-    if (req.body.status !== 'active' && p.accountId) await app.tokens.revokeAccount(p.accountId);
-    return p;
-  });
+    async (req) => {
+      const p = await app.directory.setPersonStatus(req.params.id, req.body.status, changeContext(req));
+      if (req.body.status !== 'active' && p.accountId) await app.tokens.revokeAccount(p.accountId);
+      return p;
+    },
+  );
 
-  r.delete('/people/:id', {
-    config: { action: 'mailbox.purge', target: personOf },
-    schema: {
-      tags: ['mailboxes'],
-      summary: 'Xoá hẳn (chỉ sau thời hạn lưu giữ) / purge (only after retention)',
-      security: bearer,
-      params: idParams,
-      querystring: reasonQuery,
+  r.delete(
+    '/people/:id',
+    {
+      config: { action: 'mailbox.purge', target: personOf },
+      schema: {
+        tags: ['mailboxes'],
+        summary: 'Xoá hẳn (chỉ sau thời hạn lưu giữ) / purge (only after retention)',
+        security: bearer,
+        params: idParams,
+        querystring: reasonQuery,
+      },
     },
-  }, async (req, reply) => {
-    const p = await person(req.params.id);
-    await app.directory.purgePerson(req.params.id, changeContext(req));
-    if (p.accountId) app.tokens.forgetAccount(p.accountId);
-    return reply.code(204).send();
-  });
+    async (req, reply) => {
+      const p = await person(req.params.id);
+      await app.directory.purgePerson(req.params.id, changeContext(req));
+      if (p.accountId) app.tokens.forgetAccount(p.accountId);
+      return reply.code(204).send();
+    },
+  );
 
-  r.put('/people/:id/password', {
-    config: { action: 'person.password', target: personOf },
-    schema: {
-      tags: ['mailboxes'],
-      summary: 'Đặt mật khẩu / set the password',
-      security: bearer,
-      params: idParams,
-      body: z.object({ password: z.string().min(1).max(1024), reason }),
+  r.put(
+    '/people/:id/password',
+    {
+      config: { action: 'person.password', target: personOf },
+      schema: {
+        tags: ['mailboxes'],
+        summary: 'Đặt mật khẩu / set the password',
+        security: bearer,
+        params: idParams,
+        body: z.object({ password: z.string().min(1).max(1024), reason }),
+      },
     },
-  }, async (req, reply) => {
-    const p = await person(req.params.id);
-    if (!p.email || !p.accountId) throw new ThutinError('ACCOUNT_NOT_FOUND', `person ${p.id}`);
-    await app.accounts.setPassword(p.email, req.body.password, changeContext(req).actor);
-    await app.tokens.revokeAccount(p.accountId);
-    return reply.code(204).send();
-  });
+    async (req, reply) => {
+      const p = await person(req.params.id);
+      if (!p.email || !p.accountId) throw new ThutinError('ACCOUNT_NOT_FOUND', `person ${p.id}`);
+      await app.accounts.setPassword(p.email, req.body.password, changeContext(req).actor);
+      await app.tokens.revokeAccount(p.accountId);
+      return reply.code(204).send();
+    },
+  );
 
-  r.post('/people/:id/password/reset', {
-    config: { action: 'person.password', target: personOf },
-    schema: {
-      tags: ['mailboxes'],
-      summary: 'Cấp lại mật khẩu, buộc đổi khi đăng nhập / reset the password, change forced at next login',
-      security: bearer,
-      params: idParams,
-      body: z.object({ reason }).nullish(),
+  r.post(
+    '/people/:id/password/reset',
+    {
+      config: { action: 'person.password', target: personOf },
+      schema: {
+        tags: ['mailboxes'],
+        summary: 'Cấp lại mật khẩu, buộc đổi khi đăng nhập / reset the password, change forced at next login',
+        security: bearer,
+        params: idParams,
+        body: z.object({ reason }).nullish(),
+      },
     },
-  }, async (req) => {
-    const p = await person(req.params.id);
-    const res = await app.directory.resetPassword(req.params.id, changeContext(req));
-    if (p.accountId) await app.tokens.revokeAccount(p.accountId);
-    return res;
-  });
+    async (req) => {
+      const p = await person(req.params.id);
+      const res = await app.directory.resetPassword(req.params.id, changeContext(req));
+      if (p.accountId) await app.tokens.revokeAccount(p.accountId);
+      return res;
+    },
+  );
 }

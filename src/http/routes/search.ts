@@ -4,24 +4,32 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { zodRouter, bearer, type RouteDeps } from './common.ts';
 
-const kinds = z.enum(['person', 'unit', 'list']);
+type Kind = 'person' | 'unit' | 'list';
 
 export async function searchRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
   const r = zodRouter(server);
-  r.get('/directory/search', {
-    config: { action: 'directory.read' },
-    schema: {
-      tags: ['directory'],
-      summary: 'Tìm trong danh bạ / search the directory',
-      security: bearer,
-      querystring: z.object({
-        q: z.string().min(1).max(200),
-        limit: z.coerce.number().int().min(1).max(200).default(20),
-        kinds: z.string().regex(/^(person|unit|list)(,(person|unit|list))*$/).optional().describe('person,unit,list'),
-      }),
+  r.get(
+    '/directory/search',
+    {
+      config: { action: 'directory.read' },
+      schema: {
+        tags: ['directory'],
+        summary: 'Tìm trong danh bạ / search the directory',
+        security: bearer,
+        querystring: z.object({
+          q: z.string().min(1).max(200),
+          limit: z.coerce.number().int().min(1).max(200).default(20),
+          kinds: z
+            .string()
+            .regex(/^(person|unit|list)(,(person|unit|list))*$/)
+            .optional()
+            .describe('person,unit,list'),
+        }),
+      },
     },
-  }, async (req) => {
-    const k = req.query.kinds ? (req.query.kinds.split(',') as Array<z.infer<typeof kinds>>) : undefined;
-    return { results: await app.directory.search(req.query.q, { limit: req.query.limit, ...(k ? { kinds: k } : {}) }) };
-  });
+    async (req) => {
+      const k = req.query.kinds ? (req.query.kinds.split(',') as Kind[]) : undefined;
+      return { results: await app.directory.search(req.query.q, { limit: req.query.limit, ...(k ? { kinds: k } : {}) }) };
+    },
+  );
 }

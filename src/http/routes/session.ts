@@ -6,23 +6,31 @@ import { zodRouter, bearer, type RouteDeps } from './common.ts';
 
 export async function sessionRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
   const r = zodRouter(server);
-  r.post('/auth/login', {
-    config: { public: true },
-    schema: {
-      tags: ['auth'],
-      summary: 'Đăng nhập / log in',
-      body: z.object({ username: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
+  r.post(
+    '/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng nhập / log in',
+        body: z.object({ username: z.string().min(1).max(320), password: z.string().min(1).max(1024) }),
+      },
     },
-  }, async (req) => {
-    const s = await app.tokens.login(req.body.username, req.body.password, req.ip);
-    return { token: s.token, expiresAt: s.expiresAt, mustChangePassword: s.mustChangePassword };
-  });
+    async (req) => {
+      const s = await app.tokens.login(req.body.username, req.body.password, req.ip);
+      return { token: s.token, expiresAt: s.expiresAt, mustChangePassword: s.mustChangePassword };
+    },
+  );
 
-  r.post('/auth/logout', {
-    config: { action: 'self.read', whilePasswordExpired: true },
-    schema: { tags: ['auth'], summary: 'Đăng xuất / log out', security: bearer },
-  }, async (req, reply) => {
-    if (req.bearer) await app.tokens.logout(req.bearer);
-    return reply.code(204).send();
-  });
+  r.post(
+    '/auth/logout',
+    {
+      config: { action: 'self.read', whilePasswordExpired: true },
+      schema: { tags: ['auth'], summary: 'Đăng xuất / log out', security: bearer },
+    },
+    async (req, reply) => {
+      if (req.bearer) await app.tokens.logout(req.bearer);
+      return reply.code(204).send();
+    },
+  );
 }

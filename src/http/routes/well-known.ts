@@ -44,13 +44,17 @@ export function autoconfigXml(app: App, email?: string): string {
 
 export async function wellKnownRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
   const r = zodRouter(server);
-  r.get('/.well-known/mta-sts.txt', {
-    config: { public: true },
-    schema: { tags: ['meta'], summary: 'Chính sách MTA-STS / MTA-STS policy (RFC 8461)' },
-  }, async (_req, reply) => {
-    reply.type('text/plain; charset=utf-8');
-    return mtaStsPolicy(app.config.hostname.replace(/\.$/, ''), app.config.mtaSts.mode);
-  });
+  r.get(
+    '/.well-known/mta-sts.txt',
+    {
+      config: { public: true },
+      schema: { tags: ['meta'], summary: 'Chính sách MTA-STS / MTA-STS policy (RFC 8461)' },
+    },
+    async (_req, reply) => {
+      reply.type('text/plain; charset=utf-8');
+      return mtaStsPolicy(app.config.hostname.replace(/\.$/, ''), app.config.mtaSts.mode);
+    },
+  );
   const autoconfig = async (req: { query: { emailaddress?: string } }, reply: { type(t: string): unknown }) => {
     reply.type('application/xml; charset=utf-8');
     return autoconfigXml(app, req.query.emailaddress);

@@ -196,7 +196,8 @@ export const fetch: CommandSpec<'FETCH'> = {
       return;
     }
     const withIndex = needsIndex(cmd.items);
-    const items = cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;
+    const items =
+      cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;
     for (let i = 0; i < metas.length; i += BATCH) {
       const batch = metas.slice(i, i + BATCH);
       const indexes = withIndex ? await store.getIndexes(batch.map((m) => m.sha256)) : null;

@@ -22,6 +22,7 @@ import { copy } from './copy.ts';
 import { search } from './search.ts';
 import { myrights, getacl, listrights, setacl } from './acl.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own argument type
 export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   CAPABILITY: capability,
   NOOP: noop,

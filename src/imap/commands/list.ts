@@ -33,7 +33,12 @@ interface Row {
   mb: MailboxInfo | null;
 }
 
-async function listRows(s: ImapSession, reference: string, patterns: string[], opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean }): Promise<Row[]> {
+async function listRows(
+  s: ImapSession,
+  reference: string,
+  patterns: string[],
+  opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean },
+): Promise<Row[]> {
   const all = await visibleFolders(s);
   const res = patterns.map((p) => patternToRegExp(canonicalPattern(reference, p)));
   const rows: Row[] = [];
@@ -41,7 +46,7 @@ async function listRows(s: ImapSession, reference: string, patterns: string[], o
     if (!res.some((r) => r.test(v.name))) continue;
     const mb = v.mb;
     // Shared folders count as subscribed (the owner's subscriptions are the owner's).
-    const subscribed = mb ? v.access === 'owner' ? mb.subscribed : true : false;
+    const subscribed = mb ? (v.access === 'owner' ? mb.subscribed : true) : false;
     if (opts.subscribedOnly && !subscribed) continue;
     if (opts.specialUseOnly && !mb?.specialUse) continue;
     const hasChildren = all.some((o) => o.name.startsWith(v.name + HIERARCHY_SEPARATOR));

@@ -14,13 +14,19 @@ export async function statusValues(s: ImapSession, mb: MailboxInfo, items: Statu
   const out: ImapValue[] = [];
   for (const item of items) {
     const v =
-      item === 'MESSAGES' ? counts!.messages
-      : item === 'UNSEEN' ? counts!.unseen
-      : item === 'RECENT' ? counts!.recent
-      : item === 'SIZE' ? counts!.size
-      : item === 'UIDNEXT' ? fresh.uidnext
-      : item === 'UIDVALIDITY' ? fresh.uidvalidity
-      : fresh.highestModseq;
+      item === 'MESSAGES'
+        ? counts!.messages
+        : item === 'UNSEEN'
+          ? counts!.unseen
+          : item === 'RECENT'
+            ? counts!.recent
+            : item === 'SIZE'
+              ? counts!.size
+              : item === 'UIDNEXT'
+                ? fresh.uidnext
+                : item === 'UIDVALIDITY'
+                  ? fresh.uidvalidity
+                  : fresh.highestModseq;
     out.push(atom(item), v);
   }
   return out;

@@ -33,10 +33,7 @@ export function parseDateText(text: string, what = 'date'): Date {
 
 /** date = date-text / DQUOTE date-text DQUOTE */
 export function readDate(r: Reader, what = 'date'): Date {
-  const text =
-    r.peek() === 0x22
-      ? r.quoted(what).toString('latin1')
-      : r.readWhile((c) => c > 0x20 && c < 0x7f && c !== 0x28 && c !== 0x29 && c !== 0x22);
+  const text = r.peek() === 0x22 ? r.quoted(what).toString('latin1') : r.readWhile((c) => c > 0x20 && c < 0x7f && c !== 0x28 && c !== 0x29 && c !== 0x22);
   if (text.length === 0) {
     if (r.peek() === -1) throw new ParseError(`Missing ${what}`);
     throw new ParseError(`Invalid ${what}`);

@@ -37,7 +37,7 @@ const RBRACKET = 0x5d;
 const DOT = 0x2e;
 
 function isNameChar(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === DOT || c === 0x2d /* - */;
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || isDigit(c) || c === DOT || c === 0x2d; /* - */
 }
 
 /** section-part = nz-number *("." nz-number); consumes a trailing "." that introduces a text spec. */

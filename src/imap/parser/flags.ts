@@ -7,9 +7,7 @@ import { ParseError, describeToken } from './errors.ts';
 import type { Reader } from './tokenizer.ts';
 import type { Flag, SystemFlag } from './types.ts';
 
-const SYSTEM_FLAGS: ReadonlyMap<string, SystemFlag> = new Map(
-  (['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const).map((f) => [f.toUpperCase(), f]),
-);
+const SYSTEM_FLAGS: ReadonlyMap<string, SystemFlag> = new Map((['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const).map((f) => [f.toUpperCase(), f]));
 
 /** The canonical form of a system flag, or null if `flag` is not one of the settable system flags. */
 export function normaliseSystemFlag(flag: string): SystemFlag | null {

@@ -48,11 +48,7 @@ describe('CommandFramer: lines', () => {
 
 describe('CommandFramer: literals', () => {
   it('asks for continuation after a synchronising literal and keeps the literal inline', () => {
-    expect(feed('A1 LOGIN {5}\r\nalice {6}\r\nsecret\r\n')).toEqual([
-      CONTINUE,
-      CONTINUE,
-      cmd('A1 LOGIN {5}\r\nalice {6}\r\nsecret'),
-    ]);
+    expect(feed('A1 LOGIN {5}\r\nalice {6}\r\nsecret\r\n')).toEqual([CONTINUE, CONTINUE, cmd('A1 LOGIN {5}\r\nalice {6}\r\nsecret')]);
   });
 
   it('does not ask for continuation after a non-synchronising literal', () => {
@@ -111,7 +107,7 @@ describe('CommandFramer: chunking', () => {
     for (let round = 0; round < 50; round++) {
       const f = new CommandFramer();
       const events: FramerEvent[] = [];
-      for (let i = 0; i < buf.length; ) {
+      for (let i = 0; i < buf.length;) {
         const n = 1 + rand(20);
         events.push(...f.push(buf.subarray(i, i + n)));
         i += n;
@@ -133,10 +129,7 @@ describe('CommandFramer: chunking', () => {
 describe('CommandFramer: limits', () => {
   it('rejects an overlong line with its tag and resyncs at the next line', () => {
     const long = `A1 SEARCH ${'X'.repeat(200)}\r\nA2 NOOP\r\n`;
-    expect(feed(long, { maxLineLength: 100 })).toEqual([
-      { type: 'error', tag: 'A1', message: 'Command line too long' },
-      cmd('A2 NOOP'),
-    ]);
+    expect(feed(long, { maxLineLength: 100 })).toEqual([{ type: 'error', tag: 'A1', message: 'Command line too long' }, cmd('A2 NOOP')]);
     expect(feed(long, { maxLineLength: 100 }, 1)).toEqual(feed(long, { maxLineLength: 100 }));
   });
 
@@ -170,21 +163,12 @@ describe('CommandFramer: limits', () => {
   });
 
   it('rejects a literal over maxLiteralSize', () => {
-    expect(feed('A1 APPEND INBOX {11}\r\nA2 NOOP\r\n', { maxLiteralSize: 10 })).toEqual([
-      { type: 'error', tag: 'A1', message: '[TOOBIG] Literal too big' },
-      cmd('A2 NOOP'),
-    ]);
-    expect(feed('A1 APPEND INBOX {10}\r\n0123456789\r\n', { maxLiteralSize: 10 })).toEqual([
-      CONTINUE,
-      cmd('A1 APPEND INBOX {10}\r\n0123456789'),
-    ]);
+    expect(feed('A1 APPEND INBOX {11}\r\nA2 NOOP\r\n', { maxLiteralSize: 10 })).toEqual([{ type: 'error', tag: 'A1', message: '[TOOBIG] Literal too big' }, cmd('A2 NOOP')]);
+    expect(feed('A1 APPEND INBOX {10}\r\n0123456789\r\n', { maxLiteralSize: 10 })).toEqual([CONTINUE, cmd('A1 APPEND INBOX {10}\r\n0123456789')]);
   });
 
   it('rejects an absurdly long literal length', () => {
-    expect(feed(`A1 LOGIN {${'9'.repeat(40)}}\r\nA2 NOOP\r\n`)).toEqual([
-      { type: 'error', tag: 'A1', message: '[TOOBIG] Literal too big' },
-      cmd('A2 NOOP'),
-    ]);
+    expect(feed(`A1 LOGIN {${'9'.repeat(40)}}\r\nA2 NOOP\r\n`)).toEqual([{ type: 'error', tag: 'A1', message: '[TOOBIG] Literal too big' }, cmd('A2 NOOP')]);
   });
 
   it('skips the data of a too-big non-synchronising literal, then the rest of that command', () => {

@@ -140,7 +140,7 @@ describe('fuzz', () => {
         else parts.push(mutate(rand, Buffer.from(CORPUS[Math.floor(rand(CORPUS.length))], 'latin1')), Buffer.from('\r\n'));
       }
       const stream = Buffer.concat(parts);
-      for (let i = 0; i < stream.length; ) {
+      for (let i = 0; i < stream.length;) {
         const n = 1 + Math.floor(rand(64));
         for (const e of framer.push(stream.subarray(i, i + n))) {
           if (e.type === 'command') check(e.raw);

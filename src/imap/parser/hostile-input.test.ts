@@ -19,9 +19,7 @@ describe('hostile input: parser', () => {
     expect(bad('a LOGIN "bob').message).toBe('Unterminated quoted string in user name');
     expect(bad('a SEARCH SUBJECT "abc').message).toBe('Unterminated quoted string in SUBJECT string');
     expect(bad('a SELECT "INBOX').message).toBe('Unterminated quoted string in mailbox name');
-    expect(bad('a APPEND INBOX "07-Feb-1994 21:52:25 -0800 {1}\r\nx').message).toBe(
-      'Unterminated quoted string in APPEND date-time',
-    );
+    expect(bad('a APPEND INBOX "07-Feb-1994 21:52:25 -0800 {1}\r\nx').message).toBe('Unterminated quoted string in APPEND date-time');
   });
 
   it('rejects huge numbers', () => {
@@ -30,9 +28,7 @@ describe('hostile input: parser', () => {
     expect(bad('a FETCH 1:4294967296 FLAGS').message).toBe('Number too large in sequence set');
     expect(bad('a FETCH 1 BODY[]<4294967296.1>').message).toBe('Number too large in partial offset');
     expect(bad('a FETCH 1 BODY[99999999999]').message).toBe('Number too large in section part');
-    expect(bad(`a FETCH 1 FLAGS (CHANGEDSINCE ${'9'.repeat(400)})`).message).toBe(
-      'Number too large in CHANGEDSINCE mod-sequence',
-    );
+    expect(bad(`a FETCH 1 FLAGS (CHANGEDSINCE ${'9'.repeat(400)})`).message).toBe('Number too large in CHANGEDSINCE mod-sequence');
     expect(bad('a SELECT INBOX (QRESYNC (99999999999 1))').message).toBe('Number too large in QRESYNC UIDVALIDITY');
   });
 

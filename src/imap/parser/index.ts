@@ -109,16 +109,7 @@ export type * from './types.ts';
 export { CommandFramer, DEFAULT_FRAMER_OPTIONS } from './framer.ts';
 export type { FramerEvent, FramerOptions } from './framer.ts';
 export { fetchItemLabel, fetchItemSetsSeen, formatSection, FETCH_MACROS } from './fetch-items.ts';
-export {
-  expandSequenceSet,
-  filterSequenceSet,
-  formatSequenceSet,
-  parseSequenceSet,
-  resolveSequenceSet,
-  sequenceSetContains,
-  sequenceSetMatcher,
-  sequenceSetToString,
-} from './sequence-set.ts';
+export { expandSequenceSet, filterSequenceSet, formatSequenceSet, parseSequenceSet, resolveSequenceSet, sequenceSetContains, sequenceSetMatcher, sequenceSetToString } from './sequence-set.ts';
 export type { ResolvedRanges } from './sequence-set.ts';
 export { isIdleDone, parseSaslResponse } from './continuation.ts';
 export type { SaslResponse } from './continuation.ts';

@@ -19,10 +19,7 @@ describe('APPEND', () => {
   it('parses the RFC 3501 example through the framer, keeping the literal exactly', () => {
     expect(Buffer.byteLength(RFC_MESSAGE)).toBe(310);
     const framer = new CommandFramer();
-    const events = [
-      ...framer.push(Buffer.from('A003 APPEND saved-messages (\\Seen) {310}\r\n')),
-      ...framer.push(Buffer.from(`${RFC_MESSAGE}\r\n`)),
-    ];
+    const events = [...framer.push(Buffer.from('A003 APPEND saved-messages (\\Seen) {310}\r\n')), ...framer.push(Buffer.from(`${RFC_MESSAGE}\r\n`))];
     expect(events.map((e) => e.type)).toEqual(['continue', 'command']);
     const event = events[1];
     if (event.type !== 'command') throw new Error('unreachable');
@@ -40,15 +37,11 @@ describe('APPEND', () => {
   });
 
   it('accepts a space-padded day and positive zones', () => {
-    expect(ok('a APPEND INBOX " 7-Feb-1994 21:52:25 +0700" {1}\r\nx', 'APPEND').date?.toISOString()).toBe(
-      '1994-02-07T14:52:25.000Z',
-    );
+    expect(ok('a APPEND INBOX " 7-Feb-1994 21:52:25 +0700" {1}\r\nx', 'APPEND').date?.toISOString()).toBe('1994-02-07T14:52:25.000Z');
   });
 
   it('accepts a date-time without flags, and empty flags', () => {
-    expect(ok('a APPEND INBOX "17-Jul-1996 02:44:25 -0700" {1}\r\nx', 'APPEND').date?.toISOString()).toBe(
-      '1996-07-17T09:44:25.000Z',
-    );
+    expect(ok('a APPEND INBOX "17-Jul-1996 02:44:25 -0700" {1}\r\nx', 'APPEND').date?.toISOString()).toBe('1996-07-17T09:44:25.000Z');
     expect(ok('a APPEND INBOX () {1}\r\nx', 'APPEND').flags).toEqual([]);
   });
 

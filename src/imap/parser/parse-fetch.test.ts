@@ -35,9 +35,7 @@ describe('FETCH', () => {
   });
 
   it('parses every simple attribute, case-insensitively', () => {
-    expect(
-      labels('a FETCH 1 (envelope flags internaldate rfc822 rfc822.header rfc822.size rfc822.text body bodystructure uid modseq)'),
-    ).toEqual([
+    expect(labels('a FETCH 1 (envelope flags internaldate rfc822 rfc822.header rfc822.size rfc822.text body bodystructure uid modseq)')).toEqual([
       'ENVELOPE',
       'FLAGS',
       'INTERNALDATE',
@@ -58,16 +56,7 @@ describe('FETCH', () => {
 
   it('parses sections: part paths, HEADER, HEADER.FIELDS.NOT, TEXT, MIME', () => {
     const parsed = items('a FETCH 1 (BODY[] BODY[1] BODY[1.2.3] BODY[1.2.HEADER] BODY[3.TEXT] BODY[2.MIME] BODY[TEXT] BODY.PEEK[HEADER.FIELDS.NOT (Received "X-Spam")])');
-    expect(parsed.map(fetchItemLabel)).toEqual([
-      'BODY[]',
-      'BODY[1]',
-      'BODY[1.2.3]',
-      'BODY[1.2.HEADER]',
-      'BODY[3.TEXT]',
-      'BODY[2.MIME]',
-      'BODY[TEXT]',
-      'BODY[HEADER.FIELDS.NOT (RECEIVED X-SPAM)]',
-    ]);
+    expect(parsed.map(fetchItemLabel)).toEqual(['BODY[]', 'BODY[1]', 'BODY[1.2.3]', 'BODY[1.2.HEADER]', 'BODY[3.TEXT]', 'BODY[2.MIME]', 'BODY[TEXT]', 'BODY[HEADER.FIELDS.NOT (RECEIVED X-SPAM)]']);
     expect(parsed[2]).toMatchObject({ section: { part: [1, 2, 3], specifier: null } });
     expect(parsed[7]).toMatchObject({ peek: true, section: { specifier: 'HEADER.FIELDS.NOT', fields: ['RECEIVED', 'X-SPAM'] } });
   });
@@ -89,15 +78,7 @@ describe('FETCH', () => {
   });
 
   it('knows which items set \\Seen', () => {
-    expect(items('a FETCH 1 (BODY[] BODY.PEEK[] RFC822 RFC822.HEADER RFC822.TEXT FLAGS BINARY[1])').map(fetchItemSetsSeen)).toEqual([
-      true,
-      false,
-      true,
-      false,
-      true,
-      false,
-      true,
-    ]);
+    expect(items('a FETCH 1 (BODY[] BODY.PEEK[] RFC822 RFC822.HEADER RFC822.TEXT FLAGS BINARY[1])').map(fetchItemSetsSeen)).toEqual([true, false, true, false, true, false, true]);
   });
 
   it('parses UID FETCH and adds UID (RFC 3501 6.4.8)', () => {

@@ -59,10 +59,7 @@ describe('SELECT / EXAMINE', () => {
   });
 
   it('parses QRESYNC with sequence match data', () => {
-    const cmd = ok(
-      'B01 SELECT INBOX (QRESYNC (67890007 90060115194045000 1:29997 (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973,29976:29979)))',
-      'SELECT',
-    );
+    const cmd = ok('B01 SELECT INBOX (QRESYNC (67890007 90060115194045000 1:29997 (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973,29976:29979)))', 'SELECT');
     expect(cmd.qresync?.modSeq).toBe(90060115194045000n);
     expect(cmd.qresync?.seqMatch?.sequences).toEqual({
       kind: 'ranges',
@@ -221,9 +218,15 @@ describe('STATUS', () => {
       mailbox: 'blurdybloop',
       items: ['UIDNEXT', 'MESSAGES'],
     });
-    expect(
-      ok('a STATUS inbox (messages recent uidnext uidvalidity unseen highestmodseq size)', 'STATUS').items,
-    ).toEqual(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE']);
+    expect(ok('a STATUS inbox (messages recent uidnext uidvalidity unseen highestmodseq size)', 'STATUS').items).toEqual([
+      'MESSAGES',
+      'RECENT',
+      'UIDNEXT',
+      'UIDVALIDITY',
+      'UNSEEN',
+      'HIGHESTMODSEQ',
+      'SIZE',
+    ]);
   });
 
   it('rejects unknown, empty or missing items', () => {

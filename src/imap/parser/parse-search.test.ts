@@ -127,7 +127,16 @@ describe('SEARCH', () => {
       keys: [
         { type: 'size', op: 'larger', size: 1024 },
         { type: 'size', op: 'smaller', size: 4096 },
-        { type: 'uid', set: { kind: 'ranges', ranges: [{ start: 1, end: 5 }, { start: 9, end: 9 }] } },
+        {
+          type: 'uid',
+          set: {
+            kind: 'ranges',
+            ranges: [
+              { start: 1, end: 5 },
+              { start: 9, end: 9 },
+            ],
+          },
+        },
         { type: 'sequence', set: { kind: 'ranges', ranges: [{ start: 2, end: '*' }] } },
         { type: 'sequence', set: { kind: 'saved' } },
       ],
@@ -189,10 +198,7 @@ describe('SEARCH', () => {
   });
 
   it('parses RETURN options (RFC 4731, RFC 5182) before CHARSET', () => {
-    expect(ok('A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', 'SEARCH').returnOptions).toEqual([
-      'MIN',
-      'COUNT',
-    ]);
+    expect(ok('A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', 'SEARCH').returnOptions).toEqual(['MIN', 'COUNT']);
     expect(ok('A283 SEARCH RETURN () FLAGGED', 'SEARCH').returnOptions).toEqual([]);
     expect(ok('A284 SEARCH RETURN (SAVE) FLAGGED', 'SEARCH').returnOptions).toEqual(['SAVE']);
     expect(ok('a UID SEARCH RETURN (min max all count) CHARSET UTF-8 ALL', 'SEARCH')).toMatchObject({

@@ -28,14 +28,7 @@ describe('STORE', () => {
   });
 
   it('normalises system flags, keeps keyword case, and drops duplicates', () => {
-    expect(ok('a STORE 1 FLAGS (\\SEEN \\answered \\FlAgGeD \\draft \\Deleted Work work)', 'STORE').flags).toEqual([
-      '\\Seen',
-      '\\Answered',
-      '\\Flagged',
-      '\\Draft',
-      '\\Deleted',
-      'Work',
-    ]);
+    expect(ok('a STORE 1 FLAGS (\\SEEN \\answered \\FlAgGeD \\draft \\Deleted Work work)', 'STORE').flags).toEqual(['\\Seen', '\\Answered', '\\Flagged', '\\Draft', '\\Deleted', 'Work']);
   });
 
   it('accepts an empty flag list for FLAGS (clear all)', () => {
@@ -78,9 +71,7 @@ describe('STORE', () => {
     expect(bad('a STORE +FLAGS (\\Seen)').message).toBe('Invalid sequence set');
     expect(bad('a STORE 1 (UNCHANGEDSINCE) FLAGS ()').message).toBe('Missing UNCHANGEDSINCE mod-sequence');
     expect(bad('a STORE 1 (FOO 1) FLAGS ()').message).toBe('Unknown store modifier FOO');
-    expect(bad('a STORE 1 (UNCHANGEDSINCE 1 UNCHANGEDSINCE 2) FLAGS ()').message).toBe(
-      'Duplicate store modifier UNCHANGEDSINCE',
-    );
+    expect(bad('a STORE 1 (UNCHANGEDSINCE 1 UNCHANGEDSINCE 2) FLAGS ()').message).toBe('Duplicate store modifier UNCHANGEDSINCE');
     expect(bad('a STORE 1 +FLAGS (\\Seen').message).toBe('Unterminated flag list');
     expect(bad('a STORE 1 +FLAGS (\\Seen) extra').message).toBe('Unexpected extra arguments');
   });

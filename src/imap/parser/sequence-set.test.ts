@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParseError } from './errors.ts';
-import {
-  expandSequenceSet,
-  filterSequenceSet,
-  formatSequenceSet,
-  parseSequenceSet,
-  resolveSequenceSet,
-  sequenceSetContains,
-  sequenceSetMatcher,
-  sequenceSetToString,
-} from './sequence-set.ts';
+import { expandSequenceSet, filterSequenceSet, formatSequenceSet, parseSequenceSet, resolveSequenceSet, sequenceSetContains, sequenceSetMatcher, sequenceSetToString } from './sequence-set.ts';
 
 describe('parseSequenceSet', () => {
   it('parses numbers, ranges and * kept symbolic', () => {
@@ -62,16 +53,7 @@ describe('resolving sequence sets', () => {
 
   it('tests membership', () => {
     const set = parseSequenceSet('1,3:5,7:*');
-    expect([1, 2, 3, 5, 6, 7, 20, 21].map((n) => sequenceSetContains(set, n, 20))).toEqual([
-      true,
-      false,
-      true,
-      true,
-      false,
-      true,
-      true,
-      false,
-    ]);
+    expect([1, 2, 3, 5, 6, 7, 20, 21].map((n) => sequenceSetContains(set, n, 20))).toEqual([true, false, true, true, false, true, true, false]);
     const has = sequenceSetMatcher(set, 20);
     expect(has(4)).toBe(true);
     expect(has(6)).toBe(false);

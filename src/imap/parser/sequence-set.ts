@@ -11,7 +11,7 @@ import type { SeqRange, SequenceSet } from './types.ts';
 const MAX_UINT32 = 4294967295;
 
 function isSequenceChar(c: number): boolean {
-  return isDigit(c) || c === 0x3a /* : */ || c === 0x2c /* , */ || c === 0x2a /* * */ || c === 0x24 /* $ */;
+  return isDigit(c) || c === 0x3a /* : */ || c === 0x2c /* , */ || c === 0x2a /* * */ || c === 0x24; /* $ */
 }
 
 function parseSeqNumber(s: string, allowStar: boolean, what: string): number | '*' {
@@ -72,9 +72,7 @@ export function readSequenceSet(r: Reader, what = 'sequence set', options: Seque
 /** Render a parsed set back to its text form (`1,3:5,7:*`, `$`). */
 export function sequenceSetToString(set: SequenceSet): string {
   if (set.kind === 'saved') return '$';
-  return set.ranges
-    .map((r) => (r.start === r.end ? String(r.start) : `${r.start}:${r.end}`))
-    .join(',');
+  return set.ranges.map((r) => (r.start === r.end ? String(r.start) : `${r.start}:${r.end}`)).join(',');
 }
 
 /** Inclusive [low, high] ranges, sorted and merged. */

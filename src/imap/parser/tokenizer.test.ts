@@ -7,7 +7,7 @@ const reader = (s: string | Buffer): Reader => new Reader(typeof s === 'string' 
 describe('character classes', () => {
   it('follows RFC 3501 atom-specials', () => {
     for (const ch of '(){ %*"\\]\x00\x1f\x7f\x80') expect(isAtomChar(ch.charCodeAt(0)), JSON.stringify(ch)).toBe(false);
-    for (const ch of 'aZ09.-_$+!#&\'[~:,') expect(isAtomChar(ch.charCodeAt(0)), ch).toBe(true);
+    for (const ch of "aZ09.-_$+!#&'[~:,") expect(isAtomChar(ch.charCodeAt(0)), ch).toBe(true);
     expect(isAstringChar(']'.charCodeAt(0))).toBe(true);
     expect(isListChar('%'.charCodeAt(0)) && isListChar('*'.charCodeAt(0))).toBe(true);
   });

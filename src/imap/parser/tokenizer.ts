@@ -29,18 +29,7 @@ export const MAX_DEPTH = 64;
 
 /** ATOM-CHAR: any 7-bit printable CHAR except atom-specials ( ) { SP CTL % * " \ ] */
 export function isAtomChar(c: number): boolean {
-  return (
-    c > 0x20 &&
-    c < 0x7f &&
-    c !== LPAREN &&
-    c !== RPAREN &&
-    c !== LBRACE &&
-    c !== PERCENT &&
-    c !== STAR &&
-    c !== DQUOTE &&
-    c !== BACKSLASH &&
-    c !== RBRACKET
-  );
+  return c > 0x20 && c < 0x7f && c !== LPAREN && c !== RPAREN && c !== LBRACE && c !== PERCENT && c !== STAR && c !== DQUOTE && c !== BACKSLASH && c !== RBRACKET;
 }
 
 /** ASTRING-CHAR = ATOM-CHAR / resp-specials */

@@ -25,14 +25,7 @@ export type Flag = string;
 
 // ---------------------------------------------------------------- STATUS / LIST
 
-export type StatusItem =
-  | 'MESSAGES'
-  | 'RECENT'
-  | 'UIDNEXT'
-  | 'UIDVALIDITY'
-  | 'UNSEEN'
-  | 'HIGHESTMODSEQ'
-  | 'SIZE';
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'HIGHESTMODSEQ' | 'SIZE';
 
 /** RFC 5258 selection options. */
 export interface ListSelection {
@@ -64,18 +57,7 @@ export interface QresyncParams {
 
 // ---------------------------------------------------------------- FETCH
 
-export type SimpleFetchAttribute =
-  | 'ENVELOPE'
-  | 'FLAGS'
-  | 'INTERNALDATE'
-  | 'RFC822'
-  | 'RFC822.HEADER'
-  | 'RFC822.SIZE'
-  | 'RFC822.TEXT'
-  | 'BODY'
-  | 'BODYSTRUCTURE'
-  | 'UID'
-  | 'MODSEQ';
+export type SimpleFetchAttribute = 'ENVELOPE' | 'FLAGS' | 'INTERNALDATE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.SIZE' | 'RFC822.TEXT' | 'BODY' | 'BODYSTRUCTURE' | 'UID' | 'MODSEQ';
 
 export type SectionSpecifier = 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME';
 
@@ -214,9 +196,7 @@ export interface AppendCommand extends Tagged {
   binary: boolean;
 }
 
-export type ExpungeCommand =
-  | (Tagged & { name: 'EXPUNGE'; uid: false; sequence: null })
-  | (Tagged & { name: 'EXPUNGE'; uid: true; sequence: SequenceSet });
+export type ExpungeCommand = (Tagged & { name: 'EXPUNGE'; uid: false; sequence: null }) | (Tagged & { name: 'EXPUNGE'; uid: true; sequence: SequenceSet });
 
 export interface SearchCommand extends Tagged {
   name: 'SEARCH';

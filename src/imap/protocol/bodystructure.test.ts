@@ -7,7 +7,6 @@ import { resolveSection } from './section.ts';
 import { bodyStructureValue } from './bodystructure.ts';
 import { wire } from './testing.ts';
 
-
 const bs = (raw: Buffer, extended: boolean): string => wire(bodyStructureValue(indexMessage(raw).root, extended));
 
 // Expected values were captured from Dovecot 2.3.19 (FETCH BODYSTRUCTURE / BODY on the same
@@ -40,7 +39,7 @@ describe('bodyStructureValue against Dovecot', () => {
   it('all Content-* extension fields, mixed-case tokens and RFC 2231 continuations', () => {
     const raw = crlf([
       'From: a@b.c',
-      "Content-Type: TEXT/Plain; CHARSET=UTF-8; Name*0*=UTF-8''B%C3%A1o; name*1*=%20c%C3%A1o.pdf; Format=\"flowed\"",
+      'Content-Type: TEXT/Plain; CHARSET=UTF-8; Name*0*=UTF-8\'\'B%C3%A1o; name*1*=%20c%C3%A1o.pdf; Format="flowed"',
       "Content-Disposition: Attachment; FileName*=UTF-8''B%C3%A1o%20c%C3%A1o.pdf; size=123",
       'Content-Transfer-Encoding: Quoted-Printable',
       'Content-Language: vi, EN-us',
@@ -65,8 +64,19 @@ describe('bodyStructureValue against Dovecot', () => {
 
   // Dovecot gives the same except 34 / 1 for the first part: it counts the delimiter's CRLF there
   it('base64-encoded message/rfc822 and a header-only part', () => {
-    const raw = crlf(['Content-Type: multipart/mixed; boundary=XYZ', '', '--XYZ', 'Content-Type: message/rfc822', 'Content-Transfer-Encoding: base64', '',
-      'U3ViamVjdDogaW5uZXINCg0KYm9keQ0K', '--XYZ', 'Content-Type: text/plain', '--XYZ--', '']);
+    const raw = crlf([
+      'Content-Type: multipart/mixed; boundary=XYZ',
+      '',
+      '--XYZ',
+      'Content-Type: message/rfc822',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'U3ViamVjdDogaW5uZXINCg0KYm9keQ0K',
+      '--XYZ',
+      'Content-Type: text/plain',
+      '--XYZ--',
+      '',
+    ]);
     expect(bs(raw, false)).toBe(
       '(("message" "rfc822" NIL NIL NIL "base64" 32 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0) 0) ("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0) "mixed")',
     );
@@ -88,7 +98,7 @@ describe('bodyStructureValue choices', () => {
     expect(bs(raw, false)).toBe('("application" "octet-stream" ("name*" "UTF-8\'\'B%C3%A1o%20c%C3%A1o%20100%25.xlsx") NIL NIL "7bit" 1)');
   });
 
-  it('a multipart without parts (not produced by the indexer) gets Dovecot\'s empty text/plain part', () => {
+  it("a multipart without parts (not produced by the indexer) gets Dovecot's empty text/plain part", () => {
     const node: MimeNode = { headerStart: 0, bodyStart: 0, end: 0, bodyLines: 0, type: 'multipart', subtype: 'mixed', params: {}, children: [] };
     expect(wire(bodyStructureValue(node, true))).toBe('(("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL) "mixed" NIL NIL NIL NIL)');
   });
@@ -115,7 +125,7 @@ describe('bodyStructureValue choices', () => {
 describe('fuzzed indexes still produce BODYSTRUCTURE and ENVELOPE', () => {
   it('never throws', () => {
     let seed = 99;
-    const r = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const r = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     for (const make of Object.values(ALL_FIXTURES)) {
       const src = make();
       for (let i = 0; i < 100; i++) {

@@ -62,9 +62,7 @@ function paramList(node: MimeNode, params: Record<string, string>, defaultCharse
 }
 
 function extensionTail(node: MimeNode): ImapValue[] {
-  const dsp: ImapValue = node.disposition
-    ? [clean(spelled(node, node.disposition.type)), paramList(node, node.disposition.params, false)]
-    : null;
+  const dsp: ImapValue = node.disposition ? [clean(spelled(node, node.disposition.type)), paramList(node, node.disposition.params, false)] : null;
   const lang: ImapValue = node.language && node.language.length > 0 ? node.language.map(clean) : null;
   return [dsp, lang, nstring(node.location)];
 }
@@ -83,9 +81,7 @@ export function bodyStructureValue(node: MimeNode, extended: boolean, options: B
     if (extended) out.push(paramList(node, node.params, false), ...extensionTail(node));
     return out;
   }
-  const embedded =
-    node.type === 'message' && node.message !== undefined &&
-    (node.subtype === 'rfc822' || (node.subtype === 'global' && options.messageGlobal === true));
+  const embedded = node.type === 'message' && node.message !== undefined && (node.subtype === 'rfc822' || (node.subtype === 'global' && options.messageGlobal === true));
   const text = node.type === 'text';
   const out: ImapValue[] = [
     embedded ? 'message' : clean(spelled(node, node.type)),

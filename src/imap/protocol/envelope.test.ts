@@ -5,7 +5,6 @@ import { envelopeValue } from './envelope.ts';
 import { wire } from './testing.ts';
 import type { ImapValue } from './value.ts';
 
-
 describe('envelopeValue', () => {
   it('RFC 3501 example headers', () => {
     const env = indexMessage(rfc3501Example()).envelope;

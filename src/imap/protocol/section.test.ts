@@ -27,8 +27,14 @@ describe('resolveSection: answers Dovecot 2.3 gives for the same message', () =>
     ['1', 'See forwarded message.\r\n'],
     ['1.MIME', 'Content-Type: text/plain\r\n\r\n'],
     ['2.MIME', 'Content-Type: message/rfc822\r\nContent-Description: forwarded\r\n\r\n'],
-    ['2.HEADER', 'From: "Phạm C" <c@z.vn>\r\nTo: a@x.vn\r\nSubject: =?utf-8?b?TOG7i2NoIGjhu41w?=\r\nDate: Wed, 13 Nov 2024 10:00:00 +0700\r\nMessage-ID: <inner@z.vn>\r\nContent-Type: multipart/mixed; boundary="inner"\r\n\r\n'],
-    ['2.TEXT', '--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHọp lúc 9 giờ.\r\n--inner\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--inner--\r\n'],
+    [
+      '2.HEADER',
+      'From: "Phạm C" <c@z.vn>\r\nTo: a@x.vn\r\nSubject: =?utf-8?b?TOG7i2NoIGjhu41w?=\r\nDate: Wed, 13 Nov 2024 10:00:00 +0700\r\nMessage-ID: <inner@z.vn>\r\nContent-Type: multipart/mixed; boundary="inner"\r\n\r\n',
+    ],
+    [
+      '2.TEXT',
+      '--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHọp lúc 9 giờ.\r\n--inner\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--inner--\r\n',
+    ],
     ['2.1', 'Họp lúc 9 giờ.'],
     ['2.1.MIME', 'Content-Type: text/plain; charset=utf-8\r\n\r\n'],
     ['2.2', 'iVBORw0KGgo='],
@@ -100,9 +106,7 @@ describe('filterHeaderFields', () => {
   const block = Buffer.from('Received: from a\r\n\tby b\r\nSubject: =?UTF-8?B?QsOhbyBjw6Fv?=\r\n =?UTF-8?B?IHRow6FuZyAxMQ==?=\r\nX-Spam : yes\r\nsubject: second\r\n\r\n');
 
   it('keeps matching fields with their folding, in order, case-insensitively, plus the blank line', () => {
-    expect(filterHeaderFields(block, ['SUBJECT'], false).toString()).toBe(
-      'Subject: =?UTF-8?B?QsOhbyBjw6Fv?=\r\n =?UTF-8?B?IHRow6FuZyAxMQ==?=\r\nsubject: second\r\n\r\n',
-    );
+    expect(filterHeaderFields(block, ['SUBJECT'], false).toString()).toBe('Subject: =?UTF-8?B?QsOhbyBjw6Fv?=\r\n =?UTF-8?B?IHRow6FuZyAxMQ==?=\r\nsubject: second\r\n\r\n');
     expect(filterHeaderFields(block, ['x-spam'], false).toString()).toBe('X-Spam : yes\r\n\r\n');
   });
 

@@ -24,10 +24,7 @@ export interface SectionSpec {
   fields?: string[];
 }
 
-export type SectionResult =
-  | ByteRange
-  | { filterHeaders: ByteRange & { fields: string[]; not: boolean } }
-  | { empty: true };
+export type SectionResult = ByteRange | { filterHeaders: ByteRange & { fields: string[]; not: boolean } } | { empty: true };
 
 const EMPTY: { empty: true } = { empty: true };
 

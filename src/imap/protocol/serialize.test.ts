@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  canQuote,
-  formatInternalDate,
-  formatMailboxName,
-  quoteOrLiteral,
-  serialize,
-  serializeTo,
-} from './serialize.ts';
+import { canQuote, formatInternalDate, formatMailboxName, quoteOrLiteral, serialize, serializeTo } from './serialize.ts';
 import { atom, literal, run } from './value.ts';
 
 const s = (v: Parameters<typeof serialize>[0]): string => serialize(v).toString('utf8');
@@ -44,9 +37,7 @@ describe('serialize', () => {
 
   it('writes nested lists', () => {
     expect(s([])).toBe('()');
-    expect(s([atom('FLAGS'), [atom('\\Seen'), atom('$Label1')], atom('UID'), 42, null, 'x'])).toBe(
-      '(FLAGS (\\Seen $Label1) UID 42 NIL "x")',
-    );
+    expect(s([atom('FLAGS'), [atom('\\Seen'), atom('$Label1')], atom('UID'), 42, null, 'x'])).toBe('(FLAGS (\\Seen $Label1) UID 42 NIL "x")');
   });
 
   it('keeps literal payloads as separate chunks without copying', () => {
@@ -116,7 +107,13 @@ describe('formatMailboxName', () => {
 
 describe('runs (RFC 3501 1*body, 1*address)', () => {
   it('writes the items of a run one after another, with no space between them', () => {
-    const v = [run([['a', null], ['b', null]]), 'mixed'];
+    const v = [
+      run([
+        ['a', null],
+        ['b', null],
+      ]),
+      'mixed',
+    ];
     expect(serialize(v).toString()).toBe('(("a" NIL)("b" NIL) "mixed")');
   });
 });

@@ -155,10 +155,7 @@ export function formatInternalDate(date: Date, tzOffsetMinutes = 0): string {
   const abs = Math.abs(offset);
   const zone = `${sign}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`;
   const year = String(local.getUTCFullYear()).padStart(4, '0');
-  return (
-    `${pad2(local.getUTCDate())}-${MONTHS[local.getUTCMonth()]}-${year} ` +
-    `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())} ${zone}`
-  );
+  return `${pad2(local.getUTCDate())}-${MONTHS[local.getUTCMonth()]}-${year} ` + `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())}:${pad2(local.getUTCSeconds())} ${zone}`;
 }
 
 /**

@@ -9,15 +9,7 @@
 //   { literal }     → {n}\r\n + bytes
 //   { run }         → the items one after another with no space and no parentheses, for the
 //                     RFC 3501 rules written 1*body and 1*address: "(a)(b)", never "(a) (b)"
-export type ImapValue =
-  | string
-  | number
-  | bigint
-  | null
-  | ImapValue[]
-  | { atom: string }
-  | { literal: Buffer }
-  | { run: ImapValue[] };
+export type ImapValue = string | number | bigint | null | ImapValue[] | { atom: string } | { literal: Buffer } | { run: ImapValue[] };
 
 export const atom = (a: string): { atom: string } => ({ atom: a });
 export const literal = (b: Buffer): { literal: Buffer } => ({ literal: b });

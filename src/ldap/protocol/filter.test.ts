@@ -70,7 +70,13 @@ describe('BER filters', () => {
     const f: Filter = {
       type: 'and',
       filters: [
-        { type: 'or', filters: [{ type: 'present', attribute: 'mail' }, { type: 'not', filter: { type: 'equal', attribute: 'uid', value: 'x' } }] },
+        {
+          type: 'or',
+          filters: [
+            { type: 'present', attribute: 'mail' },
+            { type: 'not', filter: { type: 'equal', attribute: 'uid', value: 'x' } },
+          ],
+        },
         { type: 'substrings', attribute: 'cn', initial: 'a', any: ['b', 'c'], final: 'd' },
         { type: 'ge', attribute: 'sn', value: 'M' },
         { type: 'le', attribute: 'sn', value: 'N' },

@@ -212,7 +212,10 @@ function parseItem(item: string): Filter {
   const pieces = raw.split('*');
   const initial = pieces[0] === '' ? null : unescapeValue(pieces[0]);
   const final = pieces[pieces.length - 1] === '' ? null : unescapeValue(pieces[pieces.length - 1]);
-  const any = pieces.slice(1, -1).filter((x) => x !== '').map(unescapeValue);
+  const any = pieces
+    .slice(1, -1)
+    .filter((x) => x !== '')
+    .map(unescapeValue);
   return { type: 'substrings', attribute, initial, any, final };
 }
 

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BerError, BerWriter, Tag } from './ber.ts';
-import {
-  decodeResponse,
-  encodeAbandonRequest,
-  encodeBindRequest,
-  encodeDelRequest,
-  encodeExtendedRequest,
-  encodeSaslBindRequest,
-  encodeSearchRequest,
-  encodeUnbindRequest,
-} from './client.ts';
+import { decodeResponse, encodeAbandonRequest, encodeBindRequest, encodeDelRequest, encodeExtendedRequest, encodeSaslBindRequest, encodeSearchRequest, encodeUnbindRequest } from './client.ts';
 import { Oid, Op, ResultCode } from './constants.ts';
 import { decodePagedResults, pagedResultsControl } from './controls.ts';
 import { parseFilter } from './filter.ts';

@@ -16,7 +16,9 @@ export interface EntryAttribute {
 }
 
 function writeResult(w: BerWriter, r: LdapResult): void {
-  w.enumerated(r.code).string(r.matchedDN ?? '').string(r.message ?? '');
+  w.enumerated(r.code)
+    .string(r.matchedDN ?? '')
+    .string(r.message ?? '');
 }
 
 /** An answer whose body is just an LDAPResult: BindResponse, SearchResultDone, ModifyResponse … */

@@ -37,12 +37,17 @@ export function authenticityStage({ app }: StageDeps): Stage {
       for (const h of outcome.headers) ctx.addHeader(h);
       // RFC 8601 §5: a field claiming to come from us that we did not write is a forgery.
       const ours = app.config.hostname.toLowerCase();
-      ctx.dropHeader('Authentication-Results', (v) => v.split(';')[0].replace(/\([^)]*\)/g, '').trim().toLowerCase() === ours);
-      ctx.shared.set(AUTH_SHARED_KEY, outcome);
-      log.info(
-        { session: ctx.session.id, queueId: ctx.queueId, spf: outcome.spf, dkim: outcome.dkim, dmarc: outcome.dmarc, arc: outcome.arc, from: outcome.fromDomain },
-        'message authentication',
+      ctx.dropHeader(
+        'Authentication-Results',
+        (v) =>
+          v
+            .split(';')[0]
+            .replace(/\([^)]*\)/g, '')
+            .trim()
+            .toLowerCase() === ours,
       );
+      ctx.shared.set(AUTH_SHARED_KEY, outcome);
+      log.info({ session: ctx.session.id, queueId: ctx.queueId, spf: outcome.spf, dkim: outcome.dkim, dmarc: outcome.dmarc, arc: outcome.arc, from: outcome.fromDomain }, 'message authentication');
       return CONTINUE;
     },
   };

@@ -7,12 +7,7 @@ import type { Reader } from '../tokenizer.ts';
 import type { CreateCommand, MailboxCommand, RenameCommand } from '../types.ts';
 import type { CommandContext, CommandParser } from './context.ts';
 
-const SPECIAL_USE: ReadonlyMap<string, string> = new Map(
-  ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\Important'].map((a) => [
-    a.toUpperCase(),
-    a,
-  ]),
-);
+const SPECIAL_USE: ReadonlyMap<string, string> = new Map(['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash', '\\Important'].map((a) => [a.toUpperCase(), a]));
 
 /** A special-use attribute: "\" atom, known ones canonically capitalised. */
 function readUseAttribute(r: Reader): string {

@@ -49,10 +49,7 @@ export const parseSearch: CommandParser = (r, { tag, uid }): SearchCommand => {
     const name = r.astring('charset').toString('latin1');
     const supported = SUPPORTED_CHARSETS.get(name.toUpperCase());
     if (!supported) {
-      throw new ParseError(
-        `[BADCHARSET (${[...SUPPORTED_CHARSETS.keys()].join(' ')})] Unsupported charset ${describeToken(name)}`,
-        'BADCHARSET',
-      );
+      throw new ParseError(`[BADCHARSET (${[...SUPPORTED_CHARSETS.keys()].join(' ')})] Unsupported charset ${describeToken(name)}`, 'BADCHARSET');
     }
     charset = supported;
     r.sp('search criteria');

@@ -7,15 +7,7 @@ import type { Reader } from '../tokenizer.ts';
 import type { StatusCommand, StatusItem } from '../types.ts';
 import type { CommandParser } from './context.ts';
 
-const STATUS_ITEMS: ReadonlySet<string> = new Set<StatusItem>([
-  'MESSAGES',
-  'RECENT',
-  'UIDNEXT',
-  'UIDVALIDITY',
-  'UNSEEN',
-  'HIGHESTMODSEQ',
-  'SIZE',
-]);
+const STATUS_ITEMS: ReadonlySet<string> = new Set<StatusItem>(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'HIGHESTMODSEQ', 'SIZE']);
 
 /** "(" status-att *(SP status-att) ")" — duplicates dropped, order kept. */
 export function readStatusItems(r: Reader): StatusItem[] {
