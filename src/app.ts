@@ -41,6 +41,8 @@ export interface App {
   domains: DomainMap;
   /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
   dkim: DkimSigner;
+  /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
+  health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
 }
 
@@ -99,6 +101,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     lists,
     domains,
     dkim,
+    health: async () => {
+      await db.ping();
+      return { database: db.dialect };
+    },
     close: async () => {
       await events.close();
       await db.close();

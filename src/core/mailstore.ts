@@ -4,7 +4,8 @@
 // the change log and notifications. Storage is reached only through kysely and the blob store.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { servedIndex, servedRanges, type MessageSource } from './served-message.ts';
 import type { Database } from '../storage/schema.ts';
 import type { Db } from '../storage/database.ts';
 import type { BlobStore } from '../storage/blobs.ts';
@@ -28,7 +29,8 @@ export interface MailboxInfo {
   subscribed: boolean;
 }
 
-export interface MessageMeta {
+/** A message of a folder: its metadata and where its served bytes come from (MessageSource). */
+export interface MessageMeta extends MessageSource {
   uid: number;
   modseq: number;
   flags: number;
@@ -514,6 +516,37 @@ export class MailStore {
       }
     }
     return out;
+  }
+
+  /** The served index of each message (its blob's index moved behind its header prefix). */
+  async indexesOf<T extends MessageSource>(messages: T[]): Promise<Map<T, MessageIndex>> {
+    const stored = await this.getIndexes(messages.map((m) => m.sha256));
+    const out = new Map<T, MessageIndex>();
+    for (const m of messages) {
+      const idx = stored.get(m.sha256);
+      if (idx) out.set(m, servedIndex(idx, m));
+    }
+    return out;
+  }
+
+  /** Served bytes [start, end) of a message: its header prefix, then its blob. */
+  async readMessage(m: MessageSource, start = 0, end = m.size): Promise<Buffer> {
+    const r = servedRanges(m, start, end);
+    const parts: Buffer[] = [];
+    if (r.prefix) parts.push(m.headerPrefix!.subarray(r.prefix[0], r.prefix[1]));
+    if (r.blob) parts.push(await this.blobs.read(m.sha256, r.blob[0], r.blob[1]));
+    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  }
+
+  /** Served bytes [start, end) of a message as a stream (back-pressure from the reader). */
+  streamMessage(m: MessageSource, opts: { start?: number; end?: number } = {}): Readable {
+    const r = servedRanges(m, opts.start ?? 0, opts.end ?? m.size);
+    const blobs = this.blobs;
+    async function* gen(): AsyncIterable<Buffer> {
+      if (r.prefix) yield m.headerPrefix!.subarray(r.prefix[0], r.prefix[1]);
+      if (r.blob && r.blob[1] > r.blob[0]) yield* blobs.createReadStream(m.sha256, { start: r.blob[0], end: r.blob[1] - 1 });
+    }
+    return Readable.from(gen(), { objectMode: false });
   }
 
   readBlob(sha256: string, start?: number, end?: number): Promise<Buffer> {

@@ -2,7 +2,6 @@
 // (JSON, validated by zod schemas, OpenAPI document, bearer tokens, role × scope checks).
 // One file per concept: auth.ts (who may), errors.ts (codes → statuses), openapi.ts, routes/*.
 import Fastify, { type FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.ts';
 import { installAuth, routeDeclaration, type DeclaredRoute } from './auth.ts';
@@ -39,8 +38,7 @@ export async function buildHttp(app: App): Promise<{ server: FastifyInstance; ro
 
   server.get('/health', { config: { public: true }, schema: { tags: ['meta'], summary: 'Tình trạng / health' } }, async (_req, reply) => {
     try {
-      await sql`select 1`.execute(app.db.kysely);
-      return { status: 'ok', database: app.db.dialect };
+      return { status: 'ok', ...(await app.health()) };
     } catch {
       reply.code(503);
       return { status: 'error', message: 'Kho dữ liệu không phản hồi / store unavailable' };

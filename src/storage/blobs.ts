@@ -102,9 +102,9 @@ export class BlobStore {
     }
   }
 
-  /** The blob as a stream, from byte `start` on (default 0). */
-  createReadStream(sha256: string, opts: { start?: number } = {}): fs.ReadStream {
-    return fs.createReadStream(this.pathOf(sha256), { start: opts.start ?? 0 });
+  /** The blob as a stream, from byte `start` (default 0) to byte `end` inclusive (default: the last). */
+  createReadStream(sha256: string, opts: { start?: number; end?: number } = {}): fs.ReadStream {
+    return fs.createReadStream(this.pathOf(sha256), { start: opts.start ?? 0, end: opts.end });
   }
 
   async exists(sha256: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrateToLatest, type Dialect } from './migrations.ts';
 
@@ -14,6 +14,8 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** A round trip to the database (health checks, `thutin doctor`). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   return {
     kysely,
     dialect: opts.driver,
+    ping: async () => {
+      await sql`select 1`.execute(kysely);
+    },
     close: () => kysely.destroy(),
   };
 }
