@@ -62,6 +62,12 @@ export interface Delivered {
 export type FlagMode = 'set' | 'add' | 'remove';
 
 export interface ChangeSet {
+  /**
+   * False when the change log no longer reaches back to the asked MODSEQ (it was compacted):
+   * `expunged` is then incomplete and the client needs a full resync (QRESYNC: no VANISHED (EARLIER)
+   * from the log; report every UID it may know that is gone, or make it start over).
+   */
+  complete: boolean;
   highestModseq: number;
   changed: MessageMeta[]; // appended or flag-changed since, still present
   expunged: number[]; // UIDs expunged since
@@ -707,12 +713,12 @@ export class MailStore {
   /** What happened in a mailbox after `modseq`: the change log read back for a session. */
   async changesSince(mailboxId: number, modseq: number): Promise<ChangeSet> {
     const mb = await this.db.selectFrom('mailboxes').select('highest_modseq').where('id', '=', mailboxId).executeTakeFirst();
-    if (!mb) return { highestModseq: modseq, changed: [], expunged: [] };
+    if (!mb) return { complete: true, highestModseq: modseq, changed: [], expunged: [] };
     const highest = Number(mb.highest_modseq);
-    if (highest <= modseq) return { highestModseq: highest, changed: [], expunged: [] };
+    if (highest <= modseq) return { complete: true, highestModseq: highest, changed: [], expunged: [] };
     const changed = (await this.db.selectFrom('messages').select(META_COLUMNS).where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute()).map(toMeta);
     const exp = await this.db.selectFrom('changes').select('uid').where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).where('kind', '=', 'expunge').execute();
-    return { highestModseq: highest, changed, expunged: [...new Set(exp.map((e) => Number(e.uid)))].sort((a, b) => a - b) };
+    return { complete: true, highestModseq: highest, changed, expunged: [...new Set(exp.map((e) => Number(e.uid)))].sort((a, b) => a - b) };
   }
 
   /** UIDs in a mailbox whose folded header/body text contains the folded term. */
