@@ -249,6 +249,30 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_message_lifecycle': {
+      // Issue 8: header fields added by SMTP stages are kept beside the stored blob and served in
+      // front of it (a message is written once); the change log is compacted behind a floor the
+      // mailbox remembers; blobs are reclaimed when nothing references them.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        for (const table of ['messages', 'outbound_queue']) {
+          await db.schema.alterTable(table).addColumn('header_prefix', 'text').execute();
+          await db.schema
+            .alterTable(table)
+            .addColumn('prefix_replaces', 'bigint', (c) => c.notNull().defaultTo(0))
+            .execute();
+        }
+        await db.schema
+          .alterTable('changes')
+          .addColumn('created_at', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema
+          .alterTable('mailboxes')
+          .addColumn('changes_floor', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('outbound_queue_sha256').on('outbound_queue').column('sha256').execute();
+        await db.schema.createIndex('outbound_queue_done').on('outbound_queue').columns(['state', 'created_at']).execute();
+      },
+    },
   };
 }
 

@@ -31,6 +31,7 @@ export interface MailboxesTable {
   first_recent_uid: number; // messages from this UID on are \Recent for the next session that selects
   subscribed: number; // 0 | 1
   created_at: number;
+  changes_floor: Generated<number>; // the change log is complete only for MODSEQs ≥ this (compaction)
 }
 
 export interface ContentsTable {
@@ -61,6 +62,8 @@ export interface MessagesTable {
   internal_date: number;
   flags: number; // bit mask of system flags
   keywords: string; // space separated keywords, '' when none
+  header_prefix: Generated<string | null>; // header fields served before the blob (latin1 bytes), added by SMTP stages
+  prefix_replaces: Generated<number>; // blob bytes the prefix replaces (0: it only adds)
 }
 
 export interface ChangesTable {
@@ -69,6 +72,7 @@ export interface ChangesTable {
   modseq: number;
   uid: number;
   kind: string; // 'expunge' (appends and flag changes are found by messages.modseq)
+  created_at: Generated<number>;
 }
 
 export interface OutboundQueueTable {
@@ -80,6 +84,8 @@ export interface OutboundQueueTable {
   state: string; // 'active' | 'hold' | 'done'
   created_at: number;
   warned_at: Generated<number | null>; // when the delay warning went to the sender (0005_outbound)
+  header_prefix: Generated<string | null>; // as messages.header_prefix
+  prefix_replaces: Generated<number>;
 }
 
 export interface OutboundRecipientsTable {
