@@ -1,13 +1,12 @@
-// Client-visible folder names ↔ the folders they stand for (R8, RFC 2342 shared namespace).
+// Owns: client-visible folder names ↔ the folders they stand for (R8, RFC 2342 shared namespace).
 // A user's own folders keep their names; a mailbox another account shared with them (a unit
 // mailbox, through app.delegations) appears as `Shared/<owner address>/<folder>`, with the
 // `Shared` and `Shared/<owner>` levels as \Noselect. Every command resolves names here instead
 // of asking the store for the session's own account, so a delegate acts on the owner's folder
 // with the delegate's rights and a name without rights behind it simply does not exist.
-import type { App } from '../app.ts';
-import type { Account } from '../core/accounts.ts';
-import type { Right } from '../core/delegations.ts';
-import type { MailboxInfo } from '../core/mailstore.ts';
+import type { Account, AccountService } from '../core/accounts.ts';
+import type { DelegationService, Right } from '../core/delegations.ts';
+import type { MailboxInfo, MailStore } from '../core/mailstore.ts';
 import { HIERARCHY_SEPARATOR, canonicalMailboxName } from '../core/mailboxes.ts';
 
 export const SHARED_ROOT = 'Shared';
@@ -39,9 +38,12 @@ export interface NamespaceLevel {
   name: string;
 }
 
+/** What resolving names needs: a logged-in session's account and three services (not the App). */
 interface Ctx {
-  app: App;
-  account: Account | null;
+  store: Pick<MailStore, 'getMailbox' | 'listMailboxes'>;
+  accounts: Pick<AccountService, 'byAddress'>;
+  delegations: Pick<DelegationService, 'rightsOn' | 'sharedWith'>;
+  account: Account;
 }
 
 /** The delegate access a set of rights gives in IMAP, or null when it gives none (send rights only). */
@@ -61,7 +63,7 @@ export function visibleName(owner: string | null, folder: string): string {
  * a level of the shared namespace, or null when it names nothing the user may reach.
  */
 export async function resolveName(s: Ctx, name: string): Promise<FolderTarget | NamespaceLevel | null> {
-  const me = s.account!;
+  const me = s.account;
   const n = name.normalize('NFC');
   if (n !== SHARED_ROOT && !n.startsWith(SHARED_PREFIX)) {
     return { kind: 'folder', ownerAccountId: me.id, owner: null, folder: canonicalMailboxName(n), access: 'owner', rights: ['read', 'send-as', 'send-on-behalf', 'manage'] };
@@ -72,9 +74,9 @@ export async function resolveName(s: Ctx, name: string): Promise<FolderTarget | 
   const ownerPart = (cut < 0 ? rest : rest.slice(0, cut)).toLowerCase();
   const folder = cut < 0 ? '' : rest.slice(cut + 1);
   if (!ownerPart.includes('@')) return null;
-  const owner = await s.app.accounts.byAddress(ownerPart);
+  const owner = await s.accounts.byAddress(ownerPart);
   if (!owner || owner.id === me.id || owner.status !== 'active') return null;
-  const rights = await s.app.delegations.rightsOn(owner.id, me.id);
+  const rights = await s.delegations.rightsOn(owner.id, me.id);
   const access = accessFrom(rights);
   if (!access) return null;
   if (cut < 0 || folder === '') return { kind: 'level', name: `${SHARED_PREFIX}${owner.username}` };
@@ -85,7 +87,7 @@ export async function resolveName(s: Ctx, name: string): Promise<FolderTarget | 
 export async function resolveFolder(s: Ctx, name: string): Promise<{ target: FolderTarget; mb: MailboxInfo } | null> {
   const t = await resolveName(s, name);
   if (!t || t.kind !== 'folder') return null;
-  const mb = await s.app.store.getMailbox(t.ownerAccountId, t.folder);
+  const mb = await s.store.getMailbox(t.ownerAccountId, t.folder);
   return mb ? { target: t, mb } : null;
 }
 
@@ -99,9 +101,9 @@ export interface VisibleFolder {
 
 /** Every name the session sees, own folders first, then the shared namespace (owners in address order). */
 export async function visibleFolders(s: Ctx): Promise<VisibleFolder[]> {
-  const me = s.account!;
-  const out: VisibleFolder[] = (await s.app.store.listMailboxes(me.id)).map((mb) => ({ name: mb.name, mb, access: 'owner' as Access }));
-  const shared = await s.app.delegations.sharedWith(me.id);
+  const me = s.account;
+  const out: VisibleFolder[] = (await s.store.listMailboxes(me.id)).map((mb) => ({ name: mb.name, mb, access: 'owner' as Access }));
+  const shared = await s.delegations.sharedWith(me.id);
   let rootAdded = false;
   for (const sh of shared) {
     const access = accessFrom(sh.rights);
@@ -111,7 +113,7 @@ export async function visibleFolders(s: Ctx): Promise<VisibleFolder[]> {
       rootAdded = true;
     }
     out.push({ name: `${SHARED_PREFIX}${sh.owner}`, mb: null, access });
-    for (const mb of await s.app.store.listMailboxes(sh.ownerAccountId)) out.push({ name: visibleName(sh.owner, mb.name), mb, access });
+    for (const mb of await s.store.listMailboxes(sh.ownerAccountId)) out.push({ name: visibleName(sh.owner, mb.name), mb, access });
   }
   return out;
 }

@@ -1,9 +1,10 @@
-// Evaluating a SEARCH key tree over a selected mailbox. Flag, size, date, sequence and UID
+// Owns: evaluating a SEARCH key tree over a selected mailbox. Flag, size, date, sequence and UID
 // keys are tested in memory on the message list; text keys (FROM, SUBJECT, BODY, TEXT,
 // HEADER …) are resolved first by the store's index of folded text (diacritic-insensitive,
 // đ = d) and then combined.
 import type { SearchKey } from './parser/types.ts';
-import type { MessageMeta, MailStore } from '../core/mailstore.ts';
+import type { MessageMeta } from '../core/mailstore.ts';
+import type { ImapStore } from './context.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { sequenceSetMatcher } from './parser/sequence-set.ts';
 import { SYSTEM_FLAGS } from '../core/flags.ts';
@@ -15,7 +16,7 @@ function dayOf(ms: number): number {
   return Math.floor(ms / DAY);
 }
 
-export async function runSearch(store: MailStore, sel: SelectedMailbox, key: SearchKey, messages: MessageMeta[]): Promise<MessageMeta[]> {
+export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHeader' | 'sentDates'>, sel: SelectedMailbox, key: SearchKey, messages: MessageMeta[]): Promise<MessageMeta[]> {
   // 1. resolve the text leaves in the store
   const textSets = new Map<SearchKey, Set<number>>();
   let sentDates: Map<number, number | null> | null = null;

@@ -1,4 +1,4 @@
-// The state of a selected mailbox inside one IMAP session: the sequence-number ↔ UID map,
+// Owns: the state of a selected mailbox inside one IMAP session: the sequence-number ↔ UID map,
 // what the session has already told its client (mod-sequence, \Recent), and turning the
 // change log into untagged EXISTS / EXPUNGE / FETCH responses at the moments RFC 3501 allows.
 // Kept small on purpose: an idle session costs memory for as long as it stays connected.
@@ -94,7 +94,7 @@ export class SelectedMailbox {
    * Read the change log and produce the untagged responses the client must now see.
    * With allowExpunge false (during FETCH, STORE, SEARCH) expunges wait, as RFC 3501 7.4.1 asks.
    */
-  async refresh(store: MailStore, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
+  async refresh(store: Pick<MailStore, 'changesSince'>, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
     const out: Array<string | ImapValue[]> = [];
     const cs = await store.changesSince(this.info.id, this.modseq);
     if (cs.highestModseq <= this.modseq && !(opts.allowExpunge && this.pendingExpunge.length)) return out;

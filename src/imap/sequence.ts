@@ -1,9 +1,9 @@
-// Resolving a command's sequence set against the selected mailbox: message sequence numbers
+// Owns: resolving a command's sequence set against the selected mailbox: message sequence numbers
 // or UIDs ('*' is the last message; '$' the saved search result) → UIDs in mailbox order.
 import type { SequenceSet } from './parser/types.ts';
 import { expandSequenceSet, resolveSequenceSet } from './parser/sequence-set.ts';
 import type { SelectedMailbox } from './selected.ts';
-import { ImapError } from './session.ts';
+import { ImapError } from './errors.ts';
 
 export function resolveUids(sel: SelectedMailbox, set: SequenceSet, byUid: boolean): number[] {
   if (byUid) return sel.uids.inRanges(resolveSequenceSet(set, sel.maxUid, sel.saved));

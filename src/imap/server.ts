@@ -1,11 +1,13 @@
-// The IMAP listeners: port config.imap.port (plain, STARTTLS) and config.imap.tlsPort
-// (implicit TLS). Each connection gets an ImapSession.
+// Owns: the IMAP listeners — port config.imap.port (plain, STARTTLS) and config.imap.tlsPort
+// (implicit TLS) — and the one place the App is turned into the services IMAP may use
+// (imapServices). Each connection gets an ImapSession.
 import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
 import type { TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
 import { ImapSession } from './session.ts';
+import type { ImapServices } from './context.ts';
 
 export interface ImapServers {
   port: number;
@@ -14,12 +16,32 @@ export interface ImapServers {
   close(): Promise<void>;
 }
 
+/** What IMAP may use of the App: named services and configuration values, nothing else. */
+export function imapServices(app: App): ImapServices {
+  const { imap, smtp } = app.config;
+  return {
+    store: app.store,
+    accounts: app.accounts,
+    delegations: app.delegations,
+    events: app.events,
+    log: app.log,
+    limits: {
+      maxLineLength: imap.maxLineLength,
+      maxLiteralSize: imap.maxLiteralSize,
+      idleTimeoutMs: imap.idleTimeoutMs,
+      preAuthTimeoutMs: imap.preAuthTimeoutMs,
+      maxMessageSize: smtp.maxMessageSize,
+    },
+  };
+}
+
 export async function startImap(app: App, material: TlsMaterial): Promise<ImapServers> {
   const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
   const sessions = new Set<ImapSession>();
+  const services = imapServices(app);
   const track = (socket: net.Socket, implicitTls: boolean) => {
     socket.setNoDelay(true);
-    const s = new ImapSession(socket, app, { secureContext, implicitTls });
+    const s = new ImapSession(socket, services, { secureContext, implicitTls });
     sessions.add(s);
     socket.once('close', () => sessions.delete(s));
   };

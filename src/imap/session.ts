@@ -1,44 +1,29 @@
-// One IMAP connection: reads bytes through the framer, runs commands one after another in
-// the order received, enforces the state each command is allowed in, writes responses with
-// back-pressure, upgrades to TLS on STARTTLS, and delivers untagged updates from other
-// sessions. Command behaviour lives in commands/*.ts; storage is reached through the App's
-// domain services only.
+// Owns: one IMAP connection — reading bytes through the framer, running commands one after
+// another in the order received, the state each command is allowed in (checked by dispatch in
+// commands/types.ts), writing responses with back-pressure, STARTTLS, and delivering untagged
+// updates from other sessions. Command behaviour lives in commands/*.ts; handlers get a narrow
+// CommandContext (context.ts) built here from the ImapServices, never the App.
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { upgradeToTls } from '../net/listen.ts';
 import type { Logger } from 'pino';
-import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
 import { isThutinError } from '../core/errors.ts';
 import { CommandFramer, type FramerEvent } from './parser/framer.ts';
 import { parseCommand } from './parser/index.ts';
 import type { Command } from './parser/types.ts';
 import { WireWriter } from './protocol/serialize.ts';
-import type { ImapValue } from './protocol/value.ts';
 import { capabilities } from './capabilities.ts';
 import { COMMANDS } from './commands/index.ts';
+import { NOT_ALLOWED, dispatch } from './commands/types.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { accessFrom } from './mailbox-names.ts';
-
-export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+import { ImapError } from './errors.ts';
+import type { CommandContext, HandlerServices, ImapServices, SessionOps, SessionState, Untagged } from './context.ts';
 
 export interface SessionOptions {
   secureContext: tls.SecureContext | null;
   implicitTls: boolean;
-}
-
-/** An untagged response: a raw line, or top-level values joined by spaces. */
-export type Untagged = string | ImapValue[];
-
-/** Raised by handlers to answer NO/BAD with an optional response code. */
-export class ImapError extends Error {
-  constructor(
-    readonly status: 'NO' | 'BAD',
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
 }
 
 let nextSessionId = 1;
@@ -61,15 +46,41 @@ export class ImapSession {
   private updateWaiter: (() => void) | null = null;
   /** Set while the current command runs: the name, for the EXPUNGE rule. */
   current: Command | null = null;
+  /** What handlers may use of the services, and the session's operations they may call: built once. */
+  private readonly handlerServices: HandlerServices;
+  private readonly ops: SessionOps;
 
   constructor(
     socket: net.Socket,
-    readonly app: App,
+    private readonly services: ImapServices,
     readonly opts: SessionOptions,
   ) {
     this.socket = socket;
     this.secure = opts.implicitTls;
-    this.log = app.log.child({ imap: this.id, remote: socket.remoteAddress });
+    this.log = services.log.child({ imap: this.id, remote: socket.remoteAddress });
+    this.handlerServices = { store: services.store, accounts: services.accounts, delegations: services.delegations, limits: services.limits };
+    this.ops = {
+      capabilities: () => this.capabilities(),
+      untagged: (u) => this.untagged(u),
+      untaggedBatch: (list) => this.untaggedBatch(list),
+      continuation: (text) => this.continuation(text),
+      write: (buf) => this.write(buf),
+      drain: () => this.drain(),
+      needsDrain: () => !this.closed && this.socket.writableNeedDrain,
+      nextLine: () => this.nextLine(),
+      login: (account) => this.login(account),
+      select: (sel) => this.select(sel),
+      logout: () => {
+        this.select(null);
+        this.state = 'logout';
+      },
+      startTls: (tag) => this.startTls(tag),
+      flushUpdates: () => this.flushUpdates(),
+      waitForUpdate: () => this.waitForUpdate(),
+      cancelUpdateWait: () => this.cancelUpdateWait(),
+      isClosed: () => this.closed,
+      abort: () => this.abort(),
+    };
     this.framer = this.newFramer();
     this.attach(socket);
     this.resetTimeout();
@@ -77,7 +88,7 @@ export class ImapSession {
   }
 
   private newFramer(): CommandFramer {
-    return new CommandFramer({ maxLineLength: this.app.config.imap.maxLineLength, maxLiteralSize: this.app.config.imap.maxLiteralSize });
+    return new CommandFramer({ maxLineLength: this.services.limits.maxLineLength, maxLiteralSize: this.services.limits.maxLiteralSize });
   }
 
   private attach(socket: net.Socket): void {
@@ -91,7 +102,7 @@ export class ImapSession {
   }
 
   private resetTimeout(): void {
-    const ms = this.account ? this.app.config.imap.idleTimeoutMs : this.app.config.imap.preAuthTimeoutMs;
+    const ms = this.account ? this.services.limits.idleTimeoutMs : this.services.limits.preAuthTimeoutMs;
     this.socket.setTimeout(ms);
   }
 
@@ -177,14 +188,15 @@ export class ImapSession {
       this.writeLine(`${cmd.tag} BAD Lệnh không được hỗ trợ / command not supported`);
       return;
     }
-    if (!spec.states.includes(this.state)) {
-      this.writeLine(`${cmd.tag} BAD Lệnh không hợp lệ ở trạng thái này / command not allowed in state ${this.state}`);
-      return;
-    }
     this.current = cmd;
     try {
-      if (this.selected && this.selected.access !== 'owner' && !(await this.recheckSharedAccess())) return;
-      const text = await spec.handle(this, cmd as never);
+      if (this.selected && this.selected.access !== 'owner' && (spec.states as readonly SessionState[]).includes(this.state) && !(await this.recheckSharedAccess(this.selected))) return;
+      const running = dispatch(spec, this.context(), cmd);
+      if (running === NOT_ALLOWED) {
+        this.writeLine(`${cmd.tag} BAD Lệnh không hợp lệ ở trạng thái này / command not allowed in state ${this.state}`);
+        return;
+      }
+      const text = await running;
       if (this.closed) return;
       await this.flushUpdates();
       if (this.state === 'logout') {
@@ -209,13 +221,28 @@ export class ImapSession {
     }
   }
 
+  /** The context a handler gets: the services, the session's operations, and its state now. */
+  private context(): CommandContext {
+    return {
+      ...this.handlerServices,
+      ...this.ops,
+      log: this.log,
+      state: this.state,
+      secure: this.secure,
+      tlsAvailable: this.opts.secureContext !== null,
+      enabled: this.enabled,
+      account: this.account,
+      selected: this.selected,
+    };
+  }
+
   /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
   async flushUpdates(): Promise<void> {
     if (!this.selected || this.closed) return;
     const c = this.current;
     const allowExpunge = !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
     this.selected.dirty = false;
-    const lines = await this.selected.refresh(this.app.store, { allowExpunge });
+    const lines = await this.selected.refresh(this.services.store, { allowExpunge });
     for (const l of lines) this.untagged(l);
   }
 
@@ -278,6 +305,7 @@ export class ImapSession {
     this.state = 'authenticated';
     this.resetTimeout();
     this.log = this.log.child({ user: account.username });
+    this.log.info('login');
   }
 
   select(sel: SelectedMailbox | null): void {
@@ -286,7 +314,7 @@ export class ImapSession {
     this.selected = sel;
     this.state = sel ? 'selected' : this.account ? 'authenticated' : 'not-authenticated';
     if (sel) {
-      this.unsubscribe = this.app.events.subscribe(sel.info.id, () => {
+      this.unsubscribe = this.services.events.subscribe(sel.info.id, () => {
         sel.dirty = true;
         const w = this.updateWaiter;
         this.updateWaiter = null;
@@ -300,9 +328,9 @@ export class ImapSession {
    * asked again before each command; a delegate who lost them is told BYE and disconnected, one
    * whose `manage` became `read` goes on with read access. False when the session was closed.
    */
-  private async recheckSharedAccess(): Promise<boolean> {
-    const sel = this.selected!;
-    const rights = await this.app.delegations.rightsOn(sel.info.accountId, this.account!.id);
+  private async recheckSharedAccess(sel: SelectedMailbox): Promise<boolean> {
+    if (!this.account) return true;
+    const rights = await this.services.delegations.rightsOn(sel.info.accountId, this.account.id);
     const access = accessFrom(rights);
     if (!access) {
       this.log.info({ mailbox: sel.info.id }, 'delegation revoked while selected');
@@ -330,7 +358,8 @@ export class ImapSession {
 
   /** STARTTLS: answer OK in clear, then wrap the socket; everything pipelined after is dropped. */
   async startTls(tag: string): Promise<void> {
-    const ctx = this.opts.secureContext!;
+    const ctx = this.opts.secureContext;
+    if (!ctx) throw new ImapError('NO', 'TLS không khả dụng / TLS not available');
     this.queue = [];
     this.writeLine(`${tag} OK Bắt đầu TLS / begin TLS negotiation now`);
     const raw = this.socket;
@@ -355,6 +384,13 @@ export class ImapSession {
     this.lineWaiter = null;
     w?.(null);
     this.cancelUpdateWait();
+  }
+
+  /** Drop the connection at once, mid-response (a streamed literal failed: nothing more can be said). */
+  abort(): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.onClose();
   }
 
   close(): void {

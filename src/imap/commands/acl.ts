@@ -1,9 +1,10 @@
-// ACL (RFC 4314), read-only: what a session may do on a folder, in RFC 4314 letters, derived from
+// Owns: ACL (RFC 4314), read-only: what a session may do on a folder, in RFC 4314 letters, derived from
 // its delegation (mailbox-names.ts). Clients use MYRIGHTS to show a shared folder as read-only.
 // The owner sees who else has access (GETACL). Rights are given by the administrators
 // (`thutin delegate`), so SETACL and DELETEACL are refused with NO [NOPERM].
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError, type ImapSession } from '../session.ts';
+import { ImapError, nonexistent } from '../errors.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { accessFrom, mayRemoveFolder, resolveFolder, visibleName, type Access } from '../mailbox-names.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
 import { encodeMailboxName } from '../protocol/mutf7.ts';
@@ -16,13 +17,13 @@ export function aclRights(access: Access, mb: MailboxInfo): string {
   return `lrswipk${x}te${access === 'owner' ? 'a' : ''}`;
 }
 
-async function found(s: ImapSession, name: string) {
+async function found(s: AuthenticatedContext, name: string) {
   const f = await resolveFolder(s, name);
-  if (!f) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+  if (!f) throw nonexistent();
   return f;
 }
 
-export const myrights: CommandSpec<'MYRIGHTS'> = {
+export const myrights: CommandSpec<'MYRIGHTS', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
@@ -30,13 +31,13 @@ export const myrights: CommandSpec<'MYRIGHTS'> = {
   },
 };
 
-export const getacl: CommandSpec<'GETACL'> = {
+export const getacl: CommandSpec<'GETACL', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
     if (target.access !== 'owner') throw new ImapError('NO', 'Chỉ chủ hộp thư xem được quyền / only the owner may read the ACL', 'NOPERM');
-    const entries: ImapValue[] = [s.account!.username, atom(aclRights('owner', mb))];
-    for (const d of await s.app.delegations.list(s.account!.username)) {
+    const entries: ImapValue[] = [s.account.username, atom(aclRights('owner', mb))];
+    for (const d of await s.delegations.list(s.account.username)) {
       const access = accessFrom(d.rights);
       if (access) entries.push(d.grantee, atom(aclRights(access, mb)));
     }
@@ -44,7 +45,7 @@ export const getacl: CommandSpec<'GETACL'> = {
   },
 };
 
-export const listrights: CommandSpec<'LISTRIGHTS'> = {
+export const listrights: CommandSpec<'LISTRIGHTS', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
@@ -53,7 +54,7 @@ export const listrights: CommandSpec<'LISTRIGHTS'> = {
   },
 };
 
-export const setacl: CommandSpec<'SETACL' | 'DELETEACL'> = {
+export const setacl: CommandSpec<'SETACL' | 'DELETEACL', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle() {
     throw new ImapError('NO', 'Quyền hộp thư do quản trị viên cấp (thutin delegate) / mailbox rights are granted by the administrators', 'NOPERM');

@@ -1,24 +1,24 @@
-// COPY, MOVE and their UID forms (RFC 3501 6.4.7, RFC 6851, COPYUID from RFC 4315).
+// Owns: COPY, MOVE and their UID forms (RFC 3501 6.4.7, RFC 6851, COPYUID from RFC 4315).
 import { SELECTED, type CommandSpec } from './types.ts';
-import { ImapError } from '../session.ts';
+import { noPermission, nonexistent, readOnlyMailbox } from '../errors.ts';
 import { resolveUids } from '../sequence.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { resolveFolder } from '../mailbox-names.ts';
 
-export const copy: CommandSpec<'COPY' | 'MOVE'> = {
+export const copy: CommandSpec<'COPY' | 'MOVE', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
-    const sel = s.selected!;
+    const sel = s.selected;
     const move = cmd.name === 'MOVE';
-    if (move && sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
-    if (move && sel.access === 'read') throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+    if (move && sel.readOnly) throw readOnlyMailbox();
+    if (move && sel.access === 'read') throw noPermission();
     const found = await resolveFolder(s, cmd.mailbox);
-    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục đích / destination mailbox does not exist', 'TRYCREATE');
-    if (found.target.access === 'read') throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+    if (!found) throw nonexistent('TRYCREATE');
+    if (found.target.access === 'read') throw noPermission();
     const dst = found.mb;
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     if (!uids.length) return move ? 'MOVE: không có thư nào / no messages' : 'COPY: không có thư nào / no messages';
-    const r = move ? await s.app.store.move(sel.info.id, uids, dst.id) : await s.app.store.copy(sel.info.id, uids, dst.id);
+    const r = move ? await s.store.move(sel.info.id, uids, dst.id) : await s.store.copy(sel.info.id, uids, dst.id);
     const code = `COPYUID ${r.uidvalidity} ${formatSequenceSet(r.pairs.map((p) => p[0]))} ${formatSequenceSet(r.pairs.map((p) => p[1]))}`;
     if (!move) return `[${code}] COPY hoàn tất / completed`;
     s.untagged(`OK [${code}] Đã chuyển / moved`);

@@ -1,9 +1,12 @@
-// FETCH and UID FETCH (RFC 3501 6.4.5, CONDSTORE's CHANGEDSINCE/MODSEQ from RFC 7162).
-// Metadata comes from the messages table, ENVELOPE/BODYSTRUCTURE from the index made at
-// ingest, body sections from byte ranges of the blob. Large results are written in batches
-// and wait for the socket to drain.
+// Owns: FETCH and UID FETCH (RFC 3501 6.4.5, CONDSTORE's CHANGEDSINCE/MODSEQ and QRESYNC's
+// VANISHED from RFC 7162). Metadata comes from the messages table a batch at a time, ENVELOPE/
+// BODYSTRUCTURE from the served index (store.indexesOf), body sections are byte ranges of the
+// served message (store.readMessage/streamMessage), written by fetch-writer.ts: small ones
+// gathered, large ones streamed with back-pressure, never a whole batch of bodies in memory.
 import { SELECTED, type CommandSpec } from './types.ts';
-import { ImapError, type ImapSession } from '../session.ts';
+import { ImapError } from '../errors.ts';
+import type { ImapStore, SelectedContext } from '../context.ts';
+import { FetchWriter, type BodyRange, type FetchValue } from '../fetch-writer.ts';
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
@@ -11,7 +14,7 @@ import { formatSequenceSet, sequenceSetMatcher } from '../parser/sequence-set.ts
 import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
-import { atom, literal, type ImapValue } from '../protocol/value.ts';
+import { atom, literal } from '../protocol/value.ts';
 import { formatInternalDate } from '../protocol/serialize.ts';
 import { envelopeValue } from '../protocol/envelope.ts';
 import { bodyStructureValue } from '../protocol/bodystructure.ts';
@@ -31,33 +34,37 @@ function needsIndex(items: FetchItem[]): boolean {
 type PartialSpec = { offset: number; length: number } | null;
 
 /**
- * The bytes of a section, or of its <offset.length> part: byte ranges of the blob are narrowed
- * before reading (a client fetching a large attachment in chunks reads only each chunk);
- * filtered header fields are cut after filtering.
+ * A section, or its <offset.length> part: a range of the served message, read or streamed when it
+ * is written (a client fetching a large attachment in chunks reads only each chunk); filtered
+ * header fields are read here and cut after filtering.
  */
-async function readSection(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, section: Section, partial: PartialSpec = null): Promise<Buffer> {
-  const store = s.app.store;
-  const read = (start: number, end: number) => {
+async function sectionValue(store: ImapStore, m: MessageMeta, index: MessageIndex | undefined, section: Section, partial: PartialSpec = null): Promise<FetchValue> {
+  const range = (start: number, end: number): BodyRange => {
     const r = partial ? partialRange({ start, end }, partial.offset, partial.length) : { start, end };
-    return r.end > r.start ? store.readBlob(m.sha256, r.start, r.end) : Promise.resolve(Buffer.alloc(0));
+    return { body: m, start: r.start, end: Math.max(r.start, r.end) };
   };
-  if (section.part.length === 0 && section.specifier === null) return read(0, m.size);
+  if (section.part.length === 0 && section.specifier === null) return range(0, m.size);
   if (!index) throw new Error('index required');
   const r = resolveSection(index, { path: section.part, part: section.specifier, fields: section.fields ?? undefined });
-  if ('empty' in r) return Buffer.alloc(0);
+  if ('empty' in r) return literal(Buffer.alloc(0));
   if ('filterHeaders' in r) {
-    const h = await store.readBlob(m.sha256, r.filterHeaders.start, r.filterHeaders.end);
+    const h = await store.readMessage(m, r.filterHeaders.start, r.filterHeaders.end);
     const filtered = filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not);
-    if (!partial) return filtered;
+    if (!partial) return literal(filtered);
     const p = partialRange({ start: 0, end: filtered.length }, partial.offset, partial.length);
-    return filtered.subarray(p.start, p.end);
+    return literal(filtered.subarray(p.start, p.end));
   }
-  return read(r.start, r.end);
+  return range(r.start, r.end);
 }
 
-async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | undefined, items: FetchItem[], flagsChanged: boolean): Promise<ImapValue[]> {
-  const sel = s.selected!;
-  const out: ImapValue[] = [];
+/** The items of one message's FETCH response; body sections stay ranges until written. */
+async function fetchOne(s: SelectedContext, m: MessageMeta, index: MessageIndex | undefined, items: FetchItem[], flagsChanged: boolean): Promise<FetchValue[]> {
+  const sel = s.selected;
+  const out: FetchValue[] = [];
+  const needIndex = (): MessageIndex => {
+    if (!index) throw new Error(`no index for message ${m.uid}`);
+    return index;
+  };
   let sawFlags = false;
   let sawUid = false;
   for (const it of items) {
@@ -82,27 +89,26 @@ async function fetchOne(s: ImapSession, m: MessageMeta, index: MessageIndex | un
           out.push(atom('MODSEQ'), [m.modseq]);
           break;
         case 'ENVELOPE':
-          out.push(atom('ENVELOPE'), envelopeValue(index!.envelope));
+          out.push(atom('ENVELOPE'), envelopeValue(needIndex().envelope));
           break;
         case 'BODYSTRUCTURE':
-          out.push(atom('BODYSTRUCTURE'), bodyStructureValue(index!.root, true));
+          out.push(atom('BODYSTRUCTURE'), bodyStructureValue(needIndex().root, true));
           break;
         case 'BODY':
-          out.push(atom('BODY'), bodyStructureValue(index!.root, false));
+          out.push(atom('BODY'), bodyStructureValue(needIndex().root, false));
           break;
         case 'RFC822':
-          out.push(atom('RFC822'), literal(await s.app.store.readBlob(m.sha256)));
+          out.push(atom('RFC822'), { body: m, start: 0, end: m.size });
           break;
         case 'RFC822.HEADER':
-          out.push(atom('RFC822.HEADER'), literal(await readSection(s, m, index, { part: [], specifier: 'HEADER', fields: null })));
+          out.push(atom('RFC822.HEADER'), await sectionValue(s.store, m, index, { part: [], specifier: 'HEADER', fields: null }));
           break;
         case 'RFC822.TEXT':
-          out.push(atom('RFC822.TEXT'), literal(await readSection(s, m, index, { part: [], specifier: 'TEXT', fields: null })));
+          out.push(atom('RFC822.TEXT'), await sectionValue(s.store, m, index, { part: [], specifier: 'TEXT', fields: null }));
           break;
       }
     } else if (it.type === 'body') {
-      const data = await readSection(s, m, index, it.section, it.partial);
-      out.push(atom(fetchItemLabel(it)), literal(data));
+      out.push(atom(fetchItemLabel(it)), await sectionValue(s.store, m, index, it.section, it.partial));
     } else {
       throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
     }
@@ -122,8 +128,8 @@ function onlyMetadata(items: FetchItem[]): boolean {
  * The fast path for metadata-only FETCH: responses are plain ASCII, built as text and written
  * in large pieces, without building response values per message.
  */
-async function writeSimple(s: ImapSession, metas: MessageMeta[], items: FetchItem[], changed: Set<number>, withModseq: boolean): Promise<void> {
-  const sel = s.selected!;
+async function writeSimple(s: SelectedContext, metas: MessageMeta[], items: FetchItem[], changed: Set<number>, withModseq: boolean): Promise<void> {
+  const sel = s.selected;
   const attrs = items.map((i) => (i as { attribute: string }).attribute);
   if (withModseq && !attrs.includes('MODSEQ')) attrs.push('MODSEQ');
   const wantsFlags = attrs.includes('FLAGS');
@@ -153,11 +159,11 @@ async function writeSimple(s: ImapSession, metas: MessageMeta[], items: FetchIte
   if (text) s.write(Buffer.from(text, 'latin1'));
 }
 
-export const fetch: CommandSpec<'FETCH'> = {
+export const fetch: CommandSpec<'FETCH', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
-    const sel = s.selected!;
-    const store = s.app.store;
+    const sel = s.selected;
+    const store = s.store;
     if (cmd.changedSince !== null || cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ')) {
       if (!sel.condstore) {
         sel.condstore = true; // RFC 7162 3.1: CHANGEDSINCE / MODSEQ enable CONDSTORE for the session
@@ -186,7 +192,11 @@ export const fetch: CommandSpec<'FETCH'> = {
       if (unseen.length) {
         const r = await store.storeFlags(sel.info.id, unseen, 'add', { mask: SEEN, keywords: [] });
         const byUid = new Map(r.updated.map((u) => [u.uid, u]));
-        metas = metas.map((m) => byUid.get(m.uid) ?? m);
+        // Only the flags change: the metas keep where their served bytes come from.
+        metas = metas.map((m) => {
+          const u = byUid.get(m.uid);
+          return u ? { ...m, flags: u.flags, keywords: u.keywords, modseq: u.modseq } : m;
+        });
         sel.ownChange(r.modseq, r.updated);
         for (const u of r.updated) changed.add(u.uid);
       }
@@ -198,17 +208,17 @@ export const fetch: CommandSpec<'FETCH'> = {
     const withIndex = needsIndex(cmd.items);
     const items =
       cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;
+    // Metadata and indexes are read a batch at a time; bodies are read or streamed one by one.
+    const out = new FetchWriter(s, store);
     for (let i = 0; i < metas.length; i += BATCH) {
       const batch = metas.slice(i, i + BATCH);
-      const indexes = withIndex ? await store.getIndexes(batch.map((m) => m.sha256)) : null;
-      const lines: ImapValue[][] = [];
+      const indexes = withIndex ? await store.indexesOf(batch) : null;
       for (const m of batch) {
         const seq = sel.seqOf(m.uid);
         if (!seq) continue;
-        lines.push([seq, atom('FETCH'), await fetchOne(s, m, indexes?.get(m.sha256), items, changed.has(m.uid))]);
+        await out.message(seq, await fetchOne(s, m, indexes?.get(m), items, changed.has(m.uid)));
       }
-      s.untaggedBatch(lines);
-      await s.drain();
     }
+    await out.flush();
   },
 };

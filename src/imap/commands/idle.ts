@@ -1,10 +1,10 @@
-// IDLE (RFC 2177): "+ idling", then push EXISTS/EXPUNGE/FETCH as other sessions change the
+// Owns: IDLE (RFC 2177): "+ idling", then push EXISTS/EXPUNGE/FETCH as other sessions change the
 // selected mailbox, until the client sends DONE.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError } from '../session.ts';
+import { ImapError } from '../errors.ts';
 import { isIdleDone } from '../parser/continuation.ts';
 
-export const idle: CommandSpec<'IDLE'> = {
+export const idle: CommandSpec<'IDLE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s) {
     s.continuation('idling');
@@ -17,7 +17,7 @@ export const idle: CommandSpec<'IDLE'> = {
       s.cancelUpdateWait();
     });
     await s.flushUpdates();
-    while (!done && !s.isClosed) {
+    while (!done && !s.isClosed()) {
       await s.waitForUpdate();
       if (!done) await s.flushUpdates();
     }

@@ -1,4 +1,4 @@
-// The command table: every IMAP command name → the file that implements it.
+// Owns: the command table: every IMAP command name → the file that implements it.
 import type { CommandName } from '../parser/types.ts';
 import type { CommandSpec } from './types.ts';
 import { capability } from './capability.ts';

@@ -1,8 +1,8 @@
-// LIST (RFC 3501 6.3.8 with RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819
+// Owns: LIST (RFC 3501 6.3.8 with RFC 5258 LIST-EXTENDED, RFC 6154 SPECIAL-USE, RFC 5819
 // LIST-STATUS, CHILDREN) and LSUB (6.3.9). Patterns: % matches within a level, * across.
 // The names are the session's view (mailbox-names.ts): own folders, then the shared namespace.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import type { ImapSession } from '../session.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
 import { encodeMailboxName } from '../protocol/mutf7.ts';
@@ -34,7 +34,7 @@ interface Row {
 }
 
 async function listRows(
-  s: ImapSession,
+  s: AuthenticatedContext,
   reference: string,
   patterns: string[],
   opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean },
@@ -63,7 +63,7 @@ function listLine(kind: 'LIST' | 'LSUB', row: Row): ImapValue[] {
   return [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, encodeMailboxName(row.name)];
 }
 
-export const list: CommandSpec<'LIST'> = {
+export const list: CommandSpec<'LIST', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     if (cmd.patterns.length === 1 && cmd.patterns[0] === '') {
@@ -88,7 +88,7 @@ export const list: CommandSpec<'LIST'> = {
   },
 };
 
-export const lsub: CommandSpec<'LSUB'> = {
+export const lsub: CommandSpec<'LSUB', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     if (cmd.pattern === '') {

@@ -1,24 +1,24 @@
-// LOGIN (RFC 3501 6.2.3) and AUTHENTICATE PLAIN (RFC 4616, with SASL-IR): only over TLS
+// Owns: LOGIN (RFC 3501 6.2.3) and AUTHENTICATE PLAIN (RFC 4616, with SASL-IR): only over TLS
 // (LOGINDISABLED before it). A failed login waits a moment and says nothing about why.
 import { NOT_AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError, type ImapSession } from '../session.ts';
+import { ImapError } from '../errors.ts';
+import type { CommandContext } from '../context.ts';
 import { parseSaslResponse } from '../parser/continuation.ts';
 
 const FAILED = 'Sai tên đăng nhập hoặc mật khẩu / authentication failed';
 
-async function finishLogin(s: ImapSession, user: string, pass: string): Promise<string> {
-  const account = await s.app.accounts.authenticate(user, pass);
+async function finishLogin(s: CommandContext, user: string, pass: string): Promise<string> {
+  const account = await s.accounts.authenticate(user, pass);
   if (!account) {
     s.log.info({ user: user.slice(0, 100) }, 'login failed');
     await new Promise((r) => setTimeout(r, 300));
     throw new ImapError('NO', FAILED, 'AUTHENTICATIONFAILED');
   }
   s.login(account);
-  s.log.info('login');
   return `[CAPABILITY ${s.capabilities().join(' ')}] Đăng nhập thành công / logged in`;
 }
 
-export const login: CommandSpec<'LOGIN'> = {
+export const login: CommandSpec<'LOGIN', NOT_AUTHENTICATED> = {
   states: NOT_AUTHENTICATED,
   async handle(s, cmd) {
     if (!s.secure) throw new ImapError('NO', 'Hãy dùng STARTTLS trước / use STARTTLS first', 'PRIVACYREQUIRED');
@@ -26,7 +26,7 @@ export const login: CommandSpec<'LOGIN'> = {
   },
 };
 
-export const authenticate: CommandSpec<'AUTHENTICATE'> = {
+export const authenticate: CommandSpec<'AUTHENTICATE', NOT_AUTHENTICATED> = {
   states: NOT_AUTHENTICATED,
   async handle(s, cmd) {
     if (cmd.mechanism !== 'PLAIN') throw new ImapError('NO', 'Cơ chế không được hỗ trợ / unsupported mechanism', 'CANNOT');

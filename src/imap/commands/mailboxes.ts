@@ -1,39 +1,32 @@
-// Folder management: CREATE (with RFC 6154 USE), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE.
+// Owns: Folder management: CREATE (with RFC 6154 USE), DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE.
 // Names are resolved through mailbox-names.ts: in the shared namespace a delegate with `manage`
 // works on the owner's folders (never deleting or renaming INBOX or special folders); `read`
 // may change nothing.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError, type ImapSession } from '../session.ts';
+import { ImapError, noPermission as noPerm, nonexistent } from '../errors.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { SPECIAL_USES } from '../../core/mailboxes.ts';
 import { mayRemoveFolder, resolveFolder, resolveName, type FolderTarget } from '../mailbox-names.ts';
 
-function noPerm(): ImapError {
-  return new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
-}
-
-function nonexistent(): ImapError {
-  return new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
-}
-
 /** The folder target a new name stands for, where the session may create folders. */
-async function writableTarget(s: ImapSession, name: string): Promise<FolderTarget> {
+async function writableTarget(s: AuthenticatedContext, name: string): Promise<FolderTarget> {
   const t = await resolveName(s, name);
   if (!t || t.kind !== 'folder' || t.access === 'read') throw noPerm();
   return t;
 }
 
-export const create: CommandSpec<'CREATE'> = {
+export const create: CommandSpec<'CREATE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const t = await writableTarget(s, cmd.mailbox.endsWith('/') ? cmd.mailbox.slice(0, -1) : cmd.mailbox);
     if (t.folder.toUpperCase() === 'INBOX') throw new ImapError('NO', 'INBOX đã tồn tại / INBOX already exists', 'ALREADYEXISTS');
     const use = cmd.specialUse[0] ?? null;
     if (cmd.specialUse.length > 1 || (use && !SPECIAL_USES.includes(use))) throw new ImapError('NO', 'Thuộc tính đặc biệt không hỗ trợ / unsupported special-use', 'USEATTR');
-    await s.app.store.createMailbox(t.ownerAccountId, t.folder, use);
+    await s.store.createMailbox(t.ownerAccountId, t.folder, use);
   },
 };
 
-export const del: CommandSpec<'DELETE'> = {
+export const del: CommandSpec<'DELETE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const found = await resolveFolder(s, cmd.mailbox);
@@ -44,11 +37,11 @@ export const del: CommandSpec<'DELETE'> = {
     }
     if (!mayRemoveFolder(found.target.access, found.mb)) throw noPerm();
     if (s.selected && s.selected.info.id === found.mb.id) s.select(null);
-    await s.app.store.deleteMailbox(found.target.ownerAccountId, found.mb.name);
+    await s.store.deleteMailbox(found.target.ownerAccountId, found.mb.name);
   },
 };
 
-export const rename: CommandSpec<'RENAME'> = {
+export const rename: CommandSpec<'RENAME', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const src = await resolveFolder(s, cmd.from);
@@ -57,17 +50,17 @@ export const rename: CommandSpec<'RENAME'> = {
     const dst = await writableTarget(s, cmd.to);
     // A folder stays in its owner's mailbox: no renaming across the shared namespace.
     if (dst.ownerAccountId !== src.target.ownerAccountId) throw noPerm();
-    await s.app.store.renameMailbox(src.target.ownerAccountId, src.mb.name, dst.folder);
+    await s.store.renameMailbox(src.target.ownerAccountId, src.mb.name, dst.folder);
   },
 };
 
-export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE'> = {
+export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const found = await resolveFolder(s, cmd.mailbox);
     if (!found) throw nonexistent();
     // Shared folders are always listed as subscribed; the owner's own subscriptions are not touched.
     if (found.target.owner !== null) return;
-    await s.app.store.setSubscribed(s.account!.id, found.mb.name, cmd.name === 'SUBSCRIBE');
+    await s.store.setSubscribed(s.account.id, found.mb.name, cmd.name === 'SUBSCRIBE');
   },
 };

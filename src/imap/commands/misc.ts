@@ -1,11 +1,12 @@
-// NAMESPACE (RFC 2342), ENABLE (RFC 5161) and the QUOTA commands (RFC 2087/9208, reporting only).
+// Owns: NAMESPACE (RFC 2342), ENABLE (RFC 5161) and the QUOTA commands (RFC 2087/9208, reporting only).
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError } from '../session.ts';
+import { ImapError, nonexistent } from '../errors.ts';
+import type { AuthenticatedContext } from '../context.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
 import { atom } from '../protocol/value.ts';
 import { SHARED_PREFIX, resolveFolder, visibleName } from '../mailbox-names.ts';
 
-export const namespace: CommandSpec<'NAMESPACE'> = {
+export const namespace: CommandSpec<'NAMESPACE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s) {
     // Personal folders at the top; mailboxes shared by delegation (unit mailboxes, R8) under Shared/.
@@ -15,7 +16,7 @@ export const namespace: CommandSpec<'NAMESPACE'> = {
 
 const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC']);
 
-export const enable: CommandSpec<'ENABLE'> = {
+export const enable: CommandSpec<'ENABLE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const now: string[] = [];
@@ -38,16 +39,16 @@ export const enable: CommandSpec<'ENABLE'> = {
   },
 };
 
-async function quotaLine(s: Parameters<CommandSpec['handle']>[0], root = '', accountId = s.account!.id, quotaBytes = s.account!.quotaBytes) {
-  const used = await s.app.accounts.usageBytes(accountId);
+async function quotaLine(s: AuthenticatedContext, root = '', accountId = s.account.id, quotaBytes = s.account.quotaBytes) {
+  const used = await s.accounts.usageBytes(accountId);
   return [atom('QUOTA'), root, [atom('STORAGE'), Math.ceil(used / 1024), Math.floor(quotaBytes / 1024)]];
 }
 
-export const getquotaroot: CommandSpec<'GETQUOTAROOT'> = {
+export const getquotaroot: CommandSpec<'GETQUOTAROOT', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const found = await resolveFolder(s, cmd.mailbox);
-    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    if (!found) throw nonexistent();
     const { mb, target } = found;
     const name = visibleName(target.owner, mb.name);
     if (target.owner === null) {
@@ -56,14 +57,14 @@ export const getquotaroot: CommandSpec<'GETQUOTAROOT'> = {
       return;
     }
     // A shared folder counts against its owner's quota: root "Shared/<owner>".
-    const owner = await s.app.accounts.byId(target.ownerAccountId);
+    const owner = await s.accounts.byId(target.ownerAccountId);
     const root = `${SHARED_PREFIX}${target.owner}`;
     s.untagged(`QUOTAROOT ${JSON.stringify(name)} ${JSON.stringify(root)}`);
     s.untagged(await quotaLine(s, root, target.ownerAccountId, owner?.quotaBytes ?? 0));
   },
 };
 
-export const getquota: CommandSpec<'GETQUOTA'> = {
+export const getquota: CommandSpec<'GETQUOTA', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     if (cmd.root !== '') throw new ImapError('NO', 'Không có gốc hạn mức này / no such quota root', 'NONEXISTENT');
@@ -71,7 +72,7 @@ export const getquota: CommandSpec<'GETQUOTA'> = {
   },
 };
 
-export const setquota: CommandSpec<'SETQUOTA'> = {
+export const setquota: CommandSpec<'SETQUOTA', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle() {
     throw new ImapError('NO', 'Hạn mức do Văn phòng UBND tỉnh quản lý / quotas are set by the administrators', 'NOPERM');

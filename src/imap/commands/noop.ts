@@ -1,5 +1,5 @@
-// NOOP and CHECK: nothing to do beyond the untagged updates the session sends after every command.
+// Owns: NOOP and CHECK: nothing to do beyond the untagged updates the session sends after every command.
 import { ANY, SELECTED, type CommandSpec } from './types.ts';
 
-export const noop: CommandSpec<'NOOP'> = { states: ANY, async handle() {} };
-export const check: CommandSpec<'CHECK'> = { states: SELECTED, async handle() {} };
+export const noop: CommandSpec<'NOOP', ANY> = { states: ANY, async handle() {} };
+export const check: CommandSpec<'CHECK', SELECTED> = { states: SELECTED, async handle() {} };

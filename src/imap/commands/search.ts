@@ -1,14 +1,14 @@
-// SEARCH and UID SEARCH (RFC 3501 6.4.4) with ESEARCH return options (RFC 4731) and SAVE (RFC 5182).
+// Owns: SEARCH and UID SEARCH (RFC 3501 6.4.4) with ESEARCH return options (RFC 4731) and SAVE (RFC 5182).
 import { SELECTED, type CommandSpec } from './types.ts';
 import { runSearch, usesModseq } from '../search.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 
-export const search: CommandSpec<'SEARCH'> = {
+export const search: CommandSpec<'SEARCH', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
-    const sel = s.selected!;
-    const messages = await s.app.store.listFlags(sel.info.id);
-    const found = await runSearch(s.app.store, sel, cmd.query, messages);
+    const sel = s.selected;
+    const messages = await s.store.listFlags(sel.info.id);
+    const found = await runSearch(s.store, sel, cmd.query, messages);
     const nums = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
     const modseq = usesModseq(cmd.query) && found.length ? Math.max(...found.map((m) => m.modseq)) : null;
     if (modseq !== null && !sel.condstore) {

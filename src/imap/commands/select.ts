@@ -1,6 +1,6 @@
-// SELECT and EXAMINE (RFC 3501 6.3.1-2, CONDSTORE per RFC 7162 3.1.8).
+// Owns: SELECT and EXAMINE (RFC 3501 6.3.1-2, CONDSTORE per RFC 7162 3.1.8).
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
-import { ImapError } from '../session.ts';
+import { ImapError, nonexistent } from '../errors.ts';
 import { SelectedMailbox } from '../selected.ts';
 import { UidMap } from '../uid-map.ts';
 import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
@@ -9,7 +9,7 @@ import { resolveFolder } from '../mailbox-names.ts';
 
 const PERMANENT = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
-export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
+export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     if (s.selected) {
@@ -17,9 +17,9 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE'> = {
       s.untagged('OK [CLOSED] Đã đóng thư mục trước / previous mailbox closed');
     }
     if (cmd.qresync && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
-    const store = s.app.store;
+    const store = s.store;
     const found = await resolveFolder(s, cmd.mailbox);
-    if (!found) throw new ImapError('NO', 'Không tìm thấy thư mục / mailbox does not exist', 'NONEXISTENT');
+    if (!found) throw nonexistent();
     const { mb, target } = found;
     const readOnly = cmd.name === 'EXAMINE';
     // A read-only delegate does not take the owner's \Recent.

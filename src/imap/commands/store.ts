@@ -1,16 +1,16 @@
-// STORE and UID STORE (RFC 3501 6.4.6, UNCHANGEDSINCE from RFC 7162 3.1.3).
+// Owns: STORE and UID STORE (RFC 3501 6.4.6, UNCHANGEDSINCE from RFC 7162 3.1.3).
 import { SELECTED, type CommandSpec } from './types.ts';
-import { ImapError } from '../session.ts';
+import { noPermission, readOnlyMailbox } from '../errors.ts';
 import { resolveUids } from '../sequence.ts';
 import { SEEN, toFlagSet } from '../../core/flags.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 
-export const store: CommandSpec<'STORE'> = {
+export const store: CommandSpec<'STORE', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
-    const sel = s.selected!;
-    if (sel.readOnly) throw new ImapError('NO', 'Thư mục chỉ đọc / mailbox is read-only', 'READ-ONLY');
+    const sel = s.selected;
+    if (sel.readOnly) throw readOnlyMailbox();
     if (cmd.unchangedSince !== null && !sel.condstore) {
       sel.condstore = true;
       s.enabled.add('CONDSTORE');
@@ -19,9 +19,9 @@ export const store: CommandSpec<'STORE'> = {
     const flags = toFlagSet(cmd.flags);
     // A read-only delegate may mark messages read or unread, nothing else.
     if (sel.access === 'read' && (cmd.operation === 'set' || flags.mask !== SEEN || flags.keywords.length)) {
-      throw new ImapError('NO', 'Không có quyền với thư mục được chia sẻ này / not permitted on this shared mailbox', 'NOPERM');
+      throw noPermission();
     }
-    const r = await s.app.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
+    const r = await s.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
     const lines: ImapValue[][] = [];
     sel.ownChange(r.modseq, r.updated);
     for (const m of r.updated) {

@@ -1,0 +1,133 @@
+// Owns: what an IMAP command handler may see and do (WildDuck's imap-core model: the protocol
+// core reaches storage only through a few named services). Handlers get a CommandContext — the
+// mail store as IMAP may use it, accounts, delegations, the limits they check, and the session's
+// own operations (write and drain, untagged responses, selecting, logging in) — never the App.
+// For commands allowed only after login the account is non-null (AuthenticatedContext); for
+// commands allowed only in SELECTED state the selected mailbox is too (SelectedContext).
+// The session (session.ts) builds it before each command from ImapServices, built once by
+// server.ts from the App.
+import type { Logger } from 'pino';
+import type { Account, AccountService } from '../core/accounts.ts';
+import type { DelegationService } from '../core/delegations.ts';
+import type { MailEvents } from '../core/events.ts';
+import type { MailStore } from '../core/mailstore.ts';
+import type { ImapValue } from './protocol/value.ts';
+import type { SelectedMailbox } from './selected.ts';
+
+export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
+
+/** An untagged response: a raw line, or top-level values joined by spaces. */
+export type Untagged = string | ImapValue[];
+
+/**
+ * The mail store as IMAP may use it. Message bytes only as served (readMessage, streamMessage) and
+ * indexes only as served (indexesOf): a message may carry header fields in front of its blob, so
+ * blobs, their names' indexes (getIndex/getIndexes) and readBlob/streamBlob are not part of it.
+ */
+export type ImapStore = Pick<
+  MailStore,
+  | 'append'
+  | 'getMailbox'
+  | 'getMailboxById'
+  | 'listMailboxes'
+  | 'createMailbox'
+  | 'deleteMailbox'
+  | 'renameMailbox'
+  | 'setSubscribed'
+  | 'mailboxCounts'
+  | 'claimRecent'
+  | 'openSummary'
+  | 'listMessages'
+  | 'listFlags'
+  | 'getMessages'
+  | 'indexesOf'
+  | 'readMessage'
+  | 'streamMessage'
+  | 'storeFlags'
+  | 'expunge'
+  | 'copy'
+  | 'move'
+  | 'changesSince'
+  | 'searchText'
+  | 'searchHeader'
+  | 'sentDates'
+>;
+
+export type ImapAccounts = Pick<AccountService, 'authenticate' | 'byId' | 'byAddress' | 'usageBytes'>;
+export type ImapDelegations = Pick<DelegationService, 'rightsOn' | 'sharedWith' | 'list'>;
+
+/** The configuration values the IMAP front end uses. */
+export interface ImapLimits {
+  maxLineLength: number;
+  maxLiteralSize: number;
+  idleTimeoutMs: number;
+  preAuthTimeoutMs: number;
+  /** Largest message APPEND accepts (the SMTP limit: one size for mail however it arrives). */
+  maxMessageSize: number;
+}
+
+/** The domain services a handler may use. */
+export interface HandlerServices {
+  store: ImapStore;
+  accounts: ImapAccounts;
+  delegations: ImapDelegations;
+  limits: ImapLimits;
+}
+
+/** Everything the IMAP front end needs from the App, built once by server.ts. */
+export interface ImapServices extends HandlerServices {
+  events: Pick<MailEvents, 'subscribe'>;
+  log: Logger;
+}
+
+/** The session's own operations a handler may call. */
+export interface SessionOps {
+  capabilities(): string[];
+  untagged(u: Untagged): void;
+  /** Several untagged responses in one socket write. */
+  untaggedBatch(list: Untagged[]): void;
+  continuation(text: string): void;
+  /** Raw bytes to the client (FETCH writes its responses itself, literals streamed). */
+  write(buf: Buffer): void;
+  /** Resolves when the socket's buffer has drained (at once when it need not). */
+  drain(): Promise<void>;
+  /** Whether the socket wants a drain before more is written. */
+  needsDrain(): boolean;
+  /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
+  nextLine(): Promise<Buffer | null>;
+  login(account: Account): void;
+  /** Select a mailbox (subscribing to its changes), or leave SELECTED state with null. */
+  select(sel: SelectedMailbox | null): void;
+  /** LOGOUT: leave every state; the session answers OK and closes. */
+  logout(): void;
+  /** STARTTLS: answer OK in clear with `tag`, then wrap the socket. */
+  startTls(tag: string): Promise<void>;
+  /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
+  flushUpdates(): Promise<void>;
+  /** Resolves when the selected mailbox changes (for IDLE). */
+  waitForUpdate(): Promise<void>;
+  cancelUpdateWait(): void;
+  isClosed(): boolean;
+  /** Drop the connection without a word (a literal could not be completed). */
+  abort(): void;
+}
+
+export interface CommandContext extends HandlerServices, SessionOps {
+  readonly log: Logger;
+  readonly state: SessionState;
+  readonly secure: boolean;
+  readonly tlsAvailable: boolean;
+  /** ENABLEd extensions (CONDSTORE, QRESYNC); handlers may add to it. */
+  readonly enabled: Set<string>;
+  readonly account: Account | null;
+  /** The mailbox selected when the command started. */
+  readonly selected: SelectedMailbox | null;
+}
+
+export interface AuthenticatedContext extends CommandContext {
+  readonly account: Account;
+}
+
+export interface SelectedContext extends AuthenticatedContext {
+  readonly selected: SelectedMailbox;
+}

@@ -1,0 +1,188 @@
+// Owns: writing FETCH responses to the client with bounded memory. A response's body sections
+// are not built in memory: each is a BodyRange (served bytes [start, end) of a message) until it
+// is written. Small ones (≤ SMALL_LITERAL) are read whole and gathered with the responses around
+// them into one socket write of up to FLUSH_AT bytes; larger ones are written as `{n}\r\n` and
+// then streamed from the store chunk by chunk, waiting for the socket to drain. So a FETCH of
+// 1:* BODY.PEEK[] over gigabytes holds at most FLUSH_AT bytes of small bodies, or one chunk of a
+// large one, plus the socket's buffer — whatever the number and size of the messages.
+//
+// A message's sections are read (small) or opened with their first chunk read (large) before any
+// of its response is written, so a message that cannot be read fails the command cleanly (NO).
+// Once a literal's length has been sent it must be followed by exactly that many bytes: a store
+// stream that fails or yields another length mid-literal leaves nothing sensible to say, and the
+// connection is dropped (as Dovecot does).
+import type { Logger } from 'pino';
+import type { MessageSource } from '../core/served-message.ts';
+import type { ImapStore } from './context.ts';
+import { WireWriter } from './protocol/serialize.ts';
+import { literal, type ImapValue } from './protocol/value.ts';
+
+/** A body section to send as a literal: served bytes [start, end) of a message, read when written. */
+export interface BodyRange {
+  body: MessageSource;
+  start: number;
+  end: number;
+}
+
+export type FetchValue = ImapValue | BodyRange;
+
+/** Sections up to this size are read whole; larger ones stream. */
+export const SMALL_LITERAL = 64 * 1024;
+/** Responses gathered into one socket write up to about this many body bytes. */
+export const FLUSH_AT = 256 * 1024;
+/** At most this many responses gathered into one write (metadata-heavy FETCHes). */
+const FLUSH_EVERY = 200;
+
+/**
+ * Message bytes read from the store by FETCH and not yet handed to a socket, now and at most,
+ * over the process. The structural proof of bounded memory: tests fetch big folders and assert
+ * that `peak` stays near FLUSH_AT + one chunk, never near a message's size.
+ */
+export const fetchBodyBytes = {
+  held: 0,
+  peak: 0,
+  reset(): void {
+    this.peak = this.held;
+  },
+};
+
+function hold(n: number): void {
+  fetchBodyBytes.held += n;
+  if (fetchBodyBytes.held > fetchBodyBytes.peak) fetchBodyBytes.peak = fetchBodyBytes.held;
+}
+
+function release(n: number): void {
+  fetchBodyBytes.held -= n;
+}
+
+/** What the writer needs of the session. */
+export interface FetchSink {
+  write(buf: Buffer): void;
+  drain(): Promise<void>;
+  abort(): void;
+  log: Logger;
+}
+
+export function isBodyRange(v: FetchValue): v is BodyRange {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'body' in v;
+}
+
+interface Opened {
+  length: number;
+  iterator: AsyncIterator<Buffer>;
+  first: Buffer | null;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class FetchWriter {
+  private readonly w = new WireWriter();
+  /** Body bytes in `w`, not yet written. */
+  private bodyBytes = 0;
+  private responses = 0;
+
+  constructor(
+    private readonly sink: FetchSink,
+    private readonly store: Pick<ImapStore, 'readMessage' | 'streamMessage'>,
+  ) {}
+
+  /** Write `* seq FETCH (items…)`; body ranges are read or streamed as they are reached. */
+  async message(seq: number, items: FetchValue[]): Promise<void> {
+    const ready = await this.prepare(items);
+    this.w.add(`* ${seq} FETCH (`);
+    for (let i = 0; i < ready.length; i++) {
+      if (i > 0) this.w.add(' ');
+      const v = ready[i];
+      if (v !== null && typeof v === 'object' && 'iterator' in v) await this.stream(v);
+      else this.w.value(v);
+    }
+    this.w.add(')\r\n');
+    this.responses++;
+    if (this.bodyBytes >= FLUSH_AT || this.responses >= FLUSH_EVERY) await this.flush();
+  }
+
+  /** Hand what is gathered to the socket and wait until it drains. */
+  async flush(): Promise<void> {
+    const chunks = this.w.take();
+    if (chunks.length) this.sink.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    release(this.bodyBytes);
+    this.bodyBytes = 0;
+    this.responses = 0;
+    await this.sink.drain();
+  }
+
+  /** Small sections read whole, large ones opened; on failure nothing of the message was written. */
+  private async prepare(items: FetchValue[]): Promise<Array<ImapValue | Opened>> {
+    const out: Array<ImapValue | Opened> = [];
+    let read = 0;
+    try {
+      for (const v of items) {
+        if (!isBodyRange(v)) {
+          out.push(v);
+          continue;
+        }
+        const length = Math.max(0, v.end - v.start);
+        if (length > SMALL_LITERAL) {
+          out.push(await this.open(v, length));
+          continue;
+        }
+        const bytes = length ? await this.store.readMessage(v.body, v.start, v.end) : EMPTY;
+        if (bytes.length !== length) throw new Error(`message bytes ${v.start}-${v.end}: read ${bytes.length}`);
+        hold(bytes.length);
+        read += bytes.length;
+        out.push(literal(bytes));
+      }
+    } catch (e) {
+      release(read);
+      for (const o of out) if (o !== null && typeof o === 'object' && 'iterator' in o) await this.close(o);
+      throw e;
+    }
+    this.bodyBytes += read;
+    return out;
+  }
+
+  private async open(r: BodyRange, length: number): Promise<Opened> {
+    const iterator = this.store.streamMessage(r.body, { start: r.start, end: r.end })[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const first = await iterator.next();
+    const chunk = first.done ? null : first.value;
+    if (chunk) hold(chunk.length);
+    return { length, iterator, first: chunk };
+  }
+
+  private async close(o: Opened): Promise<void> {
+    if (o.first) release(o.first.length);
+    o.first = null;
+    await o.iterator.return?.();
+  }
+
+  /** `{n}\r\n`, then the bytes from the store, one chunk at a time, waiting for the socket. */
+  private async stream(o: Opened): Promise<void> {
+    this.w.add(`{${o.length}}\r\n`);
+    await this.flush();
+    let sent = 0;
+    try {
+      let chunk = o.first;
+      o.first = null;
+      while (chunk) {
+        if (sent + chunk.length > o.length) {
+          release(chunk.length);
+          throw new Error(`message longer than its size ${o.length}`);
+        }
+        this.sink.write(chunk);
+        release(chunk.length);
+        sent += chunk.length;
+        await this.sink.drain();
+        const next = await o.iterator.next();
+        chunk = next.done ? null : next.value;
+        if (chunk) hold(chunk.length);
+      }
+      if (sent !== o.length) throw new Error(`message shorter than its size: ${sent} of ${o.length}`);
+    } catch (e) {
+      // Mid-literal: the client counts bytes, so nothing more can be said on this connection.
+      this.sink.log.error({ err: (e as Error).message }, 'FETCH literal could not be completed; dropping the connection');
+      this.sink.abort();
+      await o.iterator.return?.().catch(() => undefined);
+      throw e;
+    }
+  }
+}
