@@ -1,0 +1,102 @@
+// The FETCH writer against a fake store and socket: byte-exact output with literals streamed,
+// bounded body bytes held, a clean failure before a message's first byte, and a dropped
+// connection when a literal cannot be completed.
+import { Readable } from 'node:stream';
+import pino from 'pino';
+import { describe, it, expect, beforeEach } from 'vitest';
+import type { MessageSource } from '../core/served-message.ts';
+import { FLUSH_AT, FetchWriter, SMALL_LITERAL, fetchBodyBytes, type FetchSink } from './fetch-writer.ts';
+import { atom } from './protocol/value.ts';
+
+function fakeSink() {
+  const out: Buffer[] = [];
+  const sink: FetchSink & { aborted: boolean; text(): string } = {
+    aborted: false,
+    log: pino({ level: 'silent' }),
+    write: (b) => void out.push(Buffer.from(b)),
+    drain: () => new Promise<void>((r) => setImmediate(r)),
+    abort() {
+      this.aborted = true;
+    },
+    text: () => Buffer.concat(out).toString('latin1'),
+  };
+  return sink;
+}
+
+function fakeStore(bodies: Map<string, Buffer>, opts: { failRead?: string; failStreamAfter?: { sha: string; bytes: number } } = {}) {
+  return {
+    async readMessage(m: MessageSource, start = 0, end = m.size) {
+      if (opts.failRead === m.sha256) throw new Error('blob missing');
+      return Buffer.from(bodies.get(m.sha256)!.subarray(start, end));
+    },
+    streamMessage(m: MessageSource, r: { start?: number; end?: number } = {}) {
+      const bytes = bodies.get(m.sha256)!.subarray(r.start ?? 0, r.end ?? m.size);
+      const fail = opts.failStreamAfter?.sha === m.sha256 ? opts.failStreamAfter.bytes : Infinity;
+      async function* gen() {
+        for (let i = 0; i < bytes.length; i += 65536) {
+          if (i >= fail) throw new Error('disk error');
+          yield Buffer.from(bytes.subarray(i, i + 65536));
+        }
+      }
+      return Readable.from(gen(), { objectMode: false });
+    },
+  };
+}
+
+const source = (sha256: string, b: Buffer): MessageSource => ({ sha256, size: b.length });
+
+describe('FetchWriter', () => {
+  beforeEach(() => fetchBodyBytes.reset());
+
+  it('writes small and large literals byte-exact, holding at most FLUSH_AT and a chunk', async () => {
+    const bodies = new Map<string, Buffer>();
+    for (let i = 0; i < 30; i++) bodies.set(`s${i}`, Buffer.alloc(40_000, 97 + (i % 26)));
+    bodies.set('big', Buffer.alloc(3 * 1024 * 1024 + 7, 'x'));
+    const sink = fakeSink();
+    const w = new FetchWriter(sink, fakeStore(bodies));
+    let seq = 1;
+    const expected: string[] = [];
+    for (const [sha, b] of bodies) {
+      await w.message(seq, [atom('UID'), seq, atom('BODY[]'), { body: source(sha, b), start: 0, end: b.length }]);
+      expected.push(`* ${seq} FETCH (UID ${seq} BODY[] {${b.length}}\r\n${b.toString('latin1')})\r\n`);
+      seq++;
+    }
+    await w.flush();
+    expect(sink.text()).toBe(expected.join(''));
+    expect(fetchBodyBytes.peak).toBeLessThanOrEqual(FLUSH_AT + SMALL_LITERAL);
+    expect(fetchBodyBytes.held).toBe(0);
+    expect(sink.aborted).toBe(false);
+  });
+
+  it('fails before writing anything of a message whose bytes cannot be read', async () => {
+    const a = Buffer.from('Subject: a\r\n\r\nA\r\n');
+    const bodies = new Map([
+      ['a', a],
+      ['b', a],
+    ]);
+    const sink = fakeSink();
+    const w = new FetchWriter(sink, fakeStore(bodies, { failRead: 'b' }));
+    await w.message(1, [atom('BODY[]'), { body: source('a', a), start: 0, end: a.length }]);
+    await expect(w.message(2, [atom('BODY[]'), { body: source('b', a), start: 0, end: a.length }])).rejects.toThrow('blob missing');
+    await w.flush();
+    expect(sink.text()).toBe(`* 1 FETCH (BODY[] {${a.length}}\r\n${a.toString('latin1')})\r\n`);
+    expect(fetchBodyBytes.held).toBe(0);
+  });
+
+  it('drops the connection when a streamed literal fails after its length was sent', async () => {
+    const big = Buffer.alloc(1024 * 1024, 'y');
+    const sink = fakeSink();
+    const w = new FetchWriter(sink, fakeStore(new Map([['big', big]]), { failStreamAfter: { sha: 'big', bytes: 300_000 } }));
+    await expect(w.message(1, [atom('BODY[]'), { body: source('big', big), start: 0, end: big.length }])).rejects.toThrow('disk error');
+    expect(sink.aborted).toBe(true);
+    expect(fetchBodyBytes.held).toBe(0);
+  });
+
+  it('drops the connection when the store yields fewer bytes than the literal promised', async () => {
+    const short = Buffer.alloc(200_000, 'z');
+    const sink = fakeSink();
+    const w = new FetchWriter(sink, fakeStore(new Map([['m', short]])));
+    await expect(w.message(1, [atom('BODY[]'), { body: { sha256: 'm', size: 300_000 }, start: 0, end: 300_000 }])).rejects.toThrow(/shorter/);
+    expect(sink.aborted).toBe(true);
+  });
+});
