@@ -7,6 +7,7 @@ import { flagNames } from '../core/flags.ts';
 import { atom, type ImapValue } from './protocol/value.ts';
 import { formatSequenceSet } from './parser/sequence-set.ts';
 import { UidMap } from './uid-map.ts';
+import type { ResolvedRanges } from './parser/sequence-set.ts';
 import type { Access } from './mailbox-names.ts';
 
 export class SelectedMailbox {
@@ -91,14 +92,42 @@ export class SelectedMailbox {
   }
 
   /**
+   * The UIDs a client may know of — those in `candidates`, else every UID below UIDNEXT — that
+   * are not in the mailbox, as ranges: what VANISHED (EARLIER) reports when the change log was
+   * compacted past the client's MODSEQ (RFC 7162 3.2.5/3.2.6 let the server report UIDs the client
+   * never knew; it ignores them). Only UIDs up to the mailbox's UIDNEXT at SELECT or the highest
+   * UID this session has seen: a message that arrived later and is not announced yet is never
+   * reported as gone.
+   */
+  vanishedWithoutLog(candidates: ResolvedRanges | null): ResolvedRanges {
+    const top = Math.max(this.maxUid, this.info.uidnext - 1);
+    const within: ResolvedRanges = [];
+    for (const [lo, hi] of candidates ?? [[1, top]]) {
+      const a = Math.max(1, lo);
+      const b = Math.min(top, hi);
+      if (a <= b) within.push([a, b]);
+    }
+    return this.uids.absentIn(within);
+  }
+
+  /**
    * Read the change log and produce the untagged responses the client must now see.
    * With allowExpunge false (during FETCH, STORE, SEARCH) expunges wait, as RFC 3501 7.4.1 asks.
    */
-  async refresh(store: Pick<MailStore, 'changesSince'>, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
+  async refresh(store: Pick<MailStore, 'changesSince' | 'openSummary'>, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
     const out: Array<string | ImapValue[]> = [];
     const cs = await store.changesSince(this.info.id, this.modseq);
     if (cs.highestModseq <= this.modseq && !(opts.allowExpunge && this.pendingExpunge.length)) return out;
-    const expunged = [...this.pendingExpunge, ...cs.expunged.filter((u) => this.uids.has(u))];
+    let gone = cs.expunged;
+    if (!cs.complete) {
+      // The log was compacted past what this session has seen: whatever it holds that the mailbox
+      // no longer has is gone.
+      const present = UidMap.fromRuns((await store.openSummary(this.info.id)).uidRuns);
+      const max = this.maxUid;
+      gone = [...this.uids].filter((u) => u <= max && !present.has(u));
+    }
+    const pending = new Set(this.pendingExpunge);
+    const expunged = [...this.pendingExpunge, ...gone.filter((u) => this.uids.has(u) && !pending.has(u))];
     this.pendingExpunge = [];
     if (expunged.length) {
       if (opts.allowExpunge) out.push(...this.expungeResponses(expunged));

@@ -1,6 +1,6 @@
 // The run-length UID map agrees with a plain sorted array on every operation.
 import { describe, it, expect } from 'vitest';
-import { UidMap } from './uid-map.ts';
+import { UidMap, formatRanges } from './uid-map.ts';
 
 function rng(seed: number) {
   return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
@@ -59,5 +59,32 @@ describe('UidMap', () => {
     expect(m.size).toBe(20000);
     expect(m.uidAt(12345)).toBe(12345);
     expect((m as unknown as { starts: number[] }).starts).toHaveLength(1);
+  });
+
+  it('gives the parts of ranges that hold no UID (VANISHED without a change log), like a plain array', () => {
+    const m = UidMap.from([1, 3, 5, 6, 10, 11, 12, 20]);
+    expect(formatRanges(m.absentIn([[1, 25]]))).toBe('2,4,7:9,13:19,21:25');
+    expect(
+      formatRanges(
+        m.absentIn([
+          [1, 3],
+          [5, 12],
+        ]),
+      ),
+    ).toBe('2,7:9');
+    expect(m.absentIn([[10, 12]])).toEqual([]);
+    expect(UidMap.from([]).absentIn([[1, 4]])).toEqual([[1, 4]]);
+    const r = rng(7);
+    for (let t = 0; t < 200; t++) {
+      const uids = [...new Set(Array.from({ length: 30 }, () => 1 + Math.floor(r() * 80)))].sort((a, b) => a - b);
+      const lo = 1 + Math.floor(r() * 40);
+      const hi = lo + Math.floor(r() * 60);
+      const want: number[] = [];
+      for (let u = lo; u <= hi; u++) if (!uids.includes(u)) want.push(u);
+      const got = UidMap.from(uids)
+        .absentIn([[lo, hi]])
+        .flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i));
+      expect(got).toEqual(want);
+    }
   });
 });

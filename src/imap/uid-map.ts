@@ -1,4 +1,4 @@
-// The sequence-number ↔ UID map of a selected mailbox, kept as runs of consecutive UIDs, so a
+// Owns: The sequence-number ↔ UID map of a selected mailbox, kept as runs of consecutive UIDs, so a
 // session on a 20,000-message folder whose UIDs are mostly contiguous holds a few numbers, not
 // 20,000 (memory per idle connection). Sequence number n is the n-th UID in ascending order.
 export class UidMap {
@@ -125,6 +125,22 @@ export class UidMap {
     return out;
   }
 
+  /** The parts of the inclusive ranges (ascending, non-overlapping) that hold no UID of the map. */
+  absentIn(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    let i = 0;
+    for (const [lo, hi] of ranges) {
+      while (i < this.starts.length && this.starts[i] + this.lens[i] - 1 < lo) i++;
+      let cur = lo;
+      for (let j = i; cur <= hi && j < this.starts.length && this.starts[j] <= hi; j++) {
+        if (this.starts[j] > cur) out.push([cur, this.starts[j] - 1]);
+        cur = Math.max(cur, this.starts[j] + this.lens[j]);
+      }
+      if (cur <= hi) out.push([cur, hi]);
+    }
+    return out;
+  }
+
   /**
    * Remove UIDs. Returns, for each removed UID in ascending order, its sequence number at the
    * moment of its removal (RFC 3501 7.4.1: each EXPUNGE shifts the later ones down by one).
@@ -149,4 +165,9 @@ export class UidMap {
   *[Symbol.iterator](): IterableIterator<number> {
     for (let i = 0; i < this.starts.length; i++) for (let u = this.starts[i]; u < this.starts[i] + this.lens[i]; u++) yield u;
   }
+}
+
+/** Inclusive ranges as sequence-set text: [[1, 3], [5, 5]] → "1:3,5". */
+export function formatRanges(ranges: ReadonlyArray<readonly [number, number]>): string {
+  return ranges.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(',');
 }

@@ -10,7 +10,8 @@ import { FetchWriter, type BodyRange, type FetchValue } from '../fetch-writer.ts
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
-import { formatSequenceSet, sequenceSetMatcher } from '../parser/sequence-set.ts';
+import { formatSequenceSet, resolveSequenceSet, sequenceSetMatcher } from '../parser/sequence-set.ts';
+import { formatRanges } from '../uid-map.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
@@ -175,10 +176,14 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     if (cmd.vanished && cmd.changedSince !== null) {
       // RFC 7162 3.2.6: UIDs in the set expunged since CHANGEDSINCE.
+      // When the log no longer reaches CHANGEDSINCE: every UID of the set up to what the session
+      // has seen that is not in the mailbox.
       const cs = await store.changesSince(sel.info.id, Number(cmd.changedSince));
-      const inSet = sequenceSetMatcher(cmd.sequence, Math.max(sel.maxUid, ...cs.expunged), sel.saved);
-      const gone = cs.expunged.filter(inSet);
-      if (gone.length) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(gone)}`);
+      const lastGone = cs.expunged.reduce((a, b) => Math.max(a, b), 0);
+      const gone = cs.complete
+        ? formatSequenceSet(cs.expunged.filter(sequenceSetMatcher(cmd.sequence, Math.max(sel.maxUid, lastGone), sel.saved)))
+        : formatRanges(sel.vanishedWithoutLog(resolveSequenceSet(cmd.sequence, sel.maxUid, sel.saved)));
+      if (gone) s.untagged(`VANISHED (EARLIER) ${gone}`);
     }
     if (!uids.length) return;
     const whole = uids.length === sel.exists;

@@ -2,8 +2,8 @@
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError, nonexistent } from '../errors.ts';
 import { SelectedMailbox } from '../selected.ts';
-import { UidMap } from '../uid-map.ts';
-import { filterSequenceSet, formatSequenceSet } from '../parser/sequence-set.ts';
+import { UidMap, formatRanges } from '../uid-map.ts';
+import { filterSequenceSet, formatSequenceSet, resolveSequenceSet } from '../parser/sequence-set.ts';
 import { atom } from '../protocol/value.ts';
 import { resolveFolder } from '../mailbox-names.ts';
 
@@ -49,8 +49,12 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
       const since = Number(cmd.qresync.modSeq);
       const cs = await store.changesSince(mb.id, since);
       const known = cmd.qresync.knownUids;
-      const vanished = known ? filterSequenceSet(known, cs.expunged) : cs.expunged;
-      if (vanished.length) s.untagged(`VANISHED (EARLIER) ${formatSequenceSet(vanished)}`);
+      // When the log no longer reaches the client's MODSEQ, every UID it may know that is gone:
+      // exact for its known UIDs, so the seq-match data is not needed.
+      const vanished = cs.complete
+        ? formatSequenceSet(known ? filterSequenceSet(known, cs.expunged) : cs.expunged)
+        : formatRanges(sel.vanishedWithoutLog(known ? resolveSequenceSet(known, sel.maxUid) : null));
+      if (vanished) s.untagged(`VANISHED (EARLIER) ${vanished}`);
       for (const m of cs.changed) {
         const seq = sel.seqOf(m.uid);
         if (seq) s.untagged([seq, atom('FETCH'), [atom('UID'), m.uid, atom('FLAGS'), sel.flagList(m), atom('MODSEQ'), [m.modseq]]]);
