@@ -1,4 +1,4 @@
-// What the IMAP server announces, by connection state (RFC 3501 7.2.1; LOGINDISABLED before TLS).
+// Owns: what the IMAP server announces, by connection state (RFC 3501 7.2.1; LOGINDISABLED before TLS).
 export const SERVER_ID = { name: 'thutin', vendor: 'thutin', version: '0.1.0' };
 
 const BASE = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];

@@ -1,4 +1,4 @@
-// FETCH BODY and BODYSTRUCTURE (RFC 3501 7.4.2) from the indexed MIME tree.
+// Owns: FETCH BODY and BODYSTRUCTURE (RFC 3501 7.4.2) from the indexed MIME tree.
 // Owns: the body / body-type-1part / body-type-mpart grammar, defaults and extension data.
 //
 // Choices (Dovecot 2.3's, checked against a real Dovecot 2.3.19 on the test fixtures):

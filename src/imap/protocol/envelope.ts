@@ -1,4 +1,4 @@
-// FETCH ENVELOPE (RFC 3501 7.4.2) from the indexed Envelope.
+// Owns: FETCH ENVELOPE (RFC 3501 7.4.2) from the indexed Envelope.
 // Owns: the order of the ten envelope fields and the address structure
 // (name adl mailbox host); group syntax is already encoded in the Addr list
 // (start: mailbox = group name, host NIL; end: all NIL). Strings are raw header text

@@ -1,4 +1,4 @@
-// FETCH BODY[section]<partial> (RFC 3501 6.4.5): which bytes of the blob a section is.
+// FETCH BODY[section]<partial> (RFC 3501 6.4.5): which bytes of the served message a section is.
 // Owns: resolving a part path against the indexed tree, the HEADER / HEADER.FIELDS[.NOT] /
 // TEXT / MIME specifiers, HEADER.FIELDS filtering, and <partial> ranges.
 //
