@@ -9,6 +9,15 @@
 // (longer lines cannot be delimiters and are streamed through), header blocks are kept up
 // to MAX_HEADER_BYTES per part, and decoded text for search up to TEXT_BUDGET_BYTES.
 //
+// Hostile structure is bounded too (Dovecot's limits, MimeIndexerOptions): at most
+// maxDepth nesting levels (the root is level 0; a multipart or message/rfc822 part at
+// that level is indexed as an opaque text/plain leaf, or message with an empty embedded
+// message, its bytes still exact) and maxParts parts created in all (once a delimiter
+// would create one more, delimiters are no longer recognised: the rest of the message is
+// the body of the part it falls in). MessageIndex.truncated says which limit was hit.
+// Time per line does not depend on the number of open multiparts (boundaries.ts). The
+// top-level header section is counted (headerTooLarge) beyond what is kept.
+//
 // Best-effort rules (documented for the IMAP side):
 // - A multipart without a usable boundary parameter, or in which no delimiter line is ever
 //   found, is indexed as text/plain (its "boundary" parameter dropped), so the content stays
@@ -28,6 +37,7 @@ import { splitHeaderFields, type HeaderField } from './header-block.ts';
 import { contentFields } from './part-headers.ts';
 import { buildSearchText, embeddedHeaderText, type PartText } from './search-text.ts';
 import { TextCollector, type TextBudget } from './text-collector.ts';
+import { OpenBoundaries } from './boundaries.ts';
 import type { Envelope, MessageIndex, MimeNode } from './types.ts';
 
 /** Body lines longer than this are not examined as boundary delimiters. */
@@ -38,6 +48,21 @@ export const MAX_HEADER_BYTES = 1024 * 1024;
 export const TEXT_BUDGET_BYTES = 4 * 1024 * 1024;
 /** Decoded bytes of a multipart preamble kept in case the multipart turns out to have no parts. */
 const PREAMBLE_BUDGET_BYTES = 256 * 1024;
+/** Default MimeIndexerOptions.maxDepth (Dovecot's message parser: 100 nested MIME levels). */
+export const MAX_MIME_DEPTH = 100;
+/** Default MimeIndexerOptions.maxParts (Dovecot: 10,000 MIME parts). */
+export const MAX_MIME_PARTS = 10_000;
+/** Default MimeIndexerOptions.maxHeaderSize: 256 KB, Exchange's limit for the header section. */
+export const MAX_HEADER_SECTION = 256 * 1024;
+
+export interface MimeIndexerOptions {
+  /** Deepest nesting level that may still contain parts (root = 0). Default MAX_MIME_DEPTH. */
+  maxDepth?: number;
+  /** Most parts created in all, the root and embedded messages' roots included. Default MAX_MIME_PARTS. */
+  maxParts?: number;
+  /** Top-level header section size (blank line included) above which headerTooLarge is set. Default MAX_HEADER_SECTION. */
+  maxHeaderSize?: number;
+}
 
 const IDENTITY_ENCODINGS = new Set([undefined, '7bit', '8bit', 'binary']);
 
@@ -88,11 +113,6 @@ function newFrame(node: MimeNode, isMessageRoot: boolean, inDigest: boolean): Fr
   };
 }
 
-function isLwsp(buf: Buffer, from: number): boolean {
-  for (let i = from; i < buf.length; i++) if (buf[i] !== 0x20 && buf[i] !== 0x09) return false;
-  return true;
-}
-
 function demoteToText(node: MimeNode): void {
   node.type = 'text';
   node.subtype = 'plain';
@@ -122,14 +142,40 @@ export class MimeIndexer {
 
   private readonly stack: Frame[] = [];
   private readonly root: MimeNode;
+  private readonly rootFrame: Frame;
+  private readonly boundaries = new OpenBoundaries();
+  private readonly maxDepth: number;
+  private readonly maxParts: number;
+  private readonly maxHeaderSize: number;
+  private partCount = 1;
+  /** The parts limit was hit: no delimiter is recognised any more. */
+  private frozen = false;
+  private truncated: 'depth' | 'parts' | undefined;
   private readonly budget: TextBudget = { remaining: TEXT_BUDGET_BYTES };
   private readonly parts: PartText[] = [];
   private rootEnvelope: Envelope = emptyEnvelope();
   private rootHeader: { block: Buffer; fields: HeaderField[] } = { block: Buffer.alloc(0), fields: [] };
 
-  constructor() {
+  constructor(options: MimeIndexerOptions = {}) {
+    this.maxDepth = Math.max(0, options.maxDepth ?? MAX_MIME_DEPTH);
+    this.maxParts = Math.max(1, options.maxParts ?? MAX_MIME_PARTS);
+    this.maxHeaderSize = options.maxHeaderSize ?? MAX_HEADER_SECTION;
     this.root = newNode(0);
-    this.stack.push(newFrame(this.root, true, false));
+    this.rootFrame = newFrame(this.root, true, false);
+    this.stack.push(this.rootFrame);
+  }
+
+  /** Bytes of the top-level header section so far (all bytes fed while it has not ended). */
+  get headerSectionSize(): number {
+    return this.rootFrame.state === 'header' && !this.ended ? this.pos : this.root.bodyStart;
+  }
+
+  /**
+   * The top-level header section is larger than options.maxHeaderSize. Known as soon as
+   * that many header bytes have been written, so a receiver may stop early.
+   */
+  get headerTooLarge(): boolean {
+    return this.headerSectionSize > this.maxHeaderSize;
   }
 
   /** Feed the next bytes of the message, in any chunking. */
@@ -155,7 +201,7 @@ export class MimeIndexer {
     this.pendingEol = false;
     while (this.stack.length > 0) this.closeTop(this.pos, this.lf);
     const env = this.rootEnvelope;
-    return {
+    const index: MessageIndex = {
       size: this.pos,
       headerSize: this.root.bodyStart,
       root: this.root,
@@ -164,6 +210,9 @@ export class MimeIndexer {
       messageId: normalizeMessageId(env.messageId),
       search: buildSearchText(this.rootHeader.block, this.rootHeader.fields, env, this.parts),
     };
+    if (this.truncated !== undefined) index.truncated = this.truncated;
+    if (this.headerTooLarge) index.headerTooLarge = true;
+    return index;
   }
 
   // ---- line assembly ----
@@ -280,10 +329,12 @@ export class MimeIndexer {
   // ---- structure ----
 
   private processLine(line: Buffer, content: Buffer, truncated: boolean, start: number, total: number, hasLF: boolean, lfBefore: number, prevEol: number): void {
-    if (!truncated && content.length <= MAX_DELIMITER_LINE && content.length >= 2 && content[0] === 0x2d && content[1] === 0x2d) {
-      const hit = this.findDelimiter(content);
-      if (hit) {
-        this.delimiter(hit.index, hit.close, start, total, lfBefore, prevEol);
+    if (!truncated && !this.frozen && content.length <= MAX_DELIMITER_LINE && content.length >= 2 && content[0] === 0x2d && content[1] === 0x2d) {
+      const hit = this.boundaries.match(content);
+      if (hit && !hit.close && this.partCount >= this.maxParts) {
+        this.freeze(); // and the line is content of the current part
+      } else if (hit) {
+        this.delimiter(hit.level, hit.close, start, total, lfBefore, prevEol);
         return;
       }
     }
@@ -316,19 +367,6 @@ export class MimeIndexer {
     if (top.state === 'body' && top.collector) top.collector.eol();
   }
 
-  private findDelimiter(content: Buffer): { index: number; close: boolean } | null {
-    for (let k = this.stack.length - 1; k >= 0; k--) {
-      const f = this.stack[k];
-      const b = f.boundary;
-      if (f.state !== 'body' || f.kind !== 'multipart' || b === null || f.epilogue) continue;
-      if (content.length < 2 + b.length || !content.subarray(2, 2 + b.length).equals(b)) continue;
-      const after = 2 + b.length;
-      if (isLwsp(content, after)) return { index: k, close: false };
-      if (content[after] === 0x2d && content[after + 1] === 0x2d && isLwsp(content, after + 2)) return { index: k, close: true };
-    }
-    return null;
-  }
-
   private delimiter(index: number, close: boolean, start: number, total: number, lfBefore: number, prevEol: number): void {
     // the line break before the delimiter belongs to the delimiter
     let endOff = start - prevEol;
@@ -351,10 +389,12 @@ export class MimeIndexer {
     this.pendingEol = false;
     if (close) {
       m.epilogue = true;
+      this.boundaries.close(m.boundary!, index);
       return;
     }
     const child = newNode(start + total);
     m.node.children!.push(child);
+    this.partCount++;
     this.stack.push(newFrame(child, false, m.node.subtype === 'digest'));
   }
 
@@ -368,7 +408,8 @@ export class MimeIndexer {
     const env = buildEnvelope(block, fields);
     if (f.holder) {
       f.holder.envelope = env;
-      this.parts.push({ text: embeddedHeaderText(env), html: false, alternative: null });
+      const text = this.spend(embeddedHeaderText(env));
+      if (text !== '') this.parts.push({ text, html: false, alternative: null });
     } else {
       this.rootEnvelope = env;
       this.rootHeader = { block, fields };
@@ -384,23 +425,41 @@ export class MimeIndexer {
     f.state = 'body';
     this.pendingEol = false;
 
+    // the frame is on top of the stack, so its nesting level is its index
+    const atDepthLimit = this.stack.length - 1 >= this.maxDepth;
+    let opaque = false;
     if (node.type === 'multipart') {
       const boundary = (node.params['boundary'] ?? '').replace(/[ \t]+$/, '');
       if (boundary !== '' && boundary.length <= MAX_DELIMITER_LINE - 4) {
-        f.kind = 'multipart';
-        f.boundary = Buffer.from(boundary, 'utf8');
-        node.children = [];
-        // kept only in case no delimiter ever shows up
-        f.collector = new TextCollector(node.encoding, { remaining: PREAMBLE_BUDGET_BYTES });
-        f.alternative = this.nearestAlternative();
-        return;
+        if (atDepthLimit || this.frozen) {
+          // no parts past the depth limit, nor any more delimiters once the parts limit is hit
+          if (!this.frozen) this.truncated ??= 'depth';
+          opaque = true;
+        } else {
+          f.kind = 'multipart';
+          f.boundary = Buffer.from(boundary, 'utf8');
+          this.boundaries.open(f.boundary, this.stack.length - 1);
+          node.children = [];
+          // kept only in case no delimiter ever shows up
+          f.collector = new TextCollector(node.encoding, { remaining: Math.min(PREAMBLE_BUDGET_BYTES, this.budget.remaining) });
+          f.alternative = this.nearestAlternative();
+          return;
+        }
       }
       demoteToText(node);
     }
 
     if (node.type === 'message' && (node.subtype === 'rfc822' || node.subtype === 'global')) {
-      if (IDENTITY_ENCODINGS.has(node.encoding)) {
+      const parseable = IDENTITY_ENCODINGS.has(node.encoding);
+      if (parseable && atDepthLimit) {
+        if (!this.frozen) this.truncated ??= 'depth';
+        opaque = true;
+      } else if (parseable && (this.frozen || this.partCount >= this.maxParts)) {
+        this.freeze();
+        opaque = true;
+      } else if (parseable) {
         f.kind = 'message';
+        this.partCount++;
         const root = newNode(bodyStart);
         const holder = { envelope: emptyEnvelope(), root };
         node.message = holder;
@@ -414,11 +473,24 @@ export class MimeIndexer {
     }
 
     f.kind = 'leaf';
-    if (node.type === 'text' && (node.subtype === 'plain' || node.subtype === 'html')) {
+    if (!opaque && node.type === 'text' && (node.subtype === 'plain' || node.subtype === 'html')) {
       f.collector = new TextCollector(node.encoding, this.budget);
       f.html = node.subtype === 'html';
       f.alternative = this.nearestAlternative();
     }
+  }
+
+  /** One part too many: from here on the rest of the message belongs to the current part. */
+  private freeze(): void {
+    this.frozen = true;
+    this.truncated = 'parts';
+  }
+
+  /** `text` within what is left of the message's text budget, which it uses up. */
+  private spend(text: string): string {
+    const t = text.length <= this.budget.remaining ? text : text.slice(0, Math.max(0, this.budget.remaining));
+    this.budget.remaining = Math.max(0, this.budget.remaining - t.length);
+    return t;
   }
 
   /** The nearest multipart/alternative among the open ancestors (within one message). */
@@ -435,6 +507,7 @@ export class MimeIndexer {
   private closeTop(endOff: number, lfAtEnd: number): number {
     const f = this.stack.pop()!;
     const node = f.node;
+    if (f.kind === 'multipart' && !f.epilogue) this.boundaries.close(f.boundary!, this.stack.length);
     if (f.state === 'header') {
       // the header never ended: it runs to the end of the part, the body is empty
       this.applyHeader(f);
@@ -452,7 +525,7 @@ export class MimeIndexer {
     node.bodyLines = endOff <= node.bodyStart ? 0 : Math.max(0, lfAtEnd - f.lfAtBodyStart);
     if (f.kind === 'multipart' && node.children!.length === 0) {
       demoteToText(node);
-      if (f.collector) this.parts.push({ text: f.collector.finish(node.params['charset'], false), html: false, alternative: null });
+      if (f.collector) this.parts.push({ text: this.spend(f.collector.finish(node.params['charset'], false)), html: false, alternative: null });
       return node.end;
     }
     if (f.kind === 'leaf' && f.collector) {
@@ -463,8 +536,8 @@ export class MimeIndexer {
 }
 
 /** Index a message held in memory (one chunk). */
-export function indexMessage(raw: Uint8Array): MessageIndex {
-  const ix = new MimeIndexer();
+export function indexMessage(raw: Uint8Array, options?: MimeIndexerOptions): MessageIndex {
+  const ix = new MimeIndexer(options);
   ix.write(raw);
   return ix.end();
 }

@@ -98,4 +98,14 @@ export interface MessageIndex {
   /** The first <msg-id> of the Message-ID: header (angle brackets kept), or null. */
   messageId: string | null;
   search: SearchText;
+  /**
+   * A structure limit of the indexer was reached (absent otherwise, and in indexes stored
+   * before the limits existed): 'depth' — a multipart or message/rfc822 part nested too
+   * deep is indexed as a leaf (a multipart as text/plain; a message with an empty embedded
+   * message); 'parts' — too many parts: the rest of the message is the body of the part
+   * it falls in (takes precedence when both happened). Byte offsets stay exact.
+   */
+  truncated?: 'depth' | 'parts';
+  /** The top-level header section is larger than the indexer's maxHeaderSize (absent otherwise). */
+  headerTooLarge?: true;
 }
