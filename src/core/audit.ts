@@ -3,9 +3,12 @@
 // Append-only and tamper-evident: each entry carries hash = sha256(prev_hash + canonical JSON of
 // the entry), prev_hash being the previous entry's hash; `verify` walks the chain and names the
 // first entry that was altered or whose predecessor was deleted. Secrets never enter `details`.
+// Owns: the chain's rules (canonical JSON, the hash, verification); rows through
+// storage/repositories/audit.ts.
 import crypto from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+import type { Reader, Tx } from '../storage/tx.ts';
+import { transactor } from '../storage/tx.ts';
+import { entriesAfter, insertEntry, lockChain, newestEntries, newestHash, type AuditLogRow } from '../storage/repositories/audit.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -15,17 +18,7 @@ export interface AuditEntry {
   reason?: string; // số/ký hiệu văn bản: the document that authorised the change ('' when none)
 }
 
-export interface AuditRow {
-  id: number;
-  at: number;
-  actor: string;
-  action: string;
-  target: string;
-  details: string;
-  reason: string;
-  prevHash: string;
-  hash: string;
-}
+export type AuditRow = AuditLogRow;
 
 export interface VerifyResult {
   ok: boolean;
@@ -33,9 +26,6 @@ export interface VerifyResult {
   legacy: number; // entries written before the chain existed (no hash), at the start of the log
   broken?: { id: number; problem: 'hash' | 'link' | 'unhashed'; message: string };
 }
-
-// Any fixed number: the PostgreSQL advisory lock that serialises appends to the chain.
-const CHAIN_LOCK = 0x74687574; // 'thut'
 
 /** JSON with object keys sorted at every level: the same entry always gives the same text. */
 export function canonicalJson(v: unknown): string {
@@ -58,38 +48,27 @@ export function entryHash(prevHash: string, e: { at: number; actor: string; acti
 }
 
 export class AuditLog {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Reader) {}
 
   /** Append an entry, inside the caller's transaction when given (so it commits with the change). */
-  async record(e: AuditEntry, trx: Kysely<Database> = this.db): Promise<void> {
+  async record(e: AuditEntry, trx: Reader = this.db): Promise<void> {
     if (!trx.isTransaction) {
-      await trx.transaction().execute((t) => this.append(e, t));
+      await transactor(trx).transaction((t) => this.append(e, t));
       return;
     }
-    await this.append(e, trx);
+    await this.append(e, trx as Tx);
   }
 
-  private async append(e: AuditEntry, trx: Kysely<Database>): Promise<void> {
-    // PostgreSQL: one appender at a time, held until the caller's transaction ends. SQLite
-    // transactions are already serial (one writer).
-    if (isPostgres(trx)) {
-      await sql`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`.execute(trx);
-    }
-    const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    const prevHash = last?.hash ?? '';
+  private async append(e: AuditEntry, tx: Tx): Promise<void> {
+    // One appender at a time, held until the caller's transaction ends.
+    await lockChain(tx);
+    const prevHash = await newestHash(tx);
     const row = { at: Date.now(), actor: e.actor, action: e.action, target: e.target, details: canonicalJson(e.details ?? {}), reason: e.reason ?? '' };
-    await trx
-      .insertInto('audit_log')
-      .values({ ...row, prev_hash: prevHash, hash: entryHash(prevHash, row) })
-      .execute();
+    await insertEntry(tx, { ...row, prevHash, hash: entryHash(prevHash, row) });
   }
 
   async list(limit = 100, opts: { target?: string; action?: string; actor?: string } = {}): Promise<AuditRow[]> {
-    let q = this.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
-    if (opts.target) q = q.where('target', '=', opts.target);
-    if (opts.action) q = q.where('action', 'like', `${opts.action}%`);
-    if (opts.actor) q = q.where('actor', '=', opts.actor);
-    return (await q.execute()).map(toRow);
+    return newestEntries(this.db, limit, opts);
   }
 
   /** Walk the chain from the first entry; report the first one that does not hold. */
@@ -99,7 +78,7 @@ export class AuditLog {
     let legacy = 0;
     let lastId = 0;
     for (;;) {
-      const rows = (await this.db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(5000).execute()).map(toRow);
+      const rows = await entriesAfter(this.db, lastId, 5000);
       if (rows.length === 0) break;
       for (const r of rows) {
         lastId = r.id;
@@ -120,29 +99,4 @@ export class AuditLog {
     }
     return { ok: true, checked, legacy };
   }
-}
-
-const dialectOf = new WeakMap<object, boolean>();
-function isPostgres(db: Kysely<Database>): boolean {
-  const adapter = db.getExecutor().adapter;
-  let v = dialectOf.get(adapter);
-  if (v === undefined) {
-    v = adapter.constructor.name.toLowerCase().includes('postgres');
-    dialectOf.set(adapter, v);
-  }
-  return v;
-}
-
-function toRow(r: Record<string, unknown>): AuditRow {
-  return {
-    id: Number(r.id),
-    at: Number(r.at),
-    actor: String(r.actor),
-    action: String(r.action),
-    target: String(r.target),
-    details: String(r.details),
-    reason: String(r.reason ?? ''),
-    prevHash: String(r.prev_hash ?? ''),
-    hash: String(r.hash ?? ''),
-  };
 }

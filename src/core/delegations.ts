@@ -2,8 +2,11 @@
 // unit's head) lets another account read it, send as it, send on its behalf or manage it.
 // Owns table `mailbox_delegations`; every grant and revoke is audited. The IMAP shared
 // namespace and SMTP submission ask `rightsOn` / `sharedWith` here, never the table.
-import type { Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+// Owns: the rights catalogue and the rules of granting and revoking (with their audit entries);
+// rows through storage/repositories/delegations.ts.
+import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
+import { delegatesOf, deleteDelegation, findDelegation, insertDelegation, ownerAddressesOfGrantee, sharedWithGrantee, updateDelegation } from '../storage/repositories/delegations.ts';
+import { accountByAddress } from '../storage/repositories/directory-accounts.ts';
 import type { AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';
 import { normalizeAddress } from './accounts.ts';
@@ -37,23 +40,22 @@ function rightsFromColumn(s: string): Right[] {
 }
 
 export class DelegationService {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly audit: AuditLog,
-  ) {}
+  private readonly tx: Transactor;
 
-  private async accountId(trx: Kysely<Database>, address: string): Promise<{ id: number; username: string }> {
-    const r = await trx
-      .selectFrom('addresses')
-      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-      .select(['accounts.id', 'accounts.username'])
-      .where('addresses.address', '=', normalizeAddress(address))
-      .executeTakeFirst();
-    if (!r) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
-    return { id: Number(r.id), username: r.username };
+  constructor(
+    private readonly db: Reader,
+    private readonly audit: AuditLog,
+  ) {
+    this.tx = transactor(db);
   }
 
-  private async record(trx: Kysely<Database>, ctx: ChangeContext, action: string, target: string, details: Record<string, unknown>): Promise<void> {
+  private async accountId(r: Reader, address: string): Promise<{ id: number; username: string }> {
+    const acct = await accountByAddress(r, normalizeAddress(address));
+    if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
+    return acct;
+  }
+
+  private async record(trx: Tx, ctx: ChangeContext, action: string, target: string, details: Record<string, unknown>): Promise<void> {
     // `reason` travels with the entry; the audit log stores it once it knows the column.
     const entry: AuditEntry & { reason: string } = { actor: ctx.actor, action, target, details, reason: ctx.reason ?? '' };
     await this.audit.record(entry, trx);
@@ -62,17 +64,14 @@ export class DelegationService {
   /** Give `grantee` exactly `rights` on `owner`'s mailbox (replaces what they had). */
   async grant(ownerAddress: string, granteeAddress: string, rights: Right[], ctx: ChangeContext): Promise<void> {
     const clean = parseRights(rights);
-    await this.db.transaction().execute(async (trx) => {
+    await this.tx.transaction(async (trx) => {
       const owner = await this.accountId(trx, ownerAddress);
       const grantee = await this.accountId(trx, granteeAddress);
       if (owner.id === grantee.id) throw new ThutinError('DELEGATION_SELF', owner.username);
       const value = clean.join(' ');
-      const existing = await trx.selectFrom('mailbox_delegations').select(['id', 'rights']).where('owner_account_id', '=', owner.id).where('grantee_account_id', '=', grantee.id).executeTakeFirst();
-      if (existing) {
-        await trx.updateTable('mailbox_delegations').set({ rights: value, granted_by: ctx.actor }).where('id', '=', existing.id).execute();
-      } else {
-        await trx.insertInto('mailbox_delegations').values({ owner_account_id: owner.id, grantee_account_id: grantee.id, rights: value, granted_by: ctx.actor, created_at: Date.now() }).execute();
-      }
+      const existing = await findDelegation(trx, owner.id, grantee.id);
+      if (existing) await updateDelegation(trx, existing.id, { rights: value, grantedBy: ctx.actor });
+      else await insertDelegation(trx, { ownerAccountId: owner.id, granteeAccountId: grantee.id, rights: value, grantedBy: ctx.actor, createdAt: Date.now() });
       await this.record(trx, ctx, 'delegation.grant', owner.username, {
         grantee: grantee.username,
         rights: clean,
@@ -83,12 +82,12 @@ export class DelegationService {
 
   /** Take away everything `grantee` had on `owner`'s mailbox (no-op, still audited, when nothing). */
   async revoke(ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.tx.transaction(async (trx) => {
       const owner = await this.accountId(trx, ownerAddress);
       const grantee = await this.accountId(trx, granteeAddress);
-      const existing = await trx.selectFrom('mailbox_delegations').select(['id', 'rights']).where('owner_account_id', '=', owner.id).where('grantee_account_id', '=', grantee.id).executeTakeFirst();
+      const existing = await findDelegation(trx, owner.id, grantee.id);
       if (!existing) throw new ThutinError('DELEGATION_NOT_FOUND', `${grantee.username} → ${owner.username}`);
-      await trx.deleteFrom('mailbox_delegations').where('id', '=', existing.id).execute();
+      await deleteDelegation(trx, existing.id);
       await this.record(trx, ctx, 'delegation.revoke', owner.username, { grantee: grantee.username, previous: rightsFromColumn(existing.rights) });
     });
   }
@@ -96,50 +95,27 @@ export class DelegationService {
   /** Who has what on `owner`'s mailbox. */
   async list(ownerAddress: string): Promise<Array<{ grantee: string; granteeAccountId: number; rights: Right[] }>> {
     const owner = await this.accountId(this.db, ownerAddress);
-    const rows = await this.db
-      .selectFrom('mailbox_delegations')
-      .innerJoin('accounts', 'accounts.id', 'mailbox_delegations.grantee_account_id')
-      .select(['accounts.username', 'mailbox_delegations.grantee_account_id', 'mailbox_delegations.rights'])
-      .where('mailbox_delegations.owner_account_id', '=', owner.id)
-      .orderBy('accounts.username')
-      .execute();
-    return rows.map((r) => ({ grantee: r.username, granteeAccountId: Number(r.grantee_account_id), rights: rightsFromColumn(r.rights) }));
+    return (await delegatesOf(this.db, owner.id)).map((r) => ({ ...r, rights: rightsFromColumn(r.rights) }));
   }
 
   /** The mailboxes shared with an account (active owners only), by owner address. */
   async sharedWith(granteeAccountId: number): Promise<Array<{ ownerAccountId: number; owner: string; rights: Right[] }>> {
-    const rows = await this.db
-      .selectFrom('mailbox_delegations')
-      .innerJoin('accounts', 'accounts.id', 'mailbox_delegations.owner_account_id')
-      .select(['accounts.username', 'mailbox_delegations.owner_account_id', 'mailbox_delegations.rights'])
-      .where('mailbox_delegations.grantee_account_id', '=', granteeAccountId)
-      .where('accounts.status', '=', 'active')
-      .orderBy('accounts.username')
-      .execute();
-    return rows.map((r) => ({ ownerAccountId: Number(r.owner_account_id), owner: r.username, rights: rightsFromColumn(r.rights) }));
+    return (await sharedWithGrantee(this.db, granteeAccountId)).map((r) => ({ ...r, rights: rightsFromColumn(r.rights) }));
   }
 
   /** What `grantee` may do on `owner`'s mailbox: [] if nothing; the owner itself has every right. */
   async rightsOn(ownerAccountId: number, granteeAccountId: number): Promise<Right[]> {
     if (ownerAccountId === granteeAccountId) return [...OWNER_RIGHTS];
-    const r = await this.db.selectFrom('mailbox_delegations').select('rights').where('owner_account_id', '=', ownerAccountId).where('grantee_account_id', '=', granteeAccountId).executeTakeFirst();
+    const r = await findDelegation(this.db, ownerAccountId, granteeAccountId);
     return r ? rightsFromColumn(r.rights) : [];
   }
 
   /** The owner accounts whose address `grantee` may put in From (send-as or send-on-behalf), by address. */
   async sendableAddresses(granteeAccountId: number): Promise<Map<string, { ownerAccountId: number; rights: Right[] }>> {
-    const rows = await this.db
-      .selectFrom('mailbox_delegations')
-      .innerJoin('addresses', 'addresses.account_id', 'mailbox_delegations.owner_account_id')
-      .innerJoin('accounts', 'accounts.id', 'mailbox_delegations.owner_account_id')
-      .select(['addresses.address', 'mailbox_delegations.owner_account_id', 'mailbox_delegations.rights'])
-      .where('mailbox_delegations.grantee_account_id', '=', granteeAccountId)
-      .where('accounts.status', '=', 'active')
-      .execute();
     const out = new Map<string, { ownerAccountId: number; rights: Right[] }>();
-    for (const r of rows) {
+    for (const r of await ownerAddressesOfGrantee(this.db, granteeAccountId)) {
       const rights = rightsFromColumn(r.rights);
-      if (rights.includes('send-as') || rights.includes('send-on-behalf')) out.set(r.address, { ownerAccountId: Number(r.owner_account_id), rights });
+      if (rights.includes('send-as') || rights.includes('send-on-behalf')) out.set(r.address, { ownerAccountId: r.ownerAccountId, rights });
     }
     return out;
   }

@@ -2,10 +2,12 @@
 // limited life; only its SHA-256 is stored (table `api_tokens`). Resolving a token is served
 // from a small in-memory cache, so a request costs neither a database read nor argon2.
 // Failed logins are counted per client address and refused past a limit; never the password is logged.
+// Owns: token issue, lifetime and the session cache, the login failure limiter; rows through
+// storage/repositories/tokens.ts.
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../storage/schema.ts';
+import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
+import { deleteAccountTokens, deleteExpiredTokens, deleteToken, insertToken, sessionByTokenHash } from '../storage/repositories/tokens.ts';
 import type { AccountService } from './accounts.ts';
 import type { Principal, RoleService } from './roles.ts';
 import { ThutinError } from './errors.ts';
@@ -63,9 +65,10 @@ export class TokenService {
   private readonly cache = new Map<string, Session & { loadedAt: number }>();
   private readonly limiter: FailureLimiter;
   private readonly cacheMs: number;
+  private readonly tx: Transactor;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Reader,
     private readonly accounts: AccountService,
     private readonly roles: RoleService,
     private readonly log: Logger,
@@ -73,6 +76,7 @@ export class TokenService {
   ) {
     this.limiter = new FailureLimiter(opts.loginMaxFailures, opts.loginWindowMs);
     this.cacheMs = opts.cacheMs ?? 30_000;
+    this.tx = transactor(db);
     roles.onChange((accountId) => this.forgetAccount(accountId));
   }
 
@@ -91,11 +95,10 @@ export class TokenService {
     const token = crypto.randomBytes(32).toString('base64url');
     const now = Date.now();
     const expiresAt = now + this.opts.ttlMs;
-    await this.db.deleteFrom('api_tokens').where('expires_at', '<=', now).execute();
-    await this.db
-      .insertInto('api_tokens')
-      .values({ token_hash: hashToken(token), account_id: acct.id, created_at: now, expires_at: expiresAt })
-      .execute();
+    await this.tx.transaction(async (tx) => {
+      await deleteExpiredTokens(tx, now);
+      await insertToken(tx, { tokenHash: hashToken(token), accountId: acct.id, createdAt: now, expiresAt });
+    });
     this.log.info({ client, username: acct.username }, 'api login');
     return { token, expiresAt, mustChangePassword: acct.mustChangePassword };
   }
@@ -110,23 +113,18 @@ export class TokenService {
       this.cache.delete(h);
       return null;
     }
-    const row = await this.db
-      .selectFrom('api_tokens')
-      .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
-      .select(['api_tokens.account_id', 'api_tokens.expires_at', 'accounts.username', 'accounts.status', 'accounts.must_change_password'])
-      .where('api_tokens.token_hash', '=', h)
-      .executeTakeFirst();
-    if (!row || Number(row.expires_at) <= now || row.status !== 'active') {
+    const row = await sessionByTokenHash(this.db, h);
+    if (!row || row.expiresAt <= now || row.accountStatus !== 'active') {
       this.cache.delete(h);
       return null;
     }
-    const accountId = Number(row.account_id);
+    const accountId = row.accountId;
     const session = {
       tokenHash: h,
       accountId,
       username: row.username,
-      mustChangePassword: Number(row.must_change_password) === 1,
-      expiresAt: Number(row.expires_at),
+      mustChangePassword: row.mustChangePassword,
+      expiresAt: row.expiresAt,
       principal: await this.roles.principal(accountId),
       loadedAt: now,
     };
@@ -138,15 +136,13 @@ export class TokenService {
   async logout(token: string): Promise<void> {
     const h = hashToken(token);
     this.cache.delete(h);
-    await this.db.deleteFrom('api_tokens').where('token_hash', '=', h).execute();
+    await this.tx.transaction((tx) => deleteToken(tx, h));
   }
 
   /** End every session of an account (suspended, password reset by someone else), or all but one (`keep`: a token). */
   async revokeAccount(accountId: number, keep?: string): Promise<void> {
     this.forgetAccount(accountId);
-    let q = this.db.deleteFrom('api_tokens').where('account_id', '=', accountId);
-    if (keep) q = q.where('token_hash', '<>', hashToken(keep));
-    await q.execute();
+    await this.tx.transaction((tx) => deleteAccountTokens(tx, accountId, keep ? hashToken(keep) : undefined));
   }
 
   /** Drop cached sessions of an account so the next request re-reads roles and flags. */
