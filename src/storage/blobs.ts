@@ -2,6 +2,12 @@
 // under blobs/ab/cd/<hash>. A write goes to a temporary file, is fsynced, then renamed into
 // place (and the directory fsynced), so a blob is either whole or absent. The same message
 // delivered to many recipients is one file.
+// Owns: blob files and temp files on disk, and the in-process pins of blobs in flight (ingested
+// but not yet committed, or being read for reuse): a pinned blob is never removed by this process.
+// Pins are counted. `write` pins its result in the same tick as it checks for an existing file,
+// and `removeIfUnpinned` checks the pin and unlinks in one tick, so a concurrent ingest of
+// identical bytes can never lose its file. Whether a blob is still wanted (its `contents` row)
+// is the reclaimer's question (core/reclaim.ts), not this file's.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -13,6 +19,32 @@ export interface BlobWrite {
   size: number;
 }
 
+/** A blob file found on disk (the sweep and `thutin store check`). */
+export interface BlobFile {
+  sha256: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A file left in blobs/tmp: a write in progress, or one cut off by a crash. */
+export interface TempFile {
+  name: string;
+  size: number;
+  mtimeMs: number;
+  /** Being written by this process right now. */
+  inFlight: boolean;
+}
+
+/** See `BlobStore.guard`. */
+export interface RemovalGuard {
+  /** `removeIfUnpinned`, refused also when the blob was pinned or unpinned since the guard began. */
+  remove(sha256: string, opts?: { olderThanMs?: number }): boolean;
+  end(): void;
+}
+
+const BLOB_NAME = /^[0-9a-f]{64}$/;
+const FAN = /^[0-9a-f]{2}$/;
+
 export class SizeLimitError extends Error {
   constructor(public readonly limit: number) {
     super(`message exceeds the size limit of ${limit} bytes`);
@@ -23,22 +55,123 @@ export class SizeLimitError extends Error {
 export class BlobStore {
   /** Fan-out directories known to exist (at most 65,536), so a write does not mkdir each time. */
   private readonly dirs = new Set<string>();
+  /** Blobs in flight in this process, with how many holders each. */
+  private readonly pins = new Map<string, number>();
+  /** Blobs under a removal guard, and whether they were pinned or unpinned since it began. */
+  private readonly watched = new Map<string, { count: number; touched: boolean }>();
+  /** Names of the temp files this process is writing. */
+  private readonly writing = new Set<string>();
+  private readonly tmpDir: string;
 
   constructor(private readonly root: string) {
-    fs.mkdirSync(path.join(root, 'tmp'), { recursive: true });
+    this.tmpDir = path.join(root, 'tmp');
+    fs.mkdirSync(this.tmpDir, { recursive: true });
   }
 
   pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error('invalid blob name');
+    if (!BLOB_NAME.test(sha256)) throw new Error('invalid blob name');
     return path.join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  // ---------------------------------------------------------------- pins
+
+  /** Hold a blob: this process will not remove it until as many `unpin` calls. */
+  pin(sha256: string): void {
+    this.touch(sha256);
+    this.pins.set(sha256, (this.pins.get(sha256) ?? 0) + 1);
+  }
+
+  /** Let go of one hold on a blob (from `write`, or `pin`). */
+  unpin(sha256: string): void {
+    this.touch(sha256);
+    const n = this.pins.get(sha256) ?? 0;
+    if (n <= 1) this.pins.delete(sha256);
+    else this.pins.set(sha256, n - 1);
+  }
+
+  isPinned(sha256: string): boolean {
+    return this.pins.has(sha256);
+  }
+
+  /** How many blobs are pinned right now (tests, diagnostics). */
+  get pinnedCount(): number {
+    return this.pins.size;
+  }
+
+  /**
+   * Watch blobs about to be removed: from now until `end`, any pin or unpin of one of them marks it,
+   * and `remove` through the guard refuses a marked blob. A reclaimer takes a guard BEFORE asking
+   * the database whether a row names the blob: an ingest that committed a row the question could
+   * not see yet (and unpinned meanwhile) has marked it.
+   */
+  guard(sha256s: Iterable<string>): RemovalGuard {
+    const names = [...new Set(sha256s)];
+    for (const s of names) {
+      const w = this.watched.get(s);
+      if (w) w.count++;
+      else this.watched.set(s, { count: 1, touched: false });
+    }
+    let ended = false;
+    return {
+      remove: (sha256, opts = {}) => {
+        if (ended) throw new Error('guard ended');
+        const w = this.watched.get(sha256);
+        if (!w) throw new Error('blob not guarded');
+        if (w.touched) return false;
+        return this.removeIfUnpinned(sha256, opts);
+      },
+      end: () => {
+        if (ended) return;
+        ended = true;
+        for (const s of names) {
+          const w = this.watched.get(s)!;
+          if (--w.count === 0) this.watched.delete(s);
+        }
+      },
+    };
+  }
+
+  private touch(sha256: string): void {
+    const w = this.watched.get(sha256);
+    if (w) w.touched = true;
+  }
+
+  /**
+   * Remove a blob unless it is pinned (or, with `olderThanMs`, unless its file changed at or after
+   * that time: another process may have just written or reused it). The checks and the unlink run
+   * in one tick, so no write of identical bytes can slip in between. True when a file was removed.
+   * To remove a blob after asking the database about it, use a `guard` taken before the question.
+   */
+  removeIfUnpinned(sha256: string, opts: { olderThanMs?: number } = {}): boolean {
+    if (this.pins.has(sha256)) return false;
+    const file = this.pathOf(sha256);
+    try {
+      if (opts.olderThanMs !== undefined && fs.statSync(file).mtimeMs >= opts.olderThanMs) return false;
+      fs.unlinkSync(file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
   }
 
   /**
    * Stream bytes into the store. `onChunk` sees every chunk (the indexer parses as it goes).
    * Throws SizeLimitError (after draining the stream) when more than `maxSize` bytes arrive.
+   * The blob comes back **pinned**: the caller unpins it once its delivery committed or was refused.
    */
   async write(source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void } = {}): Promise<BlobWrite> {
-    const tmp = path.join(this.root, 'tmp', `${process.pid}-${crypto.randomBytes(8).toString('hex')}`);
+    const name = `${process.pid}-${crypto.randomBytes(8).toString('hex')}`;
+    const tmp = path.join(this.tmpDir, name);
+    this.writing.add(name);
+    try {
+      return await this.writeTo(tmp, source, opts);
+    } finally {
+      this.writing.delete(name);
+    }
+  }
+
+  private async writeTo(tmp: string, source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void }): Promise<BlobWrite> {
     const fh = await fsp.open(tmp, 'w', 0o600);
     const hash = crypto.createHash('sha256');
     let size = 0;
@@ -70,11 +203,33 @@ export class BlobStore {
       await fsp.mkdir(dir, { recursive: true });
       this.dirs.add(dir);
     }
-    if (fs.existsSync(final)) {
-      await fsp.unlink(tmp);
-    } else {
-      await fsp.rename(tmp, final);
-      await fsyncDir(dir);
+    // Pin, then look for the file, in one tick: a removal either happened before (the file is
+    // gone, ours is renamed in) or comes after and sees the pin. An existing file's time is
+    // refreshed, so another process's sweep counts it as young (in flight) again.
+    this.pin(sha256);
+    let exists = false;
+    try {
+      const t = new Date();
+      fs.utimesSync(final, t, t);
+      exists = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.unpin(sha256);
+        await fsp.unlink(tmp).catch(() => {});
+        throw e;
+      }
+    }
+    try {
+      if (exists) {
+        await fsp.unlink(tmp);
+      } else {
+        await fsp.rename(tmp, final);
+        await fsyncDir(dir);
+      }
+    } catch (e) {
+      this.unpin(sha256);
+      await fsp.unlink(tmp).catch(() => {});
+      throw e;
     }
     return { sha256, size };
   }
@@ -111,9 +266,71 @@ export class BlobStore {
     return fs.existsSync(this.pathOf(sha256));
   }
 
+  /** Unconditional removal, pins or not. Reclaiming uses `removeIfUnpinned` instead. */
   async remove(sha256: string): Promise<void> {
     await fsp.unlink(this.pathOf(sha256)).catch(() => {});
   }
+
+  // ---------------------------------------------------------------- listing (sweep, store check)
+
+  /** Every blob file under the fan-out directories, with its size and modification time. */
+  async *list(): AsyncIterable<BlobFile> {
+    for (const a of await subdirs(this.root)) {
+      for (const b of await subdirs(path.join(this.root, a))) {
+        const dir = path.join(this.root, a, b);
+        let names: string[];
+        try {
+          names = await fsp.readdir(dir);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+          throw e;
+        }
+        for (const sha256 of names) {
+          if (!BLOB_NAME.test(sha256) || !sha256.startsWith(a + b)) continue;
+          try {
+            const st = await fsp.stat(path.join(dir, sha256));
+            if (st.isFile()) yield { sha256, size: st.size, mtimeMs: st.mtimeMs };
+          } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; // removed meanwhile
+          }
+        }
+      }
+    }
+  }
+
+  /** The files in blobs/tmp. */
+  async listTemp(): Promise<TempFile[]> {
+    const out: TempFile[] = [];
+    for (const name of await fsp.readdir(this.tmpDir)) {
+      try {
+        const st = await fsp.stat(path.join(this.tmpDir, name));
+        if (st.isFile()) out.push({ name, size: st.size, mtimeMs: st.mtimeMs, inFlight: this.writing.has(name) });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    return out;
+  }
+
+  /** Remove a temp file unless this process is writing it or it changed at or after `olderThanMs`. */
+  removeTemp(name: string, opts: { olderThanMs?: number } = {}): boolean {
+    if (this.writing.has(name) || name.includes('/') || name.includes(path.sep) || name === '..' || name === '.') return false;
+    const file = path.join(this.tmpDir, name);
+    try {
+      if (opts.olderThanMs !== undefined && fs.statSync(file).mtimeMs >= opts.olderThanMs) return false;
+      fs.unlinkSync(file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  }
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fsp.readdir(dir, { withFileTypes: true })) if (e.isDirectory() && FAN.test(e.name)) out.push(e.name);
+  return out.sort();
 }
 
 async function fsyncDir(dir: string): Promise<void> {
