@@ -99,8 +99,23 @@ export const configSchema = z.object({
       trustProxy: z.union([z.boolean(), z.string()]).default(false),
     })
     .prefault({}),
-  // DNS resolvers used for MX lookups and SPF/DKIM/DMARC ("host" or "host:port"); [] = the system's.
-  dns: z.object({ servers: z.array(z.string()).default([]) }).prefault({}),
+  // DNS resolvers used for MX lookups, SPF/DKIM/DMARC and SMTP clients' PTR names ("host" or
+  // "host:port"); [] = the system's. One cached resolver per process (src/net/resolver.ts).
+  dns: z
+    .object({
+      servers: z.array(z.string()).default([]),
+      timeoutMs: z.number().int().positive().default(2000), // first try; each retry waits twice as long
+      tries: z.number().int().min(1).max(5).default(2),
+      cacheMaxEntries: z.number().int().min(0).default(10000), // answers kept (least recently used go first)
+      cacheTtlMs: z.number().int().min(0).default(300_000), // for answers without a TTL (MX, TXT, PTR …)
+      maxTtlMs: z.number().int().min(0).default(3_600_000), // no answer is kept longer, whatever its TTL
+      negativeTtlMs: z.number().int().min(0).default(300_000), // NXDOMAIN / no such record
+      failureTtlMs: z.number().int().min(0).default(30_000), // SERVFAIL, timeouts, refused
+      breakerThreshold: z.number().int().min(1).default(3), // consecutive timeouts that stop the asking …
+      breakerWindowMs: z.number().int().positive().default(60_000), // … within this window …
+      breakerOpenMs: z.number().int().positive().default(30_000), // … for this long, then one probe
+    })
+    .prefault({}),
   outbound: z
     .object({
       enabled: z.boolean().default(true), // run the delivery worker in `serve`

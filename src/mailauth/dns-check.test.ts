@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../config/config.ts';
-import { createResolver } from '../net/resolver.ts';
+import { createDirectResolver } from '../net/resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../../test/helpers/dns-server.ts';
 import { DkimKeyStore, dkimTxtRecord } from './keys.ts';
 import { checkPublished, renderChecks } from './dns-check.ts';
@@ -27,7 +27,7 @@ describe('dns --check', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = async () => checkPublished(cfg, store.list(), createResolver(cfg));
+  const run = async () => checkPublished(cfg, store.list(), createDirectResolver(cfg));
 
   it('reports every required record missing on an empty zone, and fails', async () => {
     const checks = await run();

@@ -1,7 +1,9 @@
-// Verification of received mail: SPF, DKIM, DMARC and ARC with mailauth's authenticate(),
-// through the configured resolver (dns.servers) with a deadline per lookup, so a DNS server
-// that does not answer gives `temperror` results rather than a stalled SMTP session. Owns the
-// outcome the `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text.
+// Owns: verification of received mail — SPF, DKIM, DMARC and ARC with mailauth's authenticate(),
+// through the App's cached resolver (src/net/resolver.ts: answers cached for their TTL, failures
+// for a short while, identical lookups shared, a circuit breaker that fails every lookup at once
+// while the DNS servers are silent) with a deadline per message, so a DNS server that does not
+// answer gives `temperror` results rather than a stalled SMTP session. Also the outcome the
+// `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text.
 import type { Readable } from 'node:stream';
 import { authenticate } from 'mailauth';
 import type { Resolver } from '../net/resolver.ts';
@@ -36,14 +38,17 @@ class LookupTimeout extends Error {
 /**
  * Lookups for one message over the configured DNS servers: each gives up after `perLookupMs`,
  * and once `totalMs` has passed since the first, every further lookup fails at once (ETIMEOUT,
- * so mailauth reports temperror) — a silent DNS server cannot hold the SMTP session.
+ * so mailauth reports temperror) — a silent DNS server cannot hold the SMTP session. A lookup
+ * given up on still completes in the resolver, which caches its outcome and counts its timeout
+ * towards the breaker: the next message does not wait again.
  */
-export function lookupWithDeadline(resolver: Resolver, opts: { perLookupMs: number; totalMs: number }): LookupFn {
+export function lookupWithDeadline(resolver: Pick<Resolver, 'resolve'>, opts: { perLookupMs: number; totalMs: number; now?: () => number }): LookupFn {
+  const now = opts.now ?? Date.now;
   let deadline = 0;
   return (name, rrtype) => {
-    const now = Date.now();
-    if (!deadline) deadline = now + opts.totalMs;
-    const ms = Math.min(opts.perLookupMs, deadline - now);
+    const t = now();
+    if (!deadline) deadline = t + opts.totalMs;
+    const ms = Math.min(opts.perLookupMs, deadline - t);
     if (ms <= 0) return Promise.reject(new LookupTimeout(name, rrtype));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new LookupTimeout(name, rrtype)), ms);

@@ -1,9 +1,11 @@
-// Where mail for a domain goes: MX records by preference (equal preferences shuffled), the
+// Owns: where mail for a domain goes: MX records by preference (equal preferences shuffled), the
 // domain itself when it has none (implicit MX, RFC 5321 §5.1), nothing at all for a null MX
 // (RFC 7505), each host's IPv4 then IPv6 addresses; or the configured relay host instead
-// ("[host]:port" skips the MX lookup, as Postfix's relayhost). All through the one configured
-// resolver. A name that does not exist is a permanent failure, a DNS that does not answer a
-// temporary one.
+// ("[host]:port" skips the MX lookup, as Postfix's relayhost). All through the App's one cached
+// resolver (src/net/resolver.ts), which the delivery worker shares with verification: repeated
+// routes to a domain cost no query, and while its breaker is open (the DNS servers silent)
+// every lookup fails at once as ETIMEOUT. A name that does not exist is a permanent failure, a
+// DNS that does not answer (or the open breaker) a temporary one: the recipient is deferred.
 import net from 'node:net';
 import type { Resolver } from '../net/resolver.ts';
 

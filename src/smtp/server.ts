@@ -3,12 +3,12 @@
 // MX, submission with STARTTLS, submission over implicit TLS — with their common options, and
 // starts/stops them together. Policy lives in inbound.ts / submission.ts, the DATA phase in
 // data.ts, the stages in pipeline.ts and stages/.
-import dns from 'node:dns';
 import net from 'node:net';
 import type { SMTPServerOptions, SMTPServerResolver } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import type { TlsMaterial } from '../config/tls.ts';
+import { createResolver, type Resolver } from '../net/resolver.ts';
 import { ThutinSmtpServer } from './compat.ts';
 import { Pipeline, type StageRegistry } from './pipeline.ts';
 import { defaultStageRegistry } from './stages/index.ts';
@@ -49,14 +49,36 @@ function libraryLogger(log: Logger): NonNullable<SMTPServerOptions['logger']> {
   return { trace: at('trace'), debug: at('trace'), info: at('debug'), warn: at('warn'), error: at('warn'), fatal: at('error') } as unknown as NonNullable<SMTPServerOptions['logger']>;
 }
 
-/** No PTR lookup for loopback clients (there is nothing to learn and it may stall the greeting). */
-const reverseResolver: SMTPServerResolver = {
-  reverse(ip, callback) {
-    const v4 = ip.replace(/^::ffff:/i, '');
-    if ((net.isIPv4(v4) && v4.startsWith('127.')) || ip === '::1') return callback(null, []);
-    dns.reverse(ip, (err, names) => callback(err, names));
-  },
-};
+/** How long a client's greeting may wait for its PTR name (smtp-server itself gives up at 1.5 s). */
+const REVERSE_DEADLINE_MS = 1000;
+
+/**
+ * The PTR name of each client through the App's cached resolver (src/net/resolver.ts): cached,
+ * shared between simultaneous connections from one address, and failing at once while the
+ * breaker is open, so a silent DNS server does not delay every greeting. No lookup for loopback
+ * clients (there is nothing to learn).
+ */
+function reverseResolver(resolver: Pick<Resolver, 'reverse'>): SMTPServerResolver {
+  return {
+    reverse(ip, callback) {
+      const v4 = ip.replace(/^::ffff:/i, '');
+      if ((net.isIPv4(v4) && v4.startsWith('127.')) || ip === '::1') return callback(null, []);
+      let done = false;
+      const finish = (err: Error | null, names: string[]) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        callback(err, names);
+      };
+      const timer = setTimeout(() => finish(Object.assign(new Error(`PTR ${ip}: no answer in time`), { code: 'ETIMEOUT' }), []), REVERSE_DEADLINE_MS);
+      timer.unref();
+      resolver.reverse(ip).then(
+        (names) => finish(null, names),
+        (e: Error) => finish(e, []),
+      );
+    },
+  };
+}
 
 function listen(server: ThutinSmtpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -88,6 +110,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
   const inboundPipeline = Pipeline.build(cfg.inboundStages, registry, { app }, { timeoutMs: cfg.stageTimeoutMs, log, setting: 'smtp.inboundStages' });
   const submissionPipeline = Pipeline.build(cfg.submissionStages, registry, { app }, { timeoutMs: cfg.stageTimeoutMs, log, setting: 'smtp.submissionStages' });
 
+  const reverse = reverseResolver(createResolver(app.config, { log: app.log.child({ component: 'dns' }) }));
   // smtp-server modifies the options object it is given: each listener gets its own.
   const common = (listener: string): SMTPServerOptions => ({
     name: app.config.hostname,
@@ -102,7 +125,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     hideSTARTTLS: false,
     hideENHANCEDSTATUSCODES: false,
     hideSize: false,
-    resolver: reverseResolver,
+    resolver: reverse,
     logger: libraryLogger(log.child({ listener })),
   });
 

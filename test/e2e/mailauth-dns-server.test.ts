@@ -1,7 +1,7 @@
-// The test DNS server answers the system's own resolver (src/net/resolver.ts) over UDP and TCP:
+// The test DNS server answers the system's resolver (src/net/resolver.ts, uncached) over UDP and TCP:
 // each record type, CNAME chains, NXDOMAIN, records changed mid-test, long TXT records, failures.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResolver, type Resolver } from '../../src/net/resolver.ts';
+import { createDirectResolver, type Resolver } from '../../src/net/resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 
 describe('test DNS server', () => {
@@ -18,7 +18,7 @@ describe('test DNS server', () => {
       'www.gialai.test': { CNAME: 'gialai.test' },
       '_submissions._tcp.gialai.test': { SRV: [{ target: 'mail.gialai.test', port: 465 }] },
     });
-    r = createResolver({ dns: { servers: [dns.address] } });
+    r = createDirectResolver({ dns: { servers: [dns.address] } });
   });
   afterAll(async () => {
     await dns.stop();

@@ -3,7 +3,7 @@
 // DKIM, DMARC and ARC records through a DNS server the test runs; the recipient reads the
 // `Authentication-Results:` header over IMAP. p=reject is refused at end of DATA (nothing
 // stored), p=quarantine lands in Junk, the dmarc stage can be removed, and DNS trouble gives
-// temperror without refusing or stalling the message.
+// temperror without refusing or stalling the message (answers cached before it still serve).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -178,16 +178,22 @@ s.quit()
     expect(authResults(msg)).toMatch(/arc=pass/);
   });
 
-  it('gives temperror and still delivers when the DNS server answers SERVFAIL', async () => {
+  it('gives temperror and still delivers when the DNS server answers SERVFAIL; answers cached before still serve', async () => {
+    // daklak.test was never asked for (SERVFAIL reaches it); gialai.test's records are cached.
+    dns.setRecords({ 'daklak.test': { TXT: ['v=spf1 ip4:127.0.0.1 -all'] }, '_dmarc.daklak.test': { TXT: ['v=DMARC1; p=reject'] } });
     dns.setFailure('servfail');
     try {
-      await transport(r).sendMail({ envelope: { from: 'vanthu@gialai.test', to: an }, from: 'vanthu@gialai.test', to: an, subject: 'SERVFAIL', text: 'x' });
+      await transport(r, false).sendMail({ envelope: { from: 'vanthu@daklak.test', to: an }, from: 'vanthu@daklak.test', to: an, subject: 'SERVFAIL', text: 'x' });
+      await transport(r).sendMail({ envelope: { from: 'vanthu@gialai.test', to: an }, from: 'vanthu@gialai.test', to: an, subject: 'SERVFAIL cached', text: 'x' });
     } finally {
       dns.setFailure(null);
     }
-    const msg = (await fetchAll(r, an)).find((m) => m.includes('Subject: SERVFAIL'))!;
+    const all = await fetchAll(r, an);
+    const msg = all.find((m) => m.includes('Subject: SERVFAIL\r\n'))!;
     expect(authResults(msg)).toMatch(/spf=temperror/);
     expect(authResults(msg)).toMatch(/dmarc=temperror/);
+    const cached = all.find((m) => m.includes('Subject: SERVFAIL cached'))!;
+    expect(authResults(cached)).toMatch(/spf=pass .*dmarc=pass/);
   });
 });
 

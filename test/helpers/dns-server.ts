@@ -1,8 +1,10 @@
 // Test DNS server: a real authoritative DNS server on 127.0.0.1 (UDP and TCP on the same port,
 // port 0 = any free one) answering A, AAAA, MX, TXT, CNAME, SRV and NXDOMAIN from a zone map the
-// test gives, encoded with dns-packet. Point the system at it with
+// test gives (and PTR), encoded with dns-packet. Point the system at it with
 // `dns: { servers: [dns.address] }`. `setRecords` changes records during a test; `setFailure`
-// makes it answer SERVFAIL or not at all (to test temperror paths); `stop` closes both sockets.
+// makes it answer SERVFAIL or never answer at all — a silent resolver, as on an isolated network
+// (to test temperror paths and the resolver's breaker); `queries` lists every query received,
+// answered or not; `stop` closes both sockets.
 import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket, { type Answer, type Packet, type Question } from 'dns-packet';
@@ -26,6 +28,8 @@ export interface NameRecords {
   TXT?: string[];
   CNAME?: string;
   SRV?: SrvRecord[];
+  /** For reverse names (`1.2.0.192.in-addr.arpa`). */
+  PTR?: string[];
 }
 
 /** Zone map: owner name (any case, trailing dot optional) → records; null removes the name. */
@@ -37,13 +41,13 @@ export interface TestDnsServer {
   /** "127.0.0.1:<port>", as `dns.servers` takes it. */
   readonly address: string;
   readonly port: number;
-  /** Queries answered so far, as "TYPE name". */
+  /** Queries received so far (answered or not: also while silent), as "TYPE name". */
   readonly queries: string[];
   /** Replace the records of each name given (null deletes the name); other names stay. */
   setRecords(zone: Zone): void;
   /** Forget every name. */
   clear(): void;
-  /** 'servfail': answer every query with SERVFAIL; 'drop': never answer; null: normal. */
+  /** 'servfail': answer every query with SERVFAIL; 'drop': never answer (a dead resolver); null: normal. */
   setFailure(f: Failure): void;
   stop(): Promise<void>;
 }
@@ -77,6 +81,8 @@ function recordsOf(name: string, type: string, r: NameRecords): Answer[] {
       return (r.TXT ?? []).map((t) => ({ ...base, type: 'TXT', data: txtChunks(t) }));
     case 'SRV':
       return (r.SRV ?? []).map((s) => ({ ...base, type: 'SRV', data: { target: s.target, port: s.port, priority: s.priority ?? 0, weight: s.weight ?? 0 } }));
+    case 'PTR':
+      return (r.PTR ?? []).map((data) => ({ ...base, type: 'PTR', data }));
     case 'CNAME':
       return r.CNAME ? [{ ...base, type: 'CNAME', data: r.CNAME }] : [];
     default:
@@ -116,8 +122,9 @@ class Server implements TestDnsServer {
 
   /** The response packet for a query, or null to stay silent. */
   answer(query: Packet, maxSize: number): Buffer | null {
-    if (this.failure === 'drop') return null;
     const q: Question | undefined = query.questions?.[0];
+    if (q) this.queries.push(`${q.type} ${norm(q.name)}`);
+    if (this.failure === 'drop') return null;
     const flagsBase = dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | dnsPacket.RECURSION_AVAILABLE;
     const reply = (rcode: number, answers: Answer[]): Buffer => {
       const packet: Packet = { type: 'response', id: query.id, flags: flagsBase | rcode, questions: query.questions, answers };
@@ -129,7 +136,6 @@ class Server implements TestDnsServer {
       return buf;
     };
     if (!q) return reply(RCODE_NOTIMP, []);
-    this.queries.push(`${q.type} ${norm(q.name)}`);
     if (this.failure === 'servfail') return reply(RCODE_SERVFAIL, []);
 
     const answers: Answer[] = [];

@@ -5,13 +5,13 @@ import { loadConfig } from '../../config/config.ts';
 import { DkimKeyStore } from '../../mailauth/keys.ts';
 import { dnsZone, type DmarcPolicy } from '../../mailauth/records.ts';
 import { checkPublished, renderChecks } from '../../mailauth/dns-check.ts';
-import { createResolver } from '../../net/resolver.ts';
+import { createDirectResolver } from '../../net/resolver.ts';
 
 export async function runDns(dataDir: string, o: { dmarcPolicy?: string; mtaStsMode?: string; check?: boolean }): Promise<void> {
   const cfg = loadConfig(dataDir);
   if (o.check) {
     // Ask the configured resolver (dns.servers) what is published, record by record.
-    const { text, ok } = renderChecks(await checkPublished(cfg, new DkimKeyStore(cfg).list(), createResolver(cfg)));
+    const { text, ok } = renderChecks(await checkPublished(cfg, new DkimKeyStore(cfg).list(), createDirectResolver(cfg)));
     process.stdout.write(text);
     if (!ok) process.exitCode = 1;
     return;

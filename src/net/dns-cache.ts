@@ -1,0 +1,174 @@
+// Owns: the cache in front of the DNS servers. Answers are kept for their TTL (or a default when
+// the record type brings none), capped, in a bounded least-recently-used map; "no such name" and
+// "no such record" for `negativeTtlMs`; SERVFAIL, timeouts and refusals for `failureTtlMs`.
+// Identical lookups in flight (same name and type) share one upstream query. Every upstream query
+// passes the circuit breaker (breaker.ts): while it is open, lookups fail at once with ETIMEOUT,
+// which mailauth reports as `temperror` and outbound delivery as a deferral. The upstream is a
+// function, so the whole of it is testable with a fake one and an injected clock.
+import { CircuitBreaker, type BreakerState, type Outcome } from './breaker.ts';
+
+export interface UpstreamAnswer {
+  value: unknown;
+  /** How long the answer may be kept, when the record type tells (A, AAAA); else the default. */
+  ttlMs?: number;
+}
+
+/** Asks the DNS servers: resolves with the answer or rejects with a node-style DNS error. */
+export type Upstream = (name: string, rrtype: string) => Promise<UpstreamAnswer>;
+
+export interface DnsCacheOptions {
+  upstream: Upstream;
+  now?: () => number;
+  maxEntries?: number;
+  defaultTtlMs?: number;
+  maxTtlMs?: number;
+  negativeTtlMs?: number;
+  failureTtlMs?: number;
+  breaker?: { threshold: number; windowMs: number; openMs: number };
+  onBreakerChange?: (state: BreakerState, reason: string) => void;
+}
+
+/** A DNS failure as node's resolver reports it (code ENOTFOUND, ENODATA, ETIMEOUT, ESERVFAIL …). */
+export class DnsError extends Error {
+  readonly hostname: string;
+  constructor(
+    readonly code: string,
+    readonly syscall: string,
+    hostname: string,
+    message?: string,
+  ) {
+    super(message ?? `${syscall} ${code} ${hostname}`);
+    this.name = 'DnsError';
+    this.hostname = hostname;
+  }
+}
+
+/** The name does not exist, or has no record of the type: a (cacheable) answer. */
+const NEGATIVE = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
+/** The server answered, though not with records: it is alive. */
+const ANSWERED = new Set(['ESERVFAIL', 'EREFUSED', 'EFORMERR', 'ENOTIMP', 'EBADRESP', 'EBADNAME']);
+
+export interface DnsStats {
+  /** Queries sent to the DNS servers. */
+  upstream: number;
+  /** Lookups answered from the cache (records or a cached failure). */
+  hits: number;
+  /** Lookups that joined an identical query in flight. */
+  coalesced: number;
+  /** Lookups refused at once because the breaker was open. */
+  shortCircuited: number;
+}
+
+type Entry = { expires: number; ok: true; value: unknown } | { expires: number; ok: false; code: string; syscall: string; message: string };
+
+export function normName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+function clone<T>(v: T): T {
+  return v === null || typeof v !== 'object' ? v : structuredClone(v);
+}
+
+export class DnsCache {
+  readonly stats: DnsStats = { upstream: 0, hits: 0, coalesced: 0, shortCircuited: 0 };
+  readonly breaker: CircuitBreaker;
+  private readonly entries = new Map<string, Entry>();
+  private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly now: () => number;
+  private readonly maxEntries: number;
+  private readonly defaultTtlMs: number;
+  private readonly maxTtlMs: number;
+  private readonly negativeTtlMs: number;
+  private readonly failureTtlMs: number;
+
+  constructor(private readonly opts: DnsCacheOptions) {
+    this.now = opts.now ?? Date.now;
+    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.defaultTtlMs = opts.defaultTtlMs ?? 300_000;
+    this.maxTtlMs = opts.maxTtlMs ?? 3_600_000;
+    this.negativeTtlMs = opts.negativeTtlMs ?? 300_000;
+    this.failureTtlMs = opts.failureTtlMs ?? 30_000;
+    const b = opts.breaker ?? { threshold: 3, windowMs: 60_000, openMs: 30_000 };
+    this.breaker = new CircuitBreaker({ ...b, now: this.now, onChange: opts.onBreakerChange });
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forget every answer (the breaker keeps its state). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** The answer for `name` / `rrtype` (upper case, e.g. 'TXT'): cached, shared or asked for. */
+  async lookup(name: string, rrtype: string): Promise<unknown> {
+    const key = `${rrtype} ${normName(name)}`;
+    for (;;) {
+      const cached = this.cached(key);
+      if (cached) {
+        this.stats.hits++;
+        if (cached.ok) return clone(cached.value);
+        throw new DnsError(cached.code, cached.syscall, name, cached.message);
+      }
+      const shared = this.inflight.get(key);
+      if (shared) {
+        this.stats.coalesced++;
+        return clone(await shared);
+      }
+      const admission = this.breaker.admit();
+      if (admission.go) return clone(await this.ask(key, name, rrtype, admission.probe));
+      if (admission.wait) {
+        // Half-open: a probe is out. Its outcome decides whether this one may go.
+        await admission.wait;
+        continue;
+      }
+      this.stats.shortCircuited++;
+      const secs = Math.ceil((this.breaker.openUntil - this.now()) / 1000);
+      throw new DnsError('ETIMEOUT', `query${rrtype}`, name, `Máy chủ DNS không trả lời, tạm ngừng hỏi ${secs} s / DNS servers not answering, not asking for ${secs} s (${rrtype} ${name})`);
+    }
+  }
+
+  private cached(key: string): Entry | null {
+    const e = this.entries.get(key);
+    if (!e) return null;
+    this.entries.delete(key);
+    if (e.expires <= this.now()) return null;
+    this.entries.set(key, e); // most recently used goes last
+    return e;
+  }
+
+  private store(key: string, e: Entry): void {
+    if (this.maxEntries <= 0 || e.expires <= this.now()) return;
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  private ask(key: string, name: string, rrtype: string, probe: boolean): Promise<unknown> {
+    this.stats.upstream++;
+    const p = (async () => {
+      let outcome: Outcome = 'other';
+      try {
+        const a = await this.opts.upstream(name, rrtype);
+        outcome = 'answer';
+        const ttl = Math.min(this.maxTtlMs, a.ttlMs ?? this.defaultTtlMs);
+        this.store(key, { expires: this.now() + ttl, ok: true, value: a.value });
+        return a.value;
+      } catch (err) {
+        const e = err as { code?: string; syscall?: string; message?: string };
+        const code = e.code ?? 'EUNKNOWN';
+        const negative = NEGATIVE.has(code);
+        outcome = negative || ANSWERED.has(code) ? 'answer' : code === 'ETIMEOUT' ? 'silence' : 'other';
+        const ttl = Math.min(this.maxTtlMs, negative ? this.negativeTtlMs : this.failureTtlMs);
+        this.store(key, { expires: this.now() + ttl, ok: false, code, syscall: e.syscall ?? `query${rrtype}`, message: e.message ?? code });
+        throw new DnsError(code, e.syscall ?? `query${rrtype}`, name, e.message);
+      } finally {
+        this.inflight.delete(key);
+        this.breaker.record(outcome, probe);
+      }
+    })();
+    this.inflight.set(key, p);
+    return p;
+  }
+}
