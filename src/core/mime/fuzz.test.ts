@@ -2,7 +2,8 @@
 // must stay consistent (offsets inside the message and inside the parent, in order).
 import { describe, expect, it } from 'vitest';
 import { indexMessage, MimeIndexer } from './indexer.ts';
-import type { MimeNode } from './types.ts';
+import type { MessageIndex, MimeNode } from './types.ts';
+import type { MimeIndexerOptions } from './limits.ts';
 import { ALL_FIXTURES } from './fixtures/messages.ts';
 import { rng } from '../../../test/helpers/rng.ts';
 
@@ -78,6 +79,28 @@ function checkTree(n: MimeNode, lo: number, hi: number): void {
   if (n.message) checkTree(n.message.root, n.bodyStart, n.end);
 }
 
+function countParts(n: MimeNode, max: number): { parts: number; depth: number } {
+  let parts = 0;
+  let depth = 0;
+  const todo: [MimeNode, number][] = [[n, 0]];
+  while (todo.length) {
+    const [m, d] = todo.pop()!;
+    parts++;
+    depth = Math.max(depth, d);
+    if (d > max && (m.children || m.message)) throw new Error(`parts at depth ${d}`);
+    for (const c of m.children ?? []) todo.push([c, d + 1]);
+    if (m.message) todo.push([m.message.root, d + 1]);
+  }
+  return { parts, depth };
+}
+
+function checkLimits(ix: MessageIndex, o: Required<Omit<MimeIndexerOptions, 'maxHeaderSize'>>): void {
+  const { parts, depth } = countParts(ix.root, o.maxDepth);
+  // a message part at the depth limit, or refused by the parts limit, keeps an empty embedded root
+  if (depth > o.maxDepth + 1) throw new Error(`depth ${depth}`);
+  if (parts > 2 * o.maxParts) throw new Error(`parts ${parts}`);
+}
+
 describe('fuzz', () => {
   for (const [name, make] of Object.entries(ALL_FIXTURES)) {
     it(`${name}: 300 mutations never throw and give a consistent tree`, () => {
@@ -95,6 +118,26 @@ describe('fuzz', () => {
           for (let p = 0; p < m.length; p += 7) s.write(m.subarray(p, p + 7));
           expect(s.end()).toEqual(ix);
         }
+      }
+    });
+  }
+
+  for (const [name, make] of Object.entries(ALL_FIXTURES)) {
+    it(`${name}: 150 mutations under small depth and parts limits stay consistent, bounded and chunk-independent`, () => {
+      const src = make();
+      const r = rng(name.length * 131 + 9);
+      for (let i = 0; i < 150; i++) {
+        const m = mutate(mutate(src, r), r);
+        const o = { maxDepth: Math.floor(r() * 4), maxParts: 1 + Math.floor(r() * 6) };
+        const ix = indexMessage(m, o);
+        expect(ix.size).toBe(m.length);
+        checkTree(ix.root, 0, m.length);
+        checkLimits(ix, o);
+        expect(JSON.parse(JSON.stringify(ix))).toEqual(ix);
+        const s = new MimeIndexer(o);
+        const step = 1 + (i % 13);
+        for (let p = 0; p < m.length; p += step) s.write(m.subarray(p, p + step));
+        expect(s.end()).toEqual(ix);
       }
     });
   }

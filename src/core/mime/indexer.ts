@@ -38,90 +38,13 @@ import { contentFields } from './part-headers.ts';
 import { buildSearchText, embeddedHeaderText, type PartText } from './search-text.ts';
 import { TextCollector, type TextBudget } from './text-collector.ts';
 import { OpenBoundaries } from './boundaries.ts';
+import { demoteToText, newFrame, newNode, type Frame } from './frame.ts';
+import { MAX_DELIMITER_LINE, MAX_HEADER_BYTES, MAX_HEADER_SECTION, MAX_MIME_DEPTH, MAX_MIME_PARTS, PREAMBLE_BUDGET_BYTES, TEXT_BUDGET_BYTES, type MimeIndexerOptions } from './limits.ts';
 import type { Envelope, MessageIndex, MimeNode } from './types.ts';
 
-/** Body lines longer than this are not examined as boundary delimiters. */
-export const MAX_DELIMITER_LINE = 4096;
-/** Header bytes kept per part for parsing (offsets stay exact beyond it). */
-export const MAX_HEADER_BYTES = 1024 * 1024;
-/** Decoded bytes of text parts collected for the search text, per message. */
-export const TEXT_BUDGET_BYTES = 4 * 1024 * 1024;
-/** Decoded bytes of a multipart preamble kept in case the multipart turns out to have no parts. */
-const PREAMBLE_BUDGET_BYTES = 256 * 1024;
-/** Default MimeIndexerOptions.maxDepth (Dovecot's message parser: 100 nested MIME levels). */
-export const MAX_MIME_DEPTH = 100;
-/** Default MimeIndexerOptions.maxParts (Dovecot: 10,000 MIME parts). */
-export const MAX_MIME_PARTS = 10_000;
-/** Default MimeIndexerOptions.maxHeaderSize: 256 KB, Exchange's limit for the header section. */
-export const MAX_HEADER_SECTION = 256 * 1024;
-
-export interface MimeIndexerOptions {
-  /** Deepest nesting level that may still contain parts (root = 0). Default MAX_MIME_DEPTH. */
-  maxDepth?: number;
-  /** Most parts created in all, the root and embedded messages' roots included. Default MAX_MIME_PARTS. */
-  maxParts?: number;
-  /** Top-level header section size (blank line included) above which headerTooLarge is set. Default MAX_HEADER_SECTION. */
-  maxHeaderSize?: number;
-}
+export { MAX_DELIMITER_LINE, MAX_HEADER_BYTES, MAX_HEADER_SECTION, MAX_MIME_DEPTH, MAX_MIME_PARTS, TEXT_BUDGET_BYTES, type MimeIndexerOptions };
 
 const IDENTITY_ENCODINGS = new Set([undefined, '7bit', '8bit', 'binary']);
-
-type Kind = 'leaf' | 'multipart' | 'message';
-
-interface Frame {
-  node: MimeNode;
-  state: 'header' | 'body';
-  kind: Kind;
-  headerChunks: Buffer[];
-  headerKept: number;
-  /** The header block is a message header: compute an envelope from it. */
-  isMessageRoot: boolean;
-  /** Where to store that envelope (embedded messages). */
-  holder: { envelope: Envelope; root: MimeNode } | null;
-  /** Parent is multipart/digest: default type message/rfc822. */
-  inDigest: boolean;
-  lfAtBodyStart: number;
-  boundary: Buffer | null;
-  epilogue: boolean;
-  sawDelimiter: boolean;
-  collector: TextCollector | null;
-  html: boolean;
-  alternative: object | null;
-}
-
-function newNode(headerStart: number): MimeNode {
-  return { headerStart, bodyStart: headerStart, end: headerStart, bodyLines: 0, type: 'text', subtype: 'plain', params: {} };
-}
-
-function newFrame(node: MimeNode, isMessageRoot: boolean, inDigest: boolean): Frame {
-  return {
-    node,
-    state: 'header',
-    kind: 'leaf',
-    headerChunks: [],
-    headerKept: 0,
-    isMessageRoot,
-    holder: null,
-    inDigest,
-    lfAtBodyStart: 0,
-    boundary: null,
-    epilogue: false,
-    sawDelimiter: false,
-    collector: null,
-    html: false,
-    alternative: null,
-  };
-}
-
-function demoteToText(node: MimeNode): void {
-  node.type = 'text';
-  node.subtype = 'plain';
-  delete node.children;
-  if ('boundary' in node.params) {
-    const { boundary: _dropped, ...rest } = node.params;
-    node.params = rest;
-  }
-}
 
 export class MimeIndexer {
   private pos = 0;
@@ -493,14 +416,15 @@ export class MimeIndexer {
     return t;
   }
 
-  /** The nearest multipart/alternative among the open ancestors (within one message). */
+  /**
+   * The nearest multipart/alternative among the open ancestors of the top frame (within one
+   * message). A multipart frame's `alternative` is its own such ancestor, so the parent
+   * answers in O(1): only a multipart has parts, and an embedded message starts afresh.
+   */
   private nearestAlternative(): object | null {
-    for (let k = this.stack.length - 2; k >= 0; k--) {
-      const f = this.stack[k];
-      if (f.kind === 'message') return null;
-      if (f.kind === 'multipart' && f.node.subtype === 'alternative') return f.node;
-    }
-    return null;
+    const p = this.stack[this.stack.length - 2];
+    if (p === undefined || p.kind !== 'multipart') return null;
+    return p.node.subtype === 'alternative' ? p.node : p.alternative;
   }
 
   /** Close the innermost open part at `endOff`; returns where it actually ends (never before its body). */

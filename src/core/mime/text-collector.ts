@@ -12,8 +12,12 @@ export interface TextBudget {
   remaining: number;
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class TextCollector {
-  private readonly chunks: Buffer[] = [];
+  /** Decoded bytes so far: [0, length) of a buffer grown by doubling (one copy per byte, few objects). */
+  private bytes: Buffer = EMPTY;
+  private length = 0;
   private readonly decoder: TransferDecoder;
   private full = false;
 
@@ -32,7 +36,13 @@ export class TextCollector {
     }
     this.budget.remaining -= b.length;
     // copy: the decoder may hand out views of buffers the caller reuses
-    this.chunks.push(Buffer.from(b));
+    if (this.length + b.length > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(256, 2 * (this.length + b.length)));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    b.copy(this.bytes, this.length);
+    this.length += b.length;
   }
 
   content(bytes: Buffer): void {
@@ -46,8 +56,9 @@ export class TextCollector {
   /** The part's text, decoded, NFC, "\n" line breaks. */
   finish(charset: string | undefined, html: boolean): string {
     if (!this.full) this.decoder.end();
-    const bytes = Buffer.concat(this.chunks);
-    this.chunks.length = 0;
+    const bytes = this.bytes.subarray(0, this.length);
+    this.bytes = EMPTY;
+    this.length = 0;
     let cs = charset;
     if (!cs && html) {
       const head = bytes.subarray(0, 4096).toString('latin1');
