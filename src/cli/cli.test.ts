@@ -57,7 +57,7 @@ describe('thutin CLI', { timeout: 120000 }, () => {
   it('doctor reports the store and TLS as healthy, and queue list answers', async () => {
     const r = await thutin(dir, ['doctor']);
     expect(r.stdout).toMatch(/✓ tls:/);
-    expect(r.stdout).toMatch(/✓ store: sqlite, 1 tài khoản/);
+    expect(r.stdout).toMatch(/✓ store: sqlite, cơ sở dữ liệu trả lời \/ database answers/);
     expect(r.stdout).toMatch(/✓ config: kontum\.gov\.vn/);
     const q = await thutin(dir, ['queue', 'list']);
     expect(q.code).toBe(0);

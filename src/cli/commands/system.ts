@@ -1,14 +1,18 @@
-// `thutin init`, `thutin serve` and `thutin doctor`.
+// Owns: `thutin init`, `thutin serve` and `thutin doctor` (configuration, TLS, the store through
+// app.health(), whether the DNS servers answer, the ports).
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import { CONFIG_FILE, loadConfig, readConfigFile, type Config } from '../../config/config.ts';
 import { ensureTls, loadTls, tlsPaths } from '../../config/tls.ts';
 import { createApp } from '../../app.ts';
 import { startServers } from '../../server.ts';
+import { probeResolver } from '../../net/resolver.ts';
 import { withApp } from './common.ts';
+
+/** How long `thutin doctor` waits for the DNS servers (one try). */
+const DOCTOR_DNS_TIMEOUT_MS = 2000;
 
 export async function runInit(dataDir: string, o: { domain?: string; hostname?: string }): Promise<void> {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
@@ -114,18 +118,16 @@ export async function runDoctor(dataDir: string): Promise<void> {
     checks.push({ name: 'tls', ok: false, detail: `${(e as Error).message} — chạy / run: thutin init` });
   }
   try {
-    await withApp(dataDir, async (app) => {
-      await sql`select 1`.execute(app.db.kysely);
-      const n = await app.db.kysely
-        .selectFrom('accounts')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirst();
-      const probe = await app.blobs.writeBuffer(Buffer.from('thutin doctor probe\r\n'));
-      checks.push({ name: 'store', ok: true, detail: `${app.db.dialect}, ${Number(n?.n ?? 0)} tài khoản / accounts, blob ${probe.sha256.slice(0, 12)}… ghi được / writable` });
-    });
+    // Through the App only: the database answers (no probe file in the mail store, no SQL here).
+    const h = await withApp(dataDir, (app) => app.health());
+    checks.push({ name: 'store', ok: true, detail: `${h.database}, cơ sở dữ liệu trả lời / database answers` });
   } catch (e) {
     checks.push({ name: 'store', ok: false, detail: (e as Error).message });
   }
+  // A DNS server that does not answer makes every SPF/DKIM/DMARC result temperror and defers
+  // outbound mail: ask it for the primary domain's MX with one short try.
+  const dns = await probeResolver(cfg, cfg.domains.primary, DOCTOR_DNS_TIMEOUT_MS);
+  checks.push({ name: 'dns', ok: dns.ok, detail: dns.detail });
   for (const [host, port] of [
     [cfg.smtp.host, cfg.smtp.inboundPort],
     [cfg.smtp.host, cfg.smtp.submissionPort],
