@@ -19,6 +19,9 @@ import { ListService } from './directory/lists.ts';
 import { DomainMap } from './core/domains.ts';
 import { DkimKeyStore } from './mailauth/keys.ts';
 import { DkimSigner } from './mailauth/dkim.ts';
+import { Reclaimer } from './core/reclaim.ts';
+import { StoreMaintenance } from './core/maintenance.ts';
+import { StoreCheck } from './core/store-check.ts';
 
 export interface App {
   config: Config;
@@ -41,6 +44,12 @@ export interface App {
   domains: DomainMap;
   /** DKIM signer for outgoing mail (src/mailauth/dkim.ts). */
   dkim: DkimSigner;
+  /** Unlinks blobs whose contents row is gone, and sweeps orphans (src/core/reclaim.ts). */
+  reclaimer: Reclaimer;
+  /** Periodic sweep, change-log compaction, done-queue pruning (src/core/maintenance.ts); `serve` starts it. */
+  maintenance: StoreMaintenance;
+  /** `thutin store check [--repair]` (src/core/store-check.ts). */
+  storeCheck: StoreCheck;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -70,6 +79,19 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const delegations = new DelegationService(db.kysely, audit);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
+  // SQLite: one server process per data directory, pins alone protect blobs in flight; PostgreSQL:
+  // several processes share the blobs, so a blob touched within the grace is left to the sweep.
+  const exclusive = config.database.driver === 'sqlite';
+  const reclaimer = new Reclaimer(db.kysely, blobs, { sharedGraceMs: exclusive ? 0 : config.store.orphanGraceMs });
+  const maintenance = new StoreMaintenance(db.kysely, reclaimer, {
+    orphanGraceMs: config.store.orphanGraceMs,
+    intervalMs: config.store.maintenanceIntervalMs,
+    changesRetentionMs: config.store.changesRetentionMs,
+    doneRetentionMs: config.outbound.doneRetentionMs,
+    exclusive,
+    log: log.child({ component: 'maintenance' }),
+  });
+  const storeCheck = new StoreCheck(db.kysely, db.dialect, blobs, reclaimer, { orphanGraceMs: config.store.orphanGraceMs });
   const roles = new RoleService(db.kysely, audit);
   const tokens = new TokenService(db.kysely, accounts, roles, log, {
     ttlMs: config.http.tokenTtlMs,
@@ -101,11 +123,15 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     lists,
     domains,
     dkim,
+    reclaimer,
+    maintenance,
+    storeCheck,
     health: async () => {
       await db.ping();
       return { database: db.dialect };
     },
     close: async () => {
+      await maintenance.stop();
       await events.close();
       await db.close();
     },

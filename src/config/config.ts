@@ -153,6 +153,12 @@ export const configSchema = z.object({
         .positive()
         .default(5 * 60 * 1000),
       maxHops: z.number().int().positive().default(30),
+      // A finished ('done') queue entry and its recipients are kept this long (queue history), then pruned.
+      doneRetentionMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(7 * 24 * 3600 * 1000),
     })
     .prefault({}),
   // MTA-STS (RFC 8461): the policy served at /.well-known/mta-sts.txt and printed by `thutin dns`.
@@ -245,6 +251,29 @@ export const configSchema = z.object({
         .int()
         .nonnegative()
         .default(2 * 1024 ** 3),
+    })
+    .prefault({}),
+  // Reclaiming storage (core/reclaim.ts, core/maintenance.ts): blob files without a contents row
+  // are removed once older than orphanGraceMs (younger ones may be in flight in another process);
+  // the sweep, change-log compaction and queue pruning run every maintenanceIntervalMs; expunge
+  // records older than changesRetentionMs go (older QRESYNC states then get a full resync).
+  store: z
+    .object({
+      orphanGraceMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(15 * 60 * 1000),
+      maintenanceIntervalMs: z
+        .number()
+        .int()
+        .positive()
+        .default(3600 * 1000),
+      changesRetentionMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(30 * 24 * 3600 * 1000),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
