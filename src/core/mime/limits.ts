@@ -18,10 +18,19 @@ export const MAX_MIME_PARTS = 10_000;
 export const MAX_HEADER_SECTION = 256 * 1024;
 
 export interface MimeIndexerOptions {
-  /** Deepest nesting level that may still contain parts (root = 0). Default MAX_MIME_DEPTH. */
+  /**
+   * Parts nest at most this many levels below the root (level 0): a multipart or
+   * message/rfc822 part at level maxDepth is indexed as a leaf. Default MAX_MIME_DEPTH.
+   */
   maxDepth?: number;
-  /** Most parts created in all, the root and embedded messages' roots included. Default MAX_MIME_PARTS. */
+  /**
+   * Most parts created in all, the root and embedded messages' roots included (not the empty
+   * embedded root a message part gets when it cannot be parsed). Default MAX_MIME_PARTS.
+   */
   maxParts?: number;
-  /** Top-level header section size (blank line included) above which headerTooLarge is set. Default MAX_HEADER_SECTION. */
+  /**
+   * Top-level header section size in bytes (blank line included) above which
+   * MimeIndexer.headerTooLarge and MessageIndex.headerTooLarge are set. Default MAX_HEADER_SECTION.
+   */
   maxHeaderSize?: number;
 }
