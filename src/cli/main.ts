@@ -14,6 +14,7 @@ const demos = () => import('./commands/demo.ts');
 const delegations = () => import('./commands/delegation.ts');
 const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
+const stores = () => import('./commands/store.ts');
 
 const program = new Command();
 program.name('thutin').description('Hệ thống thư tín điện tử của tỉnh / the provincial e-mail system').option('-d, --data <dir>', 'thư mục dữ liệu / data directory', './data');
@@ -237,6 +238,15 @@ directory
   .requiredOption('--kind <kind>', 'people | units')
   .option('--out <file>', 'tệp / file (mặc định: đầu ra chuẩn / default: stdout)')
   .action(async (o) => (await directories()).runDirectoryExport(data(), o));
+
+const store = program.command('store').description('Kho thư: tệp blob và bản ghi / the message store: blob files and rows');
+store
+  .command('check')
+  .description('Kiểm tra blob mồ côi, bản ghi thiếu, dung lượng đã dùng (exit 1 khi có lỗi) / check orphans, missing rows, usage (exit 1 on a problem)')
+  .option('--repair', 'xoá blob mồ côi và bản ghi thừa, tính lại dung lượng / remove orphans and unreferenced rows, recompute usage')
+  .option('--grace-ms <n>', 'blob chưa có bản ghi trẻ hơn mức này coi là đang nhận / blobs without a row younger than this count as in flight (default store.orphanGraceMs)')
+  .option('--json', 'JSON')
+  .action(async (o: { repair?: boolean; graceMs?: string; json?: boolean }) => (await stores()).runStoreCheck(data(), o));
 
 const audit = program.command('audit').description('Nhật ký kiểm toán / the audit log (R10.1)');
 audit
