@@ -137,6 +137,7 @@ interface KeptSection {
 }
 const DIRECTORY: KeptSection = { start: '<!-- directory:start (written by npm run bench:directory) -->', end: '<!-- directory:end -->' };
 const OUTBOUND: KeptSection = { start: '<!-- outbound:start (written by bench/outbound-bench.ts) -->', end: '<!-- outbound:end -->' };
+const SMTP_INGEST: KeptSection = { start: '<!-- smtp-ingest:start (written by bench/smtp-ingest.ts) -->', end: '<!-- smtp-ingest:end -->' };
 
 function keptSection(old: string, k: KeptSection): string {
   const s = old.indexOf(k.start);
@@ -163,6 +164,11 @@ export function writeOutboundSection(file: string, body: string): void {
   writeKeptSection(file, OUTBOUND, body);
 }
 
+/** The SMTP ingest benchmark's section (issue 8: smtp-source, 5,000 messages, resolver cases). */
+export function writeSmtpIngestSection(file: string, body: string): void {
+  writeKeptSection(file, SMTP_INGEST, body);
+}
+
 /** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
   writeKeptSection(file, DIRECTORY, body);
@@ -175,6 +181,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const notes = s >= 0 && e > s ? old.slice(s + NOTES_START.length, e).trim() : '_(no notes yet)_';
   const directory = keptSection(old, DIRECTORY);
   const outbound = keptSection(old, OUTBOUND);
+  const smtpIngest = keptSection(old, SMTP_INGEST);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -259,7 +266,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
+${smtpIngest ? `${smtpIngest}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}

@@ -10,7 +10,13 @@
 # or peers: `npm run bench:directory` (bench/directory-bench.ts, its own temp folder and cleanup;
 # knobs BENCH_DIR_PEOPLE, BENCH_DIR_QUERIES, BENCH_DIR_ROUNDS, BENCH_DIR_WARMUP); it rewrites its own section
 # of docs/BENCHMARKS.md, which this run keeps.
+# `npm run bench -- smtp` runs only the SMTP ingest bench (issue 8, bench/smtp-ingest.ts:
+# smtp-source 5,000 × 10 KB into thutin with a working and a dead resolver, and into
+# Postfix→Dovecot; knobs BENCH_INGEST_MESSAGES, BENCH_INGEST_RUNS, BENCH_INGEST_CAP_S,
+# BENCH_INGEST_CASES); the full run does it too after the others unless BENCH_INGEST=0.
 set -euo pipefail
+ONLY="${1:-all}"
+case "$ONLY" in all | smtp) ;; *) echo "bench: unknown part '$ONLY' (all, smtp)" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
@@ -53,10 +59,12 @@ cleanup() {
   if [ -f "$WORK/thutin.pid" ]; then kill "$(cat "$WORK/thutin.pid")" 2>/dev/null || true; fi
   if [ -f "$WORK/postfix/etc/main.cf" ]; then postfix -c "$WORK/postfix/etc" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/postfix-relay/etc/main.cf" ]; then postfix -c "$WORK/postfix-relay/etc" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/ingest/postfix/etc/main.cf" ]; then postfix -c "$WORK/ingest/postfix/etc" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/ingest/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/ingest/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   # whatever still runs from the temp folder (Postfix/Dovecot children take a moment)
   sleep 1
-  for f in "$WORK/thutin.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
+ for f in "$WORK/thutin.pid" "$WORK/ingest/thutin.pid" "$WORK/ingest/postfix/queue/pid/master.pid" "$WORK/ingest/dovecot/run/master.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
     if [ -f "$f" ]; then kill -9 "$(tr -d ' \n' <"$f")" 2>/dev/null || true; fi
   done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -69,6 +77,16 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 # 4. The run.
+if [ "$ONLY" = smtp ]; then
+  node --import tsx bench/smtp-ingest.ts
+  exit 0
+fi
 node --import tsx bench/main.ts
 # 5. Outbound delivery against Postfix relaying to smtp-sink (its own section of BENCHMARKS.md).
 [ "${BENCH_OUTBOUND:-1}" = 0 ] || node --import tsx bench/outbound-bench.ts
+# 6. SMTP ingest with smtp-source, resolver cases (its own section of BENCHMARKS.md); the temp
+#    folder's peers are stopped by now, the ingest bench starts its own in a subfolder.
+if [ "${BENCH_INGEST:-1}" != 0 ]; then
+  mkdir -p "$WORK/ingest" && chmod 755 "$WORK/ingest"
+  BENCH_WORK="$WORK/ingest" node --import tsx bench/smtp-ingest.ts
+fi

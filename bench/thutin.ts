@@ -21,15 +21,16 @@ function cli(dataDir: string, args: string[], input?: string) {
   return run(process.execPath, ['--import', 'tsx', MAIN, '--data', dataDir, ...args], { cwd: ROOT, input });
 }
 
-export function writeThutinConfig(dataDir: string, tls: { cert: string; key: string }): void {
+export function writeThutinConfig(dataDir: string, tls: { cert: string; key: string }, opts: { inboundStages?: string[]; dnsServers?: string[] } = {}): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
   const p = PORTS.thutin;
   const cfg = {
     hostname: `mail.${DOMAIN}`,
     domains: { primary: DOMAIN },
-    // The same work as the peer: Postfix here runs no SPF/DKIM/DMARC milter, so thutin runs its
-    // accept-and-store stages only (the `auth`/`dmarc` stages' cost is measured in their tests).
-    smtp: { host: '127.0.0.1', inboundPort: p.smtp, submissionPort: p.submission, submissionTlsPort: p.submissionTls, inboundStages: ['size', 'loop'] },
+    // bench/main.ts: the same work as the peer (Postfix here runs no SPF/DKIM/DMARC milter), so
+    // only the accept-and-store stages; bench/smtp-ingest.ts passes the default stages and a resolver.
+    smtp: { host: '127.0.0.1', inboundPort: p.smtp, submissionPort: p.submission, submissionTlsPort: p.submissionTls, inboundStages: opts.inboundStages ?? ['size', 'loop'] },
+    ...(opts.dnsServers ? { dns: { servers: opts.dnsServers } } : {}),
     imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps },
     http: { host: '127.0.0.1', port: p.http },
     tls,
