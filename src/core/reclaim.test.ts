@@ -7,6 +7,7 @@ import path from 'node:path';
 import { backends, createTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/harness.ts';
 import { age, blob, contentRow, inboxOf, messageRow, queueRow } from '../../test/helpers/store-fixtures.ts';
 import { Reclaimer } from './reclaim.ts';
+import { dropUnreferenced } from '../storage/repositories/contents.ts';
 
 const MIN = 60_000;
 
@@ -98,6 +99,24 @@ describe.each(backends())('reclaiming storage (%s)', (backend) => {
     expect(rows).not.toContain(lone);
     expect(rows).not.toContain(finished);
     expect([exists(lone), exists(finished), exists(inMessage), exists(queued)]).toEqual([false, false, true, true]);
+  });
+
+  it('dropUnreferenced removes, in chunks, only the rows nothing references, and release unlinks their blobs', async () => {
+    const shas: string[] = [];
+    for (let i = 0; i < 1200; i++) {
+      const sha = (i.toString(16).padStart(8, '0') + 'ab').repeat(7).slice(0, 64);
+      await contentRow(t.app, sha);
+      shas.push(sha);
+    }
+    const referenced = shas[700];
+    await messageRow(t.app, inbox, uid++, referenced);
+    const onDisk = await blob(t.app, 'a real blob among them');
+    await contentRow(t.app, onDisk);
+    const dropped = await t.app.db.kysely.transaction().execute((tx) => dropUnreferenced(tx, [...shas, onDisk, onDisk]));
+    expect(dropped.length).toBe(1200);
+    expect(dropped).not.toContain(referenced);
+    expect(await new Reclaimer(t.app.db.kysely, t.app.blobs).release(dropped)).toBe(1);
+    expect(exists(onDisk)).toBe(false);
   });
 
   it('a blob ingested again while a release asks the database keeps its file', async () => {
