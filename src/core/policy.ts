@@ -1,6 +1,7 @@
 // Authorisation (R5.4), as one pure function: may this principal do this action on this target?
 // The role × action table below is the whole policy; scopes are unit subtrees. No I/O here:
 // callers resolve the target unit's path (ids root → unit) first, from the directory.
+// Owns: the role × action table and `authorize`; no storage.
 import type { Principal, Role } from './roles.ts';
 
 export const ACTIONS = [

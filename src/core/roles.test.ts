@@ -8,52 +8,15 @@ for (const backend of backends()) {
   describe(`RoleService (${backend})`, { timeout: 60000 }, () => {
     let t: TestApp;
     let snv: number;
+    let binhPersonId: number;
     const ctx = { actor: 'test', reason: 'QĐ 12/QĐ-UBND' };
     beforeAll(async () => {
       t = await createTestApp({ backend });
       await t.app.accounts.create('annv@kontum.gov.vn', TEST_PASSWORD, 'test');
-      await t.app.accounts.create('binhtt@kontum.gov.vn', TEST_PASSWORD, 'test');
-      const now = Date.now();
-      const db = t.app.db.kysely;
-      const root = await db
-        .insertInto('units')
-        .values({
-          code: 'UBND',
-          name: 'Ủy ban nhân dân tỉnh Kon Tum',
-          abbreviation: 'ubnd',
-          kind: 'province',
-          parent_id: null,
-          head_person_id: null,
-          mailbox_account_id: null,
-          valid_from: null,
-          valid_to: null,
-          successor_id: null,
-          search_name: '',
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const u = await db
-        .insertInto('units')
-        .values({
-          code: 'SNV',
-          name: 'Sở Nội vụ',
-          abbreviation: 'snv',
-          kind: 'agency',
-          parent_id: root.id,
-          head_person_id: null,
-          mailbox_account_id: null,
-          valid_from: null,
-          valid_to: null,
-          successor_id: null,
-          search_name: '',
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      snv = Number(u.id);
+      await t.app.directory.createUnit({ code: 'UBND', name: 'Ủy ban nhân dân tỉnh Kon Tum', kind: 'province', withMailbox: false }, ctx);
+      snv = (await t.app.directory.createUnit({ code: 'SNV', name: 'Sở Nội vụ', kind: 'agency', parentCode: 'UBND', withMailbox: false }, ctx)).unit.id;
+      const binh = await t.app.directory.createPerson({ fullName: 'Trần Thị Bình', title: 'Giám đốc', unitCode: 'SNV', localPart: 'binhtt', password: TEST_PASSWORD }, ctx);
+      binhPersonId = binh.person.id;
     });
     afterAll(async () => t.cleanup());
 
@@ -89,28 +52,7 @@ for (const backend of backends()) {
       const binh = (await t.app.accounts.byAddress('binhtt@kontum.gov.vn'))!;
       expect((await t.app.roles.principal(binh.id)).roles).toEqual([{ role: 'user', unitId: null }]);
       await t.app.roles.grant('binhtt@kontum.gov.vn', 'auditor', null, ctx);
-      const now = Date.now();
-      const person = await t.app.db.kysely
-        .insertInto('people')
-        .values({
-          full_name: 'Trần Thị Bình',
-          family_name: 'Trần',
-          middle_name: 'Thị',
-          given_name: 'Bình',
-          title: 'Giám đốc',
-          unit_id: snv,
-          phone: '',
-          status: 'active',
-          account_id: binh.id,
-          search_name: '',
-          sort_key: '',
-          left_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await t.app.db.kysely.updateTable('units').set({ head_person_id: person.id }).where('id', '=', snv).execute();
+      await t.app.directory.setUnitHead('SNV', binhPersonId, ctx);
       const p = await t.app.roles.principal(binh.id);
       expect(p.username).toBe('binhtt@kontum.gov.vn');
       expect(p.roles).toEqual([

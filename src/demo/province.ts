@@ -5,6 +5,7 @@
 // Every official shares one demo password, hashed once and passed as `passwordHash` (argon2id for
 // 3,000 accounts takes minutes; until the directory takes a hash, the password is passed too and
 // the creations run four at a time). Refuses a directory that already has units unless `force`.
+// Owns: planning and building the demo province, through the domain services only (no SQL).
 import crypto from 'node:crypto';
 import type { App } from '../app.ts';
 import type { ChangeContext, CreatePersonInput, Unit } from '../directory/service.ts';
@@ -153,8 +154,7 @@ async function inPool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Pr
 
 /** Whether the directory already holds units (the demo refuses to mix with real data). */
 export async function directoryHasUnits(app: App): Promise<boolean> {
-  const row = await app.db.kysely.selectFrom('units').select('id').limit(1).executeTakeFirst();
-  return !!row;
+  return !(await app.directory.isEmpty());
 }
 
 export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promise<DemoResult> {

@@ -1,6 +1,7 @@
 // CSV for the directory: reading (UTF-8 with or without BOM, ',' or ';' separated, Vietnamese
 // column headers or their English aliases, line numbers kept for error reports) and writing
 // (UTF-8 with BOM and CRLF so Excel opens Vietnamese correctly). Uses csv-parse / csv-stringify.
+// Owns: the directory's CSV format (columns, headers, dates, status labels); no storage.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { ThutinError } from '../core/errors.ts';

@@ -5,8 +5,13 @@
 // `distribution_lists` and `list_members`; every change is audited. The SMTP front end asks
 // `get`, `expand` and `mayPost`; derived lists are computed at expansion time, so they follow
 // people as they move, leave or are appointed.
-import type { Kysely } from 'kysely';
-import type { Database } from '../storage/schema.ts';
+// Owns: list kinds, sender policies, expansion and their audit entries; rows through
+// storage/repositories/lists.ts (and the tree through directory-units/directory-people).
+import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
+import { allLists, deleteList, deleteListMember, hasListMember, insertList, insertListMember, listByAddress, listMemberAddresses, touchList, type ListRow } from '../storage/repositories/lists.ts';
+import { childHeadAddresses, unitIdByCode, validChildIds } from '../storage/repositories/directory-units.ts';
+import { activeMailboxesInUnits } from '../storage/repositories/directory-people.ts';
+import { activeAccountsByAddress, isAccountAddress } from '../storage/repositories/directory-accounts.ts';
 import type { AuditLog, AuditEntry } from '../core/audit.ts';
 import { ThutinError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
@@ -21,14 +26,7 @@ export type SenderPolicy = 'anyone' | 'members' | 'local' | 'listed';
 export const LIST_KINDS: readonly ListKind[] = ['static', 'unit-members', 'unit-heads'];
 export const SENDER_POLICIES: readonly SenderPolicy[] = ['anyone', 'members', 'local', 'listed'];
 
-export interface DistributionList {
-  id: number;
-  address: string;
-  name: string;
-  kind: string;
-  unitId: number | null;
-  senders: string;
-}
+export type DistributionList = ListRow;
 
 export interface ListServiceOptions {
   /** Our mail domains (a list address must be in one). */
@@ -41,32 +39,32 @@ const MEMBER_RE = /^[^\s@<>(),;:"]{1,64}@[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?\.[a-z]
 /** Nested lists (a member that is itself a list) are followed this deep. */
 const MAX_NESTING = 5;
 
-function toList(r: { id: unknown; address: string; name: string; kind: string; unit_id: unknown; senders: string }): DistributionList {
-  return { id: Number(r.id), address: r.address, name: r.name, kind: r.kind, unitId: r.unit_id === null ? null : Number(r.unit_id), senders: r.senders };
-}
-
 export class ListService {
+  private readonly tx: Transactor;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Reader,
     private readonly audit: AuditLog,
     private readonly opts: ListServiceOptions,
-  ) {}
+  ) {
+    this.tx = transactor(db);
+  }
 
-  private async record(trx: Kysely<Database>, ctx: ChangeContext, action: string, target: string, details: Record<string, unknown>): Promise<void> {
+  private async record(trx: Tx, ctx: ChangeContext, action: string, target: string, details: Record<string, unknown>): Promise<void> {
     const entry: AuditEntry & { reason: string } = { actor: ctx.actor, action, target, details, reason: ctx.reason ?? '' };
     await this.audit.record(entry, trx);
   }
 
-  private async unitIdByCode(trx: Kysely<Database>, code: string): Promise<number> {
-    const r = await trx.selectFrom('units').select('id').where('code', '=', code.trim().toUpperCase()).executeTakeFirst();
-    if (!r) throw new ThutinError('LIST_INVALID', `đơn vị không tồn tại / no such unit: ${code}`);
-    return Number(r.id);
+  private async unitIdByCode(r: Reader, code: string): Promise<number> {
+    const id = await unitIdByCode(r, code.trim().toUpperCase());
+    if (id === null) throw new ThutinError('LIST_INVALID', `đơn vị không tồn tại / no such unit: ${code}`);
+    return id;
   }
 
-  private async mustGet(trx: Kysely<Database>, address: string): Promise<DistributionList> {
-    const r = await trx.selectFrom('distribution_lists').selectAll().where('address', '=', normalizeAddress(address)).executeTakeFirst();
-    if (!r) throw new ThutinError('LIST_NOT_FOUND', address);
-    return toList(r);
+  private async mustGet(r: Reader, address: string): Promise<DistributionList> {
+    const list = await listByAddress(r, normalizeAddress(address));
+    if (!list) throw new ThutinError('LIST_NOT_FOUND', address);
+    return list;
   }
 
   async create(input: { address: string; name: string; kind: ListKind; unitCode?: string | null; senders?: SenderPolicy }, ctx: ChangeContext): Promise<{ id: number; address: string }> {
@@ -79,21 +77,14 @@ export class ListService {
     const senders = input.senders ?? 'local';
     if (!SENDER_POLICIES.includes(senders)) throw new ThutinError('LIST_INVALID', `senders ${senders}`);
     if (input.kind !== 'static' && !input.unitCode) throw new ThutinError('LIST_INVALID', 'danh sách theo đơn vị cần --unit / a derived list needs a unit');
-    return this.db.transaction().execute(async (trx) => {
+    return this.tx.transaction(async (trx) => {
       // One name space for mailboxes and lists: an address delivers to exactly one of them.
-      const taken = await trx.selectFrom('addresses').select('address').where('address', '=', address).executeTakeFirst();
-      if (taken) throw new ThutinError('LIST_EXISTS', `${address} (hộp thư / mailbox)`);
-      const dup = await trx.selectFrom('distribution_lists').select('id').where('address', '=', address).executeTakeFirst();
-      if (dup) throw new ThutinError('LIST_EXISTS', address);
+      if (await isAccountAddress(trx, address)) throw new ThutinError('LIST_EXISTS', `${address} (hộp thư / mailbox)`);
+      if (await listByAddress(trx, address)) throw new ThutinError('LIST_EXISTS', address);
       const unitId = input.unitCode ? await this.unitIdByCode(trx, input.unitCode) : null;
-      const now = Date.now();
-      const row = await trx
-        .insertInto('distribution_lists')
-        .values({ address, name, kind: input.kind, unit_id: unitId, senders, created_at: now, updated_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const id = await insertList(trx, { address, name, kind: input.kind, unitId, senders, createdAt: Date.now() });
       await this.record(trx, ctx, 'list.create', address, { name, kind: input.kind, unitId, senders });
-      return { id: Number(row.id), address };
+      return { id, address };
     });
   }
 
@@ -102,53 +93,47 @@ export class ListService {
     const addr = member.trim();
     if (!MEMBER_RE.test(addr)) throw new ThutinError('ADDRESS_INVALID', member);
     const m = addr.toLowerCase();
-    await this.db.transaction().execute(async (trx) => {
+    await this.tx.transaction(async (trx) => {
       const list = await this.mustGet(trx, listAddress);
       if (role === 'member' && list.kind !== 'static') throw new ThutinError('LIST_INVALID', `${list.address}: thành viên lấy theo cơ cấu tổ chức / members come from the directory`);
       if (m === list.address) throw new ThutinError('LIST_INVALID', 'một danh sách không chứa chính nó / a list cannot contain itself');
-      const exists = await trx.selectFrom('list_members').select('address').where('list_id', '=', list.id).where('address', '=', m).where('role', '=', role).executeTakeFirst();
-      if (exists) return;
-      await trx.insertInto('list_members').values({ list_id: list.id, address: m, role }).execute();
-      await trx.updateTable('distribution_lists').set({ updated_at: Date.now() }).where('id', '=', list.id).execute();
+      if (await hasListMember(trx, list.id, m, role)) return;
+      await insertListMember(trx, list.id, m, role);
+      await touchList(trx, list.id, Date.now());
       await this.record(trx, ctx, role === 'member' ? 'list.member.add' : 'list.sender.add', list.address, { address: m });
     });
   }
 
   async removeMember(listAddress: string, member: string, ctx: ChangeContext, role: 'member' | 'sender' = 'member'): Promise<void> {
     const m = member.trim().toLowerCase();
-    await this.db.transaction().execute(async (trx) => {
+    await this.tx.transaction(async (trx) => {
       const list = await this.mustGet(trx, listAddress);
-      const r = await trx.deleteFrom('list_members').where('list_id', '=', list.id).where('address', '=', m).where('role', '=', role).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw new ThutinError('LIST_INVALID', `${m} không có trong danh sách / is not on the list`);
-      await trx.updateTable('distribution_lists').set({ updated_at: Date.now() }).where('id', '=', list.id).execute();
+      if ((await deleteListMember(trx, list.id, m, role)) === 0) throw new ThutinError('LIST_INVALID', `${m} không có trong danh sách / is not on the list`);
+      await touchList(trx, list.id, Date.now());
       await this.record(trx, ctx, role === 'member' ? 'list.member.remove' : 'list.sender.remove', list.address, { address: m });
     });
   }
 
   async remove(listAddress: string, ctx: ChangeContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.tx.transaction(async (trx) => {
       const list = await this.mustGet(trx, listAddress);
-      await trx.deleteFrom('list_members').where('list_id', '=', list.id).execute();
-      await trx.deleteFrom('distribution_lists').where('id', '=', list.id).execute();
+      await deleteList(trx, list.id);
       await this.record(trx, ctx, 'list.delete', list.address, { name: list.name, kind: list.kind });
     });
   }
 
   async get(address: string): Promise<DistributionList | null> {
-    const r = await this.db.selectFrom('distribution_lists').selectAll().where('address', '=', normalizeAddress(address)).executeTakeFirst();
-    return r ? toList(r) : null;
+    return listByAddress(this.db, normalizeAddress(address));
   }
 
   async list(): Promise<DistributionList[]> {
-    const rows = await this.db.selectFrom('distribution_lists').selectAll().orderBy('address').execute();
-    return rows.map(toList);
+    return allLists(this.db);
   }
 
   /** The allowed senders of a 'listed' list. */
   async senders(listAddress: string): Promise<string[]> {
     const list = await this.mustGet(this.db, listAddress);
-    const rows = await this.db.selectFrom('list_members').select('address').where('list_id', '=', list.id).where('role', '=', 'sender').orderBy('address').execute();
-    return rows.map((r) => r.address);
+    return listMemberAddresses(this.db, list.id, 'sender');
   }
 
   /** Unit ids of a unit's subtree that are valid now (itself included). */
@@ -156,13 +141,7 @@ export class ListService {
     const out = [unitId];
     let level = [unitId];
     while (level.length) {
-      const rows = await this.db
-        .selectFrom('units')
-        .select('id')
-        .where('parent_id', 'in', level)
-        .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', now)]))
-        .execute();
-      level = rows.map((r) => Number(r.id)).filter((id) => !out.includes(id));
+      level = (await validChildIds(this.db, level, now)).filter((id) => !out.includes(id));
       out.push(...level);
     }
     return out;
@@ -171,37 +150,15 @@ export class ListService {
   /** The member addresses of one list, not following nested lists. */
   private async directMembers(list: DistributionList): Promise<string[]> {
     if (list.kind === 'static') {
-      const rows = await this.db.selectFrom('list_members').select('address').where('list_id', '=', list.id).where('role', '=', 'member').orderBy('address').execute();
-      return rows.map((r) => r.address);
+      return listMemberAddresses(this.db, list.id, 'member');
     }
     if (list.unitId === null) return [];
     const now = Date.now();
     if (list.kind === 'unit-members') {
-      const units = await this.subtree(list.unitId, now);
-      const rows = await this.db
-        .selectFrom('people')
-        .innerJoin('accounts', 'accounts.id', 'people.account_id')
-        .select('accounts.username')
-        .where('people.unit_id', 'in', units)
-        .where('people.status', '=', 'active')
-        .where('accounts.status', '=', 'active')
-        .orderBy('accounts.username')
-        .execute();
-      return rows.map((r) => r.username);
+      return activeMailboxesInUnits(this.db, await this.subtree(list.unitId, now));
     }
     // unit-heads: the heads of the unit's direct children, valid now.
-    const rows = await this.db
-      .selectFrom('units')
-      .innerJoin('people', 'people.id', 'units.head_person_id')
-      .innerJoin('accounts', 'accounts.id', 'people.account_id')
-      .select('accounts.username')
-      .where('units.parent_id', '=', list.unitId)
-      .where((eb) => eb.or([eb('units.valid_to', 'is', null), eb('units.valid_to', '>', now)]))
-      .where('people.status', '=', 'active')
-      .where('accounts.status', '=', 'active')
-      .orderBy('accounts.username')
-      .execute();
-    return rows.map((r) => r.username);
+    return childHeadAddresses(this.db, list.unitId, now);
   }
 
   /** Member addresses (derived lists computed from the tree; active people only; nested lists followed; no duplicates). */
@@ -234,33 +191,15 @@ export class ListService {
     const s = sender.trim().toLowerCase();
     if (list.senders === 'anyone') return true;
     if (!s) return false;
-    if (list.senders === 'local') {
-      const r = await this.db.selectFrom('addresses').select('address').where('address', '=', s).executeTakeFirst();
-      return !!r;
-    }
+    if (list.senders === 'local') return isAccountAddress(this.db, s);
     if (list.senders === 'members') return (await this.expand(list.address)).some((m) => m.toLowerCase() === s);
-    if (list.senders === 'listed') {
-      const r = await this.db.selectFrom('list_members').select('address').where('list_id', '=', list.id).where('role', '=', 'sender').where('address', '=', s).executeTakeFirst();
-      return !!r;
-    }
+    if (list.senders === 'listed') return hasListMember(this.db, list.id, s, 'sender');
     return false;
   }
 
   /** The active accounts of addresses (exact, lower case), for delivering an expansion without a query per member. */
   async activeAccounts(addresses: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const wanted = [...new Set(addresses.map((a) => a.toLowerCase()))];
-    for (let i = 0; i < wanted.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('addresses')
-        .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-        .select(['addresses.address', 'accounts.id'])
-        .where('addresses.address', 'in', wanted.slice(i, i + 500))
-        .where('accounts.status', '=', 'active')
-        .execute();
-      for (const r of rows) out.set(r.address, Number(r.id));
-    }
-    return out;
+    return activeAccountsByAddress(this.db, [...new Set(addresses.map((a) => a.toLowerCase()))]);
   }
 
   /** The List-Id (RFC 2919) of a list: its address with '@' turned into '.'. */

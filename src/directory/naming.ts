@@ -2,6 +2,7 @@
 // and given names; the personal mailbox local part (default: given name + initials of family and
 // middle names, unaccented — Nguyễn Văn An → annv, a number on a clash: annv2); the unit mailbox
 // local part (its abbreviation); reserved names. Pure functions, configured by `config.directory`.
+// Owns: name splitting and mailbox local parts; no storage.
 import { foldVietnamese, normalizeNfc } from '../core/text/fold.ts';
 import { ThutinError } from '../core/errors.ts';
 

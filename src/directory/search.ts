@@ -3,6 +3,7 @@
 // Queries are diacritic-insensitive, prefix and multi-word (every word must match some token),
 // ranked: whole name, then exact given-name / address / whole-word matches, then prefixes; ties in
 // Vietnamese order. Kept current by the directory service (see service.ts `ensureIndex`).
+// Owns: the in-memory index and its ranking; no storage (directory-index.ts loads it).
 //
 // Built for 50,000 people with p99 well under 5 ms: postings are split by the role of the token in
 // the document (given name, mail local part, other word), so a query word's score for a document

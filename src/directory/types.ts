@@ -1,0 +1,126 @@
+// The directory's public types: units, people, directory entries, inputs and patches, import
+// results, naming and retention rules, and what the directory needs from other services.
+// Owns: these shapes only (no behaviour).
+import type { Reader } from '../storage/tx.ts';
+import type { UnitRow } from '../storage/repositories/directory-units.ts';
+import type { AccountService } from '../core/accounts.ts';
+import type { AuditLog } from '../core/audit.ts';
+import type { NamingRules, PersonAddressStyle } from './naming.ts';
+
+/** Who made a change and why: `reason` is the reference of the official document (số/ký hiệu văn bản). */
+export interface ChangeContext {
+  actor: string;
+  reason?: string;
+}
+
+/** A unit as stored: the repository's row is the domain's unit. */
+export type Unit = UnitRow;
+
+export type PersonStatus = 'active' | 'suspended' | 'left';
+
+export interface Person {
+  id: number;
+  fullName: string;
+  familyName: string;
+  middleName: string;
+  givenName: string;
+  title: string;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  phone: string;
+  status: PersonStatus;
+  accountId: number | null;
+  email: string | null;
+  aliases: string[];
+}
+
+export interface DirectoryEntry {
+  kind: 'person' | 'unit' | 'list';
+  id: number;
+  name: string;
+  email: string | null;
+  title: string;
+  unitId: number | null;
+  unitCode: string | null;
+  unitName: string | null;
+  phone: string;
+  givenName?: string;
+  familyName?: string;
+  status: string;
+}
+
+export interface CreateUnitInput {
+  code: string;
+  name: string;
+  abbreviation?: string;
+  kind: string;
+  parentCode?: string | null;
+  validFrom?: number | null;
+  validTo?: number | null;
+  withMailbox?: boolean; // default true
+  /** A precomputed argon2id hash for the unit mailbox (bulk loaders); no initial password is returned then. */
+  passwordHash?: string;
+}
+
+export interface UpdateUnitPatch {
+  name?: string;
+  abbreviation?: string;
+  kind?: string;
+  parentCode?: string | null;
+  validFrom?: number | null;
+  validTo?: number | null;
+  successorCode?: string | null;
+}
+
+export interface CreatePersonInput {
+  fullName: string;
+  title?: string;
+  unitCode?: string | null;
+  phone?: string;
+  localPart?: string;
+  password?: string;
+  /** A precomputed argon2id hash of `password` (bulk loaders hash one shared password once). */
+  passwordHash?: string;
+}
+
+export interface UpdatePersonPatch {
+  fullName?: string;
+  title?: string;
+  phone?: string;
+  /** With a new full name: give the person the address the new name makes; the old one stays an alias. */
+  changeAddress?: boolean;
+}
+
+export interface ImportResult {
+  applied: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  errors: Array<{ line: number; message: string }>;
+  /** Initial passwords of the mailboxes the import created (shown once; never logged). */
+  passwords?: Array<{ address: string; password: string }>;
+}
+
+export interface DirectoryRules extends NamingRules {
+  personAddress: PersonAddressStyle;
+  retentionMonths: number;
+  leaderRetentionMonths: number;
+  leaderTitles: string[];
+}
+
+export interface DirectoryDeps {
+  db: Reader;
+  accounts: AccountService;
+  audit: AuditLog;
+  primaryDomain: string;
+  rules: DirectoryRules;
+  /** The delegation service (app.delegations): unit head handover. */
+  delegations?: () => DelegationPort | undefined;
+}
+
+/** What the directory needs from app.delegations (src/core/delegations.ts). */
+export interface DelegationPort {
+  grant(ownerAddress: string, granteeAddress: string, rights: Array<'read' | 'send-as' | 'send-on-behalf' | 'manage'>, ctx: ChangeContext): Promise<void>;
+  revoke(ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void>;
+}
