@@ -63,7 +63,7 @@ async function thutinRun(app: App, run_: number): Promise<number> {
       for (let i = next++; i < N; i = next++) {
         const to = `user${i}@sink.test`;
         const content = await app.store.ingest([message(run_ * N + i, to)]);
-        await app.store.deliver(content, [], Date.now(), async (trx) => void (await app.queue.enqueue(trx, content, SENDER, [to], null)));
+        await app.store.commit(content, { copies: [{ remote: { sender: SENDER, recipients: [to], accountId: null } }] });
       }
     }),
   );

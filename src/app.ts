@@ -67,22 +67,23 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
-  const store = new MailStore(db, blobs, events);
+  // SQLite: one server process per data directory, pins alone protect blobs in flight; PostgreSQL:
+  // several processes share the blobs, so a blob touched within the grace is left to the sweep.
+  const exclusive = config.database.driver === 'sqlite';
+  const reclaimer = new Reclaimer(db.kysely, blobs, { sharedGraceMs: exclusive ? 0 : config.store.orphanGraceMs });
+  const store = new MailStore(db, blobs, events, reclaimer, { mime: { maxHeaderSize: config.smtp.maxHeaderBytes } });
   const audit = new AuditLog(db.kysely);
   const domains = DomainMap.fromConfig(config);
   const accounts = new AccountService(db.kysely, audit, {
     localDomains: localDomains(config),
     defaultQuotaBytes: config.quota.defaultBytes,
     canonical: (a) => domains.canonical(a),
+    contents: store.contents,
   });
-  const queue = new OutboundQueue(db.kysely, blobs, audit);
+  const queue = new OutboundQueue(db.kysely, store, audit);
   const delegations = new DelegationService(db.kysely, audit);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
-  // SQLite: one server process per data directory, pins alone protect blobs in flight; PostgreSQL:
-  // several processes share the blobs, so a blob touched within the grace is left to the sweep.
-  const exclusive = config.database.driver === 'sqlite';
-  const reclaimer = new Reclaimer(db.kysely, blobs, { sharedGraceMs: exclusive ? 0 : config.store.orphanGraceMs });
   const maintenance = new StoreMaintenance(db.kysely, reclaimer, {
     orphanGraceMs: config.store.orphanGraceMs,
     intervalMs: config.store.maintenanceIntervalMs,

@@ -40,6 +40,12 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(25 * 1024 * 1024),
+      // A header section larger than this is refused with 552 5.3.4 (Exchange's default: 256 KB).
+      maxHeaderBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(256 * 1024),
       maxRecipients: z.number().int().positive().default(1000),
       stageTimeoutMs: z.number().int().positive().default(15000),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; dmarc: p=reject refused, quarantine → Junk.

@@ -6,7 +6,11 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { ThutinError } from './errors.ts';
 import type { AuditLog } from './audit.ts';
-import { DEFAULT_MAILBOXES } from './mailboxes.ts';
+import { createDefaultFolders } from '../storage/repositories/folders.ts';
+import type { Tx } from '../storage/tx.ts';
+import { accountBlobs } from '../storage/repositories/messages.ts';
+import { detachQueuedFrom } from '../storage/repositories/queue.ts';
+import type { ContentStore } from './contents.ts';
 
 export interface Account {
   id: number;
@@ -21,6 +25,8 @@ export interface AccountServiceOptions {
   defaultQuotaBytes: number;
   /** The stored form of an address (alias domain → target, src/core/domains.ts); identity when absent. */
   canonical?: (address: string) => string;
+  /** Stored contents, to reclaim what a deleted account alone showed (the mail store's). */
+  contents?: ContentStore;
 }
 
 const ARGON = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -108,13 +114,7 @@ export class AccountService {
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.insertInto('addresses').values({ address: addr, account_id: row.id, created_at: now }).execute();
-      let validity = Math.floor(now / 1000);
-      for (const mb of DEFAULT_MAILBOXES) {
-        await trx
-          .insertInto('mailboxes')
-          .values({ account_id: row.id, name: mb.name, special_use: mb.specialUse, uidvalidity: validity++, uidnext: 1, highest_modseq: 1, first_recent_uid: 1, subscribed: 1, created_at: now })
-          .execute();
-      }
+      await createDefaultFolders(trx as Tx, Number(row.id), now);
       await this.audit.record({ actor, action: 'account.create', target: addr, reason: opts.reason }, trx);
       return Number(row.id);
     };
@@ -202,13 +202,17 @@ export class AccountService {
 
   /**
    * Delete an account with its addresses, folders and messages (cascades) — the end of a leaver's
-   * retention period. Message contents stay in the shared, de-duplicated content store.
+   * retention period. Contents no other message or queue entry shows are removed with it: the
+   * rows (index and search text) in this transaction, the blobs right after it commits.
    */
   async deleteIn(trx: Kysely<Database>, accountId: number, actor: string, reason?: string): Promise<void> {
     const acct = await trx.selectFrom('accounts').select(['username', 'used_bytes']).where('id', '=', accountId).executeTakeFirst();
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
-    await trx.updateTable('outbound_queue').set({ account_id: null }).where('account_id', '=', accountId).execute();
-    await trx.deleteFrom('accounts').where('id', '=', accountId).execute();
+    const shown = await accountBlobs(trx, accountId);
+    await detachQueuedFrom(trx as Tx, accountId);
+    await trx.deleteFrom('accounts').where('id', '=', accountId).execute(); // folders and messages cascade
+    // Contents only this account showed go with it (their search text too); the blobs after the commit.
+    if (this.opts.contents) this.opts.contents.reclaimSoon(await this.opts.contents.dropUnreferenced(trx as Tx, shown));
     await this.audit.record({ actor, action: 'account.delete', target: acct.username, details: { usedBytes: Number(acct.used_bytes) }, reason }, trx);
   }
 

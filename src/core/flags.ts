@@ -37,12 +37,25 @@ export function toFlagSet(flags: readonly string[]): FlagSet {
 export function flagNames(mask: number, keywords: string): string[] {
   const out: string[] = [];
   for (const [name, bit] of Object.entries(SYSTEM_FLAGS)) if (mask & bit) out.push(name);
-  if (keywords) out.push(...keywords.split(' '));
+  out.push(...parseKeywords(keywords));
   return out;
 }
 
+/** The stored keyword list ('' or space separated) as names: the one place it is split. */
 export function parseKeywords(s: string): string[] {
   return s ? s.split(' ') : [];
+}
+
+/** Keywords with `add` appended (keyword names compare case-insensitively). */
+export function addKeywords(current: readonly string[], add: readonly string[]): string[] {
+  const have = new Set(current.map((k) => k.toLowerCase()));
+  return [...current, ...add.filter((k) => !have.has(k.toLowerCase()))];
+}
+
+/** Keywords without any of `remove` (case-insensitively). */
+export function removeKeywords(current: readonly string[], remove: readonly string[]): string[] {
+  const gone = new Set(remove.map((k) => k.toLowerCase()));
+  return current.filter((k) => !gone.has(k.toLowerCase()));
 }
 
 export function joinKeywords(k: readonly string[]): string {

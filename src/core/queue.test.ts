@@ -17,9 +17,7 @@ describe.each(backends())('outbound queue state (%s)', (backend) => {
   async function enqueue(to: string[], sender = 'an@kontum.gov.vn'): Promise<number> {
     const content = await t.app.store.ingest([Buffer.from(`From: <${sender}>\r\nSubject: Thử\r\n\r\nNội dung\r\n`)]);
     let id = 0;
-    await t.app.store.deliver(content, [], Date.now(), async (trx) => {
-      id = await t.app.queue.enqueue(trx, content, sender, to, null);
-    });
+    id = (await t.app.store.commit(content, { copies: [{ remote: { sender: sender, recipients: to, accountId: null } }] })).queued[0];
     return id;
   }
 
@@ -63,7 +61,7 @@ describe.each(backends())('outbound queue state (%s)', (backend) => {
     expect(await t.app.queue.claim(next, next + 1000, 10)).toEqual([expect.objectContaining({ recipient: 'b@x.test', attempts: 1 })]);
     await t.app.queue.record([{ id: b.id, state: 'delivered', error: null, status: '2.0.0', remoteMta: null, nextAttemptAt: 0 }]);
     expect(await t.app.queue.finishIfDone(id)).toBe(false); // the bounce is not yet told
-    await t.app.db.kysely.transaction().execute((trx) => t.app.queue.markNotified(trx, id, [c.id], false));
+    await t.app.queue.markNotified(id, [c.id], false);
     expect(await t.app.queue.finishIfDone(id)).toBe(true);
     expect((await t.app.queue.get(id))!.state).toBe('done');
     expect(await t.app.queue.list()).toEqual([]);

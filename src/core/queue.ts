@@ -6,9 +6,10 @@
 // Delivery itself is src/outbound/'s.
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import type { BlobStore } from '../storage/blobs.ts';
 import type { AuditLog } from './audit.ts';
-import type { StoredContent } from './mailstore.ts';
+import type { MailStore } from './mailstore.ts';
+import type { MessageSource } from './served-message.ts';
+import { markNotified } from '../storage/repositories/queue.ts';
 import { ThutinError } from './errors.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 
@@ -30,10 +31,12 @@ export interface QueueRecipient {
   notified: boolean;
 }
 
-export interface QueueEntry {
+/** A queued message; as a MessageSource, `store.readMessage`/`streamMessage` give its served bytes. */
+export interface QueueEntry extends MessageSource {
   id: number;
   sender: string;
   sha256: string;
+  /** Served size (header prefix + blob). */
   size: number;
   accountId: number | null;
   state: QueueState;
@@ -104,29 +107,12 @@ export class OutboundQueue {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly blobs?: BlobStore,
+    private readonly store?: MailStore,
     private readonly audit?: AuditLog,
   ) {
     this.commits = new GroupCommit(db);
-  }
-
-  /** Keep a message for remote recipients. The content row must be saved in the same transaction. */
-  async enqueue(trx: Kysely<Database>, content: Pick<StoredContent, 'sha256' | 'size'>, sender: string, recipients: string[], accountId: number | null): Promise<number> {
-    const now = Date.now();
-    const q = await trx
-      .insertInto('outbound_queue')
-      .values({ sender, sha256: content.sha256, size: content.size, account_id: accountId, state: 'active', created_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .insertInto('outbound_recipients')
-      .values(recipients.map((r) => ({ queue_id: q.id, recipient: r, state: 'queued', attempts: 0, next_attempt_at: now, last_error: null, updated_at: now })))
-      .execute();
-    // The transaction commits after this returns (group commit): wake the worker a moment later,
-    // and it polls anyway, so a wake-up that comes before the commit only costs a little delay.
-    const wake = this.onWork;
-    if (wake) setTimeout(wake, 5).unref();
-    return Number(q.id);
+    // Commits that queue mail (the mail store's) wake the worker; it polls anyway.
+    if (store) store.onQueued = () => this.onWork?.();
   }
 
   // ------------------------------------------------------------------ reading
@@ -161,19 +147,29 @@ export class OutboundQueue {
   async show(id: number): Promise<QueueDetail> {
     const e = await this.get(id);
     if (!e) throw new ThutinError('QUEUE_NOT_FOUND', `#${id}`);
-    return { ...e, headers: await this.headerOf(e.sha256) };
+    return { ...e, headers: await this.headerOf(e) };
   }
 
-  /** The header block of a queued message (up to and including the blank line). */
-  async headerOf(sha256: string): Promise<string> {
-    if (!this.blobs) return '';
-    const c = await this.db.selectFrom('contents').select('header_size').where('sha256', '=', sha256).executeTakeFirst();
-    const end = c ? Number(c.header_size) : 64 * 1024;
-    return (await this.blobs.read(sha256, 0, end)).toString('utf8');
+  /** The header block of a queued message as it is sent (up to and including the blank line). */
+  async headerOf(e: QueueEntry): Promise<string> {
+    if (!this.store) return '';
+    const idx = (await this.store.indexesOf([e])).get(e);
+    return (await this.store.readMessage(e, 0, idx ? idx.headerSize : 64 * 1024)).toString('utf8');
   }
 
   private async withRecipients(
-    qs: Array<{ id: number; sender: string; sha256: string; size: number; account_id: number | null; state: string; created_at: number; warned_at: number | null }>,
+    qs: Array<{
+      id: number;
+      sender: string;
+      sha256: string;
+      size: number;
+      header_prefix: string | null;
+      prefix_replaces: number;
+      account_id: number | null;
+      state: string;
+      created_at: number;
+      warned_at: number | null;
+    }>,
   ): Promise<QueueEntry[]> {
     const rs = await this.db
       .selectFrom('outbound_recipients')
@@ -196,6 +192,8 @@ export class OutboundQueue {
       sender: q.sender,
       sha256: q.sha256,
       size: Number(q.size),
+      headerPrefix: q.header_prefix ? Buffer.from(q.header_prefix, 'latin1') : null,
+      prefixReplaces: Number(q.prefix_replaces ?? 0),
       accountId: q.account_id === null ? null : Number(q.account_id),
       state: q.state as QueueState,
       createdAt: Number(q.created_at),
@@ -246,14 +244,16 @@ export class OutboundQueue {
   /** Remove the message from the queue without a bounce (as `postsuper -d`). */
   async delete(id: number, actor: string): Promise<void> {
     const e = await this.mustExist(id);
-    await this.db.transaction().execute(async (trx) => {
+    const freed = await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('outbound_recipients').where('queue_id', '=', id).execute();
       await trx.deleteFrom('outbound_queue').where('id', '=', id).execute();
       await this.audit?.record(
         { actor, action: 'queue.delete', target: `#${id}`, details: { sender: e.sender, recipients: e.recipients.filter((r) => PENDING.includes(r.state)).map((r) => r.recipient) } },
         trx,
       );
+      return this.store ? this.store.contents.dropUnreferenced(trx, [e.sha256]) : [];
     });
+    await this.store?.contents.reclaim(freed);
   }
 
   private async mustExist(id: number): Promise<QueueEntry> {
@@ -362,10 +362,9 @@ export class OutboundQueue {
     return [...new Set([...bounced, ...delayed].map((r) => Number(r.id)))].sort((a, b) => a - b);
   }
 
-  /** Mark bounces as told and/or the delay as warned (inside the transaction that sent the notice). */
-  async markNotified(trx: Kysely<Database>, queueId: number, bouncedIds: number[], warned: boolean, at = Date.now()): Promise<void> {
-    if (bouncedIds.length) await trx.updateTable('outbound_recipients').set({ notified: 1 }).where('id', 'in', bouncedIds).execute();
-    if (warned) await trx.updateTable('outbound_queue').set({ warned_at: at }).where('id', '=', queueId).execute();
+  /** Mark bounces as told and/or the delay as warned without a notice (the null sender is never told). */
+  async markNotified(queueId: number, bouncedIds: number[], warned: boolean, at = Date.now()): Promise<void> {
+    await this.db.transaction().execute((tx) => markNotified(tx, queueId, bouncedIds, warned, at));
   }
 
   /** A message whose every recipient is delivered or bounced (and told) is done. */
@@ -373,29 +372,34 @@ export class OutboundQueue {
     return (await this.finishDone([queueId])) === 1;
   }
 
-  /** Mark done, in one statement, those of these messages with nothing left to do. */
+  /** Mark done, in one statement, those of these messages with nothing left to do; their blobs go when nothing else shows them. */
   async finishDone(queueIds: number[]): Promise<number> {
     let n = 0;
     for (let i = 0; i < queueIds.length; i += 500) {
       const ids = queueIds.slice(i, i + 500);
-      const r = await this.db
-        .updateTable('outbound_queue')
-        .set({ state: 'done' })
-        .where('id', 'in', ids)
-        .where('state', '<>', 'done')
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('outbound_recipients as r')
-                .select('r.id')
-                .whereRef('r.queue_id', '=', 'outbound_queue.id')
-                .where((w) => w.or([w('r.state', 'in', PENDING), w.and([w('r.state', '=', 'bounced'), w('r.notified', '=', 0)])])),
+      const freed = await this.db.transaction().execute(async (trx) => {
+        const done = await trx
+          .updateTable('outbound_queue')
+          .set({ state: 'done' })
+          .where('id', 'in', ids)
+          .where('state', '<>', 'done')
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('outbound_recipients as r')
+                  .select('r.id')
+                  .whereRef('r.queue_id', '=', 'outbound_queue.id')
+                  .where((w) => w.or([w('r.state', 'in', PENDING), w.and([w('r.state', '=', 'bounced'), w('r.notified', '=', 0)])])),
+              ),
             ),
-          ),
-        )
-        .executeTakeFirst();
-      n += Number(r.numUpdatedRows);
+          )
+          .returning('sha256')
+          .execute();
+        n += done.length;
+        return this.store ? this.store.contents.dropUnreferenced(trx, [...new Set(done.map((d) => d.sha256))]) : [];
+      });
+      await this.store?.contents.reclaim(freed);
     }
     return n;
   }

@@ -12,6 +12,7 @@ import type { App } from '../app.ts';
 import { createResolver, type Resolver } from '../net/resolver.ts';
 import { localDomains } from '../config/config.ts';
 import type { Claimed, QueueEntry, RecipientResult } from '../core/queue.ts';
+import type { DeliveryPlan } from '../core/delivery.ts';
 import { routeDomain, routeRelay, type Route } from './mx.ts';
 import { SmtpTransport, type RcptOutcome } from './transport.ts';
 import { nextAttempt, expiresAt } from './schedule.ts';
@@ -261,7 +262,7 @@ export class OutboundWorker {
     for (const [queueId, rs] of byQueue) {
       const entry = entries.get(queueId);
       if (!entry) continue; // deleted meanwhile
-      const header = await this.app.queue.headerOf(entry.sha256).catch(() => '');
+      const header = await this.app.queue.headerOf(entry).catch(() => '');
       const hops = countReceived(header);
       if (hops > this.cfg.maxHops) {
         const reason = `Thư đi qua quá nhiều máy chủ, có thể bị lặp / too many hops (${hops} Received: headers, limit ${this.cfg.maxHops}): mail loop`;
@@ -324,7 +325,7 @@ export class OutboundWorker {
       const body = (): Readable => {
         const out = new PassThrough();
         if (prefix) out.write(prefix);
-        const src = this.app.blobs.createReadStream(entry.sha256);
+        const src = this.app.store.streamMessage(entry);
         src.on('error', (e) => out.destroy(e));
         src.pipe(out);
         return out;
@@ -363,7 +364,7 @@ export class OutboundWorker {
     try {
       const domain = fromDomain(header) ?? domainOf(entry.sender || `@${this.app.config.domains.primary}`);
       if (signer.canSign && !signer.canSign(domain)) return '';
-      const sig = await signer.sign(domain, this.app.blobs.createReadStream(entry.sha256));
+      const sig = await signer.sign(domain, this.app.store.streamMessage(entry));
       if (!sig) return '';
       return sig.endsWith('\r\n') ? sig : sig.replace(/\r?\n?$/, '\r\n');
     } catch (e) {
@@ -385,18 +386,15 @@ export class OutboundWorker {
     if (!bounced.length && !warn) return;
     if (entry.sender === '') {
       // Never a notice about a notice (RFC 3461 §6.2, RFC 5321 §4.5.5): mark and move on.
-      await this.app.db.kysely.transaction().execute((trx) =>
-        this.app.queue.markNotified(
-          trx,
-          queueId,
-          bounced.map((r) => r.id),
-          warn,
-          now,
-        ),
+      await this.app.queue.markNotified(
+        queueId,
+        bounced.map((r) => r.id),
+        warn,
+        now,
       );
       return;
     }
-    const headers = await this.app.queue.headerOf(entry.sha256).catch(() => '');
+    const headers = await this.app.queue.headerOf(entry).catch(() => '');
     const toDsn = (r: QueueEntry['recipients'][number]): DsnRecipient => ({
       recipient: r.recipient,
       status: r.status ?? (r.state === 'bounced' ? '5.0.0' : '4.0.0'),
@@ -429,26 +427,25 @@ export class OutboundWorker {
         warned: true,
       });
     }
-    for (const n of notices) await this.sendNotice(entry, n.msg, (trx) => this.app.queue.markNotified(trx, queueId, n.bouncedIds, n.warned, now));
+    for (const n of notices) await this.sendNotice(entry, n.msg, { queueId, bouncedIds: n.bouncedIds, warned: n.warned, at: now });
   }
 
-  /** Deliver a notice to a local sender's INBOX, or queue it (from <>) for a remote one. */
-  private async sendNotice(entry: QueueEntry, msg: Buffer, mark: (trx: Parameters<App['queue']['markNotified']>[0]) => Promise<void>): Promise<void> {
+  /** Deliver a notice to a local sender's INBOX, or queue it (from <>) for a remote one; recorded as sent in the same commit. */
+  private async sendNotice(entry: QueueEntry, msg: Buffer, notice: NonNullable<DeliveryPlan['notice']>): Promise<void> {
     const content = await this.app.store.ingest([msg]);
-    const sender = entry.sender.toLowerCase();
-    const local = localDomains(this.app.config).includes(domainOf(sender)) || domainOf(sender) in this.app.config.domains.aliases;
-    const account = await this.app.accounts.resolveRecipient(sender).catch(() => null);
-    if (account) {
-      await this.app.store.deliver(content, [{ accountId: account.id }], Date.now(), mark);
-    } else if (local) {
-      // A local sender without a mailbox: nobody to tell (Postfix would double-bounce to postmaster).
-      this.app.log.warn({ queueId: entry.id, sender }, 'delivery notice for an unknown local sender dropped');
-      await this.app.store.deliver(content, [], Date.now(), mark);
-    } else {
-      await this.app.store.deliver(content, [], Date.now(), async (trx) => {
-        await this.app.queue.enqueue(trx, content, '', [entry.sender], null);
-        await mark(trx);
-      });
+    try {
+      const sender = entry.sender.toLowerCase();
+      const local = localDomains(this.app.config).includes(domainOf(sender)) || domainOf(sender) in this.app.config.domains.aliases;
+      const account = await this.app.accounts.resolveRecipient(sender).catch(() => null);
+      let copies: DeliveryPlan['copies'] = [];
+      if (account) copies = [{ local: [{ accountId: account.id }] }];
+      else if (local) {
+        // A local sender without a mailbox: nobody to tell (Postfix would double-bounce to postmaster).
+        this.app.log.warn({ queueId: entry.id, sender }, 'delivery notice for an unknown local sender dropped');
+      } else copies = [{ remote: { sender: '', recipients: [entry.sender], accountId: null } }];
+      await this.app.store.commit(content, { copies, notice });
+    } finally {
+      await this.app.store.release(content);
     }
   }
 }

@@ -1,15 +1,17 @@
 // The DATA phase common to both listeners: stream the message into the store behind our
-// Received header (never whole in memory), refuse it if it is over the limit (the stream is
-// drained first), run the `data` hook of the stage pipeline on the stored content (stages may
-// add header fields: the message is then copied, streamed, with them below our Received), then
-// let the listener deliver it. The promise resolves with the queue id only after delivery committed, so
-// the caller sends 250 only for a durable message. A client that goes away mid-DATA leaves
-// nothing behind (the blob store removes its temporary file).
+// Received header (never whole in memory, written and fsynced once), refuse it if it is over the
+// limit (the stream is drained first), run the `data` hook of the stage pipeline on the stored
+// content (stages may add header fields: they are kept beside the blob and served in front of
+// it, nothing is copied), ask the listener which copies to make, and commit them all in one
+// transaction. The promise resolves with the queue id only after the commit, so the caller
+// sends 250 only for a durable message. A refused message, or a client that goes away mid-DATA,
+// leaves nothing behind.
 import crypto from 'node:crypto';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { App } from '../app.ts';
-import type { StoredContent } from '../core/mailstore.ts';
-import { SizeLimitError } from '../storage/blobs.ts';
+import type { Copy, StoredContent } from '../core/delivery.ts';
+import { readHeader } from './header-fields.ts';
+import { SizeLimitError } from '../core/mailstore.ts';
 import type { Pipeline } from './pipeline.ts';
 import { receivedHeader } from './received.ts';
 import { REPLIES, replyError, verdictError, type SmtpReplyError } from './replies.ts';
@@ -21,8 +23,13 @@ export interface DataPhase {
   app: App;
   pipeline: Pipeline;
   listener: Listener;
-  /** Make the content visible / queued; must resolve only once committed. `mailbox`: a stage's choice of folder. */
-  deliver(content: StoredContent, queueId: string, recipients: string[], opts?: { mailbox?: string }): Promise<void>;
+  /**
+   * The listener's rules at the end of DATA: which copies to commit (local folders, remote
+   * recipients, list copies with their own List-Id). `headerPrefix`: the fields stages added (the
+   * listener may put its own in front, e.g. Sender:); `mailbox`: a stage's choice of folder.
+   * Throws an SMTP reply error to refuse.
+   */
+  plan(content: StoredContent, queueId: string, recipients: string[], opts: { headerPrefix: Buffer | null; mailbox?: string }): Promise<Copy[]>;
 }
 
 /** Queue ids: 12 upper-case hex digits, unique enough to find a message in the logs. */
@@ -85,72 +92,66 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     throw replyError(REPLIES.tempFailure);
   }
   const messageSize = content.size - prefix.length;
-  if (stream.sizeExceeded) {
-    await removeOrphan(app, content.sha256);
-    throw replyError(REPLIES.tooBig);
-  }
-
-  let headerText: Promise<string> | null = null;
-  const added: string[] = [];
-  const drops: HeaderDrop[] = [];
-  let mailbox: string | undefined;
-  const verdict = await pipeline.run('data', {
-    session: sessionView(session, phase.listener),
-    sender,
-    recipients,
-    queueId,
-    content,
-    messageSize,
-    header: () => (headerText ??= app.store.readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP)).then((b) => b.toString('latin1'))),
-    open: () => app.store.streamBlob(content.sha256),
-    addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
-    dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
-    setMailbox: (m) => void (mailbox = m),
-    shared: new Map(),
-  });
-  if (verdict.kind === 'reject' || verdict.kind === 'tempfail') {
-    await removeOrphan(app, content.sha256);
-    throw verdictError(verdict);
-  }
-  if (added.length) content = await withAddedHeaders(app, content, prefix, added, drops, log, queueId);
-
   try {
-    await phase.deliver(content, queueId, recipients, { mailbox });
+    if (stream.sizeExceeded) throw replyError(REPLIES.tooBig);
+    if (content.index.headerTooLarge) {
+      log.info({ queueId, headerBytes: content.index.headerSize }, 'message with an oversized header section refused');
+      throw replyError(REPLIES.headerTooBig);
+    }
+    // Past the MIME structure limits (depth, parts) the rest is kept as an opaque body: accepted.
+    if (content.index.truncated) log.info({ queueId, truncated: content.index.truncated }, 'MIME structure past its limits stored as opaque');
+    let headerText: Promise<string> | null = null;
+    const added: string[] = [];
+    const drops: HeaderDrop[] = [];
+    let mailbox: string | undefined;
+    const verdict = await pipeline.run('data', {
+      session: sessionView(session, phase.listener),
+      sender,
+      recipients,
+      queueId,
+      content,
+      messageSize,
+      header: () => (headerText ??= readHeader(app, content).then((h) => h.block.toString('latin1'))),
+      open: () => app.store.streamContent(content),
+      addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
+      dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
+      setMailbox: (m) => void (mailbox = m),
+      shared: new Map(),
+    });
+    if (verdict.kind === 'reject' || verdict.kind === 'tempfail') throw verdictError(verdict);
+    const head = await headerPrefix(app, content, prefix, added, drops);
+    const copies = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox });
+    await app.store.commit(content, { copies, prefixReplaces: head.replaces });
   } catch (e) {
     if (isReplyError(e)) throw e;
-    // The blob stays: if the commit did happen after all, the message needs it (a sweep of
-    // unreferenced blobs is the store's business).
+    // If the commit did happen after all, the release below keeps the blob (a row names it).
     log.error({ err: e, queueId }, 'delivery failed');
     throw replyError(REPLIES.tempFailure);
+  } finally {
+    // Refused or committed: the blob is unpinned, and removed when no committed row names it.
+    await release(app, content);
   }
   log.info({ queueId, from: sender, rcpt: recipients.length, size: messageSize }, 'message accepted');
   return queueId;
 }
 
 /**
- * The message with header fields added by stages just below our Received header (where an MTA
- * puts its milters' fields, RFC 8601 §5): a new blob (content-addressed, so a copy), streamed
- * from the old one; the old one is removed. On failure a 4xx, never a silent loss of the fields.
+ * The header fields stages added, to be served in front of the stored blob (RFC 8601 §5 and
+ * RFC 7208 §9.1 want Authentication-Results and Received-SPF at the top): nothing is copied.
+ * When a stage dropped fields of the client's header (a forged Authentication-Results), the
+ * prefix holds the whole new header section — added fields, our Received, the client's fields
+ * minus the dropped ones — and replaces the blob's header section.
  */
-async function withAddedHeaders(app: App, content: StoredContent, received: Buffer, fields: string[], drops: HeaderDrop[], log: App['log'], queueId: string): Promise<StoredContent> {
-  try {
-    const parts = [received, Buffer.from(fields.join(''), 'utf8')];
-    let from = received.length;
-    const headerEnd = Math.min(content.index.headerSize, content.size);
-    if (drops.length && headerEnd > from && headerEnd - from <= HEADER_READ_CAP) {
-      // The client's header section, minus the dropped fields, then the body streamed.
-      const header = (await app.store.readBlob(content.sha256, from, headerEnd)).toString('latin1');
-      parts.push(Buffer.from(withoutFields(header, drops), 'latin1'));
-      from = headerEnd;
-    }
-    const next = await app.store.rewrite(content, Buffer.concat(parts), from);
-    await removeOrphan(app, content.sha256);
-    return next;
-  } catch (e) {
-    log.error({ err: e, queueId }, 'adding header fields to a message failed');
-    await removeOrphan(app, content.sha256);
-    throw replyError(REPLIES.tempFailure);
+async function headerPrefix(app: App, content: StoredContent, received: Buffer, fields: string[], drops: HeaderDrop[]): Promise<{ prefix: Buffer | null; replaces: number }> {
+  if (!fields.length && !drops.length) return { prefix: null, replaces: 0 };
+  const added = Buffer.from(fields.join(''), 'utf8');
+  const headerEnd = Math.min(content.index.headerSize, content.size);
+  if (drops.length && headerEnd > received.length && headerEnd - received.length <= HEADER_READ_CAP) {
+    const header = (await app.store.readContent(content, received.length, headerEnd)).toString('latin1');
+    const kept = withoutFields(header, drops);
+    if (kept.length !== header.length) return { prefix: Buffer.concat([added, received, Buffer.from(kept, 'latin1')]), replaces: headerEnd };
   }
+  return { prefix: added.length ? added : null, replaces: 0 };
 }
 
 interface HeaderDrop {
@@ -172,14 +173,11 @@ export function withoutFields(header: string, drops: HeaderDrop[]): string {
     .join('');
 }
 
-/**
- * A blob refused before delivery is referenced by nothing (our Received header, with its queue
- * id and time, makes the bytes unique), so it is removed unless a content row names it after all.
- */
-async function removeOrphan(app: App, sha256: string): Promise<void> {
+/** Done with the ingested blob: unpinned, and removed if nothing was committed that names it. */
+async function release(app: App, content: StoredContent): Promise<void> {
   try {
-    await app.store.removeIfUnreferenced(sha256);
+    await app.store.release(content);
   } catch (e) {
-    app.log.warn({ err: e, sha256 }, 'could not remove a refused message blob');
+    app.log.warn({ err: e, sha256: content.sha256 }, 'could not release a message blob');
   }
 }

@@ -1,9 +1,9 @@
-// Reading and adding header fields of a message already in the store, for the front end's own
-// rules (Sender: for send-on-behalf, List-Id: for list copies): the header block is read from
-// the blob, and a field is added just below our Received (the first field) by streaming the
-// message into a new blob (content-addressed, so the original stays intact for other copies).
+// Reading the header section of an ingested message (the one header reader of the SMTP front end:
+// stages, sender rights, list loops), and the header fields the front end adds of its own
+// (Sender: for send-on-behalf, List-Id: for list copies) as header prefix bytes, served in front
+// of the stored blob — never a copy of the message.
 import type { App } from '../app.ts';
-import type { StoredContent } from '../core/mailstore.ts';
+import type { StoredContent } from '../core/delivery.ts';
 import { splitHeaderFields, rawFieldValue, parseAddressList, type HeaderField } from '../core/mime/index.ts';
 
 const HEADER_READ_CAP = 1024 * 1024;
@@ -18,7 +18,7 @@ export interface HeaderBlock {
 }
 
 export async function readHeader(app: App, content: StoredContent): Promise<HeaderBlock> {
-  const block = await app.store.readBlob(content.sha256, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP));
+  const block = await app.store.readContent(content, 0, Math.min(content.index.headerSize, content.size, HEADER_READ_CAP));
   const { fields } = splitHeaderFields(block);
   const values = (lname: string) => fields.filter((f) => f.lname === lname).map((f) => rawFieldValue(block, f));
   return {
@@ -42,19 +42,9 @@ export function encodeHeaderText(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text.normalize('NFC'), 'utf8').toString('base64')}?=`;
 }
 
-/** A copy of the message with `field` ("Name: value", no CRLF) added below its first header field. */
-export async function withHeaderField(app: App, content: StoredContent, field: string): Promise<StoredContent> {
-  const h = await readHeader(app, content);
-  const firstEnd = h.fields.length ? h.fields[0].end : 0;
-  const prefix = Buffer.concat([h.block.subarray(0, firstEnd), Buffer.from(field.replace(/[\r\n]+/g, ' ') + '\r\n', 'utf8')]);
-  return app.store.rewrite(content, prefix, firstEnd);
-}
-
-/** Remove a blob nothing refers to (a message refused after it was stored). */
-export async function removeUnreferenced(app: App, sha256: string): Promise<void> {
-  try {
-    await app.store.removeIfUnreferenced(sha256);
-  } catch (e) {
-    app.log.warn({ err: e, sha256 }, 'could not remove an unreferenced message blob');
-  }
+/** Header prefix bytes: `fields` ("Name: value", one line each, no CRLF) in front of `rest`. */
+export function prefixWith(fields: string[], rest: Buffer | null): Buffer | null {
+  if (!fields.length) return rest;
+  const head = Buffer.from(fields.map((f) => f.replace(/[\r\n]+/g, ' ') + '\r\n').join(''), 'utf8');
+  return rest && rest.length ? Buffer.concat([head, rest]) : head;
 }

@@ -50,7 +50,7 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
 
     const msgs = await inbox(f.t.app, ALICE);
     expect(msgs).toHaveLength(before + 1);
-    const raw = await f.t.app.store.readBlob(msgs.at(-1)!.sha256);
+    const raw = await f.t.app.store.readMessage(msgs.at(-1)!);
     const text = raw.toString('latin1');
     const received = text.slice(0, text.length - msg.length);
     expect(raw.subarray(raw.length - msg.length).equals(msg)).toBe(true);
@@ -74,12 +74,12 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
 
   it('does not answer DATA while delivery has not committed, and answers 451 if it fails', async () => {
     const app = f.t.app;
-    const original = app.store.deliver.bind(app.store);
+    const original = app.store.commit.bind(app.store);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let committed!: () => void;
     const committedP = new Promise<void>((r) => (committed = r));
-    app.store.deliver = async (...args: Parameters<typeof original>) => {
+    app.store.commit = async (...args: Parameters<typeof original>) => {
       const out = await original(...args);
       committed();
       await gate; // hold the reply after the commit
@@ -99,7 +99,7 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
       release();
       expect(step(await pending, 'data').code).toBe(250);
 
-      app.store.deliver = async () => {
+      app.store.commit = async () => {
         throw new Error('disk on fire');
       };
       const failed = await send([CAROL], message({ to: CAROL }));
@@ -107,7 +107,7 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
       expect(step(failed, 'data').msg).toMatch(/^4\.3\.0 /);
       expect(await inbox(app, CAROL)).toHaveLength(before + 1);
     } finally {
-      app.store.deliver = original;
+      app.store.commit = original;
       release();
     }
   });
@@ -161,7 +161,7 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
     const db = f.t.app.db.kysely;
     expect(await db.selectFrom('contents').select('sha256').where('sha256', '=', sha).execute()).toHaveLength(1);
     expect(await db.selectFrom('messages').select('id').where('sha256', '=', sha).execute()).toHaveLength(3);
-    const raw = (await f.t.app.store.readBlob(sha)).toString('latin1');
+    const raw = (await f.t.app.store.readMessage((await inbox(f.t.app, ALICE)).at(-1)!)).toString('latin1');
     expect(raw.split('\r\n\r\n')[0]).not.toMatch(/\tfor </); // no single recipient to name
   });
 
@@ -202,7 +202,7 @@ describe.each(backends())('inbound MX (%s)', (backend) => {
     expect(step(r, 'starttls'), JSON.stringify(r)).toMatchObject({ code: 220 });
     expect(step(r, 'ehlo', 1).features).not.toContain('auth');
     expect(step(r, 'data').code).toBe(250);
-    const raw = (await f.t.app.store.readBlob((await inbox(f.t.app, BOB)).at(-1)!.sha256)).toString('latin1');
+    const raw = (await f.t.app.store.readMessage((await inbox(f.t.app, BOB)).at(-1)!)).toString('latin1');
     expect(raw).toMatch(/^Received: from tls\.example\.org .*\r\n\tby mail\.test\.local \(thutin\) with ESMTPS id /);
   });
 

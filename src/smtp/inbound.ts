@@ -2,21 +2,20 @@
 // here. Core rules (not stages, so configuration cannot remove them): a recipient outside our
 // domains is relaying and refused (`554 5.7.1`, from loopback too), an unknown local one gets
 // `550 5.1.1`, a full mailbox `452 4.2.2`. Each hook then runs the configured stages. At end of
-// DATA the message goes to the INBOX of every distinct recipient account, in one transaction.
+// DATA the message goes to the INBOX (or a stage's folder) of every distinct recipient account,
+// list members included, in one transaction.
 // A distribution list address is accepted if its sender policy allows the envelope sender, and
 // expanded at the end of DATA (list-recipients.ts).
 import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { Pipeline } from './pipeline.ts';
 import { receiveMessage } from './data.ts';
-import { isThutinError } from '../core/errors.ts';
 import { declaredSize, isLocalDomain, resolveLocalRecipient, splitAddress, acceptRecipient } from './recipients.ts';
 import { REPLIES, acceptedText, replyError, verdictError } from './replies.ts';
 import { paramsOf, sessionState, sessionView } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
 import { checkMailParams, checkRcptParams } from './params.ts';
-import { checkListRecipient, clearListRecipients, deliverListCopies, listRecipients, planListCopies } from './list-recipients.ts';
-import { removeUnreferenced } from './header-fields.ts';
+import { checkListRecipient, clearListRecipients, listCopies, listRecipients, planListCopies } from './list-recipients.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -59,7 +58,7 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
         app,
         pipeline,
         listener: 'inbound',
-        async deliver(content, _queueId, recipients, opts) {
+        async plan(content, _queueId, recipients, opts) {
           const accounts = new Set<number>();
           const lists = listRecipients(session);
           for (const r of recipients) {
@@ -68,21 +67,14 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
             if (typeof id !== 'number') throw new Error(`recipient ${r} was not resolved at RCPT`);
             accounts.add(id);
           }
-          const mailbox = opts?.mailbox ?? 'INBOX'; // a stage may choose Junk (DMARC quarantine)
-          const to = (m: string) => [...accounts].map((accountId) => ({ accountId, mailbox: m }));
+          // A stage may choose a folder (Junk for DMARC quarantine); a recipient without it gets INBOX.
+          const mailbox = opts.mailbox ?? 'INBOX';
           const copies = await planListCopies(app, session, content, recipients, { local: accounts, remote: [] });
-          if (accounts.size) {
-            try {
-              await app.store.deliver(content, to(mailbox), Date.now());
-            } catch (e) {
-              // A recipient without that folder (deleted Junk) still gets the message, in INBOX.
-              if (mailbox === 'INBOX' || !isThutinError(e, 'MAILBOX_NOT_FOUND')) throw e;
-              await app.store.deliver(content, to('INBOX'), Date.now());
-            }
-          }
           const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          await deliverListCopies(app, copies, content, { sender, accountId: null, mailbox });
-          if (!accounts.size) await removeUnreferenced(app, content.sha256);
+          return [
+            { headerPrefix: opts.headerPrefix, local: [...accounts].map((accountId) => ({ accountId, mailbox, orInbox: true })) },
+            ...listCopies(copies, { headerPrefix: opts.headerPrefix, sender, accountId: null, mailbox }),
+          ];
         },
       }).then(
         (queueId) => callback(null, acceptedText(queueId)),

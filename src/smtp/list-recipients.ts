@@ -2,18 +2,18 @@
 // only if its sender policy lets the envelope sender post (`550 5.7.1` otherwise); at the end
 // of DATA the message is refused if it already carries this list's List-Id (a loop), then each
 // list is expanded (app.lists) into its members: local members get a copy in their INBOX and
-// remote members are queued, in one transaction per list. Each list's copy carries
-// `List-Id: <name> <local.domain>` (RFC 2919). Members who are also direct recipients, or on
+// remote members are queued, in the same transaction as the message's other recipients. Each
+// list's copy carries `List-Id: <name> <local.domain>` (RFC 2919) in its header prefix. Members who are also direct recipients, or on
 // two lists of the same message, get one copy. The envelope sender of queued copies stays the
 // original sender (bounces go back to whoever posted).
 import type { SMTPServerSession } from 'smtp-server';
 import type { App } from '../app.ts';
-import type { StoredContent } from '../core/mailstore.ts';
+import type { Copy, StoredContent } from '../core/delivery.ts';
 import type { DistributionList } from '../directory/lists.ts';
 import { ListService } from '../directory/lists.ts';
-import { ERRORS, isThutinError } from '../core/errors.ts';
+import { ERRORS } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
-import { readHeader, withHeaderField, encodeHeaderText, removeUnreferenced } from './header-fields.ts';
+import { readHeader, encodeHeaderText, prefixWith } from './header-fields.ts';
 import { replyError, type Reply } from './replies.ts';
 import { canonicalRemote, splitAddress } from './recipients.ts';
 
@@ -87,7 +87,6 @@ export async function planListCopies(
   for (const l of lists.values()) {
     if (ids.includes(`<${ListService.listId(l.address)}>`)) {
       app.log.info({ session: session.id, list: l.address }, 'list loop refused');
-      await removeUnreferenced(app, content.sha256);
       throw replyError(LIST_LOOP, l.address);
     }
   }
@@ -123,24 +122,20 @@ export async function planListCopies(
   return copies;
 }
 
-/** Deliver each list's copy (with its List-Id) to its local members and queue it for the remote ones. */
-export async function deliverListCopies(app: App, copies: ListCopy[], content: StoredContent, opts: { sender: string; accountId: number | null; mailbox?: string }): Promise<void> {
+/**
+ * Each list's copy as a commit step: its List-Id in front of the message's header prefix, local
+ * members in the folder a stage chose (or INBOX when a member has none), remote members queued
+ * from the original sender.
+ */
+export function listCopies(copies: ListCopy[], opts: { headerPrefix: Buffer | null; sender: string; accountId: number | null; mailbox?: string }): Copy[] {
+  const out: Copy[] = [];
   for (const c of copies) {
     if (!c.local.length && !c.remote.length) continue;
-    const field = `List-Id: ${encodeHeaderText(c.list.name)} <${ListService.listId(c.list.address)}>`;
-    const copy = await withHeaderField(app, content, field);
-    const also = c.remote.length
-      ? async (trx: Parameters<NonNullable<Parameters<App['store']['deliver']>[3]>>[0]) => void (await app.queue.enqueue(trx, copy, opts.sender, c.remote, opts.accountId))
-      : undefined;
-    const to = (m: string) => c.local.map((accountId) => ({ accountId, mailbox: m }));
-    const mailbox = opts.mailbox ?? 'INBOX';
-    try {
-      await app.store.deliver(copy, to(mailbox), Date.now(), also);
-    } catch (e) {
-      // A member without that folder (a stage chose Junk, the member deleted it) gets it in INBOX.
-      if (mailbox === 'INBOX' || !isThutinError(e, 'MAILBOX_NOT_FOUND')) throw e;
-      await app.store.deliver(copy, to('INBOX'), Date.now(), also);
-    }
-    app.log.info({ list: c.list.address, local: c.local.length, remote: c.remote.length }, 'list expanded and delivered');
+    out.push({
+      headerPrefix: prefixWith([`List-Id: ${encodeHeaderText(c.list.name)} <${ListService.listId(c.list.address)}>`], opts.headerPrefix),
+      local: c.local.map((accountId) => ({ accountId, mailbox: opts.mailbox ?? 'INBOX', orInbox: true })),
+      remote: c.remote.length ? { sender: opts.sender, recipients: c.remote, accountId: opts.accountId } : null,
+    });
   }
+  return out;
 }

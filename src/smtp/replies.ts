@@ -17,6 +17,7 @@ export const REPLIES = {
   relayDenied: r(554, '5.7.1', 'Không chuyển tiếp thư cho tên miền này / Relay access denied'),
   mailboxFull: r(452, '4.2.2', `${ERRORS.OVER_QUOTA.vi} / ${ERRORS.OVER_QUOTA.en}`),
   tooBig: r(552, '5.3.4', `${ERRORS.MESSAGE_TOO_BIG.vi} / ${ERRORS.MESSAGE_TOO_BIG.en}`),
+  headerTooBig: r(552, '5.3.4', 'Phần tiêu đề thư quá lớn / Message header section too large'),
   tempFailure: r(451, '4.3.0', 'Lỗi tạm thời, vui lòng thử lại sau / Temporary local error, try again later'),
   startTlsFirst: r(530, '5.7.0', 'Phải dùng lệnh STARTTLS trước / Must issue a STARTTLS command first'),
   authRequired: r(530, '5.7.0', 'Cần xác thực trước khi gửi thư / Authentication required'),

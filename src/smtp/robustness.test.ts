@@ -152,8 +152,7 @@ describe.each(backends())('SMTP robustness (%s)', (backend) => {
     const msg = message({ to: CAROL, body: 'first\r\n.leading dot\r\n..two dots' });
     const r = await swaks(['--server', `127.0.0.1:${f.ports.inbound}`, '--from', 'x@example.org', '--to', CAROL], { data: msg.toString('utf8') });
     expect(r.exit, r.out).toBe(0);
-    const sha = (await inbox(f.t.app, CAROL)).at(-1)!.sha256;
-    const raw = (await f.t.app.store.readBlob(sha)).toString('utf8');
+    const raw = (await f.t.app.store.readMessage((await inbox(f.t.app, CAROL)).at(-1)!)).toString('utf8');
     expect(raw).toContain('\r\n\r\nfirst\r\n.leading dot\r\n..two dots');
   });
 });

@@ -5,10 +5,10 @@
 // say who sent it: `Sender: <the user>` is added when absent and must be the user when present.
 import type { App } from '../app.ts';
 import type { Right } from '../core/delegations.ts';
-import type { StoredContent } from '../core/mailstore.ts';
+import type { StoredContent } from '../core/delivery.ts';
 import { ERRORS } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
-import { readHeader, withHeaderField, removeUnreferenced } from './header-fields.ts';
+import { readHeader } from './header-fields.ts';
 import { replyError, type Reply } from './replies.ts';
 import type { AuthUser } from './session.ts';
 
@@ -43,15 +43,14 @@ export function mayUseEnvelope(app: App, r: SenderRights, address: string): bool
 }
 
 /**
- * Check From:/Sender: of a submitted message against the user's rights; returns the content to
- * deliver (a copy with `Sender:` added where send-on-behalf needs it). Throws 550 5.7.1 otherwise.
+ * Check From:/Sender: of a submitted message against the user's rights; returns the header field
+ * to add (`Sender:` where send-on-behalf needs it) or null. Throws 550 5.7.1 otherwise.
  */
-export async function enforceHeaderSender(app: App, user: AuthUser, content: StoredContent): Promise<StoredContent> {
+export async function enforceHeaderSender(app: App, user: AuthUser, content: StoredContent): Promise<string | null> {
   const r = await senderRights(app, user.accountId);
   const h = await readHeader(app, content);
   const refuse = async (why: string, address: string) => {
     app.log.info({ user: user.username, address, why }, 'submission refused: header sender not allowed');
-    await removeUnreferenced(app, content.sha256);
     return replyError(SENDER_NOT_ALLOWED, address);
   };
   if (h.values('from').length > 1) throw await refuse('several From fields', '');
@@ -71,10 +70,6 @@ export async function enforceHeaderSender(app: App, user: AuthUser, content: Sto
     if (!onBehalf && r.delegated.get(a)?.includes('send-as')) continue;
     throw await refuse('Sender not the user', a);
   }
-  if (onBehalf && sender.length === 0) {
-    const next = await withHeaderField(app, content, `Sender: <${user.username}>`);
-    await removeUnreferenced(app, content.sha256);
-    return next;
-  }
-  return content;
+  if (onBehalf && sender.length === 0) return `Sender: <${user.username}>`;
+  return null;
 }

@@ -106,7 +106,7 @@ describe.each(backends())('submission (%s)', (backend) => {
       ['Partner@example.com', 'queued'],
       ['other@example.net', 'queued'],
     ]);
-    const raw = (await f.t.app.store.readBlob(sha)).toString('latin1');
+    const raw = (await f.t.app.store.readMessage(msgs.at(-1)!)).toString('latin1');
     expect(raw).toMatch(/^Received: from laptop\.example \(\[127\.0\.0\.1\]\)\r\n\tby mail\.test\.local \(thutin\) with ESMTPSA id /);
     const alice = (await f.t.app.accounts.byAddress(ALICE))!;
     const sent = (await f.t.app.store.listMailboxes(alice.id)).find((m) => m.specialUse === '\\Sent');

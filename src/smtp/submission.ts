@@ -19,8 +19,8 @@ import { authUser, paramsOf, sessionState, sessionView, type AuthUser } from './
 import { guardAddress, guardSession } from './guard.ts';
 import { checkMailParams, checkRcptParams } from './params.ts';
 import { enforceHeaderSender, mayUseEnvelope, senderRights } from './sender-rights.ts';
-import { checkListRecipient, clearListRecipients, deliverListCopies, listRecipients, planListCopies } from './list-recipients.ts';
-import { removeUnreferenced } from './header-fields.ts';
+import { checkListRecipient, clearListRecipients, listCopies, listRecipients, planListCopies } from './list-recipients.ts';
+import { prefixWith } from './header-fields.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onSecure' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -107,9 +107,10 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
         app,
         pipeline,
         listener: 'submission',
-        async deliver(original, _queueId, recipients) {
+        async plan(content, _queueId, recipients, opts) {
           if (!user) throw replyError(REPLIES.authRequired);
-          const content = await enforceHeaderSender(app, user, original);
+          const senderField = await enforceHeaderSender(app, user, content);
+          const headerPrefix = senderField ? prefixWith([senderField], opts.headerPrefix) : opts.headerPrefix;
           const lists = listRecipients(session);
           const local = new Set<number>();
           const remote: string[] = [];
@@ -121,16 +122,14 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
             else local.add(id);
           }
           const copies = await planListCopies(app, session, content, recipients, { local, remote });
-          if (local.size || remote.length) {
-            await app.store.deliver(
-              content,
-              [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
-              Date.now(),
-              remote.length ? async (trx) => void (await app.queue.enqueue(trx, content, sender, remote, user.accountId)) : undefined,
-            );
-          }
-          await deliverListCopies(app, copies, content, { sender, accountId: user.accountId });
-          if (!local.size && !remote.length) await removeUnreferenced(app, content.sha256);
+          return [
+            {
+              headerPrefix,
+              local: [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
+              remote: remote.length ? { sender, recipients: remote, accountId: user.accountId } : null,
+            },
+            ...listCopies(copies, { headerPrefix, sender, accountId: user.accountId }),
+          ];
         },
       }).then(
         (queueId) => callback(null, acceptedText(queueId)),

@@ -269,8 +269,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .alterTable('mailboxes')
           .addColumn('changes_floor', 'bigint', (c) => c.notNull().defaultTo(0))
           .execute();
+        // A finished queue entry keeps its row for a while (queue history) but not its content: the
+        // queue no longer holds a foreign key on contents (a finished entry's content may be reclaimed).
+        if (dialect === 'postgres') {
+          await sql`ALTER TABLE outbound_queue DROP CONSTRAINT IF EXISTS outbound_queue_sha256_fkey`.execute(db);
+        } else {
+          // SQLite cannot drop a constraint: the table is rebuilt (its documented 12-step way).
+          await sql`PRAGMA foreign_keys = OFF`.execute(db);
+          await sql`CREATE TABLE outbound_queue_new (
+            id integer PRIMARY KEY AUTOINCREMENT,
+            sender text NOT NULL,
+            sha256 text NOT NULL,
+            size bigint NOT NULL,
+            account_id bigint,
+            state text NOT NULL DEFAULT 'active',
+            created_at bigint NOT NULL,
+            warned_at bigint,
+            header_prefix text,
+            prefix_replaces bigint NOT NULL DEFAULT 0)`.execute(db);
+          await sql`INSERT INTO outbound_queue_new (id, sender, sha256, size, account_id, state, created_at, warned_at, header_prefix, prefix_replaces)
+            SELECT id, sender, sha256, size, account_id, state, created_at, warned_at, header_prefix, prefix_replaces FROM outbound_queue`.execute(db);
+          await sql`DROP TABLE outbound_queue`.execute(db);
+          await sql`ALTER TABLE outbound_queue_new RENAME TO outbound_queue`.execute(db);
+          await sql`PRAGMA foreign_keys = ON`.execute(db);
+        }
         await db.schema.createIndex('outbound_queue_sha256').on('outbound_queue').column('sha256').execute();
         await db.schema.createIndex('outbound_queue_done').on('outbound_queue').columns(['state', 'created_at']).execute();
+        // UIDVALIDITY is max + 1 over every folder (folders repository): an index keeps that one step.
+        await db.schema.createIndex('mailboxes_uidvalidity').on('mailboxes').column('uidvalidity').execute();
       },
     },
   };

@@ -62,9 +62,7 @@ for (const backend of backends()) {
     const queued = async () => {
       const content = await api.t.app.store.ingest([vietnameseMessage({ from: p.actors.user, to: 'an@remote.test' })]);
       let id = 0;
-      await api.t.app.store.deliver(content, [], Date.now(), async (trx) => {
-        id = await api.t.app.queue.enqueue(trx, content, p.actors.user, ['an@remote.test'], null);
-      });
+      id = (await api.t.app.store.commit(content, { copies: [{ remote: { sender: p.actors.user, recipients: ['an@remote.test'], accountId: null } }] })).queued[0];
       return id;
     };
     const snvMailbox = async () => (await api.t.app.directory.getUnit('SNV'))!.mailbox!;

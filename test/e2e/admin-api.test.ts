@@ -182,9 +182,7 @@ for (const backend of backends()) {
       const sender = p.actors.user;
       const content = await api.t.app.store.ingest([vietnameseMessage({ from: sender, to: 'an@remote.test' })]);
       let id = 0;
-      await api.t.app.store.deliver(content, [], Date.now(), async (trx) => {
-        id = await api.t.app.queue.enqueue(trx, content, sender, ['an@remote.test', 'binh@remote.test'], null);
-      });
+      id = (await api.t.app.store.commit(content, { copies: [{ remote: { sender: sender, recipients: ['an@remote.test', 'binh@remote.test'], accountId: null } }] })).queued[0];
       const rcpt = (await api.t.app.queue.get(id))!.recipients[0];
       await api.t.app.queue.record([
         { id: rcpt.id, state: 'deferred', error: '451 4.7.1 Greylisted, try again later', status: '4.7.1', remoteMta: 'mx.remote.test', nextAttemptAt: Date.now() + 600_000 },

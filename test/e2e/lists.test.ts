@@ -50,7 +50,7 @@ describe.each(backends())('distribution lists over SMTP (%s)', (backend) => {
 
   async function lastOf(address: string): Promise<string> {
     const msgs = await inbox(r.app, address);
-    return (await r.app.store.readBlob(msgs.at(-1)!.sha256)).toString('utf8');
+    return (await r.app.store.readMessage(msgs.at(-1)!)).toString('utf8');
   }
 
   it('expands a static list: local member in INBOX with List-Id, remote member queued with the original sender, one copy each', async () => {
@@ -70,8 +70,9 @@ describe.each(backends())('distribution lists over SMTP (%s)', (backend) => {
     expect(q).toHaveLength(queued + 1);
     expect(q.at(-1)).toMatchObject({ sender: cuong });
     expect(q.at(-1)!.recipients.map((x) => x.recipient)).toEqual(['phongvien@baokontum.com.vn']);
-    const queuedRaw = (await r.app.store.readBlob(q.at(-1)!.sha256)).toString('utf8');
-    expect(queuedRaw).toContain('\r\nList-Id: =?UTF-8?B?' + Buffer.from('Ban biên tập').toString('base64') + '?= <ban-bien-tap.kontum.gov.vn>\r\n');
+    const queuedRaw = (await r.app.store.readMessage(q.at(-1)!)).toString('utf8');
+    // List-Id is kept beside the stored message and served on top of it.
+    expect('\r\n' + queuedRaw).toContain('\r\nList-Id: =?UTF-8?B?' + Buffer.from('Ban biên tập').toString('base64') + '?= <ban-bien-tap.kontum.gov.vn>\r\n');
     // The direct recipient's copy is the original (no List-Id): they were addressed directly.
     expect(await lastOf(an)).not.toContain('List-Id:');
   });

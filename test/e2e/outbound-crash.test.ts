@@ -75,9 +75,7 @@ describe('kill -9 during outbound delivery', { timeout: 180_000 }, () => {
       if (!(await app.accounts.byAddress(SENDER))) await app.accounts.create(SENDER, 'Matkhau#2026', 'test');
       const content = await app.store.ingest([vietnameseMessage({ from: SENDER, to, subject: `Thư cho ${to}` })]);
       let id = 0;
-      await app.store.deliver(content, [], Date.now(), async (trx) => {
-        id = await app.queue.enqueue(trx, content, SENDER, [to], null);
-      });
+      id = (await app.store.commit(content, { copies: [{ remote: { sender: SENDER, recipients: [to], accountId: null } }] })).queued[0];
       return id;
     } finally {
       await app.close();

@@ -39,16 +39,14 @@ async function queueMessage(f: Fixture, to: string[], opts: { sender?: string; r
   const raw = opts.raw ?? vietnameseMessage({ from: SENDER, to: to[0] });
   const content = await f.t.app.store.ingest([raw]);
   let id = 0;
-  await f.t.app.store.deliver(content, [], Date.now(), async (trx) => {
-    id = await f.t.app.queue.enqueue(trx, content, opts.sender ?? SENDER, to, f.accountId);
-  });
+  id = (await f.t.app.store.commit(content, { copies: [{ remote: { sender: opts.sender ?? SENDER, recipients: to, accountId: f.accountId } }] })).queued[0];
   return id;
 }
 
 async function inbox(f: Fixture): Promise<Buffer[]> {
   const mb = await f.t.app.store.getMailbox(f.accountId, 'INBOX');
   const msgs = await f.t.app.store.listMessages(mb!.id);
-  return Promise.all(msgs.map((m) => f.t.app.store.readBlob(m.sha256)));
+  return Promise.all(msgs.map((m) => f.t.app.store.readMessage(m)));
 }
 
 /** The parts of a multipart/report: content type and body of each. */

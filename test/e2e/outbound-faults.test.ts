@@ -41,9 +41,7 @@ describe('outbound delivery: faults of the remote', () => {
   async function queue(to: string): Promise<number> {
     const content = await t.app.store.ingest([vietnameseMessage({ from: SENDER, to })]);
     let id = 0;
-    await t.app.store.deliver(content, [], Date.now(), async (trx) => {
-      id = await t.app.queue.enqueue(trx, content, SENDER, [to], null);
-    });
+    id = (await t.app.store.commit(content, { copies: [{ remote: { sender: SENDER, recipients: [to], accountId: null } }] })).queued[0];
     return id;
   }
 
@@ -147,9 +145,7 @@ describe('outbound delivery: a stalled destination does not hold back the others
   async function queue(to: string): Promise<number> {
     const content = await t.app.store.ingest([vietnameseMessage({ from: SENDER, to })]);
     let id = 0;
-    await t.app.store.deliver(content, [], Date.now(), async (trx) => {
-      id = await t.app.queue.enqueue(trx, content, SENDER, [to], null);
-    });
+    id = (await t.app.store.commit(content, { copies: [{ remote: { sender: SENDER, recipients: [to], accountId: null } }] })).queued[0];
     return id;
   }
 

@@ -65,7 +65,7 @@ export async function inbox(i: Instance, address: string): Promise<Buffer[]> {
   const acct = await i.t.app.accounts.byAddress(address);
   const mb = await i.t.app.store.getMailbox(acct!.id, 'INBOX');
   const msgs = await i.t.app.store.listMessages(mb!.id);
-  return Promise.all(msgs.map((m) => i.t.app.store.readBlob(m.sha256)));
+  return Promise.all(msgs.map((m) => i.t.app.store.readMessage(m)));
 }
 
 export const AN = 'annv@kontum.gov.vn';

@@ -23,9 +23,7 @@ describe('thutin queue', { timeout: 120000 }, () => {
   beforeAll(async () => {
     t = await createTestApp();
     const content = await t.app.store.ingest([Buffer.from('From: <an@kontum.gov.vn>\r\nSubject: Giấy mời\r\n\r\nMời họp.\r\n')]);
-    await t.app.store.deliver(content, [], Date.now(), async (trx) => {
-      id = await t.app.queue.enqueue(trx, content, 'an@kontum.gov.vn', ['vp@chinhphu.example'], null);
-    });
+    id = (await t.app.store.commit(content, { copies: [{ remote: { sender: 'an@kontum.gov.vn', recipients: ['vp@chinhphu.example'], accountId: null } }] })).queued[0];
     const [c] = await t.app.queue.claim(Date.now() + 10, Date.now() + 60_000, 10);
     await t.app.queue.record([
       {

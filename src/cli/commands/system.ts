@@ -46,6 +46,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
     else await demo.loadDemo(app, demo.demoOptions({}));
   }
   const servers = await startServers(app, loadTls(cfg));
+  // Reclaiming storage: a sweep at once (what a crash left behind), then every store.maintenanceIntervalMs.
+  app.maintenance.start();
   // Load the directory's search index now rather than on the first address-book search
   // (seconds for tens of thousands of people); searches meanwhile wait for the same load.
   void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));

@@ -1,0 +1,66 @@
+// Stored contents: a blob (the message's bytes, content-addressed) and its `contents` row (index
+// and folded search text), shared by every message and queue entry that shows it.
+// Owns the rules of their life: an ingested blob is pinned until its commit or refusal; a
+// `contents` row goes in the same transaction as the last reference to it; its blob is unlinked
+// after that commit, unless something pinned it again meanwhile (identical bytes ingested anew).
+// A crash between the commit and the unlink leaves a blob without row, which the sweep removes
+// (core/reclaim.ts).
+import type { Readable } from 'node:stream';
+import type { BlobStore, BlobWrite } from '../storage/blobs.ts';
+import type { Tx } from '../storage/tx.ts';
+import { dropUnreferenced, saveContent } from '../storage/repositories/contents.ts';
+import type { Reclaimer } from './reclaim.ts';
+import type { StoredContent } from './delivery.ts';
+
+export class ContentStore {
+  constructor(
+    private readonly blobs: BlobStore,
+    private readonly reclaimer: Reclaimer,
+  ) {}
+
+  /** Stream bytes into a new blob, pinned until `release`. */
+  write(source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void }): Promise<BlobWrite> {
+    return this.blobs.write(source, opts);
+  }
+
+  /** Save the row of an ingested content (once per distinct blob) in a commit's transaction. */
+  save(tx: Tx, content: StoredContent): Promise<void> {
+    return saveContent(tx, content);
+  }
+
+  /** Drop the rows of these contents that nothing references any more; returns their blob names. */
+  dropUnreferenced(tx: Tx, sha256s: string[]): Promise<string[]> {
+    return sha256s.length ? dropUnreferenced(tx, sha256s) : Promise.resolve([]);
+  }
+
+  /** After the transaction that dropped their rows committed: unlink the blobs (unless pinned or saved again). */
+  async reclaim(sha256s: string[]): Promise<void> {
+    if (sha256s.length) await this.reclaimer.release(sha256s);
+  }
+
+  /**
+   * `reclaim` for a transaction this service does not commit itself (the directory's purge): the
+   * blobs are unlinked once their rows are gone, asked again a few times; the sweep catches the rest.
+   */
+  reclaimSoon(sha256s: string[], delaysMs: number[] = [200, 2000, 20000]): void {
+    if (!sha256s.length) return;
+    const attempt = (i: number) => {
+      const t = setTimeout(() => {
+        this.reclaimer.release(sha256s).then(
+          (n) => {
+            if (n < sha256s.length && i + 1 < delaysMs.length) attempt(i + 1);
+          },
+          () => {},
+        );
+      }, delaysMs[i]);
+      t.unref();
+    };
+    attempt(0);
+  }
+
+  /** The caller is done with an ingested blob: unpin it, and remove it if no row names it (refused, or delivered to nobody). */
+  async release(sha256: string): Promise<void> {
+    this.blobs.unpin(sha256);
+    await this.reclaimer.release([sha256]);
+  }
+}

@@ -1,0 +1,182 @@
+// The folders repository: the only code that writes the `mailboxes` table.
+// Owns: the one rule for creating a folder (with its missing parents) and the one rule for
+// UIDVALIDITY (seconds since the epoch, strictly increasing across every folder), UID and MODSEQ
+// allocation, renames, subscriptions, \Recent claims and the change-log floor. No business
+// rules beyond those: names are checked by the mail store (core/mailboxes.ts).
+import type { Selectable } from 'kysely';
+import type { Database } from '../schema.ts';
+import type { Reader, Tx } from '../tx.ts';
+import { DEFAULT_MAILBOXES, HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
+
+export interface FolderRow {
+  id: number;
+  accountId: number;
+  name: string;
+  specialUse: string | null;
+  uidvalidity: number;
+  uidnext: number;
+  highestModseq: number;
+  firstRecentUid: number;
+  subscribed: boolean;
+  /** The change log is complete only for MODSEQs from this one on (older entries were compacted). */
+  changesFloor: number;
+}
+
+function toFolder(r: Selectable<Database['mailboxes']>): FolderRow {
+  return {
+    id: Number(r.id),
+    accountId: Number(r.account_id),
+    name: r.name,
+    specialUse: r.special_use,
+    uidvalidity: Number(r.uidvalidity),
+    uidnext: Number(r.uidnext),
+    highestModseq: Number(r.highest_modseq),
+    firstRecentUid: Number(r.first_recent_uid),
+    subscribed: Number(r.subscribed) === 1,
+    changesFloor: Number(r.changes_floor ?? 0),
+  };
+}
+
+function likePrefix(p: string): string {
+  return p.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
+}
+
+export async function findFolder(r: Reader, accountId: number, name: string): Promise<FolderRow | null> {
+  const row = await r.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return row ? toFolder(row) : null;
+}
+
+export async function folderById(r: Reader, id: number): Promise<FolderRow | null> {
+  const row = await r.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toFolder(row) : null;
+}
+
+export async function listFolders(r: Reader, accountId: number): Promise<FolderRow[]> {
+  const rows = await r.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).orderBy('name').execute();
+  return rows.map(toFolder);
+}
+
+export async function hasChildren(r: Reader, accountId: number, name: string): Promise<boolean> {
+  const row = await r
+    .selectFrom('mailboxes')
+    .select('id')
+    .where('account_id', '=', accountId)
+    .where('name', 'like', likePrefix(name + HIERARCHY_SEPARATOR))
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** UIDVALIDITY: seconds since the epoch, strictly increasing across all folders (the one rule). */
+async function nextUidValidity(tx: Tx, now: number): Promise<number> {
+  const r = await tx
+    .selectFrom('mailboxes')
+    .select((eb) => eb.fn.max<number>('uidvalidity').as('m'))
+    .executeTakeFirst();
+  return Math.max(Math.floor(now / 1000), Number(r?.m ?? 0) + 1);
+}
+
+/**
+ * Create a folder and any missing parent (RFC 3501 CREATE), the only way a `mailboxes` row is
+ * made. Returns the folder named `name`; null if it already existed (parents may have existed).
+ */
+export async function createFolder(tx: Tx, accountId: number, name: string, specialUse: string | null, now = Date.now()): Promise<FolderRow | null> {
+  const parts = name.split(HIERARCHY_SEPARATOR);
+  let created: FolderRow | null = null;
+  for (let i = 1; i <= parts.length; i++) {
+    const p = parts.slice(0, i).join(HIERARCHY_SEPARATOR);
+    if (await findFolder(tx, accountId, p)) continue;
+    const row = await tx
+      .insertInto('mailboxes')
+      .values({
+        account_id: accountId,
+        name: p,
+        special_use: i === parts.length ? specialUse : null,
+        uidvalidity: await nextUidValidity(tx, now),
+        uidnext: 1,
+        highest_modseq: 1,
+        first_recent_uid: 1,
+        subscribed: 1,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (i === parts.length) created = toFolder(row);
+  }
+  return created;
+}
+
+/** The folders every new account gets (INBOX, Sent, Drafts, Junk, Trash, Archive). */
+export async function createDefaultFolders(tx: Tx, accountId: number, now = Date.now()): Promise<void> {
+  for (const mb of DEFAULT_MAILBOXES) await createFolder(tx, accountId, mb.name, mb.specialUse, now);
+}
+
+/** Take the next UID and a new MODSEQ of an account's folder by name, in one statement; null if there is no such folder. */
+export async function takeUid(tx: Tx, accountId: number, name: string): Promise<{ id: number; uid: number; modseq: number; uidvalidity: number } | null> {
+  const mb = await tx
+    .updateTable('mailboxes')
+    .set((eb) => ({ uidnext: eb('uidnext', '+', 1), highest_modseq: eb('highest_modseq', '+', 1) }))
+    .where('account_id', '=', accountId)
+    .where('name', '=', name)
+    .returning(['id', 'uidnext', 'highest_modseq', 'uidvalidity'])
+    .executeTakeFirst();
+  if (!mb) return null;
+  return { id: Number(mb.id), uid: Number(mb.uidnext) - 1, modseq: Number(mb.highest_modseq), uidvalidity: Number(mb.uidvalidity) };
+}
+
+/** Allocate `count` UIDs and one new MODSEQ in a folder (row-locked in PostgreSQL); null if it is gone. */
+export async function takeUids(tx: Tx, mailboxId: number, count: number): Promise<{ firstUid: number; modseq: number; uidvalidity: number } | null> {
+  const r = await tx
+    .updateTable('mailboxes')
+    .set((eb) => ({ uidnext: eb('uidnext', '+', count), highest_modseq: eb('highest_modseq', '+', 1) }))
+    .where('id', '=', mailboxId)
+    .returning(['uidnext', 'highest_modseq', 'uidvalidity'])
+    .executeTakeFirst();
+  if (!r) return null;
+  return { firstUid: Number(r.uidnext) - count, modseq: Number(r.highest_modseq), uidvalidity: Number(r.uidvalidity) };
+}
+
+export async function bumpModseq(tx: Tx, mailboxId: number): Promise<number> {
+  const r = await tx
+    .updateTable('mailboxes')
+    .set((eb) => ({ highest_modseq: eb('highest_modseq', '+', 1) }))
+    .where('id', '=', mailboxId)
+    .returning('highest_modseq')
+    .executeTakeFirstOrThrow();
+  return Number(r.highest_modseq);
+}
+
+export async function deleteFolderRow(tx: Tx, mailboxId: number): Promise<void> {
+  await tx.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
+}
+
+/** Rename a folder and its inferiors (each gets a new UIDVALIDITY), creating missing parents of the new name. */
+export async function renameFolderTree(tx: Tx, accountId: number, src: string, dst: string, now = Date.now()): Promise<void> {
+  const all = await tx.selectFrom('mailboxes').select(['id', 'name']).where('account_id', '=', accountId).execute();
+  for (const r of all) {
+    if (r.name === src || r.name.startsWith(src + HIERARCHY_SEPARATOR)) {
+      await tx
+        .updateTable('mailboxes')
+        .set({ name: dst + r.name.slice(src.length), uidvalidity: await nextUidValidity(tx, now) })
+        .where('id', '=', r.id)
+        .execute();
+    }
+  }
+  const parent = dst.split(HIERARCHY_SEPARATOR).slice(0, -1).join(HIERARCHY_SEPARATOR);
+  if (parent) await createFolder(tx, accountId, parent, null, now);
+}
+
+export async function setSubscribed(tx: Reader, mailboxId: number, subscribed: boolean): Promise<void> {
+  await tx
+    .updateTable('mailboxes')
+    .set({ subscribed: subscribed ? 1 : 0 })
+    .where('id', '=', mailboxId)
+    .execute();
+}
+
+/** SELECT: the messages from the returned UID on are \Recent for this session only. */
+export async function claimRecent(tx: Tx, mailboxId: number): Promise<number> {
+  const mb = await tx.selectFrom('mailboxes').select(['first_recent_uid', 'uidnext']).where('id', '=', mailboxId).executeTakeFirstOrThrow();
+  // Nothing new since the last claim: no write (and no fsync) on a plain re-SELECT.
+  if (Number(mb.first_recent_uid) < Number(mb.uidnext)) await tx.updateTable('mailboxes').set({ first_recent_uid: mb.uidnext }).where('id', '=', mailboxId).execute();
+  return Number(mb.first_recent_uid);
+}

@@ -1,0 +1,62 @@
+// Text search over a folder's messages: the folded (accent- and đ-insensitive) copies of each
+// message's fields kept with its content, and its sent date. Read-only.
+// Owns: the SQL of SEARCH's text keys (SUBJECT, FROM, TO, CC, BCC, HEADER, BODY, TEXT) and SORT by date.
+import { sql } from 'kysely';
+import type { Reader } from '../tx.ts';
+
+const SEARCH_COLUMNS = {
+  subject: 'search_subject',
+  from: 'search_from',
+  to: 'search_to',
+  cc: 'search_cc',
+  bcc: 'search_bcc',
+  headers: 'search_headers',
+  body: 'search_body',
+} as const;
+export type SearchField = keyof typeof SEARCH_COLUMNS | 'text';
+
+function likeContains(folded: string): string {
+  return `%${folded.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+}
+
+/** UIDs whose folded `field` contains the (already folded) term. */
+export async function searchFolded(r: Reader, mailboxId: number, field: SearchField, folded: string): Promise<Set<number>> {
+  const pattern = likeContains(folded);
+  const cols = field === 'text' ? (['search_headers', 'search_body'] as const) : ([SEARCH_COLUMNS[field]] as const);
+  const rows = await r
+    .selectFrom('messages')
+    .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+    .select('messages.uid')
+    .where('messages.mailbox_id', '=', mailboxId)
+    .where((eb) => eb.or(cols.map((c) => sql<boolean>`${sql.ref('contents.' + c)} like ${pattern} escape '\\'`)))
+    .execute();
+  return new Set(rows.map((x) => Number(x.uid)));
+}
+
+/** Candidate UIDs and their folded header lines, for messages whose headers contain `folded`. */
+export async function headerCandidates(r: Reader, mailboxId: number, folded: string): Promise<Array<{ uid: number; headers: string }>> {
+  const rows = await r
+    .selectFrom('messages')
+    .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+    .select(['messages.uid', 'contents.search_headers'])
+    .where('messages.mailbox_id', '=', mailboxId)
+    .where(sql<boolean>`contents.search_headers like ${likeContains(folded)} escape '\\'`)
+    .execute();
+  return rows.map((x) => ({ uid: Number(x.uid), headers: x.search_headers }));
+}
+
+export async function sentDates(r: Reader, mailboxId: number): Promise<Map<number, number | null>> {
+  const rows = await r
+    .selectFrom('messages')
+    .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+    .select(['messages.uid', 'contents.sent_date'])
+    .where('messages.mailbox_id', '=', mailboxId)
+    .execute();
+  return new Map(rows.map((x) => [Number(x.uid), x.sent_date === null ? null : Number(x.sent_date)]));
+}
+
+/** The stored structure (index JSON without search text) of some contents. */
+export async function structures(r: Reader, sha256s: string[]): Promise<Array<{ sha256: string; structure: string }>> {
+  if (!sha256s.length) return [];
+  return r.selectFrom('contents').select(['sha256', 'structure']).where('sha256', 'in', sha256s).execute();
+}

@@ -1,0 +1,236 @@
+// The messages repository: the only code that writes the `messages` table (a message in a
+// folder: UID, MODSEQ, flags, the blob it shows and the header prefix served in front of it) and
+// the `changes` log (expunges per MODSEQ, for sessions and QRESYNC), and the usage counter of
+// accounts that moves with them (`accounts.used_bytes`, kept in the same transaction).
+// Owns: the SQL of those; no business rules.
+import { sql } from 'kysely';
+import type { Reader, Tx } from '../tx.ts';
+import { SEEN, parseKeywords } from '../../core/flags.ts';
+
+export interface MessageRow {
+  uid: number;
+  modseq: number;
+  flags: number;
+  keywords: string;
+  /** Served size: header prefix + blob bytes after `prefixReplaces`. */
+  size: number;
+  internalDate: number;
+  sha256: string;
+  headerPrefix: Buffer | null;
+  prefixReplaces: number;
+}
+
+export interface NewMessage {
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  sha256: string;
+  size: number;
+  internalDate: number;
+  flags: number;
+  keywords: string;
+  headerPrefix: Buffer | null;
+  prefixReplaces: number;
+}
+
+const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'sha256', 'header_prefix', 'prefix_replaces'] as const;
+
+type Row = { uid: number; modseq: number; flags: number; keywords: string; size: number; internal_date: number; sha256: string; header_prefix: string | null; prefix_replaces: number };
+
+function toMessage(r: Row): MessageRow {
+  return {
+    uid: Number(r.uid),
+    modseq: Number(r.modseq),
+    flags: Number(r.flags),
+    keywords: r.keywords,
+    size: Number(r.size),
+    internalDate: Number(r.internal_date),
+    sha256: r.sha256,
+    headerPrefix: r.header_prefix ? Buffer.from(r.header_prefix, 'latin1') : null,
+    prefixReplaces: Number(r.prefix_replaces ?? 0),
+  };
+}
+
+export function chunks<T>(arr: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < arr.length; i += n) out.push(arr.slice(i, i + n));
+  return out;
+}
+
+export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> {
+  for (const chunk of chunks(rows, 200)) {
+    await tx
+      .insertInto('messages')
+      .values(
+        chunk.map((m) => ({
+          mailbox_id: m.mailboxId,
+          uid: m.uid,
+          modseq: m.modseq,
+          sha256: m.sha256,
+          size: m.size,
+          internal_date: m.internalDate,
+          flags: m.flags,
+          keywords: m.keywords,
+          header_prefix: m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null,
+          prefix_replaces: m.prefixReplaces,
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Add `delta` bytes to an account's usage. */
+export async function addUsage(tx: Tx, accountId: number, delta: number): Promise<void> {
+  if (!delta) return;
+  await tx
+    .updateTable('accounts')
+    .set((eb) => ({ used_bytes: eb('used_bytes', '+', delta) }))
+    .where('id', '=', accountId)
+    .execute();
+}
+
+/** Add `delta` bytes to the usage of the account that owns a folder. */
+export async function addFolderUsage(tx: Tx, mailboxId: number, delta: number): Promise<void> {
+  if (!delta) return;
+  await tx
+    .updateTable('accounts')
+    .set((eb) => ({ used_bytes: eb('used_bytes', '+', delta) }))
+    .where('id', '=', (eb) => eb.selectFrom('mailboxes').select('account_id').where('id', '=', mailboxId))
+    .execute();
+}
+
+export async function listMessages(r: Reader, mailboxId: number): Promise<MessageRow[]> {
+  const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  return rows.map(toMessage);
+}
+
+/** Flags, sizes and dates only (metadata FETCH, SEARCH): no blob names or prefixes. */
+export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRow[]> {
+  const rows = await r.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  return rows.map((m) => ({ ...toMessage({ ...m, sha256: '', header_prefix: null, prefix_replaces: 0 }) }));
+}
+
+export async function getMessages(r: Reader, mailboxId: number, uids: number[]): Promise<MessageRow[]> {
+  const out: MessageRow[] = [];
+  for (const chunk of chunks(uids, 500)) {
+    const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).orderBy('uid').execute();
+    out.push(...rows.map(toMessage));
+  }
+  return out;
+}
+
+export async function changedSince(r: Reader, mailboxId: number, modseq: number): Promise<MessageRow[]> {
+  const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute();
+  return rows.map(toMessage);
+}
+
+export async function expungedSince(r: Reader, mailboxId: number, modseq: number): Promise<number[]> {
+  const rows = await r.selectFrom('changes').select('uid').where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).where('kind', '=', 'expunge').execute();
+  return [...new Set(rows.map((e) => Number(e.uid)))].sort((a, b) => a - b);
+}
+
+/** UIDs of the messages flagged \Deleted. */
+export async function deletedUids(r: Reader, mailboxId: number): Promise<number[]> {
+  const rows = await r
+    .selectFrom('messages')
+    .select('uid')
+    .where('mailbox_id', '=', mailboxId)
+    .where(sql<boolean>`(flags & 8) <> 0`)
+    .orderBy('uid')
+    .execute();
+  return rows.map((r) => Number(r.uid));
+}
+
+export async function allUids(r: Reader, mailboxId: number): Promise<number[]> {
+  const rows = await r.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  return rows.map((r) => Number(r.uid));
+}
+
+/**
+ * Remove messages from a folder at `modseq`, log their expunge, and move the account's usage.
+ * Returns the blobs they showed (for reclaiming contents nothing references any more).
+ */
+export async function removeMessages(tx: Tx, mailboxId: number, uids: number[], modseq: number, now = Date.now(), logChanges = true): Promise<string[]> {
+  const shas = new Set<string>();
+  for (const chunk of chunks(uids, 500)) {
+    const rows = await tx.selectFrom('messages').select(['sha256', 'size']).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+    for (const r of rows) shas.add(r.sha256);
+    await addFolderUsage(tx, mailboxId, -rows.reduce((a, r) => a + Number(r.size), 0));
+    await tx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+    if (logChanges)
+      await tx
+        .insertInto('changes')
+        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge', created_at: now })))
+        .execute();
+  }
+  return [...shas];
+}
+
+/** Drop a folder's whole change log (the folder itself is going away). */
+export async function dropChangeLog(tx: Tx, mailboxId: number): Promise<void> {
+  await tx.deleteFrom('changes').where('mailbox_id', '=', mailboxId).execute();
+}
+
+/** Set flags and keywords of some messages at `modseq`. */
+export async function setFlags(tx: Tx, mailboxId: number, uids: number[], flags: number, keywords: string, modseq: number): Promise<void> {
+  for (const chunk of chunks(uids, 500)) {
+    await tx.updateTable('messages').set({ flags, keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+  }
+}
+
+/** Blobs shown by any message of an account (purging an account reclaims them). */
+export async function accountBlobs(r: Reader, accountId: number): Promise<string[]> {
+  const rows = await r
+    .selectFrom('messages')
+    .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+    .select('messages.sha256')
+    .distinct()
+    .where('mailboxes.account_id', '=', accountId)
+    .execute();
+  return rows.map((r) => r.sha256);
+}
+
+/** Blobs shown by the messages of one folder. */
+export async function folderBlobs(r: Reader, mailboxId: number): Promise<string[]> {
+  const rows = await r.selectFrom('messages').select('sha256').distinct().where('mailbox_id', '=', mailboxId).execute();
+  return rows.map((r) => r.sha256);
+}
+
+export async function folderCounts(r: Reader, mailboxId: number, firstRecentUid: number): Promise<{ messages: number; unseen: number; recent: number; size: number }> {
+  const row = await r
+    .selectFrom('messages')
+    .select([
+      sql<number>`count(*)`.as('messages'),
+      sql<number>`coalesce(sum(case when (flags & ${SEEN}) = 0 then 1 else 0 end), 0)`.as('unseen'),
+      sql<number>`coalesce(sum(case when uid >= ${firstRecentUid} then 1 else 0 end), 0)`.as('recent'),
+      sql<number>`coalesce(sum(size), 0)`.as('size'),
+    ])
+    .where('mailbox_id', '=', mailboxId)
+    .executeTakeFirstOrThrow();
+  return { messages: Number(row.messages), unseen: Number(row.unseen), recent: Number(row.recent), size: Number(row.size) };
+}
+
+/** What opening a folder needs: UIDs as runs of consecutive UIDs, the first unseen UID, the keywords in use. */
+export async function openSummary(r: Reader, mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
+  // One pass for the count, the UID range and the first unseen message.
+  const agg = await sql<{ n: number; lo: number | null; hi: number | null; unseen: number | null }>`
+    select count(*) as n, min(uid) as lo, max(uid) as hi, min(case when (flags & 1) = 0 then uid end) as unseen
+    from messages where mailbox_id = ${mailboxId}`.execute(r);
+  const a = agg.rows[0];
+  const n = Number(a?.n ?? 0);
+  let uidRuns: Array<[number, number]> = [];
+  if (n > 0 && Number(a.hi) - Number(a.lo) + 1 === n) {
+    uidRuns = [[Number(a.lo), n]]; // no gaps: one run, nothing more to read
+  } else if (n > 0) {
+    // Runs of consecutive UIDs ("gaps and islands"): a folder with few expunges is a few rows.
+    const runs = await sql<{ first: number; n: number }>`
+      select min(uid) as first, count(*) as n
+      from (select uid, uid - row_number() over (order by uid) as grp from messages where mailbox_id = ${mailboxId}) as numbered
+      group by grp order by first`.execute(r);
+    uidRuns = runs.rows.map((x) => [Number(x.first), Number(x.n)]);
+  }
+  const kw = await r.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
+  const keywords = new Set<string>();
+  for (const row of kw) for (const k of parseKeywords(row.keywords)) keywords.add(k);
+  return { uidRuns, firstUnseenUid: a?.unseen == null ? null : Number(a.unseen), keywords: [...keywords] };
+}
