@@ -67,9 +67,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
-  // SQLite: one server process per data directory, pins alone protect blobs in flight; PostgreSQL:
-  // several processes share the blobs, so a blob touched within the grace is left to the sweep.
-  const exclusive = config.database.driver === 'sqlite';
+  // One server process per blob directory (SQLite always; PostgreSQL unless store.sharedBlobs): pins
+  // alone protect blobs in flight. Processes sharing the blobs leave a blob touched within the grace to the sweep.
+  const exclusive = config.database.driver === 'sqlite' || !config.store.sharedBlobs;
   const reclaimer = new Reclaimer(db.kysely, blobs, { sharedGraceMs: exclusive ? 0 : config.store.orphanGraceMs });
   const store = new MailStore(db, blobs, events, reclaimer, { mime: { maxHeaderSize: config.smtp.maxHeaderBytes } });
   const audit = new AuditLog(db.kysely);

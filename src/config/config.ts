@@ -265,6 +265,9 @@ export const configSchema = z.object({
   // records older than changesRetentionMs go (older QRESYNC states then get a full resync).
   store: z
     .object({
+      // Several thutin processes (on PostgreSQL) share this data directory's blobs: their pins are
+      // invisible to each other, so unreferenced blobs younger than orphanGraceMs are left to the sweep.
+      sharedBlobs: z.boolean().default(false),
       orphanGraceMs: z
         .number()
         .int()

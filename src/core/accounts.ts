@@ -9,6 +9,7 @@ import type { AuditLog } from './audit.ts';
 import { createDefaultFolders } from '../storage/repositories/folders.ts';
 import type { Tx } from '../storage/tx.ts';
 import { accountBlobs } from '../storage/repositories/messages.ts';
+import { listByAddress } from '../storage/repositories/lists.ts';
 import { detachQueuedFrom } from '../storage/repositories/queue.ts';
 import type { ContentStore } from './contents.ts';
 
@@ -318,5 +319,5 @@ function toAccount(r: Database['accounts'] extends infer T ? { [K in keyof T]: u
 
 /** Mailboxes and distribution lists share one address space: an account may not take a list's address. */
 async function isListAddress(trx: Kysely<Database>, addr: string): Promise<boolean> {
-  return !!(await trx.selectFrom('distribution_lists').select('id').where('address', '=', addr).executeTakeFirst());
+  return !!(await listByAddress(trx, addr));
 }
