@@ -93,4 +93,54 @@ describe.each(backends())('message life cycle over SMTP (%s)', (backend) => {
     const msgs = await folderOf(PEOPLE[0]);
     expect(await f.t.app.accounts.usageBytes(acct.id)).toBe(msgs.reduce((a, m) => a + m.size, 0));
   });
+
+  describe('hostile structure', () => {
+    const blobsDir = () => path.join(f.t.app.config.dataDir, 'blobs');
+    const tmpFiles = () => fs.readdirSync(path.join(blobsDir(), 'tmp'));
+    const sendRaw = (raw: Buffer) =>
+      smtplib(f.ports.inbound, [{ op: 'ehlo', name: 'mx.example.org' }, { op: 'mail', from: 'x@example.org' }, { op: 'rcpt', to: PEOPLE[0] }, { op: 'data', message: raw }, { op: 'quit' }]);
+    const head = 'From: x@example.org\r\nTo: canbo0@kontum.gov.vn\r\nSubject: cấu trúc\r\nMIME-Version: 1.0\r\n';
+
+    it('stores a message nested 10,000 levels deep once, with its structure cut at the depth limit', async () => {
+      let body = '';
+      let tail = '';
+      for (let i = 0; i < 10000; i++) {
+        body += `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`;
+        tail = `\r\n--b${i}--\r\n` + tail;
+      }
+      const raw = Buffer.from(head + body + 'Content-Type: text/plain\r\n\r\nđáy\r\n' + tail);
+      const before = blobFiles(blobsDir()).length;
+      const r = await sendRaw(raw);
+      expect(step(r, 'data').code, JSON.stringify(step(r, 'data'))).toBe(250);
+      expect(blobFiles(blobsDir()).length).toBe(before + 1);
+      expect(tmpFiles()).toEqual([]);
+      // The tagging stage files everything in Junk.
+      const inbox = (await f.t.app.store.getMailbox((await f.t.app.accounts.byAddress(PEOPLE[0]))!.id, 'Junk'))!;
+      const last = (await f.t.app.store.listMessages(inbox.id)).at(-1)!;
+      const idx = (await f.t.app.store.indexesOf([last])).get(last)!;
+      expect(idx.truncated).toBe('depth');
+      expect((await f.t.app.store.readMessage(last)).subarray(-raw.length).equals(raw)).toBe(true);
+    });
+
+    it('stores a message with 100,000 parts once', async () => {
+      const parts = Array.from({ length: 100000 }, (_, i) => `--p\r\n\r\n${i}\r\n`).join('');
+      const raw = Buffer.from(head + 'Content-Type: multipart/mixed; boundary=p\r\n\r\n' + parts + '--p--\r\n');
+      const before = blobFiles(blobsDir()).length;
+      const r = await sendRaw(raw);
+      expect(step(r, 'data').code).toBe(250);
+      expect(blobFiles(blobsDir()).length).toBe(before + 1);
+      expect(tmpFiles()).toEqual([]);
+    });
+
+    it('refuses a 1 MB header section with 552 5.3.4 in Vietnamese and English, leaving nothing on disk', async () => {
+      const fields = Array.from({ length: 1100 }, (_, i) => `X-Rac-${i}: ${'x'.repeat(1000)}`).join('\r\n');
+      const raw = Buffer.from(head + fields + '\r\n\r\nthân thư\r\n');
+      const before = blobFiles(blobsDir()).length;
+      const r = await sendRaw(raw);
+      expect(step(r, 'data')).toMatchObject({ code: 552 });
+      expect(step(r, 'data').msg).toMatch(/^5\.3\.4 Phần tiêu đề thư quá lớn \/ Message header section too large/);
+      expect(blobFiles(blobsDir()).length).toBe(before);
+      expect(tmpFiles()).toEqual([]);
+    });
+  });
 });
