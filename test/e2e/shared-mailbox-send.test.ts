@@ -6,7 +6,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import nodemailer from 'nodemailer';
 import { backends } from '../helpers/harness.ts';
-import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+import { imapClient, startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { inbox, message, smtplib, step } from '../../src/smtp/testing/clients.ts';
 
 const UNIT = 'stttt@kontum.gov.vn';
@@ -118,5 +118,30 @@ describe.each(backends())('sending as a unit mailbox (%s)', (backend) => {
     await expect(transport(head).sendMail(mail(UNIT))).rejects.toMatchObject({ responseCode: 553 });
     await expect(transport(head).sendMail(mail(UNIT, { envelope: { from: head, to: reader } }))).rejects.toMatchObject({ responseCode: 550 });
     await r.app.delegations.grant(UNIT, head, ['read', 'send-as', 'manage'], ctx);
+  });
+
+  it('serves the message with its added Sender: the same over IMAP BODY[], RFC822.SIZE, BODY[HEADER] and ENVELOPE as the store', async () => {
+    await transport(clerk).sendMail(mail(UNIT, { subject: 'Giấy mời họp số 7' }));
+    const stored = await lastReceived();
+    expect(stored.startsWith(`Sender: <${clerk}>\r\n`)).toBe(true);
+    const c = imapClient(r, reader);
+    await c.connect();
+    try {
+      await c.mailboxOpen('INBOX');
+      const m = await c.fetchOne('*', { source: true, size: true, envelope: true, headers: true });
+      if (!m) throw new Error('no message');
+      expect(m.source!.toString('utf8')).toBe(stored);
+      expect(m.size).toBe(Buffer.byteLength(stored));
+      const header = m.headers!.toString('utf8');
+      expect(header.endsWith('\r\n\r\n')).toBe(true);
+      expect(stored.startsWith(header)).toBe(true);
+      expect(m.envelope!.sender![0].address).toBe(clerk);
+      expect(m.envelope!.from![0].address).toBe(UNIT);
+      // Twice the same bytes: served from one blob and its prefix, stable across reads.
+      const again = await c.fetchOne('*', { source: true });
+      expect(again && again.source!.equals(m.source!)).toBe(true);
+    } finally {
+      await c.logout();
+    }
   });
 });
