@@ -11,12 +11,14 @@ import { deleteAccountTokens, deleteExpiredTokens, deleteToken, insertToken, ses
 import type { AccountService } from './accounts.ts';
 import type { Principal, RoleService } from './roles.ts';
 import { ThutinError } from './errors.ts';
+import { LoginLimiter } from './login-limiter.ts';
 
 export interface TokenOptions {
   ttlMs: number; // life of a token
   loginMaxFailures: number; // failed logins per client address within the window …
   loginWindowMs: number; // … before further attempts are refused
   cacheMs?: number; // how long a resolved session (roles included) is trusted without re-reading
+  now?: () => number; // the clock (tests move it instead of sleeping)
 }
 
 export interface Session {
@@ -34,36 +36,10 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-/** Failed attempts per key (client address) in a sliding window. */
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
-  }
-
-  blocked(key: string, now = Date.now()): boolean {
-    return this.recent(key, now).length >= this.max;
-  }
-
-  fail(key: string, now = Date.now()): void {
-    if (this.failures.size >= 10_000) for (const k of [...this.failures.keys()]) this.recent(k, now); // many addresses: drop the stale ones
-    const list = this.recent(key, now);
-    list.push(now);
-    this.failures.set(key, list);
-  }
-}
-
 export class TokenService {
   private readonly cache = new Map<string, Session & { loadedAt: number }>();
-  private readonly limiter: FailureLimiter;
+  private readonly limiter: LoginLimiter;
+  private readonly now: () => number;
   private readonly cacheMs: number;
   private readonly tx: Transactor;
 
@@ -74,7 +50,8 @@ export class TokenService {
     private readonly log: Logger,
     private readonly opts: TokenOptions,
   ) {
-    this.limiter = new FailureLimiter(opts.loginMaxFailures, opts.loginWindowMs);
+    this.now = opts.now ?? Date.now;
+    this.limiter = new LoginLimiter({ max: opts.loginMaxFailures, windowMs: opts.loginWindowMs, now: this.now });
     this.cacheMs = opts.cacheMs ?? 30_000;
     this.tx = transactor(db);
     roles.onChange((accountId) => this.forgetAccount(accountId));
@@ -93,7 +70,7 @@ export class TokenService {
       throw new ThutinError('LOGIN_FAILED');
     }
     const token = crypto.randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const now = this.now();
     const expiresAt = now + this.opts.ttlMs;
     await this.tx.transaction(async (tx) => {
       await deleteExpiredTokens(tx, now);
@@ -106,7 +83,7 @@ export class TokenService {
   /** The session a bearer token opens, or null (unknown, expired, or account disabled). */
   async resolve(token: string): Promise<Session | null> {
     const h = hashToken(token);
-    const now = Date.now();
+    const now = this.now();
     const hit = this.cache.get(h);
     if (hit && now - hit.loadedAt < this.cacheMs) {
       if (hit.expiresAt > now) return hit;

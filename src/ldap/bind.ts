@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { AccountService } from '../core/accounts.ts';
 import { ERRORS, type ErrorCode } from '../core/errors.ts';
-import type { BindLimiter } from './bind-limiter.ts';
+import type { LoginLimiter } from '../core/login-limiter.ts';
 import type { DirectoryTree } from './directory-tree.ts';
 import { DnSyntaxError, leafValue, parseDn } from './dn.ts';
 import { ResultCode } from './protocol/constants.ts';
@@ -49,7 +49,7 @@ export class BindHandler {
   constructor(
     private readonly accounts: Pick<AccountService, 'authenticate'>,
     private readonly tree: DirectoryTree,
-    private readonly limiter: BindLimiter,
+    private readonly limiter: LoginLimiter,
     private readonly log: Logger,
   ) {}
 

@@ -7,7 +7,7 @@ import type { App } from '../app.ts';
 import type { TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
 import { BindHandler } from './bind.ts';
-import { BindLimiter } from './bind-limiter.ts';
+import { LoginLimiter } from '../core/login-limiter.ts';
 import { DirectoryTree, type DirectorySource, type ListSource } from './directory-tree.ts';
 import { ResultCode } from './protocol/constants.ts';
 import { encodeNoticeOfDisconnection } from './protocol/responses.ts';
@@ -43,7 +43,7 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
   const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
   const tree = new DirectoryTree(sources(app), { domain: app.config.domains.primary });
   const search = new DirectorySearch(tree, { maxResults: cfg.maxResults });
-  const binder = new BindHandler(app.accounts, tree, new BindLimiter({ max: cfg.bindMaxFailures, windowMs: cfg.bindWindowMs }), log);
+  const binder = new BindHandler(app.accounts, tree, new LoginLimiter({ max: cfg.bindMaxFailures, windowMs: cfg.bindWindowMs }), log);
   const ctx = { log, tree, search, binder, secureContext, idleTimeoutMs: cfg.idleTimeoutMs };
   const sessions = new Set<LdapSession>();
   const perIp = new Map<string, number>();
