@@ -19,6 +19,8 @@ export interface StoredContent {
   sha256: string;
   size: number;
   index: MessageIndex;
+  /** The header section as it was ingested (when small enough to keep): read without the file. */
+  header?: Buffer;
 }
 
 export interface DeliveryTarget {

@@ -71,6 +71,9 @@ function toMailbox(f: folders.FolderRow): MailboxInfo {
   return info;
 }
 
+/** Bytes of a message kept in memory while it is ingested, for its header section. */
+const HEAD_KEEP = 64 * 1024;
+
 export interface MailStoreOptions {
   /** Limits of the MIME indexer (depth, parts, header section bytes); its defaults otherwise. */
   mime?: MimeIndexerOptions;
@@ -111,8 +114,23 @@ export class MailStore {
       for await (const c of source as AsyncIterable<Buffer>) yield typeof c === 'string' ? Buffer.from(c) : c;
     }
     const maxSize = opts.maxSize !== undefined && prefix ? opts.maxSize + prefix.length : opts.maxSize;
-    const w = await this.contents.write(withPrefix(), { maxSize, onChunk: (c) => indexer.write(c) });
-    return { sha256: w.sha256, size: w.size, index: indexer.end() };
+    // The first bytes are kept as they pass: the header section, which SMTP stages and rules read,
+    // then needs no read back from the file.
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    const w = await this.contents.write(withPrefix(), {
+      maxSize,
+      onChunk: (c) => {
+        indexer.write(c);
+        if (headBytes < HEAD_KEEP) {
+          head.push(c);
+          headBytes += c.length;
+        }
+      },
+    });
+    const index = indexer.end();
+    const header = headBytes >= Math.min(index.headerSize, w.size) ? Buffer.concat(head).subarray(0, index.headerSize) : undefined;
+    return { sha256: w.sha256, size: w.size, index, header };
   }
 
   /** The caller is done with an ingested message (committed or refused): unpin it; a blob nothing references goes. */
@@ -206,6 +224,7 @@ export class MailStore {
 
   /** The bytes of an ingested (not yet committed) message: what SMTP stages read. */
   readContent(content: StoredContent, start = 0, end = content.size): Promise<Buffer> {
+    if (content.header && end <= content.header.length) return Promise.resolve(content.header.subarray(start, end));
     return this.blobs.read(content.sha256, start, end);
   }
 
