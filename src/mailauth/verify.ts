@@ -6,6 +6,7 @@
 // `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text.
 import type { Readable } from 'node:stream';
 import { authenticate } from 'mailauth';
+import { splitHeaderFields } from '../core/mime/index.ts';
 import type { Resolver } from '../net/resolver.ts';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | string;
@@ -70,15 +71,16 @@ interface MailauthStatus {
   status?: { result?: string };
 }
 
-/** Split mailauth's header block into single (folded) header fields. */
+/** Split mailauth's header block into single (folded) header fields, each ending in CRLF. */
 export function splitFields(block: string): string[] {
-  const fields: string[] = [];
-  for (const line of block.split(/\r?\n/)) {
-    if (!line) continue;
-    if (/^[ \t]/.test(line) && fields.length) fields[fields.length - 1] += `\r\n${line}`;
-    else fields.push(line);
-  }
-  return fields.map((f) => `${f}\r\n`);
+  const bytes = Buffer.from(block, 'utf8');
+  return splitHeaderFields(bytes).fields.map((f) =>
+    bytes
+      .subarray(f.start, f.end)
+      .toString('utf8')
+      .replace(/\r?\n/g, '\r\n')
+      .replace(/(?<!\r\n)$/, '\r\n'),
+  );
 }
 
 export async function verifyMessage(message: Readable | Buffer, opts: { ip: string; helo: string; sender: string; hostname: string; lookup: LookupFn }): Promise<AuthOutcome> {

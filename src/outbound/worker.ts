@@ -13,6 +13,7 @@ import { createResolver, type Resolver } from '../net/resolver.ts';
 import { localDomains } from '../config/config.ts';
 import type { Claimed, QueueEntry, RecipientResult } from '../core/queue.ts';
 import type { DeliveryPlan } from '../core/delivery.ts';
+import { countReceived, parseAddressList, rawFieldValue, splitHeaderFields } from '../core/mime/index.ts';
 import { routeDomain, routeRelay, type Route } from './mx.ts';
 import { SmtpTransport, type RcptOutcome } from './transport.ts';
 import { nextAttempt, expiresAt } from './schedule.ts';
@@ -35,26 +36,17 @@ interface Job {
   recipients: Claimed[];
 }
 
-interface DkimSigner {
-  sign(domain: string, message: Buffer | Readable): Promise<string>;
-  canSign?(domain: string): boolean;
-}
-
-export function countReceived(header: string): number {
-  let n = 0;
-  for (const line of header.split(/\r?\n/)) if (/^received[ \t]*:/i.test(line)) n++;
-  return n;
-}
-
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+/** The domain of the first mailbox in the From: field, or null. */
 function fromDomain(header: string): string | null {
-  const m = /^from[ \t]*:((?:.*)(?:\r?\n[ \t].*)*)/im.exec(header);
-  if (!m) return null;
-  const a = /<?([^<>\s@]+@([^<>\s@,;]+))>?/.exec(m[1]);
-  return a ? a[2].toLowerCase() : null;
+  const block = Buffer.from(header, 'utf8');
+  const from = splitHeaderFields(block).fields.find((f) => f.lname === 'from');
+  if (!from) return null;
+  const a = parseAddressList(rawFieldValue(block, from))?.find((x) => x.mailbox && x.host && !x.host.startsWith('MISSING'));
+  return a?.host ? a.host.toLowerCase() : null;
 }
 
 export class OutboundWorker {
@@ -357,13 +349,12 @@ export class OutboundWorker {
     for (const r of results) this.app.log.info({ queueId: entry.id, to: recipients.find((c) => c.id === r.id)?.recipient, state: r.state, status: r.status, reason: r.error }, 'outbound');
   }
 
-  /** DKIM-Signature header lines for the message, '' when not signed (or no signer wired). */
+  /** DKIM-Signature header lines for the message, '' when not signed. */
   private async dkimHeader(entry: QueueEntry, header: string): Promise<string> {
-    const signer = (this.app as App & { dkim?: DkimSigner }).dkim;
-    if (!signer) return '';
+    const signer = this.app.dkim;
     try {
       const domain = fromDomain(header) ?? domainOf(entry.sender || `@${this.app.config.domains.primary}`);
-      if (signer.canSign && !signer.canSign(domain)) return '';
+      if (!signer.canSign(domain)) return '';
       const sig = await signer.sign(domain, this.app.store.streamMessage(entry));
       if (!sig) return '';
       return sig.endsWith('\r\n') ? sig : sig.replace(/\r?\n?$/, '\r\n');

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { ConfigError } from '../config/config.ts';
 import { ACCEPT, CONTINUE, Pipeline, StageRegistry, reject, tempfail, type ConnectContext, type Verdict } from './pipeline.ts';
 import { defaultStageRegistry } from './stages/index.ts';
-import { countReceived } from './stages/loop.ts';
+import { countReceived } from '../core/mime/index.ts';
 
 const log = pino({ level: 'silent' });
 const deps = { app: { config: { smtp: { maxMessageSize: 1000 } } } as unknown as App };

@@ -70,6 +70,14 @@ export function splitHeaderFields(block: Uint8Array): SplitHeader {
   return { fields, blankLineStart: -1 };
 }
 
+/** How many `Received:` fields the header block holds (the hop count); the body is not looked at. */
+export function countReceived(header: string | Uint8Array): number {
+  const block = typeof header === 'string' ? Buffer.from(header, 'latin1') : header;
+  let n = 0;
+  for (const f of splitHeaderFields(block).fields) if (f.lname === 'received') n++;
+  return n;
+}
+
 /**
  * The field's value as IMAP shows it: folding line breaks (CR, LF) removed, the whitespace
  * that follows them kept, leading whitespace removed, trailing whitespace kept (this is

@@ -4,7 +4,7 @@ import { formatAddressList, parseAddressList } from './address.ts';
 import { decodeBytes, headerBytesToString, resolveCharset } from './charset.ts';
 import { parseMailDate } from './date.ts';
 import { decodeEncodedWords } from './encoded-words.ts';
-import { rawFieldValue, splitHeaderFields } from './header-block.ts';
+import { countReceived, rawFieldValue, splitHeaderFields } from './header-block.ts';
 import { normalizeMessageId } from './message-headers.ts';
 import { parseContentType, parseParameterizedValue } from './params.ts';
 import { toCp1258 } from './fixtures/messages.ts';
@@ -180,5 +180,14 @@ describe('dates and message ids', () => {
     expect(normalizeMessageId('abc@def')).toBe('<abc@def>');
     expect(normalizeMessageId('')).toBeNull();
     expect(normalizeMessageId(null)).toBeNull();
+  });
+});
+
+describe('countReceived', () => {
+  it('counts Received: fields of the header only, not folded lines, look-alikes or the body', () => {
+    const header = 'Received: a\r\n\tReceived: folded\r\nX-Received: b\r\nreceived : c\r\nSubject: Received: d\r\n\r\nReceived: body\r\n';
+    expect(countReceived(header)).toBe(2);
+    expect(countReceived(Buffer.from(header))).toBe(2);
+    expect(countReceived('Received: a\nReceived: b\n')).toBe(2);
   });
 });

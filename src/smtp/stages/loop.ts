@@ -1,15 +1,10 @@
 // Stage `loop`: a message that already went through too many hops (more than MAX_HOPS
 // `Received:` headers, ours included) is refused with `554 5.4.6`, as Postfix's hopcount_limit.
+import { countReceived } from '../../core/mime/index.ts';
 import { CONTINUE, reject, type Stage } from '../pipeline.ts';
 import { REPLIES } from '../replies.ts';
 
 export const MAX_HOPS = 50;
-
-export function countReceived(header: string): number {
-  let n = 0;
-  for (const line of header.split(/\r?\n/)) if (/^received[ \t]*:/i.test(line)) n++;
-  return n;
-}
 
 export function loopStage(): Stage {
   return {
