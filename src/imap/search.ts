@@ -7,7 +7,7 @@ import type { MessageMeta } from '../core/mailstore.ts';
 import type { ImapStore } from './context.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { sequenceSetMatcher } from './parser/sequence-set.ts';
-import { SYSTEM_FLAGS } from '../core/flags.ts';
+import { SYSTEM_FLAGS, parseKeywords } from '../core/flags.ts';
 
 const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc', 'subject']);
 const DAY = 86400000;
@@ -66,7 +66,7 @@ export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHea
         let has: boolean;
         if (k.flag === '\\Recent') has = sel.isRecent(m.uid);
         else if (k.flag in SYSTEM_FLAGS) has = (m.flags & SYSTEM_FLAGS[k.flag as keyof typeof SYSTEM_FLAGS]) !== 0;
-        else has = m.keywords !== '' && m.keywords.split(' ').some((w) => w.toLowerCase() === k.flag.toLowerCase());
+        else has = parseKeywords(m.keywords).some((w) => w.toLowerCase() === k.flag.toLowerCase());
         return has === k.set;
       }
       case 'header':

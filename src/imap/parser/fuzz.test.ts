@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CommandFramer } from './framer.ts';
 import { KNOWN_COMMANDS, parseCommand } from './index.ts';
+import { rng } from '../../../test/helpers/rng.ts';
 
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
+/** Deterministic PRNG (the project's mulberry32) so a failure can be replayed: a number in [0, n). */
 function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n;
-  };
+  const r = rng(seed);
+  return (n) => r() * n;
 }
 
 const CORPUS = [
