@@ -50,4 +50,44 @@ describe('accounts', () => {
     expect(mine).toEqual(['account.disable', 'account.password', 'account.create']);
     expect(JSON.stringify(log)).not.toContain('Matkhau');
   });
+
+  it('keeps aliases, a changed primary address, resets and listings through the accounts repository', async () => {
+    const a = await t.app.accounts.create('cuongpv@kontum.gov.vn', TEST_PASSWORD, 'test');
+    await t.app.accounts.addAlias(a.id, 'Pvcuong@KonTum.gov.vn', 'test');
+    await t.app.accounts.addAlias(a.id, 'pvcuong@kontum.gov.vn', 'test'); // already its own: nothing to do
+    const other = await t.app.accounts.create('dungnt@kontum.gov.vn', TEST_PASSWORD, 'test');
+    await expect(t.app.accounts.addAlias(other.id, 'pvcuong@kontum.gov.vn', 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ACCOUNT_EXISTS'));
+    await expect(t.app.accounts.addAlias(999999, 'khongai@kontum.gov.vn', 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ACCOUNT_NOT_FOUND'));
+    expect(await t.app.accounts.addresses(a.id)).toEqual(['cuongpv@kontum.gov.vn', 'pvcuong@kontum.gov.vn']);
+    expect((await t.app.accounts.byAddress('PVCUONG@kontum.gov.vn'))?.id).toBe(a.id);
+
+    await t.app.accounts.changePrimary(a.id, 'pvcuong@kontum.gov.vn', 'test');
+    expect((await t.app.accounts.byId(a.id))?.username).toBe('pvcuong@kontum.gov.vn');
+    await expect(t.app.accounts.removeAddress('pvcuong@kontum.gov.vn', 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ADDRESS_INVALID'));
+    await t.app.accounts.removeAddress('cuongpv@kontum.gov.vn', 'test');
+    await expect(t.app.accounts.removeAddress('cuongpv@kontum.gov.vn', 'test')).rejects.toSatisfy((e) => isThutinError(e, 'ACCOUNT_NOT_FOUND'));
+    expect(await t.app.accounts.addresses(a.id)).toEqual(['pvcuong@kontum.gov.vn']);
+
+    const pw = await t.app.accounts.resetPassword('pvcuong@kontum.gov.vn', 'test');
+    expect(await t.app.accounts.authenticate('pvcuong', TEST_PASSWORD)).toBeNull();
+    expect(await t.app.accounts.authenticate('pvcuong', pw)).toMatchObject({ id: a.id, mustChangePassword: true });
+    await t.app.accounts.setPassword('pvcuong@kontum.gov.vn', 'Moi#Matkhau2028', 'test');
+    expect((await t.app.accounts.byId(a.id))?.mustChangePassword).toBe(false);
+
+    const listed = await t.app.accounts.list();
+    expect(listed.find((x) => x.id === a.id)).toEqual({
+      id: a.id,
+      username: 'pvcuong@kontum.gov.vn',
+      status: 'active',
+      quotaBytes: a.quotaBytes,
+      mustChangePassword: false,
+      addresses: ['pvcuong@kontum.gov.vn'],
+    });
+    expect(listed.find((x) => x.id === other.id)?.addresses).toEqual(['dungnt@kontum.gov.vn']);
+    expect(await t.app.accounts.usageBytes(a.id)).toBe(0);
+    expect(await t.app.accounts.resolveRecipient('pvcuong@kontum.gov.vn')).toMatchObject({ id: a.id });
+
+    const actions = (await t.app.audit.list()).filter((e) => e.target === 'pvcuong@kontum.gov.vn' || e.target === 'cuongpv@kontum.gov.vn').map((e) => e.action);
+    expect(actions).toEqual(['account.password', 'account.password-reset', 'account.alias-remove', 'account.rename', 'account.alias-add', 'account.create']);
+  });
 });

@@ -7,7 +7,8 @@ import type { Database } from '../storage/schema.ts';
 import { ThutinError } from './errors.ts';
 import type { AuditLog } from './audit.ts';
 import { createDefaultFolders } from '../storage/repositories/folders.ts';
-import type { Tx } from '../storage/tx.ts';
+import { transactor, type Transactor, type Tx } from '../storage/tx.ts';
+import * as repo from '../storage/repositories/accounts.ts';
 import { accountBlobs } from '../storage/repositories/messages.ts';
 import { listByAddress } from '../storage/repositories/lists.ts';
 import { detachQueuedFrom } from '../storage/repositories/queue.ts';
@@ -78,7 +79,16 @@ export class AccountService {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly opts: AccountServiceOptions,
-  ) {}
+  ) {
+    this.tx = transactor(db);
+  }
+
+  private readonly tx: Transactor;
+
+  /** Run `work` in the caller's transaction when given one, else in a new one. */
+  private run<T>(trx: Kysely<Database> | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return trx ? work(trx as Tx) : this.tx.transaction(work);
+  }
 
   isLocalDomain(domain: string): boolean {
     return this.opts.localDomains.includes(domain.toLowerCase());
@@ -98,28 +108,21 @@ export class AccountService {
       passwordHash = await hashPassword(password);
     } else if (!passwordHash.startsWith('$argon2id$')) throw new ThutinError('PASSWORD_WEAK', 'argon2id hash expected');
     const now = Date.now();
-    const work = async (trx: Kysely<Database>) => {
-      const taken = await trx.selectFrom('addresses').select('address').where('address', '=', addr).executeTakeFirst();
-      if (taken || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
-      const row = await trx
-        .insertInto('accounts')
-        .values({
-          username: addr,
-          password_hash: passwordHash,
-          status: 'active',
-          quota_bytes: this.opts.defaultQuotaBytes,
-          must_change_password: opts.mustChangePassword ? 1 : 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx.insertInto('addresses').values({ address: addr, account_id: row.id, created_at: now }).execute();
-      await createDefaultFolders(trx as Tx, Number(row.id), now);
+    const id = await this.run(opts.trx, async (trx) => {
+      if ((await repo.isAccountAddress(trx, addr)) || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      const id = await repo.insertAccount(trx, {
+        username: addr,
+        passwordHash: passwordHash,
+        status: 'active',
+        quotaBytes: this.opts.defaultQuotaBytes,
+        mustChangePassword: !!opts.mustChangePassword,
+        createdAt: now,
+      });
+      await repo.insertAddress(trx, addr, id, now);
+      await createDefaultFolders(trx, id, now);
       await this.audit.record({ actor, action: 'account.create', target: addr, reason: opts.reason }, trx);
-      return Number(row.id);
-    };
-    const id = opts.trx ? await work(opts.trx) : await this.db.transaction().execute(work);
+      return id;
+    });
     if (opts.trx) return { id, username: addr, status: 'active', quotaBytes: this.opts.defaultQuotaBytes, mustChangePassword: !!opts.mustChangePassword };
     return (await this.byId(id))!;
   }
@@ -133,12 +136,10 @@ export class AccountService {
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
-    const work = async (trx: Kysely<Database>) => {
-      await trx.updateTable('accounts').set({ password_hash: passwordHash, must_change_password: 1, updated_at: Date.now() }).where('id', '=', acct.id).execute();
+    await this.run(opts.trx, async (trx) => {
+      await repo.setPasswordHash(trx, acct.id, passwordHash, true);
       await this.audit.record({ actor, action: 'account.password-reset', target: acct.username, reason: opts.reason }, trx);
-    };
-    if (opts.trx) await work(opts.trx);
-    else await this.db.transaction().execute(work);
+    });
     return password;
   }
 
@@ -147,57 +148,46 @@ export class AccountService {
     const addr = normalizeAddress(alias);
     if (!ADDRESS_RE.test(addr)) throw new ThutinError('ADDRESS_INVALID', alias);
     if (!this.isLocalDomain(addr.split('@')[1])) throw new ThutinError('DOMAIN_NOT_LOCAL', addr.split('@')[1]);
-    const work = async (trx: Kysely<Database>) => {
-      const taken = await trx.selectFrom('addresses').select('account_id').where('address', '=', addr).executeTakeFirst();
-      if (taken && Number(taken.account_id) === accountId) return;
-      if (taken || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
-      const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+    await this.run(opts.trx, async (trx) => {
+      const owner = await repo.addressOwner(trx, addr);
+      if (owner === accountId) return;
+      if (owner !== null || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      const acct = await repo.accountById(trx, accountId);
       if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
-      await trx.insertInto('addresses').values({ address: addr, account_id: accountId, created_at: Date.now() }).execute();
+      await repo.insertAddress(trx, addr, accountId);
       await this.audit.record({ actor, action: 'account.alias-add', target: acct.username, details: { alias: addr }, reason: opts.reason }, trx);
-    };
-    if (opts.trx) await work(opts.trx);
-    else await this.db.transaction().execute(work);
+    });
   }
 
   /** Remove an alias (never the account's primary address). */
   async removeAddress(address: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<void> {
     const addr = normalizeAddress(address);
-    const work = async (trx: Kysely<Database>) => {
-      const row = await trx
-        .selectFrom('addresses')
-        .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-        .select(['accounts.id', 'accounts.username'])
-        .where('addresses.address', '=', addr)
-        .executeTakeFirst();
+    await this.run(opts.trx, async (trx) => {
+      const row = await repo.accountByAddress(trx, addr);
       if (!row) throw new ThutinError('ACCOUNT_NOT_FOUND', addr);
       if (row.username === addr) throw new ThutinError('ADDRESS_INVALID', `${addr} (địa chỉ chính / primary address)`);
-      await trx.deleteFrom('addresses').where('address', '=', addr).execute();
+      await repo.deleteAddress(trx, addr);
       await this.audit.record({ actor, action: 'account.alias-remove', target: row.username, details: { alias: addr }, reason: opts.reason }, trx);
-    };
-    if (opts.trx) await work(opts.trx);
-    else await this.db.transaction().execute(work);
+    });
   }
 
   /** Make `address` the primary address (login name); the old primary stays as an alias. */
   async changePrimary(accountId: number, address: string, actor: string, opts: { reason?: string; trx?: Kysely<Database> } = {}): Promise<void> {
     const addr = normalizeAddress(address);
-    const work = async (trx: Kysely<Database>) => {
-      const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+    await this.run(opts.trx, async (trx) => {
+      const acct = await repo.accountById(trx, accountId);
       if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
       await this.addAlias(accountId, addr, actor, { ...opts, trx });
-      await trx.updateTable('accounts').set({ username: addr, updated_at: Date.now() }).where('id', '=', accountId).execute();
+      await repo.setUsername(trx, accountId, addr);
       await this.audit.record({ actor, action: 'account.rename', target: addr, details: { from: acct.username }, reason: opts.reason }, trx);
-    };
-    if (opts.trx) await work(opts.trx);
-    else await this.db.transaction().execute(work);
+    });
   }
 
   /** Enable or disable inside a caller's transaction (the directory's status changes). */
   async setStatusIn(trx: Kysely<Database>, accountId: number, status: 'active' | 'disabled', actor: string, reason?: string): Promise<void> {
-    const acct = await trx.selectFrom('accounts').select('username').where('id', '=', accountId).executeTakeFirst();
+    const acct = await repo.accountById(trx, accountId);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
-    await trx.updateTable('accounts').set({ status, updated_at: Date.now() }).where('id', '=', accountId).execute();
+    await repo.setStatus(trx as Tx, accountId, status);
     await this.audit.record({ actor, action: `account.${status === 'active' ? 'enable' : 'disable'}`, target: acct.username, reason }, trx);
   }
 
@@ -207,23 +197,18 @@ export class AccountService {
    * rows (index and search text) in this transaction, the blobs right after it commits.
    */
   async deleteIn(trx: Kysely<Database>, accountId: number, actor: string, reason?: string): Promise<void> {
-    const acct = await trx.selectFrom('accounts').select(['username', 'used_bytes']).where('id', '=', accountId).executeTakeFirst();
+    const acct = await repo.accountById(trx, accountId);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
     const shown = await accountBlobs(trx, accountId);
     await detachQueuedFrom(trx as Tx, accountId);
-    await trx.deleteFrom('accounts').where('id', '=', accountId).execute(); // folders and messages cascade
+    await repo.deleteAccount(trx as Tx, accountId); // addresses, folders and messages cascade
     // Contents only this account showed go with it (their search text too); the blobs after the commit.
     if (this.opts.contents) this.opts.contents.reclaimSoon(await this.opts.contents.dropUnreferenced(trx as Tx, shown));
-    await this.audit.record({ actor, action: 'account.delete', target: acct.username, details: { usedBytes: Number(acct.used_bytes) }, reason }, trx);
+    await this.audit.record({ actor, action: 'account.delete', target: acct.username, details: { usedBytes: acct.usedBytes }, reason }, trx);
   }
 
   private async byAddressIn(trx: Kysely<Database>, address: string): Promise<Account | null> {
-    const r = await trx
-      .selectFrom('addresses')
-      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-      .selectAll('accounts')
-      .where('addresses.address', '=', normalizeAddress(address))
-      .executeTakeFirst();
+    const r = await repo.accountByAddress(trx, normalizeAddress(address));
     return r ? toAccount(r) : null;
   }
 
@@ -232,8 +217,8 @@ export class AccountService {
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
     checkPasswordStrength(password);
     const passwordHash = await hashPassword(password);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('accounts').set({ password_hash: passwordHash, must_change_password: 0, updated_at: Date.now() }).where('id', '=', acct.id).execute();
+    await this.tx.transaction(async (trx) => {
+      await repo.setPasswordHash(trx, acct.id, passwordHash, false);
       await this.audit.record({ actor, action: 'account.password', target: acct.username }, trx);
     });
   }
@@ -241,8 +226,8 @@ export class AccountService {
   async setStatus(address: string, status: 'active' | 'disabled', actor: string): Promise<void> {
     const acct = await this.byAddress(address);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('accounts').set({ status, updated_at: Date.now() }).where('id', '=', acct.id).execute();
+    await this.tx.transaction(async (trx) => {
+      await repo.setStatus(trx, acct.id, status);
       await this.audit.record({ actor, action: `account.${status === 'active' ? 'enable' : 'disable'}`, target: acct.username }, trx);
     });
   }
@@ -252,35 +237,24 @@ export class AccountService {
     let addr = normalizeAddress(login);
     if (!addr.includes('@')) addr = `${addr}@${this.opts.localDomains[0]}`;
     if (this.opts.canonical) addr = this.opts.canonical(addr); // x@alias-domain logs in as x@target
-    const row = await this.db
-      .selectFrom('addresses')
-      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-      .select(['accounts.id', 'accounts.password_hash', 'accounts.status'])
-      .where('addresses.address', '=', addr)
-      .executeTakeFirst();
+    const row = await repo.credentialsByAddress(this.db, addr);
     if (!row) {
       dummyHash ??= hash('not-a-password-Xy1!', ARGON);
       await verify(await dummyHash, password).catch(() => false);
       return null;
     }
-    const ok = await verify(row.password_hash, password).catch(() => false);
+    const ok = await verify(row.passwordHash, password).catch(() => false);
     if (!ok || row.status !== 'active') return null;
     return this.byId(row.id);
   }
 
   async byId(id: number): Promise<Account | null> {
-    const r = await this.db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await repo.accountById(this.db, id);
     return r ? toAccount(r) : null;
   }
 
   async byAddress(address: string): Promise<Account | null> {
-    const r = await this.db
-      .selectFrom('addresses')
-      .innerJoin('accounts', 'accounts.id', 'addresses.account_id')
-      .selectAll('accounts')
-      .where('addresses.address', '=', normalizeAddress(address))
-      .executeTakeFirst();
-    return r ? toAccount(r) : null;
+    return this.byAddressIn(this.db, address);
   }
 
   /** The active account an address delivers to, or null. */
@@ -290,31 +264,22 @@ export class AccountService {
   }
 
   async addresses(accountId: number): Promise<string[]> {
-    const rows = await this.db.selectFrom('addresses').select('address').where('account_id', '=', accountId).orderBy('address').execute();
-    return rows.map((r) => r.address);
+    return repo.addressesOf(this.db, accountId);
   }
 
   async list(): Promise<Array<Account & { addresses: string[] }>> {
-    const rows = await this.db.selectFrom('accounts').selectAll().orderBy('username').execute();
-    const addrs = await this.db.selectFrom('addresses').select(['address', 'account_id']).orderBy('address').execute();
-    return rows.map((r) => ({ ...toAccount(r), addresses: addrs.filter((a) => a.account_id === r.id).map((a) => a.address) }));
+    return (await repo.listAccounts(this.db)).map((r) => ({ ...toAccount(r), addresses: r.addresses }));
   }
 
   /** Bytes the account's messages take (kept by the mail store with every change). */
   async usageBytes(accountId: number): Promise<number> {
-    const r = await this.db.selectFrom('accounts').select('used_bytes').where('id', '=', accountId).executeTakeFirst();
-    return Number(r?.used_bytes ?? 0);
+    return repo.usageBytes(this.db, accountId);
   }
 }
 
-function toAccount(r: Database['accounts'] extends infer T ? { [K in keyof T]: unknown } : never): Account {
-  return {
-    id: Number(r.id),
-    username: String(r.username),
-    status: String(r.status),
-    quotaBytes: Number(r.quota_bytes),
-    mustChangePassword: Number(r.must_change_password) === 1,
-  };
+/** The public Account (without the usage the repository row carries). */
+function toAccount(r: repo.AccountRow): Account {
+  return { id: r.id, username: r.username, status: r.status, quotaBytes: r.quotaBytes, mustChangePassword: r.mustChangePassword };
 }
 
 /** Mailboxes and distribution lists share one address space: an account may not take a list's address. */

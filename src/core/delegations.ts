@@ -6,7 +6,7 @@
 // rows through storage/repositories/delegations.ts.
 import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
 import { delegatesOf, deleteDelegation, findDelegation, insertDelegation, ownerAddressesOfGrantee, sharedWithGrantee, updateDelegation } from '../storage/repositories/delegations.ts';
-import { accountByAddress } from '../storage/repositories/directory-accounts.ts';
+import { accountByAddress } from '../storage/repositories/accounts.ts';
 import type { AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';
 import { normalizeAddress } from './accounts.ts';

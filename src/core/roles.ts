@@ -6,7 +6,7 @@
 // principal of an account; rows through storage/repositories/roles.ts.
 import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
 import { assignmentsOf, deleteAssignment, hasAssignment, insertAssignment, listAssignments } from '../storage/repositories/roles.ts';
-import { accountByAddress, accountById } from '../storage/repositories/directory-accounts.ts';
+import { accountByAddress, accountById } from '../storage/repositories/accounts.ts';
 import { unitIdByCode, unitsHeadedByAccount } from '../storage/repositories/directory-units.ts';
 import type { AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';

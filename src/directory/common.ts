@@ -2,7 +2,7 @@
 // rules), code and local-part patterns, whether an address is taken, and the tree walks.
 // Owns: DirectoryContext, normCode, addressTaken, subtreeOf, treeOrder.
 import type { Reader, Transactor } from '../storage/tx.ts';
-import { isAccountAddress } from '../storage/repositories/directory-accounts.ts';
+import { isAccountAddress } from '../storage/repositories/accounts.ts';
 import { listByAddress } from '../storage/repositories/lists.ts';
 import { compareVi } from '../core/text/collate.ts';
 import type { DirectoryDeps, Unit } from './types.ts';

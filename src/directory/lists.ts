@@ -11,7 +11,7 @@ import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx
 import { allLists, deleteList, deleteListMember, hasListMember, insertList, insertListMember, listByAddress, listMemberAddresses, touchList, type ListRow } from '../storage/repositories/lists.ts';
 import { childHeadAddresses, unitIdByCode, validChildIds } from '../storage/repositories/directory-units.ts';
 import { activeMailboxesInUnits } from '../storage/repositories/directory-people.ts';
-import { activeAccountsByAddress, isAccountAddress } from '../storage/repositories/directory-accounts.ts';
+import { activeAccountsByAddress, isAccountAddress } from '../storage/repositories/accounts.ts';
 import type { AuditLog, AuditEntry } from '../core/audit.ts';
 import { ThutinError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
