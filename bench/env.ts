@@ -156,11 +156,3 @@ export function processTree(rootPid: number): number[] {
   }
   return out;
 }
-
-export function processName(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '';
-  }
-}

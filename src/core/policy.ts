@@ -97,9 +97,8 @@ export const GRANTABLE: Partial<Record<Role, readonly Role[]>> = {
   'agency-head': ['agency-clerk'],
 };
 
-/** Roles that are always province-wide, and those that always have a unit. */
+/** Roles that are always province-wide. */
 export const PROVINCE_ROLES: readonly Role[] = ['sysadmin', 'directory-manager', 'auditor'];
-export const UNIT_ROLES: readonly Role[] = ['agency-head', 'agency-clerk'];
 
 export interface Target {
   /** Ids from the root down to the unit the action touches (e.g. the person's unit); absent = province-wide. */

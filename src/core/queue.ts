@@ -107,12 +107,12 @@ export class OutboundQueue {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly store?: MailStore,
-    private readonly audit?: AuditLog,
+    private readonly store: MailStore,
+    private readonly audit: AuditLog,
   ) {
     this.commits = new GroupCommit(db);
     // Commits that queue mail (the mail store's) wake the worker; it polls anyway.
-    if (store) store.onQueued = () => this.onWork?.();
+    store.onQueued = () => this.onWork?.();
   }
 
   // ------------------------------------------------------------------ reading
@@ -152,7 +152,6 @@ export class OutboundQueue {
 
   /** The header block of a queued message as it is sent (up to and including the blank line). */
   async headerOf(e: QueueEntry): Promise<string> {
-    if (!this.store) return '';
     const idx = (await this.store.indexesOf([e])).get(e);
     return (await this.store.readMessage(e, 0, idx ? idx.headerSize : 64 * 1024)).toString('utf8');
   }
@@ -210,7 +209,7 @@ export class OutboundQueue {
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
-      await this.audit?.record({ actor, action: 'queue.retry', target: `#${id}` }, trx);
+      await this.audit.record({ actor, action: 'queue.retry', target: `#${id}` }, trx);
     });
     this.onWork?.();
     return (await this.get(id))!;
@@ -221,7 +220,7 @@ export class OutboundQueue {
     const e = await this.mustExist(id);
     await this.db.transaction().execute(async (trx) => {
       if (e.state === 'active') await trx.updateTable('outbound_queue').set({ state: 'hold' }).where('id', '=', id).execute();
-      await this.audit?.record({ actor, action: 'queue.hold', target: `#${id}`, details: { from: e.state } }, trx);
+      await this.audit.record({ actor, action: 'queue.hold', target: `#${id}`, details: { from: e.state } }, trx);
     });
     return (await this.get(id))!;
   }
@@ -235,7 +234,7 @@ export class OutboundQueue {
         await trx.updateTable('outbound_queue').set({ state: 'active' }).where('id', '=', id).execute();
         await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
       }
-      await this.audit?.record({ actor, action: 'queue.release', target: `#${id}`, details: { from: e.state } }, trx);
+      await this.audit.record({ actor, action: 'queue.release', target: `#${id}`, details: { from: e.state } }, trx);
     });
     this.onWork?.();
     return (await this.get(id))!;
@@ -247,13 +246,13 @@ export class OutboundQueue {
     const freed = await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('outbound_recipients').where('queue_id', '=', id).execute();
       await trx.deleteFrom('outbound_queue').where('id', '=', id).execute();
-      await this.audit?.record(
+      await this.audit.record(
         { actor, action: 'queue.delete', target: `#${id}`, details: { sender: e.sender, recipients: e.recipients.filter((r) => PENDING.includes(r.state)).map((r) => r.recipient) } },
         trx,
       );
-      return this.store ? this.store.contents.dropUnreferenced(trx, [e.sha256]) : [];
+      return this.store.contents.dropUnreferenced(trx, [e.sha256]);
     });
-    await this.store?.contents.reclaim(freed);
+    await this.store.contents.reclaim(freed);
   }
 
   private async mustExist(id: number): Promise<QueueEntry> {
@@ -397,9 +396,9 @@ export class OutboundQueue {
           .returning('sha256')
           .execute();
         n += done.length;
-        return this.store ? this.store.contents.dropUnreferenced(trx, [...new Set(done.map((d) => d.sha256))]) : [];
+        return this.store.contents.dropUnreferenced(trx, [...new Set(done.map((d) => d.sha256))]);
       });
-      await this.store?.contents.reclaim(freed);
+      await this.store.contents.reclaim(freed);
     }
     return n;
   }

@@ -1,6 +1,6 @@
 // Deterministic randomness: the project's one seeded PRNG (mulberry32; the tests and benches take
 // it through test/helpers/rng.ts) and the few helpers the demo's generators need (integers,
-// picks, weighted picks, shuffles).
+// picks, weighted picks).
 export type Random = () => number;
 
 /** mulberry32: the same seed gives the same sequence, so a demo can be rebuilt identically. */
@@ -52,12 +52,4 @@ export class Weighted<T> {
     const w = this.entries.filter(([v]) => v === value).reduce((a, [, x]) => a + x, 0);
     return w / this.total;
   }
-}
-
-export function shuffle<T>(r: Random, xs: T[]): T[] {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
 }

@@ -6,7 +6,7 @@
 // Owns: what a version is (snapshot, tombstone, who, why); rows through
 // storage/repositories/directory-history.ts.
 import type { Reader, Tx } from '../storage/tx.ts';
-import { closeCurrentVersion, insertVersion, newestVersionId, versionsAfter, versionsHeldAt, versionsOfEntity } from '../storage/repositories/directory-history.ts';
+import { closeCurrentVersion, insertVersion, versionsAfter, versionsHeldAt, versionsOfEntity } from '../storage/repositories/directory-history.ts';
 
 export type HistoryEntity = 'unit' | 'person' | 'list' | 'delegation';
 
@@ -37,11 +37,6 @@ export async function snapshotsAsOf<T>(db: Reader, entity: HistoryEntity, at: nu
 export async function versionsOf(db: Reader, entity: HistoryEntity, entityId: number): Promise<Array<{ validFrom: number; validTo: number | null; data: unknown; actor: string; reason: string }>> {
   const rows = await versionsOfEntity(db, entity, entityId);
   return rows.map((r) => ({ validFrom: r.validFrom, validTo: r.validTo, data: JSON.parse(r.data), actor: r.actor, reason: r.reason }));
-}
-
-/** The directory's version: the highest history id (0 when empty). */
-export async function directoryVersion(db: Reader): Promise<number> {
-  return newestVersionId(db);
 }
 
 /** Entities changed since `version`, with the new version. */

@@ -94,7 +94,6 @@ export interface HookContexts {
   data: DataContext;
 }
 export type Hook = keyof HookContexts;
-export const HOOKS: readonly Hook[] = ['connect', 'mailFrom', 'rcptTo', 'data'];
 
 export type StageHooks = { [H in Hook]?: (ctx: HookContexts[H]) => Verdict | Promise<Verdict> };
 export interface Stage extends StageHooks {

@@ -48,8 +48,6 @@ export const ResultCode = {
   other: 80,
 } as const;
 
-export type ResultCodeName = keyof typeof ResultCode;
-
 export const Oid = {
   startTls: '1.3.6.1.4.1.1466.20037',
   whoAmI: '1.3.6.1.4.1.4203.1.11.3',

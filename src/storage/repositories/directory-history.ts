@@ -60,15 +60,6 @@ export async function versionsAfter(r: Reader, afterId: number): Promise<Array<{
   return rows.map((row) => ({ id: Number(row.id), entity: row.entity, entityId: Number(row.entity_id) }));
 }
 
-/** The highest history id (0 when empty). */
-export async function newestVersionId(r: Reader): Promise<number> {
-  const row = await r
-    .selectFrom('directory_history')
-    .select((eb) => eb.fn.max('id').as('v'))
-    .executeTakeFirst();
-  return Number(row?.v ?? 0);
-}
-
 /**
  * The directory's version stamp in one cheap statement: the highest history id, and the number
  * of distribution lists and their last change (list rows also change without a history version).
