@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30000,
     hookTimeout: 60000,
     pool: 'forks',
+    // Says loudly when the PostgreSQL suites are skipped (THUTIN_TEST_PG_URL unset).
+    globalSetup: ['test/helpers/pg-notice.ts'],
   },
 });
