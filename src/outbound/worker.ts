@@ -27,6 +27,8 @@ export interface WorkerOptions {
   resolver?: Resolver;
   /** How long an idle session is kept for the next message to the same destination (ms). */
   sessionIdleMs?: number;
+  /** The clock for due times, backoff, lifetimes and delay warnings (tests move it instead of sleeping). */
+  now?: () => number;
 }
 
 interface Job {
@@ -69,6 +71,7 @@ export class OutboundWorker {
   private readonly passes = new Set<Promise<void>>();
   /** Messages whose notice is being sent (two passes never send the same one twice). */
   private readonly notifying = new Set<number>();
+  private readonly now: () => number;
 
   constructor(
     private readonly app: App,
@@ -77,6 +80,7 @@ export class OutboundWorker {
     this.cfg = app.config.outbound;
     this.resolver = opts.resolver ?? createResolver(app.config);
     this.pollMs = opts.pollMs ?? 1000;
+    this.now = opts.now ?? Date.now;
     this.slots = this.cfg.concurrency;
     this.batch = opts.batch ?? 1000;
     // An attempt's recipients stay claimed this long; a live worker renews the lease while it
@@ -138,7 +142,7 @@ export class OutboundWorker {
     let wait = this.pollMs;
     try {
       const due = await this.app.queue.nextDue();
-      if (due !== null) wait = Math.max(0, Math.min(wait, due - Date.now()));
+      if (due !== null) wait = Math.max(0, Math.min(wait, due - this.now()));
     } catch {
       /* the database is closing; the poll interval it is */
     }
@@ -169,7 +173,7 @@ export class OutboundWorker {
 
   /** Claim and deliver; with `wait` false the delivery runs on and kicks the worker when done. */
   private async pass(wait: boolean, limit: number): Promise<number> {
-    const now = Date.now();
+    const now = this.now();
     const claimed = await this.app.queue.claim(now, now + this.leaseMs, limit);
     if (!claimed.length) {
       await this.notices(new Set());
@@ -179,7 +183,7 @@ export class OutboundWorker {
       for (const c of claimed) this.inFlight.add(c.id);
       const renew = setInterval(
         () => {
-          void this.app.queue.renew([...this.inFlight], Date.now() + this.leaseMs).catch(() => {});
+          void this.app.queue.renew([...this.inFlight], this.now() + this.leaseMs).catch(() => {});
         },
         Math.max(500, Math.floor(this.leaseMs / 3)),
       );
@@ -208,7 +212,7 @@ export class OutboundWorker {
 
   /** Notices owed (bounces not yet told, delay warnings due), then close finished messages. */
   private async notices(touched: Set<number>): Promise<void> {
-    for (const id of await this.app.queue.needingNotice(Date.now() - this.cfg.delayWarningMs)) {
+    for (const id of await this.app.queue.needingNotice(this.now() - this.cfg.delayWarningMs)) {
       touched.add(id);
       if (this.notifying.has(id)) continue;
       this.notifying.add(id);
@@ -327,7 +331,7 @@ export class OutboundWorker {
       remoteMta = sent.remoteMta;
       this.app.log.debug({ queueId: entry.id, dest: job.dest, remote: remoteMta, tls: sent.tls }, 'delivery attempt');
     }
-    const now = Date.now();
+    const now = this.now();
     const results: RecipientResult[] = recipients.map((r) => {
       const o = outcomes.get(r.recipient) ?? { ok: false, permanent: false, status: '4.0.0', reply: 'no result' };
       if (o.ok) return { id: r.id, state: 'delivered', error: null, status: o.status, remoteMta, nextAttemptAt: now };
@@ -371,7 +375,7 @@ export class OutboundWorker {
     const entry = await this.app.queue.get(queueId);
     if (!entry || entry.state === 'done') return;
     const bounced = entry.recipients.filter((r) => r.state === 'bounced' && !r.notified);
-    const now = Date.now();
+    const now = this.now();
     const deferred = entry.recipients.filter((r) => r.state === 'deferred');
     const warn = entry.warnedAt === null && entry.state === 'active' && deferred.length > 0 && now - entry.createdAt >= this.cfg.delayWarningMs && this.cfg.delayWarningMs < this.cfg.lifetimeMs;
     if (!bounced.length && !warn) return;

@@ -20,6 +20,8 @@ interface Fixture {
   t: TestApp;
   worker: OutboundWorker;
   accountId: number;
+  /** Move the worker's clock forward (due times, lifetimes, delay warnings) instead of sleeping. */
+  advance(ms: number): void;
 }
 
 async function setup(backend: Backend, dns: TestDnsServer, remote: ScriptedRemote, outbound: ConfigInput['outbound'] = {}): Promise<Fixture> {
@@ -31,7 +33,9 @@ async function setup(backend: Backend, dns: TestDnsServer, remote: ScriptedRemot
     },
   });
   const acct = await t.app.accounts.create(SENDER, TEST_PASSWORD, 'test');
-  return { t, worker: new OutboundWorker(t.app, { pollMs: 60_000 }), accountId: acct.id };
+  let offset = 0;
+  const worker = new OutboundWorker(t.app, { pollMs: 60_000, now: () => Date.now() + offset });
+  return { t, worker, accountId: acct.id, advance: (ms) => void (offset += ms) };
 }
 
 /** Queue a message the way submission does: content and queue rows in one transaction. */
@@ -112,7 +116,7 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(remote.messages[0].data.toString('utf8')).toContain('Kính gửi đồng chí Nguyễn Văn An');
 
     remote.setScript({});
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     expect(await f.worker.runOnce()).toBe(1);
     e = await f.t.app.queue.get(id);
     expect(states(e)).toEqual({ 'an@remote.test': 'delivered', 'binh@remote.test': 'delivered' });
@@ -189,7 +193,7 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     f = await setup(backend, dns, remote, { lifetimeMs: 1 });
     remote.setScript({ rcpt: () => '451 4.3.0 Temporary lookup failure' });
     const id = await queueMessage(f, ['an@remote.test']);
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     await f.worker.runOnce();
     const e = await f.t.app.queue.get(id);
     expect(states(e)).toEqual({ 'an@remote.test': 'bounced' });
@@ -202,11 +206,11 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     f = await setup(backend, dns, remote, { delayWarningMs: 1 });
     remote.setScript({ rcpt: () => '450 4.2.0 Greylisted, try again later' });
     const id = await queueMessage(f, ['an@remote.test']);
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     await f.worker.runOnce();
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     await f.worker.runOnce();
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     await f.worker.runOnce();
     const e = await f.t.app.queue.get(id);
     expect(states(e)).toEqual({ 'an@remote.test': 'deferred' });
@@ -220,7 +224,7 @@ describe.each(backends())('outbound delivery (%s)', (backend) => {
     expect(deliveryStatus(box[0])).toMatch(/Action: delayed\r\nStatus: 4\.2\.0\r\n/);
     expect(deliveryStatus(box[0])).toMatch(/Will-Retry-Until: /);
     remote.setScript({});
-    await new Promise((r) => setTimeout(r, 5));
+    f.advance(5);
     await f.worker.runOnce();
     expect(states(await f.t.app.queue.get(id))).toEqual({ 'an@remote.test': 'delivered' });
     expect(await inbox(f)).toHaveLength(1);

@@ -15,6 +15,7 @@ describe('outbound delivery: faults of the remote', () => {
   let remote: ScriptedRemote;
   let t: TestApp;
   let worker: OutboundWorker;
+  let offset = 0; // the worker's clock runs this far ahead of the real one (tests move it instead of sleeping)
 
   beforeAll(async () => {
     remote = await startScriptedRemote();
@@ -26,7 +27,7 @@ describe('outbound delivery: faults of the remote', () => {
     });
     await t.app.accounts.create(SENDER, TEST_PASSWORD, 'test');
     // No session kept between attempts: each attempt meets the remote's current greeting.
-    worker = new OutboundWorker(t.app, { pollMs: 60_000, sessionIdleMs: 0 });
+    worker = new OutboundWorker(t.app, { pollMs: 60_000, sessionIdleMs: 0, now: () => Date.now() + offset });
   });
   afterAll(async () => {
     await worker?.stop();
@@ -54,7 +55,7 @@ describe('outbound delivery: faults of the remote', () => {
     expect(remote.messages).toHaveLength(0);
     // The remote behaves again: the same message is delivered, once.
     remote.setScript({});
-    await new Promise((r) => setTimeout(r, 5));
+    offset += 5; // the retry is due
     await worker.runOnce();
     const after = await t.app.queue.get(id);
     expect(after!.recipients[0].state).toBe('delivered');
@@ -92,7 +93,7 @@ describe('outbound delivery: faults of the remote', () => {
     expect(e!.recipients[0].state).toBe('deferred');
     expect(e!.recipients[0].lastError).toMatch(/TLS failure/);
     // The remote still offers its broken STARTTLS: opportunistic TLS falls back to plain text.
-    await new Promise((r) => setTimeout(r, 5));
+    offset += 5; // the retry is due
     await worker.runOnce();
     expect((await t.app.queue.get(id))!.recipients[0].state).toBe('delivered');
     expect(remote.messages).toHaveLength(1);
