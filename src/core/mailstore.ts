@@ -28,28 +28,11 @@ export type { SearchField } from '../storage/repositories/message-search.ts';
 export { chunks } from '../storage/repositories/messages.ts';
 export { SizeLimitError } from '../storage/blobs.ts';
 
-export interface MailboxInfo {
-  id: number;
-  accountId: number;
-  name: string;
-  specialUse: string | null;
-  uidvalidity: number;
-  uidnext: number;
-  highestModseq: number;
-  firstRecentUid: number;
-  subscribed: boolean;
-}
+/** A folder as front ends see it (its change-log floor is the store's business). */
+export type MailboxInfo = Omit<folders.FolderRow, 'changesFloor'>;
 
-/** A message of a folder: its metadata and where its served bytes come from (MessageSource). */
-export interface MessageMeta extends MessageSource {
-  uid: number;
-  modseq: number;
-  flags: number;
-  keywords: string;
-  size: number;
-  internalDate: number;
-  sha256: string;
-}
+/** A message of a folder: its metadata and where its served bytes come from (a MessageSource). */
+export type MessageMeta = messages.MessageRow;
 
 export type FlagMode = 'set' | 'add' | 'remove';
 
