@@ -6,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import { ThutinError } from './errors.ts';
 import type { AuditLog } from './audit.ts';
-import { createDefaultFolders } from '../storage/repositories/folders.ts';
+import { DEFAULT_MAILBOXES } from './mailboxes.ts';
+import { createFolders } from '../storage/repositories/folders.ts';
 import { transactor, type Transactor, type Tx } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/accounts.ts';
 import { accountBlobs } from '../storage/repositories/messages.ts';
@@ -119,7 +120,7 @@ export class AccountService {
         createdAt: now,
       });
       await repo.insertAddress(trx, addr, id, now);
-      await createDefaultFolders(trx, id, now);
+      await createFolders(trx, id, DEFAULT_MAILBOXES, now);
       await this.audit.record({ actor, action: 'account.create', target: addr, reason: opts.reason }, trx);
       return id;
     });

@@ -10,6 +10,7 @@ import type { BlobStore, BlobWrite } from '../storage/blobs.ts';
 import type { Tx } from '../storage/tx.ts';
 import { dropUnreferenced, saveContent } from '../storage/repositories/contents.ts';
 import type { Reclaimer } from './reclaim.ts';
+import { foldVietnamese } from './text/fold.ts';
 import type { StoredContent } from './delivery.ts';
 
 export class ContentStore {
@@ -24,8 +25,21 @@ export class ContentStore {
   }
 
   /** Save the row of an ingested content (once per distinct blob) in a commit's transaction. */
-  save(tx: Tx, content: StoredContent): Promise<void> {
-    return saveContent(tx, content);
+  save(tx: Tx, c: StoredContent): Promise<void> {
+    const s = c.index.search;
+    const f = (t: string) => foldVietnamese(t ?? '');
+    const { search: _omit, ...structure } = c.index;
+    void _omit;
+    return saveContent(tx, {
+      sha256: c.sha256,
+      size: c.size,
+      headerSize: c.index.headerSize,
+      structure: JSON.stringify(structure),
+      sentDate: c.index.sentDate ? Date.parse(c.index.sentDate) || null : null,
+      messageId: c.index.messageId,
+      subject: s.subject ?? '',
+      search: { subject: f(s.subject), from: f(s.from), to: f(s.to), cc: f(s.cc), bcc: f(s.bcc), headers: f(s.headers), body: f(s.body) },
+    });
   }
 
   /** Drop the rows of these contents that nothing references any more; returns their blob names. */

@@ -301,8 +301,9 @@ export class MailStore {
   // ---------------------------------------------------------------- messages
 
   /** What opening a folder needs: its UIDs as runs of consecutive UIDs, the first unseen UID, the keywords in use. */
-  openSummary(mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
-    return messages.openSummary(this.db, mailboxId);
+  async openSummary(mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
+    const { keywordLists, ...rest } = await messages.openSummary(this.db, mailboxId);
+    return { ...rest, keywords: [...new Set(keywordLists.flatMap(parseKeywords))] };
   }
 
   listMessages(mailboxId: number): Promise<MessageMeta[]> {

@@ -6,32 +6,39 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
-import type { StoredContent } from '../../core/delivery.ts';
-import { foldVietnamese } from '../../core/text/fold.ts';
+
+/** A content row as the core makes it: the index JSON without search text, the folded search fields. */
+export interface NewContent {
+  sha256: string;
+  size: number;
+  headerSize: number;
+  structure: string;
+  sentDate: number | null;
+  messageId: string | null;
+  subject: string;
+  /** Folded (lower case, no diacritics, đ → d) copies of the searchable fields. */
+  search: { subject: string; from: string; to: string; cc: string; bcc: string; headers: string; body: string };
+}
 
 /** Save the row of an ingested content (once per distinct blob: a second save does nothing). */
-export async function saveContent(tx: Tx, c: StoredContent): Promise<void> {
-  const s = c.index.search;
-  const f = (t: string) => foldVietnamese(t ?? '');
-  const { search: _omit, ...structure } = c.index;
-  void _omit;
+export async function saveContent(tx: Tx, c: NewContent): Promise<void> {
   await tx
     .insertInto('contents')
     .values({
       sha256: c.sha256,
       size: c.size,
-      header_size: c.index.headerSize,
-      structure: JSON.stringify(structure),
-      sent_date: c.index.sentDate ? Date.parse(c.index.sentDate) || null : null,
-      message_id: c.index.messageId,
-      subject: s.subject ?? '',
-      search_subject: f(s.subject),
-      search_from: f(s.from),
-      search_to: f(s.to),
-      search_cc: f(s.cc),
-      search_bcc: f(s.bcc),
-      search_headers: f(s.headers),
-      search_body: f(s.body),
+      header_size: c.headerSize,
+      structure: c.structure,
+      sent_date: c.sentDate,
+      message_id: c.messageId,
+      subject: c.subject,
+      search_subject: c.search.subject,
+      search_from: c.search.from,
+      search_to: c.search.to,
+      search_cc: c.search.cc,
+      search_bcc: c.search.bcc,
+      search_headers: c.search.headers,
+      search_body: c.search.body,
       created_at: Date.now(),
     })
     .onConflict((oc) => oc.column('sha256').doNothing())

@@ -6,7 +6,8 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
-import { DEFAULT_MAILBOXES, HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
+/** The hierarchy separator of folder names as stored (core/mailboxes.ts HIERARCHY_SEPARATOR). */
+const HIERARCHY_SEPARATOR = '/';
 
 export interface FolderRow {
   id: number;
@@ -105,9 +106,9 @@ export async function createFolder(tx: Tx, accountId: number, name: string, spec
   return created;
 }
 
-/** The folders every new account gets (INBOX, Sent, Drafts, Junk, Trash, Archive). */
-export async function createDefaultFolders(tx: Tx, accountId: number, now = Date.now()): Promise<void> {
-  for (const mb of DEFAULT_MAILBOXES) await createFolder(tx, accountId, mb.name, mb.specialUse, now);
+/** The folders every new account gets (the core's list: INBOX, Sent, Drafts, Junk, Trash, Archive). */
+export async function createFolders(tx: Tx, accountId: number, list: ReadonlyArray<{ name: string; specialUse: string | null }>, now = Date.now()): Promise<void> {
+  for (const mb of list) await createFolder(tx, accountId, mb.name, mb.specialUse, now);
 }
 
 /** Take the next UID and a new MODSEQ of an account's folder by name, in one statement; null if there is no such folder. */

@@ -5,7 +5,8 @@
 // Owns: the SQL of those; no business rules.
 import { sql } from 'kysely';
 import type { Reader, Tx } from '../tx.ts';
-import { SEEN, parseKeywords } from '../../core/flags.ts';
+/** The \\Seen bit of `messages.flags` (core/flags.ts SEEN). */
+const SEEN_BIT = 1;
 
 export interface MessageRow {
   uid: number;
@@ -201,7 +202,7 @@ export async function folderCounts(r: Reader, mailboxId: number, firstRecentUid:
     .selectFrom('messages')
     .select([
       sql<number>`count(*)`.as('messages'),
-      sql<number>`coalesce(sum(case when (flags & ${SEEN}) = 0 then 1 else 0 end), 0)`.as('unseen'),
+      sql<number>`coalesce(sum(case when (flags & ${SEEN_BIT}) = 0 then 1 else 0 end), 0)`.as('unseen'),
       sql<number>`coalesce(sum(case when uid >= ${firstRecentUid} then 1 else 0 end), 0)`.as('recent'),
       sql<number>`coalesce(sum(size), 0)`.as('size'),
     ])
@@ -210,8 +211,8 @@ export async function folderCounts(r: Reader, mailboxId: number, firstRecentUid:
   return { messages: Number(row.messages), unseen: Number(row.unseen), recent: Number(row.recent), size: Number(row.size) };
 }
 
-/** What opening a folder needs: UIDs as runs of consecutive UIDs, the first unseen UID, the keywords in use. */
-export async function openSummary(r: Reader, mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywords: string[] }> {
+/** What opening a folder needs: UIDs as runs of consecutive UIDs, the first unseen UID, the distinct stored keyword lists. */
+export async function openSummary(r: Reader, mailboxId: number): Promise<{ uidRuns: Array<[first: number, count: number]>; firstUnseenUid: number | null; keywordLists: string[] }> {
   // One pass for the count, the UID range and the first unseen message.
   const agg = await sql<{ n: number; lo: number | null; hi: number | null; unseen: number | null }>`
     select count(*) as n, min(uid) as lo, max(uid) as hi, min(case when (flags & 1) = 0 then uid end) as unseen
@@ -230,7 +231,5 @@ export async function openSummary(r: Reader, mailboxId: number): Promise<{ uidRu
     uidRuns = runs.rows.map((x) => [Number(x.first), Number(x.n)]);
   }
   const kw = await r.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
-  const keywords = new Set<string>();
-  for (const row of kw) for (const k of parseKeywords(row.keywords)) keywords.add(k);
-  return { uidRuns, firstUnseenUid: a?.unseen == null ? null : Number(a.unseen), keywords: [...keywords] };
+  return { uidRuns, firstUnseenUid: a?.unseen == null ? null : Number(a.unseen), keywordLists: kw.map((row) => row.keywords) };
 }
