@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../storage/schema.ts';
 import { compactableMailboxes, compactMailbox } from '../storage/repositories/change-log.ts';
-import { deleteDone, doneBefore } from '../storage/repositories/queue-prune.ts';
+import { deleteDone, doneBefore } from '../storage/repositories/queue.ts';
 import { dropUnreferenced } from '../storage/repositories/contents.ts';
 import type { Reclaimer, SweepResult } from './reclaim.ts';
 

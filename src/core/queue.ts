@@ -9,7 +9,26 @@ import type { Database } from '../storage/schema.ts';
 import type { AuditLog } from './audit.ts';
 import type { MailStore } from './mailstore.ts';
 import type { MessageSource } from './served-message.ts';
-import { markNotified } from '../storage/repositories/queue.ts';
+import {
+  deleteEntry,
+  dueRecipientIds,
+  earliestAttempt,
+  entriesByIds,
+  entriesNotIn,
+  entriesWithUntoldRecipients,
+  entryById,
+  leaseRecipients,
+  markDoneWhereSettled,
+  markNotified,
+  recipientsOf,
+  recordAttempt,
+  renewLease,
+  rescheduleRecipients,
+  setEntryState,
+  unwarnedEntriesWith,
+  type QueueEntryRow,
+  type QueueRecipientRow,
+} from '../storage/repositories/queue.ts';
 import { ThutinError } from './errors.ts';
 import { GroupCommit } from '../storage/group-commit.ts';
 
@@ -68,34 +87,20 @@ export interface RecipientResult {
   nextAttemptAt: number; // for 'deferred'; ignored otherwise
 }
 
-const PENDING: RecipientState[] = ['queued', 'deferred'];
+const PENDING: readonly RecipientState[] = ['queued', 'deferred'];
 
-type RecipientRow = {
-  id: number;
-  queue_id: number;
-  recipient: string;
-  state: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_attempt_at: number | null;
-  last_error: string | null;
-  status: string | null;
-  remote_mta: string | null;
-  notified: number;
-};
-
-function toRecipient(r: RecipientRow): QueueRecipient {
+function toRecipient(r: QueueRecipientRow): QueueRecipient {
   return {
-    id: Number(r.id),
+    id: r.id,
     recipient: r.recipient,
     state: r.state as RecipientState,
-    attempts: Number(r.attempts),
-    nextAttemptAt: Number(r.next_attempt_at),
-    lastAttemptAt: r.last_attempt_at === null ? null : Number(r.last_attempt_at),
-    lastError: r.last_error,
+    attempts: r.attempts,
+    nextAttemptAt: r.nextAttemptAt,
+    lastAttemptAt: r.lastAttemptAt,
+    lastError: r.lastError,
     status: r.status,
-    remoteMta: r.remote_mta,
-    notified: Number(r.notified) === 1,
+    remoteMta: r.remoteMta,
+    notified: r.notified,
   };
 }
 
@@ -118,13 +123,13 @@ export class OutboundQueue {
   // ------------------------------------------------------------------ reading
 
   async list(): Promise<QueueEntry[]> {
-    const qs = await this.db.selectFrom('outbound_queue').selectAll().where('state', '<>', 'done').orderBy('id').execute();
+    const qs = await entriesNotIn(this.db, 'done');
     if (!qs.length) return [];
     return this.withRecipients(qs);
   }
 
   async get(id: number): Promise<QueueEntry | null> {
-    const q = await this.db.selectFrom('outbound_queue').selectAll().where('id', '=', id).executeTakeFirst();
+    const q = await entryById(this.db, id);
     if (!q) return null;
     return (await this.withRecipients([q]))[0];
   }
@@ -133,11 +138,7 @@ export class OutboundQueue {
   async getMany(ids: number[]): Promise<Map<number, QueueEntry>> {
     const out = new Map<number, QueueEntry>();
     for (let i = 0; i < ids.length; i += 500) {
-      const qs = await this.db
-        .selectFrom('outbound_queue')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute();
+      const qs = await entriesByIds(this.db, ids.slice(i, i + 500));
       if (qs.length) for (const e of await this.withRecipients(qs)) out.set(e.id, e);
     }
     return out;
@@ -156,49 +157,17 @@ export class OutboundQueue {
     return (await this.store.readMessage(e, 0, idx ? idx.headerSize : 64 * 1024)).toString('utf8');
   }
 
-  private async withRecipients(
-    qs: Array<{
-      id: number;
-      sender: string;
-      sha256: string;
-      size: number;
-      header_prefix: string | null;
-      prefix_replaces: number;
-      account_id: number | null;
-      state: string;
-      created_at: number;
-      warned_at: number | null;
-    }>,
-  ): Promise<QueueEntry[]> {
-    const rs = await this.db
-      .selectFrom('outbound_recipients')
-      .selectAll()
-      .where(
-        'queue_id',
-        'in',
-        qs.map((q) => q.id),
-      )
-      .orderBy('id')
-      .execute();
+  private async withRecipients(qs: QueueEntryRow[]): Promise<QueueEntry[]> {
+    const rs = await recipientsOf(
+      this.db,
+      qs.map((q) => q.id),
+    );
     const byQueue = new Map<number, QueueRecipient[]>();
     for (const r of rs) {
-      const k = Number(r.queue_id);
-      if (!byQueue.has(k)) byQueue.set(k, []);
-      byQueue.get(k)!.push(toRecipient(r as RecipientRow));
+      if (!byQueue.has(r.queueId)) byQueue.set(r.queueId, []);
+      byQueue.get(r.queueId)!.push(toRecipient(r));
     }
-    return qs.map((q) => ({
-      id: Number(q.id),
-      sender: q.sender,
-      sha256: q.sha256,
-      size: Number(q.size),
-      headerPrefix: q.header_prefix ? Buffer.from(q.header_prefix, 'latin1') : null,
-      prefixReplaces: Number(q.prefix_replaces ?? 0),
-      accountId: q.account_id === null ? null : Number(q.account_id),
-      state: q.state as QueueState,
-      createdAt: Number(q.created_at),
-      warnedAt: q.warned_at === null ? null : Number(q.warned_at),
-      recipients: byQueue.get(Number(q.id)) ?? [],
-    }));
+    return qs.map((q) => ({ ...q, state: q.state as QueueState, recipients: byQueue.get(q.id) ?? [] }));
   }
 
   // ------------------------------------------------------------------ administration
@@ -208,7 +177,7 @@ export class OutboundQueue {
     await this.mustExist(id);
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
+      await rescheduleRecipients(trx, id, PENDING, now);
       await this.audit.record({ actor, action: 'queue.retry', target: `#${id}` }, trx);
     });
     this.onWork?.();
@@ -219,7 +188,7 @@ export class OutboundQueue {
   async hold(id: number, actor: string): Promise<QueueEntry> {
     const e = await this.mustExist(id);
     await this.db.transaction().execute(async (trx) => {
-      if (e.state === 'active') await trx.updateTable('outbound_queue').set({ state: 'hold' }).where('id', '=', id).execute();
+      if (e.state === 'active') await setEntryState(trx, id, 'hold');
       await this.audit.record({ actor, action: 'queue.hold', target: `#${id}`, details: { from: e.state } }, trx);
     });
     return (await this.get(id))!;
@@ -231,8 +200,8 @@ export class OutboundQueue {
     const now = Date.now();
     await this.db.transaction().execute(async (trx) => {
       if (e.state === 'hold') {
-        await trx.updateTable('outbound_queue').set({ state: 'active' }).where('id', '=', id).execute();
-        await trx.updateTable('outbound_recipients').set({ next_attempt_at: now, updated_at: now }).where('queue_id', '=', id).where('state', 'in', PENDING).execute();
+        await setEntryState(trx, id, 'active');
+        await rescheduleRecipients(trx, id, PENDING, now);
       }
       await this.audit.record({ actor, action: 'queue.release', target: `#${id}`, details: { from: e.state } }, trx);
     });
@@ -244,8 +213,7 @@ export class OutboundQueue {
   async delete(id: number, actor: string): Promise<void> {
     const e = await this.mustExist(id);
     const freed = await this.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('outbound_recipients').where('queue_id', '=', id).execute();
-      await trx.deleteFrom('outbound_queue').where('id', '=', id).execute();
+      await deleteEntry(trx, id);
       await this.audit.record(
         { actor, action: 'queue.delete', target: `#${id}`, details: { sender: e.sender, recipients: e.recipients.filter((r) => PENDING.includes(r.state)).map((r) => r.recipient) } },
         trx,
@@ -269,37 +237,15 @@ export class OutboundQueue {
    * processes on PostgreSQL) never take the same one, and one that dies gives them back.
    */
   async claim(now: number, leaseUntil: number, limit: number): Promise<Claimed[]> {
-    const due = await this.db
-      .selectFrom('outbound_recipients as r')
-      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
-      .select(['r.id'])
-      .where('q.state', '=', 'active')
-      .where('r.state', 'in', PENDING)
-      .where('r.next_attempt_at', '<=', now)
-      .orderBy('r.next_attempt_at')
-      .orderBy('r.id')
-      .limit(limit)
-      .execute();
+    const due = await dueRecipientIds(this.db, 'active', PENDING, now, limit);
     if (!due.length) return [];
-    const got = await this.db
-      .updateTable('outbound_recipients')
-      .set({ next_attempt_at: leaseUntil })
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .where('state', 'in', PENDING)
-      .where('next_attempt_at', '<=', now)
-      .returning(['id', 'queue_id', 'recipient', 'attempts'])
-      .execute();
-    return got.map((r) => ({ id: Number(r.id), queueId: Number(r.queue_id), recipient: r.recipient, attempts: Number(r.attempts) }));
+    return leaseRecipients(this.db, due, PENDING, now, leaseUntil);
   }
 
   /** Extend the lease on recipients still in flight. */
   async renew(ids: number[], leaseUntil: number): Promise<void> {
     if (!ids.length) return;
-    await this.db.updateTable('outbound_recipients').set({ next_attempt_at: leaseUntil }).where('id', 'in', ids).where('state', 'in', PENDING).execute();
+    await renewLease(this.db, ids, PENDING, leaseUntil);
   }
 
   /** Record what an attempt decided, one transaction for the message's recipients. */
@@ -307,58 +253,21 @@ export class OutboundQueue {
     if (!results.length) return;
     await this.commits.run(async (trx) => {
       for (const r of results) {
-        await trx
-          .updateTable('outbound_recipients')
-          .set((eb) => ({
-            state: r.state,
-            attempts: eb('attempts', '+', 1),
-            next_attempt_at: r.state === 'deferred' ? r.nextAttemptAt : at,
-            last_attempt_at: at,
-            last_error: r.error,
-            status: r.status,
-            remote_mta: r.remoteMta,
-            updated_at: at,
-          }))
-          .where('id', '=', r.id)
-          .execute();
+        await recordAttempt(trx, { id: r.id, state: r.state, nextAttemptAt: r.state === 'deferred' ? r.nextAttemptAt : at, error: r.error, status: r.status, remoteMta: r.remoteMta }, at);
       }
     });
   }
 
   /** When the next pending recipient of an active message falls due (null when none). */
   async nextDue(): Promise<number | null> {
-    const r = await this.db
-      .selectFrom('outbound_recipients as r')
-      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
-      .select((eb) => eb.fn.min('r.next_attempt_at').as('at'))
-      .where('q.state', '=', 'active')
-      .where('r.state', 'in', PENDING)
-      .executeTakeFirst();
-    return r?.at === null || r?.at === undefined ? null : Number(r.at);
+    return earliestAttempt(this.db, 'active', PENDING);
   }
 
   /** Active messages with a bounce not yet told to the sender, or a delay to warn of. */
   async needingNotice(warnBefore: number): Promise<number[]> {
-    const bounced = await this.db
-      .selectFrom('outbound_recipients as r')
-      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
-      .select('q.id')
-      .distinct()
-      .where('q.state', '<>', 'done')
-      .where('r.state', '=', 'bounced')
-      .where('r.notified', '=', 0)
-      .execute();
-    const delayed = await this.db
-      .selectFrom('outbound_recipients as r')
-      .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
-      .select('q.id')
-      .distinct()
-      .where('q.state', '=', 'active')
-      .where('q.warned_at', 'is', null)
-      .where('q.created_at', '<=', warnBefore)
-      .where('r.state', '=', 'deferred')
-      .execute();
-    return [...new Set([...bounced, ...delayed].map((r) => Number(r.id)))].sort((a, b) => a - b);
+    const bounced = await entriesWithUntoldRecipients(this.db, 'done', 'bounced');
+    const delayed = await unwarnedEntriesWith(this.db, 'active', warnBefore, 'deferred');
+    return [...new Set([...bounced, ...delayed])].sort((a, b) => a - b);
   }
 
   /** Mark bounces as told and/or the delay as warned without a notice (the null sender is never told). */
@@ -377,26 +286,9 @@ export class OutboundQueue {
     for (let i = 0; i < queueIds.length; i += 500) {
       const ids = queueIds.slice(i, i + 500);
       const freed = await this.db.transaction().execute(async (trx) => {
-        const done = await trx
-          .updateTable('outbound_queue')
-          .set({ state: 'done' })
-          .where('id', 'in', ids)
-          .where('state', '<>', 'done')
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('outbound_recipients as r')
-                  .select('r.id')
-                  .whereRef('r.queue_id', '=', 'outbound_queue.id')
-                  .where((w) => w.or([w('r.state', 'in', PENDING), w.and([w('r.state', '=', 'bounced'), w('r.notified', '=', 0)])])),
-              ),
-            ),
-          )
-          .returning('sha256')
-          .execute();
+        const done = await markDoneWhereSettled(trx, ids, 'done', PENDING, 'bounced');
         n += done.length;
-        return this.store.contents.dropUnreferenced(trx, [...new Set(done.map((d) => d.sha256))]);
+        return this.store.contents.dropUnreferenced(trx, [...new Set(done)]);
       });
       await this.store.contents.reclaim(freed);
     }
