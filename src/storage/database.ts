@@ -39,6 +39,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   } else {
     if (!opts.url) throw new Error('postgres needs a url');
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
+    // An idle pooled connection that the server ends (a restart, an administrator) must not take the
+    // process down: pg drops that client, and the next query opens a new one or fails with the cause.
+    pool.on('error', () => {});
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   await migrateToLatest(kysely, opts.driver);
