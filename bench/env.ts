@@ -1,6 +1,7 @@
 // Shared by the benchmark drivers: the fixed loopback ports, the bench accounts, process and
 // port helpers, and reading a process tree's memory from /proc. Nothing here talks IMAP/SMTP.
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
@@ -155,4 +156,30 @@ export function processTree(rootPid: number): number[] {
     stack.push(...(children.get(p) ?? []));
   }
   return out;
+}
+
+/** A self-signed certificate and key for localhost in `dir` (the same TLS work for thutin and its peer). */
+export async function benchCertificate(dir: string): Promise<{ cert: string; key: string }> {
+  fs.mkdirSync(dir, { recursive: true });
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '30',
+    '-subj',
+    '/CN=localhost',
+    '-addext',
+    'subjectAltName=DNS:localhost,IP:127.0.0.1',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+  ]);
+  return { cert, key };
 }

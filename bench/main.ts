@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, assertPortFree, envInt, log, processTree, run } from './env.ts';
+import { EMPTY_USER, IMAP_USER, PORTS, SMTP_USER, assertPortFree, envInt, log, processTree, benchCertificate } from './env.ts';
 import { countMaildir, startDovecot, startPostfix, type DovecotInstance, type PostfixInstance } from './peers.ts';
 import { addThutinAccount, startThutin, thutinPasswordHash, writeThutinConfig, type ThutinInstance } from './thutin.ts';
 import { generateCorpus, SUBJECT_WORD, TEXT_WORD } from './corpus.ts';
@@ -50,28 +50,7 @@ async function main(): Promise<void> {
     await assertPortFree(port, what);
 
   // One certificate and key for both IMAP servers: the same TLS work on both sides.
-  const tlsDir = path.join(work, 'tls');
-  fs.mkdirSync(tlsDir, { recursive: true });
-  const cert = path.join(tlsDir, 'cert.pem');
-  const key = path.join(tlsDir, 'key.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-sha256',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
+  const { cert, key } = await benchCertificate(path.join(work, 'tls'));
 
   let thutin: ThutinInstance | null = null;
   let dovecot: DovecotInstance | null = null;

@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { PORTS, SENDER, SMTP_USER, IMAP_USER, EMPTY_USER, assertPortFree, envInt, log, median, run, sleep } from './env.ts';
+import { PORTS, SENDER, SMTP_USER, IMAP_USER, EMPTY_USER, assertPortFree, envInt, log, median, run, sleep, benchCertificate } from './env.ts';
 import { countMaildir, startDovecot, startPostfix, type DovecotInstance, type PostfixInstance } from './peers.ts';
 import { addThutinAccount, startThutin, thutinPasswordHash, writeThutinConfig, type ThutinInstance } from './thutin.ts';
 import { emptyInbox, imapMessageCount } from './smtp-bench.ts';
@@ -111,28 +111,7 @@ async function main(): Promise<void> {
   ] as const)
     await assertPortFree(port, what);
 
-  const tlsDir = path.join(work, 'tls');
-  fs.mkdirSync(tlsDir, { recursive: true });
-  const cert = path.join(tlsDir, 'cert.pem');
-  const key = path.join(tlsDir, 'key.pem');
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-sha256',
-    '-days',
-    '30',
-    '-subj',
-    '/CN=localhost',
-    '-addext',
-    'subjectAltName=DNS:localhost,IP:127.0.0.1',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-  ]);
+  const { cert, key } = await benchCertificate(path.join(work, 'tls'));
 
   // The sender domain's records, as a working resolver would return them.
   const dns: TestDnsServer = await startDnsServer({

@@ -11,7 +11,7 @@ import { addUsage, insertMessages } from '../storage/repositories/messages.ts';
 import { insertQueueEntry, markNotified } from '../storage/repositories/queue.ts';
 import { canonicalMailboxName } from './mailboxes.ts';
 import { ThutinError } from './errors.ts';
-import { toFlagSet } from './flags.ts';
+import { joinKeywords, toFlagSet } from './flags.ts';
 import type { MessageIndex } from './mime/index.ts';
 
 /** An ingested message: its blob (fsynced) and its index. Nothing is visible until a commit. */
@@ -106,7 +106,7 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
           size,
           internalDate,
           flags: fs.mask,
-          keywords: fs.keywords.join(' '),
+          keywords: joinKeywords(fs.keywords),
           headerPrefix: prefix,
           prefixReplaces: replaces,
         },

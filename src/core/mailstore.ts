@@ -18,7 +18,7 @@ import { foldVietnamese } from './text/fold.ts';
 import { ThutinError } from './errors.ts';
 import { canonicalMailboxName, isValidMailboxName, HIERARCHY_SEPARATOR } from './mailboxes.ts';
 import type { MailEvents } from './events.ts';
-import { addKeywords, parseKeywords, removeKeywords, type FlagSet } from './flags.ts';
+import { addKeywords, joinKeywords, parseKeywords, removeKeywords, type FlagSet } from './flags.ts';
 import { servedIndex, servedRanges, type MessageSource } from './served-message.ts';
 import { planIsEmpty, writeDelivery, type Committed, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
 import { ContentStore } from './contents.ts';
@@ -346,7 +346,7 @@ export class MailStore {
           nf = m.flags & ~flags.mask;
           nk = removeKeywords(kw, flags.keywords);
         }
-        const nks = nk.join(' ');
+        const nks = joinKeywords(nk);
         if (nf === m.flags && nks === m.keywords) {
           updated.push(m); // unchanged, but still reported (RFC 3501 STORE untagged FETCH)
           continue;

@@ -3,6 +3,7 @@
 // Owns: these shapes only (no behaviour).
 import type { Reader } from '../storage/tx.ts';
 import type { UnitRow } from '../storage/repositories/directory-units.ts';
+import type { PersonRow } from '../storage/repositories/directory-people.ts';
 import type { AccountService } from '../core/accounts.ts';
 import type { AuditLog } from '../core/audit.ts';
 import type { NamingRules, PersonAddressStyle } from './naming.ts';
@@ -18,22 +19,8 @@ export type Unit = UnitRow;
 
 export type PersonStatus = 'active' | 'suspended' | 'left';
 
-export interface Person {
-  id: number;
-  fullName: string;
-  familyName: string;
-  middleName: string;
-  givenName: string;
-  title: string;
-  unitId: number | null;
-  unitCode: string | null;
-  unitName: string | null;
-  phone: string;
-  status: PersonStatus;
-  accountId: number | null;
-  email: string | null;
-  aliases: string[];
-}
+/** A person as the directory shows them: the repository's row with its status typed and its mailbox's aliases. */
+export type Person = Omit<PersonRow, 'status' | 'leftAt'> & { status: PersonStatus; aliases: string[] };
 
 export interface DirectoryEntry {
   kind: 'person' | 'unit' | 'list';

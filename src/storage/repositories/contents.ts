@@ -96,10 +96,6 @@ export async function dropUnreferenced(tx: Tx, sha256s: string[]): Promise<strin
   return out;
 }
 
-export async function hasContent(r: Reader, sha256: string): Promise<boolean> {
-  return !!(await r.selectFrom('contents').select('sha256').where('sha256', '=', sha256).executeTakeFirst());
-}
-
 /** Which of these blob names have a `contents` row. */
 export async function existingContents(r: Reader, sha256s: string[]): Promise<Set<string>> {
   const out = new Set<string>();

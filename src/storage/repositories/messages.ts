@@ -191,12 +191,6 @@ export async function accountBlobs(r: Reader, accountId: number): Promise<string
   return rows.map((r) => r.sha256);
 }
 
-/** Blobs shown by the messages of one folder. */
-export async function folderBlobs(r: Reader, mailboxId: number): Promise<string[]> {
-  const rows = await r.selectFrom('messages').select('sha256').distinct().where('mailbox_id', '=', mailboxId).execute();
-  return rows.map((r) => r.sha256);
-}
-
 export async function folderCounts(r: Reader, mailboxId: number, firstRecentUid: number): Promise<{ messages: number; unseen: number; recent: number; size: number }> {
   const row = await r
     .selectFrom('messages')

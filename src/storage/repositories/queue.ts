@@ -7,22 +7,15 @@
 // marks, and detaching a deleted account. Which states count as pending is the caller's rule.
 import type { Reader, Tx } from '../tx.ts';
 
-export interface NewQueueEntry {
-  sender: string;
-  sha256: string;
-  /** Served size (header prefix + blob after prefixReplaces). */
-  size: number;
-  headerPrefix: Buffer | null;
-  prefixReplaces: number;
-  accountId: number | null;
-  recipients: string[];
-}
+/** A message to queue: the fields of its row that the commit knows, and its recipients. */
+export type NewQueueEntry = Pick<QueueEntryRow, 'sender' | 'sha256' | 'size' | 'headerPrefix' | 'prefixReplaces' | 'accountId'> & { recipients: string[] };
 
 /** An `outbound_queue` row. */
 export interface QueueEntryRow {
   id: number;
   sender: string;
   sha256: string;
+  /** Served size (header prefix + blob after prefixReplaces). */
   size: number;
   headerPrefix: Buffer | null;
   prefixReplaces: number;
