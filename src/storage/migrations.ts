@@ -299,6 +299,47 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('mailboxes_uidvalidity').on('mailboxes').column('uidvalidity').execute();
       },
     },
+    '0007_sign_in_throttle': {
+      // Issue 9: one sign-in throttle for every door, shared by every process (counts in the
+      // database), the addresses an account usually signs in from, the sign-ins users may see, and
+      // the "end every session of this account" log that every process follows.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .createTable('sign_in_throttle')
+          .addColumn('key', 'text', (c) => c.primaryKey()) // 'acct:<login>', 'ip:<address or /64>', 'pair:<login>|<address>'
+          .addColumn('failures', 'text', (c) => c.notNull().defaultTo('[]')) // JSON times (ms) of failures and attempts in flight
+          .addColumn('consecutive', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_failure_at', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('updated_at', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.createIndex('sign_in_throttle_locked').on('sign_in_throttle').column('locked_until').execute();
+        await db.schema
+          .createTable('sign_in_known')
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('address_key', 'text', (c) => c.notNull())
+          .addColumn('last_success_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('sign_in_known_pk', ['account_id', 'address_key'])
+          .execute();
+        await withId(db.schema.createTable('sign_ins'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.references('accounts.id').onDelete('cascade'))
+          .addColumn('login', 'text', (c) => c.notNull())
+          .addColumn('protocol', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('client', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('success', 'integer', (c) => c.notNull())
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('sign_ins_account').on('sign_ins').columns(['account_id', 'created_at']).execute();
+        await db.schema.createIndex('sign_ins_created').on('sign_ins').column('created_at').execute();
+        await withId(db.schema.createTable('session_ends'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

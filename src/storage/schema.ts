@@ -207,6 +207,44 @@ export interface ApiTokensTable {
   expires_at: number;
 }
 
+/** Issue 9: failures counted per account, client address and (account, usual address) (core/throttle.ts). */
+export interface SignInThrottleTable {
+  key: string; // 'acct:<login>' | 'ip:<address or IPv6 /64>' | 'pair:<login>|<address>'
+  failures: string; // JSON array of times (ms): failures and attempts still being checked, within the window
+  consecutive: number; // failures since the last success (exponential delay)
+  last_failure_at: number;
+  locked_until: number; // 0 = not locked
+  updated_at: number;
+}
+
+/** Addresses an account signed in from successfully (a lockout never stops them). */
+export interface SignInKnownTable {
+  account_id: number;
+  address_key: string;
+  last_success_at: number;
+}
+
+/** Sign-ins for the user to see (GET /api/v1/me/sign-ins), pruned by maintenance. */
+export interface SignInsTable {
+  id: Generated<number>;
+  account_id: number | null;
+  login: string;
+  protocol: string; // 'imap' | 'smtp' | 'ldap' | 'http'
+  address: string;
+  client: string;
+  success: number; // 0 | 1
+  outcome: string; // 'ok' | 'invalid' | 'throttled' | 'locked' | 'must-change' | 'expired' | 'disabled'
+  created_at: number;
+}
+
+/** "End every open session of account N" (suspend, leave, password change or reset), followed by every process. */
+export interface SessionEndsTable {
+  id: Generated<number>;
+  account_id: number;
+  reason: string;
+  created_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -225,4 +263,8 @@ export interface Database {
   mailbox_delegations: MailboxDelegationsTable;
   role_assignments: RoleAssignmentsTable;
   api_tokens: ApiTokensTable;
+  sign_in_throttle: SignInThrottleTable;
+  sign_in_known: SignInKnownTable;
+  sign_ins: SignInsTable;
+  session_ends: SessionEndsTable;
 }
