@@ -138,6 +138,7 @@ interface KeptSection {
 const DIRECTORY: KeptSection = { start: '<!-- directory:start (written by npm run bench:directory) -->', end: '<!-- directory:end -->' };
 const OUTBOUND: KeptSection = { start: '<!-- outbound:start (written by bench/outbound-bench.ts) -->', end: '<!-- outbound:end -->' };
 const SMTP_INGEST: KeptSection = { start: '<!-- smtp-ingest:start (written by bench/smtp-ingest.ts) -->', end: '<!-- smtp-ingest:end -->' };
+const FETCH_RSS: KeptSection = { start: '<!-- fetch-rss:start (written by bench/fetch-rss.ts) -->', end: '<!-- fetch-rss:end -->' };
 
 function keptSection(old: string, k: KeptSection): string {
   const s = old.indexOf(k.start);
@@ -169,6 +170,11 @@ export function writeSmtpIngestSection(file: string, body: string): void {
   writeKeptSection(file, SMTP_INGEST, body);
 }
 
+/** The peak-memory FETCH benchmark's section (issue 8: FETCH 1:* BODY.PEEK[] over 2 GB). */
+export function writeFetchRssSection(file: string, body: string): void {
+  writeKeptSection(file, FETCH_RSS, body);
+}
+
 /** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
   writeKeptSection(file, DIRECTORY, body);
@@ -182,6 +188,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const directory = keptSection(old, DIRECTORY);
   const outbound = keptSection(old, OUTBOUND);
   const smtpIngest = keptSection(old, SMTP_INGEST);
+  const fetchRss = keptSection(old, FETCH_RSS);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -266,7 +273,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${smtpIngest ? `${smtpIngest}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
+${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}
