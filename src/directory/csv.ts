@@ -1,6 +1,7 @@
 // CSV for the directory: reading (UTF-8 with or without BOM, ',' or ';' separated, Vietnamese
 // column headers or their English aliases, line numbers kept for error reports) and writing
-// (UTF-8 with BOM and CRLF so Excel opens Vietnamese correctly). Uses csv-parse / csv-stringify.
+// (UTF-8 with BOM and CRLF so Excel opens Vietnamese correctly; formula-leading cells escaped with
+// a quote, OWASP's rule, and unescaped on reading). Uses csv-parse / csv-stringify.
 // Owns: the directory's CSV format (columns, headers, dates, status labels); no storage.
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -76,17 +77,37 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
     const values: Record<string, string> = {};
     for (const f of Object.keys(cols)) values[f] = '';
     header.forEach((f, i) => {
-      values[f] = (record[i] ?? '').normalize('NFC').trim();
+      values[f] = unescapeFormulaCell(record[i] ?? '')
+        .normalize('NFC')
+        .trim();
     });
     return { line: info.lines - (record.join('\n').split('\n').length - record.length), values, present: new Set(header) };
   });
 }
 
-/** Write rows (canonical field → value) with the Vietnamese headers, BOM and CRLF. */
+/**
+ * Formula injection (OWASP "CSV Injection"): a cell beginning with = + - @, a tab or a carriage
+ * return is run as a formula by Excel and LibreOffice. On export such a cell gets a leading single
+ * quote, which spreadsheets show as text. So that our own export reads back unchanged, a cell that
+ * already is quotes followed by one of those characters gets one more quote, and reading removes
+ * exactly one quote from a cell of that shape (escapeFormulaCell ∘ unescapeFormulaCell = identity).
+ */
+const FORMULA_LEADING = /^'*[=+\-@\t\r]/;
+
+export function escapeFormulaCell(value: string): string {
+  return FORMULA_LEADING.test(value) ? `'${value}` : value;
+}
+
+/** The inverse of escapeFormulaCell, applied to every cell read (before trimming). */
+export function unescapeFormulaCell(value: string): string {
+  return value.startsWith("'") && FORMULA_LEADING.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+/** Write rows (canonical field → value) with the Vietnamese headers, BOM and CRLF; formula-leading cells escaped. */
 export function writeCsv(kind: CsvKind, rows: Array<Record<string, string | number | null | undefined>>): string {
   const fields = Object.keys(COLUMNS[kind]);
   const header = fields.map((f) => COLUMNS[kind][f][0]);
-  const data = rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? '' : String(r[f]))));
+  const data = rows.map((r) => fields.map((f) => (r[f] === null || r[f] === undefined ? '' : escapeFormulaCell(String(r[f])))));
   return BOM + stringify([header, ...data], { record_delimiter: '\r\n' });
 }
 
