@@ -103,6 +103,11 @@ export const configSchema = z.object({
       // Behind a reverse proxy: true, or its addresses ('127.0.0.1,10.0.0.0/8'), so the client address
       // (login limits, logs) is read from X-Forwarded-For. false = the socket's address.
       trustProxy: z.union([z.boolean(), z.string()]).default(false),
+      // HTTPS (issue 9): the same certificate as the other listeners. On the plain port, sign-in and
+      // tokens are refused except from loopback, GETs are redirected here; HSTS is sent over HTTPS.
+      tlsPort: port.default(8443),
+      // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); wins over trustProxy.
+      trustedProxies: z.array(z.string().min(1)).default([]),
     })
     .prefault({}),
   // DNS resolvers used for MX lookups, SPF/DKIM/DMARC and SMTP clients' PTR names ("host" or
@@ -199,8 +204,14 @@ export const configSchema = z.object({
     .object({
       cert: z.string().default('tls/cert.pem'), // relative to the data dir
       key: z.string().default('tls/key.pem'),
+      // One policy for every TLS listener (config/tls.ts): TLS 1.2 with ECDHE + AEAD only, and TLS 1.3.
+      minVersion: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
+      ciphers: z.string().min(1).optional(), // OpenSSL cipher list; default: DEFAULT_TLS_CIPHERS in config/tls.ts
     })
     .prefault({}),
+  // PROXY protocol v1/v2 (HAProxy) on every listener, believed only from these addresses or CIDRs;
+  // a connection from them must start with the header, one from anywhere else must not.
+  proxyProtocol: z.object({ trustedFrom: z.array(z.string().min(1)).default([]) }).prefault({}),
   // The directory (issue 4): address naming rules and how long a leaver's mailbox is kept.
   directory: z
     .object({
@@ -310,6 +321,7 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_IMAP_TLS_PORT', ['imap', 'tlsPort'], 'number'],
   ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
   ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
+  ['THUTIN_HTTP_TLS_PORT', ['http', 'tlsPort'], 'number'],
   ['THUTIN_LDAP_PORT', ['ldap', 'port'], 'number'],
   ['THUTIN_LDAP_TLS_PORT', ['ldap', 'tlsPort'], 'number'],
   ['THUTIN_DNS_SERVERS', ['dns', 'servers'], 'list'],

@@ -1,7 +1,11 @@
 // TLS material: makes a self-signed certificate on first start (naming localhost and the host
 // name) and loads the certificate and key for the SMTP and IMAP front ends.
+// Owns: the certificate files and the one TLS policy of every listener (SMTPS/STARTTLS,
+// IMAPS/STARTTLS, LDAPS/StartTLS, HTTPS): TLS 1.2 with ECDHE key exchange and AEAD ciphers
+// (AES-GCM, ChaCha20-Poly1305) only, and TLS 1.3 (config tls.minVersion, tls.ciphers).
 import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { generate } from 'selfsigned';
 import type { Config } from './config.ts';
 import { resolveDataPath } from './config.ts';
@@ -46,4 +50,42 @@ export async function ensureTls(cfg: Config): Promise<boolean> {
 export function loadTls(cfg: Config): TlsMaterial {
   const p = tlsPaths(cfg);
   return { cert: fs.readFileSync(p.cert), key: fs.readFileSync(p.key) };
+}
+
+/**
+ * The default cipher list (OpenSSL names): TLS 1.3's AEAD suites, then TLS 1.2 suites with
+ * ECDHE key exchange (forward secrecy) and AEAD encryption, strongest first. No RSA key
+ * exchange, no CBC, no SHA-1 MAC, no DHE (finite-field groups are slow and often weak).
+ */
+export const DEFAULT_TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+export interface TlsPolicy {
+  minVersion: 'TLSv1.2' | 'TLSv1.3';
+  ciphers: string;
+  honorCipherOrder: true;
+}
+
+/** The configured policy (tls.minVersion, tls.ciphers). */
+export function tlsPolicy(cfg: Pick<Config, 'tls'>): TlsPolicy {
+  return { minVersion: cfg.tls.minVersion, ciphers: cfg.tls.ciphers ?? DEFAULT_TLS_CIPHERS, honorCipherOrder: true };
+}
+
+/** Options of a TLS server (tls.createServer, https.createServer, smtp-server): material + policy. */
+export function tlsServerOptions(cfg: Pick<Config, 'tls'>, material: TlsMaterial): tls.TlsOptions {
+  return { cert: material.cert, key: material.key, ...tlsPolicy(cfg) };
+}
+
+/** A secure context for STARTTLS upgrades, under the same policy. */
+export function tlsSecureContext(cfg: Pick<Config, 'tls'>, material: TlsMaterial): tls.SecureContext {
+  return tls.createSecureContext(tlsServerOptions(cfg, material));
 }

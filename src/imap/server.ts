@@ -4,7 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
-import type { TlsMaterial } from '../config/tls.ts';
+import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
@@ -36,7 +36,7 @@ export function imapServices(app: App): ImapServices {
 }
 
 export async function startImap(app: App, material: TlsMaterial): Promise<ImapServers> {
-  const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
+  const secureContext = tlsSecureContext(app.config, material);
   const sessions = new Set<ImapSession>();
   const services = imapServices(app);
   const track = (socket: net.Socket, implicitTls: boolean) => {
@@ -46,7 +46,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     socket.once('close', () => sessions.delete(s));
   };
   const plain = net.createServer((socket) => track(socket, false));
-  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => track(socket, true));
+  const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
   secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
   const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);
   return {

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
-import type { TlsMaterial } from '../config/tls.ts';
+import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
 import { BindHandler } from './bind.ts';
 import { LoginLimiter } from '../core/login-limiter.ts';
@@ -40,7 +40,7 @@ function sources(app: App) {
 export async function startLdap(app: App, material: TlsMaterial): Promise<LdapServers> {
   const cfg = app.config.ldap;
   const log = app.log.child({ component: 'ldap' });
-  const secureContext = tls.createSecureContext({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' });
+  const secureContext = tlsSecureContext(app.config, material);
   const tree = new DirectoryTree(sources(app), { domain: app.config.domains.primary });
   const search = new DirectorySearch(tree, { maxResults: cfg.maxResults });
   const binder = new BindHandler(app.accounts, tree, new LoginLimiter({ max: cfg.bindMaxFailures, windowMs: cfg.bindWindowMs }), log);
@@ -79,7 +79,7 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     socket.end(encodeNoticeOfDisconnection({ code: ResultCode.busy, message: 'Quá nhiều kết nối / too many connections' }));
     setTimeout(() => socket.destroy(), 1000).unref();
   });
-  const secure = tls.createServer({ cert: material.cert, key: material.key, minVersion: 'TLSv1.2' }, (socket) => session(socket, true));
+  const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => session(socket, true));
   // LDAPS connections count from the TCP accept, so unfinished handshakes count too.
   secure.on('connection', (raw: net.Socket) => {
     raw.on('error', () => {});
