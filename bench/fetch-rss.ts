@@ -80,6 +80,11 @@ async function main(): Promise<void> {
   const { cert, key } = await benchCertificate(path.join(work, 'tls'));
   const dataDir = path.join(work, 'thutin');
   writeThutinConfig(dataDir, { cert, key });
+  // The default quota is 2 GiB: room for the whole load.
+  const cfgFile = path.join(dataDir, 'thutin.json');
+  const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  cfg.quota = { defaultBytes: (TOTAL_MB + 1024) * 1024 * 1024 };
+  fs.writeFileSync(cfgFile, JSON.stringify(cfg, null, 2) + '\n');
   await addThutinAccount(dataDir, IMAP_USER);
 
   let thutin: ThutinInstance | null = null;
