@@ -1,6 +1,9 @@
-// Starts every front end of one thutin process (SMTP inbound and submission, IMAP, HTTP, LDAP) over
-// one App, and stops them in order.
+// Owns: starting every front end of one thutin process (SMTP inbound and submission, IMAP, HTTP,
+// LDAP) over one App — after checking that every configured port is free — and stopping them in
+// order; the list of listeners with their services and configuration keys (`thutin doctor` too).
 import type { App } from './app.ts';
+import type { Config } from './config/config.ts';
+import { checkPortsFree, type PortClaim } from './net/listen.ts';
 import type { TlsMaterial } from './config/tls.ts';
 import { startSmtp } from './smtp/server.ts';
 import { startImap } from './imap/server.ts';
@@ -9,16 +12,42 @@ import { startLdap } from './ldap/server.ts';
 import { OutboundWorker } from './outbound/worker.ts';
 
 export interface RunningServers {
-  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number; ldap: number; ldaps: number };
+  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number; https: number; ldap: number; ldaps: number };
   /** The outbound delivery worker (null when `outbound.enabled` is false). */
   outbound: OutboundWorker | null;
   close(): Promise<void>;
 }
 
+/** How a listener is spoken to: its protocol, and whether TLS starts at once (implicit) or never/after STARTTLS. */
+export interface ListenerSpec extends PortClaim {
+  protocol: 'smtp' | 'imap' | 'ldap' | 'http';
+  implicitTls: boolean;
+  /** Its name in `RunningServers.ports`. */
+  name: keyof RunningServers['ports'];
+}
+
+/** Every listener of `thutin serve`, in the order they start. */
+export function listenerSpecs(cfg: Config): ListenerSpec[] {
+  const { smtp, imap, http, ldap } = cfg;
+  return [
+    { name: 'smtp', service: 'SMTP MX', key: 'smtp.inboundPort', host: smtp.host, port: smtp.inboundPort, protocol: 'smtp', implicitTls: false },
+    { name: 'submission', service: 'SMTP submission (STARTTLS)', key: 'smtp.submissionPort', host: smtp.host, port: smtp.submissionPort, protocol: 'smtp', implicitTls: false },
+    { name: 'submissionTls', service: 'SMTP submission (TLS)', key: 'smtp.submissionTlsPort', host: smtp.host, port: smtp.submissionTlsPort, protocol: 'smtp', implicitTls: true },
+    { name: 'imap', service: 'IMAP (STARTTLS)', key: 'imap.port', host: imap.host, port: imap.port, protocol: 'imap', implicitTls: false },
+    { name: 'imaps', service: 'IMAP (TLS)', key: 'imap.tlsPort', host: imap.host, port: imap.tlsPort, protocol: 'imap', implicitTls: true },
+    { name: 'http', service: 'HTTP', key: 'http.port', host: http.host, port: http.port, protocol: 'http', implicitTls: false },
+    { name: 'https', service: 'HTTPS', key: 'http.tlsPort', host: http.host, port: http.tlsPort, protocol: 'http', implicitTls: true },
+    { name: 'ldap', service: 'LDAP (STARTTLS)', key: 'ldap.port', host: ldap.host, port: ldap.port, protocol: 'ldap', implicitTls: false },
+    { name: 'ldaps', service: 'LDAPS', key: 'ldap.tlsPort', host: ldap.host, port: ldap.tlsPort, protocol: 'ldap', implicitTls: true },
+  ];
+}
+
 export async function startServers(app: App, tls: TlsMaterial): Promise<RunningServers> {
+  // Every port first: a taken one is named with its service and key before anything listens.
+  await checkPortsFree(listenerSpecs(app.config));
   const smtp = await startSmtp(app, tls);
   const imap = await startImap(app, tls);
-  const http = await startHttp(app);
+  const http = await startHttp(app, tls);
   const ldap = await startLdap(app, tls);
   const outbound = app.config.outbound.enabled ? new OutboundWorker(app) : null;
   outbound?.start();
@@ -30,6 +59,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
       imap: imap.port,
       imaps: imap.tlsPort,
       http: http.port,
+      https: http.tlsPort ?? 0,
       ldap: ldap.port,
       ldaps: ldap.tlsPort,
     },

@@ -1,6 +1,9 @@
-// The `thutin` command: serve, init, account add|passwd|list, queue list, doctor, demo.
+// Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, doctor, demo.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
 import { Command } from 'commander';
+import { localise } from './i18n.ts';
+import { quietOnClosedPipe } from './output.ts';
+import { requireDataDir } from './data-dir.ts';
 
 // Each command loads its module only when run, so `thutin account list` does not load the servers.
 const system = () => import('./commands/system.ts');
@@ -16,10 +19,22 @@ const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
 const stores = () => import('./commands/store.ts');
 
-const program = new Command();
+// Piped into `head`: end quietly when the reader goes (no EPIPE stack trace).
+quietOnClosedPipe();
+
+// Commander's own texts (Usage, Options, errors) in Vietnamese / English, inherited by every command.
+const program = localise(new Command());
 program.name('thutin').description('Hệ thống thư tín điện tử của tỉnh / the provincial e-mail system').option('-d, --data <dir>', 'thư mục dữ liệu / data directory', './data');
 
 const data = (): string => program.opts<{ data: string }>().data;
+
+// Only these make a data directory; every other command needs an existing one and says so.
+const CREATES_DATA = new Set(['init', 'serve', 'demo']);
+program.hook('preAction', (_program, action) => {
+  let top = action;
+  while (top.parent && top.parent !== program) top = top.parent;
+  if (!CREATES_DATA.has(top.name())) requireDataDir(data());
+});
 
 program
   .command('init')

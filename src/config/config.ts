@@ -2,7 +2,6 @@
 // overrides, validated with zod. Owns the defaults (unprivileged ports, local domain) and the
 // messages shown when a value is wrong.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -13,7 +12,8 @@ const domain = z
   .regex(/^[a-z0-9.-]+$/i, 'tên miền không hợp lệ / invalid domain name');
 
 export const configSchema = z.object({
-  hostname: z.string().min(1).default(os.hostname()),
+  // '' = mail.<primary domain> (never the bare machine name: MX targets and MAILER-DAEMON@ use it).
+  hostname: z.string().default(''),
   domains: z
     .object({
       primary: domain.default('kontum.gov.vn'),
@@ -377,10 +377,12 @@ export function loadConfig(dataDir: string, overrides: ConfigInput = {}, env: No
     } else setPath(raw, p, v);
   }
   const merged = deepMerge(raw, overrides as Record<string, unknown>);
-  const parsed = configSchema.safeParse(merged);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(gốc/root)'}: ${i.message}`);
-    throw new ConfigError(`Cấu hình không hợp lệ / invalid configuration:\n${lines.join('\n')}`);
+  // A key the schema does not know is a typo (imap.prot): refused, naming the nearest valid key.
+  const unknown = unknownKeys(merged, configSchema);
+  const parsed = configSchema.safeParse(merged, { reportInput: true });
+  if (unknown.length > 0 || !parsed.success) {
+    const lines = [...unknown, ...(parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(gốc/root)'}: ${bilingual(i)}`))];
+    throw new ConfigError(`Cấu hình không hợp lệ / invalid configuration (${path.join(dataDir, CONFIG_FILE)}):\n${lines.join('\n')}`);
   }
   const cfg = { ...parsed.data, dataDir: path.resolve(dataDir) };
   if (cfg.database.driver === 'postgres' && !cfg.database.url) {
@@ -389,7 +391,115 @@ export function loadConfig(dataDir: string, overrides: ConfigInput = {}, env: No
   cfg.domains.primary = cfg.domains.primary.toLowerCase();
   cfg.domains.local = cfg.domains.local.map((d) => d.toLowerCase());
   cfg.domains.aliases = Object.fromEntries(Object.entries(cfg.domains.aliases).map(([a, t]) => [a.toLowerCase(), t.toLowerCase()]));
+  if (!cfg.hostname) cfg.hostname = defaultHostname(cfg.domains.primary);
   return cfg;
+}
+
+/** The host name used when the configuration names none: mail.<primary domain>. */
+export function defaultHostname(primaryDomain: string): string {
+  return `mail.${primaryDomain.toLowerCase()}`;
+}
+
+/**
+ * The THUTIN_* variables set in `env`, one line each (Vietnamese / English), saying which value of
+ * the configuration file each one replaces. `serve`, `init` and `doctor` print them.
+ */
+export function envOverrideNotes(dataDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  let file: Record<string, unknown> = {};
+  try {
+    file = readConfigFile(dataDir);
+  } catch {
+    /* loadConfig reports an unreadable file */
+  }
+  const notes: string[] = [];
+  for (const [name, p] of ENV_OVERRIDES) {
+    const v = env[name];
+    if (v === undefined || v === '') continue;
+    const key = p.join('.');
+    const shown = name === 'THUTIN_DATABASE_URL' ? '…' : v;
+    let inFile: unknown = file;
+    for (const k of p) inFile = inFile && typeof inFile === 'object' ? (inFile as Record<string, unknown>)[k] : undefined;
+    notes.push(
+      inFile === undefined ? `${name}=${shown} đặt ${key} / sets ${key}` : `${name}=${shown} ghi đè ${key} trong ${CONFIG_FILE} (${JSON.stringify(inFile)}) / overrides ${key} from ${CONFIG_FILE}`,
+    );
+  }
+  return notes;
+}
+
+// ---- Validation messages: unknown keys with the nearest valid one, zod's details in both languages.
+
+const VI = z.locales.vi().localeError;
+const EN = z.locales.en().localeError;
+
+/** A zod issue in Vietnamese / English; a message the schema wrote itself (already bilingual) is kept. */
+function bilingual(issue: z.core.$ZodIssue): string {
+  const en = messageOf(EN, issue);
+  if (en !== undefined && en !== issue.message) return issue.message;
+  const vi = messageOf(VI, issue);
+  return vi && vi !== en ? `${vi} / ${en}` : issue.message;
+}
+
+function messageOf(map: z.core.$ZodErrorMap, issue: z.core.$ZodIssue): string | undefined {
+  const r = map(issue as never);
+  return typeof r === 'string' ? r : r?.message;
+}
+
+type Schema = z.core.$ZodType;
+
+/** The object schema under defaults, prefaults and optionals, or null when it is not an object. */
+function objectShape(schema: Schema): Record<string, Schema> | null {
+  let s = schema as { _zod: { def: { type: string; innerType?: Schema; shape?: Record<string, Schema> } } };
+  for (let i = 0; i < 10; i++) {
+    const def = s._zod.def;
+    if (def.type === 'object') return def.shape ?? null;
+    if (!def.innerType) return null;
+    s = def.innerType as typeof s;
+  }
+  return null;
+}
+
+/** One line per key of `value` that `schema` does not have, at every level of objects. */
+export function unknownKeys(value: unknown, schema: Schema, prefix: string[] = []): string[] {
+  const shape = objectShape(schema);
+  if (!shape || !value || typeof value !== 'object' || Array.isArray(value)) return [];
+  const out: string[] = [];
+  const valid = Object.keys(shape);
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const at = [...prefix, k].join('.');
+    if (k in shape) {
+      out.push(...unknownKeys(v, shape[k], [...prefix, k]));
+      continue;
+    }
+    const near = nearest(k, valid);
+    const where = prefix.length ? prefix.join('.') : '(gốc/root)';
+    out.push(
+      near
+        ? `  ${at}: khoá không có, có phải ý bạn là ${[...prefix, near].join('.')}? / unknown key, did you mean ${[...prefix, near].join('.')}?`
+        : `  ${at}: khoá không có; các khoá của ${where} / unknown key; the keys of ${where}: ${valid.join(', ')}`,
+    );
+  }
+  return out;
+}
+
+/** The valid key closest to `key` by edit distance (case-insensitive), if it is close enough to be a typo. */
+export function nearest(key: string, valid: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const v of valid) {
+    const d = editDistance(key.toLowerCase(), v.toLowerCase());
+    if (d < bestD) [best, bestD] = [v, d];
+  }
+  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

@@ -79,6 +79,8 @@ export class ThutinError extends Error {
   readonly code: ErrorCode;
   readonly vi: string;
   readonly en: string;
+  /** What the error is about (an address, a field), kept apart so each language's text stays whole. */
+  readonly detail: string | undefined;
   constructor(code: ErrorCode, detail?: string) {
     const e = ERRORS[code];
     super(`${e.vi} / ${e.en}${detail ? `: ${detail}` : ''}`);
@@ -86,6 +88,7 @@ export class ThutinError extends Error {
     this.code = code;
     this.vi = e.vi;
     this.en = e.en;
+    this.detail = detail;
   }
 }
 

@@ -43,15 +43,10 @@ export function sendError(reply: FastifyReply, code: ErrorCode, detail?: string)
   return reply.code(httpStatus(code)).send(errorBody(code, detail));
 }
 
-function detailOf(message: string): string | undefined {
-  // ThutinError messages are 'vi / en: detail'.
-  const i = message.indexOf(': ');
-  return i >= 0 ? message.slice(i + 2) : undefined;
-}
-
 export function installErrorHandling(server: FastifyInstance): void {
   server.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    if (isThutinError(err)) return sendError(reply, err.code, detailOf(err.message));
+    // The detail apart from the texts: a message that itself holds ': ' (PASSWORD_WEAK) stays one language.
+    if (isThutinError(err)) return sendError(reply, err.code, err.detail);
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => {
         const field = [err.validationContext ?? '', ...(v.instancePath ?? '').split('/')].filter(Boolean).join('.');

@@ -1,0 +1,149 @@
+// Owns: `thutin doctor` — the configuration (and THUTIN_* overrides), TLS, the store through
+// app.health() (nothing is written into the mail store: the blob directory is checked with
+// fs.access), the DNS servers, and every listener: free, served by this thutin (its greeting,
+// spoken over TLS on TLS ports, and the data directory's lock with its pid and ports), or held by
+// a foreign process.
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { envOverrideNotes, loadConfig, type Config } from '../config/config.ts';
+import { loadTls } from '../config/tls.ts';
+import { probeResolver } from '../net/resolver.ts';
+import { probeFree } from '../net/listen.ts';
+import { listenerSpecs, type ListenerSpec } from '../server.ts';
+import { encodeSearchRequest } from '../ldap/protocol/client.ts';
+import { readLock } from './data-dir.ts';
+import { withApp } from './commands/common.ts';
+
+/** How long `thutin doctor` waits for the DNS servers (one try) and for a listener's answer. */
+const DOCTOR_DNS_TIMEOUT_MS = 2000;
+const PROBE_TIMEOUT_MS = 3000;
+
+type Check = { name: string; ok: boolean; detail: string };
+
+/** What a listener answers: its first bytes (SMTP/IMAP greeting, LDAP root DSE, HTTP /health). */
+function probe(spec: ListenerSpec, host: string): Promise<{ text: string } | { error: string }> {
+  return new Promise((resolve) => {
+    let got = Buffer.alloc(0);
+    let done = false;
+    const finish = (r: { text: string } | { error: string }) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(r);
+    };
+    const opts = { host, port: spec.port };
+    const sock: net.Socket = spec.implicitTls ? tls.connect({ ...opts, rejectUnauthorized: false, servername: 'localhost' }) : net.connect(opts);
+    const timer = setTimeout(() => finish(got.length ? { text: got.toString('latin1') } : { error: 'không trả lời / no answer' }), PROBE_TIMEOUT_MS);
+    sock.once(spec.implicitTls ? 'secureConnect' : 'connect', () => {
+      if (spec.protocol === 'http') sock.write(`GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+      if (spec.protocol === 'ldap') {
+        sock.write(encodeSearchRequest(1, { baseObject: '', scope: 0, filter: { type: 'present', attribute: 'objectClass' }, attributes: ['vendorName'] }));
+      }
+    });
+    sock.on('data', (d: Buffer) => {
+      got = Buffer.concat([got, d]);
+      const text = got.toString('utf8');
+      if ((spec.protocol === 'smtp' || spec.protocol === 'imap') && text.includes('\n')) finish({ text });
+      if (spec.protocol === 'ldap' && got.includes('thutin')) finish({ text: 'vendorName: thutin' });
+      if (spec.protocol === 'http' && text.includes('\r\n\r\n') && /\}\s*$/.test(text)) finish({ text });
+    });
+    sock.once('end', () => finish(got.length ? { text: got.toString('utf8') } : { error: 'đóng kết nối / closed' }));
+    sock.once('error', (e: NodeJS.ErrnoException) => finish({ error: `${e.code ?? ''} ${e.message}`.trim() }));
+  });
+}
+
+/** Whether an answer is this thutin's: the SMTP banner, the IMAP greeting, LDAP's vendorName, /health's JSON. */
+function isThutin(spec: ListenerSpec, text: string): boolean {
+  switch (spec.protocol) {
+    case 'smtp':
+      return /^220 .*thutin/m.test(text);
+    case 'imap':
+      return /^\* OK .*thutin IMAP/m.test(text);
+    case 'ldap':
+      return text.includes('thutin');
+    case 'http':
+      return /^HTTP\/1\.[01] (200|503)/.test(text) && /"status":"(ok|error)"/.test(text) && /"database":"(sqlite|postgres)"|"status":"error"/.test(text);
+  }
+}
+
+function firstLine(text: string): string {
+  return (text.split(/\r?\n/).find((l) => l.trim()) ?? '').trim().slice(0, 70);
+}
+
+async function listenerCheck(configured: ListenerSpec, lock: ReturnType<typeof readLock>): Promise<Check> {
+  const running = lock?.alive ? lock : null;
+  const lockPort = running?.ports?.[configured.key];
+  // Port 0 (any free port) is learnt from the running server's lock.
+  const spec = configured.port === 0 && lockPort ? { ...configured, port: lockPort } : configured;
+  const name = `${spec.key} ${spec.port} (${spec.service})`;
+  const connectHost = spec.host === '0.0.0.0' || spec.host === '::' ? '127.0.0.1' : spec.host;
+  const free = spec.port === 0 ? 'port 0' : await probeFree(spec.host, spec.port);
+  if (free === null || spec.port === 0) {
+    if (running && lockPort !== undefined) {
+      return { name, ok: false, detail: `thutin đang chạy (pid ${running.pid}) nhưng không nghe ở cổng này / thutin runs (pid ${running.pid}) but does not listen here` };
+    }
+    return { name, ok: true, detail: 'trống, có thể dùng / free' };
+  }
+  if (free !== 'EADDRINUSE') return { name, ok: false, detail: `không mở được / cannot be opened: ${free}` };
+  const answer = await probe(spec, connectHost);
+  const tlsNote = spec.implicitTls ? 'TLS, ' : '';
+  if ('text' in answer && isThutin(spec, answer.text)) {
+    const who = running ? `thutin (pid ${running.pid}${lockPort === spec.port ? '' : ', cổng khác trong khoá / other port in the lock'})` : 'thutin';
+    return { name, ok: true, detail: `${who} đang phục vụ / serving (${tlsNote}${firstLine(answer.text)})` };
+  }
+  const what = 'text' in answer ? `trả lời / answers: ${firstLine(answer.text)}` : answer.error;
+  return { name, ok: false, detail: `một tiến trình khác (không phải thutin) đang chiếm / held by a foreign process (not thutin): ${tlsNote}${what}` };
+}
+
+export async function runDoctor(dataDir: string): Promise<void> {
+  const checks: Check[] = [];
+  let cfg: Config;
+  try {
+    cfg = loadConfig(dataDir);
+    checks.push({ name: 'config', ok: true, detail: `${cfg.domains.primary} (${cfg.database.driver}), máy chủ / host ${cfg.hostname}` });
+  } catch (e) {
+    process.stdout.write(`✗ config: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const n of envOverrideNotes(dataDir)) checks.push({ name: 'env', ok: true, detail: n });
+  try {
+    const material = loadTls(cfg);
+    const x = new crypto.X509Certificate(material.cert);
+    const key = crypto.createPrivateKey(material.key);
+    const expires = new Date(x.validTo);
+    const ok = x.checkPrivateKey(key) && expires.getTime() > Date.now();
+    checks.push({ name: 'tls', ok, detail: `${x.subjectAltName ?? x.subject}; hết hạn / expires ${expires.toISOString().slice(0, 10)}${ok ? '' : ' — không hợp lệ / invalid'}` });
+  } catch (e) {
+    checks.push({ name: 'tls', ok: false, detail: `${(e as Error).message} — chạy / run: thutin init` });
+  }
+  try {
+    // Through the App only: the database answers (no SQL here, nothing written into the store).
+    const h = await withApp(dataDir, (app) => app.health());
+    checks.push({ name: 'store', ok: true, detail: `${h.database}, cơ sở dữ liệu trả lời / database answers` });
+  } catch (e) {
+    checks.push({ name: 'store', ok: false, detail: (e as Error).message });
+  }
+  // The blob directory must be writable by the server: asked of the file system, never by a probe file.
+  const blobs = path.join(cfg.dataDir, 'blobs');
+  try {
+    await fs.promises.access(fs.existsSync(blobs) ? blobs : cfg.dataDir, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
+    checks.push({ name: 'blobs', ok: true, detail: `${blobs} ghi được / writable` });
+  } catch (e) {
+    checks.push({ name: 'blobs', ok: false, detail: `${blobs}: ${(e as Error).message}` });
+  }
+  // A DNS server that does not answer makes every SPF/DKIM/DMARC result temperror and defers
+  // outbound mail: ask it for the primary domain's MX with one short try.
+  const dns = await probeResolver(cfg, cfg.domains.primary, DOCTOR_DNS_TIMEOUT_MS);
+  checks.push({ name: 'dns', ok: dns.ok, detail: dns.detail });
+  const lock = readLock(cfg.dataDir);
+  if (lock?.alive) checks.push({ name: 'server', ok: true, detail: `thutin đang chạy / running: pid ${lock.pid} trên / on ${lock.host}, từ / since ${lock.startedAt}` });
+  else checks.push({ name: 'server', ok: true, detail: 'thutin không chạy trên thư mục này / not running on this data directory' });
+  for (const spec of listenerSpecs(cfg)) checks.push(await listenerCheck(spec, lock));
+  for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
+  if (checks.some((c) => !c.ok)) process.exitCode = 1;
+}
