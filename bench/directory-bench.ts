@@ -60,7 +60,7 @@ function writeConfig(dataDir: string): void {
     domains: { primary: DOMAIN },
     smtp: { host: '127.0.0.1', inboundPort: p.smtp, submissionPort: p.submission, submissionTlsPort: p.submissionTls },
     imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps },
-    http: { host: '127.0.0.1', port: p.http },
+    http: { host: '127.0.0.1', port: p.http, tlsPort: 0 },
     ldap: { host: '127.0.0.1', port: LDAP_PORT, tlsPort: LDAPS_PORT },
     log: { level: 'warn' },
   };

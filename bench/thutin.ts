@@ -32,7 +32,7 @@ export function writeThutinConfig(dataDir: string, tls: { cert: string; key: str
     smtp: { host: '127.0.0.1', inboundPort: p.smtp, submissionPort: p.submission, submissionTlsPort: p.submissionTls, inboundStages: opts.inboundStages ?? ['size', 'loop'] },
     ...(opts.dnsServers ? { dns: { servers: opts.dnsServers } } : {}),
     imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps },
-    http: { host: '127.0.0.1', port: p.http },
+    http: { host: '127.0.0.1', port: p.http, tlsPort: 0 },
     tls,
     log: { level: 'info' },
   };

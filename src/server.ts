@@ -36,6 +36,7 @@ export function listenerSpecs(cfg: Config): ListenerSpec[] {
     { name: 'imap', service: 'IMAP (STARTTLS)', key: 'imap.port', host: imap.host, port: imap.port, protocol: 'imap', implicitTls: false },
     { name: 'imaps', service: 'IMAP (TLS)', key: 'imap.tlsPort', host: imap.host, port: imap.tlsPort, protocol: 'imap', implicitTls: true },
     { name: 'http', service: 'HTTP', key: 'http.port', host: http.host, port: http.port, protocol: 'http', implicitTls: false },
+    { name: 'https', service: 'HTTPS', key: 'http.tlsPort', host: http.host, port: http.tlsPort, protocol: 'http', implicitTls: true },
     { name: 'ldap', service: 'LDAP (STARTTLS)', key: 'ldap.port', host: ldap.host, port: ldap.port, protocol: 'ldap', implicitTls: false },
     { name: 'ldaps', service: 'LDAPS', key: 'ldap.tlsPort', host: ldap.host, port: ldap.tlsPort, protocol: 'ldap', implicitTls: true },
   ];

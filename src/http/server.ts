@@ -1,9 +1,16 @@
 // The HTTP front end: health (liveness and a store check) and the admin API under /api/v1
 // (JSON, validated by zod schemas, OpenAPI document, bearer tokens, role × scope checks).
 // One file per concept: auth.ts (who may), errors.ts (codes → statuses), openapi.ts, routes/*.
+// Owns: the HTTP listeners — plain (config http.port) and HTTPS (http.tlsPort, the certificate and
+// TLS policy of every listener) over one fastify instance — and which proxies are believed for the
+// client address (http.trustedProxies); transport-guard.ts decides what plain HTTP may carry.
+import https from 'node:https';
+import type net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { App } from '../app.ts';
+import { tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
+import { installTransportGuard } from './transport-guard.ts';
 import { installAuth, routeDeclaration, type DeclaredRoute } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerOpenApi, openApiRoute } from './openapi.ts';
@@ -19,13 +26,22 @@ import { roleRoutes } from './routes/roles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { securityRoutes } from './routes/security.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 
 export const API_PREFIX = '/api/v1';
 
-/** Build the HTTP server (not listening). `routes` lists every route as declared. */
-export async function buildHttp(app: App): Promise<{ server: FastifyInstance; routes: DeclaredRoute[] }> {
-  const server = Fastify({ logger: false, trustProxy: app.config.http.trustProxy });
+/** Whose X-Forwarded-For is believed: http.trustedProxies (addresses, CIDRs) when set, else http.trustProxy. */
+export function trustProxySetting(cfg: App['config']['http']): boolean | string | string[] {
+  return cfg.trustedProxies.length > 0 ? cfg.trustedProxies : cfg.trustProxy;
+}
+
+/**
+ * Build the HTTP server (not listening). `routes` lists every route as declared. `httpsPort` tells
+ * the plain-port guard where to redirect (null: no HTTPS listener, nothing is redirected).
+ */
+export async function buildHttp(app: App, httpsPort: () => number | null = () => null): Promise<{ server: FastifyInstance; routes: DeclaredRoute[] }> {
+  const server = Fastify({ logger: false, trustProxy: trustProxySetting(app.config.http) });
   const routes: DeclaredRoute[] = [];
   server.addHook('onRoute', (r) => {
     if (r.method !== 'HEAD') routes.push(routeDeclaration(r));
@@ -33,6 +49,7 @@ export async function buildHttp(app: App): Promise<{ server: FastifyInstance; ro
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandling(server);
+  installTransportGuard(server, { httpsPort, hostname: app.config.hostname, signInPaths: [`${API_PREFIX}/auth/login`] });
   installAuth(server, app);
   await registerOpenApi(server);
 
@@ -46,17 +63,78 @@ export async function buildHttp(app: App): Promise<{ server: FastifyInstance; ro
   });
   openApiRoute(server);
   await server.register(wellKnownRoutes, { app });
-  for (const plugin of [sessionRoutes, meRoutes, searchRoutes, unitRoutes, peopleRoutes, mailboxRoutes, delegationRoutes, listRoutes, roleRoutes, auditRoutes, csvRoutes, queueRoutes]) {
+  for (const plugin of [
+    sessionRoutes,
+    meRoutes,
+    searchRoutes,
+    unitRoutes,
+    peopleRoutes,
+    mailboxRoutes,
+    delegationRoutes,
+    listRoutes,
+    roleRoutes,
+    auditRoutes,
+    csvRoutes,
+    queueRoutes,
+    securityRoutes,
+  ]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }
   await server.ready();
   return { server, routes };
 }
 
-export async function startHttp(app: App): Promise<{ server: FastifyInstance; port: number; routes: DeclaredRoute[]; close(): Promise<void> }> {
-  const { server, routes } = await buildHttp(app);
-  await server.listen({ host: app.config.http.host, port: app.config.http.port });
+export interface HttpServers {
+  server: FastifyInstance;
+  port: number;
+  /** The HTTPS port, null when started without TLS material (tests of the API alone). */
+  tlsPort: number | null;
+  routes: DeclaredRoute[];
+  close(): Promise<void>;
+}
+
+/** Start the plain listener and, given the TLS material, the HTTPS one (same routes, same instance). */
+export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpServers> {
+  const cfg = app.config.http;
+  let tlsPort: number | null = null;
+  const { server, routes } = await buildHttp(app, () => tlsPort ?? (material ? cfg.tlsPort : null));
+  await server.listen({ host: cfg.host, port: cfg.port });
   const addr = server.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : app.config.http.port;
-  return { server, port, routes, close: () => server.close() };
+  const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
+  let secure: https.Server | null = null;
+  if (material) {
+    secure = https.createServer(tlsServerOptions(app.config, material), (req, res) => server.routing(req, res));
+    secure.on('tlsClientError', (e: Error) => app.log.debug({ err: e.message }, 'https tls client error'));
+    secure.on('clientError', (_e: Error, socket: net.Socket) => socket.destroy());
+    try {
+      tlsPort = await new Promise<number>((resolve, reject) => {
+        secure!.once('error', reject);
+        secure!.listen({ host: cfg.host, port: cfg.tlsPort }, () => {
+          secure!.off('error', reject);
+          const a = secure!.address();
+          resolve(typeof a === 'object' && a ? a.port : cfg.tlsPort);
+        });
+      });
+    } catch (e) {
+      await server.close();
+      throw e;
+    }
+  }
+  return {
+    server,
+    port,
+    tlsPort,
+    routes,
+    async close() {
+      if (secure) {
+        const s = secure;
+        await new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeIdleConnections();
+          setTimeout(() => s.closeAllConnections(), 2000).unref();
+        });
+      }
+      await server.close();
+    },
+  };
 }

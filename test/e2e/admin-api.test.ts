@@ -229,7 +229,8 @@ describe('admin API behind a reverse proxy', { timeout: 120000 }, () => {
     const login = (ip: string) =>
       fetch(`${api.base}/api/v1/auth/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        // TLS ends at the proxy: without X-Forwarded-Proto https a remote sign-in is refused (HTTPS_REQUIRED)
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, 'x-forwarded-proto': 'https' },
         body: JSON.stringify({ username: 'ai', password: 'Sai#Matkhau1' }),
       }).then((r) => r.status);
     expect(await login('203.0.113.7')).toBe(401);

@@ -55,7 +55,7 @@ describe('kill -9 during outbound delivery', { timeout: 180_000 }, () => {
         log: { level: 'warn' },
         smtp: { host: '127.0.0.1', inboundPort: 0, submissionPort: 0, submissionTlsPort: 0 },
         imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
-        http: { host: '127.0.0.1', port: 0 },
+        http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         // lease = connect + 2 × command timeout = 5 s
         outbound: { enabled: true, relayHost: `[127.0.0.1]:${remote.port}`, connectTimeoutMs: 1000, commandTimeoutMs: 2000, retryMinMs: 200, retryMaxMs: 200 },

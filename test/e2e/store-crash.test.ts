@@ -224,7 +224,7 @@ describe.each(backends())('kill -9 of thutin serve under SMTP load (%s)', (backe
         ...(database ? { database } : {}),
         smtp: { host: '127.0.0.1', inboundPort: 0, submissionPort: 0, submissionTlsPort: 0 },
         imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
-        http: { host: '127.0.0.1', port: 0 },
+        http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         // A closed loopback port: SPF/DKIM/DMARC answer temperror at once, nothing asks the real DNS.
         dns: { servers: ['127.0.0.1:1'] },
