@@ -12,7 +12,7 @@ import { startLdap } from './ldap/server.ts';
 import { OutboundWorker } from './outbound/worker.ts';
 
 export interface RunningServers {
-  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number; ldap: number; ldaps: number };
+  ports: { smtp: number; submission: number; submissionTls: number; imap: number; imaps: number; http: number; https: number; ldap: number; ldaps: number };
   /** The outbound delivery worker (null when `outbound.enabled` is false). */
   outbound: OutboundWorker | null;
   close(): Promise<void>;
@@ -47,7 +47,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
   await checkPortsFree(listenerSpecs(app.config));
   const smtp = await startSmtp(app, tls);
   const imap = await startImap(app, tls);
-  const http = await startHttp(app);
+  const http = await startHttp(app, tls);
   const ldap = await startLdap(app, tls);
   const outbound = app.config.outbound.enabled ? new OutboundWorker(app) : null;
   outbound?.start();
@@ -59,6 +59,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
       imap: imap.port,
       imaps: imap.tlsPort,
       http: http.port,
+      https: http.tlsPort ?? 0,
       ldap: ldap.port,
       ldaps: ldap.tlsPort,
     },
