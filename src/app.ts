@@ -22,6 +22,8 @@ import { DkimSigner } from './mailauth/dkim.ts';
 import { Reclaimer } from './core/reclaim.ts';
 import { StoreMaintenance } from './core/maintenance.ts';
 import { StoreCheck } from './core/store-check.ts';
+import { SessionRegistry } from './core/sessions.ts';
+import { SignInService } from './core/sign-in.ts';
 
 export interface App {
   config: Config;
@@ -50,6 +52,10 @@ export interface App {
   maintenance: StoreMaintenance;
   /** `thutin store check [--repair]` (src/core/store-check.ts). */
   storeCheck: StoreCheck;
+  /** The one sign-in of every door: throttle, forced change, lockouts, history (src/core/sign-in.ts). */
+  signIn: SignInService;
+  /** Every signed-in session per account, ended at once on suspend, leave, password change or reset (src/core/sessions.ts). */
+  sessions: SessionRegistry;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -74,7 +80,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const store = new MailStore(db, blobs, events, reclaimer, { mime: { maxHeaderSize: config.smtp.maxHeaderBytes } });
   const audit = new AuditLog(db.kysely);
   const domains = DomainMap.fromConfig(config);
+  const sessions = new SessionRegistry(db.kysely, { pollMs: config.security.sessionPollMs, log: log.child({ component: 'sessions' }) });
   const accounts = new AccountService(db.kysely, audit, {
+    sessions,
     localDomains: localDomains(config),
     defaultQuotaBytes: config.quota.defaultBytes,
     canonical: (a) => domains.canonical(a),
@@ -94,11 +102,21 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   const storeCheck = new StoreCheck(db.kysely, db.dialect, blobs, reclaimer, { orphanGraceMs: config.store.orphanGraceMs });
   const roles = new RoleService(db.kysely, audit);
-  const tokens = new TokenService(db.kysely, accounts, roles, log, {
-    ttlMs: config.http.tokenTtlMs,
-    loginMaxFailures: config.http.loginMaxFailures,
-    loginWindowMs: config.http.loginWindowMs,
+  const si = config.security.signIn;
+  const signIn = new SignInService(db.kysely, accounts, audit, store, log.child({ component: 'sign-in' }), {
+    limits: {
+      account: { max: si.accountMaxFailures, windowMs: si.accountWindowMs, lockoutMs: si.accountLockoutMs, freeFailures: si.freeFailures, baseDelayMs: si.baseDelayMs, maxDelayMs: si.maxDelayMs },
+      // No delays per address: one person's typos behind a NAT must not slow the whole office down.
+      address: { max: si.addressMaxFailures, windowMs: si.addressWindowMs, lockoutMs: si.addressLockoutMs, freeFailures: Infinity, baseDelayMs: 0, maxDelayMs: 0 },
+      knownAddressTtlMs: si.knownAddressTtlMs,
+      historyRetentionMs: si.historyRetentionMs,
+    },
+    firstPasswordDeadlineMs: config.security.firstPasswordDeadlineHours * 3600_000,
+    noticeFrom: `postmaster@${config.domains.primary}`,
   });
+  maintenance.signIns = signIn;
+  const tokens = new TokenService(db.kysely, signIn, roles, log, { ttlMs: config.http.tokenTtlMs });
+  sessions.onEnd((accountId) => tokens.forgetAccount(accountId));
   const directory = new DirectoryService({
     db: db.kysely,
     accounts,
@@ -127,12 +145,15 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     reclaimer,
     maintenance,
     storeCheck,
+    signIn,
+    sessions,
     health: async () => {
       await db.ping();
       return { database: db.dialect };
     },
     close: async () => {
       await maintenance.stop();
+      await sessions.stop();
       await events.close();
       await db.close();
     },

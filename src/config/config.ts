@@ -47,6 +47,7 @@ export const configSchema = z.object({
         .positive()
         .default(256 * 1024),
       maxRecipients: z.number().int().positive().default(1000),
+      maxConnectionsPerIp: z.number().int().positive().default(50), // on each listener, from one address (IPv6 /64)
       stageTimeoutMs: z.number().int().positive().default(15000),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; dmarc: p=reject refused, quarantine → Junk.
       inboundStages: z.array(z.string()).default(['size', 'loop', 'auth', 'dmarc']),
@@ -83,6 +84,11 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(50 * 1024 * 1024),
+      // Before login a literal may hold a user name or password, nothing more (issue 9).
+      preAuthLiteralMax: z.number().int().positive().default(8192),
+      maxConnections: z.number().int().positive().default(5000), // in total …
+      maxConnectionsPerIp: z.number().int().positive().default(100), // … and from one address (a NAT office counts once)
+      maxBadCommands: z.number().int().positive().default(10), // BAD answers on one connection, then BYE
     })
     .prefault({}),
   http: z
@@ -191,6 +197,7 @@ export const configSchema = z.object({
         .positive()
         .default(10 * 60 * 1000),
       maxConnectionsPerIp: z.number().int().positive().default(50),
+      maxConnections: z.number().int().positive().default(2000), // in total
       maxResults: z.number().int().positive().default(500), // entries per search (and per paged search)
       bindMaxFailures: z.number().int().positive().default(10), // failed binds per client address …
       bindWindowMs: z
@@ -294,6 +301,29 @@ export const configSchema = z.object({
         .int()
         .nonnegative()
         .default(30 * 24 * 3600 * 1000),
+    })
+    .prefault({}),
+  // Issue 9: one sign-in throttle for every door (core/throttle.ts, core/sign-in.ts), the forced
+  // change's deadline and how often a process looks for sessions ended by another (core/sessions.ts).
+  security: z
+    .object({
+      signIn: z
+        .object({
+          accountMaxFailures: z.number().int().positive().default(10), // failures per account …
+          accountWindowMs: z.number().int().positive().default(15 * 60_000), // … within this window, then a lockout of …
+          accountLockoutMs: z.number().int().positive().default(15 * 60_000),
+          addressMaxFailures: z.number().int().positive().default(100), // failures per client address (IPv6 /64) …
+          addressWindowMs: z.number().int().positive().default(3600_000), // … within this window, then a lockout of …
+          addressLockoutMs: z.number().int().positive().default(3600_000),
+          freeFailures: z.number().int().nonnegative().default(3), // failures in a row on an account before delays
+          baseDelayMs: z.number().int().nonnegative().default(1000), // first delay, doubled each failure …
+          maxDelayMs: z.number().int().nonnegative().default(60_000), // … up to this
+          knownAddressTtlMs: z.number().int().positive().default(30 * 86400_000), // a usual address is forgotten after this
+          historyRetentionMs: z.number().int().positive().default(90 * 86400_000), // sign-ins kept for the user to see
+        })
+        .prefault({}),
+      firstPasswordDeadlineHours: z.number().nonnegative().default(6), // 0 = no deadline
+      sessionPollMs: z.number().int().positive().default(2000),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),

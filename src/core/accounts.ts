@@ -14,6 +14,7 @@ import { accountBlobs } from '../storage/repositories/messages.ts';
 import { listByAddress } from '../storage/repositories/lists.ts';
 import { detachQueuedFrom } from '../storage/repositories/queue.ts';
 import type { ContentStore } from './contents.ts';
+import type { SessionRegistry } from './sessions.ts';
 
 export interface Account {
   id: number;
@@ -30,6 +31,8 @@ export interface AccountServiceOptions {
   canonical?: (address: string) => string;
   /** Stored contents, to reclaim what a deleted account alone showed (the mail store's). */
   contents?: ContentStore;
+  /** Ends every open session of an account (core/sessions.ts): on disable, password change and reset. */
+  sessions?: Pick<SessionRegistry, 'endAllIn'>;
 }
 
 const ARGON = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -52,6 +55,19 @@ export interface CreateAccountOptions {
   mustChangePassword?: boolean; // force a change at the first login
   trx?: Kysely<Database>; // run inside the caller's transaction
   reason?: string; // the document that authorised it (audit)
+}
+
+/**
+ * Whether `password` matches an argon2id hash; with no hash (no such login) a dummy one is checked,
+ * so a wrong user costs the same time as a wrong password.
+ */
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  if (passwordHash === null) {
+    dummyHash ??= hash('not-a-password-Xy1!', ARGON);
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  return verify(passwordHash, password).catch(() => false);
 }
 
 /** argon2id with the project's parameters (also for loaders that precompute hashes). */
@@ -139,6 +155,7 @@ export class AccountService {
     const passwordHash = await hashPassword(password);
     await this.run(opts.trx, async (trx) => {
       await repo.setPasswordHash(trx, acct.id, passwordHash, true);
+      await this.opts.sessions?.endAllIn(trx as Tx, acct.id, 'password-reset');
       await this.audit.record({ actor, action: 'account.password-reset', target: acct.username, reason: opts.reason }, trx);
     });
     return password;
@@ -189,6 +206,7 @@ export class AccountService {
     const acct = await repo.accountById(trx, accountId);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
     await repo.setStatus(trx as Tx, accountId, status);
+    if (status === 'disabled') await this.opts.sessions?.endAllIn(trx as Tx, accountId, 'disabled');
     await this.audit.record({ actor, action: `account.${status === 'active' ? 'enable' : 'disable'}`, target: acct.username, reason }, trx);
   }
 
@@ -213,13 +231,18 @@ export class AccountService {
     return r ? toAccount(r) : null;
   }
 
-  async setPassword(address: string, password: string, actor: string): Promise<void> {
+  /**
+   * Set a new password (the forced change ends). Every open session of the account ends, but the
+   * API session `keepTokenHash` (the one that changed it) when given.
+   */
+  async setPassword(address: string, password: string, actor: string, opts: { keepTokenHash?: string } = {}): Promise<void> {
     const acct = await this.byAddress(address);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
     checkPasswordStrength(password);
     const passwordHash = await hashPassword(password);
     await this.tx.transaction(async (trx) => {
       await repo.setPasswordHash(trx, acct.id, passwordHash, false);
+      await this.opts.sessions?.endAllIn(trx, acct.id, 'password-changed', opts.keepTokenHash);
       await this.audit.record({ actor, action: 'account.password', target: acct.username }, trx);
     });
   }
@@ -229,23 +252,32 @@ export class AccountService {
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', address);
     await this.tx.transaction(async (trx) => {
       await repo.setStatus(trx, acct.id, status);
+      if (status === 'disabled') await this.opts.sessions?.endAllIn(trx, acct.id, 'disabled');
       await this.audit.record({ actor, action: `account.${status === 'active' ? 'enable' : 'disable'}`, target: acct.username }, trx);
     });
   }
 
-  /** Check a login. `login` is a full address or, for the primary domain, the local part. */
-  async authenticate(login: string, password: string): Promise<Account | null> {
+  /**
+   * The stored address a login names: a full address or, for the primary domain, the local part;
+   * an alias domain's x@alias is x@target. '' for an empty login.
+   */
+  loginAddress(login: string): string {
     let addr = normalizeAddress(login);
+    if (!addr) return '';
     if (!addr.includes('@')) addr = `${addr}@${this.opts.localDomains[0]}`;
     if (this.opts.canonical) addr = this.opts.canonical(addr); // x@alias-domain logs in as x@target
-    const row = await repo.credentialsByAddress(this.db, addr);
-    if (!row) {
-      dummyHash ??= hash('not-a-password-Xy1!', ARGON);
-      await verify(await dummyHash, password).catch(() => false);
-      return null;
-    }
-    const ok = await verify(row.passwordHash, password).catch(() => false);
-    if (!ok || row.status !== 'active') return null;
+    return addr;
+  }
+
+  /**
+   * Check a password, without throttling: for tools and tests only. Every door signs in through
+   * core/sign-in.ts, which counts attempts before it checks.
+   */
+  async authenticate(login: string, password: string): Promise<Account | null> {
+    const addr = this.loginAddress(login);
+    const row = addr ? await repo.credentialsByAddress(this.db, addr) : null;
+    const ok = await verifyPassword(row?.passwordHash ?? null, password);
+    if (!ok || !row || row.status !== 'active') return null;
     return this.byId(row.id);
   }
 

@@ -71,6 +71,15 @@ export const ERRORS = {
   LDAP_TLS_REQUIRED: { vi: 'Cần kết nối mã hoá (StartTLS hoặc LDAPS) trước khi đăng nhập', en: 'Use StartTLS or LDAPS before binding' },
   LDAP_INVALID_CREDENTIALS: { vi: 'Sai tên đăng nhập hoặc mật khẩu', en: 'Invalid credentials' },
   LDAP_TOO_MANY_ATTEMPTS: { vi: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau', en: 'Too many failed binds, try again later' },
+  // The sign-in of every door (src/core/sign-in.ts)
+  PASSWORD_EXPIRED: {
+    vi: 'Mật khẩu tạm thời đã quá hạn đổi: tài khoản bị khoá, hãy liên hệ quản trị viên để đặt lại mật khẩu',
+    en: 'The temporary password was not changed in time: the account is locked, ask an administrator to reset it',
+  },
+  PASSWORD_MUST_CHANGE: {
+    vi: 'Phải đổi mật khẩu trên trang web thư trước khi dùng chương trình thư',
+    en: 'Change your password on the web sign-in before using a mail client',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

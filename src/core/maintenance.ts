@@ -1,5 +1,6 @@
-// Periodic upkeep of the store: the sweep (core/reclaim.ts), compacting the `changes` log, and
-// pruning finished outbound queue entries. One pass at start (grace 0 where this process alone
+// Periodic upkeep of the store: the sweep (core/reclaim.ts), compacting the `changes` log,
+// pruning finished outbound queue entries, and forgetting old sign-ins, usual addresses and idle
+// throttle buckets (core/sign-in.ts). One pass at start (grace 0 where this process alone
 // writes the data directory — SQLite — else the orphan grace), then every interval, on an
 // injectable clock and timer so tests need no sleeps.
 // Owns: when upkeep runs and what one pass does; its SQL is in the repositories it calls.
@@ -45,6 +46,12 @@ export interface MaintenanceReport {
   sweep: SweepResult;
   changes: { mailboxes: number; removed: number };
   queue: { removed: number };
+  signIns?: Record<string, number>;
+}
+
+/** What maintenance prunes of the sign-in records (core/sign-in.ts). */
+export interface SignInPruner {
+  prune(): Promise<Record<string, number>>;
 }
 
 export class StoreMaintenance {
@@ -53,6 +60,8 @@ export class StoreMaintenance {
   private timer: unknown = null;
   private running: Promise<MaintenanceReport | null> | null = null;
   private stopped = true;
+  /** Set by the composition root: sign-ins, usual addresses and idle throttle buckets past their time. */
+  signIns: SignInPruner | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -69,7 +78,8 @@ export class StoreMaintenance {
     const queue = await this.pruneQueue();
     const changes = await this.compactChanges();
     const sweep = await this.reclaimer.sweep({ graceMs: o.graceMs ?? this.opts.orphanGraceMs });
-    return { sweep, changes, queue };
+    const signIns = this.signIns ? await this.signIns.prune() : undefined;
+    return { sweep, changes, queue, signIns };
   }
 
   /**

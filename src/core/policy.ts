@@ -23,6 +23,8 @@ export const ACTIONS = [
   'audit.read', // audit log and directory history
   'queue.read', // outbound queue
   'queue.write', // retry, hold, release, delete queued mail
+  'security.read', // sign-in lockouts in force
+  'security.write', // lift a sign-in lockout
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -83,6 +85,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'audit.read': 'scope',
     'role.read': 'scope',
     'directory.export': 'scope',
+    'security.read': 'any',
   },
   user: {
     'self.read': 'any',

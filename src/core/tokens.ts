@@ -1,22 +1,19 @@
 // API sessions: login with a password gives a bearer token (32 random bytes, base64url) of
 // limited life; only its SHA-256 is stored (table `api_tokens`). Resolving a token is served
 // from a small in-memory cache, so a request costs neither a database read nor argon2.
-// Failed logins are counted per client address and refused past a limit; never the password is logged.
-// Owns: token issue, lifetime and the session cache, the login failure limiter; rows through
-// storage/repositories/tokens.ts.
+// The password is checked by the one sign-in service (core/sign-in.ts: throttled per account and
+// client address, like every door); never the password is logged.
+// Owns: token issue, lifetime and the session cache; rows through storage/repositories/tokens.ts.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
 import { deleteAccountTokens, deleteExpiredTokens, deleteToken, insertToken, sessionByTokenHash } from '../storage/repositories/tokens.ts';
-import type { AccountService } from './accounts.ts';
 import type { Principal, RoleService } from './roles.ts';
 import { ThutinError } from './errors.ts';
-import { LoginLimiter } from './login-limiter.ts';
+import type { SignInService } from './sign-in.ts';
 
 export interface TokenOptions {
   ttlMs: number; // life of a token
-  loginMaxFailures: number; // failed logins per client address within the window …
-  loginWindowMs: number; // … before further attempts are refused
   cacheMs?: number; // how long a resolved session (roles included) is trusted without re-reading
   now?: () => number; // the clock (tests move it instead of sleeping)
 }
@@ -38,37 +35,36 @@ export function hashToken(token: string): string {
 
 export class TokenService {
   private readonly cache = new Map<string, Session & { loadedAt: number }>();
-  private readonly limiter: LoginLimiter;
   private readonly now: () => number;
   private readonly cacheMs: number;
   private readonly tx: Transactor;
 
   constructor(
     private readonly db: Reader,
-    private readonly accounts: AccountService,
+    private readonly signIns: Pick<SignInService, 'signIn'>,
     private readonly roles: RoleService,
     private readonly log: Logger,
     private readonly opts: TokenOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    this.limiter = new LoginLimiter({ max: opts.loginMaxFailures, windowMs: opts.loginWindowMs, now: this.now });
     this.cacheMs = opts.cacheMs ?? 30_000;
     this.tx = transactor(db);
     roles.onChange((accountId) => this.forgetAccount(accountId));
   }
 
-  /** Check a password and open a session. `client` is the caller's address (rate limit, log). */
-  async login(username: string, password: string, client: string): Promise<{ token: string; expiresAt: number; mustChangePassword: boolean }> {
-    if (this.limiter.blocked(client)) {
-      this.log.warn({ client, username }, 'api login refused: too many failures');
-      throw new ThutinError('TOO_MANY_ATTEMPTS');
-    }
-    const acct = await this.accounts.authenticate(username, password);
-    if (!acct) {
-      this.limiter.fail(client);
-      this.log.warn({ client, username }, 'api login failed');
+  /**
+   * Check a password and open a session. `client` is the caller's address (throttle, log), `agent`
+   * what it says it is (User-Agent, for the user's sign-in history). A password that must be
+   * changed opens a session that may only change it; one past its deadline opens nothing.
+   */
+  async login(username: string, password: string, client: string, agent = ''): Promise<{ token: string; expiresAt: number; mustChangePassword: boolean }> {
+    const r = await this.signIns.signIn({ protocol: 'http', remote: client, login: username, password, client: agent, allowMustChange: true });
+    if (!r.ok) {
+      if (r.reason === 'throttled') throw new ThutinError('TOO_MANY_ATTEMPTS');
+      if (r.reason === 'expired') throw new ThutinError('PASSWORD_EXPIRED');
       throw new ThutinError('LOGIN_FAILED');
     }
+    const acct = r.account;
     const token = crypto.randomBytes(32).toString('base64url');
     const now = this.now();
     const expiresAt = now + this.opts.ttlMs;

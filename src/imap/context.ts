@@ -11,6 +11,7 @@ import type { Account, AccountService } from '../core/accounts.ts';
 import type { DelegationService } from '../core/delegations.ts';
 import type { MailEvents } from '../core/events.ts';
 import type { MailStore } from '../core/mailstore.ts';
+import type { SignInService } from '../core/sign-in.ts';
 import type { ImapValue } from './protocol/value.ts';
 import type { SelectedMailbox } from './selected.ts';
 
@@ -60,6 +61,10 @@ export type ImapDelegations = Pick<DelegationService, 'rightsOn' | 'sharedWith' 
 export interface ImapLimits {
   maxLineLength: number;
   maxLiteralSize: number;
+  /** Largest literal before login (a user name or a password). */
+  preAuthLiteralMax: number;
+  /** BAD answers on one connection before BYE. */
+  maxBadCommands: number;
   idleTimeoutMs: number;
   preAuthTimeoutMs: number;
   /** Largest message APPEND accepts (the SMTP limit: one size for mail however it arrives). */
@@ -70,6 +75,8 @@ export interface ImapLimits {
 export interface HandlerServices {
   store: ImapStore;
   accounts: ImapAccounts;
+  /** The one sign-in of every door (throttle, forced change): LOGIN and AUTHENTICATE go through it. */
+  signIn: Pick<SignInService, 'signIn'>;
   delegations: ImapDelegations;
   limits: ImapLimits;
 }
@@ -114,6 +121,8 @@ export interface SessionOps {
 
 export interface CommandContext extends HandlerServices, SessionOps {
   readonly log: Logger;
+  /** The client's address (sign-in throttle, history). */
+  readonly remote: string;
   readonly state: SessionState;
   readonly secure: boolean;
   readonly tlsAvailable: boolean;

@@ -1,6 +1,9 @@
 // Owns: the IMAP listeners — port config.imap.port (plain, STARTTLS) and config.imap.tlsPort
 // (implicit TLS) — and the one place the App is turned into the services IMAP may use
-// (imapServices). Each connection gets an ImapSession.
+// (imapServices). Each connection gets an ImapSession. Connections are capped in all
+// (`imap.maxConnections`) and per client address (`imap.maxConnectionsPerIp`, IPv6 per /64),
+// counted from the TCP accept (TLS handshakes included); a signed-in session ends (BYE) when its
+// account's sessions end (suspend, leave, password change or reset: core/sessions.ts).
 import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
@@ -8,6 +11,8 @@ import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/
 import { listen } from '../net/listen.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
+import { addressKey } from '../core/throttle.ts';
+import { END_TEXT } from '../core/sessions.ts';
 
 export interface ImapServers {
   port: number;
@@ -22,12 +27,15 @@ export function imapServices(app: App): ImapServices {
   return {
     store: app.store,
     accounts: app.accounts,
+    signIn: app.signIn,
     delegations: app.delegations,
     events: app.events,
     log: app.log,
     limits: {
       maxLineLength: imap.maxLineLength,
       maxLiteralSize: imap.maxLiteralSize,
+      preAuthLiteralMax: imap.preAuthLiteralMax,
+      maxBadCommands: imap.maxBadCommands,
       idleTimeoutMs: imap.idleTimeoutMs,
       preAuthTimeoutMs: imap.preAuthTimeoutMs,
       maxMessageSize: smtp.maxMessageSize,
@@ -39,14 +47,53 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
   const secureContext = tlsSecureContext(app.config, material);
   const sessions = new Set<ImapSession>();
   const services = imapServices(app);
+  const cfg = app.config.imap;
+  const perIp = new Map<string, number>();
+  let open = 0;
+  /** Count a new TCP connection; false (and it is closed) when the server or its address has too many. */
+  const admit = (raw: net.Socket, plainText: boolean): boolean => {
+    const ip = addressKey(raw.remoteAddress ?? 'unknown');
+    const n = perIp.get(ip) ?? 0;
+    if (n >= cfg.maxConnectionsPerIp || open >= cfg.maxConnections) {
+      app.log.warn({ remote: raw.remoteAddress, total: open }, 'imap: too many connections');
+      raw.on('error', () => {});
+      if (plainText) raw.end('* BYE Quá nhiều kết nối / too many connections\r\n');
+      else raw.destroy();
+      setTimeout(() => raw.destroy(), 1000).unref();
+      return false;
+    }
+    perIp.set(ip, n + 1);
+    open++;
+    raw.once('close', () => {
+      open--;
+      const left = (perIp.get(ip) ?? 1) - 1;
+      if (left > 0) perIp.set(ip, left);
+      else perIp.delete(ip);
+    });
+    return true;
+  };
   const track = (socket: net.Socket, implicitTls: boolean) => {
     socket.setNoDelay(true);
     const s = new ImapSession(socket, services, { secureContext, implicitTls });
     sessions.add(s);
     socket.once('close', () => sessions.delete(s));
   };
-  const plain = net.createServer((socket) => track(socket, false));
+  const stopEnding = app.sessions.onEnd((accountId, reason, at) => {
+    for (const s of sessions) {
+      if (s.account?.id !== accountId || s.signedInAt > at || s.isClosed) continue;
+      s.log.info({ reason }, 'session ended');
+      s.writeLine(`* BYE ${END_TEXT[reason]}`);
+      s.close();
+    }
+  });
+  await app.sessions.start();
+  const plain = net.createServer((socket) => {
+    if (admit(socket, true)) track(socket, false);
+  });
   const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
+  secure.on('connection', (raw: net.Socket) => {
+    admit(raw, false);
+  });
   secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
   const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);
   return {
@@ -54,6 +101,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     tlsPort,
     sessions,
     async close() {
+      stopEnding();
       for (const s of sessions) {
         s.writeLine('* BYE Máy chủ đang dừng / server shutting down');
         s.close();

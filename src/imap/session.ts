@@ -3,6 +3,9 @@
 // commands/types.ts), writing responses with back-pressure, STARTTLS, and delivering untagged
 // updates from other sessions. Command behaviour lives in commands/*.ts; handlers get a narrow
 // CommandContext (context.ts) built here from the ImapServices, never the App.
+// Limits (issue 9): before login a literal may hold a user name or password only
+// (`imap.preAuthLiteralMax`; a bigger one is refused without "+", and one sent anyway — LITERAL+ —
+// ends the connection), and `imap.maxBadCommands` BAD answers end the connection.
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { upgradeToTls } from '../net/listen.ts';
@@ -32,6 +35,9 @@ export class ImapSession {
   readonly id = nextSessionId++;
   state: SessionState = 'not-authenticated';
   account: Account | null = null;
+  /** When the account signed in (sessions ended before that time are not this one's). */
+  signedInAt = 0;
+  private badCommands = 0;
   selected: SelectedMailbox | null = null;
   secure: boolean;
   readonly enabled = new Set<string>();
@@ -58,7 +64,7 @@ export class ImapSession {
     this.socket = socket;
     this.secure = opts.implicitTls;
     this.log = services.log.child({ imap: this.id, remote: socket.remoteAddress });
-    this.handlerServices = { store: services.store, accounts: services.accounts, delegations: services.delegations, limits: services.limits };
+    this.handlerServices = { store: services.store, accounts: services.accounts, signIn: services.signIn, delegations: services.delegations, limits: services.limits };
     this.ops = {
       capabilities: () => this.capabilities(),
       untagged: (u) => this.untagged(u),
@@ -88,7 +94,24 @@ export class ImapSession {
   }
 
   private newFramer(): CommandFramer {
-    return new CommandFramer({ maxLineLength: this.services.limits.maxLineLength, maxLiteralSize: this.services.limits.maxLiteralSize });
+    const framer = new CommandFramer({ maxLineLength: this.services.limits.maxLineLength, maxLiteralSize: this.services.limits.maxLiteralSize });
+    if (!this.account) framer.setLimits(this.preAuthLimits());
+    return framer;
+  }
+
+  /** Before login: a literal of a few KB, a command of two such literals and a line. */
+  private preAuthLimits(): { maxLiteralSize: number; maxCommandSize: number } {
+    const l = this.services.limits;
+    return { maxLiteralSize: l.preAuthLiteralMax, maxCommandSize: 2 * l.preAuthLiteralMax + l.maxLineLength };
+  }
+
+  /** Answer BAD; past `maxBadCommands` on this connection, BYE. False when the connection was closed. */
+  private bad(line: string): boolean {
+    this.writeLine(line);
+    if (++this.badCommands < this.services.limits.maxBadCommands) return true;
+    this.writeLine('* BYE Quá nhiều lệnh sai / too many bad commands');
+    this.close();
+    return false;
   }
 
   private attach(socket: net.Socket): void {
@@ -124,6 +147,13 @@ export class ImapSession {
       return;
     }
     for (const ev of events) {
+      if (ev.type === 'error' && !this.account && ev.message.includes('TOOBIG')) {
+        // Before login nothing needs a big literal: refuse it and end the connection (a LITERAL+ sender would stream it anyway).
+        this.writeLine(`${ev.tag ?? '*'} BAD ${ev.message}`);
+        this.writeLine('* BYE Dữ liệu quá lớn trước khi đăng nhập / literal too big before login');
+        this.close();
+        return;
+      }
       if (ev.type === 'continue') {
         this.writeLine('+ Sẵn sàng nhận dữ liệu / ready for literal data');
         continue;
@@ -165,7 +195,7 @@ export class ImapSession {
         const ev = this.queue.shift()!;
         this.resetTimeout();
         if (ev.type === 'error') {
-          this.writeLine(`${ev.tag ?? '*'} BAD ${ev.message}`);
+          if (!this.bad(`${ev.tag ?? '*'} BAD ${ev.message}`)) return;
           continue;
         }
         if (ev.type === 'command') await this.runRaw(ev.raw);
@@ -179,13 +209,13 @@ export class ImapSession {
     const parsed = parseCommand(raw);
     if (!parsed.ok) {
       if (parsed.code === 'BADCHARSET') this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`);
-      else this.writeLine(`${parsed.tag ?? '*'} BAD ${parsed.message}`);
+      else this.bad(`${parsed.tag ?? '*'} BAD ${parsed.message}`);
       return;
     }
     const cmd = parsed.command;
     const spec = COMMANDS[cmd.name];
     if (!spec) {
-      this.writeLine(`${cmd.tag} BAD Lệnh không được hỗ trợ / command not supported`);
+      this.bad(`${cmd.tag} BAD Lệnh không được hỗ trợ / command not supported`);
       return;
     }
     this.current = cmd;
@@ -193,7 +223,7 @@ export class ImapSession {
       if (this.selected && this.selected.access !== 'owner' && (spec.states as readonly SessionState[]).includes(this.state) && !(await this.recheckSharedAccess(this.selected))) return;
       const running = dispatch(spec, this.context(), cmd);
       if (running === NOT_ALLOWED) {
-        this.writeLine(`${cmd.tag} BAD Lệnh không hợp lệ ở trạng thái này / command not allowed in state ${this.state}`);
+        this.bad(`${cmd.tag} BAD Lệnh không hợp lệ ở trạng thái này / command not allowed in state ${this.state}`);
         return;
       }
       const text = await running;
@@ -208,7 +238,9 @@ export class ImapSession {
     } catch (e) {
       if (this.closed) return;
       if (e instanceof ImapError) {
-        this.writeLine(`${cmd.tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`);
+        const line = `${cmd.tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`;
+        if (e.status === 'BAD') this.bad(line);
+        else this.writeLine(line);
       } else if (isThutinError(e)) {
         const code = e.code === 'MAILBOX_NOT_FOUND' ? 'NONEXISTENT ' : e.code === 'MAILBOX_EXISTS' ? 'ALREADYEXISTS ' : e.code === 'OVER_QUOTA' ? 'OVERQUOTA ' : '';
         this.writeLine(`${cmd.tag} NO ${code ? `[${code.trim()}] ` : ''}${e.vi} / ${e.en}`);
@@ -227,6 +259,7 @@ export class ImapSession {
       ...this.handlerServices,
       ...this.ops,
       log: this.log,
+      remote: this.socket.remoteAddress ?? '',
       state: this.state,
       secure: this.secure,
       tlsAvailable: this.opts.secureContext !== null,
@@ -302,6 +335,8 @@ export class ImapSession {
 
   login(account: Account): void {
     this.account = account;
+    this.signedInAt = Date.now();
+    this.framer.setLimits({ maxLiteralSize: this.services.limits.maxLiteralSize });
     this.state = 'authenticated';
     this.resetTimeout();
     this.log = this.log.child({ user: account.username });

@@ -1,12 +1,12 @@
 // Simple bind (RFC 4513 5.1): the name is a mail address, its local part in the primary domain,
 // or a DN whose leaf is uid=<local part> or mail=<address>; the password is the mail password,
-// checked by the account service. Anonymous bind succeeds but authorises nothing; an
-// unauthenticated bind (name without password) and binds over clear text are refused;
-// failures are counted per client address and logged without the password.
+// checked by the one sign-in service (core/sign-in.ts: throttled per account and client address like
+// every door, a forced password change refuses the bind). Anonymous bind succeeds but authorises
+// nothing; an unauthenticated bind (name without password) and binds over clear text are refused.
+// Refused binds are not logged one by one (the sign-in service aggregates throttled ones).
 import type { Logger } from 'pino';
-import type { AccountService } from '../core/accounts.ts';
 import { ERRORS, type ErrorCode } from '../core/errors.ts';
-import type { LoginLimiter } from '../core/login-limiter.ts';
+import type { SignInService } from '../core/sign-in.ts';
 import type { DirectoryTree } from './directory-tree.ts';
 import { DnSyntaxError, leafValue, parseDn } from './dn.ts';
 import { ResultCode } from './protocol/constants.ts';
@@ -47,9 +47,8 @@ export function loginOfBindName(name: string, tree: DirectoryTree): string | nul
 
 export class BindHandler {
   constructor(
-    private readonly accounts: Pick<AccountService, 'authenticate'>,
+    private readonly signIn: Pick<SignInService, 'signIn'>,
     private readonly tree: DirectoryTree,
-    private readonly limiter: LoginLimiter,
     private readonly log: Logger,
   ) {}
 
@@ -61,17 +60,17 @@ export class BindHandler {
     if (req.name === '' && password === '') return { result: { code: ResultCode.success }, user: null }; // anonymous
     if (password === '') return fail(ResultCode.unwillingToPerform, 'Cần mật khẩu / a password is required (unauthenticated bind refused)');
     if (!ctx.secure) return fail(ResultCode.confidentialityRequired, diagnostic('LDAP_TLS_REQUIRED'));
-    if (this.limiter.blocked(ctx.remote)) {
-      this.log.warn({ remote: ctx.remote, name: req.name }, 'ldap bind refused: too many failures');
-      return fail(ResultCode.invalidCredentials, diagnostic('LDAP_TOO_MANY_ATTEMPTS'));
-    }
-    const login = loginOfBindName(req.name, this.tree);
-    const account = login ? await this.accounts.authenticate(login, password) : null;
-    if (!account) {
-      this.limiter.fail(ctx.remote);
-      this.log.warn({ remote: ctx.remote, name: req.name }, 'ldap bind failed');
+    const login = loginOfBindName(req.name, this.tree) ?? req.name.slice(0, 320);
+    const r = await this.signIn.signIn({ protocol: 'ldap', remote: ctx.remote, login, password });
+    if (!r.ok) {
+      if (r.reason === 'throttled') return fail(ResultCode.invalidCredentials, diagnostic('LDAP_TOO_MANY_ATTEMPTS'));
+      // RFC 4513 5.1.1 gives no code of its own; invalidCredentials with the reason, like a locked account.
+      if (r.reason === 'must-change') return fail(ResultCode.invalidCredentials, diagnostic('PASSWORD_MUST_CHANGE'));
+      if (r.reason === 'expired') return fail(ResultCode.invalidCredentials, diagnostic('PASSWORD_EXPIRED'));
+      this.log.debug({ remote: ctx.remote }, 'ldap bind failed');
       return fail(ResultCode.invalidCredentials, diagnostic('LDAP_INVALID_CREDENTIALS'));
     }
+    const account = r.account;
     return {
       result: { code: ResultCode.success },
       user: { accountId: account.id, address: account.username, dn: this.tree.personDn(account.username) },

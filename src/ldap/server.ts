@@ -1,18 +1,20 @@
 // The LDAP listeners (issue 4, the global address list for mail clients): config.ldap.port
 // (plain, StartTLS) and config.ldap.tlsPort (LDAPS). Wires the DIT, search, bind and limits
-// (connections per client address, failed binds) over the App; each connection is an LdapSession.
+// (connections per client address and in all; failed binds are the sign-in service's) over the App;
+// each connection is an LdapSession. A bound session ends when its account's sessions end
+// (suspend, leave, password change or reset: core/sessions.ts).
 import net from 'node:net';
 import tls from 'node:tls';
 import type { App } from '../app.ts';
 import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
 import { BindHandler } from './bind.ts';
-import { LoginLimiter } from '../core/login-limiter.ts';
 import { DirectoryTree, type DirectorySource, type ListSource } from './directory-tree.ts';
 import { ResultCode } from './protocol/constants.ts';
 import { encodeNoticeOfDisconnection } from './protocol/responses.ts';
 import { DirectorySearch } from './search.ts';
 import { LdapSession } from './session.ts';
+import { END_TEXT } from '../core/sessions.ts';
 
 export interface LdapServers {
   port: number;
@@ -43,7 +45,7 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
   const secureContext = tlsSecureContext(app.config, material);
   const tree = new DirectoryTree(sources(app), { domain: app.config.domains.primary });
   const search = new DirectorySearch(tree, { maxResults: cfg.maxResults });
-  const binder = new BindHandler(app.accounts, tree, new LoginLimiter({ max: cfg.bindMaxFailures, windowMs: cfg.bindWindowMs }), log);
+  const binder = new BindHandler(app.signIn, tree, log);
   const ctx = { log, tree, search, binder, secureContext, idleTimeoutMs: cfg.idleTimeoutMs };
   const sessions = new Set<LdapSession>();
   const perIp = new Map<string, number>();
@@ -53,6 +55,10 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
   const admit = (raw: net.Socket): boolean => {
     const ip = raw.remoteAddress ?? 'unknown';
     const n = perIp.get(ip) ?? 0;
+    if (open.size >= cfg.maxConnections) {
+      log.warn({ remote: ip, total: open.size }, 'ldap: too many connections');
+      return false;
+    }
     if (n >= cfg.maxConnectionsPerIp) {
       log.warn({ remote: ip }, 'ldap: too many connections from one address');
       return false;
@@ -73,6 +79,11 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     sessions.add(s);
     socket.once('close', () => sessions.delete(s));
   };
+  // A bound session ends with its account's sessions (suspend, leave, password change or reset).
+  const stopEnding = app.sessions.onEnd((accountId, reason) => {
+    for (const s of sessions) if (s.user?.accountId === accountId) s.disconnect(ResultCode.unavailable, END_TEXT[reason]);
+  });
+  await app.sessions.start();
   const plain = net.createServer((socket) => {
     socket.on('error', () => {});
     if (admit(socket)) return session(socket, false);
@@ -93,6 +104,7 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     sessions,
     tree,
     async close() {
+      stopEnding();
       for (const s of sessions) s.disconnect(ResultCode.unavailable, 'Máy chủ đang dừng / server shutting down');
       // sessions end gracefully; unfinished TLS handshakes and stragglers are cut after 2 s
       setTimeout(() => {

@@ -22,6 +22,7 @@ export const REPLIES = {
   startTlsFirst: r(530, '5.7.0', 'Phải dùng lệnh STARTTLS trước / Must issue a STARTTLS command first'),
   authRequired: r(530, '5.7.0', 'Cần xác thực trước khi gửi thư / Authentication required'),
   authFailed: r(535, '5.7.8', 'Sai tên đăng nhập hoặc mật khẩu / Authentication credentials invalid'),
+  authThrottled: r(454, '4.7.0', `${ERRORS.TOO_MANY_ATTEMPTS.vi} / ${ERRORS.TOO_MANY_ATTEMPTS.en}`),
   authTooManyFailures: r(421, '4.7.0', 'Quá nhiều lần đăng nhập sai, đóng kết nối / Too many failed authentication attempts, closing connection'),
   senderNotOwned: r(553, '5.7.1', 'Địa chỉ người gửi không thuộc tài khoản của bạn / Sender address not owned by the authenticated user'),
   nullSenderRefused: r(553, '5.7.1', 'Không được dùng người gửi rỗng khi gửi thư / Null sender not allowed for submission'),

@@ -2,7 +2,10 @@
 // stage name stops the start with a clear message), the three smtp-server listeners — inbound
 // MX, submission with STARTTLS, submission over implicit TLS — with their common options, and
 // starts/stops them together. Policy lives in inbound.ts / submission.ts, the DATA phase in
-// data.ts, the stages in pipeline.ts and stages/.
+// data.ts, the stages in pipeline.ts and stages/. Connections are capped in all (maxClients) and
+// per client address (`smtp.maxConnectionsPerIp`, IPv6 per /64, counted from the TCP accept); an
+// authenticated submission session is closed (421) when its account's sessions end (suspend,
+// leave, password change or reset: core/sessions.ts).
 import net from 'node:net';
 import type { SMTPServerOptions, SMTPServerResolver } from 'smtp-server';
 import type { Logger } from 'pino';
@@ -15,6 +18,9 @@ import { defaultStageRegistry } from './stages/index.ts';
 import { inboundHandlers } from './inbound.ts';
 import { submissionHandlers } from './submission.ts';
 import { AUTH_REQUIRED_TEXT, REPLIES } from './replies.ts';
+import { addressKey } from '../core/throttle.ts';
+import { END_TEXT } from '../core/sessions.ts';
+import { authUser } from './session.ts';
 
 export interface SmtpListener {
   readonly server: ThutinSmtpServer;
@@ -149,6 +155,41 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
   const submissionTls = new ThutinSmtpServer(submissionOptions(true), compat);
 
   const all = [inbound, submission, submissionTls];
+  // One address may hold this many connections on each listener (an MX flood from one host must not fill every slot).
+  for (const [server, plainText] of [
+    [inbound, true],
+    [submission, true],
+    [submissionTls, false],
+  ] as const) {
+    const perIp = new Map<string, number>();
+    server.server.on('connection', (raw: net.Socket) => {
+      const ip = addressKey(raw.remoteAddress ?? 'unknown');
+      const n = perIp.get(ip) ?? 0;
+      if (n >= cfg.maxConnectionsPerIp) {
+        log.warn({ remote: raw.remoteAddress }, 'smtp: too many connections from one address');
+        raw.on('error', () => {});
+        if (plainText) raw.end('421 4.7.0 Quá nhiều kết nối từ địa chỉ của bạn / Too many connections from your address\r\n');
+        setImmediate(() => raw.destroy());
+        return;
+      }
+      perIp.set(ip, n + 1);
+      raw.once('close', () => {
+        const left = (perIp.get(ip) ?? 1) - 1;
+        if (left > 0) perIp.set(ip, left);
+        else perIp.delete(ip);
+      });
+    });
+  }
+  const stopEnding = app.sessions.onEnd((accountId, reason) => {
+    for (const server of [submission, submissionTls]) {
+      for (const c of [...server.connections]) {
+        if (authUser(c.session)?.accountId !== accountId) continue;
+        log.info({ session: c.session.id, reason }, 'submission session ended');
+        (c as unknown as { send(code: number, text: string): void }).send(421, `4.7.0 ${END_TEXT[reason]}`);
+      }
+    }
+  });
+  await app.sessions.start();
   for (const s of all) {
     // Client-side failures (TLS handshakes, resets) surface here; they must not crash the process.
     s.on('error', (e: Error & { code?: string }) => log.debug({ err: e, code: e.code }, 'SMTP connection error'));
@@ -162,6 +203,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
       submission: { server: submission, port: pSub },
       submissionTls: { server: submissionTls, port: pTls },
       close: async () => {
+        stopEnding();
         await Promise.all(all.map(closeServer));
       },
     };

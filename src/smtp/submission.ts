@@ -8,6 +8,9 @@
 // Delegation (R8, sender-rights.ts): the envelope sender and From: may also be a mailbox the
 // user holds send-as / send-on-behalf on (`550 5.7.1` otherwise; Sender: added for on-behalf).
 // Distribution lists (list-recipients.ts) are recipients too, expanded at the end of DATA.
+// AUTH is checked by the one sign-in service (core/sign-in.ts: throttled per account and client
+// address whatever the connection): too many failures → `454 4.7.0`, a password that must be
+// changed on the web first (or whose deadline passed) → `535 5.7.8` saying so.
 import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import { normalizeAddress } from '../core/accounts.ts';
@@ -21,6 +24,7 @@ import { checkMailParams, checkRcptParams } from './params.ts';
 import { enforceHeaderSender, mayUseEnvelope, senderRights } from './sender-rights.ts';
 import { checkListRecipient, clearListRecipients, listCopies, listRecipients, planListCopies } from './list-recipients.ts';
 import { prefixWith } from './header-fields.ts';
+import { ERRORS } from '../core/errors.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onSecure' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -55,9 +59,20 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
       if (auth.method !== 'PLAIN' && auth.method !== 'LOGIN') return refuse();
       // PLAIN may name an authorization identity; acting as someone else is not supported.
       if (auth.method === 'PLAIN' && auth.authzid && auth.authcid && auth.authzid.toLowerCase() !== auth.authcid.toLowerCase()) return refuse();
-      app.accounts.authenticate(username, auth.password ?? '').then(
-        (acct) => {
-          if (!acct) return refuse();
+      const client = typeof session.hostNameAppearsAs === 'string' ? session.hostNameAppearsAs : '';
+      app.signIn.signIn({ protocol: 'smtp', remote: session.remoteAddress, login: username, password: auth.password ?? '', client }).then(
+        (r) => {
+          if (!r.ok && r.reason === 'throttled') {
+            const t = ++sessionState(session).authFailures >= MAX_AUTH_FAILURES ? REPLIES.authTooManyFailures : REPLIES.authThrottled;
+            return callback(null, { message: `${t.enhanced} ${t.text}`, responseCode: t.code });
+          }
+          if (!r.ok && (r.reason === 'must-change' || r.reason === 'expired')) {
+            ++sessionState(session).authFailures;
+            const e = ERRORS[r.reason === 'must-change' ? 'PASSWORD_MUST_CHANGE' : 'PASSWORD_EXPIRED'];
+            return callback(null, { message: `${REPLIES.authFailed.enhanced} ${e.vi} / ${e.en}`, responseCode: REPLIES.authFailed.code });
+          }
+          if (!r.ok) return refuse();
+          const acct = r.account;
           const user: AuthUser = { accountId: acct.id, username: acct.username };
           log.info({ session: session.id, ip: session.remoteAddress, user: acct.username }, 'authenticated');
           callback(null, { user });

@@ -1,5 +1,6 @@
 // Opening and closing an API session: POST /auth/login (user name + password → bearer token),
-// POST /auth/logout. Failed logins are rate-limited per client address (core/tokens.ts).
+// POST /auth/logout. The password is checked by the one sign-in service (core/sign-in.ts: throttled
+// per account and client address, 429 TOO_MANY_ATTEMPTS; 403 PASSWORD_EXPIRED past the deadline).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { zodRouter, bearer, type RouteDeps } from './common.ts';
@@ -17,7 +18,7 @@ export async function sessionRoutes(server: FastifyInstance, { app }: RouteDeps)
       },
     },
     async (req) => {
-      const s = await app.tokens.login(req.body.username, req.body.password, req.ip);
+      const s = await app.tokens.login(req.body.username, req.body.password, req.ip, String(req.headers['user-agent'] ?? '').slice(0, 200));
       return { token: s.token, expiresAt: s.expiresAt, mustChangePassword: s.mustChangePassword };
     },
   );

@@ -1,19 +1,28 @@
 // Owns: LOGIN (RFC 3501 6.2.3) and AUTHENTICATE PLAIN (RFC 4616, with SASL-IR): only over TLS
-// (LOGINDISABLED before it). A failed login waits a moment and says nothing about why.
+// (LOGINDISABLED before it), checked by the one sign-in service (core/sign-in.ts: throttled per
+// account and client address). A wrong password says nothing about why; too many failures answer
+// [UNAVAILABLE]; a password that must be changed (first login, after a reset) or whose deadline
+// passed answers [ALERT] with what to do (RFC 5530).
 import { NOT_AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { CommandContext } from '../context.ts';
 import { parseSaslResponse } from '../parser/continuation.ts';
+import { ERRORS } from '../../core/errors.ts';
 
 const FAILED = 'Sai tên đăng nhập hoặc mật khẩu / authentication failed';
+const THROTTLED = `${ERRORS.TOO_MANY_ATTEMPTS.vi} / ${ERRORS.TOO_MANY_ATTEMPTS.en}`;
+const MUST_CHANGE = `${ERRORS.PASSWORD_MUST_CHANGE.vi} / ${ERRORS.PASSWORD_MUST_CHANGE.en}`;
+const EXPIRED = `${ERRORS.PASSWORD_EXPIRED.vi} / ${ERRORS.PASSWORD_EXPIRED.en}`;
 
 async function finishLogin(s: CommandContext, user: string, pass: string): Promise<string> {
-  const account = await s.accounts.authenticate(user, pass);
-  if (!account) {
-    s.log.info({ user: user.slice(0, 100) }, 'login failed');
-    await new Promise((r) => setTimeout(r, 300));
+  const r = await s.signIn.signIn({ protocol: 'imap', remote: s.remote, login: user, password: pass });
+  if (!r.ok) {
+    if (r.reason === 'throttled') throw new ImapError('NO', THROTTLED, 'UNAVAILABLE');
+    if (r.reason === 'must-change') throw new ImapError('NO', MUST_CHANGE, 'ALERT');
+    if (r.reason === 'expired') throw new ImapError('NO', EXPIRED, 'ALERT');
     throw new ImapError('NO', FAILED, 'AUTHENTICATIONFAILED');
   }
+  const account = r.account;
   s.login(account);
   return `[CAPABILITY ${s.capabilities().join(' ')}] Đăng nhập thành công / logged in`;
 }

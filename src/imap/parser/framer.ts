@@ -89,8 +89,8 @@ function extractTag(firstBytes: Buffer): string | undefined {
 
 export class CommandFramer {
   private readonly maxLine: number;
-  private readonly maxLiteral: number;
-  private readonly maxCommand: number;
+  private maxLiteral: number;
+  private maxCommand: number;
 
   /** Complete pieces of the command so far: lines ending in a literal announcement (with their EOL) and literal data. */
   private parts: Buffer[] = [];
@@ -107,6 +107,15 @@ export class CommandFramer {
     this.maxLine = opts.maxLineLength ?? DEFAULT_FRAMER_OPTIONS.maxLineLength;
     this.maxLiteral = opts.maxLiteralSize ?? DEFAULT_FRAMER_OPTIONS.maxLiteralSize;
     this.maxCommand = opts.maxCommandSize ?? this.maxLiteral + 1024 * 1024;
+  }
+
+  /**
+   * Change the literal and command limits from the next literal announcement on (the session
+   * raises them after login: before it a literal may only hold a user name or a password).
+   */
+  setLimits(opts: { maxLiteralSize: number; maxCommandSize?: number }): void {
+    this.maxLiteral = opts.maxLiteralSize;
+    this.maxCommand = opts.maxCommandSize ?? opts.maxLiteralSize + 1024 * 1024;
   }
 
   /** Feed bytes as they arrive; returns the events they complete, in order. */
