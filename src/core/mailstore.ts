@@ -141,12 +141,34 @@ export class MailStore {
     return (await this.commit(content, { copies: [{ local: targets }], internalDate })).delivered;
   }
 
-  /** IMAP APPEND: store a whole message given by the client into one of its folders. */
-  async append(accountId: number, mailboxName: string, raw: Buffer, flags: string[], internalDate?: Date): Promise<Delivered> {
+  /**
+   * IMAP APPEND: store a whole message given by the client into one of its folders. With
+   * `claimRecent` (the folder is selected read-write by the appending session) the new message —
+   * and any before it no session has claimed — becomes \Recent to that session in the same
+   * transaction, so no other session can take it first: `recent` is the claimed UID range.
+   */
+  async append(
+    accountId: number,
+    mailboxName: string,
+    raw: Buffer,
+    flags: string[],
+    internalDate?: Date,
+    opts: { claimRecent?: boolean } = {},
+  ): Promise<Delivered & { recent?: { from: number; to: number } }> {
     const content = await this.ingest([raw]);
     try {
-      const [d] = await this.deliver(content, [{ accountId, mailbox: mailboxName, flags }], internalDate?.getTime() ?? Date.now());
-      return d;
+      const plan: DeliveryPlan = { copies: [{ local: [{ accountId, mailbox: mailboxName, flags }] }], internalDate: internalDate?.getTime() ?? Date.now() };
+      let recent: { from: number; to: number } | undefined;
+      const out = await this.commits.run(async (tx) => {
+        await this.contents.save(tx, content);
+        const c = await writeDelivery(tx, content, plan);
+        const d = c.delivered[0];
+        recent = d && opts.claimRecent ? await folders.claimRecent(tx, d.mailboxId, d.uid + 1) : undefined;
+        return c;
+      });
+      const [d] = out.delivered;
+      this.events.notify(d.mailboxId);
+      return recent ? { ...d, recent } : d;
     } finally {
       await this.release(content);
     }
@@ -288,14 +310,17 @@ export class MailStore {
     await folders.setSubscribed(this.db, mb.id, subscribed);
   }
 
-  async mailboxCounts(mailboxId: number): Promise<{ messages: number; unseen: number; recent: number; size: number }> {
-    const mb = await folders.folderById(this.db, mailboxId);
-    return messages.folderCounts(this.db, mailboxId, mb?.firstRecentUid ?? 0);
+  /** STATUS: counts, UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ read together (one snapshot); null if the folder is gone. */
+  mailboxCounts(mailboxId: number): Promise<messages.FolderStatus | null> {
+    return messages.folderStatus(this.db, mailboxId);
   }
 
-  /** SELECT: the messages from the returned UID on are \Recent for this session only. */
-  async claimRecent(mailboxId: number): Promise<number> {
-    return this.db.transaction().execute((tx) => folders.claimRecent(tx, mailboxId));
+  /**
+   * \Recent for one session only (RFC 3501 2.3.2): claim the messages below `upTo` (default: the
+   * folder's UIDNEXT) that no session has claimed; UIDs in [from, to) are recent to the caller alone.
+   */
+  async claimRecent(mailboxId: number, upTo?: number): Promise<{ from: number; to: number }> {
+    return this.db.transaction().execute((tx) => folders.claimRecent(tx, mailboxId, upTo));
   }
 
   // ---------------------------------------------------------------- messages
@@ -465,7 +490,8 @@ export class MailStore {
     return new Set(rows.filter((r) => hit(r.headers)).map((r) => r.uid));
   }
 
-  sentDates(mailboxId: number): Promise<Map<number, number | null>> {
-    return search.sentDates(this.db, mailboxId);
+  /** Each message's Date: field value as written (folded: lower case), or null without one (SENT* keys). */
+  sentDates(mailboxId: number): Promise<Map<number, string | null>> {
+    return search.sentDateFields(this.db, mailboxId);
   }
 }

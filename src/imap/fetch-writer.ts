@@ -10,7 +10,7 @@
 // of its response is written, so a message that cannot be read fails the command cleanly (NO).
 // Once a literal's length has been sent it must be followed by exactly that many bytes: a store
 // stream that fails or yields another length mid-literal leaves nothing sensible to say, and the
-// connection is dropped (as Dovecot does).
+// connection is dropped (as Dovecot does). NUL bytes go out as 0x80 (RFC 3501 4.3, as Dovecot).
 import type { Logger } from 'pino';
 import type { MessageSource } from '../core/served-message.ts';
 import type { ImapStore } from './context.ts';
@@ -75,6 +75,19 @@ interface Opened {
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * RFC 3501 4.3: an ordinary literal carries no NUL. A body section that has them is sent with
+ * each NUL as 0x80, its length unchanged (what Dovecot does; BINARY's literal8 is for raw bytes).
+ * The store's buffer is never changed: a copy when there is a NUL, the same buffer otherwise.
+ */
+export function withoutNuls(buf: Buffer): Buffer {
+  let i = buf.indexOf(0);
+  if (i < 0) return buf;
+  const out = Buffer.from(buf);
+  for (; i >= 0; i = out.indexOf(0, i + 1)) out[i] = 0x80;
+  return out;
+}
+
 export class FetchWriter {
   private readonly w = new WireWriter();
   /** Body bytes in `w`, not yet written. */
@@ -130,7 +143,7 @@ export class FetchWriter {
         if (bytes.length !== length) throw new Error(`message bytes ${v.start}-${v.end}: read ${bytes.length}`);
         hold(bytes.length);
         read += bytes.length;
-        out.push(literal(bytes));
+        out.push(literal(withoutNuls(bytes)));
       }
     } catch (e) {
       release(read);
@@ -168,7 +181,7 @@ export class FetchWriter {
           release(chunk.length);
           throw new Error(`message longer than its size ${o.length}`);
         }
-        this.sink.write(chunk);
+        this.sink.write(withoutNuls(chunk));
         release(chunk.length);
         sent += chunk.length;
         await this.sink.drain();

@@ -7,9 +7,9 @@
 import type { Account, AccountService } from '../core/accounts.ts';
 import type { DelegationService, Right } from '../core/delegations.ts';
 import type { MailboxInfo, MailStore } from '../core/mailstore.ts';
-import { HIERARCHY_SEPARATOR, canonicalMailboxName } from '../core/mailboxes.ts';
+import { HIERARCHY_SEPARATOR, SHARED_NAMESPACE_ROOT, canonicalMailboxName, isSharedNamespaceName } from '../core/mailboxes.ts';
 
-export const SHARED_ROOT = 'Shared';
+export const SHARED_ROOT = SHARED_NAMESPACE_ROOT;
 export const SHARED_PREFIX = SHARED_ROOT + HIERARCHY_SEPARATOR;
 
 /**
@@ -65,17 +65,18 @@ export function visibleName(owner: string | null, folder: string): string {
 export async function resolveName(s: Ctx, name: string): Promise<FolderTarget | NamespaceLevel | null> {
   const me = s.account;
   const n = name.normalize('NFC');
-  if (n !== SHARED_ROOT && !n.startsWith(SHARED_PREFIX)) {
+  // The namespace is reserved whatever the case: `shared/…` and `SHARED/…` are never own folders.
+  if (!isSharedNamespaceName(n)) {
     return { kind: 'folder', ownerAccountId: me.id, owner: null, folder: canonicalMailboxName(n), access: 'owner', rights: ['read', 'send-as', 'send-on-behalf', 'manage'] };
   }
-  if (n === SHARED_ROOT) return { kind: 'level', name: n };
+  if (n.length === SHARED_ROOT.length) return { kind: 'level', name: SHARED_ROOT };
   const rest = n.slice(SHARED_PREFIX.length);
   const cut = rest.indexOf(HIERARCHY_SEPARATOR);
   const ownerPart = (cut < 0 ? rest : rest.slice(0, cut)).toLowerCase();
   const folder = cut < 0 ? '' : rest.slice(cut + 1);
   if (!ownerPart.includes('@')) return null;
   const owner = await s.accounts.byAddress(ownerPart);
-  if (!owner || owner.id === me.id || owner.status !== 'active') return null;
+  if (!owner || owner.id === me.id) return null; // a suspended owner, or a leaver's retained mailbox beyond read: rightsOn decides
   const rights = await s.delegations.rightsOn(owner.id, me.id);
   const access = accessFrom(rights);
   if (!access) return null;

@@ -16,10 +16,44 @@ function dayOf(ms: number): number {
   return Math.floor(ms / DAY);
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/**
+ * The day a Date: field value names as written — its own calendar date, whatever its time and
+ * zone (RFC 3501 6.4.4: SENT* keys disregard time and timezone) — as days since the epoch; null
+ * when it names no date. "Mon, 30 Nov 2026 00:30:00 +0700" is 30 Nov, though it is 29 Nov in UTC.
+ */
+export function writtenDay(value: string | null | undefined): number | null {
+  if (!value) return null;
+  const v = value
+    .replace(/\([^)]*\)/g, ' ')
+    .trim()
+    .toLowerCase();
+  const m = /^(?:[a-z]+\.?,?\s*)?(\d{1,2})[\s-]*([a-z]{3})[a-z]*\.?[\s-]*(\d{2,4})\b/.exec(v);
+  let year: number;
+  let month: number;
+  let day: number;
+  if (m) {
+    day = Number(m[1]);
+    month = MONTHS.indexOf(m[2]);
+    year = Number(m[3]);
+    if (m[3].length === 2) year += year < 50 ? 2000 : 1900;
+    else if (m[3].length === 3) year += 1900;
+  } else {
+    const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
+    if (!iso) return null;
+    [year, month, day] = [Number(iso[1]), Number(iso[2]) - 1, Number(iso[3])];
+  }
+  if (month < 0 || month > 11 || day < 1 || day > 31) return null;
+  const t = Date.UTC(year, month, day);
+  if (new Date(t).getUTCDate() !== day) return null; // 31 Feb
+  return dayOf(t);
+}
+
 export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHeader' | 'sentDates'>, sel: SelectedMailbox, key: SearchKey, messages: MessageMeta[]): Promise<MessageMeta[]> {
   // 1. resolve the text leaves in the store
   const textSets = new Map<SearchKey, Set<number>>();
-  let sentDates: Map<number, number | null> | null = null;
+  let sentDays: Map<number, number | null> | null = null;
   const visit = async (k: SearchKey): Promise<void> => {
     switch (k.type) {
       case 'and':
@@ -33,7 +67,9 @@ export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHea
         await visit(k.key);
         break;
       case 'header':
-        textSets.set(k, ADDRESS_FIELDS.has(k.field) ? await store.searchText(sel.info.id, k.field as 'from', k.value) : await store.searchHeader(sel.info.id, k.field, k.value));
+        // An empty string matches every message that has the field (RFC 3501 6.4.4), so it asks
+        // the header lines even for the fields with their own folded column.
+        textSets.set(k, ADDRESS_FIELDS.has(k.field) && k.value !== '' ? await store.searchText(sel.info.id, k.field as 'from', k.value) : await store.searchHeader(sel.info.id, k.field, k.value));
         break;
       case 'body':
         textSets.set(k, await store.searchText(sel.info.id, 'body', k.value));
@@ -42,7 +78,7 @@ export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHea
         textSets.set(k, await store.searchText(sel.info.id, 'text', k.value));
         break;
       case 'date':
-        if (k.field === 'sent' && !sentDates) sentDates = await store.sentDates(sel.info.id);
+        if (k.field === 'sent' && !sentDays) sentDays = new Map([...(await store.sentDates(sel.info.id))].map(([uid, v]) => [uid, writtenDay(v)]));
         break;
     }
   };
@@ -74,9 +110,8 @@ export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHea
       case 'text':
         return textSets.get(k)!.has(m.uid);
       case 'date': {
-        const ms = k.field === 'internal' ? m.internalDate : (sentDates!.get(m.uid) ?? null);
-        if (ms === null) return false;
-        const d = dayOf(ms);
+        const d = k.field === 'internal' ? dayOf(m.internalDate) : (sentDays!.get(m.uid) ?? null);
+        if (d === null) return false;
         const target = dayOf(k.date.getTime());
         return k.op === 'before' ? d < target : k.op === 'on' ? d === target : d >= target;
       }

@@ -1,30 +1,35 @@
 // Owns: the state of a selected mailbox inside one IMAP session: the sequence-number ↔ UID map,
-// what the session has already told its client (mod-sequence, \Recent), and turning the
+// what the session has already told its client (mod-sequence, \Recent, keywords), and turning the
 // change log into untagged EXISTS / EXPUNGE / FETCH responses at the moments RFC 3501 allows.
 // Kept small on purpose: an idle session costs memory for as long as it stays connected.
 import type { MailboxInfo, MailStore, MessageMeta } from '../core/mailstore.ts';
-import { flagNames } from '../core/flags.ts';
+import { flagNames, parseKeywords } from '../core/flags.ts';
 import { atom, type ImapValue } from './protocol/value.ts';
 import { formatSequenceSet } from './parser/sequence-set.ts';
 import { UidMap } from './uid-map.ts';
 import type { ResolvedRanges } from './parser/sequence-set.ts';
 import type { Access } from './mailbox-names.ts';
 
+/** The system flags a client may store (RFC 3501 2.3.2; \Recent is the server's). */
+const SYSTEM_FLAG_LIST = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
+
 export class SelectedMailbox {
   readonly uids: UidMap;
   modseq: number;
   /**
-   * \Recent for this session: UIDs in [recentFrom, recentTo) — claimed when the folder was
-   * selected — and, for SELECT (not EXAMINE), every UID that arrives while it stays selected.
+   * \Recent for this session (RFC 3501 2.3.2: one session only): UID ranges [from, to) it claimed
+   * from the store — at SELECT, on APPEND into this folder, and as it learns of new messages.
+   * EXAMINE and read-only access claim nothing.
    */
-  private readonly recentFrom: number;
-  private readonly recentTo: number;
+  private readonly recent: Array<[from: number, to: number]> = [];
+  /** Keywords this session's client was told of in FLAGS (lower case → as announced). */
+  private readonly keywords = new Map<string, string>();
   /** (uid → modseq) of flag changes this session made and already reported itself. */
   private readonly selfReported = new Map<number, number>();
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
   saved: number[] = [];
   dirty = true;
-  /** Own folder, or a delegate's access to a shared one ('read': only \Seen may change). */
+  /** Own folder, or a delegate's access to a shared one ('read': selected read-only). */
   access: Access = 'owner';
   /** The name the client selected it by (differs from info.name in the shared namespace). */
   visibleName = '';
@@ -38,12 +43,48 @@ export class SelectedMailbox {
     readonly readOnly: boolean,
     uids: UidMap,
     public condstore: boolean,
-    firstRecentUid: number,
+    recent: { from: number; to: number } | null,
+    keywords: readonly string[] = [],
   ) {
     this.uids = uids;
     this.modseq = info.highestModseq;
-    this.recentFrom = readOnly ? Number.MAX_SAFE_INTEGER : firstRecentUid;
-    this.recentTo = info.uidnext;
+    if (recent) this.addRecent(recent.from, recent.to);
+    for (const k of keywords) this.keywords.set(k.toLowerCase(), k);
+  }
+
+  /** UIDs in [from, to) became \Recent to this session (claimed from the store). */
+  addRecent(from: number, to: number): void {
+    if (from >= to || this.readOnly) return;
+    const last = this.recent[this.recent.length - 1];
+    if (last && last[1] === from) last[1] = to;
+    else this.recent.push([from, to]);
+  }
+
+  /** The untagged FLAGS and PERMANENTFLAGS responses for what this session's client was told. */
+  flagsResponses(): string[] {
+    const kw = [...this.keywords.values()].join(' ');
+    const all = `${SYSTEM_FLAG_LIST}${kw ? ' ' + kw : ''}`;
+    const permanent = this.readOnly ? '' : `${all} \\*`;
+    return [`FLAGS (${all})`, `OK [PERMANENTFLAGS (${permanent})] Cờ cố định / flags permitted`];
+  }
+
+  /**
+   * Keywords the client must learn of before a FETCH, STORE echo or update shows them (RFC 3501
+   * 7.2.6): when any of these messages carries one it was not told of, FLAGS and PERMANENTFLAGS
+   * again; otherwise nothing.
+   */
+  announceKeywords(messages: Iterable<Pick<MessageMeta, 'keywords'>>): string[] {
+    let added = false;
+    for (const m of messages) {
+      if (!m.keywords) continue;
+      for (const k of parseKeywords(m.keywords)) {
+        const key = k.toLowerCase();
+        if (this.keywords.has(key)) continue;
+        this.keywords.set(key, k);
+        added = true;
+      }
+    }
+    return added ? this.flagsResponses() : [];
   }
 
   get exists(): number {
@@ -59,12 +100,13 @@ export class SelectedMailbox {
   }
 
   isRecent(uid: number): boolean {
-    return (uid >= this.recentFrom && uid < this.recentTo) || (!this.readOnly && uid >= this.recentTo);
+    for (const [from, to] of this.recent) if (uid >= from && uid < to) return true;
+    return false;
   }
 
   get recentCount(): number {
-    let n = this.recentFrom < this.recentTo ? this.uids.countInRange(this.recentFrom, this.recentTo - 1) : 0;
-    if (!this.readOnly) n += this.uids.countInRange(this.recentTo, Number.MAX_SAFE_INTEGER);
+    let n = 0;
+    for (const [from, to] of this.recent) n += this.uids.countInRange(from, to - 1);
     return n;
   }
 
@@ -114,7 +156,7 @@ export class SelectedMailbox {
    * Read the change log and produce the untagged responses the client must now see.
    * With allowExpunge false (during FETCH, STORE, SEARCH) expunges wait, as RFC 3501 7.4.1 asks.
    */
-  async refresh(store: Pick<MailStore, 'changesSince' | 'openSummary'>, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
+  async refresh(store: Pick<MailStore, 'changesSince' | 'openSummary' | 'claimRecent'>, opts: { allowExpunge: boolean }): Promise<Array<string | ImapValue[]>> {
     const out: Array<string | ImapValue[]> = [];
     const cs = await store.changesSince(this.info.id, this.modseq);
     if (cs.highestModseq <= this.modseq && !(opts.allowExpunge && this.pendingExpunge.length)) return out;
@@ -142,7 +184,14 @@ export class SelectedMailbox {
         fresh++;
       } else if (this.uids.has(m.uid) && this.selfReported.get(m.uid) !== m.modseq) flagged.push(m);
     }
+    // New keywords are announced before the messages or flag changes that carry them.
+    out.push(...this.announceKeywords(cs.changed));
     if (fresh) {
+      // The first session to learn of a new message gets its \Recent; others claim nothing.
+      if (!this.readOnly) {
+        const r = await store.claimRecent(this.info.id, this.maxUid + 1);
+        this.addRecent(r.from, r.to);
+      }
       out.push(`${this.exists} EXISTS`);
       out.push(`${this.recentCount} RECENT`);
     }

@@ -340,6 +340,28 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008_uidvalidity_counter': {
+      // Issue 13: UIDVALIDITY is never reused for a name, even after DELETE then CREATE in the same
+      // second: each account keeps the last value it handed out (folders repository), seeded here
+      // from its folders.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .createTable('uidvalidity_counters')
+          .addColumn('account_id', 'bigint', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
+          .addColumn('last_uidvalidity', 'bigint', (c) => c.notNull())
+          .execute();
+        await db
+          .insertInto('uidvalidity_counters')
+          .columns(['account_id', 'last_uidvalidity'])
+          .expression((eb) =>
+            eb
+              .selectFrom('mailboxes')
+              .select(['account_id', (e) => e.fn.max('uidvalidity').as('m')])
+              .groupBy('account_id'),
+          )
+          .execute();
+      },
+    },
   };
 }
 

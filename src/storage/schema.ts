@@ -245,6 +245,12 @@ export interface SessionEndsTable {
   created_at: number;
 }
 
+/** The last UIDVALIDITY each account handed out (0008): a name never gets one again after DELETE and CREATE. */
+export interface UidvalidityCountersTable {
+  account_id: number;
+  last_uidvalidity: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -267,4 +273,5 @@ export interface Database {
   sign_in_known: SignInKnownTable;
   sign_ins: SignInsTable;
   session_ends: SessionEndsTable;
+  uidvalidity_counters: UidvalidityCountersTable;
 }

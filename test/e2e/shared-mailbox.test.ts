@@ -64,7 +64,7 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     c.close();
   });
 
-  it('lets a read delegate read and mark \\Seen with imapflow, and refuses every change but \\Seen', async () => {
+  it('lets a read delegate read with imapflow, read-only: every change refused, \\Seen included (issue 9)', async () => {
     const c = imapClient(r, clerk);
     await c.connect();
     const names = (await c.list()).map((m) => m.path);
@@ -76,18 +76,18 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     expect(subjects).toEqual(['Công văn số 1', 'Công văn số 2', 'Công văn số 3']);
     const msg = await c.fetchOne('1', { source: true });
     expect(msg && msg.source!.toString('utf8')).toContain('Kính gửi đồng chí Nguyễn Văn An');
-    expect(await c.messageFlagsAdd('1', ['\\Seen'])).toBe(true);
+    expect(await c.messageFlagsAdd('1', ['\\Seen'])).toBe(false);
     // Deleting goes through STORE \Deleted, which is refused.
     expect(await c.messageFlagsAdd('2', ['\\Deleted'])).toBe(false);
     expect(await c.messageDelete('2')).toBe(false);
     await c.logout();
     const owner = await r.app.store.getMailbox(unitId, 'INBOX');
     const metas = await r.app.store.listMessages(owner!.id);
-    expect(metas.map((m) => m.flags & 1)).toEqual([1, 0, 0]); // \Seen on the first only
+    expect(metas.map((m) => m.flags & 1)).toEqual([0, 0, 0]); // reading marked nothing: the owner's state is the owner's
     expect(metas).toHaveLength(3);
 
     const raw1 = await raw(clerk);
-    expect(await raw1.cmd('s1', `SELECT ${SHARED_INBOX}`)).toMatch(/OK \[PERMANENTFLAGS \(\\Seen\)\][\s\S]*s1 OK \[READ-WRITE\]/);
+    expect(await raw1.cmd('s1', `SELECT ${SHARED_INBOX}`)).toMatch(/OK \[PERMANENTFLAGS \(\)\][\s\S]*s1 OK \[READ-ONLY\]/);
     expect(await raw1.cmd('s2', 'STORE 2 +FLAGS (\\Deleted)')).toMatch(/^s2 NO \[NOPERM\]/m);
     expect(await raw1.cmd('s3', 'STORE 2 FLAGS (\\Seen)')).toMatch(/^s3 NO \[NOPERM\]/m);
     expect(await raw1.cmd('s4', 'EXPUNGE')).toMatch(/^s4 NO \[NOPERM\]/m);
@@ -96,7 +96,8 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     expect(await raw1.cmd('s7', `COPY 1 Shared/${UNIT}/Archive`)).toMatch(/^s7 NO \[NOPERM\]/m);
     expect(await raw1.cmd('s8', `CREATE Shared/${UNIT}/Moi`)).toMatch(/^s8 NO \[NOPERM\]/m);
     expect(await raw1.cmd('s9', `DELETE Shared/${UNIT}/Archive`)).toMatch(/^s9 NO \[NOPERM\]/m);
-    expect(await raw1.cmd('s10', 'STORE 2 -FLAGS (\\Seen)')).toMatch(/^s10 OK/m);
+    expect(await raw1.cmd('s10', 'STORE 2 -FLAGS (\\Seen)')).toMatch(/^s10 NO \[NOPERM\]/m);
+    expect(await raw1.cmd('s10b', 'FETCH 2 BODY[TEXT]')).not.toMatch(/\\Seen/); // read-only: reading sets nothing
     raw1.write(`s11 APPEND ${SHARED_INBOX} {5+}\r\nHello\r\n`);
     expect(await raw1.readUntil(/^s11 .*\r\n/m)).toMatch(/^s11 NO \[NOPERM\]/m);
     expect(await raw1.cmd('s12', 'CLOSE')).toMatch(/^s12 OK/m);
@@ -131,11 +132,11 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
   it('answers the ACL commands (RFC 4314) from the delegation, read-only', async () => {
     const c = await raw(clerk);
     expect(await c.cmd('a0', 'CAPABILITY')).toMatch(/ ACL RIGHTS=texk/);
-    expect(await c.cmd('a1', `MYRIGHTS ${SHARED_INBOX}`)).toContain(`* MYRIGHTS "${SHARED_INBOX}" lrs\r\n`);
+    expect(await c.cmd('a1', `MYRIGHTS ${SHARED_INBOX}`)).toContain(`* MYRIGHTS "${SHARED_INBOX}" lr\r\n`);
     expect(await c.cmd('a2', 'MYRIGHTS INBOX')).toContain('* MYRIGHTS "INBOX" lrswipktea\r\n');
     expect(await c.cmd('a3', `GETACL ${SHARED_INBOX}`)).toMatch(/^a3 NO \[NOPERM\]/m);
     expect(await c.cmd('a4', `SETACL ${SHARED_INBOX} ${clerk} +w`)).toMatch(/^a4 NO \[NOPERM\]/m);
-    expect(await c.cmd('a5', `LISTRIGHTS ${SHARED_INBOX} ${clerk}`)).toContain(`* LISTRIGHTS "${SHARED_INBOX}" "${clerk}" "" lrs wipkxte`);
+    expect(await c.cmd('a5', `LISTRIGHTS ${SHARED_INBOX} ${clerk}`)).toContain(`* LISTRIGHTS "${SHARED_INBOX}" "${clerk}" "" lr swipkxte`);
     c.close();
     const h = await raw(head);
     expect(await h.cmd('b1', `MYRIGHTS ${SHARED_INBOX}`)).toContain(`* MYRIGHTS "${SHARED_INBOX}" lrswipkte\r\n`); // not x on INBOX
@@ -145,7 +146,7 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     h.close();
     const owner = await raw(UNIT);
     const acl = await owner.cmd('o1', 'GETACL INBOX');
-    expect(acl).toContain(`* ACL "INBOX" "${UNIT}" lrswipktea "${head}" lrswipkte "${clerk}" lrs\r\n`);
+    expect(acl).toContain(`* ACL "INBOX" "${UNIT}" lrswipktea "${head}" lrswipkte "${clerk}" lr\r\n`);
     expect(await owner.cmd('o2', 'MYRIGHTS Archive')).toContain('* MYRIGHTS "Archive" lrswipkxtea\r\n');
     owner.close();
   });
@@ -206,9 +207,10 @@ describe.each(backends())('shared unit mailbox over IMAP (%s)', (backend) => {
     const out = JSON.parse(stdout);
     expect(out.namespace).toBe('(("" "/")) NIL (("Shared/" "/"))');
     expect(out.list).toContain(`(\\HasNoChildren) "/" "${SHARED_INBOX}"`);
+    expect(out.select_rw).toMatch(/^read-only/);
     expect(out.select[0]).toBe('OK');
     expect(out.fetch_subject).toMatch(/^Subject: /);
-    expect(out.store_seen).toBe('OK');
+    expect(out.store_seen).toBe('NO');
     expect(out.store_deleted).toMatch(/^NO \[NOPERM\]/);
   });
 });

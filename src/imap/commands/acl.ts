@@ -12,7 +12,7 @@ import { atom, type ImapValue } from '../protocol/value.ts';
 
 /** RFC 4314 rights: l lookup, r read, s \Seen, w flags, i insert, p post, k create, x delete folder, t \Deleted, e expunge, a admin. */
 export function aclRights(access: Access, mb: MailboxInfo): string {
-  if (access === 'read') return 'lrs';
+  if (access === 'read') return 'lr'; // selected read-only: not even \Seen (issue 9)
   const x = mb.name !== 'INBOX' && mayRemoveFolder(access, mb) ? 'x' : ''; // INBOX is never deleted
   return `lrswipk${x}te${access === 'owner' ? 'a' : ''}`;
 }
@@ -49,8 +49,8 @@ export const listrights: CommandSpec<'LISTRIGHTS', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
-    // Granted as two groups: reading (lrs) and managing (the rest).
-    s.untagged([atom('LISTRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), cmd.identifier, '', atom('lrs'), atom('wipkxte')]);
+    // Granted as two groups: reading (lr) and managing (the rest).
+    s.untagged([atom('LISTRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), cmd.identifier, '', atom('lr'), atom('swipkxte')]);
   },
 };
 

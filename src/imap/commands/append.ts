@@ -16,7 +16,10 @@ export const append: CommandSpec<'APPEND', AUTHENTICATED> = {
     const owner = target.owner === null ? s.account : await s.accounts.byId(target.ownerAccountId);
     const used = await s.accounts.usageBytes(target.ownerAccountId);
     if (!owner || used + cmd.message.length > owner.quotaBytes) throw new ImapError('NO', 'Hộp thư đã đầy / over quota', 'OVERQUOTA');
-    const d = await store.append(target.ownerAccountId, mb.name, cmd.message, cmd.flags, cmd.date ?? undefined);
+    // Into the folder this session has selected read-write: the new message is \Recent to it alone (RFC 3501 6.3.11).
+    const sel = s.selected && s.selected.info.id === mb.id && !s.selected.readOnly ? s.selected : null;
+    const d = await store.append(target.ownerAccountId, mb.name, cmd.message, cmd.flags, cmd.date ?? undefined, { claimRecent: sel !== null });
+    if (sel && d.recent) sel.addRecent(d.recent.from, d.recent.to);
     return `[APPENDUID ${d.uidvalidity} ${d.uid}] APPEND hoàn tất / completed`;
   },
 };

@@ -10,8 +10,8 @@ export const copy: CommandSpec<'COPY' | 'MOVE', SELECTED> = {
   async handle(s, cmd) {
     const sel = s.selected;
     const move = cmd.name === 'MOVE';
-    if (move && sel.readOnly) throw readOnlyMailbox();
     if (move && sel.access === 'read') throw noPermission();
+    if (move && sel.readOnly) throw readOnlyMailbox();
     const found = await resolveFolder(s, cmd.mailbox);
     if (!found) throw nonexistent('TRYCREATE');
     if (found.target.access === 'read') throw noPermission();

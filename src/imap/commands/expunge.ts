@@ -7,8 +7,8 @@ export const expunge: CommandSpec<'EXPUNGE', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
     const sel = s.selected;
-    if (sel.readOnly) throw readOnlyMailbox();
     if (sel.access === 'read') throw noPermission();
+    if (sel.readOnly) throw readOnlyMailbox();
     const only = cmd.uid ? resolveUids(sel, cmd.sequence, true) : undefined;
     const gone = await s.store.expunge(sel.info.id, only);
     for (const line of sel.expungeResponses(gone)) s.untagged(line);

@@ -6,7 +6,7 @@
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
-import { FetchWriter, type BodyRange, type FetchValue } from '../fetch-writer.ts';
+import { FetchWriter, withoutNuls, type BodyRange, type FetchValue } from '../fetch-writer.ts';
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
@@ -50,7 +50,7 @@ async function sectionValue(store: ImapStore, m: MessageMeta, index: MessageInde
   if ('empty' in r) return literal(Buffer.alloc(0));
   if ('filterHeaders' in r) {
     const h = await store.readMessage(m, r.filterHeaders.start, r.filterHeaders.end);
-    const filtered = filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not);
+    const filtered = withoutNuls(filterHeaderFields(h, r.filterHeaders.fields, r.filterHeaders.not));
     if (!partial) return literal(filtered);
     const p = partialRange({ start: 0, end: filtered.length }, partial.offset, partial.length);
     return literal(filtered.subarray(p.start, p.end));
@@ -206,6 +206,9 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
         for (const u of r.updated) changed.add(u.uid);
       }
     }
+    // A keyword set since this session last heard is announced before a FETCH shows it (RFC 3501 7.2.6).
+    const announce = sel.announceKeywords(metas);
+    if (announce.length) s.untaggedBatch(announce);
     if (onlyMetadata(cmd.items)) {
       await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null);
       return;

@@ -9,7 +9,7 @@ import { encodeMailboxName } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 import { statusValues } from './status.ts';
 import type { StatusItem } from '../parser/types.ts';
-import { visibleFolders } from '../mailbox-names.ts';
+import { visibleFolders, type VisibleFolder } from '../mailbox-names.ts';
 
 export function patternToRegExp(pattern: string): RegExp {
   let re = '';
@@ -31,36 +31,56 @@ interface Row {
   name: string;
   attrs: string[];
   mb: MailboxInfo | null;
+  /** RFC 5258 3.5: a descendant meets the SUBSCRIBED selection (RECURSIVEMATCH asked). */
+  childInfo: boolean;
 }
 
-async function listRows(
-  s: AuthenticatedContext,
-  reference: string,
-  patterns: string[],
-  opts: { subscribedOnly: boolean; specialUseOnly: boolean; recursiveMatch: boolean; wantSubscribed: boolean; wantSpecialUse: boolean },
-): Promise<Row[]> {
+interface ListOptions {
+  subscribedOnly: boolean;
+  specialUseOnly: boolean;
+  recursiveMatch: boolean;
+  wantSubscribed: boolean;
+  wantSpecialUse: boolean;
+  /** LSUB (RFC 3501 6.3.9): a parent that is not subscribed is listed \Noselect when a subscribed descendant does not match. */
+  lsub: boolean;
+}
+
+async function listRows(s: AuthenticatedContext, reference: string, patterns: string[], opts: ListOptions): Promise<Row[]> {
   const all = await visibleFolders(s);
   const res = patterns.map((p) => patternToRegExp(canonicalPattern(reference, p)));
+  const matches = (name: string) => res.some((r) => r.test(name));
+  // Shared folders count as subscribed (the owner's subscriptions are the owner's).
+  const isSubscribed = (v: VisibleFolder) => (v.mb ? (v.access === 'owner' ? v.mb.subscribed : true) : false);
+  const meets = (v: VisibleFolder) => (!opts.subscribedOnly || isSubscribed(v)) && (!opts.specialUseOnly || !!v.mb?.specialUse);
   const rows: Row[] = [];
   for (const v of all) {
-    if (!res.some((r) => r.test(v.name))) continue;
+    if (!matches(v.name)) continue;
     const mb = v.mb;
-    // Shared folders count as subscribed (the owner's subscriptions are the owner's).
-    const subscribed = mb ? (v.access === 'owner' ? mb.subscribed : true) : false;
-    if (opts.subscribedOnly && !subscribed) continue;
-    if (opts.specialUseOnly && !mb?.specialUse) continue;
-    const hasChildren = all.some((o) => o.name.startsWith(v.name + HIERARCHY_SEPARATOR));
+    const under = v.name + HIERARCHY_SEPARATOR;
+    // Descendants that are subscribed: what CHILDINFO ("SUBSCRIBED") and LSUB's parent rule are about.
+    const subscribedBelow = opts.subscribedOnly ? all.filter((o) => o.name.startsWith(under) && isSubscribed(o)) : [];
+    let parentOnly = false;
+    if (!meets(v)) {
+      // RFC 5258 3.5 (RECURSIVEMATCH) and RFC 3501 6.3.9 (LSUB with %): a parent that does not meet
+      // the selection is listed when a descendant that does is not itself listed (it does not match).
+      if (!(opts.recursiveMatch || opts.lsub) || !subscribedBelow.some((o) => !matches(o.name))) continue;
+      parentOnly = true;
+    }
+    const subscribed = isSubscribed(v);
+    const hasChildren = all.some((o) => o.name.startsWith(under));
     const attrs = [hasChildren ? '\\HasChildren' : '\\HasNoChildren'];
-    if (!mb) attrs.unshift('\\Noselect');
+    if (!mb || (opts.lsub && parentOnly)) attrs.unshift('\\Noselect');
     if (mb?.specialUse && opts.wantSpecialUse) attrs.push(mb.specialUse);
     if (opts.wantSubscribed && subscribed) attrs.push('\\Subscribed');
-    rows.push({ name: v.name, attrs, mb });
+    rows.push({ name: v.name, attrs, mb, childInfo: opts.recursiveMatch && subscribedBelow.length > 0 });
   }
   return rows;
 }
 
 function listLine(kind: 'LIST' | 'LSUB', row: Row): ImapValue[] {
-  return [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, encodeMailboxName(row.name)];
+  const line: ImapValue[] = [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, encodeMailboxName(row.name)];
+  if (row.childInfo) line.push(['CHILDINFO', ['SUBSCRIBED']]);
+  return line;
 }
 
 export const list: CommandSpec<'LIST', AUTHENTICATED> = {
@@ -77,6 +97,7 @@ export const list: CommandSpec<'LIST', AUTHENTICATED> = {
       wantSubscribed: cmd.selection.subscribed || cmd.returns.subscribed,
       // Without the extended syntax we still show special-use attributes (RFC 6154 5.1 allows it; clients rely on it).
       wantSpecialUse: !cmd.extended || cmd.returns.specialUse || cmd.selection.specialUse,
+      lsub: false,
     });
     for (const row of rows) {
       s.untagged(listLine('LIST', row));
@@ -95,7 +116,7 @@ export const lsub: CommandSpec<'LSUB', AUTHENTICATED> = {
       s.untagged([atom('LSUB'), [atom('\\Noselect')], HIERARCHY_SEPARATOR, '']);
       return;
     }
-    const rows = await listRows(s, cmd.reference, [cmd.pattern], { subscribedOnly: true, specialUseOnly: false, recursiveMatch: false, wantSubscribed: false, wantSpecialUse: false });
+    const rows = await listRows(s, cmd.reference, [cmd.pattern], { subscribedOnly: true, specialUseOnly: false, recursiveMatch: false, wantSubscribed: false, wantSpecialUse: false, lsub: true });
     for (const row of rows) s.untagged(listLine('LSUB', { ...row, attrs: row.attrs.filter((a) => a !== '\\HasNoChildren' && a !== '\\HasChildren') }));
   },
 };

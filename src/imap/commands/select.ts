@@ -7,8 +7,6 @@ import { filterSequenceSet, formatSequenceSet, resolveSequenceSet } from '../par
 import { atom } from '../protocol/value.ts';
 import { resolveFolder } from '../mailbox-names.ts';
 
-const PERMANENT = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
-
 export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
@@ -21,21 +19,20 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
     const found = await resolveFolder(s, cmd.mailbox);
     if (!found) throw nonexistent();
     const { mb, target } = found;
-    const readOnly = cmd.name === 'EXAMINE';
-    // A read-only delegate does not take the owner's \Recent.
-    const firstRecent = readOnly || target.access === 'read' ? Number.MAX_SAFE_INTEGER : await store.claimRecent(mb.id);
+    // A read-only delegate selects read-only too: it may read, but change nothing (RFC 3501 6.3.1).
+    const readOnly = cmd.name === 'EXAMINE' || target.access === 'read';
     const info = (await store.getMailboxById(mb.id)) ?? mb;
     const summary = await store.openSummary(mb.id);
+    const uids = UidMap.fromRuns(summary.uidRuns);
+    // \Recent goes to this session alone, and only when it selects read-write (EXAMINE keeps it).
+    const recent = readOnly ? null : await store.claimRecent(mb.id, Math.max(info.uidnext, uids.max + 1));
     const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
     if (cmd.condstore) s.enabled.add('CONDSTORE');
-    const sel = new SelectedMailbox(info, readOnly, UidMap.fromRuns(summary.uidRuns), condstore, firstRecent);
+    const sel = new SelectedMailbox(info, readOnly, uids, condstore, recent, summary.keywords);
     sel.access = target.access;
     sel.visibleName = cmd.mailbox;
     const firstUnseen = summary.firstUnseenUid === null ? 0 : sel.seqOf(summary.firstUnseenUid);
-    const kw = summary.keywords.join(' ');
-    s.untagged(`FLAGS (${PERMANENT}${kw ? ' ' + kw : ''})`);
-    const permanent = readOnly ? '' : target.access === 'read' ? '\\Seen' : `${PERMANENT}${kw ? ' ' + kw : ''} \\*`;
-    s.untagged(`OK [PERMANENTFLAGS (${permanent})] Cờ cố định / flags permitted`);
+    for (const line of sel.flagsResponses()) s.untagged(line);
     s.untagged(`${sel.exists} EXISTS`);
     s.untagged(`${sel.recentCount} RECENT`);
     if (firstUnseen) s.untagged(`OK [UNSEEN ${firstUnseen}] Thư chưa đọc đầu tiên / first unseen`);

@@ -8,26 +8,29 @@ import { encodeMailboxName } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 import { resolveFolder, visibleName } from '../mailbox-names.ts';
 
-export async function statusValues(s: { store: Pick<ImapStore, 'getMailboxById' | 'mailboxCounts'> }, mb: MailboxInfo, items: StatusItem[]): Promise<ImapValue[]> {
-  const fresh = (await s.store.getMailboxById(mb.id)) ?? mb;
-  const needCounts = items.some((i) => i === 'MESSAGES' || i === 'UNSEEN' || i === 'RECENT' || i === 'SIZE');
-  const counts = needCounts ? await s.store.mailboxCounts(mb.id) : null;
+/**
+ * The STATUS items of a folder, all from one read of the store (one snapshot): MESSAGES, UNSEEN and
+ * UIDNEXT agree even while another session appends.
+ */
+export async function statusValues(s: { store: Pick<ImapStore, 'mailboxCounts'> }, mb: MailboxInfo, items: StatusItem[]): Promise<ImapValue[]> {
+  const st = await s.store.mailboxCounts(mb.id);
+  if (!st) throw nonexistent();
   const out: ImapValue[] = [];
   for (const item of items) {
     const v =
       item === 'MESSAGES'
-        ? counts!.messages
+        ? st.messages
         : item === 'UNSEEN'
-          ? counts!.unseen
+          ? st.unseen
           : item === 'RECENT'
-            ? counts!.recent
+            ? st.recent
             : item === 'SIZE'
-              ? counts!.size
+              ? st.size
               : item === 'UIDNEXT'
-                ? fresh.uidnext
+                ? st.uidnext
                 : item === 'UIDVALIDITY'
-                  ? fresh.uidvalidity
-                  : fresh.highestModseq;
+                  ? st.uidvalidity
+                  : st.highestModseq;
     out.push(atom(item), v);
   }
   return out;
@@ -39,6 +42,8 @@ export const status: CommandSpec<'STATUS', AUTHENTICATED> = {
     const found = await resolveFolder(s, cmd.mailbox);
     if (!found) throw nonexistent();
     const { mb, target } = found;
+    // STATUS of the selected folder: the session first hears what changed (EXISTS before a larger MESSAGES).
+    if (s.selected?.info.id === mb.id) await s.flushUpdates();
     s.untagged([atom('STATUS'), encodeMailboxName(visibleName(target.owner, mb.name)), await statusValues(s, mb, cmd.items)]);
   },
 };

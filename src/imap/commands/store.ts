@@ -2,7 +2,7 @@
 import { SELECTED, type CommandSpec } from './types.ts';
 import { noPermission, readOnlyMailbox } from '../errors.ts';
 import { resolveUids } from '../sequence.ts';
-import { SEEN, toFlagSet } from '../../core/flags.ts';
+import { toFlagSet } from '../../core/flags.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 
@@ -10,6 +10,8 @@ export const store: CommandSpec<'STORE', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
     const sel = s.selected;
+    // A read-only delegate's folder is selected read-only: no flag changes, \Seen included.
+    if (sel.access === 'read') throw noPermission();
     if (sel.readOnly) throw readOnlyMailbox();
     if (cmd.unchangedSince !== null && !sel.condstore) {
       sel.condstore = true;
@@ -17,12 +19,8 @@ export const store: CommandSpec<'STORE', SELECTED> = {
     }
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     const flags = toFlagSet(cmd.flags);
-    // A read-only delegate may mark messages read or unread, nothing else.
-    if (sel.access === 'read' && (cmd.operation === 'set' || flags.mask !== SEEN || flags.keywords.length)) {
-      throw noPermission();
-    }
     const r = await s.store.storeFlags(sel.info.id, uids, cmd.operation, flags, cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince));
-    const lines: ImapValue[][] = [];
+    const lines: Array<ImapValue[] | string> = sel.announceKeywords(r.updated);
     sel.ownChange(r.modseq, r.updated);
     for (const m of r.updated) {
       // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.

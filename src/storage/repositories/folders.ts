@@ -1,9 +1,9 @@
 // The folders repository: the only code that writes the `mailboxes` table.
 // Owns: the one rule for creating a folder (with its missing parents) and the one rule for
-// UIDVALIDITY (seconds since the epoch, strictly increasing across every folder), UID and MODSEQ
-// allocation, renames, subscriptions, \Recent claims and the change-log floor. No business
+// UIDVALIDITY (seconds since the epoch, strictly increasing per account, never reused for a name), UID and MODSEQ
+// allocation, renames, subscriptions, \Recent claims (one session per message) and the change-log floor. No business
 // rules beyond those: names are checked by the mail store (core/mailboxes.ts).
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
 /** The hierarchy separator of folder names as stored (core/mailboxes.ts HIERARCHY_SEPARATOR). */
@@ -67,13 +67,26 @@ export async function hasChildren(r: Reader, accountId: number, name: string): P
   return !!row;
 }
 
-/** UIDVALIDITY: seconds since the epoch, strictly increasing across all folders (the one rule). */
-async function nextUidValidity(tx: Tx, now: number): Promise<number> {
+/**
+ * UIDVALIDITY: seconds since the epoch, strictly increasing per account (the one rule). The last
+ * value handed out is kept in `uidvalidity_counters`, so deleting the folder that held it and
+ * creating the name again in the same second still gets a greater one (RFC 3501 2.3.1.1: a name
+ * never gets a UIDVALIDITY again). One UPDATE takes the next value (row-locked in PostgreSQL).
+ */
+async function nextUidValidity(tx: Tx, accountId: number, now: number): Promise<number> {
+  const floor = Math.floor(now / 1000);
+  await tx
+    .insertInto('uidvalidity_counters')
+    .values({ account_id: accountId, last_uidvalidity: 0 })
+    .onConflict((oc) => oc.column('account_id').doNothing())
+    .execute();
   const r = await tx
-    .selectFrom('mailboxes')
-    .select((eb) => eb.fn.max<number>('uidvalidity').as('m'))
-    .executeTakeFirst();
-  return Math.max(Math.floor(now / 1000), Number(r?.m ?? 0) + 1);
+    .updateTable('uidvalidity_counters')
+    .set({ last_uidvalidity: sql<number>`case when last_uidvalidity + 1 > ${floor} then last_uidvalidity + 1 else ${floor} end` })
+    .where('account_id', '=', accountId)
+    .returning('last_uidvalidity')
+    .executeTakeFirstOrThrow();
+  return Number(r.last_uidvalidity);
 }
 
 /**
@@ -92,7 +105,7 @@ export async function createFolder(tx: Tx, accountId: number, name: string, spec
         account_id: accountId,
         name: p,
         special_use: i === parts.length ? specialUse : null,
-        uidvalidity: await nextUidValidity(tx, now),
+        uidvalidity: await nextUidValidity(tx, accountId, now),
         uidnext: 1,
         highest_modseq: 1,
         first_recent_uid: 1,
@@ -157,7 +170,7 @@ export async function renameFolderTree(tx: Tx, accountId: number, src: string, d
     if (r.name === src || r.name.startsWith(src + HIERARCHY_SEPARATOR)) {
       await tx
         .updateTable('mailboxes')
-        .set({ name: dst + r.name.slice(src.length), uidvalidity: await nextUidValidity(tx, now) })
+        .set({ name: dst + r.name.slice(src.length), uidvalidity: await nextUidValidity(tx, accountId, now) })
         .where('id', '=', r.id)
         .execute();
     }
@@ -174,10 +187,21 @@ export async function setSubscribed(tx: Reader, mailboxId: number, subscribed: b
     .execute();
 }
 
-/** SELECT: the messages from the returned UID on are \Recent for this session only. */
-export async function claimRecent(tx: Tx, mailboxId: number): Promise<number> {
-  const mb = await tx.selectFrom('mailboxes').select(['first_recent_uid', 'uidnext']).where('id', '=', mailboxId).executeTakeFirstOrThrow();
-  // Nothing new since the last claim: no write (and no fsync) on a plain re-SELECT.
-  if (Number(mb.first_recent_uid) < Number(mb.uidnext)) await tx.updateTable('mailboxes').set({ first_recent_uid: mb.uidnext }).where('id', '=', mailboxId).execute();
-  return Number(mb.first_recent_uid);
+/**
+ * \Recent (RFC 3501 2.3.2): messages from `first_recent_uid` on are recent to no session yet. A
+ * session claims those below `upTo` (the folder's UIDNEXT when it selects; past the new UIDs when
+ * it learns of them) and gets back where its claim starts: UIDs in [returned, upTo) are recent to
+ * it alone. Compare-and-set, so two sessions never claim the same UID (both backends).
+ */
+export async function claimRecent(tx: Tx, mailboxId: number, upTo?: number): Promise<{ from: number; to: number }> {
+  for (;;) {
+    const mb = await tx.selectFrom('mailboxes').select(['first_recent_uid', 'uidnext']).where('id', '=', mailboxId).executeTakeFirst();
+    if (!mb) return { from: 0, to: 0 };
+    const from = Number(mb.first_recent_uid);
+    const to = Math.min(upTo ?? Number(mb.uidnext), Number(mb.uidnext));
+    // Nothing new since the last claim: no write (and no fsync) on a plain re-SELECT.
+    if (from >= to) return { from: to, to };
+    const r = await tx.updateTable('mailboxes').set({ first_recent_uid: to }).where('id', '=', mailboxId).where('first_recent_uid', '=', from).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) return { from, to };
+  }
 }

@@ -1,5 +1,5 @@
 // Text search over a folder's messages: the folded (accent- and đ-insensitive) copies of each
-// message's fields kept with its content, and its sent date. Read-only.
+// message's fields kept with its content, and the Date: line as written. Read-only.
 // Owns: the SQL of SEARCH's text keys (SUBJECT, FROM, TO, CC, BCC, HEADER, BODY, TEXT) and SORT by date.
 import { sql } from 'kysely';
 import type { Reader } from '../tx.ts';
@@ -45,14 +45,32 @@ export async function headerCandidates(r: Reader, mailboxId: number, folded: str
   return rows.map((x) => ({ uid: Number(x.uid), headers: x.search_headers }));
 }
 
-export async function sentDates(r: Reader, mailboxId: number): Promise<Map<number, number | null>> {
+const dialectOf = new WeakMap<object, boolean>();
+function isPostgres(r: Reader): boolean {
+  const adapter = r.getExecutor().adapter;
+  let v = dialectOf.get(adapter);
+  if (v === undefined) {
+    v = adapter.constructor.name.toLowerCase().includes('postgres');
+    dialectOf.set(adapter, v);
+  }
+  return v;
+}
+
+/**
+ * The start of each message's folded `date:` header line as written (time zone and all), or null
+ * when it has none: SENTBEFORE/SENTON/SENTSINCE compare the date written there (RFC 3501 6.4.4).
+ * Only that line's first bytes leave the database, not the whole header text.
+ */
+export async function sentDateFields(r: Reader, mailboxId: number): Promise<Map<number, string | null>> {
+  const text = sql<string>`(${'\n'} || contents.search_headers)`;
+  const at = isPostgres(r) ? sql`strpos(${text}, ${'\ndate:'})` : sql`instr(${text}, ${'\ndate:'})`;
   const rows = await r
     .selectFrom('messages')
     .innerJoin('contents', 'contents.sha256', 'messages.sha256')
-    .select(['messages.uid', 'contents.sent_date'])
+    .select(['messages.uid', sql<string>`substr(${text}, ${at}, 120)`.as('line')])
     .where('messages.mailbox_id', '=', mailboxId)
     .execute();
-  return new Map(rows.map((x) => [Number(x.uid), x.sent_date === null ? null : Number(x.sent_date)]));
+  return new Map(rows.map((x) => [Number(x.uid), x.line.startsWith('\ndate:') ? x.line.slice(6).split('\n')[0].trim() : null]));
 }
 
 /** The stored structure (index JSON without search text) of some contents. */

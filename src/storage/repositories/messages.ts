@@ -191,18 +191,43 @@ export async function accountBlobs(r: Reader, accountId: number): Promise<string
   return rows.map((r) => r.sha256);
 }
 
-export async function folderCounts(r: Reader, mailboxId: number, firstRecentUid: number): Promise<{ messages: number; unseen: number; recent: number; size: number }> {
-  const row = await r
-    .selectFrom('messages')
-    .select([
-      sql<number>`count(*)`.as('messages'),
-      sql<number>`coalesce(sum(case when (flags & ${SEEN_BIT}) = 0 then 1 else 0 end), 0)`.as('unseen'),
-      sql<number>`coalesce(sum(case when uid >= ${firstRecentUid} then 1 else 0 end), 0)`.as('recent'),
-      sql<number>`coalesce(sum(size), 0)`.as('size'),
-    ])
-    .where('mailbox_id', '=', mailboxId)
-    .executeTakeFirstOrThrow();
-  return { messages: Number(row.messages), unseen: Number(row.unseen), recent: Number(row.recent), size: Number(row.size) };
+export interface FolderStatus {
+  messages: number;
+  unseen: number;
+  /** Messages no session has claimed as \Recent yet. */
+  recent: number;
+  size: number;
+  uidnext: number;
+  uidvalidity: number;
+  highestModseq: number;
+}
+
+/**
+ * STATUS of a folder in ONE statement, so one snapshot (both backends): the counts and the folder
+ * row's UIDNEXT/HIGHESTMODSEQ can never disagree because a delivery committed between two reads.
+ * Null if the folder is gone.
+ */
+export async function folderStatus(r: Reader, mailboxId: number): Promise<FolderStatus | null> {
+  const res = await sql<{ messages: number; unseen: number; recent: number; size: number; uidnext: number; uidvalidity: number; highest_modseq: number }>`
+    select f.uidnext, f.uidvalidity, f.highest_modseq,
+      count(m.uid) as messages,
+      coalesce(sum(case when (m.flags & ${SEEN_BIT}) = 0 then 1 else 0 end), 0) as unseen,
+      coalesce(sum(case when m.uid >= f.first_recent_uid then 1 else 0 end), 0) as recent,
+      coalesce(sum(m.size), 0) as size
+    from mailboxes f left join messages m on m.mailbox_id = f.id
+    where f.id = ${mailboxId}
+    group by f.id, f.uidnext, f.uidvalidity, f.highest_modseq, f.first_recent_uid`.execute(r);
+  const row = res.rows[0];
+  if (!row) return null;
+  return {
+    messages: Number(row.messages),
+    unseen: Number(row.unseen),
+    recent: Number(row.recent),
+    size: Number(row.size),
+    uidnext: Number(row.uidnext),
+    uidvalidity: Number(row.uidvalidity),
+    highestModseq: Number(row.highest_modseq),
+  };
 }
 
 /** What opening a folder needs: UIDs as runs of consecutive UIDs, the first unseen UID, the distinct stored keyword lists. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A Python imaplib session of a `read` delegate on a shared unit mailbox: NAMESPACE, LIST,
-SELECT of Shared/<unit>/INBOX, FETCH, STORE \\Seen (allowed), STORE \\Deleted (refused).
+SELECT of Shared/<unit>/INBOX (answered READ-ONLY, which imaplib raises), EXAMINE, FETCH,
+STORE \\Seen and STORE \\Deleted (both refused: the folder is read-only to a `read` delegate).
 Prints one JSON object."""
 import imaplib, json, ssl, sys
 
@@ -16,7 +17,12 @@ typ, data = m.namespace()
 out["namespace"] = data[0].decode()
 typ, data = m.list('""', '"Shared/*"')
 out["list"] = [d.decode() for d in data]
-typ, data = m.select(shared)
+try:
+    m.select(shared)
+    out["select_rw"] = "read-write"
+except imaplib.IMAP4.readonly as e:
+    out["select_rw"] = "read-only: " + str(e)
+typ, data = m.select(shared, readonly=True)
 out["select"] = [typ, data[0].decode()]
 typ, data = m.fetch("1", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
 out["fetch_subject"] = data[0][1].decode()
