@@ -60,9 +60,11 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));
   app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
   // Plain lines for the person at the terminal, each whole, beside the JSON log.
-  say(`thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}`);
-  say(`thutin: sẵn sàng / ready — miền / domain ${cfg.domains.primary}, máy chủ / host ${cfg.hostname}, dữ liệu / data ${cfg.dataDir} (${cfg.database.driver})`);
+  say(
+    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}`,
+  );
   if ((await app.accounts.list()).length === 0) say(nextSteps(dataDir, cfg.domains.primary));
+  say(`thutin: sẵn sàng / ready — miền / domain ${cfg.domains.primary}, máy chủ / host ${cfg.hostname}, dữ liệu / data ${cfg.dataDir} (${cfg.database.driver})`);
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
