@@ -18,6 +18,7 @@ const delegations = () => import('./commands/delegation.ts');
 const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
 const stores = () => import('./commands/store.ts');
+const securities = () => import('./commands/security.ts');
 
 // Piped into `head`: end quietly when the reader goes (no EPIPE stack trace).
 quietOnClosedPipe();
@@ -253,6 +254,16 @@ directory
   .requiredOption('--kind <kind>', 'people | units')
   .option('--out <file>', 'tệp / file (mặc định: đầu ra chuẩn / default: stdout)')
   .action(async (o) => (await directories()).runDirectoryExport(data(), o));
+
+program
+  .command('security')
+  .description('An ninh đăng nhập / sign-in security')
+  .command('lockouts')
+  .description('Xem hoặc gỡ khoá đăng nhập / list or lift sign-in lockouts')
+  .option('--lift <target>', 'gỡ khoá cho tên đăng nhập hoặc địa chỉ IP / lift for a login or an IP address')
+  .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc khi gỡ) / reference of the authorising document (required to lift)')
+  .option('--json', 'JSON')
+  .action(async (o: { lift?: string; reason?: string; json?: boolean }) => (await securities()).runSecurityLockouts(data(), o));
 
 const store = program.command('store').description('Kho thư: tệp blob và bản ghi / the message store: blob files and rows');
 store

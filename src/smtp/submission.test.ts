@@ -10,7 +10,7 @@ const plain = (user: string, pw: string) => Buffer.from(`\0${user}\0${pw}`).toSt
 describe.each(backends())('submission (%s)', (backend) => {
   let f: SmtpFixture;
   beforeAll(async () => {
-    f = await startFixture(backend);
+    f = await startFixture(backend, { config: { security: { signIn: { freeFailures: 10 } } } }); // per-connection AUTH counting, without the throttle's delays
   });
   afterAll(async () => {
     await f?.close();

@@ -221,7 +221,7 @@ for (const backend of backends()) {
 describe('admin API behind a reverse proxy', { timeout: 120000 }, () => {
   let api: AdminApi;
   beforeAll(async () => {
-    api = await startAdminApi({ config: { http: { trustProxy: true, loginMaxFailures: 1 } } });
+    api = await startAdminApi({ config: { http: { trustProxy: true }, security: { signIn: { addressMaxFailures: 1 } } } });
   });
   afterAll(async () => api?.stop());
 

@@ -287,7 +287,7 @@ describe('LDAP limits', () => {
   let address: string;
 
   beforeAll(async () => {
-    r = await startTestServers({ config: { ldap: { maxConnectionsPerIp: 2, bindMaxFailures: 2, idleTimeoutMs: 700 } } });
+    r = await startTestServers({ config: { ldap: { maxConnectionsPerIp: 2, idleTimeoutMs: 700 }, security: { signIn: { accountMaxFailures: 2 } } } });
     address = await r.user('annv');
   }, 60_000);
   afterAll(async () => {
@@ -313,7 +313,7 @@ describe('LDAP limits', () => {
     await a.waitClosed();
   });
 
-  it('after too many failed binds from an address even the right password is refused', async () => {
+  it('after too many failed binds on an account from a new address even the right password is refused there', async () => {
     const a = await RawClient.connect(r.servers.ports.ldaps, true, '127.0.0.3');
     expect((await a.bind(address, 'Sai#matkhau1')).code).toBe(ResultCode.invalidCredentials);
     expect((await a.bind(address, 'Sai#matkhau2')).code).toBe(ResultCode.invalidCredentials);

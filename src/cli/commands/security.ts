@@ -1,0 +1,30 @@
+// Owns: `thutin security lockouts [--lift <login|ip> --reason …] [--json]`: the sign-in lockouts in
+// force (accounts, client addresses, an account from one of its usual addresses) and lifting one —
+// a login clears its account's counts, an IP address (IPv6: its /64) its address counts; audited
+// with the operating-system user as actor and the reason. The rules are core/sign-in.ts's.
+import { withApp, cliActor } from './common.ts';
+
+const KIND: Record<string, string> = { account: 'tài khoản / account', address: 'địa chỉ / address', 'account-address': 'tài khoản tại địa chỉ / account at address' };
+
+export async function runSecurityLockouts(dataDir: string, o: { lift?: string; reason?: string; json?: boolean }): Promise<void> {
+  await withApp(dataDir, async (app) => {
+    if (o.lift !== undefined) {
+      if (!o.reason || !o.reason.trim()) {
+        throw new Error('Thiếu số/ký hiệu văn bản (--reason) / the reference of the authorising document (--reason) is required');
+      }
+      const n = await app.signIn.lift(o.lift, cliActor(), o.reason.trim());
+      if (o.json) process.stdout.write(JSON.stringify({ lifted: o.lift, cleared: n }) + '\n');
+      else process.stdout.write(n > 0 ? `Đã gỡ khoá / lifted: ${o.lift} (${n})\n` : `Không có khoá nào / nothing locked: ${o.lift}\n`);
+      return;
+    }
+    const list = await app.signIn.lockouts();
+    if (o.json) {
+      process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      return;
+    }
+    for (const l of list) {
+      process.stdout.write(`${KIND[l.kind] ?? l.kind}\t${l.subject}\t${new Date(l.lockedUntil).toISOString()}\t${l.failures}\n`);
+    }
+    process.stdout.write(`(${list.length} khoá đăng nhập đang có hiệu lực / sign-in lockouts in force)\n`);
+  });
+}
