@@ -1,6 +1,7 @@
 // Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, doctor, demo.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { CSV_KINDS, LIST_KINDS, SENDER_POLICIES, UNIT_KINDS } from '../directory/kinds.ts';
 import { localise } from './i18n.ts';
 import { quietOnClosedPipe } from './output.ts';
 import { requireDataDir } from './data-dir.ts';
@@ -130,7 +131,7 @@ unit
   .command('add <code>')
   .description('Tạo đơn vị (và hộp thư đơn vị) / create a unit (and its mailbox)')
   .requiredOption('--name <name>', 'tên đơn vị / unit name')
-  .requiredOption('--kind <kind>', 'loại: province, agency, district, commune, department …')
+  .addOption(new Option('--kind <kind>', 'loại đơn vị / unit kind').choices(UNIT_KINDS).makeOptionMandatory())
   .option('--abbreviation <abbr>', 'viết tắt = tên hộp thư / abbreviation = mailbox name')
   .option('--parent <code>', 'mã đơn vị cấp trên / parent unit code')
   .option('--valid-from <date>', 'hiệu lực từ / valid from (YYYY-MM-DD)')
@@ -154,7 +155,7 @@ unit
   .command('update <code>')
   .description('Sửa đơn vị / update a unit (sáp nhập: --valid-to và --successor / merger: --valid-to and --successor)')
   .option('--name <name>', 'tên / name')
-  .option('--kind <kind>', 'loại / kind')
+  .addOption(new Option('--kind <kind>', 'loại đơn vị / unit kind').choices(UNIT_KINDS))
   .option('--abbreviation <abbr>', 'viết tắt (địa chỉ cũ giữ làm bí danh) / abbreviation (old address kept as alias)')
   .option('--parent <code>', "đơn vị cấp trên ('none' = không) / parent ('none')")
   .option('--valid-from <date>', 'hiệu lực từ / valid from')
@@ -176,6 +177,8 @@ person
   .option('--unit <code>', 'mã đơn vị / unit code')
   .option('--phone <phone>', 'điện thoại / phone')
   .option('--local-part <name>', 'tên hộp thư thay cho quy tắc / mailbox name instead of the rule')
+  .option('--confirm-duplicate', 'vẫn thêm khi có thể trùng người đã có (cùng tên trong đơn vị, cùng số điện thoại) / add even if a likely duplicate exists')
+  .option('--keep-case', 'giữ họ tên gõ toàn chữ hoa như đã gõ (mặc định: viết hoa chữ đầu) / keep a name typed in capitals as typed (default: title case)')
   .option('--json', 'JSON')
   .requiredOption(...REASON)
   .action(async (fullName: string, o) => (await directories()).runPersonAdd(data(), fullName, o));
@@ -202,6 +205,7 @@ person
   .option('--title <title>', 'chức vụ / position')
   .option('--phone <phone>', 'điện thoại / phone')
   .option('--change-address', 'cấp địa chỉ theo tên mới, giữ địa chỉ cũ làm bí danh / new address from the new name, old one kept as alias')
+  .option('--keep-case', 'giữ họ tên gõ toàn chữ hoa như đã gõ / keep a name typed in capitals as typed')
   .requiredOption(...REASON)
   .action(async (ref: string, o) => (await directories()).runPersonUpdate(data(), ref, o));
 person
@@ -236,13 +240,13 @@ directory
   .command('search <query>')
   .description('Tìm kiếm (không dấu, tiền tố) / search (accent-insensitive, prefixes)')
   .option('--limit <n>', 'số kết quả / results', '20')
-  .option('--kind <kinds>', 'person,unit,list')
+  .option('--kind <kinds>', 'person, unit, list (phân cách bằng dấu phẩy / comma separated)')
   .option('--json', 'JSON')
   .action(async (q: string, o) => (await directories()).runDirectorySearch(data(), q, o));
 directory
   .command('import <file>')
   .description('Nhập CSV (toàn bộ hoặc không gì cả) / import CSV (all or nothing)')
-  .requiredOption('--kind <kind>', 'people | units')
+  .addOption(new Option('--kind <kind>', 'loại dữ liệu / kind of rows').choices(CSV_KINDS).makeOptionMandatory())
   .option('--dry-run', 'chỉ kiểm tra, liệt kê dòng lỗi / check only, list refused rows')
   .option('--passwords <file>', 'ghi mật khẩu ban đầu vào tệp (0600) / write initial passwords to a file')
   .option('--json', 'JSON')
@@ -251,7 +255,7 @@ directory
 directory
   .command('export')
   .description('Xuất CSV (UTF-8 có BOM, mở được bằng Excel) / export CSV (UTF-8 with BOM, opens in Excel)')
-  .requiredOption('--kind <kind>', 'people | units')
+  .addOption(new Option('--kind <kind>', 'loại dữ liệu / kind of rows').choices(CSV_KINDS).makeOptionMandatory())
   .option('--out <file>', 'tệp / file (mặc định: đầu ra chuẩn / default: stdout)')
   .action(async (o) => (await directories()).runDirectoryExport(data(), o));
 
@@ -331,12 +335,12 @@ delegate
   .command('grant <owner> <grantee>')
   .description('Uỷ quyền (thay quyền đang có) / grant rights (replaces the current ones)')
   .requiredOption('--rights <list>', 'read, send-as, send-on-behalf, manage (phân cách bằng dấu phẩy / comma separated)')
-  .option(...REASON)
+  .requiredOption(...REASON)
   .action(async (owner: string, grantee: string, o) => (await delegations()).runDelegateGrant(data(), owner, grantee, o));
 delegate
   .command('revoke <owner> <grantee>')
   .description('Thu hồi uỷ quyền / revoke a delegation')
-  .option(...REASON)
+  .requiredOption(...REASON)
   .action(async (owner: string, grantee: string, o) => (await delegations()).runDelegateRevoke(data(), owner, grantee, o));
 delegate
   .command('list <owner>')
@@ -349,17 +353,17 @@ list
   .command('create <address>')
   .description('Tạo danh sách / create a list')
   .requiredOption('--name <name>', 'tên danh sách / list name')
-  .option('--kind <kind>', 'static | unit-members | unit-heads', 'static')
+  .addOption(new Option('--kind <kind>', 'loại danh sách / kind of list').choices(LIST_KINDS).default('static'))
   .option('--unit <code>', 'đơn vị (danh sách theo cơ cấu) / unit (derived lists)')
-  .option('--senders <policy>', 'ai được gửi / who may post: anyone | members | local | listed', 'local')
-  .option(...REASON)
+  .addOption(new Option('--senders <policy>', 'ai được gửi / who may post').choices(SENDER_POLICIES).default('local'))
+  .requiredOption(...REASON)
   .action(async (address: string, o) => (await lists()).runListCreate(data(), address, o));
 for (const op of ['add', 'remove'] as const) {
   list
     .command(`${op} <list> <member>`)
     .description(op === 'add' ? 'Thêm thành viên (hoặc người được gửi với --sender) / add a member (or an allowed sender with --sender)' : 'Bỏ thành viên / remove a member')
     .option('--sender', 'người được gửi (senders = listed) / allowed sender')
-    .option(...REASON)
+    .requiredOption(...REASON)
     .action(async (l: string, member: string, o) => (await lists()).runListMember(data(), op, l, member, o));
 }
 list
@@ -375,7 +379,7 @@ list
 list
   .command('delete <list>')
   .description('Xoá danh sách / delete a list')
-  .option(...REASON)
+  .requiredOption(...REASON)
   .action(async (l: string, o) => (await lists()).runListDelete(data(), l, o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {

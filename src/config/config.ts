@@ -266,6 +266,12 @@ export const configSchema = z.object({
       // A title containing one of these (lower case, NFC) makes a leader: trưởng covers Trưởng phòng,
       // Phó trưởng ban, Cục trưởng, Hiệu trưởng; unit heads are leaders whatever their title.
       leaderTitles: z.array(z.string()).default(['giám đốc', 'chủ tịch', 'trưởng', 'chánh', 'bí thư', 'tổng biên tập', 'thủ trưởng']),
+      // postmaster@ and abuse@ of every local domain always exist (RFC 5321 §4.5.1, RFC 2142) and go to this
+      // role mailbox of the Provincial Office: an address, or a local part on the primary domain
+      // (default: vpubnd, the unit mailbox of Văn phòng UBND tỉnh). While it does not exist (or is
+      // disabled), they go to the holding mailbox postmaster@<primary domain>, created when first needed.
+      postmasterMailbox: z.string().min(1).default('vpubnd'),
+      abuseMailbox: z.string().min(1).optional(), // default: postmasterMailbox
     })
     .prefault({}),
   quota: z

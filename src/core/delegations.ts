@@ -5,7 +5,17 @@
 // Owns: the rights catalogue and the rules of granting and revoking (with their audit entries);
 // rows through storage/repositories/delegations.ts.
 import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
-import { delegatesOf, deleteDelegation, findDelegation, insertDelegation, ownerAddressesOfGrantee, sharedWithGrantee, updateDelegation } from '../storage/repositories/delegations.ts';
+import {
+  delegatesOf,
+  deleteDelegation,
+  findDelegation,
+  findDelegationWithOwner,
+  insertDelegation,
+  ownerAddressesOfGrantee,
+  ownerState,
+  sharedWithGrantee,
+  updateDelegation,
+} from '../storage/repositories/delegations.ts';
 import { accountByAddress } from '../storage/repositories/accounts.ts';
 import type { AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';
@@ -21,6 +31,9 @@ export interface ChangeContext {
   actor: string;
   reason?: string;
 }
+
+/** What a delegate may do on a leaver's retained mailbox (R6.3 handover): read it, nothing that changes it or speaks for the leaver. */
+export const RETAINED_RIGHTS: readonly Right[] = ['read'];
 
 export function isRight(s: string): s is Right {
   return (RIGHTS as readonly string[]).includes(s);
@@ -61,35 +74,51 @@ export class DelegationService {
     await this.audit.record(entry, trx);
   }
 
-  /** Give `grantee` exactly `rights` on `owner`'s mailbox (replaces what they had). */
+  /**
+   * Give `grantee` exactly `rights` on `owner`'s mailbox (replaces what they had). A leaver's
+   * retained mailbox may be delegated `read` only (the handover of their work, R6.3); a suspended
+   * or otherwise disabled mailbox is refused, since the grant would do nothing.
+   */
   async grant(ownerAddress: string, granteeAddress: string, rights: Right[], ctx: ChangeContext): Promise<void> {
+    await this.tx.transaction((trx) => this.grantIn(trx, ownerAddress, granteeAddress, rights, ctx));
+  }
+
+  /** `grant` inside the caller's transaction (the directory's head handover). */
+  async grantIn(trx: Tx, ownerAddress: string, granteeAddress: string, rights: Right[], ctx: ChangeContext): Promise<void> {
     const clean = parseRights(rights);
-    await this.tx.transaction(async (trx) => {
-      const owner = await this.accountId(trx, ownerAddress);
-      const grantee = await this.accountId(trx, granteeAddress);
-      if (owner.id === grantee.id) throw new ThutinError('DELEGATION_SELF', owner.username);
-      const value = clean.join(' ');
-      const existing = await findDelegation(trx, owner.id, grantee.id);
-      if (existing) await updateDelegation(trx, existing.id, { rights: value, grantedBy: ctx.actor });
-      else await insertDelegation(trx, { ownerAccountId: owner.id, granteeAccountId: grantee.id, rights: value, grantedBy: ctx.actor, createdAt: Date.now() });
-      await this.record(trx, ctx, 'delegation.grant', owner.username, {
-        grantee: grantee.username,
-        rights: clean,
-        previous: existing ? rightsFromColumn(existing.rights) : [],
-      });
+    const owner = await this.accountId(trx, ownerAddress);
+    const grantee = await this.accountId(trx, granteeAddress);
+    if (owner.id === grantee.id) throw new ThutinError('DELEGATION_SELF', owner.username);
+    const state = await ownerState(trx, owner.id);
+    if (state === 'disabled') throw new ThutinError('DELEGATION_OWNER_INACTIVE', owner.username);
+    if (state === 'retained' && clean.some((r) => !RETAINED_RIGHTS.includes(r))) {
+      throw new ThutinError('RIGHTS_INVALID', `${owner.username}: hộp thư lưu giữ của người đã nghỉ chỉ uỷ quyền được quyền đọc (read) / a leaver's retained mailbox can only be delegated read`);
+    }
+    const value = clean.join(' ');
+    const existing = await findDelegation(trx, owner.id, grantee.id);
+    if (existing) await updateDelegation(trx, existing.id, { rights: value, grantedBy: ctx.actor });
+    else await insertDelegation(trx, { ownerAccountId: owner.id, granteeAccountId: grantee.id, rights: value, grantedBy: ctx.actor, createdAt: Date.now() });
+    await this.record(trx, ctx, 'delegation.grant', owner.username, {
+      grantee: grantee.username,
+      rights: clean,
+      previous: existing ? rightsFromColumn(existing.rights) : [],
+      ...(state === 'retained' ? { retainedMailbox: true } : {}),
     });
   }
 
-  /** Take away everything `grantee` had on `owner`'s mailbox (no-op, still audited, when nothing). */
+  /** Take away everything `grantee` had on `owner`'s mailbox (DELEGATION_NOT_FOUND when nothing). */
   async revoke(ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void> {
-    await this.tx.transaction(async (trx) => {
-      const owner = await this.accountId(trx, ownerAddress);
-      const grantee = await this.accountId(trx, granteeAddress);
-      const existing = await findDelegation(trx, owner.id, grantee.id);
-      if (!existing) throw new ThutinError('DELEGATION_NOT_FOUND', `${grantee.username} → ${owner.username}`);
-      await deleteDelegation(trx, existing.id);
-      await this.record(trx, ctx, 'delegation.revoke', owner.username, { grantee: grantee.username, previous: rightsFromColumn(existing.rights) });
-    });
+    await this.tx.transaction((trx) => this.revokeIn(trx, ownerAddress, granteeAddress, ctx));
+  }
+
+  /** `revoke` inside the caller's transaction. */
+  async revokeIn(trx: Tx, ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void> {
+    const owner = await this.accountId(trx, ownerAddress);
+    const grantee = await this.accountId(trx, granteeAddress);
+    const existing = await findDelegation(trx, owner.id, grantee.id);
+    if (!existing) throw new ThutinError('DELEGATION_NOT_FOUND', `${grantee.username} → ${owner.username}`);
+    await deleteDelegation(trx, existing.id);
+    await this.record(trx, ctx, 'delegation.revoke', owner.username, { grantee: grantee.username, previous: rightsFromColumn(existing.rights) });
   }
 
   /** Who has what on `owner`'s mailbox. */
@@ -98,16 +127,25 @@ export class DelegationService {
     return (await delegatesOf(this.db, owner.id)).map((r) => ({ ...r, rights: rightsFromColumn(r.rights) }));
   }
 
-  /** The mailboxes shared with an account (active owners only), by owner address. */
+  /** The mailboxes shared with an account (active owners, and leavers' retained mailboxes read-only), by owner address. */
   async sharedWith(granteeAccountId: number): Promise<Array<{ ownerAccountId: number; owner: string; rights: Right[] }>> {
-    return (await sharedWithGrantee(this.db, granteeAccountId)).map((r) => ({ ...r, rights: rightsFromColumn(r.rights) }));
+    return (await sharedWithGrantee(this.db, granteeAccountId)).map((r) => ({
+      ownerAccountId: r.ownerAccountId,
+      owner: r.owner,
+      rights: rightsFromColumn(r.rights).filter((x) => !r.retained || RETAINED_RIGHTS.includes(x)),
+    }));
   }
 
-  /** What `grantee` may do on `owner`'s mailbox: [] if nothing; the owner itself has every right. */
+  /**
+   * What `grantee` may do on `owner`'s mailbox: [] if nothing (or the owner is suspended); on a
+   * leaver's retained mailbox only `read`; the owner itself has every right.
+   */
   async rightsOn(ownerAccountId: number, granteeAccountId: number): Promise<Right[]> {
     if (ownerAccountId === granteeAccountId) return [...OWNER_RIGHTS];
-    const r = await findDelegation(this.db, ownerAccountId, granteeAccountId);
-    return r ? rightsFromColumn(r.rights) : [];
+    const r = await findDelegationWithOwner(this.db, ownerAccountId, granteeAccountId);
+    if (!r || r.ownerState === 'disabled') return [];
+    const rights = rightsFromColumn(r.rights);
+    return r.ownerState === 'retained' ? rights.filter((x) => RETAINED_RIGHTS.includes(x)) : rights;
   }
 
   /** The owner accounts whose address `grantee` may put in From (send-as or send-on-behalf), by address. */

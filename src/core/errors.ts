@@ -59,6 +59,21 @@ export const ERRORS = {
   RETENTION_NOT_PASSED: { vi: 'Chưa hết thời hạn lưu giữ hộp thư của người đã nghỉ', en: "The retention period of a leaver's mailbox has not passed" },
   PURGE_NOT_LEFT: { vi: 'Chỉ xoá hẳn hộp thư của người đã nghỉ việc', en: 'Only the mailbox of a person who has left can be purged' },
   CSV_INVALID: { vi: 'Tệp CSV không hợp lệ', en: 'Invalid CSV file' },
+  REASON_REQUIRED: { vi: 'Thiếu số/ký hiệu văn bản cho phép thay đổi (--reason)', en: 'The reference of the authorising document is required (--reason)' },
+  PERSON_LIKELY_EXISTS: {
+    vi: 'Có thể trùng với cán bộ đã có (cùng họ tên trong đơn vị, hoặc cùng số điện thoại); xác nhận để vẫn thêm',
+    en: 'Likely a duplicate of an existing person (same name in the unit, or same phone number); confirm to add anyway',
+  },
+  UNIT_HEAD_OUTSIDE: { vi: 'Thủ trưởng phải là cán bộ của đơn vị hoặc đơn vị cấp dưới', en: "A unit's head must be a person of that unit or one of its sub-units" },
+  CSV_NAME_MISMATCH: {
+    vi: 'Địa chỉ thuộc cán bộ khác tên; ghi cột thao_tac = cập nhật nếu đúng là cập nhật',
+    en: 'The address belongs to a person with another name; set the column action = update if this is an update',
+  },
+  DELEGATION_OWNER_INACTIVE: {
+    vi: 'Hộp thư đang bị khoá (không phải hộp thư lưu giữ của người đã nghỉ): uỷ quyền không có tác dụng',
+    en: 'The mailbox is disabled (not a retained leaver mailbox): a delegation would have no effect',
+  },
+  LIST_MEMBER_LEFT: { vi: 'Cán bộ đã nghỉ việc, không thêm vào danh sách thư', en: 'The person has left; not added to the list' },
   AUDIT_CHAIN_BROKEN: { vi: 'Nhật ký kiểm toán đã bị sửa đổi', en: 'The audit log has been tampered with' },
   // The demo province (src/demo/)
   DEMO_NOT_EMPTY: {

@@ -214,7 +214,8 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
   let done = 0;
   const people = await inPool(drafts, CONCURRENCY, async ({ p, org, name, phone, localPart }) => {
     // `passwordHash`: the shared password hashed once (argon2id for each of 3,000 people would take minutes).
-    const input: CreatePersonInput = { fullName: name.fullName, title: p.title, unitCode: p.unit.code, phone, localPart, password, passwordHash };
+    // Generated names may repeat within a unit (as real ones do): no duplicate warning for the demo.
+    const input: CreatePersonInput = { fullName: name.fullName, title: p.title, unitCode: p.unit.code, phone, localPart, password, passwordHash, confirmDuplicate: true };
     const { person, address } = await app.directory.createPerson(input, ctx);
     if (++done % 500 === 0) say(`  … ${done}/${plan.length}`);
     return {
@@ -238,7 +239,8 @@ export async function buildDemoProvince(app: App, opts: DemoOptions = {}): Promi
   // 3. Heads: each gets the unit mailbox (the directory grants the delegation).
   for (const u of units) {
     const id = heads.get(u.code);
-    if (id !== undefined) made.set(u.code, await app.directory.setUnitHead(u.code, id, ctx));
+    // The unit mailboxes keep the demo's shared password (published in the summary): no rotation.
+    if (id !== undefined) made.set(u.code, await app.directory.setUnitHead(u.code, id, ctx, { rotatePassword: false }));
   }
 
   // 4. Distribution lists: the leaders of the agencies and districts (static), everyone in one

@@ -3,14 +3,16 @@
 // exporting them (units in tree order, people in Vietnamese order).
 // Owns: import planning (what a row creates or changes) and export; changes go through units.ts
 // and people.ts inside the import's transaction.
-import { listUnitRows, unitCodes } from '../storage/repositories/directory-units.ts';
+import { listUnitRows, unitCodes, unitsHeadedBy } from '../storage/repositories/directory-units.ts';
 import { generatePassword, hashPassword, normalizeAddress } from '../core/accounts.ts';
-import { cleanName, splitName, unitLocalPart } from './naming.ts';
-import { formatDate, parseDate, parseStatus, readCsv, STATUS_LABEL, writeCsv, type CsvRow } from './csv.ts';
+import { cleanName, splitName, storedName, unitLocalPart } from './naming.ts';
+import { foldVietnamese } from '../core/text/fold.ts';
+import { isUnitKind, UNIT_KINDS } from './kinds.ts';
+import { formatDate, parseAction, parseDate, parseStatus, readCsv, STATUS_LABEL, writeCsv, type CsvRow } from './csv.ts';
 import { addressTaken, CODE_RE, LOCAL_RE, normCode, type DirectoryContext } from './common.ts';
 import type { Units } from './units.ts';
 import type { People } from './people.ts';
-import type { ChangeContext, CreatePersonInput, CreateUnitInput, ImportResult, Person, PersonStatus, Unit } from './types.ts';
+import type { ChangeContext, CreatePersonInput, CreateUnitInput, DirectoryWarning, ImportChange, ImportResult, Person, PersonStatus, Unit } from './types.ts';
 
 export class DirectoryCsv {
   constructor(
@@ -57,6 +59,7 @@ export class DirectoryCsv {
       const kind = v.kind.trim() || old?.kind || '';
       if (!name) bad('thiếu tên / name missing');
       if (!kind) bad('thiếu loại / kind missing');
+      else if (!isUnitKind(kind)) bad(`loại không hợp lệ / invalid kind "${kind}" (${UNIT_KINDS.join(', ')})`);
       let abbreviation = old?.abbreviation ?? '';
       try {
         abbreviation = unitLocalPart(v.abbreviation || old?.abbreviation || code);
@@ -104,9 +107,15 @@ export class DirectoryCsv {
         seen.add(c);
       }
     }
-    const result: ImportResult = { applied: false, rows: rows.length, created: plans.filter((p) => p.create).length, updated: 0, errors: errors.sort((a, b) => a.line - b.line) };
+    const result: ImportResult = { applied: false, rows: rows.length, created: plans.filter((p) => p.create).length, updated: 0, errors: errors.sort((a, b) => a.line - b.line), changes: [] };
     if (errors.length) return { ...result, created: 0 };
-    result.updated = plans.filter((p) => !p.create && unitDiffers(existing.get(p.code)!, p.input, existing)).length;
+    for (const p of plans) {
+      const old = existing.get(p.code);
+      const fields = unitChanges(old, p.input, p.successorCode, codeById);
+      if (old && fields.length === 0) continue;
+      if (old) result.updated++;
+      result.changes.push({ line: p.row.line, action: old ? 'update' : 'create', target: `${p.code} ${old?.name ?? p.input.name}`, fields });
+    }
     if (opts.dryRun) return result;
     // Parents before children; passwords hashed before the transaction.
     const ordered: Plan[] = [];
@@ -159,7 +168,7 @@ export class DirectoryCsv {
       const before = errors.length;
       let fullName = '';
       try {
-        fullName = splitName(v.fullName).fullName;
+        fullName = storedName(splitName(v.fullName).fullName).name;
       } catch {
         bad(`họ tên không hợp lệ / invalid name "${v.fullName}"`);
       }
@@ -167,6 +176,8 @@ export class DirectoryCsv {
       if (unitCode && !knownUnits.has(unitCode)) bad(`không có đơn vị ${unitCode} / unknown unit`);
       const status = parseStatus(v.status);
       if (status === 'invalid') bad(`trạng thái không hợp lệ / invalid status "${v.status}" (đang công tác, tạm khoá, đã nghỉ)`);
+      const action = parseAction(v.action ?? '');
+      if (action === 'invalid') bad(`thao tác không hợp lệ / invalid action "${v.action}" (cập nhật / update, thêm mới / create)`);
       let personId: number | null = null;
       let localPart: string | undefined;
       if (v.email) {
@@ -175,14 +186,24 @@ export class DirectoryCsv {
         if (seenAddr.has(addr)) bad(`địa chỉ ${addr} lặp lại (dòng ${seenAddr.get(addr)}) / duplicate address`);
         seenAddr.set(addr, row.line);
         const owner = await this.people.personByAddress(addr);
-        if (owner) personId = owner.id;
+        if (owner) {
+          personId = owner.id;
+          const who = `${owner.fullName} <${owner.email ?? addr}> (${owner.unitCode ?? '-'})`;
+          if (action === 'create') bad(`${addr} đã là hộp thư của ${who}: không thêm mới được / already the mailbox of ${who}: cannot create`);
+          else if (fullName && foldVietnamese(fullName) !== foldVietnamese(owner.fullName) && action !== 'update') {
+            bad(
+              `${addr} là hộp thư của ${who}, khác tên "${fullName}": từ chối; nếu đúng là đổi tên người này, ghi cột thao_tac = cập nhật / ` +
+                `${addr} belongs to ${who}, not "${fullName}": refused; if this really renames that person, set column action = update`,
+            );
+          }
+        } else if (action === 'update') bad(`cập nhật cần địa chỉ của người đã có; ${addr} không thuộc ai / an update needs the address of an existing person; ${addr} belongs to no one`);
         else if (!this.c.deps.accounts.isLocalDomain(dom)) bad(`tên miền không thuộc hệ thống / domain not served here: ${dom}`);
         else if (!LOCAL_RE.test(lp)) bad(`địa chỉ không hợp lệ / invalid address ${addr}`);
         else if (this.c.deps.rules.reserved.includes(lp)) bad(`${lp}: tên dành riêng / reserved name`);
         else if (await addressTaken(this.c.db, addr)) bad(`${addr} thuộc hộp thư khác (không phải cán bộ) / belongs to another mailbox`);
         else if (dom !== this.c.domain) bad(`cán bộ mới phải dùng tên miền chính ${this.c.domain} / new people use the primary domain`);
         else localPart = lp;
-      }
+      } else if (action === 'update') bad('cập nhật cần cột dia_chi_thu của người đã có / an update needs the address (dia_chi_thu) of an existing person');
       if (errors.length > before) continue;
       if (localPart) planned.add(localPart);
       const has = (f: string) => row.present.has(f);
@@ -199,23 +220,31 @@ export class DirectoryCsv {
         },
       });
     }
-    const result: ImportResult = { applied: false, rows: rows.length, created: 0, updated: 0, errors };
+    const result: ImportResult = { applied: false, rows: rows.length, created: 0, updated: 0, errors, changes: [] };
     if (errors.length) return result;
-    let created = 0;
-    let updated = 0;
     for (const p of plans) {
-      if (p.personId === null) created++;
-      else {
+      if (p.personId === null) {
+        result.created++;
+        result.changes.push({
+          line: p.row.line,
+          action: 'create',
+          target: `${p.input.fullName} <${p.localPart ? `${p.localPart}@${this.c.domain}` : 'địa chỉ tự cấp / generated address'}>`,
+          fields: newPersonFields(p.input),
+        });
+      } else {
         const cur = (await this.people.personIn(this.c.db, p.personId))!;
-        if (personDiffers(cur, p.input)) updated++;
+        const fields = await this.personChanges(cur, p.input);
+        if (fields.length === 0) continue;
+        result.updated++;
+        result.changes.push({ line: p.row.line, action: 'update', target: `${cur.fullName} <${cur.email ?? '-'}>`, fields });
       }
     }
-    Object.assign(result, { created, updated });
     if (opts.dryRun) return result;
     const fresh = plans.filter((p) => p.personId === null);
     const secrets = await Promise.all(fresh.map(async () => ({ pw: generatePassword(), hash: '' })));
     await Promise.all(secrets.map(async (s) => (s.hash = await hashPassword(s.pw))));
     const passwords: Array<{ address: string; password: string }> = [];
+    const warnings: DirectoryWarning[] = [];
     await this.c.tx.transaction(async (trx) => {
       let i = 0;
       for (const p of plans) {
@@ -225,11 +254,40 @@ export class DirectoryCsv {
           passwords.push({ address: person.email!, password: s.pw });
           planned.add(person.email!.split('@')[0]);
         } else {
-          await this.people.updatePersonIn(trx, p.personId, { fullName: p.input.fullName, title: p.input.title, phone: p.input.phone, unitCode: p.input.unitCode, status: p.input.status }, ctx);
+          await this.people.updatePersonIn(
+            trx,
+            p.personId,
+            { fullName: p.input.fullName, title: p.input.title, phone: p.input.phone, unitCode: p.input.unitCode, status: p.input.status, keepCase: true },
+            ctx,
+            warnings,
+          );
         }
       }
     });
-    return { ...result, applied: true, passwords };
+    return { ...result, applied: true, passwords, ...(warnings.length ? { warnings } : {}) };
+  }
+
+  /** What an update row changes on a person, field by field (headships it would vacate included). */
+  private async personChanges(p: Person, input: CreatePersonInput & { status?: PersonStatus }): Promise<ImportChange['fields']> {
+    const fields: ImportChange['fields'] = [];
+    const diff = (field: string, from: string | null, to: string | null | undefined) => {
+      if (to !== undefined && (from ?? '') !== (to ?? '')) fields.push({ field, from, to });
+    };
+    diff('họ tên / name', p.fullName, input.fullName);
+    diff('chức vụ / title', p.title, input.title === undefined ? undefined : cleanName(input.title));
+    diff('đơn vị / unit', p.unitCode, input.unitCode);
+    diff('điện thoại / phone', p.phone, input.phone === undefined ? undefined : input.phone.trim());
+    diff('trạng thái / status', STATUS_LABEL[p.status], input.status === undefined ? undefined : STATUS_LABEL[input.status]);
+    const leaving = input.status === 'left' && p.status !== 'left';
+    const newUnit = input.unitCode !== undefined && input.unitCode !== p.unitCode ? (input.unitCode ? await this.units.unitIn(this.c.db, input.unitCode) : null) : undefined;
+    if (leaving || newUnit !== undefined) {
+      for (const unitId of await unitsHeadedBy(this.c.db, p.id)) {
+        if (!leaving && newUnit && (await this.units.subtreeIn(this.c.db, unitId)).includes(newUnit.id)) continue;
+        const u = await this.units.unitIn(this.c.db, unitId);
+        fields.push({ field: 'thủ trưởng (để trống, thu hồi hộp thư đơn vị) / head (vacated, unit mailbox rights withdrawn)', from: u?.code ?? String(unitId), to: null });
+      }
+    }
+    return fields;
   }
 
   /** UTF-8 with BOM, Vietnamese headers, people in Vietnamese order, units in tree order. */
@@ -259,24 +317,29 @@ export class DirectoryCsv {
   }
 }
 
-function unitDiffers(u: Unit, input: CreateUnitInput, existing: Map<string, Unit>): boolean {
-  const parent = u.parentId === null ? null : ([...existing.values()].find((x) => x.id === u.parentId)?.code ?? null);
-  return (
-    u.name !== input.name ||
-    u.abbreviation !== input.abbreviation ||
-    u.kind !== input.kind ||
-    parent !== (input.parentCode ?? null) ||
-    u.validFrom !== (input.validFrom ?? null) ||
-    u.validTo !== (input.validTo ?? null)
-  );
+/** What a unit row changes (or sets, for a new unit), field by field. */
+function unitChanges(u: Unit | undefined, input: CreateUnitInput, successorCode: string | null, codeById: Map<number, string>): ImportChange['fields'] {
+  const code = (id: number | null | undefined) => (id == null ? null : (codeById.get(id) ?? null));
+  const fields: ImportChange['fields'] = [];
+  const diff = (field: string, from: string | null, to: string | null) => {
+    if ((from ?? '') !== (to ?? '')) fields.push({ field, from, to });
+  };
+  diff('tên / name', u?.name ?? null, input.name);
+  diff('viết tắt (hộp thư) / abbreviation (mailbox)', u?.abbreviation ?? null, input.abbreviation ?? null);
+  diff('loại / kind', u?.kind ?? null, input.kind);
+  diff('cấp trên / parent', code(u?.parentId), input.parentCode ?? null);
+  diff('hiệu lực từ / valid from', formatDate(u?.validFrom ?? null) || null, formatDate(input.validFrom ?? null) || null);
+  diff('hiệu lực đến / valid to', formatDate(u?.validTo ?? null) || null, formatDate(input.validTo ?? null) || null);
+  diff('kế nhiệm / successor', code(u?.successorId), successorCode);
+  return fields;
 }
 
-function personDiffers(p: Person, input: CreatePersonInput & { status?: PersonStatus }): boolean {
-  return (
-    p.fullName !== input.fullName ||
-    (input.title !== undefined && p.title !== cleanName(input.title)) ||
-    (input.phone !== undefined && p.phone !== input.phone.trim()) ||
-    (input.unitCode !== undefined && p.unitCode !== input.unitCode) ||
-    (input.status !== undefined && input.status !== p.status)
-  );
+/** The fields a new person row sets. */
+function newPersonFields(input: CreatePersonInput & { status?: PersonStatus }): ImportChange['fields'] {
+  const fields: ImportChange['fields'] = [{ field: 'họ tên / name', from: null, to: input.fullName }];
+  if (input.title) fields.push({ field: 'chức vụ / title', from: null, to: cleanName(input.title) });
+  if (input.unitCode) fields.push({ field: 'đơn vị / unit', from: null, to: input.unitCode });
+  if (input.phone?.trim()) fields.push({ field: 'điện thoại / phone', from: null, to: input.phone.trim() });
+  if (input.status && input.status !== 'active') fields.push({ field: 'trạng thái / status', from: null, to: STATUS_LABEL[input.status] });
+  return fields;
 }

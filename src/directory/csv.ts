@@ -34,6 +34,28 @@ export const COLUMNS: Record<CsvKind, Record<string, string[]>> = {
   },
 };
 
+/** Columns an import reads but an export never writes: `thao_tac` says what a row means to do. */
+export const IMPORT_ONLY_COLUMNS: Record<CsvKind, Record<string, string[]>> = {
+  people: { action: ['thao_tac', 'action', 'hanh_dong'] },
+  units: {},
+};
+
+const ACTION_WORDS: Record<string, 'update' | 'create'> = {
+  update: 'update',
+  'cap nhat': 'update',
+  sua: 'update',
+  create: 'create',
+  new: 'create',
+  them: 'create',
+  'them moi': 'create',
+};
+
+/** A row's `thao_tac`: '' = decided by the address; `update` (cập nhật) = change the person owning the address; `create` (thêm mới) = a new person. */
+export function parseAction(s: string): 'auto' | 'update' | 'create' | 'invalid' {
+  if (!s) return 'auto';
+  return ACTION_WORDS[foldVietnamese(s).replace(/\s+/g, ' ').trim()] ?? 'invalid';
+}
+
 export interface CsvRow {
   line: number; // 1-based line in the file where the record starts
   values: Record<string, string>; // canonical field → trimmed text ('' when absent)
@@ -57,7 +79,7 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
     throw new ThutinError('CSV_INVALID', (e as Error).message);
   }
   if (records.length === 0) throw new ThutinError('CSV_INVALID', 'tệp rỗng / empty file');
-  const cols = COLUMNS[kind];
+  const cols = { ...COLUMNS[kind], ...IMPORT_ONLY_COLUMNS[kind] };
   const aliasToField = new Map<string, string>();
   for (const [field, names] of Object.entries(cols)) for (const n of names) aliasToField.set(n, field);
   const header = records[0].record.map((h) => {
@@ -72,7 +94,7 @@ export function readCsv(kind: CsvKind, text: string): CsvRow[] {
     return f;
   });
   const required = kind === 'people' ? ['fullName'] : ['code', 'name'];
-  for (const r of required) if (!header.includes(r)) throw new ThutinError('CSV_INVALID', `thiếu cột / missing column ${cols[r][0]}`);
+  for (const r of required) if (!header.includes(r)) throw new ThutinError('CSV_INVALID', `thiếu cột / missing column ${cols[r as keyof typeof cols][0]}`);
   return records.slice(1).map(({ record, info }) => {
     const values: Record<string, string> = {};
     for (const f of Object.keys(cols)) values[f] = '';

@@ -10,7 +10,7 @@
 import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
 import { allLists, deleteList, deleteListMember, hasListMember, insertList, insertListMember, listByAddress, listMemberAddresses, touchList, type ListRow } from '../storage/repositories/lists.ts';
 import { childHeadAddresses, unitIdByCode, validChildIds } from '../storage/repositories/directory-units.ts';
-import { activeMailboxesInUnits } from '../storage/repositories/directory-people.ts';
+import { activeMailboxesInUnits, leaverAddresses } from '../storage/repositories/directory-people.ts';
 import { activeAccountsByAddress, isAccountAddress } from '../storage/repositories/accounts.ts';
 import type { AuditLog, AuditEntry } from '../core/audit.ts';
 import { ThutinError } from '../core/errors.ts';
@@ -21,10 +21,8 @@ export interface ChangeContext {
   reason?: string;
 }
 
-export type ListKind = 'static' | 'unit-members' | 'unit-heads';
-export type SenderPolicy = 'anyone' | 'members' | 'local' | 'listed';
-export const LIST_KINDS: readonly ListKind[] = ['static', 'unit-members', 'unit-heads'];
-export const SENDER_POLICIES: readonly SenderPolicy[] = ['anyone', 'members', 'local', 'listed'];
+import { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy } from './kinds.ts';
+export { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy };
 
 export type DistributionList = ListRow;
 
@@ -97,6 +95,7 @@ export class ListService {
       const list = await this.mustGet(trx, listAddress);
       if (role === 'member' && list.kind !== 'static') throw new ThutinError('LIST_INVALID', `${list.address}: thành viên lấy theo cơ cấu tổ chức / members come from the directory`);
       if (m === list.address) throw new ThutinError('LIST_INVALID', 'một danh sách không chứa chính nó / a list cannot contain itself');
+      if (role === 'member' && (await leaverAddresses(trx, [m])).size) throw new ThutinError('LIST_MEMBER_LEFT', m);
       if (await hasListMember(trx, list.id, m, role)) return;
       await insertListMember(trx, list.id, m, role);
       await touchList(trx, list.id, Date.now());
@@ -128,6 +127,17 @@ export class ListService {
 
   async list(): Promise<DistributionList[]> {
     return allLists(this.db);
+  }
+
+  /** Of these addresses, the ones of people who have left (marked in `list show`; mail to them is refused). */
+  async leavers(addresses: string[]): Promise<Set<string>> {
+    return leaverAddresses(this.db, [...new Set(addresses.map((a) => a.toLowerCase()))]);
+  }
+
+  /** The members as stored (static lists), before expansion: leavers stay listed until removed. */
+  async storedMembers(listAddress: string): Promise<string[]> {
+    const list = await this.mustGet(this.db, listAddress);
+    return list.kind === 'static' ? listMemberAddresses(this.db, list.id, 'member') : [];
   }
 
   /** The allowed senders of a 'listed' list. */

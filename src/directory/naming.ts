@@ -101,3 +101,35 @@ export async function freeLocalPart(base: string, taken: (candidate: string) => 
   }
   throw new ThutinError('ACCOUNT_EXISTS', base);
 }
+
+/** A name typed all in capitals (NGUYỄN VĂN HÙNG) or all in small letters: not how a name is written. */
+export function isUniformCase(name: string): boolean {
+  const letters = cleanName(name).replace(/[^\p{L}]/gu, '');
+  if (letters.length < 2) return false;
+  return letters === letters.toLocaleUpperCase('vi') || letters === letters.toLocaleLowerCase('vi');
+}
+
+/** Vietnamese title case: each word's first letter a capital, the rest small (NGUYỄN VĂN HÙNG → Nguyễn Văn Hùng, ĐẶNG → Đặng; H'NHUNG → H'Nhung). */
+export function vietnameseTitleCase(name: string): string {
+  return cleanName(name)
+    .split(' ')
+    .map((w) =>
+      w
+        .toLocaleLowerCase('vi')
+        .split(/(['’-])/)
+        .map((part) => (part ? part[0].toLocaleUpperCase('vi') + part.slice(1) : part))
+        .join(''),
+    )
+    .join(' ');
+}
+
+/**
+ * The name to store: a name typed in uniform case is stored in title case unless `keepCase`;
+ * `adjusted` tells the caller so it can say so (and offer to keep what was typed).
+ */
+export function storedName(typed: string, keepCase = false): { name: string; adjusted: boolean } {
+  const clean = cleanName(typed);
+  if (keepCase || !isUniformCase(clean)) return { name: clean, adjusted: false };
+  const name = vietnameseTitleCase(clean);
+  return { name, adjusted: name !== clean };
+}

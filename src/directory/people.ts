@@ -9,6 +9,8 @@ import {
   aliasesOfPeople,
   insertPerson,
   pagePersonIds,
+  peopleWithFoldedName,
+  peopleWithPhoneDigits,
   peopleByIds,
   personById,
   personIdByAccount,
@@ -21,11 +23,25 @@ import { checkPasswordStrength, generatePassword, hashPassword, normalizeAddress
 import { ThutinError } from '../core/errors.ts';
 import { foldVietnamese } from '../core/text/fold.ts';
 import { comparePeople, personSortKey } from '../core/text/collate.ts';
-import { assertNotReserved, cleanName, freeLocalPart, personLocalPart, splitName } from './naming.ts';
+import { assertNotReserved, cleanName, freeLocalPart, personLocalPart, splitName, storedName } from './naming.ts';
 import { recordVersion, snapshotsAsOf } from './history.ts';
 import { addressTaken, LOCAL_RE, normCode, subtreeOf, type DirectoryContext } from './common.ts';
 import type { Units } from './units.ts';
-import type { ChangeContext, CreatePersonInput, Person, PersonStatus, Unit, UpdatePersonPatch } from './types.ts';
+import type { ChangeContext, CreatePersonInput, DirectoryWarning, DuplicateCandidate, Person, PersonStatus, Unit, UpdatePersonPatch } from './types.ts';
+
+/** A likely duplicate refused until confirmed: the candidates travel with the error (CLI list, API 409 body). */
+export class DuplicatePersonError extends ThutinError {
+  constructor(readonly candidates: DuplicateCandidate[]) {
+    super('PERSON_LIKELY_EXISTS', candidates.map((c) => `${c.fullName} <${c.email ?? '-'}> (${c.unitCode ?? '-'}${c.why === 'phone' ? `, ☎ ${c.phone}` : ''})`).join('; '));
+  }
+}
+
+/** The digits of a phone number that identify it: no separators, +84/84 written as the leading 0. */
+export function phoneDigits(phone: string): string {
+  let d = phone.replace(/\D/g, '');
+  if (/^84\d{9,10}$/.test(d)) d = `0${d.slice(2)}`;
+  return d;
+}
 
 export type PersonListOptions = { unitCode?: string; subtree?: boolean; status?: string; asOf?: number; limit?: number; offset?: number };
 
@@ -105,16 +121,35 @@ export class People {
     return freeLocalPart(base, async (c) => !!extraTaken?.has(c) || (await addressTaken(r, `${c}@${domain}`)), this.c.deps.rules);
   }
 
-  async createPerson(input: CreatePersonInput, ctx: ChangeContext): Promise<{ person: Person; address: string; initialPassword: string }> {
+  async createPerson(input: CreatePersonInput, ctx: ChangeContext): Promise<{ person: Person; address: string; initialPassword: string; nameAdjusted?: { typed: string; stored: string } }> {
     splitName(input.fullName); // refuse a bad name before hashing
+    const named = storedName(input.fullName, input.keepCase);
     const password = input.password ?? generatePassword();
     if (input.password !== undefined) checkPasswordStrength(input.password);
     if (input.passwordHash !== undefined && (input.password === undefined || !input.passwordHash.startsWith('$argon2id$'))) {
       throw new ThutinError('PASSWORD_WEAK', 'passwordHash: argon2id hash of the given password expected');
     }
+    if (!input.confirmDuplicate) {
+      const candidates = await this.likelyDuplicates(this.c.db, named.name, input.unitCode ?? null, input.phone ?? '');
+      if (candidates.length) throw new DuplicatePersonError(candidates);
+    }
     const passwordHash = input.passwordHash ?? (await hashPassword(password));
-    const person = await this.c.tx.transaction((trx) => this.createPersonIn(trx, input, passwordHash, input.password === undefined, ctx));
-    return { person, address: person.email!, initialPassword: password };
+    const person = await this.c.tx.transaction((trx) => this.createPersonIn(trx, { ...input, fullName: named.name }, passwordHash, input.password === undefined, ctx));
+    return { person, address: person.email!, initialPassword: password, ...(named.adjusted ? { nameAdjusted: { typed: cleanName(input.fullName), stored: named.name } } : {}) };
+  }
+
+  /** People who may be the one being added: the same folded name (diacritics, đ, case) in the same unit, or the same phone number anywhere. */
+  async likelyDuplicates(r: Reader, fullName: string, unitCode: string | null, phone: string): Promise<DuplicateCandidate[]> {
+    const unit = unitCode ? await this.units.unitIn(r, unitCode) : null;
+    const out = new Map<number, DuplicateCandidate>();
+    const add = (p: PersonRow, why: 'name' | 'phone') => {
+      if (!out.has(p.id)) out.set(p.id, { id: p.id, fullName: p.fullName, unitCode: p.unitCode, email: p.email, phone: p.phone, status: p.status as PersonStatus, why });
+    };
+    const folded = foldVietnamese(cleanName(fullName));
+    for (const p of await peopleWithFoldedName(r, unit?.id ?? null, folded)) if (foldVietnamese(p.fullName) === folded) add(p, 'name');
+    const digits = phoneDigits(phone);
+    if (digits.length >= 6) for (const p of await peopleWithPhoneDigits(r, digits.slice(-9))) if (phoneDigits(p.phone) === digits) add(p, 'phone');
+    return [...out.values()];
   }
 
   async createPersonIn(trx: Tx, input: CreatePersonInput & { status?: PersonStatus }, passwordHash: string, mustChange: boolean, ctx: ChangeContext, extraTaken?: Set<string>): Promise<Person> {
@@ -150,11 +185,16 @@ export class People {
     return this.c.tx.transaction((trx) => this.updatePersonIn(trx, id, patch, ctx));
   }
 
-  async updatePersonIn(trx: Tx, id: number, patch: UpdatePersonPatch & { unitCode?: string | null; status?: PersonStatus }, ctx: ChangeContext): Promise<Person> {
+  /**
+   * Change a person. A move out of the subtree of a unit they head, or leaving, makes that
+   * headship vacant and withdraws the unit-mailbox rights (R8.3); each is added to `warnings`.
+   */
+  async updatePersonIn(trx: Tx, id: number, patch: UpdatePersonPatch & { unitCode?: string | null; status?: PersonStatus }, ctx: ChangeContext, warnings: DirectoryWarning[] = []): Promise<Person> {
     const before = await this.requirePerson(trx, id);
     const set: PersonPatch = {};
     const changes: Record<string, unknown> = {};
     const localPart = before.email?.split('@')[0] ?? '';
+    if (patch.fullName !== undefined) patch = { ...patch, fullName: storedName(patch.fullName, patch.keepCase).name };
     if (patch.fullName !== undefined && cleanName(patch.fullName) !== before.fullName) {
       let lp = localPart;
       if (patch.changeAddress && before.accountId !== null) {
@@ -190,6 +230,8 @@ export class People {
     const now = Date.now();
     set.updatedAt = now;
     await updatePerson(trx, id, set);
+    if (set.status === 'left') warnings.push(...(await this.units.vacateHeadshipsIn(trx, before, 'left', undefined, ctx)));
+    else if (set.unitId !== undefined) warnings.push(...(await this.units.vacateHeadshipsIn(trx, before, 'move', set.unitId, ctx)));
     const person = (await this.personIn(trx, id))!;
     await recordVersion(trx, 'person', id, { ...person }, ctx, now);
     const action = Object.keys(changes).length === 1 && changes.unit ? 'person.move' : Object.keys(changes).length === 1 && changes.status ? 'person.status' : 'person.update';

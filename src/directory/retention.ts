@@ -7,11 +7,11 @@ import type { Reader } from '../storage/tx.ts';
 import { deletePerson, personById } from '../storage/repositories/directory-people.ts';
 import { unitById, unitsHeadedBy, updateUnit } from '../storage/repositories/directory-units.ts';
 import { ThutinError } from '../core/errors.ts';
-import { recordVersion } from './history.ts';
+import { recordVersion, snapshotsAsOf } from './history.ts';
 import { formatDate } from './csv.ts';
 import type { DirectoryContext } from './common.ts';
 import type { People } from './people.ts';
-import type { ChangeContext, Person } from './types.ts';
+import type { ChangeContext, Person, Unit } from './types.ts';
 
 export function addMonths(ms: number, months: number): number {
   const d = new Date(ms);
@@ -27,11 +27,12 @@ export class Retention {
     private readonly people: People,
   ) {}
 
-  /** Leaders (by title or as a unit head) are kept longer. */
-  private async isLeader(r: Reader, p: Person): Promise<boolean> {
+  /** Leaders (by title, or as a unit head — now or when they left, since leaving vacates the headship) are kept longer. */
+  private async isLeader(r: Reader, p: Person, leftAt: number | null): Promise<boolean> {
     const title = p.title.normalize('NFC').toLowerCase();
     if (this.c.deps.rules.leaderTitles.some((t) => title.includes(t.normalize('NFC').toLowerCase()))) return true;
-    return (await unitsHeadedBy(r, p.id)).length > 0;
+    if ((await unitsHeadedBy(r, p.id)).length > 0) return true;
+    return leftAt !== null && (await snapshotsAsOf<Unit>(r, 'unit', leftAt - 1)).some((u) => u.headPersonId === p.id);
   }
 
   /** When a leaver's mailbox may be purged (null while the person has not left). */
@@ -39,7 +40,7 @@ export class Retention {
     const p = await this.people.requirePerson(this.c.db, id);
     const row = await personById(this.c.db, id);
     if (p.status !== 'left' || !row || row.leftAt === null) return null;
-    const months = (await this.isLeader(this.c.db, p)) ? this.c.deps.rules.leaderRetentionMonths : this.c.deps.rules.retentionMonths;
+    const months = (await this.isLeader(this.c.db, p, row.leftAt)) ? this.c.deps.rules.leaderRetentionMonths : this.c.deps.rules.retentionMonths;
     return addMonths(row.leftAt, months);
   }
 

@@ -14,11 +14,27 @@ import { People, type PersonListOptions } from './people.ts';
 import { Retention } from './retention.ts';
 import { DirectoryIndex } from './directory-index.ts';
 import { DirectoryCsv } from './csv-import.ts';
-import type { ChangeContext, CreatePersonInput, CreateUnitInput, DirectoryDeps, DirectoryEntry, ImportResult, Person, PersonStatus, Unit, UpdatePersonPatch, UpdateUnitPatch } from './types.ts';
+import { RoleAddresses, type RoleLocalPart } from './role-addresses.ts';
+import type {
+  ChangeContext,
+  CreatePersonInput,
+  CreateUnitInput,
+  DirectoryDeps,
+  DirectoryEntry,
+  DirectoryWarning,
+  DuplicateCandidate,
+  ImportResult,
+  Person,
+  PersonStatus,
+  Unit,
+  UpdatePersonPatch,
+  UpdateUnitPatch,
+} from './types.ts';
 import { ThutinError } from '../core/errors.ts';
 
 export type * from './types.ts';
 export { addMonths } from './retention.ts';
+export { DuplicatePersonError } from './people.ts';
 
 export class DirectoryService {
   private readonly c: DirectoryContext;
@@ -27,6 +43,7 @@ export class DirectoryService {
   private readonly retention: Retention;
   private readonly index: DirectoryIndex;
   private readonly csv: DirectoryCsv;
+  private readonly roles: RoleAddresses;
 
   constructor(deps: DirectoryDeps) {
     this.c = { db: deps.db, tx: transactor(deps.db), deps, domain: deps.primaryDomain };
@@ -35,6 +52,7 @@ export class DirectoryService {
     this.retention = new Retention(this.c, this.people);
     this.index = new DirectoryIndex(this.c);
     this.csv = new DirectoryCsv(this.c, this.units, this.people);
+    this.roles = new RoleAddresses(this.c, this.units, this.people);
   }
 
   // ---------------------------------------------------------------- units
@@ -56,9 +74,15 @@ export class DirectoryService {
     return this.units.updateUnit(code, patch, ctx);
   }
 
-  /** R8.3: the new head gets the unit mailbox (delegation 'manage read send-as'), the old head loses it. */
-  async setUnitHead(code: string, personId: number | null, ctx: ChangeContext): Promise<Unit> {
-    return this.units.setUnitHead(code, personId, ctx);
+  /**
+   * R8.3: the new head gets the unit mailbox (delegation 'manage read send-as'), the old head loses
+   * it, and the unit mailbox's password is rotated: `mailboxPassword` is the new one, shown once to
+   * the administrator to hand over out of band (never by mail). `rotatePassword: false` keeps it
+   * (the demo's shared password). The head must be an active person of the unit's subtree.
+   */
+  async setUnitHead(code: string, personId: number | null, ctx: ChangeContext, opts: { rotatePassword?: boolean } = {}): Promise<Unit & { mailboxPassword?: string }> {
+    const r = await this.units.setUnitHead(code, personId, ctx, opts);
+    return r.mailboxPassword ? { ...r.unit, mailboxPassword: r.mailboxPassword } : r.unit;
   }
 
   async listUnits(opts: { asOf?: number; parentCode?: string } = {}): Promise<Unit[]> {
@@ -95,22 +119,37 @@ export class DirectoryService {
     return this.people.personByAddress(address);
   }
 
-  async createPerson(input: CreatePersonInput, ctx: ChangeContext): Promise<{ person: Person; address: string; initialPassword: string }> {
+  /**
+   * A likely duplicate (same folded name in the unit, or same phone) is refused with
+   * `DuplicatePersonError` (its candidates) unless `confirmDuplicate`; a name typed in capitals is
+   * stored in title case unless `keepCase` (`nameAdjusted` says so).
+   */
+  async createPerson(input: CreatePersonInput, ctx: ChangeContext): Promise<{ person: Person; address: string; initialPassword: string; nameAdjusted?: { typed: string; stored: string } }> {
     return this.people.createPerson(input, ctx);
+  }
+
+  /** People who may already be the one described (for a warning before adding). */
+  async likelyDuplicates(fullName: string, unitCode: string | null, phone = ''): Promise<DuplicateCandidate[]> {
+    return this.people.likelyDuplicates(this.c.db, fullName, unitCode, phone);
   }
 
   async updatePerson(id: number, patch: UpdatePersonPatch, ctx: ChangeContext): Promise<Person> {
     return this.people.updatePerson(id, patch, ctx);
   }
 
-  async movePerson(id: number, unitCode: string, ctx: ChangeContext): Promise<Person> {
-    return this.c.tx.transaction((trx) => this.people.updatePersonIn(trx, id, { unitCode }, ctx));
+  /** A move out of a unit the person heads makes the headship vacant (`warnings` say which). */
+  async movePerson(id: number, unitCode: string, ctx: ChangeContext): Promise<Person & { warnings: DirectoryWarning[] }> {
+    const warnings: DirectoryWarning[] = [];
+    const person = await this.c.tx.transaction((trx) => this.people.updatePersonIn(trx, id, { unitCode }, ctx, warnings));
+    return { ...person, warnings };
   }
 
-  /** suspended/left disable the account; data kept. Leaving starts the retention period. */
-  async setPersonStatus(id: number, status: PersonStatus, ctx: ChangeContext): Promise<Person> {
+  /** suspended/left disable the account; data kept. Leaving starts the retention period and vacates the person's headships (`warnings`). */
+  async setPersonStatus(id: number, status: PersonStatus, ctx: ChangeContext): Promise<Person & { warnings: DirectoryWarning[] }> {
     if (!['active', 'suspended', 'left'].includes(status)) throw new ThutinError('PERSON_INVALID', status);
-    return this.c.tx.transaction((trx) => this.people.updatePersonIn(trx, id, { status }, ctx));
+    const warnings: DirectoryWarning[] = [];
+    const person = await this.c.tx.transaction((trx) => this.people.updatePersonIn(trx, id, { status }, ctx, warnings));
+    return { ...person, warnings };
   }
 
   /** When a leaver's mailbox may be purged (null while the person has not left). */
@@ -131,6 +170,22 @@ export class DirectoryService {
   /** Vietnamese order (given name, family name, middle names). */
   async listPeople(opts: PersonListOptions = {}): Promise<Person[]> {
     return this.people.listPeople(opts);
+  }
+
+  // ---------------------------------------------------------------- role addresses, leavers' addresses
+
+  /**
+   * postmaster@ / abuse@ of a local domain (RFC 5321, RFC 2142): the account their mail goes to —
+   * the configured role mailbox, or the holding mailbox postmaster@<primary> while it does not
+   * exist. Null for any other address. `address` is canonical (alias domains already mapped).
+   */
+  async roleRecipient(address: string): Promise<{ accountId: number; role: RoleLocalPart; target: string; held: boolean } | null> {
+    return this.roles.recipientAccount(address);
+  }
+
+  /** For a leaver's address: whom to contact instead (their unit's mailbox); null for anyone else. */
+  async leaverContact(address: string): Promise<{ contact: string } | null> {
+    return this.roles.leaverContact(address);
   }
 
   // ---------------------------------------------------------------- search

@@ -1,7 +1,7 @@
 // The directory's public types: units, people, directory entries, inputs and patches, import
 // results, naming and retention rules, and what the directory needs from other services.
 // Owns: these shapes only (no behaviour).
-import type { Reader } from '../storage/tx.ts';
+import type { Reader, Tx } from '../storage/tx.ts';
 import type { UnitRow } from '../storage/repositories/directory-units.ts';
 import type { PersonRow } from '../storage/repositories/directory-people.ts';
 import type { AccountService } from '../core/accounts.ts';
@@ -69,6 +69,21 @@ export interface CreatePersonInput {
   password?: string;
   /** A precomputed argon2id hash of `password` (bulk loaders hash one shared password once). */
   passwordHash?: string;
+  /** Add even though a likely duplicate exists (same folded name in the unit, or same phone). */
+  confirmDuplicate?: boolean;
+  /** Keep a name typed all in capitals (or small letters) as typed instead of title case. */
+  keepCase?: boolean;
+}
+
+/** A person who may be the one being added again. */
+export interface DuplicateCandidate {
+  id: number;
+  fullName: string;
+  unitCode: string | null;
+  email: string | null;
+  phone: string;
+  status: PersonStatus;
+  why: 'name' | 'phone';
 }
 
 export interface UpdatePersonPatch {
@@ -77,6 +92,8 @@ export interface UpdatePersonPatch {
   phone?: string;
   /** With a new full name: give the person the address the new name makes; the old one stays an alias. */
   changeAddress?: boolean;
+  /** Keep a name typed all in capitals as typed instead of title case. */
+  keepCase?: boolean;
 }
 
 export interface ImportResult {
@@ -85,8 +102,20 @@ export interface ImportResult {
   created: number;
   updated: number;
   errors: Array<{ line: number; message: string }>;
+  /** Every change the file makes (or would make, in a dry run), field by field, with the person or unit it touches. */
+  changes: ImportChange[];
+  /** Heads who lose a headship because the import moves them or marks them as left. */
+  warnings?: DirectoryWarning[];
   /** Initial passwords of the mailboxes the import created (shown once; never logged). */
   passwords?: Array<{ address: string; password: string }>;
+}
+
+export interface ImportChange {
+  line: number;
+  action: 'create' | 'update';
+  /** Who or what it touches: `Name <address>` for a person, `CODE Name` for a unit. */
+  target: string;
+  fields: Array<{ field: string; from: string | null; to: string | null }>;
 }
 
 export interface DirectoryRules extends NamingRules {
@@ -94,6 +123,10 @@ export interface DirectoryRules extends NamingRules {
   retentionMonths: number;
   leaderRetentionMonths: number;
   leaderTitles: string[];
+  /** Where postmaster@ of every local domain goes (an address, or a local part on the primary domain). */
+  postmasterMailbox?: string;
+  /** Where abuse@ of every local domain goes (default: postmasterMailbox). */
+  abuseMailbox?: string;
 }
 
 export interface DirectoryDeps {
@@ -106,8 +139,16 @@ export interface DirectoryDeps {
   delegations?: () => DelegationPort | undefined;
 }
 
-/** What the directory needs from app.delegations (src/core/delegations.ts). */
+/** What the directory needs from app.delegations (src/core/delegations.ts), inside its own transaction. */
 export interface DelegationPort {
-  grant(ownerAddress: string, granteeAddress: string, rights: Array<'read' | 'send-as' | 'send-on-behalf' | 'manage'>, ctx: ChangeContext): Promise<void>;
-  revoke(ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void>;
+  grantIn(trx: Tx, ownerAddress: string, granteeAddress: string, rights: Array<'read' | 'send-as' | 'send-on-behalf' | 'manage'>, ctx: ChangeContext): Promise<void>;
+  revokeIn(trx: Tx, ownerAddress: string, granteeAddress: string, ctx: ChangeContext): Promise<void>;
+}
+
+/** Something a change did besides what was asked, that the administrator must be told (CLI output, API answer). */
+export interface DirectoryWarning {
+  code: 'HEAD_VACATED';
+  unit: string;
+  message: string;
+  messageEn: string;
 }

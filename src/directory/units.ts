@@ -1,10 +1,11 @@
 // The organisation tree: units with validity dates, successors, heads and unit mailboxes.
 // Every change runs in one transaction with its history version and its audit entry; a new head
-// takes over the unit mailbox by delegation (R8.3).
-// Owns: the rules for creating, updating and heading units, listing them (now or as of a date),
+// takes over the unit mailbox by delegation and the unit mailbox's password is rotated (R8.3); a
+// head who moves out or leaves leaves the headship vacant.
+// Owns: the rules for creating, updating and heading units (who may head a unit, vacancies), listing them (now or as of a date),
 // and subtree/path reads; rows through storage/repositories/directory-units.ts.
 import type { Reader, Tx } from '../storage/tx.ts';
-import { hasAnyUnit, insertUnit, listUnitRows, unitByCode, unitById, unitParents, updateUnit, type UnitPatch } from '../storage/repositories/directory-units.ts';
+import { hasAnyUnit, insertUnit, listUnitRows, unitByCode, unitById, unitParents, unitsHeadedBy, updateUnit, type UnitPatch } from '../storage/repositories/directory-units.ts';
 import { personById } from '../storage/repositories/directory-people.ts';
 import { generatePassword, hashPassword } from '../core/accounts.ts';
 import { ThutinError, isThutinError } from '../core/errors.ts';
@@ -13,7 +14,15 @@ import { compareVi } from '../core/text/collate.ts';
 import { assertNotReserved, cleanName, unitLocalPart } from './naming.ts';
 import { recordVersion, snapshotsAsOf } from './history.ts';
 import { CODE_RE, normCode, subtreeOf, treeOrder, type DirectoryContext } from './common.ts';
-import type { ChangeContext, CreateUnitInput, Unit, UpdateUnitPatch } from './types.ts';
+import { isUnitKind, UNIT_KINDS } from './kinds.ts';
+import type { ChangeContext, CreateUnitInput, DirectoryWarning, Unit, UpdateUnitPatch } from './types.ts';
+
+/** What a head change did: the unit, and the unit mailbox's new password (shown once) when it was rotated. */
+export interface HeadChange {
+  unit: Unit;
+  changed: boolean;
+  mailboxPassword?: string;
+}
 
 const HEAD_RIGHTS: Array<'manage' | 'read' | 'send-as'> = ['manage', 'read', 'send-as'];
 
@@ -42,6 +51,7 @@ export class Units {
     if (!CODE_RE.test(input.code)) throw new ThutinError('UNIT_INVALID', `mã / code "${input.code}"`);
     if (!input.name) throw new ThutinError('UNIT_INVALID', 'tên / name');
     if (!input.kind) throw new ThutinError('UNIT_INVALID', 'loại / kind');
+    if (!isUnitKind(input.kind)) throw new ThutinError('UNIT_INVALID', `loại / kind "${input.kind}" (${UNIT_KINDS.join(', ')})`);
     if (input.validFrom != null && input.validTo != null && input.validTo < input.validFrom) throw new ThutinError('UNIT_INVALID', 'hiệu lực đến < hiệu lực từ / valid_to < valid_from');
   }
 
@@ -158,39 +168,84 @@ export class Units {
 
   /**
    * R8.3: the new head gets the unit mailbox (delegation 'manage read send-as'), the old head
-   * loses it. The head is recorded in the directory's transaction; the delegations follow
-   * through app.delegations (each audited there with the same reason).
+   * loses it, and the unit mailbox's own password is rotated (the old head knew it): the new one
+   * is returned once, for the administrator to hand to the new head out of band — never by mail.
+   * The head must be an active person of the unit or of a unit below it. One transaction: the
+   * head, its history version, the delegations and the password, each audited with the reason.
    */
-  async setUnitHead(code: string, personId: number | null, ctx: ChangeContext): Promise<Unit> {
-    const { unit, oldHead, newHead } = await this.c.tx.transaction(async (trx) => {
+  async setUnitHead(code: string, personId: number | null, ctx: ChangeContext, opts: { rotatePassword?: boolean } = {}): Promise<HeadChange> {
+    return this.c.tx.transaction(async (trx) => {
       const before = await this.requireUnit(trx, code);
       const newHead = personId === null ? null : await personById(trx, personId);
       if (personId !== null && !newHead) throw new ThutinError('PERSON_NOT_FOUND', String(personId));
       if (newHead && newHead.status !== 'active') throw new ThutinError('PERSON_INVALID', `${newHead.fullName}: ${newHead.status}`);
-      const oldHead = before.headPersonId === null ? null : await personById(trx, before.headPersonId);
-      if ((newHead?.id ?? null) === before.headPersonId) return { unit: before, oldHead: null, newHead: null };
-      const now = Date.now();
-      await updateUnit(trx, before.id, { headPersonId: newHead?.id ?? null, updatedAt: now });
-      const unit = (await unitById(trx, before.id))!;
-      await recordVersion(trx, 'unit', unit.id, { ...unit }, ctx, now);
-      await this.c.deps.audit.record({ actor: ctx.actor, action: 'unit.head', target: unit.code, details: { from: oldHead?.email ?? null, to: newHead?.email ?? null }, reason: ctx.reason }, trx);
-      return { unit, oldHead, newHead };
+      if (newHead && (newHead.unitId === null || !(await this.subtreeIn(trx, before.id)).includes(newHead.unitId))) {
+        throw new ThutinError('UNIT_HEAD_OUTSIDE', `${newHead.fullName} (${newHead.unitCode ?? '-'}) ∉ ${before.code}`);
+      }
+      if ((newHead?.id ?? null) === before.headPersonId) return { unit: before, changed: false };
+      const unit = await this.recordHead(trx, before, newHead, ctx, {});
+      let mailboxPassword: string | undefined;
+      if (unit.mailbox && opts.rotatePassword !== false) {
+        mailboxPassword = await this.c.deps.accounts.resetPassword(unit.mailbox, ctx.actor, { trx, reason: ctx.reason });
+      }
+      return { unit, changed: true, ...(mailboxPassword ? { mailboxPassword } : {}) };
     });
-    if (unit.mailbox) await this.handOverMailbox(unit.mailbox, oldHead?.email ?? null, newHead?.email ?? null, ctx);
+  }
+
+  /** Record a unit's new head (or none) and hand the unit mailbox over by delegation, in the caller's transaction. */
+  private async recordHead(trx: Tx, before: Unit, newHead: { id: number; email: string | null } | null, ctx: ChangeContext, details: Record<string, unknown>): Promise<Unit> {
+    const oldHead = before.headPersonId === null ? null : await personById(trx, before.headPersonId);
+    const now = Date.now();
+    await updateUnit(trx, before.id, { headPersonId: newHead?.id ?? null, updatedAt: now });
+    const unit = (await unitById(trx, before.id))!;
+    await recordVersion(trx, 'unit', unit.id, { ...unit }, ctx, now);
+    await this.c.deps.audit.record(
+      { actor: ctx.actor, action: 'unit.head', target: unit.code, details: { from: oldHead?.email ?? null, to: newHead?.email ?? null, ...details }, reason: ctx.reason },
+      trx,
+    );
+    if (unit.mailbox) await this.handOverMailbox(trx, unit.mailbox, oldHead?.email ?? null, newHead?.email ?? null, ctx);
     return unit;
   }
 
-  private async handOverMailbox(mailbox: string, from: string | null, to: string | null, ctx: ChangeContext): Promise<void> {
+  /**
+   * A head who moves out of the unit's subtree (`newUnitId`), or leaves (`newUnitId` undefined),
+   * no longer heads it: the headship becomes vacant and the unit-mailbox rights are withdrawn
+   * (the same rule as the handover, R8.3). Returns what the administrator must be told.
+   */
+  async vacateHeadshipsIn(
+    trx: Tx,
+    person: { id: number; fullName: string; email: string | null },
+    why: 'move' | 'left',
+    newUnitId: number | null | undefined,
+    ctx: ChangeContext,
+  ): Promise<DirectoryWarning[]> {
+    const warnings: DirectoryWarning[] = [];
+    for (const unitId of await unitsHeadedBy(trx, person.id)) {
+      if (why === 'move' && newUnitId !== null && newUnitId !== undefined && (await this.subtreeIn(trx, unitId)).includes(newUnitId)) continue;
+      const before = (await unitById(trx, unitId))!;
+      const unit = await this.recordHead(trx, before, null, ctx, { vacatedBy: why === 'move' ? 'person.move' : 'person.left' });
+      const box = unit.mailbox ? ` (${unit.mailbox})` : '';
+      warnings.push({
+        code: 'HEAD_VACATED',
+        unit: unit.code,
+        message: `${person.fullName} ${why === 'move' ? 'chuyển khỏi' : 'đã nghỉ,'} ${unit.code} ${unit.name}: chức thủ trưởng để trống, đã thu hồi quyền trên hộp thư đơn vị${box}; hãy đặt thủ trưởng mới (thutin unit set-head)`,
+        messageEn: `${person.fullName} ${why === 'move' ? 'moved out of' : 'left'} ${unit.code}: the headship is vacant and the unit mailbox rights${box} were withdrawn; set a new head (thutin unit set-head)`,
+      });
+    }
+    return warnings;
+  }
+
+  private async handOverMailbox(trx: Tx, mailbox: string, from: string | null, to: string | null, ctx: ChangeContext): Promise<void> {
     const delegations = this.c.deps.delegations?.();
     if (!delegations) return;
     if (from && from !== to) {
       try {
-        await delegations.revoke(mailbox, from, ctx);
+        await delegations.revokeIn(trx, mailbox, from, ctx);
       } catch (e) {
         if (!isThutinError(e, 'DELEGATION_NOT_FOUND') && !isThutinError(e, 'ACCOUNT_NOT_FOUND')) throw e;
       }
     }
-    if (to) await delegations.grant(mailbox, to, [...HEAD_RIGHTS], ctx);
+    if (to) await delegations.grantIn(trx, mailbox, to, [...HEAD_RIGHTS], ctx);
   }
 
   async listUnits(opts: { asOf?: number; parentCode?: string } = {}): Promise<Unit[]> {

@@ -1,10 +1,11 @@
 // Recipient policy shared by both listeners: which domain is ours, whether a local address
-// exists (`550 5.1.1`) and has room (`452 4.2.2`). Written as core logic, not as a stage, so no
+// exists (`550 5.1.1`; a leaver's `550 5.1.6` naming whom to contact) and has room (`452 4.2.2`);
+// postmaster@ and abuse@ of every local domain always exist (the Provincial Office's role mailbox). Written as core logic, not as a stage, so no
 // configuration can turn the inbound port into an open relay or deliver to a missing mailbox.
 import type { App } from '../app.ts';
 import { normalizeAddress } from '../core/accounts.ts';
 import type { SMTPServerAddress, SMTPServerSession } from 'smtp-server';
-import { REPLIES, replyError, verdictError } from './replies.ts';
+import { REPLIES, replyError, verdictError, type Reply } from './replies.ts';
 import type { Pipeline } from './pipeline.ts';
 import { paramsOf, sessionState, sessionView, type Listener } from './session.ts';
 
@@ -43,14 +44,32 @@ export function isLocalDomain(app: App, domain: string): boolean {
  */
 export async function resolveLocalRecipient(app: App, address: string, incomingSize: number): Promise<number> {
   // x@alias-domain is the mailbox of x@target-domain.
-  const acct = await app.accounts.resolveRecipient(app.domains.canonical(normalizeAddress(address)));
-  if (!acct) throw replyError(REPLIES.noSuchRecipient);
+  const canonical = app.domains.canonical(normalizeAddress(address));
+  // postmaster@ and abuse@ always exist (RFC 5321 §4.5.1, RFC 2142): never refused, not even when full.
+  const role = await app.directory.roleRecipient(canonical);
+  if (role) return role.accountId;
+  const acct = await app.accounts.resolveRecipient(canonical);
+  if (!acct) {
+    // A leaver's address says so, and whom to write to instead (until an automatic reply exists).
+    const left = await app.directory.leaverContact(canonical);
+    if (left) throw replyError(leaverReply(left.contact));
+    throw replyError(REPLIES.noSuchRecipient);
+  }
   // A quota of 0 means "no limit".
   if (acct.quotaBytes > 0) {
     const used = await app.accounts.usageBytes(acct.id);
     if (used >= acct.quotaBytes || used + incomingSize > acct.quotaBytes) throw replyError(REPLIES.mailboxFull);
   }
   return acct.id;
+}
+
+/** 550 5.1.6 (RFC 3463: destination mailbox has moved, no forwarding address) naming whom to contact. */
+export function leaverReply(contact: string): Reply {
+  return {
+    code: 550,
+    enhanced: '5.1.6',
+    text: `Người nhận đã nghỉ việc hoặc chuyển công tác, địa chỉ này không còn nhận thư; xin liên hệ ${contact} / The recipient has left; this address no longer receives mail, please contact ${contact}`,
+  };
 }
 
 export function declaredSize(args: Record<string, string | true> | false | undefined): number {

@@ -3,13 +3,20 @@
 // audited with the operating-system user as actor and the authorising document as reason.
 import { withApp, cliActor } from './common.ts';
 import { parseRights } from '../../core/delegations.ts';
+import { ThutinError } from '../../core/errors.ts';
 
-const ctxOf = (o: { reason?: string }) => ({ actor: cliActor(), ...(o.reason ? { reason: o.reason } : {}) });
+/** The audit context: the OS user and the authorising document (required, never blank). */
+function ctxOf(o: { reason?: string }): { actor: string; reason: string } {
+  const reason = (o.reason ?? '').trim();
+  if (!reason) throw new ThutinError('REASON_REQUIRED');
+  return { actor: cliActor(), reason };
+}
 
 export async function runDelegateGrant(dataDir: string, owner: string, grantee: string, o: { rights: string; reason?: string }): Promise<void> {
   const rights = parseRights(o.rights);
+  const ctx = ctxOf(o);
   await withApp(dataDir, async (app) => {
-    await app.delegations.grant(owner, grantee, rights, ctxOf(o));
+    await app.delegations.grant(owner, grantee, rights, ctx);
     process.stdout.write(`Đã uỷ quyền / granted: ${grantee.toLowerCase()} → ${owner.toLowerCase()}: ${rights.join(', ')}\n`);
   });
 }

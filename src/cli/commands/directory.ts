@@ -1,15 +1,29 @@
 // `thutin unit …`, `thutin person …`, `thutin directory search|import|export`: the directory from
 // the shell. Every write takes --reason (the official document that authorised it, R10.1) and
-// is audited with the operating-system user as the actor. Lists print a table or --json.
+// is audited with the operating-system user as the actor. Lists print a table or --json. Changes
+// that do more than asked say so: a vacated headship, a rotated unit-mailbox password (shown once),
+// a likely duplicate (refused until --confirm-duplicate), a name stored in title case, and an
+// import's every change field by field.
 import fs from 'node:fs';
 import type { App } from '../../app.ts';
 import { withApp, cliActor } from './common.ts';
 import { ThutinError } from '../../core/errors.ts';
 import { formatDate, parseDate, STATUS_LABEL } from '../../directory/csv.ts';
-import type { ChangeContext, Person, Unit } from '../../directory/service.ts';
+import { DuplicatePersonError, type ChangeContext, type DirectoryWarning, type Person, type Unit } from '../../directory/service.ts';
+import { SEARCH_KINDS } from '../../directory/kinds.ts';
 
 const out = (s: string) => process.stdout.write(s + '\n');
-const ctxOf = (o: { reason?: string }): ChangeContext => ({ actor: cliActor(), reason: o.reason ?? '' });
+/** The audit context of a change: the OS user, and the document that authorised it (required, never blank). */
+export function ctxOf(o: { reason?: string }): ChangeContext {
+  const reason = (o.reason ?? '').trim();
+  if (!reason) throw new ThutinError('REASON_REQUIRED');
+  return { actor: cliActor(), reason };
+}
+
+/** What a change did besides what was asked (a vacated headship): printed for the administrator. */
+function warn(warnings: DirectoryWarning[] | undefined): void {
+  for (const w of warnings ?? []) out(`⚠ ${w.message} / ${w.messageEn}`);
+}
 
 /** A date on the command line: YYYY-MM-DD / DD/MM/YYYY (midnight in Vietnam) or a full ISO time. */
 export function cliDate(s: string | undefined): number | null | undefined {
@@ -120,15 +134,42 @@ export async function runUnitSetHead(dataDir: string, code: string, person: stri
     const u = await app.directory.setUnitHead(code, p?.id ?? null, ctxOf(o));
     out(`Thủ trưởng ${u.code} / head of ${u.code}: ${p ? `${p.fullName} <${p.email}>` : '-'}`);
     if (p && u.mailbox) out(`${p.email} quản lý hộp thư đơn vị / manages the unit mailbox ${u.mailbox} (manage, read, send-as)`);
+    if (u.mailboxPassword) {
+      out(`Mật khẩu mới của hộp thư đơn vị ${u.mailbox} (mật khẩu cũ hết hiệu lực, đổi khi đăng nhập lần đầu): ${u.mailboxPassword}`);
+      out(`New password of the unit mailbox ${u.mailbox} (the old one no longer works; change at first login): ${u.mailboxPassword}`);
+      out('Trao trực tiếp cho thủ trưởng mới, không gửi qua thư / hand it to the new head in person, never by mail; chỉ hiện một lần / shown once');
+    }
   });
 }
 
 // ---------------------------------------------------------------- people
 
-export async function runPersonAdd(dataDir: string, fullName: string, o: { title?: string; unit?: string; phone?: string; localPart?: string; reason: string; json?: boolean }): Promise<void> {
+export async function runPersonAdd(
+  dataDir: string,
+  fullName: string,
+  o: { title?: string; unit?: string; phone?: string; localPart?: string; reason: string; json?: boolean; confirmDuplicate?: boolean; keepCase?: boolean },
+): Promise<void> {
   await withApp(dataDir, async (app) => {
-    const r = await app.directory.createPerson({ fullName, title: o.title, unitCode: o.unit ?? null, phone: o.phone, localPart: o.localPart }, ctxOf(o));
+    let r: Awaited<ReturnType<App['directory']['createPerson']>>;
+    try {
+      r = await app.directory.createPerson(
+        { fullName, title: o.title, unitCode: o.unit ?? null, phone: o.phone, localPart: o.localPart, confirmDuplicate: o.confirmDuplicate, keepCase: o.keepCase },
+        ctxOf(o),
+      );
+    } catch (e) {
+      if (!(e instanceof DuplicatePersonError)) throw e;
+      out('Có thể trùng với / likely the same person as:');
+      for (const c of e.candidates)
+        out(
+          `  ${c.id}\t${c.fullName}\t${c.unitCode ?? '-'}\t${c.email ?? '-'}\t${c.phone || '-'}\t${STATUS_LABEL[c.status]}\t(${c.why === 'name' ? 'cùng họ tên trong đơn vị / same name in the unit' : 'cùng số điện thoại / same phone'})`,
+        );
+      out('Không thêm. Nếu đúng là người khác, chạy lại với --confirm-duplicate / nothing added; if this is another person, run again with --confirm-duplicate');
+      process.exitCode = 1;
+      return;
+    }
     if (o.json) return out(JSON.stringify(r, null, 2));
+    if (r.nameAdjusted)
+      out(`Họ tên gõ toàn chữ hoa/thường, đã lưu là "${r.nameAdjusted.stored}" (giữ nguyên: --keep-case) / name stored in title case as "${r.nameAdjusted.stored}" (--keep-case keeps it as typed)`);
     out(`Đã tạo / created: ${r.person.fullName} <${r.address}> (id ${r.person.id})`);
     out(`Mật khẩu ban đầu (đổi khi đăng nhập lần đầu) / initial password (change at first login): ${r.initialPassword}`);
   });
@@ -165,12 +206,13 @@ export async function runPersonMove(dataDir: string, ref: string, unitCode: stri
   await withApp(dataDir, async (app) => {
     const p = await app.directory.movePerson((await findPerson(app, ref)).id, unitCode, ctxOf(o));
     out(`Đã chuyển / moved: ${p.fullName} → ${p.unitCode} ${p.unitName}`);
+    warn(p.warnings);
   });
 }
 
-export async function runPersonUpdate(dataDir: string, ref: string, o: { name?: string; title?: string; phone?: string; changeAddress?: boolean; reason: string }): Promise<void> {
+export async function runPersonUpdate(dataDir: string, ref: string, o: { name?: string; title?: string; phone?: string; changeAddress?: boolean; keepCase?: boolean; reason: string }): Promise<void> {
   await withApp(dataDir, async (app) => {
-    const p = await app.directory.updatePerson((await findPerson(app, ref)).id, { fullName: o.name, title: o.title, phone: o.phone, changeAddress: o.changeAddress }, ctxOf(o));
+    const p = await app.directory.updatePerson((await findPerson(app, ref)).id, { fullName: o.name, title: o.title, phone: o.phone, changeAddress: o.changeAddress, keepCase: o.keepCase }, ctxOf(o));
     out(`Đã cập nhật / updated: ${personLine(p)}`);
   });
 }
@@ -179,6 +221,7 @@ export async function runPersonStatus(dataDir: string, ref: string, status: 'act
   await withApp(dataDir, async (app) => {
     const p = await app.directory.setPersonStatus((await findPerson(app, ref)).id, status, ctxOf(o));
     out(`${p.fullName} <${p.email}>: ${STATUS_LABEL[p.status]} / ${p.status}`);
+    warn(p.warnings);
   });
 }
 
@@ -202,7 +245,9 @@ export async function runPersonResetPassword(dataDir: string, ref: string, o: { 
 
 export async function runDirectorySearch(dataDir: string, q: string, o: { limit?: string; kind?: string; json?: boolean }): Promise<void> {
   await withApp(dataDir, async (app) => {
-    const kinds = o.kind ? (o.kind.split(',') as Array<'person' | 'unit' | 'list'>) : undefined;
+    const kinds = o.kind ? (o.kind.split(',').map((k) => k.trim()) as Array<'person' | 'unit' | 'list'>) : undefined;
+    const bad = kinds?.filter((k) => !(SEARCH_KINDS as readonly string[]).includes(k)) ?? [];
+    if (bad.length) throw new Error(`--kind: ${bad.join(', ')} không hợp lệ / invalid (${SEARCH_KINDS.join(', ')})`);
     const hits = await app.directory.search(q, { limit: o.limit ? Number(o.limit) : 20, kinds });
     if (o.json) return out(JSON.stringify(hits, null, 2));
     for (const h of hits) out(`${h.kind}\t${h.name}\t${h.email ?? '-'}\t${h.title || '-'}\t${h.unitCode ?? '-'}`);
@@ -225,6 +270,12 @@ export async function runDirectoryImport(dataDir: string, file: string, o: { kin
     if (o.json) out(JSON.stringify(summary, null, 2));
     else {
       for (const e of r.errors) out(`dòng / line ${e.line}: ${e.message}`);
+      // Every change, field by field, with whom it touches: nothing changes that the administrator did not see.
+      for (const c of r.changes) {
+        out(`dòng / line ${c.line}: ${c.action === 'create' ? 'thêm mới / new' : 'cập nhật / update'} ${c.target}`);
+        for (const f of c.fields) out(`    ${f.field}: ${f.from ?? '∅'} → ${f.to ?? '∅'}`);
+      }
+      warn(r.warnings);
       out(
         r.errors.length
           ? `Từ chối cả tệp: ${r.errors.length} dòng lỗi, không thay đổi gì / file refused: ${r.errors.length} bad rows, nothing changed`

@@ -1,10 +1,17 @@
 // `thutin list create|add|remove|show|delete|all`: distribution lists from the server's shell —
 // static lists of any addresses, or lists derived from the tree (unit-members, unit-heads), and
-// who may post to them. Actions are audited with the operating-system user as actor.
+// who may post to them. Changes need --reason and are audited with the operating-system user as
+// actor; `show` marks members who have left.
 import { withApp, cliActor } from './common.ts';
 import { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy } from '../../directory/lists.ts';
+import { ThutinError } from '../../core/errors.ts';
 
-const ctxOf = (o: { reason?: string }) => ({ actor: cliActor(), ...(o.reason ? { reason: o.reason } : {}) });
+/** The audit context: the OS user and the authorising document (required, never blank). */
+function ctxOf(o: { reason?: string }): { actor: string; reason: string } {
+  const reason = (o.reason ?? '').trim();
+  if (!reason) throw new ThutinError('REASON_REQUIRED');
+  return { actor: cliActor(), reason };
+}
 
 export async function runListCreate(dataDir: string, address: string, o: { name: string; kind?: string; unit?: string; senders?: string; reason?: string }): Promise<void> {
   const kind = (o.kind ?? 'static') as ListKind;
@@ -31,17 +38,19 @@ export async function runListShow(dataDir: string, address: string, o: { json?: 
   await withApp(dataDir, async (app) => {
     const l = await app.lists.get(address);
     if (!l) throw new Error(`Không tìm thấy danh sách thư / distribution list not found: ${address}`);
-    const members = await app.lists.expand(l.address);
+    // Leavers stay on a static list until removed (mail to them is refused): show them, marked.
+    const members = [...new Set([...(await app.lists.expand(l.address)), ...(await app.lists.storedMembers(l.address))])];
+    const leavers = await app.lists.leavers(members);
     const senders = await app.lists.senders(l.address);
     const unit = l.unitId === null ? null : await app.directory.getUnit(l.unitId);
     if (o.json) {
-      process.stdout.write(JSON.stringify({ ...l, unitCode: unit?.code ?? null, members, allowedSenders: senders }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...l, unitCode: unit?.code ?? null, members, leavers: [...leavers], allowedSenders: senders }, null, 2) + '\n');
       return;
     }
     process.stdout.write(`${l.address}\t${l.name}\n`);
     process.stdout.write(`loại / kind: ${l.kind}${unit ? ` (${unit.code} — ${unit.name})` : ''}\n`);
     process.stdout.write(`người gửi / senders: ${l.senders}${senders.length ? `: ${senders.join(', ')}` : ''}\n`);
-    for (const m of members) process.stdout.write(`  ${m}\n`);
+    for (const m of members) process.stdout.write(`  ${m}${leavers.has(m.toLowerCase()) ? '\t(đã nghỉ việc / left — hãy bỏ khỏi danh sách / remove from the list)' : ''}\n`);
     process.stdout.write(`(${members.length} thành viên / members)\n`);
   });
 }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { changeContext } from '../auth.ts';
-import { zodRouter, bearer, reason, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, type RouteDeps } from './common.ts';
 
 const kindParams = z.object({ kind: z.enum(['units', 'people']) });
 
@@ -35,7 +35,7 @@ export async function csvRoutes(server: FastifyInstance, { app }: RouteDeps): Pr
         summary: 'Nhập CSV (dryRun=true: chỉ kiểm tra) / import CSV (dryRun=true: check only)',
         security: bearer,
         params: kindParams,
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true'), reason }),
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('true'), reason: requiredReason }),
         body: z.string().max(20 * 1024 * 1024),
       },
     },

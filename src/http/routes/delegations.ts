@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { changeContext } from '../auth.ts';
 import { mailboxTarget } from '../targets.ts';
-import { zodRouter, bearer, reason, reasonQuery, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, requiredReasonQuery, type RouteDeps } from './common.ts';
 
 const ownerParams = z.object({ address: z.string().min(3).max(320) });
 const pairParams = z.object({ address: z.string().min(3).max(320), grantee: z.string().min(3).max(320) });
@@ -31,7 +31,7 @@ export async function delegationRoutes(server: FastifyInstance, { app }: RouteDe
         summary: 'Uỷ quyền (thay quyền cũ) / delegate (replaces earlier rights)',
         security: bearer,
         params: pairParams,
-        body: z.object({ rights: z.array(z.enum(['read', 'send-as', 'send-on-behalf', 'manage'])).min(1), reason }),
+        body: z.object({ rights: z.array(z.enum(['read', 'send-as', 'send-on-behalf', 'manage'])).min(1), reason: requiredReason }),
       },
     },
     async (req, reply) => {
@@ -44,7 +44,7 @@ export async function delegationRoutes(server: FastifyInstance, { app }: RouteDe
     '/mailboxes/:address/delegations/:grantee',
     {
       config: { action: 'delegation.write', target: ownerOf },
-      schema: { tags: ['delegations'], summary: 'Thu hồi uỷ quyền / revoke a delegation', security: bearer, params: pairParams, querystring: reasonQuery },
+      schema: { tags: ['delegations'], summary: 'Thu hồi uỷ quyền / revoke a delegation', security: bearer, params: pairParams, querystring: requiredReasonQuery },
     },
     async (req, reply) => {
       await app.delegations.revoke(req.params.address, req.params.grantee, changeContext(req));

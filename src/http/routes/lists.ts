@@ -7,7 +7,7 @@ import { changeContext } from '../auth.ts';
 import { pathOfUnitCode, pathOfUnitId } from '../targets.ts';
 import type { App } from '../../app.ts';
 import type { Target } from '../../core/policy.ts';
-import { zodRouter, bearer, reason, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, type RouteDeps } from './common.ts';
 
 const listParams = z.object({ address: z.string().min(3).max(320) });
 const memberParams = z.object({ address: z.string().min(3).max(320), member: z.string().min(3).max(320) });
@@ -59,7 +59,7 @@ export async function listRoutes(server: FastifyInstance, { app }: RouteDeps): P
           kind: z.enum(['static', 'unit-members', 'unit-heads']),
           unitCode: z.string().max(64).nullable().optional(),
           senders: z.enum(['anyone', 'members', 'local', 'listed']).optional(),
-          reason,
+          reason: requiredReason,
         }),
       },
     },
@@ -73,7 +73,7 @@ export async function listRoutes(server: FastifyInstance, { app }: RouteDeps): P
     '/lists/:address',
     {
       config: { action: 'list.write', target: listOf },
-      schema: { tags: ['lists'], summary: 'Xoá danh sách thư / remove a list', security: bearer, params: listParams, querystring: z.object({ reason }) },
+      schema: { tags: ['lists'], summary: 'Xoá danh sách thư / remove a list', security: bearer, params: listParams, querystring: z.object({ reason: requiredReason }) },
     },
     async (req, reply) => {
       await app.lists.remove(req.params.address, changeContext(req));
@@ -90,7 +90,7 @@ export async function listRoutes(server: FastifyInstance, { app }: RouteDeps): P
         summary: 'Thêm thành viên / người được gửi / add a member or allowed sender',
         security: bearer,
         params: listParams,
-        body: z.object({ member: z.string().min(3).max(320), role: role.optional(), reason }),
+        body: z.object({ member: z.string().min(3).max(320), role: role.optional(), reason: requiredReason }),
       },
     },
     async (req, reply) => {
@@ -108,7 +108,7 @@ export async function listRoutes(server: FastifyInstance, { app }: RouteDeps): P
         summary: 'Bỏ thành viên / remove a member',
         security: bearer,
         params: memberParams,
-        querystring: z.object({ role: role.optional(), reason }),
+        querystring: z.object({ role: role.optional(), reason: requiredReason }),
       },
     },
     async (req, reply) => {

@@ -1,11 +1,15 @@
-// People (cán bộ) and their personal mailboxes: list and read (everyone), create in a unit,
-// edit, move to another unit (person.write, both ends within the caller's subtree).
+// People (cán bộ) and their personal mailboxes: list and read (everyone), create in a unit (a
+// likely duplicate answers 409 with its candidates until confirmed), edit, move to another unit
+// (person.write, both ends within the caller's subtree; the answer warns of a vacated headship).
+// Every change needs its reason (400 without).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ThutinError } from '../../core/errors.ts';
+import { DuplicatePersonError } from '../../directory/service.ts';
+import { errorBody } from '../errors.ts';
 import { changeContext } from '../auth.ts';
 import { pathOfUnitCode, personTarget } from '../targets.ts';
-import { zodRouter, bearer, reason, idParams, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, idParams, type RouteDeps } from './common.ts';
 
 export async function peopleRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
   const r = zodRouter(server);
@@ -71,13 +75,21 @@ export async function peopleRoutes(server: FastifyInstance, { app }: RouteDeps):
           phone: z.string().max(64).optional(),
           localPart: z.string().max(64).optional(),
           password: z.string().min(1).max(1024).optional(),
-          reason,
+          confirmDuplicate: z.boolean().optional().describe('Vẫn thêm khi có thể trùng người đã có / add even if a likely duplicate exists'),
+          keepCase: z.boolean().optional().describe('Giữ họ tên viết hoa như đã gõ / keep a name typed in capitals as typed'),
+          reason: requiredReason,
         }),
       },
     },
     async (req, reply) => {
       const { reason: _r, ...input } = req.body;
-      return reply.code(201).send(await app.directory.createPerson(input, changeContext(req)));
+      try {
+        return reply.code(201).send(await app.directory.createPerson(input, changeContext(req)));
+      } catch (e) {
+        // 409 with the people it may be: the caller confirms with confirmDuplicate: true.
+        if (e instanceof DuplicatePersonError) return reply.code(409).send({ ...errorBody('PERSON_LIKELY_EXISTS'), candidates: e.candidates });
+        throw e;
+      }
     },
   );
 
@@ -90,7 +102,13 @@ export async function peopleRoutes(server: FastifyInstance, { app }: RouteDeps):
         summary: 'Sửa thông tin cán bộ / edit a person',
         security: bearer,
         params: idParams,
-        body: z.object({ fullName: z.string().min(1).max(200).optional(), title: z.string().max(200).optional(), phone: z.string().max(64).optional(), reason }),
+        body: z.object({
+          fullName: z.string().min(1).max(200).optional(),
+          title: z.string().max(200).optional(),
+          phone: z.string().max(64).optional(),
+          keepCase: z.boolean().optional(),
+          reason: requiredReason,
+        }),
       },
     },
     async (req) => {
@@ -114,7 +132,7 @@ export async function peopleRoutes(server: FastifyInstance, { app }: RouteDeps):
         summary: 'Điều chuyển cán bộ sang đơn vị khác / move a person to another unit',
         security: bearer,
         params: idParams,
-        body: z.object({ unitCode: z.string().min(1).max(64), reason }),
+        body: z.object({ unitCode: z.string().min(1).max(64), reason: requiredReason }),
       },
     },
     async (req) => app.directory.movePerson(req.params.id, req.body.unitCode, changeContext(req)),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ThutinError } from '../../core/errors.ts';
 import { changeContext } from '../auth.ts';
 import { pathOfUnitCode } from '../targets.ts';
-import { zodRouter, bearer, reason, codeParams, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, codeParams, type RouteDeps } from './common.ts';
 
 const ms = z.number().int().nullable().optional();
 
@@ -55,7 +55,7 @@ export async function unitRoutes(server: FastifyInstance, { app }: RouteDeps): P
           validFrom: ms,
           validTo: ms,
           withMailbox: z.boolean().optional(),
-          reason,
+          reason: requiredReason,
         }),
       },
     },
@@ -91,7 +91,7 @@ export async function unitRoutes(server: FastifyInstance, { app }: RouteDeps): P
           validFrom: ms,
           validTo: ms,
           successorCode: z.string().max(64).nullable().optional(),
-          reason,
+          reason: requiredReason,
         }),
       },
     },
@@ -104,18 +104,30 @@ export async function unitRoutes(server: FastifyInstance, { app }: RouteDeps): P
   r.put(
     '/units/:code/head',
     {
-      config: { action: 'unit.write', target: async (req, a) => ({ unitPath: await pathOfUnitCode(a, (req.params as { code: string }).code) }) },
+      config: {
+        action: 'unit.write',
+        // The unit and the person made its head must both be in the caller's scope.
+        target: async (req, a) => {
+          const { personId } = req.body as { personId: number | null };
+          const person = personId === null ? null : await a.directory.getPerson(personId);
+          const also = person?.unitId != null ? [await a.directory.unitPath(person.unitId)] : person ? [[]] : [];
+          return { unitPath: await pathOfUnitCode(a, (req.params as { code: string }).code), alsoPaths: also };
+        },
+      },
       schema: {
         tags: ['units'],
-        summary: 'Đặt thủ trưởng đơn vị (bàn giao hộp thư đơn vị) / set the unit head (hands over the unit mailbox)',
+        summary:
+          'Đặt thủ trưởng đơn vị (người của đơn vị hoặc đơn vị cấp dưới): bàn giao hộp thư đơn vị, đổi mật khẩu hộp thư đơn vị (trả về một lần: mailboxPassword) / set the unit head (a person of the unit or below): hands over the unit mailbox, rotates its password (returned once: mailboxPassword)',
         security: bearer,
         params: codeParams,
-        body: z.object({ personId: z.number().int().positive().nullable(), reason }),
+        body: z.object({ personId: z.number().int().positive().nullable(), reason: requiredReason }),
       },
     },
     async (req) => {
       const unit = await app.directory.setUnitHead(req.params.code, req.body.personId, changeContext(req));
       app.tokens.forgetAll(); // agency heads are derived from units.head_person_id
+      // The unit mailbox's old password no longer works: its API sessions end too.
+      if (unit.mailboxPassword && unit.mailboxAccountId !== null) await app.tokens.revokeAccount(unit.mailboxAccountId);
       return unit;
     },
   );

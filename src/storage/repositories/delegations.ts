@@ -1,7 +1,8 @@
 // The delegations repository: the only code that reads or writes the `mailbox_delegations` table.
 // Owns: one delegation (owner account, grantee account, rights as stored: space separated) found,
 // added, replaced or removed, and the reads front ends need — the delegates of a mailbox, the
-// mailboxes shared with an account, the addresses it may send as. Which rights exist and what they
+// mailboxes shared with an account (active owners, and leavers' retained mailboxes), the state of
+// an owner's mailbox, the addresses it may send as. Which rights exist and what they
 // allow are core/delegations.ts's.
 import type { Reader, Tx } from '../tx.ts';
 
@@ -42,17 +43,49 @@ export async function delegatesOf(r: Reader, ownerAccountId: number): Promise<Ar
   return rows.map((row) => ({ grantee: row.username, granteeAccountId: Number(row.grantee_account_id), rights: row.rights }));
 }
 
-/** The mailboxes of active owners shared with a grantee, by owner address. */
-export async function sharedWithGrantee(r: Reader, granteeAccountId: number): Promise<Array<{ ownerAccountId: number; owner: string; rights: string }>> {
+/**
+ * What an owner's mailbox is for delegation: 'active'; 'retained' — disabled because its person
+ * left (kept for the retention period, readable by a delegate for the handover); 'disabled'
+ * (suspended, or an account without a person); null when there is no such account.
+ */
+export async function ownerState(r: Reader, ownerAccountId: number): Promise<'active' | 'retained' | 'disabled' | null> {
+  const row = await r
+    .selectFrom('accounts')
+    .leftJoin('people', 'people.account_id', 'accounts.id')
+    .select(['accounts.status', 'people.status as person_status'])
+    .where('accounts.id', '=', ownerAccountId)
+    .executeTakeFirst();
+  if (!row) return null;
+  if (row.status === 'active') return 'active';
+  return row.person_status === 'left' ? 'retained' : 'disabled';
+}
+
+/** A grantee's delegation on an owner's mailbox with the owner's state (one statement: asked before every IMAP command on a shared folder). */
+export async function findDelegationWithOwner(r: Reader, ownerAccountId: number, granteeAccountId: number): Promise<{ rights: string; ownerState: 'active' | 'retained' | 'disabled' } | null> {
+  const row = await r
+    .selectFrom('mailbox_delegations')
+    .innerJoin('accounts', 'accounts.id', 'mailbox_delegations.owner_account_id')
+    .leftJoin('people', 'people.account_id', 'mailbox_delegations.owner_account_id')
+    .select(['mailbox_delegations.rights', 'accounts.status', 'people.status as person_status'])
+    .where('mailbox_delegations.owner_account_id', '=', ownerAccountId)
+    .where('mailbox_delegations.grantee_account_id', '=', granteeAccountId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return { rights: row.rights, ownerState: row.status === 'active' ? 'active' : row.person_status === 'left' ? 'retained' : 'disabled' };
+}
+
+/** The mailboxes shared with a grantee — of active owners, and retained mailboxes of people who left — by owner address. */
+export async function sharedWithGrantee(r: Reader, granteeAccountId: number): Promise<Array<{ ownerAccountId: number; owner: string; rights: string; retained: boolean }>> {
   const rows = await r
     .selectFrom('mailbox_delegations')
     .innerJoin('accounts', 'accounts.id', 'mailbox_delegations.owner_account_id')
-    .select(['accounts.username', 'mailbox_delegations.owner_account_id', 'mailbox_delegations.rights'])
+    .leftJoin('people', 'people.account_id', 'mailbox_delegations.owner_account_id')
+    .select(['accounts.username', 'accounts.status', 'mailbox_delegations.owner_account_id', 'mailbox_delegations.rights'])
     .where('mailbox_delegations.grantee_account_id', '=', granteeAccountId)
-    .where('accounts.status', '=', 'active')
+    .where((eb) => eb.or([eb('accounts.status', '=', 'active'), eb('people.status', '=', 'left')]))
     .orderBy('accounts.username')
     .execute();
-  return rows.map((row) => ({ ownerAccountId: Number(row.owner_account_id), owner: row.username, rights: row.rights }));
+  return rows.map((row) => ({ ownerAccountId: Number(row.owner_account_id), owner: row.username, rights: row.rights, retained: row.status !== 'active' }));
 }
 
 /** Every address (primary and aliases) of the active owners that delegated anything to a grantee. */

@@ -1,8 +1,8 @@
 // The people repository: the only code that reads or writes the `people` table.
 // Owns: a person found by id, account or address (with their unit's code and name and their
 // mailbox's address), pages of people in Vietnamese order (`sort_key`), the rows the search index
-// loads, the aliases of people's mailboxes (read from `addresses`), inserting, updating and
-// deleting a person. Name splitting, sort keys and the lifecycle are src/directory/'s.
+// loads, the aliases of people's mailboxes (read from `addresses`), likely duplicates (folded name
+// in a unit, phone digits), leavers among addresses, inserting, updating and deleting a person. Name splitting, sort keys and the lifecycle are src/directory/'s.
 import type { Updateable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
@@ -112,6 +112,37 @@ export async function personIdByAccount(r: Reader, accountId: number): Promise<n
 export async function personIdByAddress(r: Reader, address: string): Promise<number | null> {
   const row = await r.selectFrom('addresses').innerJoin('people', 'people.account_id', 'addresses.account_id').select('people.id').where('addresses.address', '=', address).executeTakeFirst();
   return row ? Number(row.id) : null;
+}
+
+/** People of a unit whose folded full name is this one (`search_name` starts with it), for the duplicate warning. */
+export async function peopleWithFoldedName(r: Reader, unitId: number | null, foldedName: string): Promise<PersonRow[]> {
+  let q = personQuery(r).where('people.search_name', 'like', `${foldedName.replace(/[%_\\]/g, '')} | %`);
+  q = unitId === null ? q.where('people.unit_id', 'is', null) : q.where('people.unit_id', '=', unitId);
+  return (await q.orderBy('people.id').limit(20).execute()).map(toPerson);
+}
+
+/** People whose phone holds these digits in this order (separators between them allowed): the caller compares exactly. */
+export async function peopleWithPhoneDigits(r: Reader, digits: string): Promise<PersonRow[]> {
+  if (!/^\d+$/.test(digits)) return [];
+  const rows = await personQuery(r)
+    .where('people.phone', 'like', `%${digits.split('').join('%')}%`)
+    .orderBy('people.id')
+    .limit(50)
+    .execute();
+  return rows.map(toPerson);
+}
+
+/** Of these addresses (exact, lower case), the ones that are a mailbox of a person who has left. */
+export async function leaverAddresses(r: Reader, addresses: string[]): Promise<Set<string>> {
+  if (addresses.length === 0) return new Set();
+  const rows = await r
+    .selectFrom('addresses')
+    .innerJoin('people', 'people.account_id', 'addresses.account_id')
+    .select('addresses.address')
+    .where('addresses.address', 'in', addresses.slice(0, 1000))
+    .where('people.status', '=', 'left')
+    .execute();
+  return new Set(rows.map((row) => row.address));
 }
 
 /** Aliases (addresses other than the primary) of people's mailboxes: of these accounts, or of every person's (null). */
