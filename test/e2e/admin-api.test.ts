@@ -225,7 +225,7 @@ describe('admin API behind a reverse proxy', { timeout: 120000 }, () => {
   });
   afterAll(async () => api?.stop());
 
-  it('limits failed logins per forwarded client address', async () => {
+  it('counts failed logins per forwarded client address (the sign-in throttle)', async () => {
     const login = (ip: string) =>
       fetch(`${api.base}/api/v1/auth/login`, {
         method: 'POST',
