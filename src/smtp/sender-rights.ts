@@ -3,12 +3,15 @@
 // so a revoked right takes effect on the next one). Checked on the envelope (MAIL FROM) and on
 // the message (From:, Sender:). With only `send-on-behalf` on a From address the message must
 // say who sent it: `Sender: <the user>` is added when absent and must be the user when present.
+// A From: that two parsers read differently, or whose display name shows another address, is
+// refused first (from-field.ts), so the address checked is the address every reader sees.
 import type { App } from '../app.ts';
 import type { Right } from '../core/delegations.ts';
 import type { StoredContent } from '../core/delivery.ts';
 import { ERRORS } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
 import { readHeader } from './header-fields.ts';
+import { checkFromField } from './from-field.ts';
 import { replyError, type Reply } from './replies.ts';
 import type { AuthUser } from './session.ts';
 
@@ -16,6 +19,13 @@ export const SENDER_NOT_ALLOWED: Reply = {
   code: 550,
   enhanced: '5.7.1',
   text: `${ERRORS.SENDER_NOT_ALLOWED.vi} / ${ERRORS.SENDER_NOT_ALLOWED.en}`,
+};
+
+/** A From: field that parsers read differently, or whose display name shows another address (from-field.ts). */
+export const FROM_AMBIGUOUS: Reply = {
+  code: 550,
+  enhanced: '5.7.1',
+  text: 'Trường From: không rõ ràng hoặc tên hiển thị chứa một địa chỉ khác / Ambiguous From: field, or its display name shows another address',
 };
 
 export interface SenderRights {
@@ -55,6 +65,14 @@ export async function enforceHeaderSender(app: App, user: AuthUser, content: Sto
   };
   if (h.values('from').length > 1) throw await refuse('several From fields', '');
   if (h.values('sender').length > 1) throw await refuse('several Sender fields', '');
+  // One reading for every reader: the addresses checked below are the ones mail clients show.
+  for (const value of h.values('from')) {
+    const verdict = checkFromField(value);
+    if (!verdict.ok) {
+      app.log.info({ user: user.username, from: value.slice(0, 200), why: verdict.why }, 'submission refused: ambiguous From');
+      throw replyError(FROM_AMBIGUOUS);
+    }
+  }
   const from = h.addresses('from').map((a) => canonical(app, a));
   const sender = h.addresses('sender').map((a) => canonical(app, a));
   let onBehalf = false;
