@@ -27,7 +27,8 @@ export class ContentStore {
   /** Save the row of an ingested content (once per distinct blob) in a commit's transaction. */
   save(tx: Tx, c: StoredContent): Promise<void> {
     const s = c.index.search;
-    const f = (t: string) => foldVietnamese(t ?? '');
+    // Text columns never hold NUL (PostgreSQL refuses it in text: a message with NUL bytes could not be delivered).
+    const f = (t: string) => foldVietnamese(t ?? '').replace(/\0/g, '');
     const { search: _omit, ...structure } = c.index;
     void _omit;
     return saveContent(tx, {
@@ -37,7 +38,7 @@ export class ContentStore {
       structure: JSON.stringify(structure),
       sentDate: c.index.sentDate ? Date.parse(c.index.sentDate) || null : null,
       messageId: c.index.messageId,
-      subject: s.subject ?? '',
+      subject: (s.subject ?? '').replace(/\0/g, ''),
       search: { subject: f(s.subject), from: f(s.from), to: f(s.to), cc: f(s.cc), bcc: f(s.bcc), headers: f(s.headers), body: f(s.body) },
     });
   }

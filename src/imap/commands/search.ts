@@ -10,7 +10,7 @@ export const search: CommandSpec<'SEARCH', SELECTED> = {
     const messages = await s.store.listFlags(sel.info.id);
     const found = await runSearch(s.store, sel, cmd.query, messages);
     const nums = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
-    const modseq = usesModseq(cmd.query) && found.length ? Math.max(...found.map((m) => m.modseq)) : null;
+    const modseq = usesModseq(cmd.query) && found.length ? found.reduce((a, m) => Math.max(a, m.modseq), 0) : null;
     if (modseq !== null && !sel.condstore) {
       sel.condstore = true;
       s.enabled.add('CONDSTORE');
@@ -23,15 +23,23 @@ export const search: CommandSpec<'SEARCH', SELECTED> = {
     if (opts.includes('SAVE')) sel.saved = found.map((m) => m.uid);
     const onlySave = opts.length === 1 && opts[0] === 'SAVE';
     if (onlySave) return;
+    // RFC 4731 3.2: with only MIN and/or MAX asked, MODSEQ is the highest of the messages returned
+    // (the first and/or last found), not of every message found.
+    const returned = opts.filter((o) => o !== 'SAVE');
+    let esearchModseq = modseq;
+    if (modseq !== null && returned.length && returned.every((o) => o === 'MIN' || o === 'MAX')) {
+      const ends = [...(returned.includes('MIN') ? [found[0]] : []), ...(returned.includes('MAX') ? [found[found.length - 1]] : [])];
+      esearchModseq = Math.max(...ends.map((m) => m.modseq));
+    }
     const parts: string[] = [`(TAG "${cmd.tag.replace(/["\\]/g, '')}")`];
     if (cmd.uid) parts.push('UID');
     if (nums.length) {
-      if (opts.includes('MIN')) parts.push(`MIN ${Math.min(...nums)}`);
-      if (opts.includes('MAX')) parts.push(`MAX ${Math.max(...nums)}`);
+      if (opts.includes('MIN')) parts.push(`MIN ${nums.reduce((a, n) => Math.min(a, n))}`);
+      if (opts.includes('MAX')) parts.push(`MAX ${nums.reduce((a, n) => Math.max(a, n))}`);
       if (opts.includes('ALL')) parts.push(`ALL ${formatSequenceSet(nums)}`);
     }
     if (opts.includes('COUNT')) parts.push(`COUNT ${nums.length}`);
-    if (modseq !== null) parts.push(`MODSEQ ${modseq}`);
+    if (esearchModseq !== null) parts.push(`MODSEQ ${esearchModseq}`);
     s.untagged(`ESEARCH ${parts.join(' ')}`);
   },
 };
