@@ -1,7 +1,10 @@
 // The authorisation matrix (R5.4), walked over HTTP with fetch: every route of the admin API ×
 // every role (and no token), with targets inside and outside the agency head's and clerk's
 // scope (Sở Nội vụ vs Sở Tư pháp). Each attempt gets its own fresh target, so a refused
-// attempt is refused for its rights alone. Allowed → 2xx; refused → 403 FORBIDDEN; no token → 401.
+// attempt is refused for its rights alone. Allowed → 2xx; refused → 403 FORBIDDEN; no token → 401;
+// a request no role may make (a directory rule refuses it) → 400 with the rule's code for those
+// whose scope covers it. Every write names its document (`reason`); without one it is a 400
+// (admin-api-directory.test.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startAdminApi, seedProvince, TEST_PASSWORD, type AdminApi, type Province, type Actor } from '../helpers/admin-api.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
@@ -24,7 +27,17 @@ interface Case {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   route: string; // as fastify declares it
   allowed: Actor[];
+  /** Actors whose scope covers the request but whom a directory rule refuses: 400 with this code. */
+  ruleRefuses?: { actors: Actor[]; code: string };
   attempt: (actor: Actor) => Promise<Attempt>;
+}
+
+/** Every write carries its authorising document, as the API requires. */
+function withReason(method: string, a: Attempt): Attempt {
+  if (method === 'GET') return a;
+  if (method === 'DELETE' && !a.path.includes('reason=')) return { ...a, path: `${a.path}${a.path.includes('?') ? '&' : '?'}reason=QĐ%20matrix` };
+  if (a.body && typeof a.body === 'object' && !('reason' in a.body)) return { ...a, body: { ...a.body, reason: 'QĐ matrix' } };
+  return a;
 }
 
 for (const backend of backends()) {
@@ -37,7 +50,7 @@ for (const backend of backends()) {
     // Fresh targets, made through the services (not the API under test).
     const person = async (unitCode: string | null) => {
       n++;
-      const r = await api.t.app.directory.createPerson({ fullName: 'Nguyễn Văn Thử', unitCode, localPart: `thu${n}` }, ctx);
+      const r = await api.t.app.directory.createPerson({ fullName: 'Nguyễn Văn Thử', unitCode, localPart: `thu${n}`, confirmDuplicate: true }, ctx);
       return r.person;
     };
     const unit = async (parentCode: string | null) => {
@@ -79,7 +92,11 @@ for (const backend of backends()) {
         attempt: async (a) => ({
           path: '/api/v1/me/password',
           body: { currentPassword: TEST_PASSWORD, newPassword: 'Moi#Matkhau27' },
-          after: () => api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test'),
+          // a password change ends the account's other sessions: put the password back and sign in again
+          after: async () => {
+            await api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test');
+            p.tokens[a] = await api.login(p.actors[a]);
+          },
         }),
       },
       // ---- reading the directory: everyone
@@ -141,6 +158,25 @@ for (const backend of backends()) {
         attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}/head`, body: { personId: null } }),
       },
       {
+        name: 'appoint a person of a unit in SNV its head',
+        method: 'PUT',
+        route: '/api/v1/units/:code/head',
+        allowed: IN_SNV_HEAD,
+        attempt: async () => {
+          const u = await unit('SNV');
+          return { path: `/api/v1/units/${u.code}/head`, body: { personId: (await person(u.code)).id } };
+        },
+      },
+      {
+        // the unit is in the agency head's scope, the person named is not (security issue 9 item 6)
+        name: 'appoint a person of STP head of a unit in SNV',
+        method: 'PUT',
+        route: '/api/v1/units/:code/head',
+        allowed: [],
+        ruleRefuses: { actors: ADMINS, code: 'UNIT_HEAD_OUTSIDE' },
+        attempt: async () => ({ path: `/api/v1/units/${(await unit('SNV')).code}/head`, body: { personId: (await person('STP-VP')).id } }),
+      },
+      {
         name: 'set the head of a unit in STP',
         method: 'PUT',
         route: '/api/v1/units/:code/head',
@@ -153,21 +189,21 @@ for (const backend of backends()) {
         method: 'POST',
         route: '/api/v1/people',
         allowed: IN_SNV_WRITE,
-        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'SNV-VP', localPart: `moi${++n}` } }),
+        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'SNV-VP', localPart: `moi${++n}`, confirmDuplicate: true } }),
       },
       {
         name: 'create a person in STP',
         method: 'POST',
         route: '/api/v1/people',
         allowed: ADMINS,
-        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'STP-VP', localPart: `moi${++n}` } }),
+        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', unitCode: 'STP-VP', localPart: `moi${++n}`, confirmDuplicate: true } }),
       },
       {
         name: 'create a person without a unit',
         method: 'POST',
         route: '/api/v1/people',
         allowed: ADMINS,
-        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', localPart: `moi${++n}` } }),
+        attempt: async () => ({ path: '/api/v1/people', body: { fullName: 'Lê Thị Mới', localPart: `moi${++n}`, confirmDuplicate: true } }),
       },
       {
         name: 'edit a person in SNV',
@@ -463,7 +499,7 @@ for (const backend of backends()) {
         method: 'POST',
         route: '/api/v1/csv/:kind',
         allowed: ADMINS,
-        attempt: async () => ({ path: '/api/v1/csv/units?dryRun=true', body: 'ma,ten,loai,ma_cap_tren\r\nPX,Phòng X,department,SNV\r\n', contentType: 'text/csv' }),
+        attempt: async () => ({ path: '/api/v1/csv/units?dryRun=true&reason=QĐ%20matrix', body: 'ma,ten,loai,ma_cap_tren\r\nPX,Phòng X,department,SNV\r\n', contentType: 'text/csv' }),
       },
       // ---- outbound queue
       { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
@@ -491,18 +527,25 @@ for (const backend of backends()) {
       const outcomes: string[] = [];
       const expected: string[] = [];
       // No token at all: 401 before anything else.
-      const anon = await c.attempt('user');
+      const anon = withReason(c.method, await c.attempt('user'));
       const r0 = await api.call(null, c.method, anon.path, anon.body, { contentType: anon.contentType });
       outcomes.push(`anonymous ${r0.status}`);
       expected.push('anonymous 401');
       for (const actor of ALL) {
-        const a = await c.attempt(actor);
+        const a = withReason(c.method, await c.attempt(actor));
         const r = await api.call(a.token ?? p.tokens[actor], c.method, a.path, a.body, { contentType: a.contentType });
         await a.after?.();
         const ok = c.allowed.includes(actor);
-        const got = r.status >= 200 && r.status < 300 ? '2xx' : r.status === 403 && r.json?.code === 'FORBIDDEN' ? '403' : `${r.status} ${r.text.slice(0, 160)}`;
+        const got =
+          r.status >= 200 && r.status < 300
+            ? '2xx'
+            : r.status === 403 && r.json?.code === 'FORBIDDEN'
+              ? '403'
+              : r.status === 400 && c.ruleRefuses
+                ? `400 ${r.json?.code}`
+                : `${r.status} ${r.text.slice(0, 160)}`;
         outcomes.push(`${actor} ${got}`);
-        expected.push(`${actor} ${ok ? '2xx' : '403'}`);
+        expected.push(`${actor} ${ok ? '2xx' : c.ruleRefuses?.actors.includes(actor) ? `400 ${c.ruleRefuses.code}` : '403'}`);
       }
       expect(outcomes).toEqual(expected);
     });
