@@ -1,5 +1,6 @@
 // `thutin demo [--people N] [--seed S] [--messages M] [--force]`: load the demo province (Kon Tum's
-// units, generated officials, their mailboxes and some mail) into the data directory.
+// units, generated officials, their mailboxes and some mail) into the data directory; and what
+// `serve --demo` does (load into an empty directory, otherwise say that it skipped the load).
 import fs from 'node:fs';
 import type { App } from '../../app.ts';
 import { buildDemoProvince, describeDemo, type DemoOptions } from '../../demo/province.ts';
@@ -34,6 +35,20 @@ export function demoOptions(o: DemoCliOptions): DemoOptions {
 export async function loadDemo(app: App, opts: DemoOptions): Promise<void> {
   const res = await buildDemoProvince(app, opts);
   process.stdout.write(describeDemo(res, app) + '\n');
+}
+
+/**
+ * `serve --demo`: the demo province goes only into an empty directory; on existing data it says,
+ * on the terminal (not only in the JSON log), that the load was skipped and how to force it.
+ */
+export async function serveDemo(app: App): Promise<void> {
+  if (await app.directory.isEmpty()) return loadDemo(app, demoOptions({}));
+  const units = (await app.directory.listUnits()).length;
+  process.stdout.write(
+    `--demo: danh bạ đã có ${units} đơn vị, không nạp tỉnh mẫu (nạp đè: thutin demo --force) / ` +
+      `the directory already has ${units} units: the demo province was not loaded (to load it anyway: thutin demo --force)\n`,
+  );
+  app.log.info({ units }, 'demo load skipped: the directory has data');
 }
 
 export async function runDemo(dataDir: string, o: DemoCliOptions): Promise<void> {

@@ -37,11 +37,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   const app = await createApp(cfg);
   for (const n of overrides) app.log.info({ env: n }, 'biến môi trường ghi đè cấu hình / environment override');
   if (o.demo) {
-    // The demo province is loaded only into an empty directory; otherwise serve what is there.
-    const demo = await import('./demo.ts');
-    const { directoryHasUnits } = await import('../../demo/province.ts');
-    if (await directoryHasUnits(app)) app.log.info('--demo: danh bạ đã có dữ liệu, không nạp lại / the directory has data, demo not reloaded');
-    else await demo.loadDemo(app, demo.demoOptions({}));
+    // The demo province is loaded only into an empty directory; otherwise serve what is there (and say so).
+    await (await import('./demo.ts')).serveDemo(app);
   }
   let servers: Awaited<ReturnType<typeof startServers>>;
   try {
