@@ -11,6 +11,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { App } from '../app.ts';
 import { tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { installTransportGuard } from './transport-guard.ts';
+import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
 import { installAuth, routeDeclaration, type DeclaredRoute } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerOpenApi, openApiRoute } from './openapi.ts';
@@ -98,6 +99,9 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
   const cfg = app.config.http;
   let tlsPort: number | null = null;
   const { server, routes } = await buildHttp(app, () => tlsPort ?? (material ? cfg.tlsPort : null));
+  // PROXY protocol from proxyProtocol.trustedFrom: the client it names is the request's socket address
+  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'http: PROXY header refused') };
+  acceptProxyProtocol(server.server, proxy);
   await server.listen({ host: cfg.host, port: cfg.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
@@ -106,6 +110,7 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
     secure = https.createServer(tlsServerOptions(app.config, material), (req, res) => server.routing(req, res));
     secure.on('tlsClientError', (e: Error) => app.log.debug({ err: e.message }, 'https tls client error'));
     secure.on('clientError', (_e: Error, socket: net.Socket) => socket.destroy());
+    acceptProxyProtocol(secure, proxy);
     try {
       tlsPort = await new Promise<number>((resolve, reject) => {
         secure!.once('error', reject);

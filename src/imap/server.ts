@@ -9,6 +9,7 @@ import tls from 'node:tls';
 import type { App } from '../app.ts';
 import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
+import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
 import { addressKey } from '../core/throttle.ts';
@@ -95,6 +96,9 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     admit(raw, false);
   });
   secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
+  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'imap: PROXY header refused') };
+  acceptProxyProtocol(plain, proxy);
+  acceptProxyProtocol(secure, proxy);
   const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);
   return {
     port,

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import type { App } from '../app.ts';
 import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { listen } from '../net/listen.ts';
+import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
 import { BindHandler } from './bind.ts';
 import { DirectoryTree, type DirectorySource, type ListSource } from './directory-tree.ts';
 import { ResultCode } from './protocol/constants.ts';
@@ -97,6 +98,9 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     if (!admit(raw)) raw.destroy();
   });
   secure.on('tlsClientError', (e) => log.debug({ err: e.message }, 'ldap tls client error'));
+  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'ldap: PROXY header refused') };
+  acceptProxyProtocol(plain, proxy);
+  acceptProxyProtocol(secure, proxy);
   const [port, tlsPort] = await Promise.all([listen(plain, cfg.host, cfg.port), listen(secure, cfg.host, cfg.tlsPort)]);
   return {
     port,

@@ -3,6 +3,7 @@
 // check every configured port before any front end listens (each taken one named with its key).
 import net from 'node:net';
 import tls from 'node:tls';
+import { carryPeer } from './proxy-protocol.ts';
 
 /** Listen on host:port; resolves with the port actually bound, rejects on EADDRINUSE and the like. */
 export function listen(server: net.Server, host: string, port: number): Promise<number> {
@@ -22,6 +23,7 @@ export function listen(server: net.Server, host: string, port: number): Promise<
  */
 export async function upgradeToTls(raw: net.Socket, secureContext: tls.SecureContext, attach: (s: tls.TLSSocket) => void): Promise<tls.TLSSocket> {
   const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+  carryPeer(raw, secure); // the client a trusted proxy named stays the client after STARTTLS
   attach(secure);
   await new Promise<void>((resolve) => {
     secure.once('secure', () => resolve());

@@ -1,4 +1,4 @@
-// The two places where smtp-server's behaviour is bent to ours, kept in one file so that an
+// The places where smtp-server's behaviour is bent to ours, kept in one file so that an
 // upgrade of the library has one place to check (the suites beside this file prove both):
 //  1. smtp-server derives the enhanced status code from the reply code alone (550 → 5.1.1,
 //     554 → 5.6.0 …). Our refusals need their own (554 5.7.1 relay, 553 5.7.1 sender, 554 5.4.6
@@ -6,7 +6,11 @@
 //  2. On the submission port AUTH is neither advertised nor accepted before TLS; smtp-server
 //     would answer a premature AUTH with a non-standard 538 (or 500 when AUTH is hidden), RFC 3207
 //     says `530 5.7.0 Must issue a STARTTLS command first`.
+//  3. A connection a trusted proxy spoke for (net/proxy-protocol.ts, read before smtp-server sees it)
+//     is given smtp-server's own proxied-address options, so the client it named is the session's
+//     remote address on implicit TLS too (where smtp-server makes the TLS socket itself).
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { proxiedPeer } from '../net/proxy-protocol.ts';
 
 const LEADING_ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -34,6 +38,8 @@ export class ThutinSmtpServer extends SMTPServer {
   }
 
   override connect(...args: Parameters<SMTPServer['connect']>): void {
+    const peer = proxiedPeer(args[0]);
+    if (peer) args[1] = { ...args[1], remoteAddress: peer.address, remotePort: peer.port };
     super.connect(...args);
     // connect() has just added the new connection; a Set iterates in insertion order.
     let last: unknown;

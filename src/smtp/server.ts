@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { tlsPolicy, type TlsMaterial } from '../config/tls.ts';
 import { createResolver, type Resolver } from '../net/resolver.ts';
+import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
 import { ThutinSmtpServer } from './compat.ts';
 import { Pipeline, type StageRegistry } from './pipeline.ts';
 import { defaultStageRegistry } from './stages/index.ts';
@@ -195,6 +196,10 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     s.on('error', (e: Error & { code?: string }) => log.debug({ err: e, code: e.code }, 'SMTP connection error'));
   }
 
+  // PROXY protocol from proxyProtocol.trustedFrom, read before smtp-server sees the connection (v1 and v2,
+  // CIDRs); compat.ts hands the client it names to smtp-server, implicit TLS included.
+  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => log.warn({ remote, why }, 'smtp: PROXY header refused') };
+  for (const s of all) acceptProxyProtocol(s.server, proxy);
   try {
     const [pIn, pSub, pTls] = await Promise.all([listen(inbound, cfg.inboundPort, cfg.host), listen(submission, cfg.submissionPort, cfg.host), listen(submissionTls, cfg.submissionTlsPort, cfg.host)]);
     log.info({ inbound: pIn, submission: pSub, submissionTls: pTls }, 'SMTP listening');
