@@ -84,6 +84,7 @@ for (const backend of backends()) {
       // ---- self
       { name: 'log out', method: 'POST', route: '/api/v1/auth/logout', allowed: ALL, attempt: async (a) => ({ path: '/api/v1/auth/logout', token: await api.login(p.actors[a]) }) },
       { name: 'who am I', method: 'GET', route: '/api/v1/me', allowed: ALL, attempt: async () => ({ path: '/api/v1/me' }) },
+      { name: 'my sign-ins', method: 'GET', route: '/api/v1/me/sign-ins', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/sign-ins' }) },
       {
         name: 'change my password',
         method: 'POST',
@@ -508,6 +509,15 @@ for (const backend of backends()) {
       { name: 'hold a queued message', method: 'POST', route: '/api/v1/queue/:id/hold', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/hold` }) },
       { name: 'release a queued message', method: 'POST', route: '/api/v1/queue/:id/release', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/release` }) },
       { name: 'delete a queued message', method: 'DELETE', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
+      // ---- sign-in lockouts
+      { name: 'list sign-in lockouts', method: 'GET', route: '/api/v1/security/lockouts', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/security/lockouts' }) },
+      {
+        name: 'lift a sign-in lockout',
+        method: 'POST',
+        route: '/api/v1/security/lockouts/lift',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: '/api/v1/security/lockouts/lift', body: { target: '198.51.100.77' } }),
+      },
     ];
 
     beforeAll(async () => {
