@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 60000,
     pool: 'forks',
     // Says loudly when the PostgreSQL suites are skipped (THUTIN_TEST_PG_URL unset).
-    globalSetup: ['test/helpers/pg-notice.ts'],
+    // and how many tests were skipped for a missing outside tool (test/helpers/tools.ts).
+    globalSetup: ['test/helpers/pg-notice.ts', 'test/helpers/tools-notice.ts'],
   },
 });

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { startTestServers, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { tlsPaths } from '../../src/config/tls.ts';
 import { SEEN, FLAGGED } from '../../src/core/flags.ts';
+import { missingTool } from '../helpers/tools.ts';
 
 const run = promisify(execFile);
 
-describe('IMAP with mbsync', () => {
+describe.skipIf(missingTool('mbsync', 'IMAP with mbsync'))('IMAP with mbsync', () => {
   let r: Running;
   let an: string;
   beforeAll(async () => {

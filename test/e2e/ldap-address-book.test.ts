@@ -10,6 +10,7 @@ import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/server
 import { decodeResponse } from '../../src/ldap/protocol/client.ts';
 import { LdapFramer } from '../../src/ldap/protocol/framer.ts';
 import { Oid } from '../../src/ldap/protocol/constants.ts';
+import { missingTool } from '../helpers/tools.ts';
 
 const exec = promisify(execFile);
 const BASE = 'dc=kontum,dc=gov,dc=vn';
@@ -58,7 +59,7 @@ function parseLdif(text: string): Entry[] {
   return entries.filter((e) => e.dn); // without -LLL, result blocks (search:, result:) follow the entries
 }
 
-describe.each(backends())('LDAP address book with ldapsearch (%s)', (backend) => {
+describe.skipIf(missingTool('ldapsearch', 'LDAP address book with ldapsearch')).each(backends())('LDAP address book with ldapsearch (%s)', (backend) => {
   let r: Running;
   let huong: string;
   let an: string;

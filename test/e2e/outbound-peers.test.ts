@@ -11,6 +11,7 @@ import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 import { freePort, postfixAvailable, startPostfix, type PostfixInstance } from '../helpers/postfix.ts';
 import { AN, FAST_OUTBOUND, HUONG, inbox, startInstance, startPeers, submit, waitFor, type Instance, type Peers } from '../helpers/peers.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
+import { missingTool } from '../helpers/tools.ts';
 
 describe('two thutin instances exchange mail through DNS', () => {
   let peers: Peers;
@@ -52,7 +53,7 @@ describe('two thutin instances exchange mail through DNS', () => {
   });
 });
 
-describe('thutin and Postfix deliver to each other', () => {
+describe.skipIf(missingTool('/usr/sbin/postfix', 'thutin and Postfix deliver to each other'))('thutin and Postfix deliver to each other', () => {
   let dns: TestDnsServer;
   let postfix: PostfixInstance;
   let thutin: Instance;
