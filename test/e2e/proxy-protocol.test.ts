@@ -129,7 +129,8 @@ describe('PROXY protocol from a trusted proxy, on every listener', { timeout: 12
     expect(found).toHaveLength(1);
     const msg = await c.fetchOne(String(found[0]), { source: true });
     await c.logout();
-    const received = /^Received: [^\r]*(?:\r\n[ \t][^\r]*)*/m.exec(msg!.source!.toString())![0];
+    if (!msg || !msg.source) throw new Error('message not found');
+    const received = /^Received: [^\r]*(?:\r\n[ \t][^\r]*)*/m.exec(msg.source.toString())![0];
     expect(received).toContain('203.0.113.23');
     expect(received).not.toContain('127.0.0.2');
   });
