@@ -1,6 +1,7 @@
 // `thutin delegate` and `thutin list` as an administrator runs them: a unit mailbox delegated
 // with rights, listed and revoked; a static list created, filled, shown and deleted; bad rights
-// and kinds refused with a clear message; every change audited with the CLI actor and reason.
+// and kinds refused with a clear message (the allowed ones listed); every change needs --reason and
+// is audited with the CLI actor and reason.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -35,7 +36,7 @@ describe('thutin delegate and thutin list', { timeout: 300000 }, () => {
     expect(g.stdout).toContain('vanthu@kontum.gov.vn → stttt@kontum.gov.vn: read, send-on-behalf');
     const list = JSON.parse((await thutin(dir, ['delegate', 'list', 'stttt@kontum.gov.vn', '--json'])).stdout);
     expect(list).toMatchObject([{ grantee: 'vanthu@kontum.gov.vn', rights: ['read', 'send-on-behalf'] }]);
-    const bad = await thutin(dir, ['delegate', 'grant', 'stttt@kontum.gov.vn', 'vanthu@kontum.gov.vn', '--rights', 'read,admin']);
+    const bad = await thutin(dir, ['delegate', 'grant', 'stttt@kontum.gov.vn', 'vanthu@kontum.gov.vn', '--rights', 'read,admin', '--reason', 'QĐ 15/QĐ-STTTT']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('Invalid right');
     expect((await thutin(dir, ['delegate', 'revoke', 'stttt@kontum.gov.vn', 'vanthu@kontum.gov.vn', '--reason', 'QĐ 16/QĐ-STTTT'])).code).toBe(0);
@@ -49,20 +50,21 @@ describe('thutin delegate and thutin list', { timeout: 300000 }, () => {
   it('creates, fills, shows and deletes a static list; refuses a bad kind and an address taken by a mailbox', async () => {
     const c = await thutin(dir, ['list', 'create', 'ban-bien-tap@kontum.gov.vn', '--name', 'Ban biên tập', '--senders', 'members', '--reason', 'QĐ 20/QĐ-UBND']);
     expect(c.code, c.stderr).toBe(0);
-    expect((await thutin(dir, ['list', 'add', 'ban-bien-tap@kontum.gov.vn', 'vanthu@kontum.gov.vn'])).code).toBe(0);
-    expect((await thutin(dir, ['list', 'add', 'ban-bien-tap@kontum.gov.vn', 'phongvien@baokontum.com.vn'])).code).toBe(0);
+    expect((await thutin(dir, ['list', 'add', 'ban-bien-tap@kontum.gov.vn', 'vanthu@kontum.gov.vn', '--reason', 'QĐ 21/QĐ-UBND'])).code).toBe(0);
+    expect((await thutin(dir, ['list', 'add', 'ban-bien-tap@kontum.gov.vn', 'phongvien@baokontum.com.vn', '--reason', 'QĐ 21/QĐ-UBND'])).code).toBe(0);
     const show = await thutin(dir, ['list', 'show', 'ban-bien-tap@kontum.gov.vn']);
     expect(show.stdout).toContain('Ban biên tập');
     expect(show.stdout).toContain('  phongvien@baokontum.com.vn\n  vanthu@kontum.gov.vn\n(2 thành viên / members)');
-    expect((await thutin(dir, ['list', 'remove', 'ban-bien-tap@kontum.gov.vn', 'phongvien@baokontum.com.vn'])).code).toBe(0);
+    expect((await thutin(dir, ['list', 'remove', 'ban-bien-tap@kontum.gov.vn', 'phongvien@baokontum.com.vn', '--reason', 'QĐ 22/QĐ-UBND'])).code).toBe(0);
     expect(JSON.parse((await thutin(dir, ['list', 'show', 'ban-bien-tap@kontum.gov.vn', '--json'])).stdout)).toMatchObject({ kind: 'static', senders: 'members', members: ['vanthu@kontum.gov.vn'] });
-    const badKind = await thutin(dir, ['list', 'create', 'x@kontum.gov.vn', '--name', 'X', '--kind', 'everyone']);
+    const badKind = await thutin(dir, ['list', 'create', 'x@kontum.gov.vn', '--name', 'X', '--kind', 'everyone', '--reason', 'QĐ 23/QĐ-UBND']);
     expect(badKind.code).not.toBe(0);
-    expect(badKind.stderr).toContain('invalid kind: everyone');
-    const taken = await thutin(dir, ['list', 'create', 'stttt@kontum.gov.vn', '--name', 'Trùng']);
+    expect(badKind.stderr).toContain('everyone');
+    expect(badKind.stderr).toContain('static, unit-members, unit-heads');
+    const taken = await thutin(dir, ['list', 'create', 'stttt@kontum.gov.vn', '--name', 'Trùng', '--reason', 'QĐ 24/QĐ-UBND']);
     expect(taken.code).not.toBe(0);
     expect(taken.stderr).toContain('Address already in use');
-    expect((await thutin(dir, ['list', 'delete', 'ban-bien-tap@kontum.gov.vn'])).code).toBe(0);
+    expect((await thutin(dir, ['list', 'delete', 'ban-bien-tap@kontum.gov.vn', '--reason', 'QĐ 25/QĐ-UBND'])).code).toBe(0);
     expect((await thutin(dir, ['list', 'all'])).stdout).toContain('(0 danh sách / lists)');
   });
 });
