@@ -95,6 +95,7 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(8080),
+      maxConnections: z.number().int().positive().default(2000), // on each of the plain and HTTPS listeners
       tokenTtlMs: z
         .number()
         .int()
@@ -316,16 +317,32 @@ export const configSchema = z.object({
       signIn: z
         .object({
           accountMaxFailures: z.number().int().positive().default(10), // failures per account …
-          accountWindowMs: z.number().int().positive().default(15 * 60_000), // … within this window, then a lockout of …
-          accountLockoutMs: z.number().int().positive().default(15 * 60_000),
+          accountWindowMs: z
+            .number()
+            .int()
+            .positive()
+            .default(15 * 60_000), // … within this window, then a lockout of …
+          accountLockoutMs: z
+            .number()
+            .int()
+            .positive()
+            .default(15 * 60_000),
           addressMaxFailures: z.number().int().positive().default(100), // failures per client address (IPv6 /64) …
           addressWindowMs: z.number().int().positive().default(3600_000), // … within this window, then a lockout of …
           addressLockoutMs: z.number().int().positive().default(3600_000),
           freeFailures: z.number().int().nonnegative().default(3), // failures in a row on an account before delays
           baseDelayMs: z.number().int().nonnegative().default(1000), // first delay, doubled each failure …
           maxDelayMs: z.number().int().nonnegative().default(60_000), // … up to this
-          knownAddressTtlMs: z.number().int().positive().default(30 * 86400_000), // a usual address is forgotten after this
-          historyRetentionMs: z.number().int().positive().default(90 * 86400_000), // sign-ins kept for the user to see
+          knownAddressTtlMs: z
+            .number()
+            .int()
+            .positive()
+            .default(30 * 86400_000), // a usual address is forgotten after this
+          historyRetentionMs: z
+            .number()
+            .int()
+            .positive()
+            .default(90 * 86400_000), // sign-ins kept for the user to see
         })
         .prefault({}),
       firstPasswordDeadlineHours: z.number().nonnegative().default(6), // 0 = no deadline

@@ -102,6 +102,7 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
   // PROXY protocol from proxyProtocol.trustedFrom: the client it names is the request's socket address
   const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'http: PROXY header refused') };
   acceptProxyProtocol(server.server, proxy);
+  server.server.maxConnections = cfg.maxConnections; // past it node closes new connections at once (issue 9)
   await server.listen({ host: cfg.host, port: cfg.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
@@ -111,6 +112,7 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
     secure.on('tlsClientError', (e: Error) => app.log.debug({ err: e.message }, 'https tls client error'));
     secure.on('clientError', (_e: Error, socket: net.Socket) => socket.destroy());
     acceptProxyProtocol(secure, proxy);
+    secure.maxConnections = cfg.maxConnections;
     try {
       tlsPort = await new Promise<number>((resolve, reject) => {
         secure!.once('error', reject);

@@ -12,7 +12,7 @@ import { listen } from '../net/listen.ts';
 import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
-import { addressKey } from '../core/throttle.ts';
+import { capConnections, connectionCaps } from '../net/connection-caps.ts';
 import { END_TEXT } from '../core/sessions.ts';
 
 export interface ImapServers {
@@ -49,30 +49,15 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
   const sessions = new Set<ImapSession>();
   const services = imapServices(app);
   const cfg = app.config.imap;
-  const perIp = new Map<string, number>();
-  let open = 0;
-  /** Count a new TCP connection; false (and it is closed) when the server or its address has too many. */
-  const admit = (raw: net.Socket, plainText: boolean): boolean => {
-    const ip = addressKey(raw.remoteAddress ?? 'unknown');
-    const n = perIp.get(ip) ?? 0;
-    if (n >= cfg.maxConnectionsPerIp || open >= cfg.maxConnections) {
-      app.log.warn({ remote: raw.remoteAddress, total: open }, 'imap: too many connections');
-      raw.on('error', () => {});
+  const caps = (plainText: boolean) => ({
+    maxTotal: cfg.maxConnections,
+    maxPerAddress: cfg.maxConnectionsPerIp,
+    refuse: (raw: net.Socket, why: string) => {
+      app.log.warn({ remote: raw.remoteAddress, why }, 'imap: too many connections');
       if (plainText) raw.end('* BYE Quá nhiều kết nối / too many connections\r\n');
       else raw.destroy();
-      setTimeout(() => raw.destroy(), 1000).unref();
-      return false;
-    }
-    perIp.set(ip, n + 1);
-    open++;
-    raw.once('close', () => {
-      open--;
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left > 0) perIp.set(ip, left);
-      else perIp.delete(ip);
-    });
-    return true;
-  };
+    },
+  });
   const track = (socket: net.Socket, implicitTls: boolean) => {
     socket.setNoDelay(true);
     const s = new ImapSession(socket, services, { secureContext, implicitTls });
@@ -88,13 +73,12 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     }
   });
   await app.sessions.start();
+  const plainCaps = connectionCaps(caps(true));
   const plain = net.createServer((socket) => {
-    if (admit(socket, true)) track(socket, false);
+    if (plainCaps.admit(socket)) track(socket, false);
   });
   const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
-  secure.on('connection', (raw: net.Socket) => {
-    admit(raw, false);
-  });
+  capConnections(secure, caps(false));
   secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
   const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'imap: PROXY header refused') };
   acceptProxyProtocol(plain, proxy);

@@ -19,7 +19,7 @@ import { defaultStageRegistry } from './stages/index.ts';
 import { inboundHandlers } from './inbound.ts';
 import { submissionHandlers } from './submission.ts';
 import { AUTH_REQUIRED_TEXT, REPLIES } from './replies.ts';
-import { addressKey } from '../core/throttle.ts';
+import { capConnections } from '../net/connection-caps.ts';
 import { END_TEXT } from '../core/sessions.ts';
 import { authUser } from './session.ts';
 
@@ -162,23 +162,14 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     [submission, true],
     [submissionTls, false],
   ] as const) {
-    const perIp = new Map<string, number>();
-    server.server.on('connection', (raw: net.Socket) => {
-      const ip = addressKey(raw.remoteAddress ?? 'unknown');
-      const n = perIp.get(ip) ?? 0;
-      if (n >= cfg.maxConnectionsPerIp) {
+    capConnections(server.server, {
+      maxTotal: Infinity, // smtp-server's maxClients
+      maxPerAddress: cfg.maxConnectionsPerIp,
+      refuse: (raw) => {
         log.warn({ remote: raw.remoteAddress }, 'smtp: too many connections from one address');
-        raw.on('error', () => {});
         if (plainText) raw.end('421 4.7.0 Quá nhiều kết nối từ địa chỉ của bạn / Too many connections from your address\r\n');
         setImmediate(() => raw.destroy());
-        return;
-      }
-      perIp.set(ip, n + 1);
-      raw.once('close', () => {
-        const left = (perIp.get(ip) ?? 1) - 1;
-        if (left > 0) perIp.set(ip, left);
-        else perIp.delete(ip);
-      });
+      },
     });
   }
   const stopEnding = app.sessions.onEnd((accountId, reason) => {

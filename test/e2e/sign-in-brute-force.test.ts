@@ -33,7 +33,7 @@ class Line {
     socket.on('error', () => {});
   }
   static async open(port: number, localAddress: string): Promise<Line> {
-    const socket = tls.connect({ host: '127.0.0.1', port, localAddress, rejectUnauthorized: false });
+    const socket = tls.connect({ socket: net.connect({ host: '127.0.0.1', port, localAddress }), rejectUnauthorized: false });
     await new Promise<void>((res, rej) => {
       socket.once('secureConnect', () => res());
       socket.once('error', rej);
