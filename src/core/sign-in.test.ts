@@ -66,6 +66,9 @@ for (const backend of backends()) {
       now += 15 * 60_000 + 1;
       await Promise.all(Array.from({ length: 50 }, (_, i) => svc.signIn({ protocol: 'ldap', remote: `10.21.0.${i + 1}`, login: 'annv', password: `Sai#${i}` })));
       expect(await checked('annv@kontum.gov.vn')).toBe(20);
+      // Locked again, audited again, but the owner was told today already: still one notice.
+      expect((await t.app.audit.list(50, { action: 'security.lockout', target: 'annv@kontum.gov.vn' })).length).toBe(2);
+      expect(await t.app.store.listMessages(inbox.id)).toHaveLength(1);
     });
 
     it('checks at most 100 guesses per hour from one address, over many accounts', async () => {

@@ -72,6 +72,9 @@ export interface Lockout {
   failures: number;
 }
 
+/** Lockout notices to one account are at least this far apart. */
+const NOTICE_GAP_MS = 24 * 3600_000;
+
 export class SignInService {
   private readonly now: () => number;
   private readonly tx: Transactor;
@@ -197,6 +200,9 @@ export class SignInService {
   private async lockedOut(locked: Array<{ key: string; state: BucketState }>, login: string, req: SignInRequest): Promise<void> {
     for (const l of locked) {
       const d = describeBucket(l.key);
+      // One notice a day at most: an attack that goes on locks every 15 minutes, the owner needs telling once.
+      const previous = (await this.audit.list(1, { action: 'security.lockout', target: d.subject }))[0];
+      const toldRecently = previous !== undefined && this.now() - previous.at < NOTICE_GAP_MS;
       await this.audit.record({
         actor: `sign-in:${req.protocol}`,
         action: 'security.lockout',
@@ -204,7 +210,7 @@ export class SignInService {
         details: { kind: d.kind, until: l.state.lockedUntil, failures: l.state.failures.length, remote: req.remote },
       });
       this.log.warn({ kind: d.kind, subject: d.subject, until: l.state.lockedUntil }, 'sign-in lockout');
-      if (d.kind === 'address') continue;
+      if (d.kind === 'address' || toldRecently) continue;
       const cred = login ? await repo.signInCredentials(this.db, login) : null;
       if (!cred) continue;
       const until = new Date(l.state.lockedUntil).toISOString().replace('T', ' ').slice(0, 16);
