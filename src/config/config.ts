@@ -101,12 +101,13 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(8 * 3600 * 1000), // life of an admin API token
-      loginMaxFailures: z.number().int().positive().default(10), // failed API logins per client address …
+      // Unused since issue 9 (the one sign-in throttle: security.signIn.*); kept so existing files still load.
+      loginMaxFailures: z.number().int().positive().default(10),
       loginWindowMs: z
         .number()
         .int()
         .positive()
-        .default(15 * 60 * 1000), // … within this window
+        .default(15 * 60 * 1000),
       // Behind a reverse proxy: true, or its addresses ('127.0.0.1,10.0.0.0/8'), so the client address
       // (login limits, logs) is read from X-Forwarded-For. false = the socket's address.
       trustProxy: z.union([z.boolean(), z.string()]).default(false),
@@ -200,7 +201,8 @@ export const configSchema = z.object({
       maxConnectionsPerIp: z.number().int().positive().default(50),
       maxConnections: z.number().int().positive().default(2000), // in total
       maxResults: z.number().int().positive().default(500), // entries per search (and per paged search)
-      bindMaxFailures: z.number().int().positive().default(10), // failed binds per client address …
+      // Unused since issue 9 (the one sign-in throttle: security.signIn.*); kept so existing files still load.
+      bindMaxFailures: z.number().int().positive().default(10),
       bindWindowMs: z
         .number()
         .int()
