@@ -171,6 +171,28 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(await c.cmd('n11', 'CREATE "Projects/Shared"')).toMatch(/^n11 OK/m);
   });
 
+  it('answers a FETCH of a message another session expunged with the others and NO [EXPUNGEISSUED], no EXPUNGE inside it (RFC 5530, RFC 2180 4.1, RFC 3501 7.4.1)', async () => {
+    await r.app.store.createMailbox(accountId, 'Gone');
+    for (let i = 0; i < 3; i++) await r.app.store.append(accountId, 'Gone', mk({ Subject: `g${i}` }), []);
+    const mb = (await r.app.store.getMailbox(accountId, 'Gone'))!;
+    await c.cmd('g0', 'SELECT Gone');
+    // Another session deletes message 2; this one has not been told yet.
+    await r.app.store.storeFlags(mb.id, [2], 'add', { mask: 8, keywords: [] });
+    await r.app.store.expunge(mb.id);
+    const f = await c.cmd('g1', 'FETCH 1:3 (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])');
+    expect(f).toMatch(/^\* 1 FETCH \(UID 1 /m);
+    expect(f).toMatch(/^\* 3 FETCH \(UID 3 /m);
+    expect(f).not.toMatch(/^\* 2 FETCH/m);
+    expect(f).not.toMatch(/^\* \d+ EXPUNGE/m);
+    expect(f).toMatch(/^g1 NO \[EXPUNGEISSUED\]/m);
+    expect(await c.cmd('g2', 'FETCH 1:3 (UID FLAGS)')).toMatch(/^g2 NO \[EXPUNGEISSUED\]/m);
+    // UID FETCH leaves it out without NO, and may announce the EXPUNGE after its answers.
+    const u = await c.cmd('g3', 'UID FETCH 1:3 (FLAGS)');
+    expect(u).toMatch(/^g3 OK/m);
+    expect(u).toMatch(/^\* 2 EXPUNGE\r$/m);
+    expect(await c.cmd('g5', 'FETCH 1:2 (UID)')).toMatch(/^\* 2 FETCH \(UID 3\)[\s\S]*^g5 OK/m);
+  });
+
   it('sends no NUL inside an ordinary literal: a body with NUL bytes is served with 0x80 in their place, size unchanged (RFC 3501 4.3)', async () => {
     await r.app.store.createMailbox(accountId, 'Nul');
     const body = Buffer.concat([Buffer.from('Dòng một\r\nA'), Buffer.from([0]), Buffer.from('B'), Buffer.from([0, 0]), Buffer.from('\r\n')]);

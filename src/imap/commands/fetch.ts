@@ -23,6 +23,9 @@ import { resolveSection, filterHeaderFields, partialRange } from '../protocol/se
 
 const BATCH = 200;
 
+/** RFC 5530: some messages asked for were expunged by another session; the others were answered. */
+const expungeIssued = () => new ImapError('NO', 'Một số thư đã bị xoá / some of the requested messages no longer exist', 'EXPUNGEISSUED');
+
 /** Whether any item needs the stored MIME index (everything but flags, sizes, dates and BODY[]). */
 function needsIndex(items: FetchItem[]): boolean {
   return items.some(
@@ -190,6 +193,9 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     let metas = whole ? await (onlyMetadata(cmd.items) ? store.listFlags(sel.info.id) : store.listMessages(sel.info.id)) : await store.getMessages(sel.info.id, uids);
     const wanted = new Set(uids);
     metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
+    // Messages the session still shows that another session expunged: a FETCH by sequence number
+    // answers the others, then NO [EXPUNGEISSUED]; UID FETCH just leaves them out (RFC 2180 4.1).
+    let expunged = metas.length < uids.length;
     if (cmd.changedSince !== null) metas = metas.filter((m) => BigInt(m.modseq) > cmd.changedSince!);
     const changed = new Set<number>();
     if (!sel.readOnly && cmd.items.some(fetchItemSetsSeen)) {
@@ -211,6 +217,7 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     if (announce.length) s.untaggedBatch(announce);
     if (onlyMetadata(cmd.items)) {
       await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null);
+      if (expunged && !cmd.uid) throw expungeIssued();
       return;
     }
     const withIndex = needsIndex(cmd.items);
@@ -224,9 +231,17 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
       for (const m of batch) {
         const seq = sel.seqOf(m.uid);
         if (!seq) continue;
-        await out.message(seq, await fetchOne(s, m, indexes?.get(m), items, changed.has(m.uid)));
+        try {
+          await out.message(seq, await fetchOne(s, m, indexes?.get(m), items, changed.has(m.uid)));
+        } catch (e) {
+          // Another session expunged it (and its content went) after this FETCH read the list:
+          // nothing of it was written; the others are answered, then NO [EXPUNGEISSUED] (RFC 5530).
+          if (s.isClosed() || (await store.getMessages(sel.info.id, [m.uid])).length) throw e;
+          expunged = true;
+        }
       }
     }
     await out.flush();
+    if (expunged && !cmd.uid) throw expungeIssued();
   },
 };
