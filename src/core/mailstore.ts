@@ -351,6 +351,7 @@ export class MailStore {
     let modseq = 0; // the MODSEQ this change got; 0 when nothing changed
     if (!uids.length) return { updated, modified, modseq };
     await this.db.transaction().execute(async (tx) => {
+      await folders.lockFolder(tx, mailboxId); // read-modify-write: no lost flag update between sessions
       const current = await messages.getMessages(tx, mailboxId, uids);
       const changes: Array<{ m: MessageMeta; flags: number; keywords: string }> = [];
       for (const m of current) {
@@ -401,6 +402,7 @@ export class MailStore {
     const gone: number[] = [];
     const freed = await this.db.transaction().execute(async (tx) => {
       const want = uids ? new Set(uids) : null;
+      await folders.lockFolder(tx, mailboxId);
       for (const uid of await messages.deletedUids(tx, mailboxId)) if (!want || want.has(uid)) gone.push(uid);
       if (!gone.length) return [];
       return this.removeIn(tx, mailboxId, gone);
@@ -422,6 +424,7 @@ export class MailStore {
     const pairs: Array<[number, number]> = [];
     let uidvalidity = 0;
     const freed = await this.db.transaction().execute(async (tx) => {
+      if (opts.removeSource) await folders.lockFolder(tx, srcMailboxId); // a message is moved once
       const msgs = await messages.getMessages(tx, srcMailboxId, uids);
       const alloc = await folders.takeUids(tx, dstMailboxId, msgs.length);
       if (!alloc) throw new ThutinError('MAILBOX_NOT_FOUND');

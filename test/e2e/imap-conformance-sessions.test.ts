@@ -136,6 +136,23 @@ describe.each(backends())('IMAP conformance between sessions (%s)', (backend) =>
     expect(await a.cmd('a5', 'STORE 1 -FLAGS ($Important)')).not.toMatch(/^\* FLAGS/m);
   });
 
+  it('loses no flag when many sessions change flags of the same messages at once (imaptest own_flags)', async () => {
+    const acct = (await r.app.accounts.byAddress(an))!;
+    await r.app.store.createMailbox(acct.id, 'OwnFlags');
+    for (let i = 0; i < 5; i++) await deliver(an, 'OwnFlags', `Cờ ${i}`);
+    const clients = await Promise.all(Array.from({ length: 8 }, () => session()));
+    for (const c of clients) await c.cmd('o0', 'SELECT OwnFlags');
+    // Each session owns one keyword: sets it, clears it, sets it again, all at the same moment as the others.
+    await Promise.all(
+      clients.map(async (c, i) => {
+        for (const op of ['+', '-', '+', '-', '+']) expect(await c.cmd(`o${i}`, `STORE 1:5 ${op}FLAGS.SILENT (Own${i})`)).toMatch(new RegExp(`^o${i} OK`, 'm'));
+      }),
+    );
+    const mb = (await r.app.store.getMailbox(acct.id, 'OwnFlags'))!;
+    const want = clients.map((_, i) => `Own${i}`).sort();
+    for (const m of await r.app.store.listMessages(mb.id)) expect(m.keywords.split(' ').filter(Boolean).sort()).toEqual(want);
+  });
+
   it('keeps STATUS MESSAGES, UIDNEXT and UNSEEN consistent while another session appends', async () => {
     const acct = (await r.app.accounts.byAddress(an))!;
     await r.app.store.createMailbox(acct.id, 'Busy');

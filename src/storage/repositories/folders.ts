@@ -149,6 +149,19 @@ export async function takeUids(tx: Tx, mailboxId: number, count: number): Promis
   return { firstUid: Number(r.uidnext) - count, modseq: Number(r.highest_modseq), uidvalidity: Number(r.uidvalidity) };
 }
 
+/**
+ * Take the folder row's lock before a read-modify-write of its messages (STORE, EXPUNGE, MOVE): in
+ * PostgreSQL a second transaction waits here and then reads what the first committed, so no
+ * session's flag change is lost; SQLite writes one transaction at a time anyway.
+ */
+export async function lockFolder(tx: Tx, mailboxId: number): Promise<void> {
+  await tx
+    .updateTable('mailboxes')
+    .set((eb) => ({ highest_modseq: eb.ref('highest_modseq') }))
+    .where('id', '=', mailboxId)
+    .execute();
+}
+
 export async function bumpModseq(tx: Tx, mailboxId: number): Promise<number> {
   const r = await tx
     .updateTable('mailboxes')
