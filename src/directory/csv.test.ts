@@ -1,6 +1,7 @@
 // Directory CSV: export is UTF-8 with BOM (Excel) and Vietnamese headers; import accepts BOM or
 // not, ',' or ';', English headers and Kon Tum's reference file; a dry-run lists every refused row
-// with its line and why; a file with any refused row changes nothing; a good file applies at once.
+// with its line and why; a file with any refused row changes nothing; a good file applies at once; a
+// row renaming another official is refused unless it says it is an update; every change listed field by field.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -129,5 +130,41 @@ describe.each(backends())('directory CSV on %s', (backend) => {
     // round trip: nothing to change
     expect(await t.app.directory.importCsv('units', units, { dryRun: true }, ctx)).toMatchObject({ created: 0, updated: 0, errors: [] });
     expect(await t.app.directory.importCsv('people', people, { dryRun: true }, ctx)).toMatchObject({ created: 0, updated: 0, errors: [] });
+  });
+
+  it('refuses a row whose address belongs to a person of another name unless it says thao_tac = cập nhật; lists each change field by field', async () => {
+    const an = await t.app.directory.createPerson({ fullName: 'Lý Văn Thường', unitCode: 'SNV', localPart: 'thuonglv', title: 'Trưởng phòng' }, ctx);
+    const text = 'ho_ten,chuc_vu,ma_don_vi,dia_chi_thu\nTrần Văn Khác,Chuyên viên,STP,thuonglv@kontum.gov.vn\n';
+    const refused = await t.app.directory.importCsv('people', text, { dryRun: false }, ctx);
+    expect(refused).toMatchObject({ applied: false, changes: [] });
+    expect(refused.errors).toEqual([{ line: 2, message: expect.stringContaining('thuonglv@kontum.gov.vn là hộp thư của Lý Văn Thường') }]);
+    expect((await t.app.directory.getPerson(an.person.id))!.fullName).toBe('Lý Văn Thường');
+    const asUpdate = 'ho_ten,chuc_vu,ma_don_vi,dia_chi_thu,thao_tac\nTrần Văn Khác,Chuyên viên,STP,thuonglv@kontum.gov.vn,cập nhật\nPHAN THỊ MỚI,,SNV,,\n';
+    const dry = await t.app.directory.importCsv('people', asUpdate, { dryRun: true }, ctx);
+    expect(dry.changes).toEqual([
+      {
+        line: 2,
+        action: 'update',
+        target: 'Lý Văn Thường <thuonglv@kontum.gov.vn>',
+        fields: [
+          { field: 'họ tên / name', from: 'Lý Văn Thường', to: 'Trần Văn Khác' },
+          { field: 'chức vụ / title', from: 'Trưởng phòng', to: 'Chuyên viên' },
+          { field: 'đơn vị / unit', from: 'SNV', to: 'STP' },
+        ],
+      },
+      {
+        line: 3,
+        action: 'create',
+        target: 'Phan Thị Mới <địa chỉ tự cấp / generated address>',
+        fields: [
+          { field: 'họ tên / name', from: null, to: 'Phan Thị Mới' },
+          { field: 'đơn vị / unit', from: null, to: 'SNV' },
+        ],
+      },
+    ]);
+    // A case or accent difference is the same name: no action needed (and the change is still listed).
+    const accents = await t.app.directory.importCsv('people', 'ho_ten,dia_chi_thu\nLy Van Thuong,thuonglv@kontum.gov.vn\n', { dryRun: true }, ctx);
+    expect(accents.errors).toEqual([]);
+    expect(accents.changes[0].fields).toEqual([{ field: 'họ tên / name', from: 'Lý Văn Thường', to: 'Ly Van Thuong' }]);
   });
 });

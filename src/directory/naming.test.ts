@@ -1,7 +1,7 @@
 // Address naming: the common Vietnamese government practice (given name + initials), clash
-// numbering, reserved names refused, đ/Đ/Ð folded to d, names kept in NFC.
+// numbering, reserved names refused, đ/Đ/Ð folded to d, names kept in NFC; capitals offered in title case.
 import { describe, it, expect } from 'vitest';
-import { personLocalPart, splitName, unitLocalPart, freeLocalPart, assertNotReserved, abbreviationFromName, DEFAULT_NAMING } from './naming.ts';
+import { personLocalPart, splitName, unitLocalPart, freeLocalPart, assertNotReserved, abbreviationFromName, DEFAULT_NAMING, storedName } from './naming.ts';
 import { isThutinError } from '../core/errors.ts';
 
 describe('address naming', () => {
@@ -57,5 +57,15 @@ describe('address naming', () => {
     expect(unitLocalPart('ĐăkGlei')).toBe('dakglei');
     expect(abbreviationFromName('Sở Nội vụ')).toBe('snv');
     expect(abbreviationFromName('Sở Thông tin và Truyền thông')).toBe('sttvtt');
+  });
+
+  it('offers Vietnamese title case for names typed all in capitals (or small letters), keeps mixed case as typed', () => {
+    expect(storedName('NGUYỄN VĂN HÙNG')).toEqual({ name: 'Nguyễn Văn Hùng', adjusted: true });
+    expect(storedName('ĐẶNG THỊ HỒNG NHUNG')).toEqual({ name: 'Đặng Thị Hồng Nhung', adjusted: true });
+    expect(storedName('đinh  văn   lâm')).toEqual({ name: 'Đinh Văn Lâm', adjusted: true });
+    expect(storedName("KSOR H'NHUNG").name).toBe("Ksor H'Nhung");
+    expect(storedName('NGUYỄN VĂN HÙNG', true)).toEqual({ name: 'NGUYỄN VĂN HÙNG', adjusted: false });
+    expect(storedName('Nguyễn Văn An')).toEqual({ name: 'Nguyễn Văn An', adjusted: false });
+    expect(storedName('Y Ngọc')).toEqual({ name: 'Y Ngọc', adjusted: false });
   });
 });
