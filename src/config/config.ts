@@ -2,6 +2,7 @@
 // overrides, validated with zod. Owns the defaults (unprivileged ports, local domain) and the
 // messages shown when a value is wrong.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -10,6 +11,13 @@ const domain = z
   .string()
   .min(1)
   .regex(/^[a-z0-9.-]+$/i, 'tên miền không hợp lệ / invalid domain name');
+/** An IP address or a CIDR block (10.0.0.0/8, 2001:db8::/32): the proxies believed for the client address. */
+const ipOrCidr = z.string().refine((s) => {
+  const [addr, bits, more] = s.split('/');
+  const v = net.isIP(addr);
+  if (!v || more !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
+}, 'cần địa chỉ IP hoặc CIDR (10.0.0.0/8) / an IP address or CIDR (10.0.0.0/8) is required');
 
 export const configSchema = z.object({
   // '' = mail.<primary domain> (never the bare machine name: MX targets and MAILER-DAEMON@ use it).
@@ -115,7 +123,7 @@ export const configSchema = z.object({
       // tokens are refused except from loopback, GETs are redirected here; HSTS is sent over HTTPS.
       tlsPort: port.default(8443),
       // Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); wins over trustProxy.
-      trustedProxies: z.array(z.string().min(1)).default([]),
+      trustedProxies: z.array(ipOrCidr).default([]),
     })
     .prefault({}),
   // DNS resolvers used for MX lookups, SPF/DKIM/DMARC and SMTP clients' PTR names ("host" or
@@ -221,7 +229,7 @@ export const configSchema = z.object({
     .prefault({}),
   // PROXY protocol v1/v2 (HAProxy) on every listener, believed only from these addresses or CIDRs;
   // a connection from them must start with the header, one from anywhere else must not.
-  proxyProtocol: z.object({ trustedFrom: z.array(z.string().min(1)).default([]) }).prefault({}),
+  proxyProtocol: z.object({ trustedFrom: z.array(ipOrCidr).default([]) }).prefault({}),
   // The directory (issue 4): address naming rules and how long a leaver's mailbox is kept.
   directory: z
     .object({
