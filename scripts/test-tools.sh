@@ -18,8 +18,11 @@ present() {
   esac
 }
 
+# THUTIN_TEST_PACKAGES: another list (the tests of this script use one).
+LIST="${THUTIN_TEST_PACKAGES:-scripts/test-packages.txt}"
+
 missing() {
-  grep -v '^\s*#' scripts/test-packages.txt | while read -r kind what pkg; do
+  grep -v '^\s*#' "$LIST" | while read -r kind what pkg; do
     [ -z "${kind:-}" ] && continue
     present "$kind" "$what" || echo "$pkg"
   done | sort -u

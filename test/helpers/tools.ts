@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const LIST = path.resolve(import.meta.dirname, '../../scripts/test-packages.txt');
+/** The list; THUTIN_TEST_PACKAGES names another (the tests of this helper use one). */
+const LIST = process.env.THUTIN_TEST_PACKAGES ?? path.resolve(import.meta.dirname, '../../scripts/test-packages.txt');
 
 interface Entry {
   kind: string;
