@@ -37,6 +37,7 @@ function withReason(method: string, a: Attempt): Attempt {
   if (method === 'GET') return a;
   if (method === 'DELETE' && !a.path.includes('reason=')) return { ...a, path: `${a.path}${a.path.includes('?') ? '&' : '?'}reason=QĐ%20matrix` };
   if (a.body && typeof a.body === 'object' && !('reason' in a.body)) return { ...a, body: { ...a.body, reason: 'QĐ matrix' } };
+  if (a.body === undefined && !a.path.startsWith('/api/v1/queue/') && !a.path.startsWith('/api/v1/auth/')) return { ...a, body: { reason: 'QĐ matrix' } };
   return a;
 }
 

@@ -192,6 +192,12 @@ describe.each(backends())('directory life cycle over SMTP, IMAP and the admin AP
     expect(noReason.json.issues[0].message).toContain('is required');
     const blank = await call(tokens.admin, 'POST', '/api/v1/people', { fullName: 'Cao Văn Lý', unitCode: 'SNV', reason: '  ' });
     expect(blank.status).toBe(400);
+    // … and so does every other directory change: a status, a delegation, a list, an import.
+    expect((await call(tokens.admin, 'PUT', `/api/v1/people/${ids.deputy}/status`, { status: 'suspended' })).status).toBe(400);
+    expect((await call(tokens.admin, 'PUT', `/api/v1/mailboxes/snv@${D}/delegations/pholv@${D}`, { rights: ['read'] })).status).toBe(400);
+    expect((await call(tokens.admin, 'DELETE', `/api/v1/mailboxes/snv@${D}/delegations/hoapt@${D}`)).status).toBe(400);
+    expect((await call(tokens.admin, 'POST', '/api/v1/lists', { address: `ds@${D}`, name: 'DS', kind: 'static' })).status).toBe(400);
+    expect((await r.app.directory.getPerson(ids.deputy))!.status).toBe('active');
     const first = await call(tokens.admin, 'POST', '/api/v1/people', { fullName: 'ĐẶNG THỊ HỒNG NHUNG', unitCode: 'SNV', phone: '0260 3862 111', reason: 'QĐ 20/QĐ-SNV' });
     expect(first.status).toBe(201);
     expect(first.json.person.fullName).toBe('Đặng Thị Hồng Nhung');

@@ -1,13 +1,14 @@
 // A person's mailbox through its life: suspend, enable, remove (= disable and retain), purge
 // (only once the retention period has passed, refused by the directory before), and its
 // password: set by an administrator, or reset to a random one that must be changed at next login.
-// Suspending, removing or changing someone's password ends their API sessions.
+// Suspending, removing or changing someone's password ends their API sessions. Every change names
+// its authorising document (`reason`, 400 without); leaving answers the headships it vacated (`warnings`).
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ThutinError } from '../../core/errors.ts';
 import { changeContext } from '../auth.ts';
 import { personTarget } from '../targets.ts';
-import { zodRouter, bearer, reason, reasonQuery, idParams, type RouteDeps } from './common.ts';
+import { zodRouter, bearer, requiredReason, requiredReasonQuery, idParams, type RouteDeps } from './common.ts';
 
 export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps): Promise<void> {
   const r = zodRouter(server);
@@ -27,7 +28,7 @@ export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps)
         summary: 'Tạm khoá, mở lại, cho nghỉ (khoá và lưu giữ) / suspend, enable, remove (disable and retain)',
         security: bearer,
         params: idParams,
-        body: z.object({ status: z.enum(['active', 'suspended', 'left']), reason }),
+        body: z.object({ status: z.enum(['active', 'suspended', 'left']), reason: requiredReason }),
       },
     },
     async (req) => {
@@ -46,7 +47,7 @@ export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps)
         summary: 'Xoá hẳn (chỉ sau thời hạn lưu giữ) / purge (only after retention)',
         security: bearer,
         params: idParams,
-        querystring: reasonQuery,
+        querystring: requiredReasonQuery,
       },
     },
     async (req, reply) => {
@@ -66,7 +67,7 @@ export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps)
         summary: 'Đặt mật khẩu / set the password',
         security: bearer,
         params: idParams,
-        body: z.object({ password: z.string().min(1).max(1024), reason }),
+        body: z.object({ password: z.string().min(1).max(1024), reason: requiredReason }),
       },
     },
     async (req, reply) => {
@@ -87,7 +88,7 @@ export async function mailboxRoutes(server: FastifyInstance, { app }: RouteDeps)
         summary: 'Cấp lại mật khẩu, buộc đổi khi đăng nhập / reset the password, change forced at next login',
         security: bearer,
         params: idParams,
-        body: z.object({ reason }).nullish(),
+        body: z.object({ reason: requiredReason }),
       },
     },
     async (req) => {
