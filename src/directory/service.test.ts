@@ -1,9 +1,11 @@
 // The directory core on SQLite and PostgreSQL: the organisation tree with unit mailboxes, people
 // with personal mailboxes named by the rules, the lifecycle (move, suspend, leave, purge only after
-// retention), password reset with forced change, head handover (R8.3), as-of reads, audit reasons.
+// retention), password reset with forced change, head handover (R8.3: delegation, password rotation,
+// heads from the unit's subtree, vacancies when a head leaves), as-of reads, audit reasons.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, createTestApp, type TestApp } from '../../test/helpers/harness.ts';
 import { checkPasswordStrength } from '../core/accounts.ts';
+import { addMonths } from './service.ts';
 import { isThutinError, type ErrorCode } from '../core/errors.ts';
 
 const ctx = { actor: 'cli:tester', reason: 'QĐ 123/QĐ-UBND' };
@@ -142,6 +144,25 @@ describe.each(backends())('directory on %s', (backend) => {
     expect(await t.app.delegations.rightsOn(unit.mailboxAccountId!, huong.accountId!)).toEqual([]);
     const heads = (await t.app.audit.list(20)).filter((e) => e.action === 'unit.head');
     expect(heads[0]).toMatchObject({ reason: 'QĐ 77/QĐ-UBND', details: JSON.stringify({ from: 'huongttt@kontum.gov.vn', to: 'anhlt@kontum.gov.vn' }) });
+  });
+
+  it('a head change rotates the unit mailbox password; a head must be of the unit subtree; a head who leaves vacates the headship but stays a leader for retention', async () => {
+    const d = t.app.directory;
+    const can = await d.createPerson({ fullName: 'Trịnh Văn Cán', unitCode: 'BDT', title: 'Chuyên viên', localPart: 'cantv' }, ctx);
+    const outsider = await d.createPerson({ fullName: 'Lò Văn Ngoài', unitCode: 'STTTT', localPart: 'ngoailv' }, ctx);
+    await rejectsWith(d.setUnitHead('BDT', outsider.person.id, ctx), 'UNIT_HEAD_OUTSIDE');
+    const before = (await t.app.db.kysely.selectFrom('accounts').select('password_hash').where('username', '=', 'bandantoc@kontum.gov.vn').executeTakeFirstOrThrow()).password_hash;
+    const unit = await d.setUnitHead('BDT', can.person.id, ctx);
+    expect(unit.mailboxPassword).toMatch(/^\S{14}$/);
+    const after = await t.app.db.kysely.selectFrom('accounts').select(['password_hash', 'must_change_password']).where('username', '=', 'bandantoc@kontum.gov.vn').executeTakeFirstOrThrow();
+    expect(after.password_hash).not.toBe(before);
+    expect(Number(after.must_change_password)).toBe(1);
+    const left = await d.setPersonStatus(can.person.id, 'left', ctx);
+    expect(left.warnings).toEqual([expect.objectContaining({ code: 'HEAD_VACATED', unit: 'BDT' })]);
+    expect((await d.getUnit('BDT'))!.headPersonId).toBeNull();
+    expect(await t.app.delegations.list('bandantoc@kontum.gov.vn')).toEqual([]);
+    const leftAt = (await t.app.db.kysely.selectFrom('people').select('left_at').where('id', '=', can.person.id).executeTakeFirstOrThrow()).left_at!;
+    expect(await d.purgeableFrom(can.person.id)).toBe(addMonths(Number(leftAt), 12));
   });
 
   it('a leaver is disabled and kept; purge is refused before retention (6 months, 12 for leaders) and deletes the mailbox after', async () => {
