@@ -94,6 +94,7 @@ export const configSchema = z.object({
         .default(50 * 1024 * 1024),
       // Before login a literal may hold a user name or password, nothing more (issue 9).
       preAuthLiteralMax: z.number().int().positive().default(8192),
+      preAuthMaxMs: z.number().int().positive().default(120_000), // to log in at all, however busy the client keeps the connection
       maxConnections: z.number().int().positive().default(5000), // in total …
       maxConnectionsPerIp: z.number().int().positive().default(100), // … and from one address (a NAT office counts once)
       maxBadCommands: z.number().int().positive().default(10), // BAD answers on one connection, then BYE

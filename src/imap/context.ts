@@ -63,6 +63,8 @@ export interface ImapLimits {
   maxLiteralSize: number;
   /** Largest literal before login (a user name or a password). */
   preAuthLiteralMax: number;
+  /** Time a connection has to log in, whatever it sends meanwhile. */
+  preAuthMaxMs: number;
   /** BAD answers on one connection before BYE. */
   maxBadCommands: number;
   idleTimeoutMs: number;

@@ -36,6 +36,7 @@ export function imapServices(app: App): ImapServices {
       maxLineLength: imap.maxLineLength,
       maxLiteralSize: imap.maxLiteralSize,
       preAuthLiteralMax: imap.preAuthLiteralMax,
+      preAuthMaxMs: imap.preAuthMaxMs,
       maxBadCommands: imap.maxBadCommands,
       idleTimeoutMs: imap.idleTimeoutMs,
       preAuthTimeoutMs: imap.preAuthTimeoutMs,

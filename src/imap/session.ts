@@ -5,7 +5,8 @@
 // CommandContext (context.ts) built here from the ImapServices, never the App.
 // Limits (issue 9): before login a literal may hold a user name or password only
 // (`imap.preAuthLiteralMax`; a bigger one is refused without "+", and one sent anyway — LITERAL+ —
-// ends the connection), and `imap.maxBadCommands` BAD answers end the connection.
+// ends the connection), a connection has `imap.preAuthMaxMs` to log in however busy it keeps
+// itself, and `imap.maxBadCommands` BAD answers end the connection.
 import type net from 'node:net';
 import type tls from 'node:tls';
 import { upgradeToTls } from '../net/listen.ts';
@@ -38,6 +39,8 @@ export class ImapSession {
   /** When the account signed in (sessions ended before that time are not this one's). */
   signedInAt = 0;
   private badCommands = 0;
+  /** Ends a connection that has not logged in after `preAuthMaxMs`, however often it sends a command. */
+  private loginDeadline: NodeJS.Timeout | null = null;
   selected: SelectedMailbox | null = null;
   secure: boolean;
   readonly enabled = new Set<string>();
@@ -90,6 +93,12 @@ export class ImapSession {
     this.framer = this.newFramer();
     this.attach(socket);
     this.resetTimeout();
+    this.loginDeadline = setTimeout(() => {
+      if (this.account || this.closed) return;
+      this.writeLine('* BYE Quá thời gian đăng nhập / too long without logging in');
+      this.close();
+    }, services.limits.preAuthMaxMs);
+    this.loginDeadline.unref();
     this.writeLine(`* OK [CAPABILITY ${this.capabilities().join(' ')}] thutin IMAP sẵn sàng / ready`);
   }
 
@@ -336,6 +345,7 @@ export class ImapSession {
   login(account: Account): void {
     this.account = account;
     this.signedInAt = Date.now();
+    if (this.loginDeadline) clearTimeout(this.loginDeadline);
     this.framer.setLimits({ maxLiteralSize: this.services.limits.maxLiteralSize });
     this.state = 'authenticated';
     this.resetTimeout();
@@ -413,6 +423,7 @@ export class ImapSession {
 
   private onClose(): void {
     this.closed = true;
+    if (this.loginDeadline) clearTimeout(this.loginDeadline);
     this.unsubscribe?.();
     this.unsubscribe = null;
     const w = this.lineWaiter;

@@ -10,7 +10,7 @@ describe('IMAP limits', { timeout: 120_000 }, () => {
   let r: Running;
   let an: string;
   beforeAll(async () => {
-    r = await startTestServers({ config: { imap: { maxConnectionsPerIp: 4, maxConnections: 6, preAuthLiteralMax: 4096 } } });
+    r = await startTestServers({ config: { imap: { maxConnectionsPerIp: 4, maxConnections: 6, preAuthLiteralMax: 4096, preAuthMaxMs: 1500 } } });
     an = await r.user('annv');
   });
   afterAll(async () => r?.stop());
@@ -41,6 +41,19 @@ describe('IMAP limits', { timeout: 120_000 }, () => {
     c.write(Buffer.concat([msg, Buffer.from('\r\n')]));
     expect(await c.readUntil(/^b (OK|NO|BAD).*\r\n/m)).toMatch(/^b OK/m);
     c.close();
+  });
+
+  it('gives a connection a fixed time to log in, however busy it keeps itself', async () => {
+    const c = await RawImap.connect(r.servers.ports.imaps);
+    const started = Date.now();
+    let bye = '';
+    for (let i = 0; i < 20 && !bye; i++) {
+      const out = await c.cmd(`n${i}`, 'NOOP').catch((e: Error) => e.message);
+      if (/BYE/.test(out)) bye = out;
+      else await new Promise((res) => setTimeout(res, 250));
+    }
+    expect(bye).toMatch(/too long without logging in/);
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('ends a connection after ten BAD answers', async () => {
