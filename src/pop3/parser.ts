@@ -43,7 +43,6 @@ function number(s: string | undefined, min: number): number | null {
 export function parseCommand(line: Buffer | string): ParseResult {
   const text = typeof line === 'string' ? line : line.toString('utf8');
   // Control characters (NUL, CR alone, escape sequences) are never part of a command.
-  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x08\x0a-\x1f\x7f]/.test(text)) return fail('Ký tự điều khiển trong lệnh / control character in command');
   const sp = text.indexOf(' ');
   const keyword = (sp < 0 ? text : text.slice(0, sp)).toUpperCase();

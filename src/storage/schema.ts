@@ -251,6 +251,13 @@ export interface UidvalidityCountersTable {
   last_uidvalidity: number;
 }
 
+/** The POP3 maildrop locks (0010): one row per account a POP3 session holds, until `expires_at` unless renewed. */
+export interface MaildropLocksTable {
+  account_id: number;
+  holder: string;
+  expires_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -274,4 +281,5 @@ export interface Database {
   sign_ins: SignInsTable;
   session_ends: SessionEndsTable;
   uidvalidity_counters: UidvalidityCountersTable;
+  maildrop_locks: MaildropLocksTable;
 }
