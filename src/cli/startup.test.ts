@@ -10,7 +10,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
+import pg from 'pg';
 import { BIN, loopbackEnv, serve, thutin } from '../../test/helpers/cli.ts';
+
+const PG_URL = process.env.THUTIN_TEST_PG_URL;
 
 function listenOn(server: net.Server): Promise<number> {
   return new Promise((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve((server.address() as net.AddressInfo).port)));
@@ -44,6 +48,39 @@ describe('thutin start-up and operation', { timeout: 240_000 }, () => {
     await third.ready;
     await third.stop();
     expect(fs.existsSync(path.join(dir, 'thutin.lock'))).toBe(false);
+  });
+
+  it.skipIf(!PG_URL)('on PostgreSQL with store.sharedBlobs several serve processes share a data directory; without it the second is refused', async () => {
+    const name = `thutin_test_${crypto.randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const u = new URL(PG_URL!);
+    u.pathname = `/${name}`;
+    const pgDir = path.join(root, 'pg');
+    const running: Array<ReturnType<typeof serve>> = [];
+    try {
+      expect((await thutin(pgDir, ['init'], { env })).code).toBe(0);
+      const file = path.join(pgDir, 'thutin.json');
+      const base = JSON.parse(fs.readFileSync(file, 'utf8'));
+      fs.writeFileSync(file, JSON.stringify({ ...base, database: { driver: 'postgres', url: u.toString() }, store: { sharedBlobs: true } }));
+      for (let i = 0; i < 2; i++) {
+        running.push(serve(pgDir, env));
+        await running[i].ready;
+      }
+      expect(fs.existsSync(path.join(pgDir, 'thutin.lock'))).toBe(false);
+      for (const s of running.splice(0)) await s.stop();
+      fs.writeFileSync(file, JSON.stringify({ ...base, database: { driver: 'postgres', url: u.toString() } }));
+      running.push(serve(pgDir, env));
+      await running[0].ready;
+      const second = await thutin(pgDir, ['serve'], { env });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('several processes only on PostgreSQL with store.sharedBlobs: true');
+    } finally {
+      for (const s of running) await s.stop();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 
   it('names every taken port with its service and key, before listening on any', async () => {
