@@ -304,10 +304,17 @@ export class MailStore {
     await this.db.transaction().execute((tx) => folders.renameFolderTree(tx, accountId, src, dst));
   }
 
+  /** SUBSCRIBE an existing folder, or UNSUBSCRIBE a name (its folder may be gone: subscriptions are names). */
   async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    const mb = await this.getMailbox(accountId, name);
-    if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', name);
-    await folders.setSubscribed(this.db, mb.id, subscribed);
+    const n = canonicalMailboxName(name);
+    const exists = (await this.getMailbox(accountId, n)) !== null;
+    if (subscribed && !exists) throw new ThutinError('MAILBOX_NOT_FOUND', n);
+    const had = await this.db.transaction().execute((tx) => folders.setSubscribed(tx, accountId, n, subscribed));
+    if (!subscribed && !had && !exists) throw new ThutinError('MAILBOX_NOT_FOUND', n);
+  }
+
+  listSubscriptions(accountId: number): Promise<string[]> {
+    return folders.listSubscriptions(this.db, accountId);
   }
 
   /** STATUS: counts, UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ read together (one snapshot); null if the folder is gone. */

@@ -35,6 +35,7 @@ export type ImapStore = Pick<
   | 'deleteMailbox'
   | 'renameMailbox'
   | 'setSubscribed'
+  | 'listSubscriptions'
   | 'mailboxCounts'
   | 'claimRecent'
   | 'openSummary'

@@ -362,6 +362,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008b_subscriptions': {
+      // Issue 13: a subscription is a name, kept when its folder is deleted (RFC 3501 6.3.6: the server
+      // MUST NOT remove it unilaterally); LSUB shows it \Noselect, LIST (SUBSCRIBED) \NonExistent.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('subscriptions_pk', ['account_id', 'name'])
+          .execute();
+        await db
+          .insertInto('subscriptions')
+          .columns(['account_id', 'name'])
+          .expression((eb) => eb.selectFrom('mailboxes').select(['account_id', 'name']).where('subscribed', '=', 1))
+          .execute();
+      },
+    },
     '0010_maildrop_locks': {
       // Issue 13 (POP3): one session per maildrop, across processes. A row per locked account, its
       // holder and when the hold lapses unless renewed (a crashed process's locks free themselves).

@@ -251,6 +251,12 @@ export interface UidvalidityCountersTable {
   last_uidvalidity: number;
 }
 
+/** Subscribed folder names of an account (0008b): a name stays subscribed when its folder is deleted. */
+export interface SubscriptionsTable {
+  account_id: number;
+  name: string;
+}
+
 /** The POP3 maildrop locks (0010): one row per account a POP3 session holds, until `expires_at` unless renewed. */
 export interface MaildropLocksTable {
   account_id: number;
@@ -281,5 +287,6 @@ export interface Database {
   sign_ins: SignInsTable;
   session_ends: SessionEndsTable;
   uidvalidity_counters: UidvalidityCountersTable;
+  subscriptions: SubscriptionsTable;
   maildrop_locks: MaildropLocksTable;
 }

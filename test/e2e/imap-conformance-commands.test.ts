@@ -136,6 +136,31 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(listed(await c.cmd('l10', 'LSUB "" "Fruit/%"'), 'LSUB').get('Fruit/Banana')).toEqual({ attrs: '', ext: '' });
   });
 
+  it('keeps a subscription when its folder is deleted: LSUB \\Noselect, LIST (SUBSCRIBED) \\NonExistent, until UNSUBSCRIBE (RFC 3501 6.3.6-9, RFC 5258)', async () => {
+    expect(await c.cmd('s1', 'CREATE Old')).toMatch(/^s1 OK/m);
+    expect(await c.cmd('s2', 'SUBSCRIBE Old')).toMatch(/^s2 OK/m);
+    expect(await c.cmd('s3', 'DELETE Old')).toMatch(/^s3 OK/m);
+    expect(await c.cmd('s4', 'LSUB "" "Old"')).toContain('* LSUB (\\Noselect) "/" "Old"\r\n');
+    const sub = listed(await c.cmd('s5', 'LIST (SUBSCRIBED) "" "*"'));
+    expect(sub.get('Old')?.attrs.split(' ').sort()).toEqual(['\\HasNoChildren', '\\NonExistent', '\\Subscribed']);
+    expect(listed(await c.cmd('s6', 'LIST "" "*"')).has('Old')).toBe(false);
+    expect(listed(await c.cmd('s6b', 'LIST "" "*" RETURN (SUBSCRIBED)')).has('Old')).toBe(false);
+    // Created again, it is the subscribed folder again.
+    expect(await c.cmd('s7', 'CREATE Old')).toMatch(/^s7 OK/m);
+    expect(await c.cmd('s8', 'LSUB "" "Old"')).toContain('* LSUB () "/" "Old"\r\n');
+    expect(await c.cmd('s9', 'DELETE Old')).toMatch(/^s9 OK/m);
+    expect(await c.cmd('s10', 'UNSUBSCRIBE Old')).toMatch(/^s10 OK/m);
+    expect(await c.cmd('s11', 'LSUB "" "Old"')).not.toContain('LSUB (');
+    expect(await c.cmd('s12', 'UNSUBSCRIBE Old')).toMatch(/^s12 NO/m);
+    // RENAME carries the subscription to the new name.
+    expect(await c.cmd('s13', 'CREATE Ren/Child')).toMatch(/^s13 OK/m);
+    expect(await c.cmd('s14', 'RENAME Ren Moved')).toMatch(/^s14 OK/m);
+    const after = listed(await c.cmd('s15', 'LSUB "" "*"'), 'LSUB');
+    expect(after.has('Moved')).toBe(true);
+    expect(after.has('Moved/Child')).toBe(true);
+    expect(after.has('Ren')).toBe(false);
+  });
+
   it('never gives a name its UIDVALIDITY again after DELETE then CREATE (RFC 3501 2.3.1.1)', async () => {
     const seen = new Map<string, number[]>();
     const uidvalidity = async (name: string) => Number(/UIDVALIDITY (\d+)/.exec(await c.cmd('u', `STATUS ${name} (UIDVALIDITY)`))![1]);

@@ -46,11 +46,19 @@ interface ListOptions {
 }
 
 async function listRows(s: AuthenticatedContext, reference: string, patterns: string[], opts: ListOptions): Promise<Row[]> {
-  const all = await visibleFolders(s);
+  const all: Array<VisibleFolder & { missing?: boolean }> = await visibleFolders(s);
   const res = patterns.map((p) => patternToRegExp(canonicalPattern(reference, p)));
   const matches = (name: string) => res.some((r) => r.test(name));
+  const subs = opts.subscribedOnly || opts.wantSubscribed ? new Set(await s.store.listSubscriptions(s.account.id)) : null;
+  if (opts.subscribedOnly && subs) {
+    // A subscribed name whose folder was deleted is still listed (RFC 3501 6.3.9, RFC 5258 \NonExistent).
+    const own = all.filter((v) => v.access === 'owner');
+    const known = new Set(own.map((v) => v.name));
+    const missing = [...subs].filter((n) => !known.has(n)).map((name) => ({ name, mb: null, access: 'owner' as const, missing: true }));
+    all.splice(own.length, 0, ...missing);
+  }
   // Shared folders count as subscribed (the owner's subscriptions are the owner's).
-  const isSubscribed = (v: VisibleFolder) => (v.mb ? (v.access === 'owner' ? v.mb.subscribed : true) : false);
+  const isSubscribed = (v: VisibleFolder) => (v.access === 'owner' ? (subs ? subs.has(v.name) : !!v.mb?.subscribed) : v.mb !== null);
   const meets = (v: VisibleFolder) => (!opts.subscribedOnly || isSubscribed(v)) && (!opts.specialUseOnly || !!v.mb?.specialUse);
   const rows: Row[] = [];
   for (const v of all) {
@@ -69,7 +77,8 @@ async function listRows(s: AuthenticatedContext, reference: string, patterns: st
     const subscribed = isSubscribed(v);
     const hasChildren = all.some((o) => o.name.startsWith(under));
     const attrs = [hasChildren ? '\\HasChildren' : '\\HasNoChildren'];
-    if (!mb || (opts.lsub && parentOnly)) attrs.unshift('\\Noselect');
+    if (v.missing && !opts.lsub) attrs.unshift('\\NonExistent');
+    else if (!mb || (opts.lsub && parentOnly)) attrs.unshift('\\Noselect');
     if (mb?.specialUse && opts.wantSpecialUse) attrs.push(mb.specialUse);
     if (opts.wantSubscribed && subscribed) attrs.push('\\Subscribed');
     rows.push({ name: v.name, attrs, mb, childInfo: opts.recursiveMatch && subscribedBelow.length > 0 });

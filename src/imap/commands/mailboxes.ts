@@ -57,10 +57,14 @@ export const rename: CommandSpec<'RENAME', AUTHENTICATED> = {
 export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
-    const found = await resolveFolder(s, cmd.mailbox);
-    if (!found) throw nonexistent();
+    const t = await resolveName(s, cmd.mailbox);
+    if (!t || t.kind !== 'folder') throw nonexistent();
     // Shared folders are always listed as subscribed; the owner's own subscriptions are not touched.
-    if (found.target.owner !== null) return;
-    await s.store.setSubscribed(s.account.id, found.mb.name, cmd.name === 'SUBSCRIBE');
+    if (t.owner !== null) {
+      if (!(await resolveFolder(s, cmd.mailbox))) throw nonexistent();
+      return;
+    }
+    // A subscription is a name: UNSUBSCRIBE works on one whose folder was deleted (RFC 3501 6.3.7).
+    await s.store.setSubscribed(s.account.id, t.folder, cmd.name === 'SUBSCRIBE');
   },
 };

@@ -1,4 +1,5 @@
-// The folders repository: the only code that writes the `mailboxes` table.
+// The folders repository: the only code that writes the `mailboxes`, `uidvalidity_counters` and
+// `subscriptions` tables.
 // Owns: the one rule for creating a folder (with its missing parents) and the one rule for
 // UIDVALIDITY (seconds since the epoch, strictly increasing per account, never reused for a name), UID and MODSEQ
 // allocation, renames, subscriptions, \Recent claims (one session per message) and the change-log floor. No business
@@ -114,6 +115,7 @@ export async function createFolder(tx: Tx, accountId: number, name: string, spec
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await setSubscribed(tx, accountId, p, true); // a new folder starts subscribed
     if (i === parts.length) created = toFolder(row);
   }
   return created;
@@ -188,16 +190,45 @@ export async function renameFolderTree(tx: Tx, accountId: number, src: string, d
         .execute();
     }
   }
+  // Subscriptions follow the renamed names.
+  for (const n of await listSubscriptions(tx, accountId)) {
+    if (n !== src && !n.startsWith(src + HIERARCHY_SEPARATOR)) continue;
+    const moved = dst + n.slice(src.length);
+    await tx.deleteFrom('subscriptions').where('account_id', '=', accountId).where('name', '=', moved).execute();
+    await tx.updateTable('subscriptions').set({ name: moved }).where('account_id', '=', accountId).where('name', '=', n).execute();
+  }
   const parent = dst.split(HIERARCHY_SEPARATOR).slice(0, -1).join(HIERARCHY_SEPARATOR);
   if (parent) await createFolder(tx, accountId, parent, null, now);
 }
 
-export async function setSubscribed(tx: Reader, mailboxId: number, subscribed: boolean): Promise<void> {
+/**
+ * Subscribe or unsubscribe a name of an account (the folder row's flag follows when it exists). A
+ * subscription is a name: it stays when its folder is deleted (RFC 3501 6.3.6). Returns whether
+ * an unsubscribed name was subscribed.
+ */
+export async function setSubscribed(tx: Tx, accountId: number, name: string, subscribed: boolean): Promise<boolean> {
   await tx
     .updateTable('mailboxes')
     .set({ subscribed: subscribed ? 1 : 0 })
-    .where('id', '=', mailboxId)
+    .where('account_id', '=', accountId)
+    .where('name', '=', name)
     .execute();
+  if (subscribed) {
+    await tx
+      .insertInto('subscriptions')
+      .values({ account_id: accountId, name })
+      .onConflict((oc) => oc.columns(['account_id', 'name']).doNothing())
+      .execute();
+    return true;
+  }
+  const r = await tx.deleteFrom('subscriptions').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/** The names an account subscribed to, whether their folders exist or not. */
+export async function listSubscriptions(r: Reader, accountId: number): Promise<string[]> {
+  const rows = await r.selectFrom('subscriptions').select('name').where('account_id', '=', accountId).orderBy('name').execute();
+  return rows.map((x) => x.name);
 }
 
 /**
