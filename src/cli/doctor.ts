@@ -16,6 +16,7 @@ import { listenerSpecs, type ListenerSpec } from '../server.ts';
 import { encodeSearchRequest } from '../ldap/protocol/client.ts';
 import { readLock } from './data-dir.ts';
 import { withApp } from './commands/common.ts';
+import { describeLimits } from './commands/security.ts';
 
 /** How long `thutin doctor` waits for the DNS servers (one try) and for a listener's answer. */
 const DOCTOR_DNS_TIMEOUT_MS = 2000;
@@ -144,6 +145,7 @@ export async function runDoctor(dataDir: string): Promise<void> {
   if (lock?.alive) checks.push({ name: 'server', ok: true, detail: `thutin đang chạy / running: pid ${lock.pid} trên / on ${lock.host}, từ / since ${lock.startedAt}` });
   else checks.push({ name: 'server', ok: true, detail: 'thutin không chạy trên thư mục này / not running on this data directory' });
   for (const spec of listenerSpecs(cfg)) checks.push(await listenerCheck(spec, lock));
+  for (const line of describeLimits(cfg)) checks.push({ name: 'limits', ok: true, detail: line });
   for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
 }

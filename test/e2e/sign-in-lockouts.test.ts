@@ -57,6 +57,13 @@ describe('sign-in lockouts: seen and lifted by administrators', { timeout: 180_0
     expect(entry).toMatchObject({ actor: 'api:quantri@kontum.gov.vn', target: 'binhtt@kontum.gov.vn', reason: 'Phiếu hỗ trợ 45/2026' });
   });
 
+  it('`thutin doctor` prints the sign-in and connection limits in force', async () => {
+    const r = await thutin(api.t.dataDir, ['doctor']);
+    expect(r.out).toMatch(/^✓ limits: đăng nhập \/ sign-in: 10 lần sai mỗi tài khoản trong \/ failures per account in 15 min/m);
+    expect(r.out).toMatch(/^✓ limits: IMAP: 5000 kết nối \/ connections, 100 mỗi địa chỉ \/ per address; trước đăng nhập \/ before login: literal 8 KB/m);
+    expect(r.out).toMatch(/^✓ limits: SMTP: 50 /m);
+  });
+
   it('`thutin security lockouts` lists them, and --lift needs --reason', async () => {
     const dir = api.t.dataDir;
     const list = await thutin(dir, ['security', 'lockouts']);

@@ -3,6 +3,25 @@
 // a login clears its account's counts, an IP address (IPv6: its /64) its address counts; audited
 // with the operating-system user as actor and the reason. The rules are core/sign-in.ts's.
 import { withApp, cliActor } from './common.ts';
+import type { Config } from '../../config/config.ts';
+
+const min = (ms: number) => (ms % 3600_000 === 0 ? `${ms / 3600_000} h` : `${Math.round(ms / 60_000)} min`);
+
+/**
+ * The sign-in throttle and the connection limits in force, one line each (printed by `thutin doctor`
+ * beside the listeners: docs/SECURITY.md explains them).
+ */
+export function describeLimits(cfg: Config): string[] {
+  const si = cfg.security.signIn;
+  const { imap, smtp, ldap, http } = cfg;
+  return [
+    `đăng nhập / sign-in: ${si.accountMaxFailures} lần sai mỗi tài khoản trong / failures per account in ${min(si.accountWindowMs)} (khoá / lock ${min(si.accountLockoutMs)}), ${si.addressMaxFailures} mỗi địa chỉ trong / per address in ${min(si.addressWindowMs)}; đổi mật khẩu đầu tiên trong / first password changed within ${cfg.security.firstPasswordDeadlineHours} h`,
+    `IMAP: ${imap.maxConnections} kết nối / connections, ${imap.maxConnectionsPerIp} mỗi địa chỉ / per address; trước đăng nhập / before login: literal ${Math.round(imap.preAuthLiteralMax / 1024)} KB, ${Math.round(imap.preAuthTimeoutMs / 1000)} s chờ / idle, ${Math.round(imap.preAuthMaxMs / 1000)} s tổng / in all; ${imap.maxBadCommands} BAD`,
+    `SMTP: ${smtp.maxConnectionsPerIp} kết nối mỗi địa chỉ trên mỗi cổng / connections per address on each listener`,
+    `LDAP: ${ldap.maxConnections} kết nối / connections, ${ldap.maxConnectionsPerIp} mỗi địa chỉ / per address`,
+    `HTTP: ${http.maxConnections} kết nối mỗi cổng / connections per listener`,
+  ];
+}
 
 const KIND: Record<string, string> = { account: 'tài khoản / account', address: 'địa chỉ / address', 'account-address': 'tài khoản tại địa chỉ / account at address' };
 
