@@ -17,6 +17,26 @@ import tls from 'node:tls';
 import { decodeResponse, encodeBindRequest } from '../../src/ldap/protocol/client.ts';
 import { LdapFramer } from '../../src/ldap/protocol/framer.ts';
 
+/** An LDAPS connection bound as `name`, left open: whether the server has closed it. */
+async function ldapBound(port: number, name: string, password: string): Promise<{ code: number; closed: () => boolean }> {
+  const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+  let closed = false;
+  socket.on('close', () => (closed = true));
+  socket.on('error', () => {});
+  await new Promise<void>((res, rej) => {
+    socket.once('secureConnect', () => res());
+    socket.once('error', rej);
+  });
+  const framer = new LdapFramer();
+  const code = await new Promise<number>((resolve) => {
+    socket.on('data', (b: Buffer) => {
+      for (const m of framer.push(b)) resolve(decodeResponse(m).code ?? -1);
+    });
+    socket.write(encodeBindRequest(1, name, password));
+  });
+  return { code, closed: () => closed };
+}
+
 /** One simple bind over LDAPS: its result code and diagnostic message. */
 async function ldapBind(port: number, name: string, password: string): Promise<{ code: number; message: string }> {
   const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
@@ -116,11 +136,13 @@ describe('every session ends on suspend, leave, password reset and change', { ti
     expect(await imapLogin(p.address, TEST_PASSWORD)).toMatch(/^l1 NO \[AUTHENTICATIONFAILED\]/m);
   });
 
-  it('suspending ends the sessions at once; the account cannot sign in again', async () => {
+  it('suspending ends the IMAP, SMTP and LDAP sessions at once; the account cannot sign in again', async () => {
     const p = await person('Trần Thị Tạm');
     const s = await open(p.address);
+    const ldap = await ldapBound(r.servers.ports.ldaps, p.address, TEST_PASSWORD);
+    expect(ldap.code).toBe(0);
     await r.app.directory.setPersonStatus(p.id, 'suspended', { actor: 'test', reason: 'CV 7/2026' });
-    await eventually(() => s.imapClosed() && s.smtpClosed(), 5000, 'sessions closed after suspend');
+    await eventually(() => s.imapClosed() && s.smtpClosed() && ldap.closed(), 5000, 'IMAP, SMTP and LDAP sessions closed after suspend');
     const sent = await smtplib(r.servers.ports.submissionTls, [{ op: 'ehlo' }, { op: 'auth', user: p.address, password: TEST_PASSWORD }, { op: 'quit' }], { implicitTls: true });
     expect(step(sent, 'auth').code).toBe(535);
   });
