@@ -94,7 +94,7 @@ async function nextUidValidity(tx: Tx, accountId: number, now: number): Promise<
  * Create a folder and any missing parent (RFC 3501 CREATE), the only way a `mailboxes` row is
  * made. Returns the folder named `name`; null if it already existed (parents may have existed).
  */
-export async function createFolder(tx: Tx, accountId: number, name: string, specialUse: string | null, now = Date.now()): Promise<FolderRow | null> {
+export async function createFolder(tx: Tx, accountId: number, name: string, specialUse: string | null, now = Date.now(), subscribe = false): Promise<FolderRow | null> {
   const parts = name.split(HIERARCHY_SEPARATOR);
   let created: FolderRow | null = null;
   for (let i = 1; i <= parts.length; i++) {
@@ -110,20 +110,21 @@ export async function createFolder(tx: Tx, accountId: number, name: string, spec
         uidnext: 1,
         highest_modseq: 1,
         first_recent_uid: 1,
-        subscribed: 1,
+        subscribed: subscribe ? 1 : 0,
         created_at: now,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await setSubscribed(tx, accountId, p, true); // a new folder starts subscribed
+    // CREATE does not subscribe (RFC 3501 6.3.3; clients SUBSCRIBE themselves); an account's default folders are.
+    if (subscribe) await setSubscribed(tx, accountId, p, true);
     if (i === parts.length) created = toFolder(row);
   }
   return created;
 }
 
-/** The folders every new account gets (the core's list: INBOX, Sent, Drafts, Junk, Trash, Archive). */
+/** The folders every new account gets (the core's list: INBOX, Sent, Drafts, Junk, Trash, Archive), subscribed. */
 export async function createFolders(tx: Tx, accountId: number, list: ReadonlyArray<{ name: string; specialUse: string | null }>, now = Date.now()): Promise<void> {
-  for (const mb of list) await createFolder(tx, accountId, mb.name, mb.specialUse, now);
+  for (const mb of list) await createFolder(tx, accountId, mb.name, mb.specialUse, now, true);
 }
 
 /** Take the next UID and a new MODSEQ of an account's folder by name, in one statement; null if there is no such folder. */
