@@ -82,6 +82,18 @@ for (const backend of backends()) {
       expect(lockouts.find((l) => l.kind === 'address')).toMatchObject({ subject: '2001:0db8:0005:0006::/64' });
     });
 
+    it("one person's failures behind a NAT lock that person, not the office's address", async () => {
+      await t.app.accounts.create('office1@kontum.gov.vn', TEST_PASSWORD, 'test');
+      await t.app.accounts.create('office2@kontum.gov.vn', TEST_PASSWORD, 'test');
+      for (let i = 0; i < 12; i++) {
+        now += 61_000; // past every delay
+        await svc.signIn({ protocol: 'ldap', remote: '100.64.0.1', login: 'office1', password: `Sai#${i}` });
+      }
+      expect(await svc.signIn({ protocol: 'ldap', remote: '100.64.0.1', login: 'office1', password: 'Sai#x' })).toMatchObject({ reason: 'throttled' });
+      expect((await svc.signIn({ protocol: 'ldap', remote: '100.64.0.1', login: 'office2', password: TEST_PASSWORD })).ok).toBe(true);
+      expect((await svc.signIn({ protocol: 'http', remote: '100.64.0.1', login: 'office2', password: TEST_PASSWORD })).ok).toBe(true);
+    });
+
     it('never stops the right password from an address the account usually signs in from', async () => {
       expect((await svc.signIn({ protocol: 'imap', remote: '192.168.1.10', login: 'chilt', password: TEST_PASSWORD })).ok).toBe(true);
       // An attacker elsewhere locks the account …
