@@ -52,6 +52,17 @@ export class SelectedMailbox {
     for (const k of keywords) this.keywords.set(k.toLowerCase(), k);
   }
 
+  /**
+   * A CONDSTORE-enabling command in the selected state (RFC 7162 3.1): MODSEQ is shown from now on,
+   * and the client is told the HIGHESTMODSEQ it starts from. The untagged response, or null when
+   * CONDSTORE was already on.
+   */
+  enableCondstore(): string | null {
+    if (this.condstore) return null;
+    this.condstore = true;
+    return `OK [HIGHESTMODSEQ ${this.modseq}] CONDSTORE đã bật / CONDSTORE enabled`;
+  }
+
   /** UIDs in [from, to) became \Recent to this session (claimed from the store). */
   addRecent(from: number, to: number): void {
     if (from >= to || this.readOnly) return;

@@ -100,6 +100,25 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(await c.cmd('e6', `SEARCH RETURN (COUNT) MODSEQ ${ms + 100}`)).toMatch(/^\* ESEARCH \(TAG "e6"\) COUNT 0\r$/m);
   });
 
+  it('tells HIGHESTMODSEQ when a command turns CONDSTORE on in the selected state, once (RFC 7162 3.1)', async () => {
+    const d = await RawImap.connect(r.servers.ports.imaps);
+    await d.cmd('L', `LOGIN ${an} "${TEST_PASSWORD}"`);
+    const sel = await d.cmd('k0', 'SELECT Esearch');
+    const hms = Number(/HIGHESTMODSEQ (\d+)/.exec(sel)![1]);
+    const first = await d.cmd('k1', 'FETCH 1 (MODSEQ)');
+    expect(first).toContain(`* OK [HIGHESTMODSEQ ${hms}]`);
+    expect(first.indexOf('* OK [HIGHESTMODSEQ')).toBeLessThan(first.indexOf('* 1 FETCH'));
+    expect(await d.cmd('k2', 'FETCH 1 (MODSEQ)')).not.toContain('HIGHESTMODSEQ');
+    // A MODSEQ search key with an entry name and type (RFC 7162 3.1.5) on a session where CONDSTORE is on.
+    expect(await d.cmd('k3', 'SEARCH RETURN (COUNT) MODSEQ "/flags/\\\\seen" all 1')).toMatch(/^\* ESEARCH \(TAG "k3"\) COUNT 3 MODSEQ \d+\r$/m);
+    d.close();
+    const e = await RawImap.connect(r.servers.ports.imaps);
+    await e.cmd('L', `LOGIN ${an} "${TEST_PASSWORD}"`);
+    await e.cmd('k4', 'SELECT Esearch');
+    expect(await e.cmd('k5', 'SEARCH MODSEQ 1')).toContain('* OK [HIGHESTMODSEQ');
+    e.close();
+  });
+
   it('answers LIST (SUBSCRIBED RECURSIVEMATCH) with CHILDINFO and LSUB with \\Noselect parents (RFC 5258 3.5, RFC 3501 6.3.9)', async () => {
     for (const n of ['Fruit/Banana', 'Vegetable/Broccoli', 'Tofu']) expect(await c.cmd('l0', `CREATE ${n}`)).toMatch(/^l0 OK/m);
     // CREATE subscribes nothing (Fruit, Vegetable and Tofu were made too); the client subscribes what it wants.

@@ -169,10 +169,10 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     const sel = s.selected;
     const store = s.store;
     if (cmd.changedSince !== null || cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ')) {
-      if (!sel.condstore) {
-        sel.condstore = true; // RFC 7162 3.1: CHANGEDSINCE / MODSEQ enable CONDSTORE for the session
-        s.enabled.add('CONDSTORE');
-      }
+      // RFC 7162 3.1: CHANGEDSINCE / MODSEQ enable CONDSTORE for the session.
+      const enabled = sel.enableCondstore();
+      s.enabled.add('CONDSTORE');
+      if (enabled) s.untagged(enabled);
     }
     if (cmd.items.some((i) => i.type === 'binary' || i.type === 'binary.size')) throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
     if (cmd.vanished && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');

@@ -30,7 +30,8 @@ export const enable: CommandSpec<'ENABLE', AUTHENTICATED> = {
           now.push('CONDSTORE');
         }
         if (s.selected) {
-          s.selected.condstore = true;
+          const enabled = s.selected.enableCondstore();
+          if (enabled) s.untagged(enabled);
           if (c === 'QRESYNC') s.selected.qresync = true;
         }
       }

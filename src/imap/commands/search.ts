@@ -11,9 +11,10 @@ export const search: CommandSpec<'SEARCH', SELECTED> = {
     const found = await runSearch(s.store, sel, cmd.query, messages);
     const nums = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
     const modseq = usesModseq(cmd.query) && found.length ? found.reduce((a, m) => Math.max(a, m.modseq), 0) : null;
-    if (modseq !== null && !sel.condstore) {
-      sel.condstore = true;
+    if (usesModseq(cmd.query)) {
+      const enabled = sel.enableCondstore();
       s.enabled.add('CONDSTORE');
+      if (enabled) s.untagged(enabled);
     }
     if (cmd.returnOptions === null) {
       s.untagged(`SEARCH${nums.length ? ' ' + nums.join(' ') : ''}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);

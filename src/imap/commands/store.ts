@@ -13,9 +13,10 @@ export const store: CommandSpec<'STORE', SELECTED> = {
     // A read-only delegate's folder is selected read-only: no flag changes, \Seen included.
     if (sel.access === 'read') throw noPermission();
     if (sel.readOnly) throw readOnlyMailbox();
-    if (cmd.unchangedSince !== null && !sel.condstore) {
-      sel.condstore = true;
+    if (cmd.unchangedSince !== null) {
+      const enabled = sel.enableCondstore();
       s.enabled.add('CONDSTORE');
+      if (enabled) s.untagged(enabled);
     }
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     const flags = toFlagSet(cmd.flags);
