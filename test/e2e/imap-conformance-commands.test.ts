@@ -232,6 +232,10 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(f).not.toMatch(/^\* \d+ EXPUNGE/m);
     expect(f).toMatch(/^g1 NO \[EXPUNGEISSUED\]/m);
     expect(await c.cmd('g2', 'FETCH 1:3 (UID FLAGS)')).toMatch(/^g2 NO \[EXPUNGEISSUED\]/m);
+    // Its UID is still known to the session: FETCH of the UID alone is answered (RFC 2180 4.1.1).
+    const g = await c.cmd('g2b', 'FETCH 2 (UID)');
+    expect(g).toMatch(/^\* 2 FETCH \(UID 2\)\r$/m);
+    expect(g).toMatch(/^g2b OK/m);
     // UID FETCH leaves it out without NO, and may announce the EXPUNGE after its answers.
     const u = await c.cmd('g3', 'UID FETCH 1:3 (FLAGS)');
     expect(u).toMatch(/^g3 OK/m);

@@ -193,9 +193,16 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     let metas = whole ? await (onlyMetadata(cmd.items) ? store.listFlags(sel.info.id) : store.listMessages(sel.info.id)) : await store.getMessages(sel.info.id, uids);
     const wanted = new Set(uids);
     metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
-    // Messages the session still shows that another session expunged: a FETCH by sequence number
-    // answers the others, then NO [EXPUNGEISSUED]; UID FETCH just leaves them out (RFC 2180 4.1).
+    // Messages the session still shows that another session expunged: their UID is still known and
+    // is answered (RFC 2180 4.1.1); for anything more a FETCH by sequence number answers the others,
+    // then NO [EXPUNGEISSUED]; UID FETCH just leaves them out (RFC 2180 4.1).
     let expunged = metas.length < uids.length;
+    if (expunged && cmd.changedSince === null && cmd.items.every((i) => i.type === 'attribute' && i.attribute === 'UID')) {
+      const present = new Map(metas.map((m) => [m.uid, m]));
+      const known = (uid: number): MessageMeta => ({ uid, modseq: 0, flags: 0, keywords: '', size: 0, internalDate: 0, sha256: '', headerPrefix: null, prefixReplaces: 0 });
+      metas = uids.filter((u) => sel.seqOf(u) > 0).map((u) => present.get(u) ?? known(u));
+      expunged = false;
+    }
     if (cmd.changedSince !== null) metas = metas.filter((m) => BigInt(m.modseq) > cmd.changedSince!);
     const changed = new Set<number>();
     if (!sel.readOnly && cmd.items.some(fetchItemSetsSeen)) {
