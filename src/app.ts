@@ -24,6 +24,7 @@ import { StoreMaintenance } from './core/maintenance.ts';
 import { StoreCheck } from './core/store-check.ts';
 import { SessionRegistry } from './core/sessions.ts';
 import { SignInService } from './core/sign-in.ts';
+import { MaildropLocks } from './core/maildrop-locks.ts';
 
 export interface App {
   config: Config;
@@ -56,6 +57,8 @@ export interface App {
   signIn: SignInService;
   /** Every signed-in session per account, ended at once on suspend, leave, password change or reset (src/core/sessions.ts). */
   sessions: SessionRegistry;
+  /** POP3's maildrop locks: one session per mailbox, across processes (src/core/maildrop-locks.ts). */
+  maildropLocks: MaildropLocks;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -147,6 +150,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     storeCheck,
     signIn,
     sessions,
+    maildropLocks: new MaildropLocks(db.kysely, { ttlMs: config.pop3.lockTtlMs, log: log.child({ component: 'maildrop-locks' }) }),
     health: async () => {
       await db.ping();
       return { database: db.dialect };

@@ -48,7 +48,7 @@ function probe(spec: ListenerSpec, host: string): Promise<{ text: string } | { e
     sock.on('data', (d: Buffer) => {
       got = Buffer.concat([got, d]);
       const text = got.toString('utf8');
-      if ((spec.protocol === 'smtp' || spec.protocol === 'imap') && text.includes('\n')) finish({ text });
+      if ((spec.protocol === 'smtp' || spec.protocol === 'imap' || spec.protocol === 'pop3') && text.includes('\n')) finish({ text });
       if (spec.protocol === 'ldap' && got.includes('thutin')) finish({ text: 'vendorName: thutin' });
       if (spec.protocol === 'http' && text.includes('\r\n\r\n') && /\}\s*$/.test(text)) finish({ text });
     });
@@ -64,6 +64,8 @@ function isThutin(spec: ListenerSpec, text: string): boolean {
       return /^220 .*thutin/m.test(text);
     case 'imap':
       return /^\* OK .*thutin IMAP/m.test(text);
+    case 'pop3':
+      return /^\+OK .*thutin POP3/m.test(text);
     case 'ldap':
       return text.includes('thutin');
     case 'http':

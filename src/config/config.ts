@@ -100,6 +100,34 @@ export const configSchema = z.object({
       maxBadCommands: z.number().int().positive().default(10), // BAD answers on one connection, then BYE
     })
     .prefault({}),
+  // POP3 (issue 13, src/pop3/): 2110 with STLS, 2995 implicit TLS; USER/PASS and AUTH PLAIN only over TLS.
+  pop3: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(2110),
+      tlsPort: port.default(2995),
+      // RFC 1939 §3: the autologout timer is at least 10 minutes once signed in; before sign-in, 60 s.
+      idleTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 60 * 1000),
+      preAuthTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(60 * 1000),
+      // RFC 2449: a command line is 255 octets; a SASL response (AUTH PLAIN) may be longer.
+      maxLineLength: z.number().int().min(255).default(1024),
+      maxConnections: z.number().int().positive().default(5000), // in total …
+      maxConnectionsPerIp: z.number().int().positive().default(100), // … and from one address
+      maxBadCommands: z.number().int().positive().default(10), // -ERR for unknown or malformed commands, then the connection ends
+      // The maildrop lock (one POP3 session per mailbox) lapses this long after its last renewal (a crashed process's).
+      lockTtlMs: z.number().int().min(3000).default(120_000),
+      // RETR marks the message \Seen at QUIT (Dovecot's default, pop3_no_flag_updates = no); false leaves flags alone.
+      markSeen: z.boolean().default(true),
+    })
+    .prefault({}),
   http: z
     .object({
       host: z.string().default('0.0.0.0'),
@@ -383,6 +411,9 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_IMAP_HOST', ['imap', 'host'], 'string'],
   ['THUTIN_IMAP_PORT', ['imap', 'port'], 'number'],
   ['THUTIN_IMAP_TLS_PORT', ['imap', 'tlsPort'], 'number'],
+  ['THUTIN_POP3_HOST', ['pop3', 'host'], 'string'],
+  ['THUTIN_POP3_PORT', ['pop3', 'port'], 'number'],
+  ['THUTIN_POP3_TLS_PORT', ['pop3', 'tlsPort'], 'number'],
   ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
   ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
   ['THUTIN_HTTP_TLS_PORT', ['http', 'tlsPort'], 'number'],

@@ -21,7 +21,7 @@ import type { AuditLog } from './audit.ts';
 import type { MailStore } from './mailstore.ts';
 import { accountBucket, addressBucket, addressKey, admit, describeBucket, pairBucket, settle, type Admission, type BucketState, type ThrottleLimits } from './throttle.ts';
 
-export type SignInProtocol = 'imap' | 'smtp' | 'ldap' | 'http';
+export type SignInProtocol = 'imap' | 'pop3' | 'smtp' | 'ldap' | 'http';
 
 export interface SignInRequest {
   protocol: SignInProtocol;
