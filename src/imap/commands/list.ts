@@ -2,6 +2,7 @@
 // LIST-STATUS, CHILDREN) and LSUB (6.3.9). Patterns: % matches within a level, * across.
 // The names are the session's view (mailbox-names.ts): own folders, then the shared namespace.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
+import { ImapError } from '../errors.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
@@ -111,8 +112,12 @@ export const list: CommandSpec<'LIST', AUTHENTICATED> = {
     for (const row of rows) {
       s.untagged(listLine('LIST', row));
       if (cmd.returns.status && row.mb) {
-        const vals = await statusValues(s, row.mb, cmd.returns.status as StatusItem[]);
-        s.untagged([atom('STATUS'), encodeMailboxName(row.name), vals]);
+        // A folder deleted meanwhile by another session just gets no STATUS (RFC 5819 lists only what it can).
+        const vals = await statusValues(s, row.mb, cmd.returns.status as StatusItem[]).catch((e: unknown) => {
+          if (e instanceof ImapError) return null;
+          throw e;
+        });
+        if (vals) s.untagged([atom('STATUS'), encodeMailboxName(row.name), vals]);
       }
     }
   },
