@@ -94,6 +94,17 @@ for (const backend of backends()) {
       expect((await svc.signIn({ protocol: 'http', remote: '100.64.0.1', login: 'office2', password: TEST_PASSWORD })).ok).toBe(true);
     });
 
+    it('thirty clients of one official signing in at once with the right password all get in, and nothing locks', async () => {
+      await t.app.accounts.create('emnt@kontum.gov.vn', TEST_PASSWORD, 'test');
+      // From a new address (account and address buckets) and then from the now usual one (pair bucket).
+      for (const remote of ['10.60.0.1', '10.60.0.1']) {
+        const results = await Promise.all(Array.from({ length: 30 }, () => svc.signIn({ protocol: 'imap', remote, login: 'emnt', password: TEST_PASSWORD })));
+        expect(results.filter((r) => r.ok)).toHaveLength(30);
+      }
+      expect((await svc.lockouts()).filter((l) => l.subject.startsWith('emnt@'))).toEqual([]);
+      expect(await t.app.audit.list(10, { action: 'security.lockout', target: 'emnt@kontum.gov.vn' })).toEqual([]);
+    });
+
     it('never stops the right password from an address the account usually signs in from', async () => {
       expect((await svc.signIn({ protocol: 'imap', remote: '192.168.1.10', login: 'chilt', password: TEST_PASSWORD })).ok).toBe(true);
       // An attacker elsewhere locks the account …

@@ -19,7 +19,12 @@ import * as repo from '../storage/repositories/sign-in.ts';
 import { verifyPassword, type Account, type AccountService } from './accounts.ts';
 import type { AuditLog } from './audit.ts';
 import type { MailStore } from './mailstore.ts';
-import { accountBucket, addressBucket, addressKey, admit, describeBucket, pairBucket, settle, type Admission, type BucketState, type ThrottleLimits } from './throttle.ts';
+import { accountBucket, addressBucket, addressKey, admit, BUSY_RETRY_MS, describeBucket, EMPTY_BUCKET, pairBucket, settle, type Admission, type BucketState, type ThrottleLimits } from './throttle.ts';
+
+/** How long an attempt waits for a bucket full of attempts in flight before it is refused as throttled. */
+const BUSY_WAIT_MAX_MS = 10_000;
+/** `retryAfterMs` of a reservation refused only because attempts in flight fill a bucket. */
+const BUSY = -1;
 
 export type SignInProtocol = 'imap' | 'pop3' | 'smtp' | 'ldap' | 'http';
 
@@ -62,6 +67,8 @@ export interface SignInOptions {
   /** The sender of notices (postmaster@<primary domain>). */
   noticeFrom: string;
   now?: () => number;
+  /** Waiting for a busy bucket (attempts in flight) to free up; tests may inject it. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Lockout {
@@ -77,6 +84,7 @@ const NOTICE_GAP_MS = 24 * 3600_000;
 
 export class SignInService {
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
   private readonly tx: Transactor;
   /** Refusals not checked (throttled), counted and logged once a minute per protocol instead of once each. */
   private readonly refused = new Map<string, number>();
@@ -91,6 +99,7 @@ export class SignInService {
     private readonly opts: SignInOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.tx = transactor(db);
   }
 
@@ -102,29 +111,51 @@ export class SignInService {
   async signIn(req: SignInRequest): Promise<SignInResult> {
     const login = this.accounts.loginAddress(req.login);
     const address = addressKey(req.remote);
-    const started = this.now();
-    const known = login ? await repo.isKnownAddress(this.db, login, address, started - this.opts.limits.knownAddressTtlMs) : false;
+    const known = login ? await repo.isKnownAddress(this.db, login, address, this.now() - this.opts.limits.knownAddressTtlMs) : false;
     // From a usual address only that pair is counted: an attacker elsewhere cannot lock the official out.
     const keys = known ? [pairBucket(login, address)] : [accountBucket(login || '(empty)'), addressBucket(address)];
+    const locked: Array<{ key: string; state: BucketState }> = [];
+    let started = this.now();
+    let admission: { ok: true } | { ok: false; retryAfterMs: number };
+    for (let waited = 0; ; waited += BUSY_RETRY_MS) {
+      started = this.now();
+      admission = await this.reserve(keys, started, locked);
+      // Full of attempts in flight (an official's own clients signing in together, or a burst of
+      // guesses): wait for them to be checked rather than refuse, up to BUSY_WAIT_MAX_MS.
+      if (admission.ok || admission.retryAfterMs !== BUSY || waited >= BUSY_WAIT_MAX_MS) break;
+      await this.sleep(BUSY_RETRY_MS);
+    }
+    if (locked.length) await this.lockedOut(locked, login, req);
+    if (!admission.ok) {
+      this.countRefused(req.protocol, login, address);
+      return { ok: false, reason: 'throttled', retryAfterMs: admission.retryAfterMs === BUSY ? BUSY_RETRY_MS : admission.retryAfterMs };
+    }
+    return this.check(req, login, address, known, keys, started);
+  }
 
+  /**
+   * Steps 1 and 2: reserve an attempt in every bucket, or in none. `retryAfterMs` is BUSY when the
+   * only refusals are buckets full of attempts in flight.
+   */
+  private async reserve(keys: string[], started: number, locked: Array<{ key: string; state: BucketState }>): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
     // 1. A bucket already locked or waiting refuses without a write (hammering costs one read).
     const seen = await repo.readBuckets(this.db, keys);
+    let busy = false;
     for (const k of keys) {
       const st = seen.get(k);
       const a = st ? admit(st, started, this.limitsOf(k)) : null;
-      if (a && !a.ok && !a.lockedNow) {
-        this.countRefused(req.protocol, login, address);
-        return { ok: false, reason: 'throttled', retryAfterMs: a.retryAfterMs };
-      }
+      if (a && !a.ok && a.reason === 'busy') busy = true;
+      else if (a && !a.ok && !a.lockedNow) return { ok: false, retryAfterMs: a.retryAfterMs };
     }
+    if (busy) return { ok: false, retryAfterMs: BUSY };
 
     // 2. Reserve an attempt in every bucket, or none.
-    const locked: Array<{ key: string; state: BucketState }> = [];
-    const admission = await this.tx.transaction(async (tx) => {
+    return this.tx.transaction(async (tx) => {
       const states = await repo.lockBuckets(tx, keys, started);
       const results = new Map<string, Admission>();
-      for (const k of keys) results.set(k, admit(states.get(k) ?? { failures: [], consecutive: 0, lastFailureAt: 0, lockedUntil: 0 }, started, this.limitsOf(k)));
+      for (const k of keys) results.set(k, admit(states.get(k) ?? { ...EMPTY_BUCKET }, started, this.limitsOf(k)));
       const refusals = [...results.values()].filter((a) => !a.ok);
+      if (refusals.length && refusals.every((a) => !a.ok && a.reason === 'busy')) return { ok: false as const, retryAfterMs: BUSY };
       if (refusals.length) {
         for (const [k, a] of results) {
           if (a.ok) continue; // nothing reserved there
@@ -136,12 +167,10 @@ export class SignInService {
       for (const [k, a] of results) await repo.saveBucket(tx, k, a.state, started);
       return { ok: true as const };
     });
-    if (locked.length) await this.lockedOut(locked, login, req);
-    if (!admission.ok) {
-      this.countRefused(req.protocol, login, address);
-      return { ok: false, reason: 'throttled', retryAfterMs: admission.retryAfterMs };
-    }
+  }
 
+  /** Steps 3 and 4, once an attempt is reserved: check the password, then settle every bucket. */
+  private async check(req: SignInRequest, login: string, address: string, known: boolean, keys: string[], started: number): Promise<SignInResult> {
     // 3. The password (argon2id; the same cost for a login that does not exist).
     const cred = login ? await repo.signInCredentials(this.db, login) : null;
     const passwordOk = await verifyPassword(cred?.passwordHash ?? null, req.password);

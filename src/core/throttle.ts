@@ -2,10 +2,13 @@
 // failures allows now. A bucket is an account ('acct:<login>'), a client address ('ip:<address>',
 // IPv6 counted per /64) or an account seen from one of its usual addresses
 // ('pair:<login>|<address>'). Before a password is checked the caller RESERVES an attempt (it is
-// counted as a failure at once, in the same transaction that read the bucket, so simultaneous
-// attempts cannot all pass); a right password gives the reservation back.
-//  - more than `max` failures (reservations included) within `windowMs` are never allowed: at the
-//    `max`-th the bucket is locked for `lockoutMs` (audited, the user is told);
+// recorded as pending at once, in the same transaction that read the bucket, so simultaneous
+// attempts cannot all pass); a right password gives the reservation back, a wrong one turns it
+// into a failure.
+//  - failures plus attempts in flight never exceed `max` within `windowMs`: an attempt that finds
+//    the bucket full of attempts in flight waits its turn ('busy': the caller retries shortly, and
+//    nothing is locked — ten of an official's own clients signing in at once are not an attack);
+//  - the `max`-th counted failure locks the bucket for `lockoutMs` (audited, the user is told);
 //  - after `freeFailures` failures in a row, each next attempt waits `baseDelayMs` × 2^(n − free),
 //    at most `maxDelayMs` (exponential delay).
 // Owns: the bucket keys, admission and settlement; the rows are storage/repositories/sign-in.ts's,
@@ -27,15 +30,24 @@ export interface ThrottleLimits {
   maxDelayMs: number;
 }
 
-export const EMPTY_BUCKET: Readonly<BucketState> = Object.freeze({ failures: [], consecutive: 0, lastFailureAt: 0, lockedUntil: 0 });
+export const EMPTY_BUCKET: Readonly<BucketState> = Object.freeze({ failures: [], pending: [], consecutive: 0, lastFailureAt: 0, lockedUntil: 0 });
+
+/** A reservation older than this was left by a process that died mid-check: it no longer counts. */
+export const PENDING_TTL_MS = 60_000;
+/** How soon an attempt that found the bucket busy (full of attempts in flight) may try again. */
+export const BUSY_RETRY_MS = 100;
 
 export type Admission =
   | { ok: true; state: BucketState }
-  /** `lockedNow`: this attempt is the one that locked the bucket (audit, notice). */
-  | { ok: false; reason: 'locked' | 'delay'; retryAfterMs: number; state: BucketState; lockedNow: boolean };
+  /** `lockedNow`: this attempt is the one that locked the bucket (audit, notice). 'busy': full of attempts in flight, retry shortly. */
+  | { ok: false; reason: 'locked' | 'delay' | 'busy'; retryAfterMs: number; state: BucketState; lockedNow: boolean };
 
 function inWindow(failures: number[], now: number, windowMs: number): number[] {
   return failures.filter((t) => t > now - windowMs && t <= now + windowMs);
+}
+
+function live(pending: number[] | undefined, now: number): number[] {
+  return (pending ?? []).filter((t) => t > now - PENDING_TTL_MS && t <= now + PENDING_TTL_MS);
 }
 
 /** The wait after `consecutive` failures in a row (0 while free). */
@@ -48,16 +60,18 @@ export function delayAfter(consecutive: number, l: ThrottleLimits): number {
 /** May an attempt start now? When it may, the returned state carries its reservation (`now`). */
 export function admit(s: BucketState, now: number, l: ThrottleLimits): Admission {
   const failures = inWindow(s.failures, now, l.windowMs);
-  const state: BucketState = { ...s, failures };
+  const pending = live(s.pending, now);
+  const state: BucketState = { ...s, failures, pending };
   if (state.lockedUntil > now) return { ok: false, reason: 'locked', retryAfterMs: state.lockedUntil - now, state, lockedNow: false };
   if (failures.length >= l.max) {
     // Full without a lock (the limits were lowered, or the lock was lifted while failures stayed): lock now.
     state.lockedUntil = now + l.lockoutMs;
     return { ok: false, reason: 'locked', retryAfterMs: l.lockoutMs, state, lockedNow: true };
   }
+  if (failures.length + pending.length >= l.max) return { ok: false, reason: 'busy', retryAfterMs: BUSY_RETRY_MS, state, lockedNow: false };
   const wait = state.lastFailureAt + delayAfter(state.consecutive, l) - now;
   if (wait > 0) return { ok: false, reason: 'delay', retryAfterMs: wait, state, lockedNow: false };
-  state.failures = [...failures, now];
+  state.pending = [...pending, now];
   return { ok: true, state };
 }
 
@@ -67,13 +81,13 @@ export function admit(s: BucketState, now: number, l: ThrottleLimits): Admission
  */
 export function settle(s: BucketState, reservedAt: number, success: boolean, now: number, l: ThrottleLimits): { state: BucketState; lockedNow: boolean } {
   const failures = inWindow(s.failures, now, l.windowMs);
-  if (success) {
-    const i = failures.indexOf(reservedAt);
-    if (i >= 0) failures.splice(i, 1);
-    return { state: { ...s, failures, consecutive: 0 }, lockedNow: false };
-  }
-  if (!failures.includes(reservedAt) && reservedAt > now - l.windowMs) failures.push(reservedAt); // lifted meanwhile: still a failure
-  const state: BucketState = { failures, consecutive: s.consecutive + 1, lastFailureAt: now, lockedUntil: s.lockedUntil };
+  const pending = live(s.pending, now);
+  const i = pending.indexOf(reservedAt);
+  if (i >= 0) pending.splice(i, 1);
+  if (success) return { state: { ...s, failures, pending, consecutive: 0 }, lockedNow: false };
+  if (reservedAt > now - l.windowMs) failures.push(reservedAt); // a failure also when the bucket was lifted meanwhile
+  failures.sort((a, b) => a - b);
+  const state: BucketState = { failures, pending, consecutive: s.consecutive + 1, lastFailureAt: now, lockedUntil: s.lockedUntil };
   let lockedNow = false;
   if (failures.length >= l.max && state.lockedUntil <= now) {
     state.lockedUntil = now + l.lockoutMs;
@@ -84,7 +98,7 @@ export function settle(s: BucketState, reservedAt: number, success: boolean, now
 
 /** A bucket nobody needs any more (nothing in the window, not locked, no delay pending). */
 export function isIdle(s: BucketState, now: number, l: ThrottleLimits): boolean {
-  return inWindow(s.failures, now, l.windowMs).length === 0 && s.lockedUntil <= now && s.lastFailureAt + delayAfter(s.consecutive, l) <= now;
+  return inWindow(s.failures, now, l.windowMs).length === 0 && live(s.pending, now).length === 0 && s.lockedUntil <= now && s.lastFailureAt + delayAfter(s.consecutive, l) <= now;
 }
 
 // ---------------------------------------------------------------- keys

@@ -307,7 +307,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema
           .createTable('sign_in_throttle')
           .addColumn('key', 'text', (c) => c.primaryKey()) // 'acct:<login>', 'ip:<address or /64>', 'pair:<login>|<address>'
-          .addColumn('failures', 'text', (c) => c.notNull().defaultTo('[]')) // JSON times (ms) of failures and attempts in flight
+          .addColumn('failures', 'text', (c) => c.notNull().defaultTo('[]')) // JSON times (ms) of counted failures
+          .addColumn('pending', 'text', (c) => c.notNull().defaultTo('[]')) // JSON times (ms) of attempts being checked
           .addColumn('consecutive', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('last_failure_at', 'bigint', (c) => c.notNull().defaultTo(0))
           .addColumn('locked_until', 'bigint', (c) => c.notNull().defaultTo(0))

@@ -210,7 +210,8 @@ export interface ApiTokensTable {
 /** Issue 9: failures counted per account, client address and (account, usual address) (core/throttle.ts). */
 export interface SignInThrottleTable {
   key: string; // 'acct:<login>' | 'ip:<address or IPv6 /64>' | 'pair:<login>|<address>'
-  failures: string; // JSON array of times (ms): failures and attempts still being checked, within the window
+  failures: string; // JSON array of times (ms) of counted failures within the window
+  pending: Generated<string>; // JSON array of times (ms) of attempts still being checked (reservations)
   consecutive: number; // failures since the last success (exponential delay)
   last_failure_at: number;
   locked_until: number; // 0 = not locked

@@ -10,8 +10,10 @@ import type { Reader, Tx } from '../tx.ts';
 
 /** One throttle bucket as stored (its rules are core/throttle.ts's). */
 export interface BucketState {
-  /** Times (ms) of failures and reservations still being checked, oldest first. */
+  /** Times (ms) of counted failures, oldest first. */
   failures: number[];
+  /** Times (ms) of attempts reserved and still being checked (a right password gives its reservation back). */
+  pending: number[];
   consecutive: number;
   lastFailureAt: number;
   lockedUntil: number;
@@ -28,15 +30,17 @@ function isPostgres(r: Reader): boolean {
   return v;
 }
 
-function toState(r: { failures: string; consecutive: number; last_failure_at: number; locked_until: number }): BucketState {
-  let failures: number[] = [];
+function times(json: string): number[] {
   try {
-    const v = JSON.parse(r.failures) as unknown;
-    if (Array.isArray(v)) failures = v.map(Number).filter(Number.isFinite);
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(Number).filter(Number.isFinite) : [];
   } catch {
-    failures = [];
+    return [];
   }
-  return { failures, consecutive: Number(r.consecutive), lastFailureAt: Number(r.last_failure_at), lockedUntil: Number(r.locked_until) };
+}
+
+function toState(r: { failures: string; pending: string; consecutive: number; last_failure_at: number; locked_until: number }): BucketState {
+  return { failures: times(r.failures), pending: times(r.pending), consecutive: Number(r.consecutive), lastFailureAt: Number(r.last_failure_at), lockedUntil: Number(r.locked_until) };
 }
 
 // ---------------------------------------------------------------- throttle buckets
@@ -46,7 +50,7 @@ export async function lockBuckets(tx: Tx, keys: string[], now: number): Promise<
   const sorted = [...new Set(keys)].sort();
   await tx
     .insertInto('sign_in_throttle')
-    .values(sorted.map((key) => ({ key, failures: '[]', consecutive: 0, last_failure_at: 0, locked_until: 0, updated_at: now })))
+    .values(sorted.map((key) => ({ key, failures: '[]', pending: '[]', consecutive: 0, last_failure_at: 0, locked_until: 0, updated_at: now })))
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
   let q = tx.selectFrom('sign_in_throttle').selectAll().where('key', 'in', sorted).orderBy('key');
@@ -64,7 +68,7 @@ export async function readBuckets(r: Reader, keys: string[]): Promise<Map<string
 export async function saveBucket(tx: Tx, key: string, s: BucketState, now: number): Promise<void> {
   await tx
     .updateTable('sign_in_throttle')
-    .set({ failures: JSON.stringify(s.failures), consecutive: s.consecutive, last_failure_at: s.lastFailureAt, locked_until: s.lockedUntil, updated_at: now })
+    .set({ failures: JSON.stringify(s.failures), pending: JSON.stringify(s.pending), consecutive: s.consecutive, last_failure_at: s.lastFailureAt, locked_until: s.lockedUntil, updated_at: now })
     .where('key', '=', key)
     .execute();
 }
