@@ -50,9 +50,11 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
   const sessions = new Set<ImapSession>();
   const services = imapServices(app);
   const cfg = app.config.imap;
+  const proxies = trustList(app.config.proxyProtocol.trustedFrom);
   const caps = (plainText: boolean) => ({
     maxTotal: cfg.maxConnections,
     maxPerAddress: cfg.maxConnectionsPerIp,
+    proxies,
     refuse: (raw: net.Socket, why: string) => {
       app.log.warn({ remote: raw.remoteAddress, why }, 'imap: too many connections');
       if (plainText) raw.end('* BYE Quá nhiều kết nối / too many connections\r\n');
@@ -81,7 +83,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
   const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
   capConnections(secure, caps(false));
   secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
-  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'imap: PROXY header refused') };
+  const proxy = { trusted: proxies, onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'imap: PROXY header refused') };
   acceptProxyProtocol(plain, proxy);
   acceptProxyProtocol(secure, proxy);
   const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);

@@ -3,8 +3,12 @@
 // address cannot fill a listener with unfinished handshakes. A refused connection is handed to
 // `refuse` (which may write the protocol's "busy" line) and destroyed soon after; a slot is freed
 // when its socket closes. Used by the IMAP, SMTP and HTTP listeners (LDAP keeps its own count).
+// A trusted PROXY-protocol peer (proxyProtocol.trustedFrom) carries many clients: its connections
+// count in the total only — the clients behind it are known only after the header, and the sign-in
+// throttle counts them by the address the header names.
 import type net from 'node:net';
 import { addressKey } from '../core/throttle.ts';
+import { isTrusted } from './proxy-protocol.ts';
 
 export interface ConnectionCaps {
   /** Connections in all (Infinity: no cap). */
@@ -13,6 +17,8 @@ export interface ConnectionCaps {
   maxPerAddress: number;
   /** Told about a refused connection (write a busy line, log); the socket is destroyed after. */
   refuse(raw: net.Socket, why: 'total' | 'address'): void;
+  /** Trusted proxies: counted in the total, not per address. */
+  proxies?: net.BlockList | null;
 }
 
 export interface ConnectionCounter {
@@ -32,16 +38,21 @@ export function connectionCaps(caps: ConnectionCaps): ConnectionCounter {
   return {
     open: () => open,
     admit(raw) {
+      const proxy = isTrusted(caps.proxies ?? null, raw.remoteAddress);
       const key = addressKey(raw.remoteAddress ?? 'unknown');
-      const n = perAddress.get(key) ?? 0;
+      const n = proxy ? 0 : (perAddress.get(key) ?? 0);
       if (open >= caps.maxTotal || n >= caps.maxPerAddress) {
         raw.on('error', () => {});
         caps.refuse(raw, open >= caps.maxTotal ? 'total' : 'address');
         setTimeout(() => raw.destroy(), 1000).unref();
         return false;
       }
-      perAddress.set(key, n + 1);
       open++;
+      if (proxy) {
+        raw.once('close', () => open--);
+        return true;
+      }
+      perAddress.set(key, n + 1);
       raw.once('close', () => {
         open--;
         const left = (perAddress.get(key) ?? 1) - 1;

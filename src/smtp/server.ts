@@ -165,6 +165,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     capConnections(server.server, {
       maxTotal: Infinity, // smtp-server's maxClients
       maxPerAddress: cfg.maxConnectionsPerIp,
+      proxies: trustList(app.config.proxyProtocol.trustedFrom),
       refuse: (raw) => {
         log.warn({ remote: raw.remoteAddress }, 'smtp: too many connections from one address');
         if (plainText) raw.end('421 4.7.0 Quá nhiều kết nối từ địa chỉ của bạn / Too many connections from your address\r\n');
