@@ -25,7 +25,9 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
     const summary = await store.openSummary(mb.id);
     const uids = UidMap.fromRuns(summary.uidRuns);
     // \Recent goes to this session alone, and only when it selects read-write (EXAMINE keeps it).
-    const recent = readOnly ? null : await store.claimRecent(mb.id, Math.max(info.uidnext, uids.max + 1));
+    // A message that arrived between the two reads is in EXISTS: UIDNEXT is never below it.
+    const uidnext = Math.max(info.uidnext, uids.max + 1);
+    const recent = readOnly ? null : await store.claimRecent(mb.id, uidnext);
     const condstore = cmd.condstore || s.enabled.has('CONDSTORE');
     if (cmd.condstore) s.enabled.add('CONDSTORE');
     const sel = new SelectedMailbox(info, readOnly, uids, condstore, recent, summary.keywords);
@@ -37,7 +39,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
     s.untagged(`${sel.recentCount} RECENT`);
     if (firstUnseen) s.untagged(`OK [UNSEEN ${firstUnseen}] Thư chưa đọc đầu tiên / first unseen`);
     s.untagged(`OK [UIDVALIDITY ${info.uidvalidity}] UIDs hợp lệ / UIDs valid`);
-    s.untagged(`OK [UIDNEXT ${info.uidnext}] UID tiếp theo / predicted next UID`);
+    s.untagged(`OK [UIDNEXT ${uidnext}] UID tiếp theo / predicted next UID`);
     s.untagged(`OK [HIGHESTMODSEQ ${info.highestModseq}] Highest`);
     s.select(sel);
     sel.qresync = s.enabled.has('QRESYNC');
@@ -52,6 +54,7 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
         ? formatSequenceSet(known ? filterSequenceSet(known, cs.expunged) : cs.expunged)
         : formatRanges(sel.vanishedWithoutLog(known ? resolveSequenceSet(known, sel.maxUid) : null));
       if (vanished) s.untagged(`VANISHED (EARLIER) ${vanished}`);
+      for (const line of sel.announceKeywords(cs.changed)) s.untagged(line);
       for (const m of cs.changed) {
         const seq = sel.seqOf(m.uid);
         if (seq) s.untagged([seq, atom('FETCH'), [atom('UID'), m.uid, atom('FLAGS'), sel.flagList(m), atom('MODSEQ'), [m.modseq]]]);
