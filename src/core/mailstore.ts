@@ -145,7 +145,8 @@ export class MailStore {
    * IMAP APPEND: store a whole message given by the client into one of its folders. With
    * `claimRecent` (the folder is selected read-write by the appending session) the new message —
    * and any before it no session has claimed — becomes \Recent to that session in the same
-   * transaction, so no other session can take it first: `recent` is the claimed UID range.
+   * transaction, so no other session can take it first: `recent` is the claimed UID range. `zone`:
+   * the APPEND date-time's zone, kept with the INTERNALDATE.
    */
   async append(
     accountId: number,
@@ -153,7 +154,7 @@ export class MailStore {
     raw: Buffer,
     flags: string[],
     internalDate?: Date,
-    opts: { claimRecent?: boolean } = {},
+    opts: { claimRecent?: boolean; zone?: number } = {},
   ): Promise<Delivered & { recent?: { from: number; to: number } }> {
     const content = await this.ingest([raw]);
     try {
@@ -163,6 +164,7 @@ export class MailStore {
         await this.contents.save(tx, content);
         const c = await writeDelivery(tx, content, plan);
         const d = c.delivered[0];
+        if (d && opts.zone) await messages.setInternalDateZone(tx, d.mailboxId, d.uid, opts.zone); // INTERNALDATE keeps APPEND's zone
         recent = d && opts.claimRecent ? await folders.claimRecent(tx, d.mailboxId, d.uid + 1) : undefined;
         return c;
       });

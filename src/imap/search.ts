@@ -110,7 +110,7 @@ export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHea
       case 'text':
         return textSets.get(k)!.has(m.uid);
       case 'date': {
-        const d = k.field === 'internal' ? dayOf(m.internalDate) : (sentDays!.get(m.uid) ?? null);
+        const d = k.field === 'internal' ? dayOf(m.internalDate + m.internalDateZone * 60_000) : (sentDays!.get(m.uid) ?? null);
         if (d === null) return false;
         const target = dayOf(k.date.getTime());
         return k.op === 'before' ? d < target : k.op === 'on' ? d === target : d >= target;

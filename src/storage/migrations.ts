@@ -380,6 +380,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '0008c_internal_date_zone': {
+      // Issue 13: INTERNALDATE keeps the zone APPEND gave it (RFC 3501 2.3.3): FETCH shows it and
+      // BEFORE/ON/SINCE compare its own date. Minutes east of UTC; 0 for delivered mail.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .alterTable('messages')
+          .addColumn('internal_date_zone', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
     '0010_maildrop_locks': {
       // Issue 13 (POP3): one session per maildrop, across processes. A row per locked account, its
       // holder and when the hold lapses unless renewed (a crashed process's locks free themselves).

@@ -64,6 +64,7 @@ export interface MessagesTable {
   keywords: string; // space separated keywords, '' when none
   header_prefix: Generated<string | null>; // header fields served before the blob (latin1 bytes), added by SMTP stages
   prefix_replaces: Generated<number>; // blob bytes the prefix replaces (0: it only adds)
+  internal_date_zone: Generated<number>; // the INTERNALDATE's zone, minutes east of UTC (0008c)
 }
 
 export interface ChangesTable {

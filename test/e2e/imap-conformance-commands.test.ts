@@ -81,6 +81,29 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(await c.cmd('d6', 'SEARCH SENTBEFORE 1-Dec-2026')).toMatch(/^\* SEARCH 1 2\r$/m);
   });
 
+  it('keeps the zone APPEND gave INTERNALDATE, and BEFORE/ON/SINCE compare its own date (RFC 3501 2.3.3, 6.4.4)', async () => {
+    await r.app.store.createMailbox(accountId, 'Intdate');
+    const append = async (tag: string, date: string) => {
+      const raw = mk({ Subject: date });
+      c.write(`${tag} APPEND Intdate "${date}" {${raw.length}+}\r\n`);
+      c.write(Buffer.concat([raw, Buffer.from('\r\n')]));
+      expect(await c.readUntil(new RegExp(`^${tag} (OK|NO|BAD).*\r\n`, 'm'))).toMatch(new RegExp(`^${tag} OK`, 'm'));
+    };
+    await append('i1', '25-Mar-2007 00:30:00 +0300'); // 24 Mar in UTC
+    await append('i2', '24-Mar-2007 23:30:00 -0500'); // 25 Mar in UTC
+    await c.cmd('i3', 'SELECT Intdate');
+    const f = await c.cmd('i4', 'FETCH 1:2 (INTERNALDATE)');
+    expect(f).toContain('* 1 FETCH (INTERNALDATE "25-Mar-2007 00:30:00 +0300")');
+    expect(f).toContain('* 2 FETCH (INTERNALDATE "24-Mar-2007 23:30:00 -0500")');
+    expect(await c.cmd('i5', 'SEARCH ON 25-Mar-2007')).toMatch(/^\* SEARCH 1\r$/m);
+    expect(await c.cmd('i6', 'SEARCH ON 24-Mar-2007')).toMatch(/^\* SEARCH 2\r$/m);
+    expect(await c.cmd('i7', 'SEARCH BEFORE 25-Mar-2007')).toMatch(/^\* SEARCH 2\r$/m);
+    expect(await c.cmd('i8', 'SEARCH SINCE 25-Mar-2007')).toMatch(/^\* SEARCH 1\r$/m);
+    // A copy keeps it.
+    await c.cmd('i9', 'COPY 1 Intdate');
+    expect(await c.cmd('i10', 'FETCH 3 (INTERNALDATE)')).toContain('* 3 FETCH (INTERNALDATE "25-Mar-2007 00:30:00 +0300")');
+  });
+
   it('answers ESEARCH with MODSEQ when the search used MODSEQ (RFC 4731, RFC 7162 3.1.5)', async () => {
     await r.app.store.createMailbox(accountId, 'Esearch');
     for (let i = 0; i < 3; i++) await r.app.store.append(accountId, 'Esearch', mk({ Subject: `e${i}` }), []);

@@ -56,7 +56,7 @@ describe('IMAP protocol details and hostile input', () => {
     await c.cmd('c2', 'SELECT INBOX');
     const f = await c.cmd('c3', 'FETCH 1 (BODY.PEEK[]<0.4> INTERNALDATE FLAGS BODY.PEEK[HEADER.FIELDS (date)])');
     expect(f).toContain('BODY[]<0> {4}\r\nFrom');
-    expect(f).toContain('INTERNALDATE "28-Nov-2026 03:00:00 +0000"');
+    expect(f).toContain('INTERNALDATE "28-Nov-2026 10:00:00 +0700"'); // the zone APPEND gave is kept
     expect(f).toContain('FLAGS (\\Draft \\Recent)');
     expect(f).toContain('BODY[HEADER.FIELDS (DATE)] {41}\r\nDate: Sat, 28 Nov 2026 09:15:00 +0700\r\n\r\n');
     // Partial fetches of a part, of filtered header fields and past the end.

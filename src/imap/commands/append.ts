@@ -18,7 +18,7 @@ export const append: CommandSpec<'APPEND', AUTHENTICATED> = {
     if (!owner || used + cmd.message.length > owner.quotaBytes) throw new ImapError('NO', 'Hộp thư đã đầy / over quota', 'OVERQUOTA');
     // Into the folder this session has selected read-write: the new message is \Recent to it alone (RFC 3501 6.3.11).
     const sel = s.selected && s.selected.info.id === mb.id && !s.selected.readOnly ? s.selected : null;
-    const d = await store.append(target.ownerAccountId, mb.name, cmd.message, cmd.flags, cmd.date ?? undefined, { claimRecent: sel !== null });
+    const d = await store.append(target.ownerAccountId, mb.name, cmd.message, cmd.flags, cmd.date ?? undefined, { claimRecent: sel !== null, zone: cmd.dateZone ?? 0 });
     if (sel && d.recent) sel.addRecent(d.recent.from, d.recent.to);
     return `[APPENDUID ${d.uidvalidity} ${d.uid}] APPEND hoàn tất / completed`;
   },

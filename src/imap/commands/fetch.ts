@@ -84,7 +84,7 @@ async function fetchOne(s: SelectedContext, m: MessageMeta, index: MessageIndex 
           out.push(atom('FLAGS'), sel.flagList(m));
           break;
         case 'INTERNALDATE':
-          out.push(atom('INTERNALDATE'), formatInternalDate(new Date(m.internalDate)));
+          out.push(atom('INTERNALDATE'), formatInternalDate(new Date(m.internalDate), m.internalDateZone));
           break;
         case 'RFC822.SIZE':
           out.push(atom('RFC822.SIZE'), m.size);
@@ -150,7 +150,7 @@ async function writeSimple(s: SelectedContext, metas: MessageMeta[], items: Fetc
       } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
       else if (a === 'MODSEQ') parts.push(`MODSEQ (${m.modseq})`);
       else if (a === 'RFC822.SIZE') parts.push(`RFC822.SIZE ${m.size}`);
-      else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate))}"`);
+      else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
     }
     if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
     text += `* ${seq} FETCH (${parts.join(' ')})\r\n`;
@@ -199,7 +199,7 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     let expunged = metas.length < uids.length;
     if (expunged && cmd.changedSince === null && cmd.items.every((i) => i.type === 'attribute' && i.attribute === 'UID')) {
       const present = new Map(metas.map((m) => [m.uid, m]));
-      const known = (uid: number): MessageMeta => ({ uid, modseq: 0, flags: 0, keywords: '', size: 0, internalDate: 0, sha256: '', headerPrefix: null, prefixReplaces: 0 });
+      const known = (uid: number): MessageMeta => ({ uid, modseq: 0, flags: 0, keywords: '', size: 0, internalDate: 0, internalDateZone: 0, sha256: '', headerPrefix: null, prefixReplaces: 0 });
       metas = uids.filter((u) => sel.seqOf(u) > 0).map((u) => present.get(u) ?? known(u));
       expunged = false;
     }

@@ -43,6 +43,11 @@ export function readDate(r: Reader, what = 'date'): Date {
 
 /** date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE (without the quotes). */
 export function parseDateTime(text: string, what = 'date-time'): Date {
+  return parseDateTimeZone(text, what).date;
+}
+
+/** A date-time: the instant it denotes and its zone, in minutes east of UTC (INTERNALDATE keeps both). */
+export function parseDateTimeZone(text: string, what = 'date-time'): { date: Date; zone: number } {
   const m = /^ ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/.exec(text);
   if (!m) throw new ParseError(`Invalid ${what}`);
   const [, day, month, year, hh, mm, ss, sign, zh, zm] = m;
@@ -52,11 +57,16 @@ export function parseDateTime(text: string, what = 'date-time'): Date {
   if (h > 23 || min > 59 || s > 60 || Number(zm) > 59) throw new ParseError(`Invalid ${what}`);
   const midnight = calendarDay(day, month, year, what);
   const offset = (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
-  return new Date(midnight + ((h * 60 + min - offset) * 60 + s) * 1000);
+  return { date: new Date(midnight + ((h * 60 + min - offset) * 60 + s) * 1000), zone: offset };
 }
 
 /** Read a quoted date-time. */
 export function readDateTime(r: Reader, what = 'date-time'): Date {
+  return readDateTimeZone(r, what).date;
+}
+
+/** Read a quoted date-time with its zone. */
+export function readDateTimeZone(r: Reader, what = 'date-time'): { date: Date; zone: number } {
   if (r.peek() !== 0x22) throw new ParseError(`Invalid ${what}`);
-  return parseDateTime(r.quoted(what).toString('latin1'), what);
+  return parseDateTimeZone(r.quoted(what).toString('latin1'), what);
 }

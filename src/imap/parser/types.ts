@@ -190,6 +190,8 @@ export interface AppendCommand extends Tagged {
   flags: Flag[];
   /** The optional date-time argument; null → the server uses "now". */
   date: Date | null;
+  /** The date-time's zone in minutes east of UTC (INTERNALDATE keeps it); null without a date-time. */
+  dateZone: number | null;
   /** The literal's bytes exactly as received. */
   message: Buffer;
   /** True for a literal8 (`~{n}`, RFC 3516). */

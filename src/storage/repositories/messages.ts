@@ -16,6 +16,8 @@ export interface MessageRow {
   /** Served size: header prefix + blob bytes after `prefixReplaces`. */
   size: number;
   internalDate: number;
+  /** The INTERNALDATE's zone, minutes east of UTC (what APPEND gave; 0 for delivered mail). */
+  internalDateZone: number;
   sha256: string;
   headerPrefix: Buffer | null;
   prefixReplaces: number;
@@ -32,11 +34,23 @@ export interface NewMessage {
   keywords: string;
   headerPrefix: Buffer | null;
   prefixReplaces: number;
+  internalDateZone?: number;
 }
 
-const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'sha256', 'header_prefix', 'prefix_replaces'] as const;
+const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'sha256', 'header_prefix', 'prefix_replaces'] as const;
 
-type Row = { uid: number; modseq: number; flags: number; keywords: string; size: number; internal_date: number; sha256: string; header_prefix: string | null; prefix_replaces: number };
+type Row = {
+  uid: number;
+  modseq: number;
+  flags: number;
+  keywords: string;
+  size: number;
+  internal_date: number;
+  internal_date_zone: number;
+  sha256: string;
+  header_prefix: string | null;
+  prefix_replaces: number;
+};
 
 function toMessage(r: Row): MessageRow {
   return {
@@ -46,6 +60,7 @@ function toMessage(r: Row): MessageRow {
     keywords: r.keywords,
     size: Number(r.size),
     internalDate: Number(r.internal_date),
+    internalDateZone: Number(r.internal_date_zone ?? 0),
     sha256: r.sha256,
     headerPrefix: r.header_prefix ? Buffer.from(r.header_prefix, 'latin1') : null,
     prefixReplaces: Number(r.prefix_replaces ?? 0),
@@ -70,6 +85,7 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
           sha256: m.sha256,
           size: m.size,
           internal_date: m.internalDate,
+          internal_date_zone: m.internalDateZone ?? 0,
           flags: m.flags,
           keywords: m.keywords,
           header_prefix: m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null,
@@ -107,7 +123,12 @@ export async function listMessages(r: Reader, mailboxId: number): Promise<Messag
 
 /** Flags, sizes and dates only (metadata FETCH, SEARCH): no blob names or prefixes. */
 export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRow[]> {
-  const rows = await r.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date']).where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  const rows = await r
+    .selectFrom('messages')
+    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone'])
+    .where('mailbox_id', '=', mailboxId)
+    .orderBy('uid')
+    .execute();
   return rows.map((m) => ({ ...toMessage({ ...m, sha256: '', header_prefix: null, prefix_replaces: 0 }) }));
 }
 
@@ -170,6 +191,11 @@ export async function removeMessages(tx: Tx, mailboxId: number, uids: number[], 
 /** Drop a folder's whole change log (the folder itself is going away). */
 export async function dropChangeLog(tx: Tx, mailboxId: number): Promise<void> {
   await tx.deleteFrom('changes').where('mailbox_id', '=', mailboxId).execute();
+}
+
+/** Keep the zone an APPEND's date-time gave the INTERNALDATE of a message just stored. */
+export async function setInternalDateZone(tx: Tx, mailboxId: number, uid: number, zone: number): Promise<void> {
+  await tx.updateTable('messages').set({ internal_date_zone: zone }).where('mailbox_id', '=', mailboxId).where('uid', '=', uid).execute();
 }
 
 /** Set flags and keywords of some messages at `modseq`. */

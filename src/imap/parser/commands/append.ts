@@ -2,7 +2,7 @@
 // {n}, {n+} (LITERAL+) or ~{n} (literal8, RFC 3516); its bytes are kept exactly.
 
 import { ParseError } from '../errors.ts';
-import { readDateTime } from '../dates.ts';
+import { readDateTimeZone } from '../dates.ts';
 import { readFlagList } from '../flags.ts';
 import { readMailbox } from '../mailbox-name.ts';
 import type { AppendCommand } from '../types.ts';
@@ -14,15 +14,16 @@ export const parseAppend: CommandParser = (r, { tag }): AppendCommand => {
   r.sp('message literal');
   let flags: string[] = [];
   let date: Date | null = null;
+  let dateZone: number | null = null;
   if (r.peek() === 0x28) {
     flags = readFlagList(r, 'APPEND flag');
     r.sp('message literal');
   }
   if (r.peek() === 0x22) {
-    date = readDateTime(r, 'APPEND date-time');
+    ({ date, zone: dateZone } = readDateTimeZone(r, 'APPEND date-time'));
     r.sp('message literal');
   }
   if (!r.isLiteralStart(true)) throw new ParseError('Expected message literal');
   const lit = r.literal('message literal', true);
-  return { name: 'APPEND', tag, mailbox, flags, date, message: lit.data, binary: lit.binary };
+  return { name: 'APPEND', tag, mailbox, flags, date, dateZone, message: lit.data, binary: lit.binary };
 };
