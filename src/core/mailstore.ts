@@ -329,6 +329,10 @@ export class MailStore {
    * folder's UIDNEXT) that no session has claimed; UIDs in [from, to) are recent to the caller alone.
    */
   async claimRecent(mailboxId: number, upTo?: number): Promise<{ from: number; to: number }> {
+    // Another session claimed them already (the common case when many have the folder open): no transaction.
+    const mb = await folders.folderById(this.db, mailboxId);
+    const to = mb ? Math.min(upTo ?? mb.uidnext, mb.uidnext) : 0;
+    if (!mb || mb.firstRecentUid >= to) return { from: to, to };
     return this.db.transaction().execute((tx) => folders.claimRecent(tx, mailboxId, upTo));
   }
 
