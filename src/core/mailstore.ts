@@ -2,8 +2,8 @@
 // outbound worker) keeps and reads mail. Owns the message's life cycle: ingest (stream → blob +
 // index, parsed once, fsynced once), commit (every copy, local and remote, in one transaction:
 // core/delivery.ts), reading (header prefix served in front of the blob: core/served-message.ts),
-// flags, expunge, copy/move, folders, the change log and notifications, and reclaiming what
-// nothing references any more. SQL lives in the repositories (src/storage/repositories/).
+// flags, expunge, copy/move, folders (core/mail-folders.ts, its base), the change log and
+// notifications, and reclaiming what nothing references any more. SQL lives in the repositories (src/storage/repositories/).
 import { Readable } from 'node:stream';
 import type { Db } from '../storage/database.ts';
 import type { BlobStore } from '../storage/blobs.ts';
@@ -16,20 +16,19 @@ import { MimeIndexer, type MessageIndex, type MimeIndexerOptions } from './mime/
 import type { Reclaimer } from './reclaim.ts';
 import { foldVietnamese } from './text/fold.ts';
 import { ThutinError } from './errors.ts';
-import { canonicalMailboxName, isValidMailboxName, HIERARCHY_SEPARATOR } from './mailboxes.ts';
 import type { MailEvents } from './events.ts';
 import { addKeywords, joinKeywords, parseKeywords, removeKeywords, type FlagSet } from './flags.ts';
 import { servedIndex, servedRanges, type MessageSource } from './served-message.ts';
 import { planIsEmpty, writeDelivery, type Committed, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
 import { ContentStore } from './contents.ts';
+import { MailFolders } from './mail-folders.ts';
 
 export type { StoredContent, DeliveryTarget, Delivered, DeliveryPlan, Committed } from './delivery.ts';
 export type { SearchField } from '../storage/repositories/message-search.ts';
 export { chunks } from '../storage/repositories/messages.ts';
 export { SizeLimitError } from '../storage/blobs.ts';
 
-/** A folder as front ends see it (its change-log floor is the store's business). */
-export type MailboxInfo = Omit<folders.FolderRow, 'changesFloor'>;
+export type { MailboxInfo } from './mail-folders.ts';
 
 /** A message of a folder: its metadata and where its served bytes come from (a MessageSource). */
 export type MessageMeta = messages.MessageRow;
@@ -48,12 +47,6 @@ export interface ChangeSet {
   expunged: number[]; // UIDs expunged since
 }
 
-function toMailbox(f: folders.FolderRow): MailboxInfo {
-  const { changesFloor: _floor, ...info } = f;
-  void _floor;
-  return info;
-}
-
 /** Bytes of a message kept in memory while it is ingested, for its header section. */
 const HEAD_KEEP = 64 * 1024;
 
@@ -62,25 +55,21 @@ export interface MailStoreOptions {
   mime?: MimeIndexerOptions;
 }
 
-export class MailStore {
-  private readonly db: Db['kysely'];
+export class MailStore extends MailFolders {
   private readonly structureCache = new Map<string, MessageIndex>();
   private readonly commits: GroupCommit;
-  /** The contents rows and their blobs: saving, pinning in flight, reclaiming. */
-  readonly contents: ContentStore;
   /** Called after a commit that queued mail for remote recipients (the outbound worker wakes). */
   onQueued: (() => void) | null = null;
 
   constructor(
     database: Db,
     private readonly blobs: BlobStore,
-    readonly events: MailEvents,
+    events: MailEvents,
     reclaimer: Reclaimer,
     private readonly opts: MailStoreOptions = {},
   ) {
-    this.db = database.kysely;
+    super(database.kysely, events, new ContentStore(blobs, reclaimer));
     this.commits = new GroupCommit(this.db);
-    this.contents = new ContentStore(blobs, reclaimer);
   }
 
   // ---------------------------------------------------------------- ingest and commit
@@ -237,103 +226,6 @@ export class MailStore {
 
   streamContent(content: StoredContent): Readable {
     return this.blobs.createReadStream(content.sha256);
-  }
-
-  // ---------------------------------------------------------------- folders
-
-  async getMailbox(accountId: number, name: string): Promise<MailboxInfo | null> {
-    const f = await folders.findFolder(this.db, accountId, canonicalMailboxName(name));
-    return f ? toMailbox(f) : null;
-  }
-
-  async getMailboxById(id: number): Promise<MailboxInfo | null> {
-    const f = await folders.folderById(this.db, id);
-    return f ? toMailbox(f) : null;
-  }
-
-  async listMailboxes(accountId: number): Promise<MailboxInfo[]> {
-    return (await folders.listFolders(this.db, accountId)).map(toMailbox);
-  }
-
-  async createMailbox(accountId: number, name: string, specialUse: string | null = null): Promise<MailboxInfo> {
-    const n = canonicalMailboxName(name.endsWith(HIERARCHY_SEPARATOR) ? name.slice(0, -1) : name);
-    if (!isValidMailboxName(n)) throw new ThutinError('MAILBOX_NAME_INVALID', name);
-    return this.db.transaction().execute(async (tx) => {
-      const created = await folders.createFolder(tx, accountId, n, specialUse);
-      if (!created) throw new ThutinError('MAILBOX_EXISTS', n);
-      return toMailbox(created);
-    });
-  }
-
-  async deleteMailbox(accountId: number, name: string): Promise<void> {
-    const n = canonicalMailboxName(name);
-    if (n === 'INBOX') throw new ThutinError('MAILBOX_PROTECTED', n);
-    const mb = await this.getMailbox(accountId, n);
-    if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', n);
-    const children = await folders.hasChildren(this.db, accountId, n);
-    const freed = await this.db.transaction().execute(async (tx) => {
-      const uids = await messages.allUids(tx, mb.id);
-      let shas: string[] = [];
-      if (children) {
-        // RFC 3501: a folder with inferiors keeps its place in the hierarchy; we empty it instead.
-        if (uids.length) shas = await messages.removeMessages(tx, mb.id, uids, await folders.bumpModseq(tx, mb.id));
-      } else {
-        shas = await messages.removeMessages(tx, mb.id, uids, 0, Date.now(), false);
-        await messages.dropChangeLog(tx, mb.id);
-        await folders.deleteFolderRow(tx, mb.id);
-      }
-      return this.contents.dropUnreferenced(tx, shas);
-    });
-    await this.contents.reclaim(freed);
-    this.events.notify(mb.id);
-  }
-
-  async renameMailbox(accountId: number, from: string, to: string): Promise<void> {
-    const src = canonicalMailboxName(from);
-    const dst = canonicalMailboxName(to);
-    if (!isValidMailboxName(dst)) throw new ThutinError('MAILBOX_NAME_INVALID', to);
-    const mb = await this.getMailbox(accountId, src);
-    if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', src);
-    if (await this.getMailbox(accountId, dst)) throw new ThutinError('MAILBOX_EXISTS', dst);
-    if (dst === src || dst.startsWith(src + HIERARCHY_SEPARATOR)) throw new ThutinError('MAILBOX_NAME_INVALID', to);
-    if (src === 'INBOX') {
-      // RFC 3501: renaming INBOX moves its messages to the new folder and leaves INBOX empty.
-      const created = await this.createMailbox(accountId, dst);
-      const uids = (await this.listMessages(mb.id)).map((m) => m.uid);
-      if (uids.length) await this.move(mb.id, uids, created.id);
-      return;
-    }
-    await this.db.transaction().execute((tx) => folders.renameFolderTree(tx, accountId, src, dst));
-  }
-
-  /** SUBSCRIBE an existing folder, or UNSUBSCRIBE a name (its folder may be gone: subscriptions are names). */
-  async setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    const n = canonicalMailboxName(name);
-    const exists = (await this.getMailbox(accountId, n)) !== null;
-    if (subscribed && !exists) throw new ThutinError('MAILBOX_NOT_FOUND', n);
-    const had = await this.db.transaction().execute((tx) => folders.setSubscribed(tx, accountId, n, subscribed));
-    if (!subscribed && !had && !exists) throw new ThutinError('MAILBOX_NOT_FOUND', n);
-  }
-
-  listSubscriptions(accountId: number): Promise<string[]> {
-    return folders.listSubscriptions(this.db, accountId);
-  }
-
-  /** STATUS: counts, UIDNEXT, UIDVALIDITY and HIGHESTMODSEQ read together (one snapshot); null if the folder is gone. */
-  mailboxCounts(mailboxId: number): Promise<messages.FolderStatus | null> {
-    return messages.folderStatus(this.db, mailboxId);
-  }
-
-  /**
-   * \Recent for one session only (RFC 3501 2.3.2): claim the messages below `upTo` (default: the
-   * folder's UIDNEXT) that no session has claimed; UIDs in [from, to) are recent to the caller alone.
-   */
-  async claimRecent(mailboxId: number, upTo?: number): Promise<{ from: number; to: number }> {
-    // Another session claimed them already (the common case when many have the folder open): no transaction.
-    const mb = await folders.folderById(this.db, mailboxId);
-    const to = mb ? Math.min(upTo ?? mb.uidnext, mb.uidnext) : 0;
-    if (!mb || mb.firstRecentUid >= to) return { from: to, to };
-    return this.db.transaction().execute((tx) => folders.claimRecent(tx, mailboxId, upTo));
   }
 
   // ---------------------------------------------------------------- messages
