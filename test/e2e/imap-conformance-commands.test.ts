@@ -228,6 +228,31 @@ describe.each(backends())('IMAP conformance of commands (%s)', (backend) => {
     expect(await uidvalidity('Uv11')).toBeGreaterThan(last);
   });
 
+  it("answers UIDPLUS as RFC 4315 says: UID EXPUNGE only the UIDs named, APPENDUID and COPYUID with the folder's UIDVALIDITY", async () => {
+    expect(await c.cmd('p0', 'CREATE Uidplus')).toMatch(/^p0 OK/m);
+    const uv = Number(/UIDVALIDITY (\d+)/.exec(await c.cmd('p1', 'STATUS Uidplus (UIDVALIDITY)'))![1]);
+    const uids: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const raw = mk({ Subject: `p${i}` });
+      c.write(`pa${i} APPEND Uidplus {${raw.length}+}\r\n`);
+      c.write(Buffer.concat([raw, Buffer.from('\r\n')]));
+      const m = /APPENDUID (\d+) (\d+)/.exec(await c.readUntil(new RegExp(`^pa${i} (OK|NO|BAD).*\r\n`, 'm')))!;
+      expect(Number(m[1])).toBe(uv);
+      uids.push(Number(m[2]));
+    }
+    expect(uids).toEqual([1, 2, 3, 4]);
+    await c.cmd('p2', 'SELECT Uidplus');
+    await c.cmd('p3', 'STORE 1:3 +FLAGS.SILENT (\\Deleted)');
+    // Only UID 2 goes, though 1 and 3 are \Deleted too; UID 4 is named but not \Deleted.
+    const ux = await c.cmd('p4', 'UID EXPUNGE 2,4');
+    expect(ux).toMatch(/^\* 2 EXPUNGE\r$/m);
+    expect(ux.match(/EXPUNGE\r$/gm)).toHaveLength(1);
+    expect(await c.cmd('p5', 'UID SEARCH DELETED')).toMatch(/^\* SEARCH 1 3\r$/m);
+    // COPYUID: the source UIDs and the new ones in the same order.
+    const cp = await c.cmd('p6', 'UID COPY 4,1 Uidplus');
+    expect(cp).toMatch(new RegExp(`^p6 OK \\[COPYUID ${uv} 1,4 5:6\\]`, 'm'));
+  });
+
   it('reserves the shared namespace whatever its case (issue 9)', async () => {
     for (const [i, name] of ['shared/binhlt@kontum.gov.vn/INBOX', 'SHARED/binhlt@kontum.gov.vn/INBOX', 'Shared/x', 'sHaReD', 'Shared'].entries()) {
       expect(await c.cmd(`n${i}`, `CREATE "${name}"`)).toMatch(new RegExp(`^n${i} NO`, 'm'));
