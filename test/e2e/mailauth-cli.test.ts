@@ -85,6 +85,8 @@ describe('thutin dkim and thutin dns', { timeout: 120000 }, () => {
           ['_submissions', 465],
           ['_imap', 143],
           ['_imaps', 993],
+          ['_pop3', 110],
+          ['_pop3s', 995],
         ] as const) {
           expect(z).toContain(`${srv}._tcp.${d}. 3600 IN SRV 0 1 ${port} mail.kontum.gov.vn.`);
         }
