@@ -139,6 +139,7 @@ const DIRECTORY: KeptSection = { start: '<!-- directory:start (written by npm ru
 const OUTBOUND: KeptSection = { start: '<!-- outbound:start (written by bench/outbound-bench.ts) -->', end: '<!-- outbound:end -->' };
 const SMTP_INGEST: KeptSection = { start: '<!-- smtp-ingest:start (written by bench/smtp-ingest.ts) -->', end: '<!-- smtp-ingest:end -->' };
 const FETCH_RSS: KeptSection = { start: '<!-- fetch-rss:start (written by bench/fetch-rss.ts) -->', end: '<!-- fetch-rss:end -->' };
+const POP3: KeptSection = { start: '<!-- pop3:start (written by bench/pop3-bench.ts) -->', end: '<!-- pop3:end -->' };
 
 function keptSection(old: string, k: KeptSection): string {
   const s = old.indexOf(k.start);
@@ -175,6 +176,11 @@ export function writeFetchRssSection(file: string, body: string): void {
   writeKeptSection(file, FETCH_RSS, body);
 }
 
+/** The POP3 benchmark's section (issue 13: RETR of 1,000 messages against Dovecot's POP3). */
+export function writePop3Section(file: string, body: string): void {
+  writeKeptSection(file, POP3, body);
+}
+
 /** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
   writeKeptSection(file, DIRECTORY, body);
@@ -189,6 +195,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const outbound = keptSection(old, OUTBOUND);
   const smtpIngest = keptSection(old, SMTP_INGEST);
   const fetchRss = keptSection(old, FETCH_RSS);
+  const pop3 = keptSection(old, POP3);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -273,7 +280,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}## Notes
+${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}

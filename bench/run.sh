@@ -14,9 +14,12 @@
 # smtp-source 5,000 × 10 KB into thutin with a working and a dead resolver, and into
 # Postfix→Dovecot; knobs BENCH_INGEST_MESSAGES, BENCH_INGEST_RUNS, BENCH_INGEST_CAP_S,
 # BENCH_INGEST_CASES); the full run does it too after the others unless BENCH_INGEST=0.
+# `npm run bench -- pop3` runs only the POP3 bench (issue 13, bench/pop3-bench.ts: RETR of 1,000
+# messages from thutin and from Dovecot's POP3; knobs BENCH_POP3_MESSAGES, BENCH_POP3_RUNS); the
+# full run does it too at the end unless BENCH_POP3=0.
 set -euo pipefail
 ONLY="${1:-all}"
-case "$ONLY" in all | smtp) ;; *) echo "bench: unknown part '$ONLY' (all, smtp)" >&2; exit 2 ;; esac
+case "$ONLY" in all | smtp | pop3) ;; *) echo "bench: unknown part '$ONLY' (all, smtp, pop3)" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
@@ -29,7 +32,7 @@ fi
 
 # 1. Packages: dovecot-imapd + dovecot-lmtpd, postfix (smtp-source comes with it), openssl.
 need=()
-for pkg in dovecot-imapd dovecot-lmtpd postfix openssl; do
+for pkg in dovecot-imapd dovecot-lmtpd dovecot-pop3d postfix openssl; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -62,9 +65,10 @@ cleanup() {
   if [ -f "$WORK/ingest/postfix/etc/main.cf" ]; then postfix -c "$WORK/ingest/postfix/etc" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/ingest/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/ingest/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/pop3/dovecot-pop3/dovecot.conf" ]; then doveadm -c "$WORK/pop3/dovecot-pop3/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   # whatever still runs from the temp folder (Postfix/Dovecot children take a moment)
   sleep 1
- for f in "$WORK/thutin.pid" "$WORK/ingest/thutin.pid" "$WORK/ingest/postfix/queue/pid/master.pid" "$WORK/ingest/dovecot/run/master.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
+ for f in "$WORK/thutin.pid" "$WORK/pop3/thutin.pid" "$WORK/pop3/dovecot-pop3/run/master.pid" "$WORK/ingest/thutin.pid" "$WORK/ingest/postfix/queue/pid/master.pid" "$WORK/ingest/dovecot/run/master.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
     if [ -f "$f" ]; then kill -9 "$(tr -d ' \n' <"$f")" 2>/dev/null || true; fi
   done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -81,6 +85,11 @@ if [ "$ONLY" = smtp ]; then
   node --import tsx bench/smtp-ingest.ts
   exit 0
 fi
+if [ "$ONLY" = pop3 ]; then
+  mkdir -p "$WORK/pop3" && chmod 755 "$WORK/pop3"
+  BENCH_WORK="$WORK/pop3" node --import tsx bench/pop3-bench.ts
+  exit 0
+fi
 node --import tsx bench/main.ts
 # 5. Outbound delivery against Postfix relaying to smtp-sink (its own section of BENCHMARKS.md).
 [ "${BENCH_OUTBOUND:-1}" = 0 ] || node --import tsx bench/outbound-bench.ts
@@ -89,4 +98,9 @@ node --import tsx bench/main.ts
 if [ "${BENCH_INGEST:-1}" != 0 ]; then
   mkdir -p "$WORK/ingest" && chmod 755 "$WORK/ingest"
   BENCH_WORK="$WORK/ingest" node --import tsx bench/smtp-ingest.ts
+fi
+# 7. POP3: RETR of 1,000 messages against Dovecot's POP3 (its own section of BENCHMARKS.md).
+if [ "${BENCH_POP3:-1}" != 0 ]; then
+  mkdir -p "$WORK/pop3" && chmod 755 "$WORK/pop3"
+  BENCH_WORK="$WORK/pop3" node --import tsx bench/pop3-bench.ts
 fi
