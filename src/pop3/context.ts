@@ -13,7 +13,7 @@ import type { Maildrop } from './maildrop.ts';
 export type Pop3State = 'authorization' | 'transaction' | 'update';
 
 /** The mail store as POP3 may use it: INBOX's messages as served, and QUIT's flags and expunge. */
-export type Pop3Store = Pick<MailStore, 'getMailbox' | 'listMessages' | 'streamMessage' | 'storeFlags' | 'expunge'>;
+export type Pop3Store = Pick<MailStore, 'getMailbox' | 'listMessages' | 'readMessage' | 'streamMessage' | 'storeFlags' | 'expunge'>;
 
 export interface Pop3Limits {
   maxLineLength: number;

@@ -17,6 +17,8 @@ const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
 
 export class Maildrop {
   private readonly entries: Entry[];
+  /** The one message read ahead (RETR in order), as a promise of its bytes or of the error. */
+  private ahead: { n: number; bytes: Promise<Buffer | Error> } | null = null;
 
   constructor(
     readonly mailboxId: number,
@@ -49,6 +51,23 @@ export class Maildrop {
     if (!e) throw new Pop3Error(NO_SUCH_MESSAGE);
     if (e.deleted) throw new Pop3Error(ALREADY_DELETED);
     return e.meta;
+  }
+
+  /** Message n if it exists and is not marked deleted (no error). */
+  peek(n: number): MessageMeta | null {
+    const e = this.entries[n - 1];
+    return e && !e.deleted ? e.meta : null;
+  }
+
+  setAhead(n: number, bytes: Promise<Buffer | Error>): void {
+    this.ahead = { n, bytes };
+  }
+
+  /** The bytes read ahead for message n, if they were (taken once); any other read ahead is dropped. */
+  takeAhead(n: number): Promise<Buffer | Error> | null {
+    const a = this.ahead;
+    this.ahead = null;
+    return a && a.n === n ? a.bytes : null;
   }
 
   uidl(meta: MessageMeta): string {

@@ -51,6 +51,8 @@ export class Pop3Session {
   private lineWaiter: ((line: Buffer | null) => void) | null = null;
   private readonly handlerServices: HandlerServices;
   private readonly ops: SessionOps;
+  /** The context handlers get, built again only when the state, the account or TLS change. */
+  private ctx: CommandContext | null = null;
 
   constructor(
     socket: net.Socket,
@@ -196,7 +198,7 @@ export class Pop3Session {
   }
 
   private context(): CommandContext {
-    return {
+    return (this.ctx ??= {
       ...this.handlerServices,
       ...this.ops,
       log: this.log,
@@ -206,7 +208,7 @@ export class Pop3Session {
       tlsAvailable: this.opts.secureContext !== null,
       account: this.account,
       maildrop: this.maildrop,
-    };
+    });
   }
 
   // ------------------------------------------------------------------ output
@@ -241,6 +243,7 @@ export class Pop3Session {
     this.lock = lock;
     this.signedInAt = Date.now();
     this.state = 'transaction';
+    this.ctx = null;
     this.resetTimeout();
     this.log = this.log.child({ user: account.username });
     this.log.info('login');
@@ -263,6 +266,7 @@ export class Pop3Session {
       this.attach(secure);
     });
     this.secure = true;
+    this.ctx = null;
     this.pendingUser = null;
     this.resetTimeout();
   }

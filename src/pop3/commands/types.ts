@@ -35,7 +35,6 @@ export function dispatch(
   const states: readonly Pop3State[] = spec.states;
   if (!states.includes(ctx.state)) return NOT_ALLOWED;
   if (states.includes('authorization')) return (spec as CommandSpec<Pop3CommandName, ANY | AUTHORIZATION>).handle(ctx, cmd as never);
-  const { account, maildrop } = ctx;
-  if (!account || !maildrop) return NOT_ALLOWED;
-  return (spec as CommandSpec<Pop3CommandName, TRANSACTION>).handle({ ...ctx, account, maildrop }, cmd as never);
+  if (!ctx.account || !ctx.maildrop) return NOT_ALLOWED;
+  return (spec as CommandSpec<Pop3CommandName, TRANSACTION>).handle(ctx as TransactionContext, cmd as never);
 }
