@@ -103,6 +103,7 @@ export class Pop3Session {
     });
   }
 
+  /** The inactivity timeout of the state (a socket's timer restarts by itself on every read and write). */
   private resetTimeout(): void {
     this.socket.setTimeout(this.account ? this.services.limits.idleTimeoutMs : this.services.limits.preAuthTimeoutMs);
   }
@@ -146,7 +147,6 @@ export class Pop3Session {
     try {
       while (this.queue.length && !this.closed) {
         const ev = this.queue.shift()!;
-        this.resetTimeout();
         if (ev.type === 'too-long') {
           if (!this.bad('-ERR Dòng lệnh quá dài / line too long')) return;
           continue;
