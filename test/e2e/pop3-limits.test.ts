@@ -2,7 +2,8 @@
 // for the sign-in parts): the 11th wrong password on an account is refused [LOGIN-DELAY] without a
 // check (the sign-in history records 10 checks), as at every door; a password reset by an
 // administrator ends a signed-in session at once, deleting nothing, and the new password is then
-// refused [AUTH] with IMAP's "change it first" text; pipelined commands are answered in order; a
+// refused [AUTH] with IMAP's "change it first" text; pipelined commands are answered in order;
+// AUTH PLAIN with a continuation ("*" cancels); RSET undoes DELE; connections per address capped; a
 // client that never signs in is logged out; an overlong line and unknown commands count toward the
 // bad-command cap that ends the connection; the TLS port keeps the one TLS policy (TLS 1.1 refused).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -152,7 +153,7 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
   let r: Running;
   let an: string;
   beforeAll(async () => {
-    r = await startTestServers({ config: { pop3: { preAuthTimeoutMs: 500, maxLineLength: 512, maxBadCommands: 5 } } });
+    r = await startTestServers({ config: { pop3: { preAuthTimeoutMs: 500, maxLineLength: 512, maxBadCommands: 5, maxConnectionsPerIp: 4 } } });
     an = await r.user('annv');
     const imap = imapClient(r, an);
     await imap.connect();
@@ -169,6 +170,20 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
     expect(status.map((l) => l.split(' ')[0])).toEqual(['+OK', '+OK', '+OK', '+OK', '+OK', '+OK', '+OK', '+OK']);
     expect(status[2]).toBe(`+OK 3 ${message(1).length * 3}`);
     expect(all).toContain('\r\nNội dung 3.\r\n.\r\n');
+  });
+
+  it('AUTH PLAIN with a continuation; "*" cancels; RSET undoes DELE', async () => {
+    const p = await Pop.tls(r.servers.ports.pop3s);
+    p.write('AUTH PLAIN\r\n');
+    expect(await p.read(/^\+ \r\n/m)).toBe('+ \r\n');
+    expect(await p.cmd('*')).toMatch(/^-ERR .*cancelled/);
+    p.write('AUTH PLAIN\r\n');
+    await p.read(/^\+ \r\n/m);
+    expect(await p.cmd(Buffer.from(`\0${an}\0${TEST_PASSWORD}`).toString('base64'))).toMatch(/^\+OK .*3 messages/);
+    expect(await p.cmd('DELE 2')).toMatch(/^\+OK/);
+    expect(await p.cmd('STAT')).toMatch(/^\+OK 2 /);
+    expect(await p.cmd('RSET')).toMatch(/^\+OK .*3 messages/);
+    expect(await p.cmd('QUIT')).toMatch(/^\+OK .*3 messages left/);
   });
 
   it('a client that never signs in is logged out after pop3.preAuthTimeoutMs', async () => {
@@ -197,5 +212,14 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
       s.once('error', () => resolve(true));
     });
     expect(refused).toBe(true);
+  });
+
+  // Last: the slots it fills are freed only when the server sees the closes.
+  it('connections from one address are capped (pop3.maxConnectionsPerIp)', async () => {
+    const open = await Promise.all([1, 2, 3, 4].map(() => Pop.plain(r.servers.ports.pop3)));
+    const raw = net.connect({ host: '127.0.0.1', port: r.servers.ports.pop3 });
+    const refused = new Pop(raw);
+    expect(await refused.read(/\r\n/)).toMatch(/^-ERR \[SYS\/TEMP\] .*too many connections/);
+    for (const c of open) c.close();
   });
 });
