@@ -2,7 +2,9 @@
 // app.health() (nothing is written into the mail store: the blob directory is checked with
 // fs.access), the DNS servers, and every listener: free, served by this thutin (its greeting,
 // spoken over TLS on TLS ports, and the data directory's lock with its pid and ports), or held by
-// a foreign process.
+// a foreign process; and, on each TLS listener this thutin serves (implicit TLS or STARTTLS), the
+// protocol versions and suites it offers (net/tls-probe.ts): anything without forward secrecy or
+// AEAD, or older than TLS 1.2, is a failure.
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -12,6 +14,7 @@ import { envOverrideNotes, loadConfig, type Config } from '../config/config.ts';
 import { loadTls } from '../config/tls.ts';
 import { probeResolver } from '../net/resolver.ts';
 import { probeFree } from '../net/listen.ts';
+import { describeOffer, probeTls, type StartTls } from '../net/tls-probe.ts';
 import { listenerSpecs, type ListenerSpec } from '../server.ts';
 import { encodeSearchRequest } from '../ldap/protocol/client.ts';
 import { readLock } from './data-dir.ts';
@@ -23,6 +26,8 @@ const DOCTOR_DNS_TIMEOUT_MS = 2000;
 const PROBE_TIMEOUT_MS = 3000;
 
 type Check = { name: string; ok: boolean; detail: string };
+/** A listener's check; `serving`: this thutin answers there (host and port to ask about TLS). */
+type ListenerCheck = Check & { serving?: { spec: ListenerSpec; host: string } };
 
 /** What a listener answers: its first bytes (SMTP/IMAP greeting, LDAP root DSE, HTTP /health). */
 function probe(spec: ListenerSpec, host: string): Promise<{ text: string } | { error: string }> {
@@ -77,7 +82,7 @@ function firstLine(text: string): string {
   return (text.split(/\r?\n/).find((l) => l.trim()) ?? '').trim().slice(0, 70);
 }
 
-async function listenerCheck(configured: ListenerSpec, lock: ReturnType<typeof readLock>): Promise<Check> {
+async function listenerCheck(configured: ListenerSpec, lock: ReturnType<typeof readLock>): Promise<ListenerCheck> {
   const running = lock?.alive ? lock : null;
   const lockPort = running?.ports?.[configured.key];
   // Port 0 (any free port) is learnt from the running server's lock.
@@ -96,10 +101,27 @@ async function listenerCheck(configured: ListenerSpec, lock: ReturnType<typeof r
   const tlsNote = spec.implicitTls ? 'TLS, ' : '';
   if ('text' in answer && isThutin(spec, answer.text)) {
     const who = running ? `thutin (pid ${running.pid}${lockPort === spec.port ? '' : ', cổng khác trong khoá / other port in the lock'})` : 'thutin';
-    return { name, ok: true, detail: `${who} đang phục vụ / serving (${tlsNote}${firstLine(answer.text)})` };
+    return { name, ok: true, detail: `${who} đang phục vụ / serving (${tlsNote}${firstLine(answer.text)})`, serving: { spec, host: connectHost } };
   }
   const what = 'text' in answer ? `trả lời / answers: ${firstLine(answer.text)}` : answer.error;
   return { name, ok: false, detail: `một tiến trình khác (không phải thutin) đang chiếm / held by a foreign process (not thutin): ${tlsNote}${what}` };
+}
+
+const STARTTLS: Partial<Record<ListenerSpec['protocol'], StartTls>> = { smtp: 'smtp', imap: 'imap', ldap: 'ldap' };
+
+/** What a served TLS listener offers (none for plain HTTP and POP3's STLS, which the probe does not speak). */
+async function tlsOfferCheck(spec: ListenerSpec, host: string): Promise<Check[]> {
+  const starttls = spec.implicitTls ? undefined : STARTTLS[spec.protocol];
+  if (!spec.implicitTls && !starttls) return [];
+  const name = `tls ${spec.key} ${spec.port}`;
+  try {
+    const offer = await probeTls({ host, port: spec.port, starttls }, { timeoutMs: PROBE_TIMEOUT_MS });
+    const old = offer.versions.filter((v) => v !== 'TLSv1.2' && v !== 'TLSv1.3');
+    const ok = offer.versions.length > 0 && offer.weak.length === 0 && old.length === 0;
+    return [{ name, ok, detail: `${describeOffer(offer)}${old.length ? `; CŨ / OLD: ${old.join(' ')}` : ''}` }];
+  } catch (e) {
+    return [{ name, ok: false, detail: (e as Error).message }];
+  }
 }
 
 export async function runDoctor(dataDir: string): Promise<void> {
@@ -146,7 +168,10 @@ export async function runDoctor(dataDir: string): Promise<void> {
   const lock = readLock(cfg.dataDir);
   if (lock?.alive) checks.push({ name: 'server', ok: true, detail: `thutin đang chạy / running: pid ${lock.pid} trên / on ${lock.host}, từ / since ${lock.startedAt}` });
   else checks.push({ name: 'server', ok: true, detail: 'thutin không chạy trên thư mục này / not running on this data directory' });
-  for (const spec of listenerSpecs(cfg)) checks.push(await listenerCheck(spec, lock));
+  const listeners: ListenerCheck[] = [];
+  for (const spec of listenerSpecs(cfg)) listeners.push(await listenerCheck(spec, lock));
+  checks.push(...listeners.map(({ name, ok, detail }) => ({ name, ok, detail })));
+  for (const l of listeners) if (l.serving) checks.push(...(await tlsOfferCheck(l.serving.spec, l.serving.host)));
   for (const line of describeLimits(cfg)) checks.push({ name: 'limits', ok: true, detail: line });
   for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}\n`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
