@@ -117,6 +117,12 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(60 * 1000),
+      // Time to sign in at all, whatever the connection sends (CAPA every few seconds does not keep it open).
+      preAuthMaxMs: z
+        .number()
+        .int()
+        .positive()
+        .default(2 * 60 * 1000),
       // RFC 2449: a command line is 255 octets; a SASL response (AUTH PLAIN) may be longer.
       maxLineLength: z.number().int().min(255).default(1024),
       maxConnections: z.number().int().positive().default(5000), // in total …

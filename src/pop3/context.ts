@@ -19,6 +19,8 @@ export interface Pop3Limits {
   maxLineLength: number;
   idleTimeoutMs: number;
   preAuthTimeoutMs: number;
+  /** Time to sign in at all, however active the connection. */
+  preAuthMaxMs: number;
   /** -ERR answers to unknown or malformed commands before the connection ends. */
   maxBadCommands: number;
   /** RETR marks \Seen at QUIT (Dovecot's default). */

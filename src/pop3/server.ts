@@ -33,6 +33,7 @@ export function pop3Services(app: App): Pop3Services {
       maxLineLength: pop3.maxLineLength,
       idleTimeoutMs: pop3.idleTimeoutMs,
       preAuthTimeoutMs: pop3.preAuthTimeoutMs,
+      preAuthMaxMs: pop3.preAuthMaxMs,
       maxBadCommands: pop3.maxBadCommands,
       markSeen: pop3.markSeen,
     },

@@ -3,7 +3,7 @@
 // allowed in (checked by dispatch in commands/types.ts), writing answers with back-pressure, STLS,
 // and the end: QUIT's answer then close, or a dropped connection (nothing applied). The maildrop
 // lock is released whenever the session ends. Limits before sign-in: a short line
-// (`pop3.maxLineLength`), `pop3.preAuthTimeoutMs`, and `pop3.maxBadCommands` -ERR answers to unknown
+// (`pop3.maxLineLength`), `pop3.preAuthTimeoutMs` idle and `pop3.preAuthMaxMs` in all, and `pop3.maxBadCommands` -ERR answers to unknown
 // or malformed commands end the connection. Command behaviour lives in commands/*.ts.
 import type net from 'node:net';
 import type tls from 'node:tls';
@@ -53,6 +53,7 @@ export class Pop3Session {
   private readonly ops: SessionOps;
   /** The context handlers get, built again only when the state, the account or TLS change. */
   private ctx: CommandContext | null = null;
+  private preAuthTimer: NodeJS.Timeout | null = null;
 
   constructor(
     socket: net.Socket,
@@ -86,6 +87,11 @@ export class Pop3Session {
     };
     this.attach(socket);
     this.resetTimeout();
+    this.preAuthTimer = setTimeout(() => {
+      if (this.account || this.closed) return;
+      this.writeLine('-ERR [SYS/TEMP] Quá thời gian đăng nhập / too long without signing in');
+      this.close();
+    }, services.limits.preAuthMaxMs).unref();
     this.writeLine('+OK thutin POP3 sẵn sàng / ready');
   }
 
@@ -273,6 +279,8 @@ export class Pop3Session {
 
   private onClose(): void {
     this.closed = true;
+    if (this.preAuthTimer) clearTimeout(this.preAuthTimer);
+    this.preAuthTimer = null;
     const w = this.lineWaiter;
     this.lineWaiter = null;
     w?.(null);

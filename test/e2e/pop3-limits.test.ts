@@ -153,7 +153,7 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
   let r: Running;
   let an: string;
   beforeAll(async () => {
-    r = await startTestServers({ config: { pop3: { preAuthTimeoutMs: 500, maxLineLength: 512, maxBadCommands: 5, maxConnectionsPerIp: 4 } } });
+    r = await startTestServers({ config: { pop3: { preAuthTimeoutMs: 500, preAuthMaxMs: 1500, maxLineLength: 512, maxBadCommands: 5, maxConnectionsPerIp: 4 } } });
     an = await r.user('annv');
     const imap = imapClient(r, an);
     await imap.connect();
@@ -189,6 +189,21 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
   it('a client that never signs in is logged out after pop3.preAuthTimeoutMs', async () => {
     const p = await Pop.plain(r.servers.ports.pop3);
     expect(await p.read(/^-ERR.*\r\n/m, 5000)).toMatch(/autologout/);
+  });
+
+  it('a client busy without signing in is logged out after pop3.preAuthMaxMs', async () => {
+    const p = await Pop.tls(r.servers.ports.pop3s);
+    const started = Date.now();
+    while (!p.closed && Date.now() - started < 5000) {
+      const a = await p.cmd('CAPA'); // allowed before sign-in: activity, not a bad command
+      if (/too long without signing in/.test(a)) break;
+      await p.read(/^\.\r\n/m);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(await p.closedWithin(3000)).toBe(true);
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(1400); // not the bad-command cap, not the idle timeout
+    expect(took).toBeLessThan(4000);
   });
 
   it('an overlong line and unknown commands count toward the bad-command cap', async () => {
