@@ -85,10 +85,7 @@ export async function startPop3(app: App, material: TlsMaterial): Promise<Pop3Se
     sessions,
     async close() {
       stopEnding();
-      for (const s of sessions) {
-        s.writeLine('-ERR [SYS/TEMP] Máy chủ đang dừng / server shutting down');
-        s.close();
-      }
+      await Promise.all([...sessions].map((s) => s.shutdown('-ERR [SYS/TEMP] Máy chủ đang dừng / server shutting down')));
       await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
     },
   };

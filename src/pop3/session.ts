@@ -54,6 +54,7 @@ export class Pop3Session {
   /** The context handlers get, built again only when the state, the account or TLS change. */
   private ctx: CommandContext | null = null;
   private preAuthTimer: NodeJS.Timeout | null = null;
+  private releasing: Promise<void> = Promise.resolve();
 
   constructor(
     socket: net.Socket,
@@ -287,10 +288,14 @@ export class Pop3Session {
     void this.releaseLock();
   }
 
-  private async releaseLock(): Promise<void> {
+  /** Release the maildrop lock once; every caller waits for the same release. */
+  private releaseLock(): Promise<void> {
     const lock = this.lock;
-    this.lock = null;
-    await lock?.release().catch((e: unknown) => this.log.warn({ err: e }, 'pop3: releasing the maildrop lock failed (it lapses)'));
+    if (lock) {
+      this.lock = null;
+      this.releasing = lock.release().catch((e: unknown) => this.log.warn({ err: e }, 'pop3: releasing the maildrop lock failed (it lapses)'));
+    }
+    return this.releasing;
   }
 
   /** Drop the connection at once (a message stream failed mid-answer; the lock was lost). */
@@ -305,6 +310,13 @@ export class Pop3Session {
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
     this.onClose();
+  }
+
+  /** Server shutdown: a last line, the connection closed, the maildrop lock released (awaited, before the database closes). */
+  async shutdown(line: string): Promise<void> {
+    this.writeLine(line);
+    this.close();
+    await this.releaseLock();
   }
 
   get isClosed(): boolean {

@@ -238,3 +238,23 @@ describe('POP3 limits', { timeout: 60_000 }, () => {
     for (const c of open) c.close();
   });
 });
+
+describe('POP3 at server shutdown', { timeout: 60_000 }, () => {
+  it('a signed-in session is told, closed, and its maildrop lock released before the database closes', async () => {
+    const r = await startTestServers();
+    try {
+      const login = await r.user('popstop');
+      const id = (await r.app.accounts.byAddress(login))!.id;
+      const p = await Pop.tls(r.servers.ports.pop3s);
+      await p.cmd(`USER ${login}`);
+      expect(await p.cmd(`PASS ${TEST_PASSWORD}`)).toMatch(/^\+OK/);
+      expect(await r.app.maildropLocks.holder(id)).not.toBeNull();
+      await r.servers.close();
+      expect(await r.app.maildropLocks.holder(id)).toBeNull();
+      expect(await p.read(/\r\n/)).toMatch(/^-ERR \[SYS\/TEMP\] .*server shutting down/);
+      expect(await p.closedWithin(3000)).toBe(true);
+    } finally {
+      await r.cleanup();
+    }
+  });
+});
