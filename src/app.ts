@@ -10,6 +10,7 @@ import { MailEvents } from './core/events.ts';
 import { MailStore } from './core/mailstore.ts';
 import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
+import { MailboxAccessLog } from './core/mailbox-access.ts';
 import { DirectoryService } from './directory/service.ts';
 import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
@@ -23,6 +24,8 @@ import { Reclaimer } from './core/reclaim.ts';
 import { StoreMaintenance } from './core/maintenance.ts';
 import { StoreCheck } from './core/store-check.ts';
 import { SessionRegistry } from './core/sessions.ts';
+import { SecondFactorService, loadSecondFactorKey } from './core/second-factor.ts';
+import { AppPasswordService } from './core/app-passwords.ts';
 import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
 
@@ -41,6 +44,8 @@ export interface App {
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
+  /** The access audit: openings of a mailbox by someone other than its owner (src/core/mailbox-access.ts). */
+  mailboxAccess: MailboxAccessLog;
   /** Distribution lists, static and derived from the tree (src/directory/lists.ts). */
   lists: ListService;
   /** Local and alias domains (src/core/domains.ts). */
@@ -57,6 +62,10 @@ export interface App {
   signIn: SignInService;
   /** Every signed-in session per account, ended at once on suspend, leave, password change or reset (src/core/sessions.ts). */
   sessions: SessionRegistry;
+  /** The TOTP second factor of the web/API sign-in (src/core/second-factor.ts). */
+  secondFactor: SecondFactorService;
+  /** App passwords for mail clients (src/core/app-passwords.ts). */
+  appPasswords: AppPasswordService;
   /** POP3's maildrop locks: one session per mailbox, across processes (src/core/maildrop-locks.ts). */
   maildropLocks: MaildropLocks;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
@@ -93,6 +102,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   const queue = new OutboundQueue(db.kysely, store, audit);
   const delegations = new DelegationService(db.kysely, audit);
+  const mailboxAccess = new MailboxAccessLog(audit);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   const maintenance = new StoreMaintenance(db.kysely, reclaimer, {
@@ -118,6 +128,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     noticeFrom: `postmaster@${config.domains.primary}`,
   });
   maintenance.signIns = signIn;
+  const secondFactor = new SecondFactorService(db.kysely, audit, { key: loadSecondFactorKey(config.dataDir), issuer: config.domains.primary });
+  const appPasswords = new AppPasswordService(db.kysely, audit);
+  signIn.factors = { secondFactor, appPasswords };
   const tokens = new TokenService(db.kysely, signIn, roles, log, { ttlMs: config.http.tokenTtlMs });
   sessions.onEnd((accountId) => tokens.forgetAccount(accountId));
   const directory = new DirectoryService({
@@ -137,6 +150,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     store,
     accounts,
     audit,
+    mailboxAccess,
     queue,
     directory,
     roles,
@@ -150,6 +164,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     storeCheck,
     signIn,
     sessions,
+    secondFactor,
+    appPasswords,
     maildropLocks: new MaildropLocks(db.kysely, { ttlMs: config.pop3.lockTtlMs, log: log.child({ component: 'maildrop-locks' }) }),
     health: async () => {
       await db.ping();

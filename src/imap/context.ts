@@ -11,6 +11,7 @@ import type { Account, AccountService } from '../core/accounts.ts';
 import type { DelegationService } from '../core/delegations.ts';
 import type { MailEvents } from '../core/events.ts';
 import type { MailStore } from '../core/mailstore.ts';
+import type { MailboxAccessLog } from '../core/mailbox-access.ts';
 import type { SignInService } from '../core/sign-in.ts';
 import type { ImapValue } from './protocol/value.ts';
 import type { SelectedMailbox } from './selected.ts';
@@ -81,6 +82,8 @@ export interface HandlerServices {
   /** The one sign-in of every door (throttle, forced change): LOGIN and AUTHENTICATE go through it. */
   signIn: Pick<SignInService, 'signIn'>;
   delegations: ImapDelegations;
+  /** The access audit: a shared folder's first opening in a session is recorded (or the opening fails). */
+  access: Pick<MailboxAccessLog, 'opened'>;
   limits: ImapLimits;
 }
 
@@ -131,6 +134,8 @@ export interface CommandContext extends HandlerServices, SessionOps {
   readonly tlsAvailable: boolean;
   /** ENABLEd extensions (CONDSTORE, QRESYNC); handlers may add to it. */
   readonly enabled: Set<string>;
+  /** Shared folders (mailbox ids) this session has opened and the access audit has recorded. */
+  readonly opened: Set<number>;
   readonly account: Account | null;
   /** The mailbox selected when the command started. */
   readonly selected: SelectedMailbox | null;

@@ -30,6 +30,7 @@ export function imapServices(app: App): ImapServices {
     accounts: app.accounts,
     signIn: app.signIn,
     delegations: app.delegations,
+    access: app.mailboxAccess,
     events: app.events,
     log: app.log,
     limits: {

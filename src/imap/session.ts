@@ -44,6 +44,7 @@ export class ImapSession {
   selected: SelectedMailbox | null = null;
   secure: boolean;
   readonly enabled = new Set<string>();
+  private readonly opened = new Set<number>();
   log: Logger;
   private socket: net.Socket;
   private framer: CommandFramer;
@@ -67,7 +68,7 @@ export class ImapSession {
     this.socket = socket;
     this.secure = opts.implicitTls;
     this.log = services.log.child({ imap: this.id, remote: socket.remoteAddress });
-    this.handlerServices = { store: services.store, accounts: services.accounts, signIn: services.signIn, delegations: services.delegations, limits: services.limits };
+    this.handlerServices = { store: services.store, accounts: services.accounts, signIn: services.signIn, delegations: services.delegations, access: services.access, limits: services.limits };
     this.ops = {
       capabilities: () => this.capabilities(),
       untagged: (u) => this.untagged(u),
@@ -273,6 +274,7 @@ export class ImapSession {
       secure: this.secure,
       tlsAvailable: this.opts.secureContext !== null,
       enabled: this.enabled,
+      opened: this.opened,
       account: this.account,
       selected: this.selected,
     };

@@ -21,6 +21,11 @@ export const select: CommandSpec<'SELECT' | 'EXAMINE', AUTHENTICATED> = {
     const { mb, target } = found;
     // A read-only delegate selects read-only too: it may read, but change nothing (RFC 3501 6.3.1).
     const readOnly = cmd.name === 'EXAMINE' || target.access === 'read';
+    // Someone else's folder: recorded in the access audit at its first opening in this session (R10.1).
+    if (target.owner !== null && !s.opened.has(mb.id)) {
+      await s.access.opened({ actor: s.account.username, owner: target.owner, folder: target.folder, access: target.access, readOnly, protocol: 'imap', remote: s.remote });
+      s.opened.add(mb.id);
+    }
     const info = (await store.getMailboxById(mb.id)) ?? mb;
     const summary = await store.openSummary(mb.id);
     const uids = UidMap.fromRuns(summary.uidRuns);
