@@ -80,6 +80,8 @@ export class Pop3Session {
       },
       quit: async () => {
         this.quitting = true;
+        if (this.state === 'transaction') this.state = 'update'; // RFC 1939 §6: no command runs after
+        this.ctx = null;
         await this.releaseLock();
       },
       abort: () => this.abort(),
