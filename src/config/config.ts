@@ -392,6 +392,8 @@ export const configSchema = z.object({
         .prefault({}),
       firstPasswordDeadlineHours: z.number().nonnegative().default(6), // 0 = no deadline
       sessionPollMs: z.number().int().positive().default(2000),
+      // Administrators (any role but user) must turn the second factor on: until then their API session may only enrol.
+      requireSecondFactorForAdmins: z.boolean().default(true),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),

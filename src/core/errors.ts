@@ -37,6 +37,18 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { vi: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau', en: 'Too many failed logins, try again later' },
   FORBIDDEN: { vi: 'Không có quyền thực hiện thao tác này', en: 'Not allowed to do this' },
   PASSWORD_CHANGE_REQUIRED: { vi: 'Phải đổi mật khẩu trước khi tiếp tục', en: 'The password must be changed first' },
+  // The second factor and app passwords (src/core/second-factor.ts, app-passwords.ts)
+  SECOND_FACTOR_REQUIRED: { vi: 'Cần mã xác thực hai lớp (6 chữ số từ ứng dụng, hoặc một mã khôi phục)', en: 'A second-factor code is required (6 digits from the app, or a recovery code)' },
+  SECOND_FACTOR_INVALID: { vi: 'Mã xác thực hai lớp không đúng', en: 'Wrong second-factor code' },
+  SECOND_FACTOR_ENROLMENT_REQUIRED: {
+    vi: 'Quản trị viên phải bật xác thực hai lớp (POST /api/v1/me/2fa/enrol) trước khi tiếp tục',
+    en: 'Administrators must turn on the second factor (POST /api/v1/me/2fa/enrol) first',
+  },
+  SECOND_FACTOR_ALREADY_ON: { vi: 'Xác thực hai lớp đã được bật', en: 'The second factor is already on' },
+  SECOND_FACTOR_NOT_ENROLLING: { vi: 'Chưa bắt đầu đăng ký xác thực hai lớp', en: 'No second-factor enrolment in progress' },
+  SECOND_FACTOR_OFF: { vi: 'Xác thực hai lớp chưa được bật', en: 'The second factor is not on' },
+  APP_PASSWORD_NOT_FOUND: { vi: 'Không tìm thấy mật khẩu ứng dụng', en: 'App password not found' },
+  APP_PASSWORD_LIMIT: { vi: 'Đã đạt số mật khẩu ứng dụng tối đa', en: 'Too many app passwords' },
   VALIDATION_FAILED: { vi: 'Dữ liệu gửi lên không hợp lệ', en: 'Invalid request data' },
   NOT_FOUND: { vi: 'Không tìm thấy', en: 'Not found' },
   ROLE_INVALID: { vi: 'Vai trò không hợp lệ', en: 'Invalid role' },

@@ -13,13 +13,14 @@ import { transactor, type Reader, type Tx } from '../storage/tx.ts';
 import { insertSessionEnd, lastSessionEndId, sessionEndsAfter } from '../storage/repositories/sign-in.ts';
 import { deleteAccountTokens } from '../storage/repositories/tokens.ts';
 
-export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin';
+export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin' | 'user';
 
 export const END_TEXT: Record<SessionEndReason, string> = {
   disabled: 'Tài khoản đã bị khoá / account disabled',
   'password-changed': 'Mật khẩu đã được đổi / password changed',
   'password-reset': 'Mật khẩu đã được đặt lại / password reset',
   admin: 'Quản trị viên đã kết thúc phiên / session ended by an administrator',
+  user: 'Bạn đã kết thúc mọi phiên / you ended all your sessions',
 };
 
 interface Tracked {

@@ -10,13 +10,20 @@
 // `firstPasswordDeadlineHours` locks the account (an administrator resets it).
 // Lockouts and sign-ins from a new address are audited and the user is told by mail; every checked
 // attempt is recorded for the user to see (`GET /api/v1/me/sign-ins`).
-// Later: app passwords and a second factor slot in at `check` (the password step) and as results.
+// App passwords and the second factor slot in at `check` (the password step): at the web/API
+// sign-in an account with the second factor on needs a code (missing: the result 'second-factor',
+// not a failure; wrong: a failure like a wrong password); at every other door (IMAP, POP3, SMTP,
+// LDAP) its account password is refused ('invalid' with the hint 'app-password-required', counted
+// as a failure) and only an app password opens (core/app-passwords.ts). App passwords never open
+// the web/API sign-in.
 // Owns: the sign-in flow, lockout administration, the sign-in history; rules in core/throttle.ts,
 // rows through storage/repositories/sign-in.ts.
 import type { Logger } from 'pino';
 import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/sign-in.ts';
 import { verifyPassword, type Account, type AccountService } from './accounts.ts';
+import type { AppPasswordService } from './app-passwords.ts';
+import type { SecondFactorService } from './second-factor.ts';
 import type { AuditLog } from './audit.ts';
 import type { MailStore } from './mailstore.ts';
 import { accountBucket, addressBucket, addressKey, admit, BUSY_RETRY_MS, describeBucket, EMPTY_BUCKET, pairBucket, settle, type Admission, type BucketState, type ThrottleLimits } from './throttle.ts';
@@ -38,12 +45,28 @@ export interface SignInRequest {
   client?: string;
   /** The web/API sign-in: a password that must be changed still opens a (restricted) session. */
   allowMustChange?: boolean;
+  /** The web/API sign-in: the TOTP code (or a recovery code) of an account with the second factor on. */
+  secondFactorCode?: string;
+  /** Checking the password of a signed-in web session again (changing it): no second factor asked. */
+  skipSecondFactor?: boolean;
+}
+
+/** What the password step consults besides the account's password (set by the composition root). */
+export interface SignInFactors {
+  secondFactor: Pick<SecondFactorService, 'isEnabled' | 'verify'>;
+  appPasswords: Pick<AppPasswordService, 'match'>;
 }
 
 export type SignInResult =
   | { ok: true; account: Account; startedAt: number }
-  /** Wrong login or password, or a disabled account (the same answer). */
-  | { ok: false; reason: 'invalid' }
+  /**
+   * Wrong login or password, or a disabled account (the same answer). `hint`: the account password
+   * was right but the second factor is on, so only an app password opens this door; or the
+   * password was right and the second-factor code wrong (web/API).
+   */
+  | { ok: false; reason: 'invalid'; hint?: 'app-password-required' | 'second-factor-invalid' }
+  /** Web/API sign-in: right password, the second factor is on and no code was given. */
+  | { ok: false; reason: 'second-factor'; account: Account }
   /** Not checked: too many failures (retry after this long). */
   | { ok: false; reason: 'throttled'; retryAfterMs: number }
   /** Right password, but it must be changed (web sign-in) before any other door opens. */
@@ -89,6 +112,8 @@ export class SignInService {
   /** Refusals not checked (throttled), counted and logged once a minute per protocol instead of once each. */
   private readonly refused = new Map<string, number>();
   private lastRefusedLog = 0;
+  /** App passwords and the second factor; null: neither is consulted (unit tests of the throttle). */
+  factors: SignInFactors | null = null;
 
   constructor(
     private readonly db: Reader,
@@ -173,15 +198,49 @@ export class SignInService {
   private async check(req: SignInRequest, login: string, address: string, known: boolean, keys: string[], started: number): Promise<SignInResult> {
     // 3. The password (argon2id; the same cost for a login that does not exist).
     const cred = login ? await repo.signInCredentials(this.db, login) : null;
-    const passwordOk = await verifyPassword(cred?.passwordHash ?? null, req.password);
+    let passwordOk = await verifyPassword(cred?.passwordHash ?? null, req.password);
+    // 3b. The second factor and app passwords.
+    let factorOutcome: string | null = null;
+    let secondFactorMissing = false;
+    let appPassword: string | null = null;
+    if (this.factors && cred && cred.status === 'active') {
+      const twoFactor = await this.factors.secondFactor.isEnabled(cred.id);
+      if (req.protocol === 'http') {
+        if (passwordOk && twoFactor && !req.skipSecondFactor) {
+          if (!req.secondFactorCode) secondFactorMissing = true;
+          else if (!(await this.factors.secondFactor.verify(cred.id, req.secondFactorCode))) {
+            passwordOk = false;
+            factorOutcome = 'second-factor-invalid';
+          }
+        }
+      } else {
+        if (passwordOk && twoFactor) {
+          passwordOk = false;
+          factorOutcome = 'app-password-required';
+        }
+        if (!passwordOk) {
+          const m = await this.factors.appPasswords.match(cred.id, req.password);
+          if (m) {
+            passwordOk = true;
+            factorOutcome = null;
+            appPassword = m.name;
+          }
+        }
+      }
+    }
+    // A missing code is no failure (the client asks for it next) but opens nothing.
     const success = passwordOk && cred !== null && cred.status === 'active';
 
     // 4. Settle: give the reservation back on success, count the failure otherwise.
     const at = this.now();
     const lockedAfter: Array<{ key: string; state: BucketState }> = [];
-    let outcome: string = success ? 'ok' : 'invalid';
-    let result: SignInResult = { ok: false, reason: 'invalid' };
-    if (success) {
+    let outcome: string = success ? (appPassword !== null ? 'ok-app-password' : 'ok') : (factorOutcome ?? 'invalid');
+    let result: SignInResult =
+      factorOutcome === 'app-password-required' || factorOutcome === 'second-factor-invalid' ? { ok: false, reason: 'invalid', hint: factorOutcome } : { ok: false, reason: 'invalid' };
+    if (success && secondFactorMissing) {
+      outcome = 'second-factor-required';
+      result = { ok: false, reason: 'second-factor', account: (await this.accounts.byId(cred.id))! };
+    } else if (success) {
       const account = (await this.accounts.byId(cred.id))!;
       if (cred.mustChangePassword && this.opts.firstPasswordDeadlineMs > 0 && at - cred.updatedAt > this.opts.firstPasswordDeadlineMs) {
         outcome = 'expired';
@@ -199,20 +258,30 @@ export class SignInService {
         await repo.saveBucket(tx, k, s.state, at);
         if (s.lockedNow) lockedAfter.push({ key: k, state: s.state });
       }
-      if (success) await repo.rememberAddress(tx, cred.id, address, at);
-      await repo.insertSignIn(tx, { accountId: cred?.id ?? null, login: login || req.login, protocol: req.protocol, address: req.remote, client: req.client ?? '', success, outcome, at });
+      if (success && !secondFactorMissing) await repo.rememberAddress(tx, cred.id, address, at);
+      const client = (req.client ?? '') + (appPassword !== null ? ` [app password: ${appPassword}]` : '');
+      await repo.insertSignIn(tx, {
+        accountId: cred?.id ?? null,
+        login: login || req.login,
+        protocol: req.protocol,
+        address: req.remote,
+        client: client.slice(0, 300),
+        success: success && !secondFactorMissing,
+        outcome,
+        at,
+      });
     });
     if (lockedAfter.length) await this.lockedOut(lockedAfter, login, req);
     if (success) {
       this.log.info({ protocol: req.protocol, remote: req.remote, user: cred.username, outcome }, 'sign-in');
-      if (firstFromHere) await this.newAddress(cred.id, cred.username, req);
+      if (firstFromHere && !secondFactorMissing) await this.newAddress(cred.id, cred.username, req);
     } else this.log.info({ protocol: req.protocol, remote: req.remote, user: (login || req.login).slice(0, 100) }, 'sign-in failed');
     return result;
   }
 
   /** Check the password of a signed-in user again (changing it): throttled like any sign-in, forced change allowed. */
-  async checkPassword(req: Omit<SignInRequest, 'allowMustChange'>): Promise<SignInResult> {
-    return this.signIn({ ...req, allowMustChange: true });
+  async checkPassword(req: Omit<SignInRequest, 'allowMustChange' | 'skipSecondFactor'>): Promise<SignInResult> {
+    return this.signIn({ ...req, allowMustChange: true, skipSecondFactor: true });
   }
 
   private countRefused(protocol: string, login: string, address: string): void {

@@ -57,11 +57,14 @@ export class TokenService {
    * what it says it is (User-Agent, for the user's sign-in history). A password that must be
    * changed opens a session that may only change it; one past its deadline opens nothing.
    */
-  async login(username: string, password: string, client: string, agent = ''): Promise<{ token: string; expiresAt: number; mustChangePassword: boolean }> {
-    const r = await this.signIns.signIn({ protocol: 'http', remote: client, login: username, password, client: agent, allowMustChange: true });
+  async login(username: string, password: string, client: string, agent = '', secondFactorCode?: string): Promise<{ token: string; expiresAt: number; mustChangePassword: boolean }> {
+    const r = await this.signIns.signIn({ protocol: 'http', remote: client, login: username, password, client: agent, allowMustChange: true, secondFactorCode });
     if (!r.ok) {
       if (r.reason === 'throttled') throw new ThutinError('TOO_MANY_ATTEMPTS');
       if (r.reason === 'expired') throw new ThutinError('PASSWORD_EXPIRED');
+      // The second factor is on (core/second-factor.ts): a code is needed, or the one given is wrong.
+      if (r.reason === 'second-factor') throw new ThutinError('SECOND_FACTOR_REQUIRED');
+      if (r.reason === 'invalid' && r.hint === 'second-factor-invalid') throw new ThutinError('SECOND_FACTOR_INVALID');
       throw new ThutinError('LOGIN_FAILED');
     }
     const acct = r.account;

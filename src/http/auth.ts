@@ -1,7 +1,8 @@
 // Who is calling and may they: every admin API route declares, in its Fastify route config,
 // either `public: true` or the `action` it performs and how to find the unit it touches
 // (`target`). `onRequest` resolves the bearer token to a session (401 without one; 403 while the
-// password must be changed, except on the routes that allow it); `preHandler`, once the body is
+// password must be changed, except on the routes that allow it; 403 SECOND_FACTOR_ENROLMENT_REQUIRED
+// for an administrator without the second factor, except on self.* routes); `preHandler`, once the body is
 // validated, asks the pure policy (core/policy.ts) and answers 403 when refused.
 // A route under /api/ that declares neither is refused at start-up (fail closed).
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
@@ -87,6 +88,10 @@ export function installAuth(server: FastifyInstance, app: App): void {
     req.session = session;
     req.bearer = token;
     if (session.mustChangePassword && !cfg.whilePasswordExpired) throw new ThutinError('PASSWORD_CHANGE_REQUIRED');
+    // An administrator without the second factor may only look after their own account (self.*: enrol, password, logout).
+    if (app.config.security.requireSecondFactorForAdmins && !cfg.action?.startsWith('self.') && session.principal.roles.some((r) => r.role !== 'user')) {
+      if (!(await app.secondFactor.isEnabled(session.accountId))) throw new ThutinError('SECOND_FACTOR_ENROLMENT_REQUIRED');
+    }
   });
 
   server.addHook('preHandler', async (req) => {

@@ -323,7 +323,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addPrimaryKeyConstraint('sign_in_known_pk', ['account_id', 'address_key'])
           .execute();
         await withId(db.schema.createTable('sign_ins'), dialect)
-          .addColumn('account_id', 'bigint', (c) => c.references('accounts.id').onDelete('cascade'))
+          // set null, not cascade: a purged account's sign-ins stay, or the chain below would break
+          .addColumn('account_id', 'bigint', (c) => c.references('accounts.id').onDelete('set null'))
           .addColumn('login', 'text', (c) => c.notNull())
           .addColumn('protocol', 'text', (c) => c.notNull())
           .addColumn('address', 'text', (c) => c.notNull())
@@ -331,6 +332,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('success', 'integer', (c) => c.notNull())
           .addColumn('outcome', 'text', (c) => c.notNull())
           .addColumn('created_at', 'bigint', (c) => c.notNull())
+          // tamper-evident: hash = sha256(prev_hash + the row), prev_hash = the previous row's hash
+          .addColumn('prev_hash', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('hash', 'text', (c) => c.notNull().defaultTo(''))
           .execute();
         await db.schema.createIndex('sign_ins_account').on('sign_ins').columns(['account_id', 'created_at']).execute();
         await db.schema.createIndex('sign_ins_created').on('sign_ins').column('created_at').execute();
@@ -400,6 +404,38 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('holder', 'text', (c) => c.notNull())
           .addColumn('expires_at', 'bigint', (c) => c.notNull())
           .execute();
+      },
+    },
+    '0010_second_factor': {
+      // Issue 9: the TOTP second factor (secret encrypted with the data directory's key, the last
+      // time step used: no code twice), its recovery codes (salted SHA-256, used once) and app
+      // passwords (argon2id; a short public prefix finds the one to check).
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema
+          .createTable('second_factors')
+          .addColumn('account_id', 'bigint', (c) => c.primaryKey().references('accounts.id').onDelete('cascade'))
+          .addColumn('secret_enc', 'text', (c) => c.notNull())
+          .addColumn('enabled', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_step', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('enabled_at', 'bigint')
+          .execute();
+        await withId(db.schema.createTable('recovery_codes'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('salt', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('recovery_codes_account').on('recovery_codes').column('account_id').execute();
+        await withId(db.schema.createTable('app_passwords'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('prefix', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('app_passwords_account').on('app_passwords').columns(['account_id', 'prefix']).execute();
       },
     },
   };

@@ -237,6 +237,8 @@ export interface SignInsTable {
   success: number; // 0 | 1
   outcome: string; // 'ok' | 'invalid' | 'throttled' | 'locked' | 'must-change' | 'expired' | 'disabled'
   created_at: number;
+  prev_hash: Generated<string>; // the previous row's hash ('' for the first)
+  hash: Generated<string>; // sha256(prev_hash + canonical JSON of the row): the history is tamper-evident
 }
 
 /** "End every open session of account N" (suspend, leave, password change or reset), followed by every process. */
@@ -266,6 +268,36 @@ export interface MaildropLocksTable {
   expires_at: number;
 }
 
+/** An account's TOTP second factor (0010_second_factor): the secret encrypted at rest, on once confirmed. */
+export interface SecondFactorsTable {
+  account_id: number;
+  secret_enc: string; // 'v1:' iv:tag:ciphertext (AES-256-GCM, base64url) with the data directory's key
+  enabled: number; // 0 while enrolling, 1 once confirmed
+  last_step: number; // the last TOTP time step accepted (no code is accepted twice)
+  created_at: number;
+  enabled_at: number | null;
+}
+
+/** One-time recovery codes of the second factor (salted SHA-256). */
+export interface RecoveryCodesTable {
+  id: Generated<number>;
+  account_id: number;
+  salt: string;
+  code_hash: string;
+  used_at: number | null;
+}
+
+/** App passwords: for mail clients (IMAP, POP3, SMTP, LDAP), never the web sign-in. */
+export interface AppPasswordsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  prefix: string; // the first characters of the password, to find the one hash to check
+  password_hash: string; // argon2id
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -291,4 +323,7 @@ export interface Database {
   uidvalidity_counters: UidvalidityCountersTable;
   subscriptions: SubscriptionsTable;
   maildrop_locks: MaildropLocksTable;
+  second_factors: SecondFactorsTable;
+  recovery_codes: RecoveryCodesTable;
+  app_passwords: AppPasswordsTable;
 }

@@ -61,6 +61,9 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     dns: { servers: ['127.0.0.1:1'] },
     // No delivery worker unless a test asks for one (outbound tests): nothing leaves a test by DNS.
     outbound: { enabled: false },
+    // Administrators need the second factor in real installations (the default); tests that
+    // sign in as administrators without one turn it off here, the second-factor tests turn it on.
+    security: { requireSecondFactorForAdmins: false },
   };
   if (opts.backend === 'postgres') {
     const d = await createPgDatabase();
