@@ -11,6 +11,7 @@ import { MailStore } from './core/mailstore.ts';
 import { AccountService } from './core/accounts.ts';
 import { AuditLog } from './core/audit.ts';
 import { MailboxAccessLog } from './core/mailbox-access.ts';
+import { SignInHistory } from './core/sign-in-history.ts';
 import { DirectoryService } from './directory/service.ts';
 import { OutboundQueue } from './core/queue.ts';
 import { RoleService } from './core/roles.ts';
@@ -44,6 +45,8 @@ export interface App {
   roles: RoleService;
   tokens: TokenService;
   delegations: DelegationService;
+  /** Every checked sign-in of every door, for auditors, and its hash chain (src/core/sign-in-history.ts). */
+  signInHistory: SignInHistory;
   /** The access audit: openings of a mailbox by someone other than its owner (src/core/mailbox-access.ts). */
   mailboxAccess: MailboxAccessLog;
   /** Distribution lists, static and derived from the tree (src/directory/lists.ts). */
@@ -103,6 +106,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const queue = new OutboundQueue(db.kysely, store, audit);
   const delegations = new DelegationService(db.kysely, audit);
   const mailboxAccess = new MailboxAccessLog(audit);
+  const signInHistory = new SignInHistory(db.kysely);
   const lists = new ListService(db.kysely, audit, { isLocalDomain: (d) => domains.isLocal(d) });
   const dkim = new DkimSigner(new DkimKeyStore(config), log.child({ component: 'dkim' }));
   const maintenance = new StoreMaintenance(db.kysely, reclaimer, {
@@ -151,6 +155,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     accounts,
     audit,
     mailboxAccess,
+    signInHistory,
     queue,
     directory,
     roles,

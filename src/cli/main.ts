@@ -259,9 +259,17 @@ directory
   .option('--out <file>', 'tệp / file (mặc định: đầu ra chuẩn / default: stdout)')
   .action(async (o) => (await directories()).runDirectoryExport(data(), o));
 
-program
-  .command('security')
-  .description('An ninh đăng nhập / sign-in security')
+const security = program.command('security').description('An ninh đăng nhập / sign-in security');
+security
+  .command('sign-ins')
+  .description('Lịch sử đăng nhập mọi cổng, mới nhất trước; --verify kiểm tra chuỗi băm / sign-ins at every door, newest first; --verify checks the hash chain')
+  .option('--login <login>', 'chỉ tên đăng nhập này / only this login')
+  .option('--failed', 'chỉ lần thất bại / failures only')
+  .option('--limit <n>', 'số dòng / rows', '100')
+  .option('--verify', 'kiểm tra chuỗi băm (exit 1 khi hỏng) / verify the hash chain (exit 1 when broken)')
+  .option('--json', 'JSON')
+  .action(async (o: { login?: string; failed?: boolean; limit: string; verify?: boolean; json?: boolean }) => (await securities()).runSecuritySignIns(data(), o));
+security
   .command('lockouts')
   .description('Xem hoặc gỡ khoá đăng nhập / list or lift sign-in lockouts')
   .option('--lift <target>', 'gỡ khoá cho tên đăng nhập hoặc địa chỉ IP / lift for a login or an IP address')

@@ -1,7 +1,9 @@
 // Owns: `thutin security lockouts [--lift <login|ip> --reason …] [--json]`: the sign-in lockouts in
 // force (accounts, client addresses, an account from one of its usual addresses) and lifting one —
 // a login clears its account's counts, an IP address (IPv6: its /64) its address counts; audited
-// with the operating-system user as actor and the reason. The rules are core/sign-in.ts's.
+// with the operating-system user as actor and the reason; and `thutin security sign-ins [--login]
+// [--failed] [--verify] [--json]`: the sign-in history of every door and its hash chain. The rules
+// are core/sign-in.ts's and core/sign-in-history.ts's.
 import { withApp, cliActor } from './common.ts';
 import type { Config } from '../../config/config.ts';
 
@@ -45,5 +47,27 @@ export async function runSecurityLockouts(dataDir: string, o: { lift?: string; r
       process.stdout.write(`${KIND[l.kind] ?? l.kind}\t${l.subject}\t${new Date(l.lockedUntil).toISOString()}\t${l.failures}\n`);
     }
     process.stdout.write(`(${list.length} khoá đăng nhập đang có hiệu lực / sign-in lockouts in force)\n`);
+  });
+}
+
+export async function runSecuritySignIns(dataDir: string, o: { login?: string; failed?: boolean; limit: string; verify?: boolean; json?: boolean }): Promise<void> {
+  await withApp(dataDir, async (app) => {
+    if (o.verify) {
+      const v = await app.signInHistory.verify();
+      if (o.json) process.stdout.write(JSON.stringify(v) + '\n');
+      else if (v.ok) process.stdout.write(`✓ chuỗi băm nguyên vẹn / hash chain intact: ${v.checked} lần đăng nhập / sign-ins${v.firstId ? ` (từ / from #${v.firstId})` : ''}\n`);
+      else process.stdout.write(`✗ ${v.broken!.message}\n`);
+      if (!v.ok) process.exitCode = 1;
+      return;
+    }
+    const limit = Number(o.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw new Error('--limit: 1 … 100000');
+    const rows = await app.signInHistory.list(limit, { login: o.login?.toLowerCase(), success: o.failed ? false : undefined });
+    if (o.json) {
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      return;
+    }
+    for (const r of rows) process.stdout.write(`${new Date(r.at).toISOString()}\t${r.protocol}\t${r.login}\t${r.address}\t${r.outcome}\t${r.client}\n`);
+    process.stdout.write(`(${rows.length} lần đăng nhập / sign-ins)\n`);
   });
 }

@@ -3,8 +3,11 @@
 // Owns: locking a set of throttle buckets for the rest of a transaction (rows inserted when missing,
 // then SELECT … FOR UPDATE on PostgreSQL; on SQLite the first statement is a write, so the
 // transaction holds the one write lock from its start), saving and deleting buckets, the usual
-// addresses of an account, the sign-in history, and the session-end log. No rules: core/throttle.ts
+// addresses of an account, the sign-in history (sealed as a hash chain: each row carries
+// sha256(previous row's hash + the row), appended under one lock, so an altered or removed row
+// shows — pruning removes only the oldest), and the session-end log. No rules: core/throttle.ts
 // and core/sign-in.ts decide.
+import crypto from 'node:crypto';
 import { sql } from 'kysely';
 import type { Reader, Tx } from '../tx.ts';
 
@@ -187,28 +190,58 @@ export interface SignInRow {
   at: number;
 }
 
+// Any fixed number: the PostgreSQL advisory lock that serialises appends to the sign-in chain.
+const SIGN_IN_CHAIN_LOCK = 0x7369676e; // 'sign'
+
+/** The seal of a sign-in row: what is hashed never includes the account id (set null when an account is purged). */
+export function signInSeal(prevHash: string, r: { login: string; protocol: string; address: string; client: string; success: boolean; outcome: string; at: number }): string {
+  const body = JSON.stringify([r.login, r.protocol, r.address, r.client, r.success ? 1 : 0, r.outcome, Number(r.at)]);
+  return crypto
+    .createHash('sha256')
+    .update(prevHash + body, 'utf8')
+    .digest('hex');
+}
+
 export async function insertSignIn(tx: Tx, s: Omit<SignInRow, 'id'>): Promise<void> {
+  if (isPostgres(tx)) await sql`select pg_advisory_xact_lock(${SIGN_IN_CHAIN_LOCK})`.execute(tx);
+  const last = await tx.selectFrom('sign_ins').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = { login: s.login.slice(0, 320), protocol: s.protocol, address: s.address.slice(0, 100), client: s.client.slice(0, 200), success: s.success, outcome: s.outcome, at: s.at };
+  const prevHash = last?.hash ?? '';
   await tx
     .insertInto('sign_ins')
     .values({
       account_id: s.accountId,
-      login: s.login.slice(0, 320),
-      protocol: s.protocol,
-      address: s.address.slice(0, 100),
-      client: s.client.slice(0, 200),
-      success: s.success ? 1 : 0,
-      outcome: s.outcome,
-      created_at: s.at,
+      login: row.login,
+      protocol: row.protocol,
+      address: row.address,
+      client: row.client,
+      success: row.success ? 1 : 0,
+      outcome: row.outcome,
+      created_at: row.at,
+      prev_hash: prevHash,
+      hash: signInSeal(prevHash, row),
     })
     .execute();
 }
 
-/** An account's sign-ins, newest first. */
-export async function signInsOf(r: Reader, accountId: number, limit: number, before?: number): Promise<SignInRow[]> {
-  let q = r.selectFrom('sign_ins').selectAll().where('account_id', '=', accountId);
-  if (before !== undefined) q = q.where('id', '<', before);
+/** Sign-ins of every account, newest first (auditors), filtered by login and outcome. */
+export async function allSignIns(r: Reader, limit: number, filter: { login?: string; success?: boolean; before?: number } = {}): Promise<SignInRow[]> {
+  let q = r.selectFrom('sign_ins').selectAll();
+  if (filter.login) q = q.where('login', '=', filter.login);
+  if (filter.success !== undefined) q = q.where('success', '=', filter.success ? 1 : 0);
+  if (filter.before !== undefined) q = q.where('id', '<', filter.before);
   const rows = await q.orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((x) => ({
+  return rows.map(toSignIn);
+}
+
+/** Sign-in rows in id order after `afterId`, with their seals (verification). */
+export async function sealedSignInsAfter(r: Reader, afterId: number, limit: number): Promise<Array<SignInRow & { prevHash: string; hash: string }>> {
+  const rows = await r.selectFrom('sign_ins').selectAll().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((x) => ({ ...toSignIn(x), prevHash: x.prev_hash, hash: x.hash }));
+}
+
+function toSignIn(x: { id: number; account_id: number | null; login: string; protocol: string; address: string; client: string; success: number; outcome: string; created_at: number }): SignInRow {
+  return {
     id: Number(x.id),
     accountId: x.account_id === null ? null : Number(x.account_id),
     login: x.login,
@@ -218,7 +251,15 @@ export async function signInsOf(r: Reader, accountId: number, limit: number, bef
     success: Number(x.success) === 1,
     outcome: x.outcome,
     at: Number(x.created_at),
-  }));
+  };
+}
+
+/** An account's sign-ins, newest first. */
+export async function signInsOf(r: Reader, accountId: number, limit: number, before?: number): Promise<SignInRow[]> {
+  let q = r.selectFrom('sign_ins').selectAll().where('account_id', '=', accountId);
+  if (before !== undefined) q = q.where('id', '<', before);
+  const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(toSignIn);
 }
 
 export async function pruneSignIns(tx: Tx, before: number): Promise<number> {
