@@ -47,6 +47,10 @@ export const ERRORS = {
   SECOND_FACTOR_ALREADY_ON: { vi: 'Xác thực hai lớp đã được bật', en: 'The second factor is already on' },
   SECOND_FACTOR_NOT_ENROLLING: { vi: 'Chưa bắt đầu đăng ký xác thực hai lớp', en: 'No second-factor enrolment in progress' },
   SECOND_FACTOR_OFF: { vi: 'Xác thực hai lớp chưa được bật', en: 'The second factor is not on' },
+  APP_PASSWORD_REQUIRED: {
+    vi: 'Tài khoản đã bật xác thực hai lớp: chương trình thư phải dùng mật khẩu ứng dụng (tạo trên trang web, POST /api/v1/me/app-passwords), không dùng mật khẩu tài khoản',
+    en: 'The second factor is on: mail clients need an app password (create one on the web, POST /api/v1/me/app-passwords), not the account password',
+  },
   APP_PASSWORD_NOT_FOUND: { vi: 'Không tìm thấy mật khẩu ứng dụng', en: 'App password not found' },
   APP_PASSWORD_LIMIT: { vi: 'Đã đạt số mật khẩu ứng dụng tối đa', en: 'Too many app passwords' },
   VALIDATION_FAILED: { vi: 'Dữ liệu gửi lên không hợp lệ', en: 'Invalid request data' },

@@ -67,6 +67,7 @@ export class BindHandler {
       // RFC 4513 5.1.1 gives no code of its own; invalidCredentials with the reason, like a locked account.
       if (r.reason === 'must-change') return fail(ResultCode.invalidCredentials, diagnostic('PASSWORD_MUST_CHANGE'));
       if (r.reason === 'expired') return fail(ResultCode.invalidCredentials, diagnostic('PASSWORD_EXPIRED'));
+      if (r.reason === 'invalid' && r.hint === 'app-password-required') return fail(ResultCode.invalidCredentials, diagnostic('APP_PASSWORD_REQUIRED'));
       this.log.debug({ remote: ctx.remote }, 'ldap bind failed');
       return fail(ResultCode.invalidCredentials, diagnostic('LDAP_INVALID_CREDENTIALS'));
     }

@@ -71,6 +71,12 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
             const e = ERRORS[r.reason === 'must-change' ? 'PASSWORD_MUST_CHANGE' : 'PASSWORD_EXPIRED'];
             return callback(null, { message: `${REPLIES.authFailed.enhanced} ${e.vi} / ${e.en}`, responseCode: REPLIES.authFailed.code });
           }
+          if (!r.ok && r.reason === 'invalid' && r.hint === 'app-password-required') {
+            // The second factor is on: only app passwords open mail doors.
+            ++sessionState(session).authFailures;
+            const e = ERRORS.APP_PASSWORD_REQUIRED;
+            return callback(null, { message: `${REPLIES.authFailed.enhanced} ${e.vi} / ${e.en}`, responseCode: REPLIES.authFailed.code });
+          }
           if (!r.ok) return refuse();
           const acct = r.account;
           const user: AuthUser = { accountId: acct.id, username: acct.username };

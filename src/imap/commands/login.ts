@@ -13,6 +13,7 @@ const FAILED = 'Sai tên đăng nhập hoặc mật khẩu / authentication fail
 const THROTTLED = `${ERRORS.TOO_MANY_ATTEMPTS.vi} / ${ERRORS.TOO_MANY_ATTEMPTS.en}`;
 const MUST_CHANGE = `${ERRORS.PASSWORD_MUST_CHANGE.vi} / ${ERRORS.PASSWORD_MUST_CHANGE.en}`;
 const EXPIRED = `${ERRORS.PASSWORD_EXPIRED.vi} / ${ERRORS.PASSWORD_EXPIRED.en}`;
+const APP_PASSWORD = `${ERRORS.APP_PASSWORD_REQUIRED.vi} / ${ERRORS.APP_PASSWORD_REQUIRED.en}`;
 
 async function finishLogin(s: CommandContext, user: string, pass: string): Promise<string> {
   const r = await s.signIn.signIn({ protocol: 'imap', remote: s.remote, login: user, password: pass });
@@ -20,6 +21,8 @@ async function finishLogin(s: CommandContext, user: string, pass: string): Promi
     if (r.reason === 'throttled') throw new ImapError('NO', THROTTLED, 'UNAVAILABLE');
     if (r.reason === 'must-change') throw new ImapError('NO', MUST_CHANGE, 'ALERT');
     if (r.reason === 'expired') throw new ImapError('NO', EXPIRED, 'ALERT');
+    // The second factor is on: only app passwords open mail doors (core/app-passwords.ts).
+    if (r.reason === 'invalid' && r.hint === 'app-password-required') throw new ImapError('NO', APP_PASSWORD, 'ALERT');
     throw new ImapError('NO', FAILED, 'AUTHENTICATIONFAILED');
   }
   const account = r.account;
