@@ -1,7 +1,8 @@
 // The DNS records a province must publish for each of its mail domains (local and alias), as
 // zone-file text: MX, SPF, DKIM (every key on disk: retired keys stay published until removed),
 // DMARC, MTA-STS (+ the policy file to serve over HTTPS), TLS-RPT, RFC 6186 SRV records and the
-// autoconfig/autodiscover names. Pure: the CLI (`thutin dns`) prints what this returns.
+// autoconfig/autodiscover names and Outlook's Autodiscover SRV record. Pure: the CLI (`thutin dns`)
+// prints what this returns.
 import crypto from 'node:crypto';
 import net from 'node:net';
 import type { Config } from '../config/config.ts';
@@ -93,6 +94,8 @@ export function dnsZone(cfg: Config, keys: DkimKey[], opts: DnsOptions = {}): st
       `_pop3s._tcp.${n} ${ttl} IN SRV 0 1 995 ${host}`,
       `autoconfig.${n} ${ttl} IN CNAME ${host}`,
       `autodiscover.${n} ${ttl} IN CNAME ${host}`,
+      `; Outlook Autodiscover: cổng HTTPS của thutin (http.tlsPort ${cfg.http.tlsPort}); khi chạy thật đặt proxy ngược trên cổng 443 và đổi thành 443 / thutin's HTTPS port; in production a reverse proxy on 443 is expected: publish 443 then`,
+      `_autodiscover._tcp.${n} ${ttl} IN SRV 0 0 ${cfg.http.tlsPort} ${host}`,
       '',
     );
   }
