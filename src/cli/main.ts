@@ -81,6 +81,14 @@ account
   .description('Liệt kê tài khoản / list accounts')
   .option('--json', 'JSON')
   .action(async (o: { json?: boolean }) => (await accounts()).runAccountList(data(), o));
+account
+  .command('app-password <action> <address>')
+  .description('Mật khẩu ứng dụng (add|list|revoke) cho chương trình thư / app passwords (add|list|revoke) for mail clients')
+  .option('--name <name>', 'tên (add) / name (add)')
+  .option('--id <id>', 'số mật khẩu ứng dụng (revoke) / app password id (revoke)')
+  .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc khi add, revoke) / reference of the authorising document (required to add, revoke)')
+  .option('--json', 'JSON')
+  .action(async (action: string, address: string, o: { name?: string; id?: string; reason?: string; json?: boolean }) => (await accounts()).runAppPassword(data(), action, address, o));
 
 const queue = program.command('queue').description('Hàng đợi thư đi / outbound queue');
 queue
