@@ -2,17 +2,14 @@
 // (implicit TLS) — and the one place the App is turned into the services IMAP may use
 // (imapServices). Each connection gets an ImapSession. Connections are capped in all
 // (`imap.maxConnections`) and per client address (`imap.maxConnectionsPerIp`, IPv6 per /64),
-// counted from the TCP accept (TLS handshakes included); a signed-in session ends (BYE) when its
+// counted from the TCP accept (TLS handshakes included; the listeners: net/listener-pair.ts); a signed-in session ends (BYE) when its
 // account's sessions end (suspend, leave, password change or reset: core/sessions.ts).
 import net from 'node:net';
-import tls from 'node:tls';
 import type { App } from '../app.ts';
-import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
-import { listen } from '../net/listen.ts';
-import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
+import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
+import { startListenerPair } from '../net/listener-pair.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
-import { capConnections, connectionCaps } from '../net/connection-caps.ts';
 import { END_TEXT } from '../core/sessions.ts';
 
 export interface ImapServers {
@@ -51,17 +48,6 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
   const sessions = new Set<ImapSession>();
   const services = imapServices(app);
   const cfg = app.config.imap;
-  const proxies = trustList(app.config.proxyProtocol.trustedFrom);
-  const caps = (plainText: boolean) => ({
-    maxTotal: cfg.maxConnections,
-    maxPerAddress: cfg.maxConnectionsPerIp,
-    proxies,
-    refuse: (raw: net.Socket, why: string) => {
-      app.log.warn({ remote: raw.remoteAddress, why }, 'imap: too many connections');
-      if (plainText) raw.end('* BYE Quá nhiều kết nối / too many connections\r\n');
-      else raw.destroy();
-    },
-  });
   const track = (socket: net.Socket, implicitTls: boolean) => {
     socket.setNoDelay(true);
     const s = new ImapSession(socket, services, { secureContext, implicitTls });
@@ -77,20 +63,22 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     }
   });
   await app.sessions.start();
-  const plainCaps = connectionCaps(caps(true));
-  const plain = net.createServer((socket) => {
-    if (plainCaps.admit(socket)) track(socket, false);
+  const listeners = await startListenerPair({
+    name: 'imap',
+    config: app.config,
+    material,
+    host: cfg.host,
+    port: cfg.port,
+    tlsPort: cfg.tlsPort,
+    maxConnections: cfg.maxConnections,
+    maxConnectionsPerIp: cfg.maxConnectionsPerIp,
+    busyLine: '* BYE Quá nhiều kết nối / too many connections',
+    log: app.log,
+    onSocket: track,
   });
-  const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
-  capConnections(secure, caps(false));
-  secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'imap tls client error'));
-  const proxy = { trusted: proxies, onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'imap: PROXY header refused') };
-  acceptProxyProtocol(plain, proxy);
-  acceptProxyProtocol(secure, proxy);
-  const [port, tlsPort] = await Promise.all([listen(plain, app.config.imap.host, app.config.imap.port), listen(secure, app.config.imap.host, app.config.imap.tlsPort)]);
   return {
-    port,
-    tlsPort,
+    port: listeners.port,
+    tlsPort: listeners.tlsPort,
     sessions,
     async close() {
       stopEnding();
@@ -98,7 +86,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
         s.writeLine('* BYE Máy chủ đang dừng / server shutting down');
         s.close();
       }
-      await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
+      await listeners.close();
     },
   };
 }

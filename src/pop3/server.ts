@@ -5,12 +5,9 @@
 // (pop3Services). A signed-in session ends (the connection closes, nothing applied: POP3 has no
 // unsolicited answer) when its account's sessions end (suspend, leave, password change or reset).
 import net from 'node:net';
-import tls from 'node:tls';
 import type { App } from '../app.ts';
-import { tlsSecureContext, tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
-import { listen } from '../net/listen.ts';
-import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
-import { capConnections, connectionCaps } from '../net/connection-caps.ts';
+import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
+import { startListenerPair } from '../net/listener-pair.ts';
 import { Pop3Session } from './session.ts';
 import type { Pop3Services } from './context.ts';
 
@@ -45,15 +42,6 @@ export async function startPop3(app: App, material: TlsMaterial): Promise<Pop3Se
   const sessions = new Set<Pop3Session>();
   const services = pop3Services(app);
   const cfg = app.config.pop3;
-  const caps = (plainText: boolean) => ({
-    maxTotal: cfg.maxConnections,
-    maxPerAddress: cfg.maxConnectionsPerIp,
-    refuse: (raw: net.Socket, why: string) => {
-      app.log.warn({ remote: raw.remoteAddress, why }, 'pop3: too many connections');
-      if (plainText) raw.end('-ERR [SYS/TEMP] Quá nhiều kết nối / too many connections\r\n');
-      else raw.destroy();
-    },
-  });
   const track = (socket: net.Socket, implicitTls: boolean) => {
     socket.setNoDelay(true);
     const s = new Pop3Session(socket, services, { secureContext, implicitTls });
@@ -68,25 +56,27 @@ export async function startPop3(app: App, material: TlsMaterial): Promise<Pop3Se
     }
   });
   await app.sessions.start();
-  const plainCaps = connectionCaps(caps(true));
-  const plain = net.createServer((socket) => {
-    if (plainCaps.admit(socket)) track(socket, false);
+  const listeners = await startListenerPair({
+    name: 'pop3',
+    config: app.config,
+    material,
+    host: cfg.host,
+    port: cfg.port,
+    tlsPort: cfg.tlsPort,
+    maxConnections: cfg.maxConnections,
+    maxConnectionsPerIp: cfg.maxConnectionsPerIp,
+    busyLine: '-ERR [SYS/TEMP] Quá nhiều kết nối / too many connections',
+    log: app.log,
+    onSocket: track,
   });
-  const secure = tls.createServer(tlsServerOptions(app.config, material), (socket) => track(socket, true));
-  capConnections(secure, caps(false));
-  secure.on('tlsClientError', (e) => app.log.debug({ err: e.message }, 'pop3 tls client error'));
-  const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'pop3: PROXY header refused') };
-  acceptProxyProtocol(plain, proxy);
-  acceptProxyProtocol(secure, proxy);
-  const [port, tlsPort] = await Promise.all([listen(plain, cfg.host, cfg.port), listen(secure, cfg.host, cfg.tlsPort)]);
   return {
-    port,
-    tlsPort,
+    port: listeners.port,
+    tlsPort: listeners.tlsPort,
     sessions,
     async close() {
       stopEnding();
       await Promise.all([...sessions].map((s) => s.shutdown('-ERR [SYS/TEMP] Máy chủ đang dừng / server shutting down')));
-      await Promise.all([new Promise((r) => plain.close(r)), new Promise((r) => secure.close(r))]);
+      await listeners.close();
     },
   };
 }
