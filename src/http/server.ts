@@ -29,6 +29,8 @@ import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { securityRoutes } from './routes/security.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
+import { autodiscoverRoutes } from './routes/autodiscover.ts';
+import { mobileconfigRoutes } from './routes/mobileconfig.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -64,6 +66,8 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   });
   openApiRoute(server);
   await server.register(wellKnownRoutes, { app });
+  await server.register(autodiscoverRoutes, { app }); // client setup (issue 13): Outlook, Apple profiles
+  await server.register(mobileconfigRoutes, { app });
   for (const plugin of [
     sessionRoutes,
     meRoutes,

@@ -3,8 +3,9 @@
 // from loopback (a local script, a proxy on the same host that speaks for itself). Otherwise:
 //  - credentials are refused before anything reads them: the sign-in route, any Authorization
 //    header (bearer token, Basic) and any Cookie answer 403 HTTPS_REQUIRED, in both languages;
-//  - health and the autoconfiguration files (/.well-known/*, /mail/config-v1.1.xml) stay served,
-//    because mail clients and monitors fetch them over plain HTTP;
+//  - health and the autoconfiguration files (/.well-known/*, /mail/config-v1.1.xml, Outlook's
+//    /autodiscover/autodiscover.xml, GET or POST) stay served, because mail clients and monitors
+//    fetch them over plain HTTP (none of them reads a credential);
 //  - any other GET or HEAD is redirected to the same path on the HTTPS port (308);
 //  - any other method is refused like a credential (its body may already be a secret).
 // Every answer over HTTPS carries HSTS (Strict-Transport-Security: max-age=31536000).
@@ -21,7 +22,7 @@ export const HTTPS_REQUIRED = {
 
 /** Paths served over plain HTTP to anyone (monitors, mail clients' autoconfiguration). */
 export function isPlainAllowed(path: string): boolean {
-  return path === '/health' || path.startsWith('/.well-known/') || path === '/mail/config-v1.1.xml';
+  return path === '/health' || path.startsWith('/.well-known/') || path === '/mail/config-v1.1.xml' || path.toLowerCase() === '/autodiscover/autodiscover.xml';
 }
 
 /** 127.0.0.0/8, ::1 and their IPv4-mapped forms. */
