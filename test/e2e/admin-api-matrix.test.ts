@@ -9,6 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startAdminApi, seedProvince, TEST_PASSWORD, type AdminApi, type Province, type Actor } from '../helpers/admin-api.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
 import { backends } from '../helpers/harness.ts';
+import * as OTPAuth from 'otpauth';
 
 const ALL: Actor[] = ['sysadmin', 'directory-manager', 'auditor', 'head-snv', 'clerk-snv', 'user'];
 const ADMINS: Actor[] = ['sysadmin', 'directory-manager'];
@@ -97,6 +98,65 @@ for (const backend of backends()) {
           // a password change ends the account's other sessions: put the password back and sign in again
           after: async () => {
             await api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test');
+            p.tokens[a] = await api.login(p.actors[a]);
+          },
+        }),
+      },
+      // ---- my second factor, app passwords and sessions (issue 9): everyone, for themself
+      { name: 'my second factor', method: 'GET', route: '/api/v1/me/2fa', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/2fa' }) },
+      { name: 'enrol a second factor', method: 'POST', route: '/api/v1/me/2fa/enrol', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/2fa/enrol', body: {} }) },
+      {
+        name: 'confirm a second factor',
+        method: 'POST',
+        route: '/api/v1/me/2fa/confirm',
+        allowed: ALL,
+        attempt: async (a) => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+          // the anonymous attempt (as 'user') left one on, without an `after`
+          await api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {});
+          const e = await api.t.app.secondFactor.enrol(acct.id, acct.username);
+          const code = (OTPAuth.URI.parse(e.uri) as OTPAuth.TOTP).generate();
+          return { path: '/api/v1/me/2fa/confirm', body: { code }, after: async () => api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {}) };
+        },
+      },
+      {
+        name: 'turn the second factor off',
+        method: 'POST',
+        route: '/api/v1/me/2fa/disable',
+        allowed: ALL,
+        attempt: async (a) => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+          // the anonymous attempt (as 'user') left one on, without an `after`
+          await api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {});
+          const e = await api.t.app.secondFactor.enrol(acct.id, acct.username);
+          const totp = OTPAuth.URI.parse(e.uri) as OTPAuth.TOTP;
+          await api.t.app.secondFactor.confirm(acct.id, acct.username, totp.generate(), 'test');
+          const code = totp.generate({ timestamp: Date.now() + 30_000 });
+          return { path: '/api/v1/me/2fa/disable', body: { password: TEST_PASSWORD, code }, after: async () => api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {}) };
+        },
+      },
+      { name: 'my app passwords', method: 'GET', route: '/api/v1/me/app-passwords', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/app-passwords' }) },
+      { name: 'new app password', method: 'POST', route: '/api/v1/me/app-passwords', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/app-passwords', body: { name: 'matrix' } }) },
+      {
+        name: 'revoke an app password',
+        method: 'DELETE',
+        route: '/api/v1/me/app-passwords/:id',
+        allowed: ALL,
+        attempt: async (a) => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+          const ap = await api.t.app.appPasswords.add(acct.id, acct.username, 'matrix', 'test');
+          return { path: `/api/v1/me/app-passwords/${ap.id}` };
+        },
+      },
+      {
+        name: 'end all my sessions',
+        method: 'POST',
+        route: '/api/v1/me/sessions/end',
+        allowed: ALL,
+        attempt: async (a) => ({
+          path: '/api/v1/me/sessions/end',
+          // every token of the account ends, this one too: sign in again
+          after: async () => {
             p.tokens[a] = await api.login(p.actors[a]);
           },
         }),
