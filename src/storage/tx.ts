@@ -20,3 +20,16 @@ export interface Transactor {
 export function transactor(db: Kysely<Database>): Transactor {
   return { transaction: (work) => db.transaction().execute(work) };
 }
+
+const postgresByAdapter = new WeakMap<object, boolean>();
+
+/** Whether `r` runs on PostgreSQL (row locks, advisory locks), learnt once per adapter. */
+export function isPostgres(r: Reader): boolean {
+  const adapter = r.getExecutor().adapter;
+  let v = postgresByAdapter.get(adapter);
+  if (v === undefined) {
+    v = adapter.constructor.name.toLowerCase().includes('postgres');
+    postgresByAdapter.set(adapter, v);
+  }
+  return v;
+}

@@ -4,7 +4,7 @@
 // is hashed and how it is checked — are core/audit.ts's.
 import { sql, type Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
-import type { Reader, Tx } from '../tx.ts';
+import { isPostgres, type Reader, type Tx } from '../tx.ts';
 
 export interface AuditLogRow {
   id: number;
@@ -35,17 +35,6 @@ function toRow(r: Selectable<Database['audit_log']>): AuditLogRow {
     prevHash: r.prev_hash ?? '',
     hash: r.hash ?? '',
   };
-}
-
-const dialectOf = new WeakMap<object, boolean>();
-function isPostgres(r: Reader): boolean {
-  const adapter = r.getExecutor().adapter;
-  let v = dialectOf.get(adapter);
-  if (v === undefined) {
-    v = adapter.constructor.name.toLowerCase().includes('postgres');
-    dialectOf.set(adapter, v);
-  }
-  return v;
 }
 
 /**

@@ -2,7 +2,7 @@
 // message's fields kept with its content, and the Date: line as written. Read-only.
 // Owns: the SQL of SEARCH's text keys (SUBJECT, FROM, TO, CC, BCC, HEADER, BODY, TEXT) and SORT by date.
 import { sql } from 'kysely';
-import type { Reader } from '../tx.ts';
+import { isPostgres, type Reader } from '../tx.ts';
 
 const SEARCH_COLUMNS = {
   subject: 'search_subject',
@@ -43,17 +43,6 @@ export async function headerCandidates(r: Reader, mailboxId: number, folded: str
     .where(sql<boolean>`contents.search_headers like ${likeContains(folded)} escape '\\'`)
     .execute();
   return rows.map((x) => ({ uid: Number(x.uid), headers: x.search_headers }));
-}
-
-const dialectOf = new WeakMap<object, boolean>();
-function isPostgres(r: Reader): boolean {
-  const adapter = r.getExecutor().adapter;
-  let v = dialectOf.get(adapter);
-  if (v === undefined) {
-    v = adapter.constructor.name.toLowerCase().includes('postgres');
-    dialectOf.set(adapter, v);
-  }
-  return v;
 }
 
 /**

@@ -9,7 +9,7 @@
 // and core/sign-in.ts decide.
 import crypto from 'node:crypto';
 import { sql } from 'kysely';
-import type { Reader, Tx } from '../tx.ts';
+import { isPostgres, type Reader, type Tx } from '../tx.ts';
 
 /** One throttle bucket as stored (its rules are core/throttle.ts's). */
 export interface BucketState {
@@ -20,17 +20,6 @@ export interface BucketState {
   consecutive: number;
   lastFailureAt: number;
   lockedUntil: number;
-}
-
-const dialectOf = new WeakMap<object, boolean>();
-function isPostgres(r: Reader): boolean {
-  const adapter = r.getExecutor().adapter;
-  let v = dialectOf.get(adapter);
-  if (v === undefined) {
-    v = adapter.constructor.name.toLowerCase().includes('postgres');
-    dialectOf.set(adapter, v);
-  }
-  return v;
 }
 
 function times(json: string): number[] {
