@@ -225,6 +225,10 @@ export const configSchema = z.object({
     .prefault({}),
   // MTA-STS (RFC 8461): the policy served at /.well-known/mta-sts.txt and printed by `thutin dns`.
   mtaSts: z.object({ mode: z.enum(['testing', 'enforce']).default('testing') }).prefault({}),
+  // What mail clients are told by autoconfig, Autodiscover and Apple profiles (issue 13, core/client-setup.ts):
+  // 'listeners' = the TLS listeners' own ports; 'standard' = 993, 995, 465, 636 when those are forwarded
+  // to the listeners (the ports `thutin dns` publishes in its SRV records).
+  clientSetup: z.object({ ports: z.enum(['listeners', 'standard']).default('listeners') }).prefault({}),
   dkim: z
     .object({
       selector: z.string().default('thutin'),

@@ -47,6 +47,22 @@ describe('client setup', () => {
     });
   });
 
+  it("tells the standard ports (forwarded to the listeners) when clientSetup.ports is 'standard'", () => {
+    const std = loadConfig(dir, { hostname: 'mail.kontum.gov.vn', domains: { primary: 'kontum.gov.vn' }, clientSetup: { ports: 'standard' } }, {});
+    expect(std.imap.tlsPort).toBe(2993); // the listener stays where it is
+    expect(clientSetupFor(std, DomainMap.fromConfig(std), 'annv@kontum.gov.vn')).toMatchObject({
+      imap: { port: 993 },
+      imapStartTls: { port: 143 },
+      pop3: { port: 995 },
+      pop3StartTls: { port: 110 },
+      smtp: { port: 465 },
+      smtpStartTls: { port: 587 },
+      ldap: { port: 636 },
+    });
+    const dflt = loadConfig(dir, { hostname: 'mail.kontum.gov.vn', domains: { primary: 'kontum.gov.vn' } }, {});
+    expect(clientSetupFor(dflt, DomainMap.fromConfig(dflt), 'annv@kontum.gov.vn')).toMatchObject({ imap: { port: 2993 }, smtp: { port: 2465 }, ldap: { port: 2636 } });
+  });
+
   it('signs an alias domain in on its target domain, and answers local domains too', () => {
     expect(clientSetupFor(cfg, domains, 'annv@kontum.vn')).toMatchObject({ address: 'annv@kontum.vn', login: 'annv@kontum.gov.vn', domain: 'kontum.vn' });
     expect(clientSetupFor(cfg, domains, 'vanthu@snv.kontum.gov.vn')).toMatchObject({ login: 'vanthu@snv.kontum.gov.vn', ldap: { baseDn: 'dc=kontum,dc=gov,dc=vn' } });

@@ -2,6 +2,8 @@
 // listeners' ports and their TLS, the login name, the LDAP address book's base DN — for one address,
 // shared by the three formats served over HTTP: Thunderbird's autoconfig, Outlook's Autodiscover
 // (POX) and Apple's configuration profiles. Pure: no sockets, no storage.
+// The ports are the listeners' own, or the standard ones (clientSetup.ports = 'standard') when those
+// are forwarded to them as `thutin dns` assumes.
 // Only well-formed addresses in our domains (local or alias) get an answer, and any such address
 // gets the same answer whether or not a mailbox exists: the setup never says who has an account.
 import crypto from 'node:crypto';
@@ -74,6 +76,9 @@ export function clientSetupFor(cfg: Config, domains: DomainMap, address: string)
   const host = cfg.hostname.replace(/\.$/, '');
   const addr = `${a.localPart}@${a.domain}`;
   const ep = (port: number, socket: ServerEndpoint['socket']): ServerEndpoint => ({ host, port, socket });
+  // 'standard': the ports `thutin dns` publishes, forwarded to the listeners.
+  const std = cfg.clientSetup.ports === 'standard';
+  const pick = (listener: number, standard: number) => (std ? standard : listener);
   return {
     address: addr,
     localPart: a.localPart,
@@ -82,13 +87,13 @@ export function clientSetupFor(cfg: Config, domains: DomainMap, address: string)
     host,
     reverseHost: host.toLowerCase().split('.').filter(Boolean).reverse().join('.'),
     displayName: `Thư điện tử ${a.domain}`,
-    imap: ep(cfg.imap.tlsPort, 'SSL'),
-    imapStartTls: ep(cfg.imap.port, 'STARTTLS'),
-    pop3: ep(cfg.pop3.tlsPort, 'SSL'),
-    pop3StartTls: ep(cfg.pop3.port, 'STARTTLS'),
-    smtp: ep(cfg.smtp.submissionTlsPort, 'SSL'),
-    smtpStartTls: ep(cfg.smtp.submissionPort, 'STARTTLS'),
-    ldap: { ...ep(cfg.ldap.tlsPort, 'SSL'), baseDn: addressBookBaseDn(cfg.domains.primary) },
+    imap: ep(pick(cfg.imap.tlsPort, 993), 'SSL'),
+    imapStartTls: ep(pick(cfg.imap.port, 143), 'STARTTLS'),
+    pop3: ep(pick(cfg.pop3.tlsPort, 995), 'SSL'),
+    pop3StartTls: ep(pick(cfg.pop3.port, 110), 'STARTTLS'),
+    smtp: ep(pick(cfg.smtp.submissionTlsPort, 465), 'SSL'),
+    smtpStartTls: ep(pick(cfg.smtp.submissionPort, 587), 'STARTTLS'),
+    ldap: { ...ep(pick(cfg.ldap.tlsPort, 636), 'SSL'), baseDn: addressBookBaseDn(cfg.domains.primary) },
   };
 }
 

@@ -133,6 +133,10 @@ describe.skipIf(noTools)('Apple configuration profiles (.mobileconfig)', () => {
     const again = mobileconfigPlist(clientSetupFor(t.app.config, t.app.domains, 'annv@kontum.gov.vn')!);
     expect(again).toContain(`<string>${p.PayloadUUID}</string>`);
     expect(mobileconfigPlist(clientSetupFor(t.app.config, t.app.domains, 'hoapt@kontum.gov.vn')!)).not.toContain(p.PayloadUUID);
+    // on LDAPS's own port (clientSetup.ports 'standard') the host goes alone: Apple's payload has no port key
+    const std = mobileconfigPlist(clientSetupFor({ ...t.app.config, clientSetup: { ports: 'standard' } }, t.app.domains, 'annv@kontum.gov.vn')!);
+    expect(std).toMatch(/<key>LDAPAccountHostName<\/key>\s*<string>mail\.test\.local<\/string>/);
+    expect(std).toMatch(/<key>IncomingMailServerPortNumber<\/key>\s*<integer>993<\/integer>/);
   });
 
   it('serves the plist unsigned, with a warning, when signing fails — and then without a certificate at all', async () => {
