@@ -132,7 +132,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     noticeFrom: `postmaster@${config.domains.primary}`,
   });
   maintenance.signIns = signIn;
-  const secondFactor = new SecondFactorService(db.kysely, audit, { key: loadSecondFactorKey(config.dataDir), issuer: config.domains.primary });
+  const secondFactor = new SecondFactorService(db.kysely, audit, { key: loadSecondFactorKey(config.dataDir), issuer: config.domains.primary, sessions });
   const appPasswords = new AppPasswordService(db.kysely, audit);
   signIn.factors = { secondFactor, appPasswords };
   const tokens = new TokenService(db.kysely, signIn, roles, log, { ttlMs: config.http.tokenTtlMs });

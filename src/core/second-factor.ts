@@ -12,6 +12,7 @@ import * as OTPAuth from 'otpauth';
 import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/second-factor.ts';
 import type { AuditLog } from './audit.ts';
+import type { SessionRegistry } from './sessions.ts';
 import { ThutinError } from './errors.ts';
 
 const PERIOD = 30;
@@ -24,6 +25,8 @@ export interface SecondFactorOptions {
   key: Buffer;
   /** Shown by authenticator apps. */
   issuer: string;
+  /** Turning the second factor on ends the account's other sessions (its password no longer opens mail doors). */
+  sessions?: Pick<SessionRegistry, 'endAllIn'>;
   now?: () => number;
 }
 
@@ -134,8 +137,12 @@ export class SecondFactorService {
     return { secret, uri: this.totp(secret, username).toString() };
   }
 
-  /** Confirm an enrolment with a first code: the second factor is on; the ten recovery codes are returned this once. */
-  async confirm(accountId: number, username: string, code: string, actor: string): Promise<{ recoveryCodes: string[] }> {
+  /**
+   * Confirm an enrolment with a first code: the second factor is on; the ten recovery codes are
+   * returned this once. Every other session of the account ends (mail clients signed in with the
+   * account password must now use an app password), but the API session `keepTokenHash`.
+   */
+  async confirm(accountId: number, username: string, code: string, actor: string, keepTokenHash?: string): Promise<{ recoveryCodes: string[] }> {
     const codes = Array.from({ length: RECOVERY_CODES }, () => {
       const c = randomCode(10);
       return `${c.slice(0, 5)}-${c.slice(5)}`;
@@ -156,6 +163,7 @@ export class SecondFactorService {
         }),
       );
       await this.audit.record({ actor, action: 'account.second-factor-on', target: username }, tx);
+      await this.opts.sessions?.endAllIn(tx, accountId, 'second-factor', keepTokenHash);
     });
     this.onCache.set(accountId, { on: true, at: this.now() });
     return { recoveryCodes: codes };

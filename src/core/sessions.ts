@@ -13,7 +13,7 @@ import { transactor, type Reader, type Tx } from '../storage/tx.ts';
 import { insertSessionEnd, lastSessionEndId, sessionEndsAfter } from '../storage/repositories/sign-in.ts';
 import { deleteAccountTokens } from '../storage/repositories/tokens.ts';
 
-export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin' | 'user';
+export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin' | 'user' | 'second-factor';
 
 export const END_TEXT: Record<SessionEndReason, string> = {
   disabled: 'Tài khoản đã bị khoá / account disabled',
@@ -21,6 +21,7 @@ export const END_TEXT: Record<SessionEndReason, string> = {
   'password-reset': 'Mật khẩu đã được đặt lại / password reset',
   admin: 'Quản trị viên đã kết thúc phiên / session ended by an administrator',
   user: 'Bạn đã kết thúc mọi phiên / you ended all your sessions',
+  'second-factor': 'Đã bật xác thực hai lớp: hãy dùng mật khẩu ứng dụng / second factor turned on: use an app password',
 };
 
 interface Tracked {

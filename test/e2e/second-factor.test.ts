@@ -125,6 +125,7 @@ describe.each(backends())('second factor and app passwords (%s)', (backend) => {
     let binh: string;
     let token: string;
     let appPassword: string;
+    let imapEnded = false;
     beforeAll(async () => {
       binh = await r.user('binhlt');
       token = String((await login(binh, TEST_PASSWORD)).body.token);
@@ -132,8 +133,20 @@ describe.each(backends())('second factor and app passwords (%s)', (backend) => {
       expect(a.status).toBe(201);
       appPassword = String(a.body.password);
       expect(appPassword).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+      // A mail client signed in with the account password before the second factor is turned on.
+      const imap = imapClient(r, binh);
+      imap.on('close', () => (imapEnded = true));
+      imap.on('error', () => {});
+      await imap.connect();
+      await imap.mailboxOpen('INBOX');
       const { totp } = await enrol(token);
+      // The session that turned it on goes on.
+      expect((await api('GET', '/me', undefined, token)).status).toBe(200);
       token = String((await login(binh, TEST_PASSWORD, totp.generate({ timestamp: Date.now() + 30_000 }))).body.token);
+    });
+
+    it('turning the second factor on ended the mail session opened with the account password', async () => {
+      await eventually(() => imapEnded, 5000, 'imapflow closed');
     });
 
     it('is listed without the password, and never opens the API sign-in', async () => {

@@ -104,7 +104,7 @@ export async function meSecurityRoutes(server: FastifyInstance, { app }: RouteDe
     },
     async (req, reply) => {
       const s = sessionOf(req);
-      const c = await app.secondFactor.confirm(s.accountId, s.username, req.body.code, `api:${s.username}`);
+      const c = await app.secondFactor.confirm(s.accountId, s.username, req.body.code, `api:${s.username}`, req.bearer ? hashToken(req.bearer) : undefined);
       app.tokens.forgetAccount(s.accountId);
       reply.header('cache-control', 'no-store');
       return { enabled: true, recoveryCodes: c.recoveryCodes };
