@@ -139,6 +139,18 @@ describe.skipIf(noTools)('Apple configuration profiles (.mobileconfig)', () => {
     expect(std).toMatch(/<key>IncomingMailServerPortNumber<\/key>\s*<integer>993<\/integer>/);
   });
 
+  it('signs profiles asked for at the same moment, a few signers at a time, each for its own address', async () => {
+    const addrs = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((l) => `${l}@kontum.gov.vn`);
+    const all = await Promise.all(addrs.map((a) => get(srv.tlsPort!, url(a))));
+    all.forEach((res, i) => {
+      expect(res.headers['x-thutin-profile-signed']).toBe('yes');
+      const der = path.join(tmp, `c${i}.mobileconfig`);
+      fs.writeFileSync(der, res.body);
+      const content = execFileSync('openssl', ['smime', '-verify', '-inform', 'der', '-noverify', '-in', der], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+      expect(content).toBe(mobileconfigPlist(clientSetupFor(t.app.config, t.app.domains, addrs[i])!));
+    });
+  });
+
   it('serves the plist unsigned, with a warning, when signing fails — and then without a certificate at all', async () => {
     const warn = vi.spyOn(t.app.log, 'warn');
     const { cert, key } = tlsPaths(t.app.config);

@@ -125,13 +125,15 @@ let signing = 0;
 const waiting: Array<() => void> = [];
 
 async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  // A finishing signer hands its slot straight to the first waiting one, so the count never overshoots.
   if (signing >= MAX_SIGNERS) await new Promise<void>((r) => waiting.push(r));
-  signing++;
+  else signing++;
   try {
     return await fn();
   } finally {
-    signing--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else signing--;
   }
 }
 
