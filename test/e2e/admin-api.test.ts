@@ -30,10 +30,15 @@ for (const backend of backends()) {
       ).toEqual([
         'GET /.well-known/autoconfig/mail/config-v1.1.xml',
         'GET /.well-known/mta-sts.txt',
+        'GET /.well-known/thutin/profile.mobileconfig',
+        'GET /Autodiscover/Autodiscover.xml',
         'GET /api/v1/openapi.json',
+        'GET /autodiscover/autodiscover.xml',
         'GET /health',
         'GET /mail/config-v1.1.xml',
+        'POST /Autodiscover/Autodiscover.xml',
         'POST /api/v1/auth/login',
+        'POST /autodiscover/autodiscover.xml',
       ]);
     });
 
