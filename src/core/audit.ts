@@ -20,6 +20,12 @@ export interface AuditEntry {
 
 export type AuditRow = AuditLogRow;
 
+/** Who made a change and why (every audited change of the core and the directory): `reason` is the reference of the official document (số/ký hiệu văn bản). */
+export interface ChangeContext {
+  actor: string;
+  reason?: string;
+}
+
 export interface VerifyResult {
   ok: boolean;
   checked: number;

@@ -17,7 +17,7 @@ import {
   updateDelegation,
 } from '../storage/repositories/delegations.ts';
 import { accountByAddress } from '../storage/repositories/accounts.ts';
-import type { AuditLog, AuditEntry } from './audit.ts';
+import type { ChangeContext, AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';
 import { normalizeAddress } from './accounts.ts';
 
@@ -26,11 +26,7 @@ export const RIGHTS: readonly Right[] = ['read', 'send-as', 'send-on-behalf', 'm
 /** What the owner of a mailbox has on it. */
 export const OWNER_RIGHTS: readonly Right[] = RIGHTS;
 
-/** Same shape as `ChangeContext` in src/directory/service.ts (actor; reason = the official document). */
-export interface ChangeContext {
-  actor: string;
-  reason?: string;
-}
+export type { ChangeContext };
 
 /** What a delegate may do on a leaver's retained mailbox (R6.3 handover): read it, nothing that changes it or speaks for the leaver. */
 export const RETAINED_RIGHTS: readonly Right[] = ['read'];

@@ -11,7 +11,7 @@ import { unitIdByCode, unitsHeadedByAccount } from '../storage/repositories/dire
 import type { AuditLog, AuditEntry } from './audit.ts';
 import { ThutinError } from './errors.ts';
 import { normalizeAddress } from './accounts.ts';
-import type { ChangeContext } from '../directory/service.ts';
+import type { ChangeContext } from './audit.ts';
 
 export type Role = 'sysadmin' | 'directory-manager' | 'agency-head' | 'agency-clerk' | 'auditor' | 'user';
 

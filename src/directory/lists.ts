@@ -12,14 +12,11 @@ import { allLists, deleteList, deleteListMember, hasListMember, insertList, inse
 import { childHeadAddresses, unitIdByCode, validChildIds } from '../storage/repositories/directory-units.ts';
 import { activeMailboxesInUnits, leaverAddresses } from '../storage/repositories/directory-people.ts';
 import { activeAccountsByAddress, isAccountAddress } from '../storage/repositories/accounts.ts';
-import type { AuditLog, AuditEntry } from '../core/audit.ts';
+import type { ChangeContext, AuditLog, AuditEntry } from '../core/audit.ts';
 import { ThutinError } from '../core/errors.ts';
 import { normalizeAddress } from '../core/accounts.ts';
 
-export interface ChangeContext {
-  actor: string;
-  reason?: string;
-}
+export type { ChangeContext };
 
 import { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy } from './kinds.ts';
 export { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy };

@@ -5,14 +5,10 @@ import type { Reader, Tx } from '../storage/tx.ts';
 import type { UnitRow } from '../storage/repositories/directory-units.ts';
 import type { PersonRow } from '../storage/repositories/directory-people.ts';
 import type { AccountService } from '../core/accounts.ts';
-import type { AuditLog } from '../core/audit.ts';
+import type { ChangeContext, AuditLog } from '../core/audit.ts';
 import type { NamingRules, PersonAddressStyle } from './naming.ts';
 
-/** Who made a change and why: `reason` is the reference of the official document (số/ký hiệu văn bản). */
-export interface ChangeContext {
-  actor: string;
-  reason?: string;
-}
+export type { ChangeContext };
 
 /** A unit as stored: the repository's row is the domain's unit. */
 export type Unit = UnitRow;
