@@ -12,7 +12,7 @@
 // are kept by insertion instead of sorting every candidate; recent results are cached until the
 // index changes.
 import { foldVietnamese, normalizeNfc } from '../core/text/fold.ts';
-import type { DirectoryEntry } from './service.ts';
+import type { DirectoryEntry } from './types.ts';
 
 export type EntryKind = 'person' | 'unit' | 'list';
 
