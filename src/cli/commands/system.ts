@@ -67,10 +67,17 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
     if (stopping) return;
     stopping = true;
     app.log.info({ sig }, 'đang dừng / stopping');
-    await servers.close();
-    await app.close();
-    lock?.release();
-    process.exit(0);
+    let code = 0;
+    try {
+      await servers.close();
+      await app.close();
+    } catch (e) {
+      code = 1;
+      process.stderr.write(`thutin: lỗi khi dừng / error while stopping: ${(e as Error).stack ?? String(e)}\n`);
+    } finally {
+      lock?.release(); // whatever happened, the data directory is free for the next start
+    }
+    process.exit(code);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
