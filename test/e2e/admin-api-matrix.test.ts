@@ -10,6 +10,7 @@ import { startAdminApi, seedProvince, TEST_PASSWORD, type AdminApi, type Provinc
 import { vietnameseMessage } from '../helpers/servers.ts';
 import { backends } from '../helpers/harness.ts';
 import * as OTPAuth from 'otpauth';
+import { hashToken } from '../../src/core/tokens.ts';
 
 const ALL: Actor[] = ['sysadmin', 'directory-manager', 'auditor', 'head-snv', 'clerk-snv', 'user'];
 const ADMINS: Actor[] = ['sysadmin', 'directory-manager'];
@@ -130,7 +131,8 @@ for (const backend of backends()) {
           await api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {});
           const e = await api.t.app.secondFactor.enrol(acct.id, acct.username);
           const totp = OTPAuth.URI.parse(e.uri) as OTPAuth.TOTP;
-          await api.t.app.secondFactor.confirm(acct.id, acct.username, totp.generate(), 'test');
+          // turning it on ends the account's other sessions: keep this actor's token, as the API's own confirm does
+          await api.t.app.secondFactor.confirm(acct.id, acct.username, totp.generate(), 'test', hashToken(p.tokens[a]));
           const code = totp.generate({ timestamp: Date.now() + 30_000 });
           return { path: '/api/v1/me/2fa/disable', body: { password: TEST_PASSWORD, code }, after: async () => api.t.app.secondFactor.disable(acct.id, acct.username, 'test').catch(() => {}) };
         },
@@ -578,6 +580,21 @@ for (const backend of backends()) {
         route: '/api/v1/security/lockouts/lift',
         allowed: ['sysadmin'],
         attempt: async () => ({ path: '/api/v1/security/lockouts/lift', body: { target: '198.51.100.77' } }),
+      },
+      // ---- the sign-in history of every door, and its hash chain: auditors (and system administrators)
+      {
+        name: 'list sign-ins',
+        method: 'GET',
+        route: '/api/v1/security/sign-ins',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/security/sign-ins?success=false&limit=5' }),
+      },
+      {
+        name: 'verify the sign-in history',
+        method: 'GET',
+        route: '/api/v1/security/sign-ins/verify',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/security/sign-ins/verify' }),
       },
     ];
 
