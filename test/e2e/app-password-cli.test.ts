@@ -3,20 +3,14 @@
 // IMAP at once, the list never shows it, writes need --reason and are audited with it, and a
 // revoked app password stops working.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { thutin as runCli } from '../helpers/cli.ts';
 import { startTestServers, type Running } from '../helpers/servers.ts';
 import { RawImap } from '../helpers/raw-imap.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/thutin.js');
-
-function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, '--data', dir, ...args], { timeout: 60000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-    child.stdin!.end();
-  });
+/** The real CLI (test/helpers/cli.ts), its output and errors together. */
+async function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
+  const r = await runCli(dir, args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 describe('thutin account app-password', { timeout: 120_000 }, () => {

@@ -5,10 +5,9 @@
 // (the server hears of it through the session-end log it polls). After a reset the new password is
 // refused by IMAP (NO [ALERT]), SMTP (535 5.7.8) and LDAP until it is changed through the API.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { ImapFlow } from 'imapflow';
+import { thutin as runCli } from '../helpers/cli.ts';
 import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { RawImap } from '../helpers/raw-imap.ts';
 import { smtplib, step } from '../../src/smtp/testing/clients.ts';
@@ -60,15 +59,10 @@ async function ldapBind(port: number, name: string, password: string): Promise<{
   return out;
 }
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/thutin.js');
-
-function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, '--data', dir, ...args], { timeout: 60000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-    child.stdin!.end();
-  });
+/** The real CLI (test/helpers/cli.ts), its output and errors together. */
+async function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
+  const r = await runCli(dir, args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 interface Open {

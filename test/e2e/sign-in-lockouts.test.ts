@@ -2,20 +2,14 @@
 // auditor may only look, a user neither) and through the real CLI (`thutin security lockouts`,
 // `--lift … --reason …`, the reason required) — each lift audited with its reason.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { thutin as runCli } from '../helpers/cli.ts';
 import { startAdminApi, type AdminApi } from '../helpers/admin-api.ts';
 import { TEST_PASSWORD } from '../helpers/harness.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/thutin.js');
-
-function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, '--data', dir, ...args], { timeout: 60000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr });
-    });
-    child.stdin!.end();
-  });
+/** The real CLI (test/helpers/cli.ts), its output and errors together. */
+async function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
+  const r = await runCli(dir, args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 describe('sign-in lockouts: seen and lifted by administrators', { timeout: 180_000 }, () => {
