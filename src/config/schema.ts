@@ -136,7 +136,9 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(8080),
-      maxConnections: z.number().int().positive().default(2000), // on each of the plain and HTTPS listeners
+      maxConnections: z.number().int().positive().default(2000), // on each of the plain and HTTPS listeners …
+      // … and from one client address on each (IPv6 /64; a browser holds ~6, a NAT office many; trusted proxies exempt)
+      maxConnectionsPerIp: z.number().int().positive().default(500),
       tokenTtlMs: z
         .number()
         .int()

@@ -12,6 +12,7 @@ import type { App } from '../app.ts';
 import { tlsServerOptions, type TlsMaterial } from '../config/tls.ts';
 import { installTransportGuard } from './transport-guard.ts';
 import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
+import { capConnections } from '../net/connection-caps.ts';
 import { installAuth, routeDeclaration, type DeclaredRoute } from './auth.ts';
 import { installErrorHandling } from './errors.ts';
 import { registerOpenApi, openApiRoute } from './openapi.ts';
@@ -107,6 +108,17 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
   const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => app.log.warn({ remote, why }, 'http: PROXY header refused') };
   acceptProxyProtocol(server.server, proxy);
   server.server.maxConnections = cfg.maxConnections; // past it node closes new connections at once (issue 9)
+  // Per client address (IPv6 /64), from the accept; a trusted reverse proxy (X-Forwarded-For or PROXY protocol) counts in the total only.
+  const perAddress = {
+    maxTotal: Infinity,
+    maxPerAddress: cfg.maxConnectionsPerIp,
+    proxies: trustList([...app.config.proxyProtocol.trustedFrom, ...cfg.trustedProxies]),
+    refuse: (raw: net.Socket) => {
+      app.log.warn({ remote: raw.remoteAddress }, 'http: too many connections from one address');
+      raw.destroy();
+    },
+  };
+  capConnections(server.server, perAddress);
   await server.listen({ host: cfg.host, port: cfg.port });
   const addr = server.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : cfg.port;
@@ -117,6 +129,7 @@ export async function startHttp(app: App, material?: TlsMaterial): Promise<HttpS
     secure.on('clientError', (_e: Error, socket: net.Socket) => socket.destroy());
     acceptProxyProtocol(secure, proxy);
     secure.maxConnections = cfg.maxConnections;
+    capConnections(secure, perAddress);
     try {
       tlsPort = await new Promise<number>((resolve, reject) => {
         secure!.once('error', reject);

@@ -21,7 +21,7 @@ export function describeLimits(cfg: Config): string[] {
     `IMAP: ${imap.maxConnections} kết nối / connections, ${imap.maxConnectionsPerIp} mỗi địa chỉ / per address; trước đăng nhập / before login: literal ${Math.round(imap.preAuthLiteralMax / 1024)} KB, ${Math.round(imap.preAuthTimeoutMs / 1000)} s chờ / idle, ${Math.round(imap.preAuthMaxMs / 1000)} s tổng / in all; ${imap.maxBadCommands} BAD`,
     `SMTP: ${smtp.maxConnectionsPerIp} kết nối mỗi địa chỉ trên mỗi cổng / connections per address on each listener`,
     `LDAP: ${ldap.maxConnections} kết nối / connections, ${ldap.maxConnectionsPerIp} mỗi địa chỉ / per address`,
-    `HTTP: ${http.maxConnections} kết nối mỗi cổng / connections per listener`,
+    `HTTP: ${http.maxConnections} kết nối mỗi cổng / connections per listener, ${http.maxConnectionsPerIp} mỗi địa chỉ / per address`,
   ];
 }
 
