@@ -56,7 +56,7 @@ export type ImapStore = Pick<
   | 'sentDates'
 >;
 
-export type ImapAccounts = Pick<AccountService, 'authenticate' | 'byId' | 'byAddress' | 'usageBytes'>;
+export type ImapAccounts = Pick<AccountService, 'byId' | 'byAddress' | 'usageBytes'>;
 export type ImapDelegations = Pick<DelegationService, 'rightsOn' | 'sharedWith' | 'list'>;
 
 /** The configuration values the IMAP front end uses. */
