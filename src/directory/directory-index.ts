@@ -31,6 +31,12 @@ export class DirectoryIndex {
     return this.index.search(q, { limit: opts.limit, kinds: opts.kinds, units, includeInactive: opts.includeInactive });
   }
 
+  /** Live people, units and lists whose whole name is `name` (case, accents and đ ignored). */
+  async byName(name: string, kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
+    await this.ensureIndex();
+    return this.index.byName(name, kinds);
+  }
+
   async ensureIndex(): Promise<void> {
     while (this.refreshing) await this.refreshing;
     const v = await this.versionNow();

@@ -39,6 +39,16 @@ describe.each(backends())('directory search on %s', (backend) => {
   });
   const names = async (q: string, opts: Parameters<DirectoryService['search']>[1] = {}) => (await t.app.directory.search(q, opts)).map((e) => e.name);
 
+  it('looks up a whole name exactly (byName): accents, case and đ ignored, leavers and part names not found', async () => {
+    const byName = async (n: string, kinds?: Array<'person' | 'unit' | 'list'>) => (await t.app.directory.byName(n, kinds)).map((e) => e.name);
+    expect(await byName('DANG VAN BINH')).toEqual(['Đặng Văn Bình']);
+    expect(await byName('  đặng   văn bình ')).toEqual(['Đặng Văn Bình']);
+    expect(await byName('so noi vu')).toEqual(['Sở Nội vụ']);
+    expect(await byName('so noi vu', ['person'])).toEqual([]);
+    expect(await byName('Văn Bình')).toEqual([]);
+    expect(await byName('Trần Văn Nghỉ')).toEqual([]); // left
+  });
+
   it('is diacritic-insensitive and đ-aware: dang finds Đặng', async () => {
     const r = await names('dang');
     expect(r).toContain('Đặng Văn Bình');

@@ -130,6 +130,21 @@ export class SearchIndex {
     return i === undefined ? null : this.docs[i]!.entry;
   }
 
+  /**
+   * Live entries whose whole name is `name`, case, accents and đ ignored (one map lookup: the
+   * impersonation check asks this for every message from outside). People who left and units no
+   * longer valid are not returned.
+   */
+  byName(name: string, kinds?: readonly EntryKind[]): DirectoryEntry[] {
+    const out: DirectoryEntry[] = [];
+    for (const i of this.byFullName.get(foldedPhrase(name)) ?? []) {
+      const d = this.docs[i];
+      if (!d || this.inactive[i] || (kinds && !kinds.includes(d.entry.kind))) continue;
+      out.push(d.entry);
+    }
+    return out;
+  }
+
   /** All live entries of a kind. */
   entries(kind: EntryKind): DirectoryEntry[] {
     const out: DirectoryEntry[] = [];

@@ -7,7 +7,7 @@
 // retention.ts, directory-index.ts (search) and csv-import.ts, over the storage repositories.
 // Naming rules: naming.ts; search index: search.ts; versions: history.ts; CSV format: csv.ts.
 import { transactor } from '../storage/tx.ts';
-import { versionsOf, type HistoryEntity } from './history.ts';
+import { changesOfRequest, versionsOf, type HistoryEntity } from './history.ts';
 import type { DirectoryContext } from './common.ts';
 import { Units } from './units.ts';
 import { People, type PersonListOptions } from './people.ts';
@@ -104,6 +104,11 @@ export class DirectoryService {
     return versionsOf(this.c.db, entity, id);
   }
 
+  /** The versions a request (issue 11) made: every unit, person, list or delegation it changed. */
+  changesOfRequest(requestId: number): ReturnType<typeof changesOfRequest> {
+    return changesOfRequest(this.c.db, requestId);
+  }
+
   // ---------------------------------------------------------------- people
 
   async getPerson(id: number): Promise<Person | null> {
@@ -193,6 +198,11 @@ export class DirectoryService {
   /** Ranked, diacritic-insensitive, prefix and multi-word; people who left are not shown. */
   async search(q: string, opts: { limit?: number; kinds?: Array<'person' | 'unit' | 'list'>; unitId?: number; includeInactive?: boolean } = {}): Promise<DirectoryEntry[]> {
     return this.index.search(q, opts);
+  }
+
+  /** Live people, units and lists whose whole name is `name`, case, accents and đ ignored (an exact lookup, not a search). */
+  async byName(name: string, kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
+    return this.index.byName(name, kinds);
   }
 
   /**
