@@ -133,10 +133,12 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   maintenance.signIns = signIn;
   const secondFactor = new SecondFactorService(db.kysely, audit, { key: loadSecondFactorKey(config.dataDir), issuer: config.domains.primary, sessions });
-  const appPasswords = new AppPasswordService(db.kysely, audit);
+  const appPasswords = new AppPasswordService(db.kysely, audit, { sessions });
   signIn.factors = { secondFactor, appPasswords };
   const tokens = new TokenService(db.kysely, signIn, roles, log, { ttlMs: config.http.tokenTtlMs });
-  sessions.onEnd((accountId) => tokens.forgetAccount(accountId));
+  sessions.onEnd((end) => {
+    if (end.appPasswordId === null) tokens.forgetAccount(end.accountId); // app passwords open no API session
+  });
   const directory = new DirectoryService({
     db: db.kysely,
     accounts,

@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from './accounts.ts';
 import type { AuditLog } from './audit.ts';
 import { ThutinError } from './errors.ts';
 import { randomCode } from './second-factor.ts';
+import type { SessionRegistry } from './sessions.ts';
 
 const LENGTH = 20;
 const PREFIX = 4;
@@ -32,12 +33,14 @@ export function normalizeAppPassword(pw: string): string | null {
 export class AppPasswordService {
   private readonly now: () => number;
   private readonly tx: Transactor;
+  private readonly sessions: Pick<SessionRegistry, 'endAppPasswordIn'> | null;
 
   constructor(
     private readonly db: Reader,
     private readonly audit: AuditLog,
-    opts: { now?: () => number } = {},
+    opts: { now?: () => number; sessions?: Pick<SessionRegistry, 'endAppPasswordIn'> } = {},
   ) {
+    this.sessions = opts.sessions ?? null;
     this.now = opts.now ?? Date.now;
     this.tx = transactor(db);
   }
@@ -62,11 +65,12 @@ export class AppPasswordService {
     return (await repo.appPasswordsOf(this.db, accountId)).map((r) => ({ id: r.id, name: r.name, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
   }
 
-  /** Revoke one: it stops working at once. Audited. */
+  /** Revoke one: it stops working at once, and every session it opened (IMAP, POP3, SMTP, LDAP, in every process) ends. Audited. */
   async revoke(accountId: number, username: string, id: number, actor: string, reason?: string): Promise<void> {
     await this.tx.transaction(async (tx) => {
       const name = await repo.deleteAppPassword(tx, accountId, id);
       if (name === null) throw new ThutinError('APP_PASSWORD_NOT_FOUND', String(id));
+      await this.sessions?.endAppPasswordIn(tx, accountId, id);
       await this.audit.record({ actor, action: 'account.app-password-revoke', target: username, details: { id, name }, ...(reason ? { reason } : {}) }, tx);
     });
   }

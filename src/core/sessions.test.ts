@@ -45,7 +45,9 @@ for (const backend of backends()) {
 
     it('onEnd listeners hear every end with its time, and can stop listening', async () => {
       const heard: Array<[number, string, number]> = [];
-      const stop = b.onEnd((acct, reason, at) => heard.push([acct, reason, at]));
+      const stop = b.onEnd((e) => {
+        heard.push([e.accountId, e.reason, e.at]);
+      });
       now += 1000;
       await a.endAll(id, 'disabled');
       await b.poll();
@@ -54,6 +56,30 @@ for (const backend of backends()) {
       await a.endAll(id, 'admin');
       await b.poll();
       expect(heard).toHaveLength(1);
+    });
+
+    it('revoking an app password ends, in every process, only the sessions it opened; the API token stays', async () => {
+      now += 1000;
+      const ap = await t.app.appPasswords.add(id, 'annv@kontum.gov.vn', 'Điện thoại', 'test');
+      const other = await t.app.appPasswords.add(id, 'annv@kontum.gov.vn', 'Thunderbird', 'test');
+      const ended: string[] = [];
+      const phoneA = a.track(id, now - 10, (r) => ended.push(`A-phone:${r}`), ap.id);
+      const phoneB = b.track(id, now - 10, (r) => ended.push(`B-phone:${r}`), ap.id);
+      b.track(id, now - 10, (r) => ended.push(`B-thunderbird:${r}`), other.id);
+      b.track(id, now - 10, (r) => ended.push(`B-password:${r}`), null);
+      const token = await t.app.tokens.login('annv', TEST_PASSWORD, '10.0.0.1');
+      await t.app.appPasswords.revoke(id, 'annv@kontum.gov.vn', ap.id, 'test'); // the app's own registry records the end
+      await b.poll();
+      expect(ended).toEqual(['B-phone:app-password-revoked']);
+      phoneB();
+      phoneA(); // a's registry is not the app's: it hears it at its poll
+      const aHeard: string[] = [];
+      a.track(id, now - 10, (r) => aHeard.push(r), ap.id);
+      await a.poll();
+      expect(aHeard).toEqual(['app-password-revoked']);
+      expect(b.count(id)).toBe(2); // Thunderbird's app password and the account password's sessions stay
+      expect(await t.app.tokens.resolve(token.token)).not.toBeNull();
+      expect(await t.app.appPasswords.match(id, ap.password)).toBeNull();
     });
   });
 }

@@ -13,7 +13,7 @@ import { transactor, type Reader, type Tx } from '../storage/tx.ts';
 import { insertSessionEnd, lastSessionEndId, sessionEndsAfter } from '../storage/repositories/sign-in.ts';
 import { deleteAccountTokens } from '../storage/repositories/tokens.ts';
 
-export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin' | 'user' | 'second-factor';
+export type SessionEndReason = 'disabled' | 'password-changed' | 'password-reset' | 'admin' | 'user' | 'second-factor' | 'app-password-revoked';
 
 export const END_TEXT: Record<SessionEndReason, string> = {
   disabled: 'Tài khoản đã bị khoá / account disabled',
@@ -22,11 +22,31 @@ export const END_TEXT: Record<SessionEndReason, string> = {
   admin: 'Quản trị viên đã kết thúc phiên / session ended by an administrator',
   user: 'Bạn đã kết thúc mọi phiên / you ended all your sessions',
   'second-factor': 'Đã bật xác thực hai lớp: hãy dùng mật khẩu ứng dụng / second factor turned on: use an app password',
+  'app-password-revoked': 'Mật khẩu ứng dụng của phiên này đã bị thu hồi / the app password of this session was revoked',
 };
 
 interface Tracked {
   startedAt: number;
+  /** The app password the session signed in with, or null (the account password). */
+  appPasswordId: number | null;
   end: (reason: SessionEndReason) => void;
+}
+
+/**
+ * What one end concerns: every session of the account signed in before `at`, or — when
+ * `appPasswordId` is set — only those that signed in with that app password.
+ */
+export interface SessionEnd {
+  accountId: number;
+  reason: SessionEndReason;
+  at: number;
+  appPasswordId: number | null;
+}
+
+/** Whether a session (signed in at `signedInAt`, with `appPasswordId` or null) is one this end closes. */
+export function endConcerns(end: SessionEnd, session: { accountId: number | undefined; signedInAt: number; appPasswordId: number | null }): boolean {
+  if (session.accountId !== end.accountId || session.signedInAt > end.at) return false;
+  return end.appPasswordId === null || session.appPasswordId === end.appPasswordId;
 }
 
 export interface SessionRegistryOptions {
@@ -37,7 +57,7 @@ export interface SessionRegistryOptions {
 
 export class SessionRegistry {
   private readonly live = new Map<number, Set<Tracked>>();
-  private readonly listeners = new Set<(accountId: number, reason: SessionEndReason, at: number) => void>();
+  private readonly listeners = new Set<(end: SessionEnd) => void>();
   private readonly own = new Set<number>(); // ids of rows this process wrote (already told locally)
   private lastId = -1;
   private timer: NodeJS.Timeout | null = null;
@@ -53,8 +73,8 @@ export class SessionRegistry {
   }
 
   /** Follow a signed-in session; the returned function stops following it (call it when the session closes). */
-  track(accountId: number, startedAt: number, end: (reason: SessionEndReason) => void): () => void {
-    const t: Tracked = { startedAt, end };
+  track(accountId: number, startedAt: number, end: (reason: SessionEndReason) => void, appPasswordId: number | null = null): () => void {
+    const t: Tracked = { startedAt, appPasswordId, end };
     let set = this.live.get(accountId);
     if (!set) this.live.set(accountId, (set = new Set()));
     set.add(t);
@@ -70,11 +90,12 @@ export class SessionRegistry {
   }
 
   /**
-   * Called for every account whose sessions end, with the time the end was recorded (a session
-   * signed in after it is not concerned): front ends close their sessions of that account, the
-   * API's session cache forgets it. Returns the function that stops the calls.
+   * Called for every end of an account's sessions, with the time it was recorded (a session signed
+   * in after it is not concerned) and, for a revoked app password, which one: front ends close the
+   * sessions `endConcerns` names, the API's session cache forgets the account. Returns the function
+   * that stops the calls.
    */
-  onEnd(fn: (accountId: number, reason: SessionEndReason, at: number) => void): () => void {
+  onEnd(fn: (end: SessionEnd) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
@@ -85,20 +106,33 @@ export class SessionRegistry {
    */
   async endAllIn(tx: Tx, accountId: number, reason: SessionEndReason, keepTokenHash?: string): Promise<void> {
     const at = this.now();
-    const id = await insertSessionEnd(tx, accountId, reason, at);
+    const id = await insertSessionEnd(tx, accountId, reason, at, null);
     this.own.add(id);
     await deleteAccountTokens(tx, accountId, keepTokenHash);
-    this.fire(accountId, reason, at);
+    this.fire({ accountId, reason, at, appPasswordId: null });
+  }
+
+  /**
+   * End the sessions that signed in with one app password (it was revoked), in the caller's
+   * transaction; the account's other sessions and its API tokens stay (app passwords never open
+   * the web/API sign-in).
+   */
+  async endAppPasswordIn(tx: Tx, accountId: number, appPasswordId: number): Promise<void> {
+    const at = this.now();
+    const id = await insertSessionEnd(tx, accountId, 'app-password-revoked', at, appPasswordId);
+    this.own.add(id);
+    this.fire({ accountId, reason: 'app-password-revoked', at, appPasswordId });
   }
 
   async endAll(accountId: number, reason: SessionEndReason): Promise<void> {
     await transactor(this.db).transaction((tx) => this.endAllIn(tx, accountId, reason));
   }
 
-  private fire(accountId: number, reason: SessionEndReason, at: number): void {
+  private fire(end: SessionEnd): void {
+    const { accountId, reason } = end;
     for (const fn of this.listeners) {
       try {
-        fn(accountId, reason, at);
+        fn(end);
       } catch (e) {
         this.opts.log?.warn({ err: e, accountId }, 'ending sessions failed');
       }
@@ -106,7 +140,8 @@ export class SessionRegistry {
     const set = this.live.get(accountId);
     if (!set) return;
     for (const t of [...set]) {
-      if (t.startedAt > at) continue; // signed in after the end was recorded (another process's clock)
+      // Not signed in after the end was recorded (another process's clock), and with the credential it names.
+      if (!endConcerns(end, { accountId, signedInAt: t.startedAt, appPasswordId: t.appPasswordId })) continue;
       set.delete(t);
       try {
         t.end(reason);
@@ -128,7 +163,7 @@ export class SessionRegistry {
       for (const r of rows) {
         this.lastId = r.id;
         if (this.own.delete(r.id)) continue;
-        this.fire(r.accountId, (r.reason in END_TEXT ? r.reason : 'admin') as SessionEndReason, r.at);
+        this.fire({ accountId: r.accountId, reason: (r.reason in END_TEXT ? r.reason : 'admin') as SessionEndReason, at: r.at, appPasswordId: r.appPasswordId });
       }
       if (rows.length < 1000) return;
     }

@@ -58,7 +58,8 @@ export interface SignInFactors {
 }
 
 export type SignInResult =
-  | { ok: true; account: Account; startedAt: number }
+  /** `appPasswordId`: the app password this session opened with (its revocation ends the session), or null. */
+  | { ok: true; account: Account; startedAt: number; appPasswordId: number | null }
   /**
    * Wrong login or password, or a disabled account (the same answer). `hint`: the account password
    * was right but the second factor is on, so only an app password opens this door; or the
@@ -203,6 +204,7 @@ export class SignInService {
     let factorOutcome: string | null = null;
     let secondFactorMissing = false;
     let appPassword: string | null = null;
+    let appPasswordId: number | null = null;
     if (this.factors && cred && cred.status === 'active') {
       const twoFactor = await this.factors.secondFactor.isEnabled(cred.id);
       if (req.protocol === 'http') {
@@ -224,6 +226,7 @@ export class SignInService {
             passwordOk = true;
             factorOutcome = null;
             appPassword = m.name;
+            appPasswordId = m.id;
           }
         }
       }
@@ -248,7 +251,7 @@ export class SignInService {
       } else if (cred.mustChangePassword && !req.allowMustChange) {
         outcome = 'must-change';
         result = { ok: false, reason: 'must-change', account };
-      } else result = { ok: true, account, startedAt: at };
+      } else result = { ok: true, account, startedAt: at, appPasswordId };
     }
     const firstFromHere = success && !known && cred ? (await repo.knownAddressCount(this.db, cred.id, at - this.opts.limits.knownAddressTtlMs)) > 0 : false;
     await this.tx.transaction(async (tx) => {

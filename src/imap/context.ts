@@ -108,7 +108,8 @@ export interface SessionOps {
   needsDrain(): boolean;
   /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
   nextLine(): Promise<Buffer | null>;
-  login(account: Account): void;
+  /** Signed in; `appPasswordId`: the app password used (its revocation ends this session), or null. */
+  login(account: Account, appPasswordId: number | null): void;
   /** Select a mailbox (subscribing to its changes), or leave SELECTED state with null. */
   select(sel: SelectedMailbox | null): void;
   /** LOGOUT: leave every state; the session answers OK and closes. */

@@ -10,7 +10,7 @@ import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
 import { startListenerPair } from '../net/listener-pair.ts';
 import { ImapSession } from './session.ts';
 import type { ImapServices } from './context.ts';
-import { END_TEXT } from '../core/sessions.ts';
+import { END_TEXT, endConcerns } from '../core/sessions.ts';
 
 export interface ImapServers {
   port: number;
@@ -54,9 +54,10 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     sessions.add(s);
     socket.once('close', () => sessions.delete(s));
   };
-  const stopEnding = app.sessions.onEnd((accountId, reason, at) => {
+  const stopEnding = app.sessions.onEnd((end) => {
+    const { reason } = end;
     for (const s of sessions) {
-      if (s.account?.id !== accountId || s.signedInAt > at || s.isClosed) continue;
+      if (s.isClosed || !endConcerns(end, { accountId: s.account?.id, signedInAt: s.signedInAt, appPasswordId: s.appPasswordId })) continue;
       s.log.info({ reason }, 'session ended');
       s.writeLine(`* BYE ${END_TEXT[reason]}`);
       s.close();

@@ -38,6 +38,8 @@ export class ImapSession {
   account: Account | null = null;
   /** When the account signed in (sessions ended before that time are not this one's). */
   signedInAt = 0;
+  /** The app password this session signed in with, or null (the account password). */
+  appPasswordId: number | null = null;
   private badCommands = 0;
   /** Ends a connection that has not logged in after `preAuthMaxMs`, however often it sends a command. */
   private loginDeadline: NodeJS.Timeout | null = null;
@@ -78,7 +80,7 @@ export class ImapSession {
       drain: () => this.drain(),
       needsDrain: () => !this.closed && this.socket.writableNeedDrain,
       nextLine: () => this.nextLine(),
-      login: (account) => this.login(account),
+      login: (account, appPasswordId) => this.login(account, appPasswordId),
       select: (sel) => this.select(sel),
       logout: () => {
         this.select(null);
@@ -344,8 +346,9 @@ export class ImapSession {
 
   // ------------------------------------------------------------------ state changes
 
-  login(account: Account): void {
+  login(account: Account, appPasswordId: number | null): void {
     this.account = account;
+    this.appPasswordId = appPasswordId;
     this.signedInAt = Date.now();
     if (this.loginDeadline) clearTimeout(this.loginDeadline);
     this.framer.setLimits({ maxLiteralSize: this.services.limits.maxLiteralSize });

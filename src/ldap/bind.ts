@@ -17,6 +17,9 @@ export interface BoundUser {
   accountId: number;
   address: string;
   dn: string;
+  /** When the bind was checked, and the app password it used (null: the account password): what a session end concerns. */
+  signedInAt: number;
+  appPasswordId: number | null;
 }
 
 export interface BindOutcome {
@@ -74,7 +77,7 @@ export class BindHandler {
     const account = r.account;
     return {
       result: { code: ResultCode.success },
-      user: { accountId: account.id, address: account.username, dn: this.tree.personDn(account.username) },
+      user: { accountId: account.id, address: account.username, dn: this.tree.personDn(account.username), signedInAt: r.startedAt, appPasswordId: r.appPasswordId },
     };
   }
 }

@@ -15,7 +15,7 @@ import { ResultCode } from './protocol/constants.ts';
 import { encodeNoticeOfDisconnection } from './protocol/responses.ts';
 import { DirectorySearch } from './search.ts';
 import { LdapSession } from './session.ts';
-import { END_TEXT } from '../core/sessions.ts';
+import { END_TEXT, endConcerns } from '../core/sessions.ts';
 
 export interface LdapServers {
   port: number;
@@ -81,8 +81,8 @@ export async function startLdap(app: App, material: TlsMaterial): Promise<LdapSe
     socket.once('close', () => sessions.delete(s));
   };
   // A bound session ends with its account's sessions (suspend, leave, password change or reset).
-  const stopEnding = app.sessions.onEnd((accountId, reason) => {
-    for (const s of sessions) if (s.user?.accountId === accountId) s.disconnect(ResultCode.unavailable, END_TEXT[reason]);
+  const stopEnding = app.sessions.onEnd((end) => {
+    for (const s of sessions) if (s.user && endConcerns(end, s.user)) s.disconnect(ResultCode.unavailable, END_TEXT[end.reason]);
   });
   await app.sessions.start();
   const plain = net.createServer((socket) => {

@@ -50,7 +50,7 @@ export interface SessionOps {
   /** The next raw line from the client (AUTH's responses); null if closed. */
   nextLine(): Promise<Buffer | null>;
   /** Enter TRANSACTION with the account, its maildrop and the lock held on it. */
-  enterTransaction(account: Account, maildrop: Maildrop, lock: MaildropLock): void;
+  enterTransaction(account: Account, maildrop: Maildrop, lock: MaildropLock, appPasswordId: number | null): void;
   /** STLS: answer +OK in clear, then wrap the socket. */
   startTls(): Promise<void>;
   /** The user name USER gave (PASS completes it). */

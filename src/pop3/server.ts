@@ -10,6 +10,7 @@ import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
 import { startListenerPair } from '../net/listener-pair.ts';
 import { Pop3Session } from './session.ts';
 import type { Pop3Services } from './context.ts';
+import { endConcerns } from '../core/sessions.ts';
 
 export interface Pop3Servers {
   port: number;
@@ -48,9 +49,10 @@ export async function startPop3(app: App, material: TlsMaterial): Promise<Pop3Se
     sessions.add(s);
     socket.once('close', () => sessions.delete(s));
   };
-  const stopEnding = app.sessions.onEnd((accountId, reason, at) => {
+  const stopEnding = app.sessions.onEnd((end) => {
+    const { reason } = end;
     for (const s of sessions) {
-      if (s.account?.id !== accountId || s.signedInAt > at || s.isClosed) continue;
+      if (s.isClosed || !endConcerns(end, { accountId: s.account?.id, signedInAt: s.signedInAt, appPasswordId: s.appPasswordId })) continue;
       s.log.info({ reason }, 'session ended');
       s.abort();
     }

@@ -36,6 +36,8 @@ export class Pop3Session {
   account: Account | null = null;
   /** When the account signed in (sessions ended before that time are not this one's). */
   signedInAt = 0;
+  /** The app password this session signed in with, or null (the account password). */
+  appPasswordId: number | null = null;
   secure: boolean;
   log: Logger;
   private maildrop: Maildrop | null = null;
@@ -72,7 +74,7 @@ export class Pop3Session {
       needsDrain: () => !this.closed && this.socket.writableNeedDrain,
       drain: () => this.drain(),
       nextLine: () => this.nextLine(),
-      enterTransaction: (account, maildrop, lock) => this.enterTransaction(account, maildrop, lock),
+      enterTransaction: (account, maildrop, lock, appPasswordId) => this.enterTransaction(account, maildrop, lock, appPasswordId),
       startTls: () => this.startTls(),
       pendingUser: () => this.pendingUser,
       setPendingUser: (u) => {
@@ -246,7 +248,8 @@ export class Pop3Session {
 
   // ------------------------------------------------------------------ state changes
 
-  private enterTransaction(account: Account, maildrop: Maildrop, lock: MaildropLock): void {
+  private enterTransaction(account: Account, maildrop: Maildrop, lock: MaildropLock, appPasswordId: number | null): void {
+    this.appPasswordId = appPasswordId;
     this.account = account;
     this.maildrop = maildrop;
     this.lock = lock;

@@ -20,7 +20,7 @@ import { inboundHandlers } from './inbound.ts';
 import { submissionHandlers } from './submission.ts';
 import { AUTH_REQUIRED_TEXT, REPLIES } from './replies.ts';
 import { capConnections } from '../net/connection-caps.ts';
-import { END_TEXT } from '../core/sessions.ts';
+import { END_TEXT, endConcerns } from '../core/sessions.ts';
 import { authUser } from './session.ts';
 
 export interface SmtpListener {
@@ -173,10 +173,12 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
       },
     });
   }
-  const stopEnding = app.sessions.onEnd((accountId, reason) => {
+  const stopEnding = app.sessions.onEnd((end) => {
+    const { reason } = end;
     for (const server of [submission, submissionTls]) {
       for (const c of [...server.connections]) {
-        if (authUser(c.session)?.accountId !== accountId) continue;
+        const user = authUser(c.session);
+        if (!user || !endConcerns(end, user)) continue;
         log.info({ session: c.session.id, reason }, 'submission session ended');
         (c as unknown as { send(code: number, text: string): void }).send(421, `4.7.0 ${END_TEXT[reason]}`);
       }

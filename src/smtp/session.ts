@@ -10,6 +10,9 @@ export type Listener = SessionView['listener'];
 export interface AuthUser {
   accountId: number;
   username: string;
+  /** When the sign-in was checked, and the app password it used (null: the account password): what a session end concerns. */
+  signedInAt: number;
+  appPasswordId: number | null;
 }
 
 interface SessionState {

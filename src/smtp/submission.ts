@@ -79,7 +79,7 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
           }
           if (!r.ok) return refuse();
           const acct = r.account;
-          const user: AuthUser = { accountId: acct.id, username: acct.username };
+          const user: AuthUser = { accountId: acct.id, username: acct.username, signedInAt: r.startedAt, appPasswordId: r.appPasswordId };
           log.info({ session: session.id, ip: session.remoteAddress, user: acct.username }, 'authenticated');
           callback(null, { user });
         },

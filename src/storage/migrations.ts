@@ -438,6 +438,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('app_passwords_account').on('app_passwords').columns(['account_id', 'prefix']).execute();
       },
     },
+    '0016_session_end_credential': {
+      // Issue 9: revoking an app password ends the sessions it opened, and only those: the end
+      // names the app password (null: every session of the account, as before).
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await db.schema.alterTable('session_ends').addColumn('app_password_id', 'bigint').execute();
+      },
+    },
   };
 }
 

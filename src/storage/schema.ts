@@ -247,6 +247,8 @@ export interface SessionEndsTable {
   account_id: number;
   reason: string;
   created_at: number;
+  /** Only the sessions opened with this app password end (it was revoked); null: all of the account's. */
+  app_password_id: number | null;
 }
 
 /** The last UIDVALIDITY each account handed out (0008): a name never gets one again after DELETE and CREATE. */

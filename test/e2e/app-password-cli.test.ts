@@ -6,6 +6,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { thutin as runCli } from '../helpers/cli.ts';
 import { startTestServers, type Running } from '../helpers/servers.ts';
 import { RawImap } from '../helpers/raw-imap.ts';
+import { ImapFlow } from 'imapflow';
+import { eventually } from '../../src/smtp/testing/clients.ts';
+import { TEST_PASSWORD } from '../helpers/servers.ts';
 
 /** The real CLI (test/helpers/cli.ts), its output and errors together. */
 async function thutin(dir: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -52,5 +55,26 @@ describe('thutin account app-password', { timeout: 120_000 }, () => {
     const audit = await r.app.audit.list(10, { target: an });
     expect(audit.find((e) => e.action === 'account.app-password-add')?.reason).toBe('Phiếu yêu cầu 12/2026');
     expect(audit.find((e) => e.action === 'account.app-password-revoke')?.reason).toBe('Mất máy tính');
+  });
+
+  it('revoking an app password in another process ends the IMAP session it opened, and only that one', async () => {
+    const an = await r.user('binhtt');
+    const added = await thutin(r.dataDir, ['account', 'app-password', 'add', an, '--name', 'Điện thoại', '--reason', 'Phiếu 13/2026']);
+    const password = /([a-z2-9]{4}(?:-[a-z2-9]{4}){4})/.exec(added.out)![1];
+    const open = async (pass: string) => {
+      const c = new ImapFlow({ host: '127.0.0.1', port: r.servers.ports.imaps, secure: true, tls: { rejectUnauthorized: false }, auth: { user: an, pass }, logger: false });
+      await c.connect();
+      return c;
+    };
+    const phone = await open(password);
+    const desk = await open(TEST_PASSWORD);
+    let phoneClosed = false;
+    phone.on('close', () => (phoneClosed = true));
+    const id = (JSON.parse((await thutin(r.dataDir, ['account', 'app-password', 'list', an, '--json'])).out) as Array<{ id: number; name: string }>).find((x) => x.name === 'Điện thoại')!.id;
+    expect((await thutin(r.dataDir, ['account', 'app-password', 'revoke', an, '--id', String(id), '--reason', 'Mất điện thoại'])).code).toBe(0);
+    await eventually(() => phoneClosed, 10_000, 'the app password session to be ended'); // at the server's next poll of the session-end log
+    await desk.noop(); // the account password's session goes on
+    expect(desk.usable).toBe(true);
+    await desk.logout();
   });
 });

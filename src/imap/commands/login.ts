@@ -26,7 +26,7 @@ async function finishLogin(s: CommandContext, user: string, pass: string): Promi
     throw new ImapError('NO', FAILED, 'AUTHENTICATIONFAILED');
   }
   const account = r.account;
-  s.login(account);
+  s.login(account, r.appPasswordId);
   return `[CAPABILITY ${s.capabilities().join(' ')}] Đăng nhập thành công / logged in`;
 }
 

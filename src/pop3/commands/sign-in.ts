@@ -39,7 +39,7 @@ async function signIn(s: CommandContext, login: string, password: string): Promi
     if (!inbox) throw new Pop3Error('Không mở được hộp thư đến / cannot open the inbox', 'SYS/PERM');
     const maildrop = new Maildrop(inbox.id, inbox.uidvalidity, await s.store.listMessages(inbox.id));
     if (s.isClosed()) throw new Pop3Error('closed');
-    s.enterTransaction(account, maildrop, lock);
+    s.enterTransaction(account, maildrop, lock, r.appPasswordId);
     const { count, octets } = maildrop.stat();
     s.ok(`Đăng nhập thành công, ${count} thư (${octets} byte) / logged in, maildrop has ${count} messages (${octets} octets)`);
   } catch (e) {

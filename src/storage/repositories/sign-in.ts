@@ -258,15 +258,21 @@ export async function pruneSignIns(tx: Tx, before: number): Promise<number> {
 
 // ---------------------------------------------------------------- session ends
 
-export async function insertSessionEnd(tx: Tx, accountId: number, reason: string, now: number): Promise<number> {
-  const row = await tx.insertInto('session_ends').values({ account_id: accountId, reason, created_at: now }).returning('id').executeTakeFirstOrThrow();
+export async function insertSessionEnd(tx: Tx, accountId: number, reason: string, now: number, appPasswordId: number | null): Promise<number> {
+  const row = await tx.insertInto('session_ends').values({ account_id: accountId, reason, created_at: now, app_password_id: appPasswordId }).returning('id').executeTakeFirstOrThrow();
   return Number(row.id);
 }
 
 /** Session ends recorded after `afterId` (oldest first). */
-export async function sessionEndsAfter(r: Reader, afterId: number, limit = 1000): Promise<Array<{ id: number; accountId: number; reason: string; at: number }>> {
-  const rows = await r.selectFrom('session_ends').select(['id', 'account_id', 'reason', 'created_at']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
-  return rows.map((x) => ({ id: Number(x.id), accountId: Number(x.account_id), reason: x.reason, at: Number(x.created_at) }));
+export async function sessionEndsAfter(r: Reader, afterId: number, limit = 1000): Promise<Array<{ id: number; accountId: number; reason: string; at: number; appPasswordId: number | null }>> {
+  const rows = await r.selectFrom('session_ends').select(['id', 'account_id', 'reason', 'created_at', 'app_password_id']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((x) => ({
+    id: Number(x.id),
+    accountId: Number(x.account_id),
+    reason: x.reason,
+    at: Number(x.created_at),
+    appPasswordId: x.app_password_id === null ? null : Number(x.app_password_id),
+  }));
 }
 
 export async function lastSessionEndId(r: Reader): Promise<number> {
