@@ -1,5 +1,5 @@
 // A stored message as it is served: the header fields that SMTP stages added (Authentication-
-// Results, Received-SPF, Sender, List-Id …) kept beside the stored blob, in front of it, so a
+// Results, Received-SPF, Sender, List-Id, a rewritten Subject …) kept beside the stored blob, in front of it, so a
 // message is written and fsynced once and IMAP, JMAP and outbound still see one message, byte-exact
 // and stable across reads.
 // Owns: the served-bytes arithmetic (`header_prefix` replaces the blob's first `prefix_replaces`
@@ -42,12 +42,18 @@ function shiftNode(n: MimeNode, delta: number, isRoot: boolean): MimeNode {
   return out;
 }
 
+/** The unfolded value of the first field `name` in a prefix, or null. */
+function prefixField(prefix: Buffer, name: string): string | null {
+  const text = prefix.toString('latin1');
+  const m = new RegExp(`(?:^|\\r?\\n)${name}:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'i').exec(text);
+  return m ? m[1].replace(/\r?\n/g, '') : null;
+}
+
 /** The Sender: of a prefix, as an ENVELOPE address list (null when the prefix has none). */
 function prefixSender(prefix: Buffer): Envelope['sender'] {
-  const text = prefix.toString('latin1');
-  const m = /(?:^|\r?\n)sender:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)/i.exec(text);
-  if (!m) return null;
-  const list = parseAddressList(m[1].replace(/\r?\n/g, ''));
+  const v = prefixField(prefix, 'sender');
+  if (v === null) return null;
+  const list = parseAddressList(v);
   return list && list.length ? list : null;
 }
 
@@ -57,11 +63,15 @@ export function servedIndex(index: MessageIndex, m: MessageSource): MessageIndex
   const delta = p - (m.prefixReplaces ?? 0);
   if (!p && !delta) return index;
   const sender = p ? prefixSender(m.headerPrefix!) : null;
+  // A stage that rewrote the Subject (the impersonation warning) put it in the prefix.
+  const subject = p ? prefixField(m.headerPrefix!, 'subject') : null;
+  let envelope = sender ? { ...index.envelope, sender } : index.envelope;
+  if (subject !== null) envelope = { ...envelope, subject: subject.trim() || null };
   return {
     ...index,
     size: index.size + delta,
     headerSize: index.headerSize + delta,
     root: shiftNode(index.root, delta, true),
-    envelope: sender ? { ...index.envelope, sender } : index.envelope,
+    envelope,
   };
 }

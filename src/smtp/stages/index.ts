@@ -5,6 +5,7 @@ import { sizeStage } from './size.ts';
 import { loopStage } from './loop.ts';
 import { authenticityStage } from './authenticity.ts';
 import { dmarcStage } from './dmarc.ts';
+import { impersonationStage } from './impersonation.ts';
 
 /** A fresh registry with the built-in stages; callers may register more on it. */
 export function defaultStageRegistry(): StageRegistry {
@@ -12,5 +13,6 @@ export function defaultStageRegistry(): StageRegistry {
     .register('size', sizeStage)
     .register('loop', loopStage)
     .register('auth', authenticityStage)
-    .register('dmarc', (deps) => dmarcStage(deps));
+    .register('dmarc', (deps) => dmarcStage(deps))
+    .register('impersonation', impersonationStage);
 }
