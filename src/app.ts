@@ -29,6 +29,17 @@ import { SecondFactorService, loadSecondFactorKey } from './core/second-factor.t
 import { AppPasswordService } from './core/app-passwords.ts';
 import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
+import { RequestService } from './requests/service.ts';
+import { RequestNotices } from './requests/notices.ts';
+import { BackupService } from './backup/backup.ts';
+import { BackupScheduler } from './backup/schedule.ts';
+import { RspamdClient } from './hygiene/rspamd.ts';
+import { SpamLists } from './core/spam-lists.ts';
+import { SpamLearner } from './core/spam-learning.ts';
+import { TicketService } from './core/tickets.ts';
+import { QuarantineService } from './core/quarantine.ts';
+import { ClamdClient } from './hygiene/clamd.ts';
+import { normalizeAddress } from './core/accounts.ts';
 
 export interface App {
   config: Config;
@@ -71,6 +82,24 @@ export interface App {
   appPasswords: AppPasswordService;
   /** POP3's maildrop locks: one session per mailbox, across processes (src/core/maildrop-locks.ts). */
   maildropLocks: MaildropLocks;
+  /** Incident tickets: reports of spam, viruses and faults, by API and by mail to `tickets.address` (src/core/tickets.ts). */
+  tickets: TicketService;
+  /** clamd, asked by the `virus` stage and `thutin doctor` (src/hygiene/clamd.ts; config hygiene.virus). */
+  clamd: ClamdClient;
+  /** Infected messages kept for administrators (src/core/quarantine.ts). */
+  quarantine: QuarantineService;
+  /** rspamd, asked by the `spam` stage, the learner and `thutin doctor` (src/hygiene/rspamd.ts; config hygiene.spam); null when hygiene.spam.enabled is false. */
+  rspamd: RspamdClient | null;
+  /** Each recipient's spam allow / block lists (src/core/spam-lists.ts). */
+  spamLists: SpamLists;
+  /** Moves into / out of Junk teach rspamd through a durable queue (src/core/spam-learning.ts); `serve` starts its worker. */
+  spamLearner: SpamLearner;
+  /** Online backups of the database, the blobs and the data directory's files (src/backup/backup.ts). */
+  backup: BackupService;
+  /** `backup.schedule`: the backup and rotation `serve` starts (src/backup/schedule.ts). */
+  backupSchedule: BackupScheduler;
+  /** Requests of the decision's processes: filing, approval, execution through the directory, notices (src/requests/service.ts); `serve` starts its executor. */
+  requests: RequestService;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -139,6 +168,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   sessions.onEnd((end) => {
     if (end.appPasswordId === null) tokens.forgetAccount(end.accountId); // app passwords open no API session
   });
+  const tickets = new TicketService(db.kysely, store, roles, audit, {
+    address: config.tickets.address || `baocao@${config.domains.primary}`,
+    log: log.child({ component: 'tickets' }),
+  });
   const directory = new DirectoryService({
     db: db.kysely,
     accounts,
@@ -147,8 +180,48 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     rules: config.directory,
     delegations: () => delegations,
   });
+  const requests = new RequestService({
+    db: db.kysely,
+    directory,
+    audit,
+    approvers: async () => (await roles.list()).filter((a) => a.role === 'sysadmin' || a.role === 'directory-manager').map((a) => a.account),
+    resetPassword: (personId, ctx) => directory.resetPassword(personId, ctx),
+    notices: new RequestNotices({ store, accountOf: (a) => accounts.byAddress(a), from: `postmaster@${config.domains.primary}`, log: log.child({ component: 'requests' }), now: () => Date.now() }),
+    config: config.requests,
+    log: log.child({ component: 'requests' }),
+  });
+  const clamd = new ClamdClient(config.hygiene.virus);
+  const quarantine = new QuarantineService(db.kysely, store, audit, {
+    isLocalDomain: (d) => domains.isLocal(d),
+    localAccount: async (address) => {
+      const canonical = domains.canonical(normalizeAddress(address));
+      const role = await directory.roleRecipient(canonical);
+      if (role) return role.accountId;
+      return (await accounts.resolveRecipient(canonical))?.id ?? null;
+    },
+    listMembers: async (address) => ((await lists.get(normalizeAddress(address))) ? lists.expand(normalizeAddress(address)) : null),
+  });
+  const sp = config.hygiene.spam;
+  const rspamd = sp.enabled ? new RspamdClient({ url: sp.url, controllerUrl: sp.controllerUrl, password: sp.password, timeoutMs: sp.timeoutMs }) : null;
+  const spamLists = new SpamLists(db.kysely, audit);
+  const spamLearner = new SpamLearner(db.kysely, store, audit, rspamd, log.child({ component: 'spam-learner' }), { retryMs: sp.learnRetryMs });
+  store.copyHooks.push(spamLearner);
+  const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
+  const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });
+  const backupSchedule = new BackupScheduler(backup, {
+    schedule: config.backup.schedule,
+    dir: config.backup.dir ? resolveDataPath(config, config.backup.dir) : '',
+    keep: config.backup.keep,
+    passphraseFile: config.backup.passphraseFile ? resolveDataPath(config, config.backup.passphraseFile) : undefined,
+    log: log.child({ component: 'backup' }),
+  });
   return {
     config,
+    rspamd,
+    spamLists,
+    spamLearner,
+    clamd,
+    quarantine,
     log,
     db,
     blobs,
@@ -160,6 +233,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     signInHistory,
     queue,
     directory,
+    requests,
     roles,
     tokens,
     delegations,
@@ -173,12 +247,18 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     sessions,
     secondFactor,
     appPasswords,
+    tickets,
+    backup,
+    backupSchedule,
     maildropLocks: new MaildropLocks(db.kysely, { ttlMs: config.pop3.lockTtlMs, log: log.child({ component: 'maildrop-locks' }) }),
     health: async () => {
       await db.ping();
       return { database: db.dialect };
     },
     close: async () => {
+      await requests.stop();
+      await backupSchedule.stop();
+      await spamLearner.stop();
       await maintenance.stop();
       await sessions.stop();
       await events.close();

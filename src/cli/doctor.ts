@@ -4,7 +4,9 @@
 // spoken over TLS on TLS ports, and the data directory's lock with its pid and ports), or held by
 // a foreign process; and, on each TLS listener this thutin serves (implicit TLS or STARTTLS), the
 // protocol versions and suites it offers (net/tls-probe.ts): anything without forward secrecy or
-// AEAD, or older than TLS 1.2, is a failure.
+// AEAD, or older than TLS 1.2, is a failure; and whether clamd answers (PING, VERSION) where the
+// virus stage asks, and what happens to mail while it does not; the same for rspamd (`/ping`)
+// where the spam stage asks.
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -18,8 +20,11 @@ import { describeOffer, probeTls, type StartTls } from '../net/tls-probe.ts';
 import { listenerSpecs, type ListenerSpec } from '../server.ts';
 import { encodeSearchRequest } from '../ldap/protocol/client.ts';
 import { readLock } from './data-dir.ts';
+import { readStatus, statusWarning } from '../backup/status.ts';
 import { withApp } from './commands/common.ts';
 import { describeLimits } from './commands/security.ts';
+import { ClamdClient } from '../hygiene/clamd.ts';
+import { RspamdClient } from '../hygiene/rspamd.ts';
 
 /** How long `thutin doctor` waits for the DNS servers (one try) and for a listener's answer. */
 const DOCTOR_DNS_TIMEOUT_MS = 2000;
@@ -124,6 +129,52 @@ async function tlsOfferCheck(spec: ListenerSpec, host: string): Promise<Check[]>
   }
 }
 
+/**
+ * Whether clamd answers PING and VERSION where the virus stage asks (socket first, then TCP). Not
+ * answering is a failure only when the policy is 'tempfail' (mail is then deferred); with
+ * 'accept' mail flows unscanned, which the line says.
+ */
+async function clamdCheck(cfg: Config): Promise<Check> {
+  const v = cfg.hygiene.virus;
+  const used = cfg.smtp.inboundStages.includes('virus') || cfg.smtp.submissionStages.includes('virus');
+  const client = new ClamdClient({ ...v, timeoutMs: Math.min(v.timeoutMs, PROBE_TIMEOUT_MS) });
+  if (!used) return { name: 'clamd', ok: true, detail: 'bước virus không được dùng / the virus stage is not configured' };
+  try {
+    await client.ping();
+    const { version, endpoint } = await client.version();
+    return { name: 'clamd', ok: true, detail: `${version} trả lời tại / answers at ${endpoint}; thư được quét vi-rút / mail is scanned for viruses` };
+  } catch (e) {
+    const where = client.endpoints().join(', ');
+    const policy =
+      v.unreachable === 'tempfail'
+        ? 'thư bị hoãn (451) cho tới khi clamd trả lời / mail is deferred (451) until clamd answers'
+        : 'thư được nhận KHÔNG quét vi-rút (X-Virus-Scan: unchecked) / mail is accepted UNSCANNED (X-Virus-Scan: unchecked)';
+    return { name: 'clamd', ok: v.unreachable !== 'tempfail', detail: `không trả lời / not answering at ${where} (${(e as Error).message}): ${policy}` };
+  }
+}
+
+/**
+ * Whether rspamd's normal worker answers `/ping` where the spam stage asks. As with clamd, not
+ * answering is a failure only under 'tempfail' (mail deferred); under 'accept' mail flows
+ * unchecked (`X-Spam: unchecked`), which the line says.
+ */
+async function rspamdCheck(cfg: Config): Promise<Check> {
+  const sp = cfg.hygiene.spam;
+  const used = cfg.smtp.inboundStages.includes('spam') || cfg.smtp.submissionStages.includes('spam');
+  if (!used || !sp.enabled) return { name: 'rspamd', ok: true, detail: 'kiểm tra thư rác tắt / the spam check is off (smtp.inboundStages, hygiene.spam.enabled)' };
+  const client = new RspamdClient({ ...sp, timeoutMs: Math.min(sp.timeoutMs, PROBE_TIMEOUT_MS) });
+  try {
+    await client.ping();
+    return { name: 'rspamd', ok: true, detail: `trả lời tại / answers at ${sp.url}; thư được kiểm tra thư rác / mail is checked for spam` };
+  } catch (e) {
+    const policy =
+      sp.unreachable === 'tempfail'
+        ? 'thư bị hoãn (451) cho tới khi rspamd trả lời / mail is deferred (451) until rspamd answers'
+        : 'thư được nhận KHÔNG kiểm tra thư rác (X-Spam: unchecked) / mail is accepted UNCHECKED for spam (X-Spam: unchecked)';
+    return { name: 'rspamd', ok: sp.unreachable !== 'tempfail', detail: `không trả lời / not answering at ${sp.url} (${(e as Error).message}): ${policy}` };
+  }
+}
+
 export async function runDoctor(dataDir: string): Promise<void> {
   const checks: Check[] = [];
   let cfg: Config;
@@ -161,10 +212,18 @@ export async function runDoctor(dataDir: string): Promise<void> {
   } catch (e) {
     checks.push({ name: 'blobs', ok: false, detail: `${blobs}: ${(e as Error).message}` });
   }
+  // The last backup (backup-status.json, written by `thutin backup create` and serve's schedule): warned when failed or older than 2 days.
+  const last = await readStatus(cfg.dataDir);
+  const stale = statusWarning(last, new Date(), cfg.backup.dir !== '');
+  if (stale) checks.push({ name: 'backup', ok: false, detail: stale });
+  else if (last) checks.push({ name: 'backup', ok: true, detail: `gần nhất / last ${last.at}: ${last.set} trong / in ${last.dir} (${Math.round((last.storedBytes ?? 0) / 1048576)} MB)` });
+  else checks.push({ name: 'backup', ok: true, detail: 'chưa cấu hình sao lưu (backup.dir, backup.schedule) / no backup configured' });
   // A DNS server that does not answer makes every SPF/DKIM/DMARC result temperror and defers
   // outbound mail: ask it for the primary domain's MX with one short try.
   const dns = await probeResolver(cfg, cfg.domains.primary, DOCTOR_DNS_TIMEOUT_MS);
   checks.push({ name: 'dns', ok: dns.ok, detail: dns.detail });
+  checks.push(await clamdCheck(cfg));
+  checks.push(await rspamdCheck(cfg));
   const lock = readLock(cfg.dataDir);
   if (lock?.alive) checks.push({ name: 'server', ok: true, detail: `thutin đang chạy / running: pid ${lock.pid} trên / on ${lock.host}, từ / since ${lock.startedAt}` });
   else checks.push({ name: 'server', ok: true, detail: 'thutin không chạy trên thư mục này / not running on this data directory' });

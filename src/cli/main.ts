@@ -1,4 +1,4 @@
-// Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, doctor, demo.
+// Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, quarantine, doctor, demo.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
 import { Command, Option } from 'commander';
 import { CSV_KINDS, LIST_KINDS, SENDER_POLICIES, UNIT_KINDS } from '../directory/kinds.ts';
@@ -10,6 +10,7 @@ import { requireDataDir } from './data-dir.ts';
 const system = () => import('./commands/system.ts');
 const accounts = () => import('./commands/account.ts');
 const queues = () => import('./commands/queue.ts');
+const quarantines = () => import('./commands/quarantine.ts');
 const dkims = () => import('./commands/dkim.ts');
 const dnss = () => import('./commands/dns.ts');
 const directories = () => import('./commands/directory.ts');
@@ -19,7 +20,9 @@ const delegations = () => import('./commands/delegation.ts');
 const lists = () => import('./commands/list.ts');
 const roles = () => import('./commands/role.ts');
 const stores = () => import('./commands/store.ts');
+const backups = () => import('./commands/backup.ts');
 const securities = () => import('./commands/security.ts');
+const spams = () => import('./commands/spam.ts');
 
 // Piped into `head`: end quietly when the reader goes (no EPIPE stack trace).
 quietOnClosedPipe();
@@ -35,6 +38,8 @@ const CREATES_DATA = new Set(['init', 'serve', 'demo']);
 program.hook('preAction', (_program, action) => {
   let top = action;
   while (top.parent && top.parent !== program) top = top.parent;
+  // A backup folder's own commands need no data directory (restore makes one); create does.
+  if (top.name() === 'backup' && action.name() !== 'create') return;
   if (!CREATES_DATA.has(top.name())) requireDataDir(data());
 });
 
@@ -112,6 +117,30 @@ for (const [action, vi, en] of [
     .description(`${vi} / ${en}`)
     .action(async (id: string) => (await queues()).runQueueAction(data(), action, id));
 }
+
+const quarantine = program.command('quarantine').description('Thư nhiễm vi-rút đang cách ly / infected messages in quarantine');
+quarantine
+  .command('list')
+  .description('Liệt kê thư đang cách ly (mới nhất trước) / list kept messages (newest first)')
+  .option('--limit <n>', 'số thư / how many', '100')
+  .option('--json', 'JSON')
+  .action(async (o: { json?: boolean; limit?: string }) => (await quarantines()).runQuarantineList(data(), o));
+quarantine
+  .command('show <id>')
+  .description('Phong bì, tên vi-rút và phần đầu thư / envelope, virus and header section')
+  .option('--json', 'JSON')
+  .action(async (id: string, o: { json?: boolean }) => (await quarantines()).runQuarantineShow(data(), id, o));
+quarantine
+  .command('release <id>')
+  .description('Trả thư cho người nhận ban đầu / release to the original recipients')
+  .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc) / reference of the authorising document (required)')
+  .option('--json', 'JSON')
+  .action(async (id: string, o: { reason?: string; json?: boolean }) => (await quarantines()).runQuarantineRelease(data(), id, o));
+quarantine
+  .command('delete <id>')
+  .description('Xoá thư khỏi khu cách ly / delete from the quarantine')
+  .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc) / reference of the authorising document (required)')
+  .action(async (id: string, o: { reason?: string }) => (await quarantines()).runQuarantineDelete(data(), id, o));
 
 const role = program.command('role').description('Phân quyền quản trị / administrative roles');
 role
@@ -285,6 +314,43 @@ security
   .option('--json', 'JSON')
   .action(async (o: { lift?: string; reason?: string; json?: boolean }) => (await securities()).runSecurityLockouts(data(), o));
 
+const backup = program.command('backup').description('Sao lưu và khôi phục / backup and restore');
+const passOpts = (c: Command) =>
+  c.option('--passphrase-file <file>', 'cụm mật khẩu mã hoá (dòng đầu của tệp) / encryption passphrase (first line of the file)').option('--passphrase-stdin', 'đọc cụm mật khẩu từ đầu vào chuẩn / read the passphrase from standard input');
+passOpts(
+  backup
+    .command('create [dir]')
+    .description('Sao lưu trực tuyến (CSDL, blob mới, tệp cấu hình) vào DIR (mặc định backup.dir) / online backup (database, new blobs, configuration files) into DIR (default backup.dir)')
+    .option('--base <dir>', 'thư mục sao lưu trước: dùng lại blob của nó / a previous backup folder whose blobs are reused')
+    .option('--json', 'JSON'),
+).action(async (dir: string | undefined, o: { base?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupCreate(data(), dir, o));
+passOpts(
+  backup
+    .command('verify <dir>')
+    .description('Kiểm tra mọi tệp theo bản kê đã ký / check every file against the signed manifest')
+    .option('--set <name>', 'chỉ một bản / one set only')
+    .option('--json', 'JSON'),
+).action(async (dir: string, o: { set?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupVerify(dir, o));
+passOpts(backup.command('list <dir>').description('Liệt kê các bản sao lưu / list the backup sets').option('--json', 'JSON')).action(
+  async (dir: string, o: { json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupList(dir, o),
+);
+passOpts(
+  backup
+    .command('restore <dir>')
+    .description('Khôi phục vào thư mục dữ liệu mới (--data NEW, phải trống) / restore into a new data directory (--data NEW, must be empty)')
+    .option('--set <name>', 'bản sao lưu (mặc định: mới nhất) / the set (default: the newest)')
+    .option('--database <driver>', 'sqlite | postgres (SQLite → PostgreSQL được phép / allowed)')
+    .option('--url <url>', 'PostgreSQL đích, trống / the target PostgreSQL database, empty'),
+).action(async (dir: string, o: { set?: string; database?: string; url?: string; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupRestore(dir, data(), o));
+passOpts(
+  backup
+    .command('rotate <dir>')
+    .description('Giữ N bản ngày, tuần, tháng gần nhất; xoá phần còn lại / keep the newest N daily, weekly, monthly sets; remove the rest')
+    .option('--daily <n>', 'mặc định / default 7')
+    .option('--weekly <n>', 'mặc định / default 4')
+    .option('--monthly <n>', 'mặc định / default 12'),
+).action(async (dir: string, o: { daily?: string; weekly?: string; monthly?: string; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupRotate(dir, o));
+
 const store = program.command('store').description('Kho thư: tệp blob và bản ghi / the message store: blob files and rows');
 store
   .command('check')
@@ -397,6 +463,30 @@ list
   .description('Xoá danh sách / delete a list')
   .requiredOption(...REASON)
   .action(async (l: string, o) => (await lists()).runListDelete(data(), l, o));
+
+// ---- Spam (issue 12): each recipient's allow / block lists (rspamd's verdict is the `spam` stage's).
+const spam = program.command('spam').description('Danh sách cho phép / chặn thư rác của người nhận / a recipient\'s spam allow and block lists');
+for (const kind of ['allow', 'block'] as const) {
+  spam
+    .command(`${kind} <account> <entry>`)
+    .description(
+      kind === 'allow'
+        ? 'Không bao giờ coi thư từ địa chỉ / tên miền này là thư rác / never treat mail from this address or domain as spam'
+        : 'Luôn đưa thư từ địa chỉ / tên miền này vào Junk / always deliver mail from this address or domain to Junk',
+    )
+    .option(...REASON)
+    .action(async (account: string, entry: string, o) => (await spams()).runSpamSet(data(), kind, account, entry, o));
+}
+spam
+  .command('remove <account> <entry>')
+  .description('Bỏ một mục / remove an entry')
+  .option(...REASON)
+  .action(async (account: string, entry: string, o) => (await spams()).runSpamRemove(data(), account, entry, o));
+spam
+  .command('list <account>')
+  .description('Xem danh sách / show the lists')
+  .option('--json', 'JSON')
+  .action(async (account: string, o) => (await spams()).runSpamList(data(), account, o));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);

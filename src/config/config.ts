@@ -35,6 +35,14 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_LDAP_TLS_PORT', ['ldap', 'tlsPort'], 'number'],
   ['THUTIN_DNS_SERVERS', ['dns', 'servers'], 'list'],
   ['THUTIN_RELAY_HOST', ['outbound', 'relayHost'], 'string'],
+  // clamd (issue 12): the unix socket ('' = none) is tried first, then host:port.
+  ['THUTIN_CLAMD_SOCKET', ['hygiene', 'virus', 'socket'], 'string'],
+  ['THUTIN_CLAMD_HOST', ['hygiene', 'virus', 'host'], 'string'],
+  ['THUTIN_CLAMD_PORT', ['hygiene', 'virus', 'port'], 'number'],
+  // rspamd (issue 12): the normal worker (/checkv2), the controller (learning, /stat), and what an unreachable one means.
+  ['THUTIN_RSPAMD_URL', ['hygiene', 'spam', 'url'], 'string'],
+  ['THUTIN_RSPAMD_CONTROLLER_URL', ['hygiene', 'spam', 'controllerUrl'], 'string'],
+  ['THUTIN_RSPAMD_UNREACHABLE', ['hygiene', 'spam', 'unreachable'], 'string'],
   ['THUTIN_LOG_LEVEL', ['log', 'level'], 'string'],
 ];
 

@@ -57,8 +57,9 @@ export const configSchema = z.object({
       stageTimeoutMs: z.number().int().positive().default(15000),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; impersonation: the outside-mail warning
       // (hygiene.impersonation); dmarc: p=reject refused, quarantine → Junk.
-      inboundStages: z.array(z.string()).default(['size', 'loop', 'auth', 'impersonation', 'dmarc']),
-      submissionStages: z.array(z.string()).default(['size', 'loop']),
+      // spam: rspamd's verdict (hygiene.spam): reject, soft reject, Junk; X-Spam-* fields.
+      inboundStages: z.array(z.string()).default(['size', 'loop', 'virus', 'auth', 'impersonation', 'dmarc', 'spam']),
+      submissionStages: z.array(z.string()).default(['size', 'loop', 'virus']),
       socketTimeoutMs: z
         .number()
         .int()
@@ -338,6 +339,16 @@ export const configSchema = z.object({
   // are removed once older than orphanGraceMs (younger ones may be in flight in another process);
   // the sweep, change-log compaction and queue pruning run every maintenanceIntervalMs; expunge
   // records older than changesRetentionMs go (older QRESYNC states then get a full resync).
+  // Backups made by `serve` (src/backup/): into `dir` ('' = none) at `schedule` ('daily 02:00', local
+  // time; '' = none), then rotated by `keep`; encrypted when `passphraseFile` names a file holding the passphrase.
+  backup: z
+    .object({
+      dir: z.string().default(''),
+      schedule: z.string().default(''),
+      keep: z.object({ daily: z.number().int().nonnegative().default(7), weekly: z.number().int().nonnegative().default(4), monthly: z.number().int().nonnegative().default(12) }).prefault({}),
+      passphraseFile: z.string().default(''),
+    })
+    .prefault({}),
   store: z
     .object({
       // Several thutin processes (on PostgreSQL) share this data directory's blobs: their pins are
@@ -487,6 +498,29 @@ export const configSchema = z.object({
           unitMailbox: z.object({ messagesPerHour: z.number().int().positive().default(500), recipientsPerHour: z.number().int().positive().default(3000) }).prefault({}),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  // Issue 12, incident tickets (core/tickets.ts, R7.6/R7.7): mail to this address from a local
+  // account files a ticket or replies to one, and the reporter's notices come from it. '' =
+  // baocao@<domains.primary>.
+  tickets: z.object({ address: z.string().default('') }).prefault({}),
+  // Requests of the decision's processes (issue 11, src/requests/): the service level in working days
+  // (weekends and `holidays` skipped: 'MM-DD' every year, 'YYYY-MM-DD' once — add Tết and the Hùng
+  // Kings' day each year as the Government announces them), how long a one-time credential may be
+  // redeemed, the largest scanned document, and how often `serve` runs the due requests.
+  requests: z
+    .object({
+      serviceLevelDays: z.number().int().nonnegative().default(5),
+      holidays: z
+        .array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/))
+        .default(['01-01', '04-30', '05-01', '09-02']),
+      credentialTtlHours: z.number().int().positive().default(72),
+      maxDocumentBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(10 * 1024 * 1024),
+      runIntervalMs: z.number().int().positive().default(60_000),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),

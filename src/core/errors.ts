@@ -16,6 +16,18 @@ export const ERRORS = {
   OVER_QUOTA: { vi: 'Hộp thư đã đầy', en: 'Mailbox is over quota' },
   MESSAGE_TOO_BIG: { vi: 'Thư vượt quá kích thước cho phép', en: 'Message exceeds the size limit' },
   QUEUE_NOT_FOUND: { vi: 'Không tìm thấy thư trong hàng đợi', en: 'No such message in the outbound queue' },
+  SPAM_ENTRY_INVALID: { vi: 'Mục danh sách thư rác phải là một địa chỉ thư hoặc một tên miền', en: 'A spam list entry must be a mail address or a domain' },
+  SPAM_ENTRY_NOT_FOUND: { vi: 'Không có mục này trong danh sách thư rác', en: 'No such spam list entry' },
+  QUARANTINE_NOT_FOUND: { vi: 'Không tìm thấy thư trong khu cách ly', en: 'No such message in the quarantine' },
+  // Forwarding and sending limits (src/core/forwarding.ts, send-limits.ts; issue 12)
+  FORWARD_FREE_MAIL: {
+    vi: 'Không được chuyển tiếp thư công vụ tới hộp thư miễn phí (Điều 9): hãy dùng địa chỉ thư công vụ',
+    en: 'Official mail may not be forwarded to a free-mail service (Article 9): use an official address',
+  },
+  FORWARD_INVALID: { vi: 'Địa chỉ chuyển tiếp không hợp lệ', en: 'Invalid forward address' },
+  FORWARD_SELF: { vi: 'Không thể chuyển tiếp thư về chính hộp thư này', en: 'A mailbox cannot forward to itself' },
+  FORWARD_NOT_FOUND: { vi: 'Hộp thư này không chuyển tiếp thư', en: 'This mailbox forwards nothing' },
+  SEND_HOLD_NOT_FOUND: { vi: 'Tài khoản này không bị tạm giữ thư gửi đi', en: 'This account is not held for sending' },
   // Delegations and distribution lists (src/core/delegations.ts, src/directory/lists.ts)
   RIGHTS_INVALID: { vi: 'Quyền không hợp lệ (read, send-as, send-on-behalf, manage)', en: 'Invalid right (read, send-as, send-on-behalf, manage)' },
   DELEGATION_SELF: { vi: 'Không thể uỷ quyền hộp thư cho chính chủ hộp thư', en: 'A mailbox cannot be delegated to its owner' },
@@ -111,6 +123,29 @@ export const ERRORS = {
     vi: 'Phải đổi mật khẩu trên trang web thư trước khi dùng chương trình thư',
     en: 'Change your password on the web sign-in before using a mail client',
   },
+  // Incident tickets (src/core/tickets.ts)
+  TICKET_NOT_FOUND: { vi: 'Không tìm thấy báo cáo sự cố', en: 'Ticket not found' },
+  TICKET_STATE_CONFLICT: { vi: 'Báo cáo đang ở trạng thái không cho phép thao tác này', en: 'The ticket is not in a state that allows this' },
+  TICKET_ASSIGNEE_INVALID: { vi: 'Người được giao phải là quản trị viên xử lý sự cố (vai trò sysadmin)', en: 'The assignee must be an administrator who works tickets (role sysadmin)' },
+  TICKET_CATEGORY_INVALID: { vi: 'Loại báo cáo không hợp lệ (spam, virus, fault, other)', en: 'Invalid ticket category (spam, virus, fault, other)' },
+  TICKET_MESSAGE_NOT_FOUND: { vi: 'Không tìm thấy thư được báo cáo trong hộp thư của bạn', en: 'The reported message is not in your mailbox' },
+  TICKET_MESSAGE_RELEASED: { vi: 'Báo cáo không giữ thư nào (hoặc đã đóng và thư đã được giải phóng)', en: 'The ticket holds no message (or it closed and the message was released)' },
+  // Requests of the decision's processes (src/requests/, issue 11)
+  REQUEST_NOT_FOUND: { vi: 'Không tìm thấy yêu cầu', en: 'Request not found' },
+  REQUEST_INVALID: { vi: 'Nội dung yêu cầu không hợp lệ', en: 'Invalid request' },
+  REQUEST_STATE_CONFLICT: { vi: 'Yêu cầu đang ở trạng thái không cho phép thao tác này', en: 'The request is not in a state that allows this' },
+  REQUEST_NOT_ALLOWED: { vi: 'Bạn không được thực hiện thao tác này trên yêu cầu', en: 'You may not do this to the request' },
+  REQUEST_OUT_OF_SCOPE: { vi: 'Yêu cầu liên quan đến đơn vị ngoài phạm vi quản lý của bạn', en: 'The request concerns a unit outside your scope' },
+  REQUEST_DOCUMENT_REQUIRED: {
+    vi: 'Thiếu văn bản làm căn cứ (số/ký hiệu, ngày ký, người ký): yêu cầu loại này phải kèm quyết định của cấp có thẩm quyền',
+    en: 'The official document (number, date, signer) is missing: this kind of request must carry the decision behind it',
+  },
+  REQUEST_REJECT_REASON_REQUIRED: { vi: 'Phải ghi rõ lý do từ chối', en: 'A reason for the rejection is required' },
+  REQUEST_BATCH_INVALID: { vi: 'Tệp yêu cầu theo lô có dòng không hợp lệ, chưa yêu cầu nào được gửi', en: 'The batch has invalid rows; nothing was filed' },
+  REQUEST_CREDENTIAL_INVALID: { vi: 'Mã nhận mật khẩu không đúng, đã dùng hoặc đã hết hạn', en: 'The credential code is wrong, already used or expired' },
+  REQUEST_NO_CREDENTIAL: { vi: 'Yêu cầu này không cấp mật khẩu, hoặc chưa được thực hiện', en: 'This request gives no credential, or has not been executed yet' },
+  REQUEST_UNIT_HAS_PEOPLE: { vi: 'Đơn vị còn cán bộ đang công tác: hãy điều chuyển họ trước khi giải thể', en: 'The unit still has active people: move them before dissolving it' },
+  REQUEST_DOCUMENT_TOO_BIG: { vi: 'Tệp văn bản quét quá lớn', en: 'The scanned document is too large' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

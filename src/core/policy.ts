@@ -7,6 +7,7 @@ import type { Principal, Role } from './roles.ts';
 export const ACTIONS = [
   'self.read', // own profile, logout
   'self.password', // change one's own password
+  'self.spam', // one's own spam allow / block lists
   'directory.read', // search, units, people, lists: the directory is open to everyone logged in
   'unit.write', // create (under a parent), rename, move, set the head
   'person.write', // create, edit, move a person (and their mailbox)
@@ -20,11 +21,20 @@ export const ACTIONS = [
   'role.grant', // grant, revoke roles
   'directory.import', // CSV import (dry-run or applied)
   'directory.export', // CSV export of the whole directory
+  'request.file', // file, submit (a head; a clerk's waits for the head's sign-off), withdraw requests (issue 11)
+  'request.approve', // approve or reject requests: the Provincial Office
+  'request.read', // read requests and their documents
+  'request.execute', // execute an approved request now, or retry a failed one
   'audit.read', // audit log and directory history
   'queue.read', // outbound queue
   'queue.write', // retry, hold, release, delete queued mail
+  'quarantine.read', // infected messages kept by the virus stage: list, header section
+  'quarantine.write', // release a kept message to its recipients, delete it
+  'spam.lists', // anyone's spam allow / block lists
   'security.read', // sign-in lockouts in force
   'security.write', // lift a sign-in lockout
+  'ticket.read', // every incident ticket, its internal notes and the reported message (a user sees their own without it)
+  'ticket.write', // work tickets: take, assign, answer, close, reopen, internal notes; an assignee must hold it
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -42,6 +52,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
   'directory-manager': {
     'self.read': 'any',
     'self.password': 'any',
+    'self.spam': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
@@ -54,10 +65,14 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'role.read': 'scope',
     'directory.import': 'scope',
     'directory.export': 'scope',
+    'request.file': 'scope',
+    'request.approve': 'scope',
+    'request.read': 'scope',
   },
   'agency-head': {
     'self.read': 'any',
     'self.password': 'any',
+    'self.spam': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
@@ -68,28 +83,38 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'list.write': 'scope',
     'role.read': 'scope',
     'role.grant': 'scope', // only agency-clerk, see GRANTABLE
+    'request.file': 'scope',
+    'request.read': 'scope',
   },
   'agency-clerk': {
     'self.read': 'any',
     'self.password': 'any',
+    'self.spam': 'any',
     'directory.read': 'any',
     'person.write': 'scope',
     'person.password': 'scope',
     'mailbox.status': 'scope',
     'delegation.read': 'scope',
+    'request.file': 'scope', // submitted for the head's sign-off
+    'request.read': 'scope',
   },
   auditor: {
     'self.read': 'any',
     'self.password': 'any',
+    'self.spam': 'any',
     'directory.read': 'any',
     'audit.read': 'scope',
     'role.read': 'scope',
     'directory.export': 'scope',
+    'request.read': 'scope',
     'security.read': 'any',
+    'ticket.read': 'any',
+    'quarantine.read': 'any', // what was kept and why, not the power to let it through
   },
   user: {
     'self.read': 'any',
     'self.password': 'any',
+    'self.spam': 'any',
     'directory.read': 'any',
   },
 };

@@ -28,10 +28,12 @@ import { roleRoutes } from './routes/roles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
+import { quarantineRoutes } from './routes/quarantine.ts';
 import { securityRoutes } from './routes/security.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { autodiscoverRoutes } from './routes/autodiscover.ts';
 import { mobileconfigRoutes } from './routes/mobileconfig.ts';
+import { spamRoutes } from './routes/spam.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -82,7 +84,9 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     auditRoutes,
     csvRoutes,
     queueRoutes,
+    quarantineRoutes,
     securityRoutes,
+    spamRoutes,
   ]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }

@@ -2,6 +2,9 @@
 // builder; the only dialect difference is how an auto-increment id is declared.
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
 import type { Database } from './schema.ts';
+import { requestsMigration } from './migrations-requests.ts';
+import { quarantineMigration } from './migrations-quarantine.ts';
+import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -438,11 +441,82 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('app_passwords_account').on('app_passwords').columns(['account_id', 'prefix']).execute();
       },
     },
+    '0012_quarantine': quarantineMigration(dialect), // issue 12: infected messages kept for administrators (migrations-quarantine.ts)
+    '0013_forwarding_send_limits': forwardingSendLimitsMigration(dialect), // issue 12: forwarding, sending rate limits, free-mail counters (migrations-forwarding.ts)
+    '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
     '0016_session_end_credential': {
       // Issue 9: revoking an app password ends the sessions it opened, and only those: the end
       // names the app password (null: every session of the account, as before).
       async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
         await db.schema.alterTable('session_ends').addColumn('app_password_id', 'bigint').execute();
+      },
+    },
+    '0011_spam_lists': {
+      // Issue 12 (R5.5): each recipient's spam allow / block lists (an address or a domain), and the
+      // durable queue of messages to teach rspamd (moved into Junk: spam; out of it: ham), written
+      // in the transaction of the move and emptied once rspamd has learnt them.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await withId(db.schema.createTable('spam_lists'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('entry', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('created_by', 'text', (c) => c.notNull())
+          .addUniqueConstraint('spam_lists_account_entry', ['account_id', 'entry'])
+          .execute();
+        await withId(db.schema.createTable('spam_learn_queue'), dialect)
+          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+          .addColumn('mailbox_id', 'bigint', (c) => c.notNull())
+          .addColumn('uid', 'bigint', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_at', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('spam_learn_queue_next').on('spam_learn_queue').columns(['next_at', 'id']).execute();
+      },
+    },
+    '0014_tickets': {
+      // Issue 12 (R7.6, R7.7): incident tickets. A ticket (reporter, category, text, state,
+      // assignee), its replies (internal notes apart), and the reported message as a reference to
+      // its `contents` row, which keeps the row and its blob until the ticket closes.
+      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
+        await withId(db.schema.createTable('tickets'), dialect)
+          .addColumn('reporter_id', 'bigint', (c) => c.references('accounts.id').onDelete('set null'))
+          .addColumn('reporter', 'text', (c) => c.notNull())
+          .addColumn('category', 'text', (c) => c.notNull())
+          .addColumn('subject', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('body', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('state', 'text', (c) => c.notNull().defaultTo('new'))
+          .addColumn('assignee_id', 'bigint', (c) => c.references('accounts.id').onDelete('set null'))
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .addColumn('closed_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('tickets_reporter').on('tickets').columns(['reporter_id', 'id']).execute();
+        await db.schema.createIndex('tickets_state').on('tickets').columns(['state', 'id']).execute();
+        await withId(db.schema.createTable('ticket_replies'), dialect)
+          .addColumn('ticket_id', 'bigint', (c) => c.notNull().references('tickets.id').onDelete('cascade'))
+          .addColumn('author_id', 'bigint', (c) => c.references('accounts.id').onDelete('set null'))
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('internal', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ticket_replies_ticket').on('ticket_replies').columns(['ticket_id', 'id']).execute();
+        await db.schema
+          .createTable('ticket_messages')
+          .addColumn('ticket_id', 'bigint', (c) => c.primaryKey().references('tickets.id').onDelete('cascade'))
+          .addColumn('sha256', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('header_prefix', 'text')
+          .addColumn('prefix_replaces', 'bigint', (c) => c.notNull().defaultTo(0))
+          .addColumn('subject', 'text', (c) => c.notNull().defaultTo(''))
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('ticket_messages_sha256').on('ticket_messages').column('sha256').execute();
       },
     },
   };

@@ -2,7 +2,9 @@
 // message blob: size, index JSON without search text, folded search text).
 // Owns: saving a content row, dropping rows nothing references (in the transaction that removed
 // the last reference), and the read queries of reclaiming and `thutin store check`. A content is
-// referenced by `messages.sha256` rows and by `outbound_queue.sha256` rows not in state 'done'.
+// referenced by `messages.sha256` rows, by `outbound_queue.sha256` rows not in state 'done', and by
+// `ticket_messages.sha256` rows (a reported message kept until its ticket closes, core/tickets.ts),
+// and by `quarantine.sha256` rows (an infected message kept for administrators, core/quarantine.ts).
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
@@ -54,7 +56,7 @@ function chunked<T>(arr: T[], n = CHUNK): T[][] {
   return out;
 }
 
-/** `contents` rows that no message and no unfinished queue entry references. */
+/** `contents` rows that no message, no unfinished queue entry, no open ticket and no quarantined message references. */
 function unreferenced(eb: ExpressionBuilder<Database, 'contents'>) {
   return eb.and([
     eb.not(
@@ -74,11 +76,27 @@ function unreferenced(eb: ExpressionBuilder<Database, 'contents'>) {
           .where('outbound_queue.state', '<>', 'done'),
       ),
     ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('ticket_messages')
+          .select(sql`1`.as('one'))
+          .whereRef('ticket_messages.sha256', '=', 'contents.sha256'),
+      ),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('quarantine')
+          .select(sql`1`.as('one'))
+          .whereRef('quarantine.sha256', '=', 'contents.sha256'),
+      ),
+    ),
   ]);
 }
 
 /**
- * Delete the rows among `sha256s` that no message and no unfinished queue entry references;
+ * Delete the rows among `sha256s` that no message, unfinished queue entry or ticket references;
  * returns those deleted. Call it in the transaction that removed the references; once that
  * commits, hand the result to `Reclaimer.release` (core/reclaim.ts), which unlinks the blobs.
  */
