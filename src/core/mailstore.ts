@@ -55,7 +55,20 @@ export interface MailStoreOptions {
   mime?: MimeIndexerOptions;
 }
 
+/**
+ * Told of every copy and move between folders (IMAP COPY/MOVE, a folder's rename into a new
+ * parent, later JMAP): `copied` runs inside the copy's transaction, so what it writes is
+ * committed with the copy or not at all; `committed` after. The spam learner (core/spam-learning.ts)
+ * is one: a move into or out of Junk.
+ */
+export interface CopyHook {
+  copied(tx: Tx, c: { srcMailboxId: number; dstMailboxId: number; moved: boolean; pairs: ReadonlyArray<[number, number]> }): Promise<void>;
+  committed?(): void;
+}
+
 export class MailStore extends MailFolders {
+  /** Hooks told of each copy and move (see CopyHook). */
+  readonly copyHooks: CopyHook[] = [];
   private readonly structureCache = new Map<string, MessageIndex>();
   private readonly commits: GroupCommit;
   /** Called after a commit that queued mail for remote recipients (the outbound worker wakes). */
@@ -317,6 +330,19 @@ export class MailStore extends MailFolders {
     return gone;
   }
 
+  /**
+   * Run `work` in one transaction holding the folder's lock, with one of its messages (null when it
+   * is not there): an expunge of that folder waits, so a reference `work` writes to the message's
+   * content (a ticket's, core/tickets.ts) is committed before the expunge asks what references it.
+   */
+  async withMessage<T>(mailboxId: number, uid: number, work: (tx: Tx, m: MessageMeta | null) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await folders.lockFolder(tx, mailboxId);
+      const [m] = await messages.getMessages(tx, mailboxId, [uid]);
+      return work(tx, m ?? null);
+    });
+  }
+
   /** Remove messages at a new MODSEQ; returns the blobs whose contents rows went with them. */
   private async removeIn(tx: Tx, mailboxId: number, uids: number[]): Promise<string[]> {
     const modseq = await folders.bumpModseq(tx, mailboxId);
@@ -343,6 +369,7 @@ export class MailStore extends MailFolders {
         next++;
       }
       await messages.insertMessages(tx, rows);
+      if (pairs.length) for (const h of this.copyHooks) await h.copied(tx, { srcMailboxId, dstMailboxId, moved: !!opts.removeSource, pairs });
       await messages.addFolderUsage(
         tx,
         dstMailboxId,
@@ -359,6 +386,7 @@ export class MailStore extends MailFolders {
     await this.contents.reclaim(freed);
     this.events.notify(dstMailboxId);
     if (opts.removeSource) this.events.notify(srcMailboxId);
+    if (pairs.length) for (const h of this.copyHooks) h.committed?.();
     return { uidvalidity, pairs };
   }
 
@@ -401,5 +429,10 @@ export class MailStore extends MailFolders {
   /** Each message's Date: field value as written (folded: lower case), or null without one (SENT* keys). */
   sentDates(mailboxId: number): Promise<Map<number, string | null>> {
     return search.sentDateFields(this.db, mailboxId);
+  }
+
+  /** Each message's References: field (msg-ids lower-cased), null when absent: THREAD=REFERENCES. */
+  referenceFields(mailboxId: number): Promise<Map<number, string | null>> {
+    return search.referenceFields(this.db, mailboxId);
   }
 }
