@@ -54,6 +54,7 @@ export type ImapStore = Pick<
   | 'searchText'
   | 'searchHeader'
   | 'sentDates'
+  | 'referenceFields'
 >;
 
 export type ImapAccounts = Pick<AccountService, 'byId' | 'byAddress' | 'usageBytes'>;

@@ -20,6 +20,7 @@ import { store } from './store.ts';
 import { expunge } from './expunge.ts';
 import { copy } from './copy.ts';
 import { search } from './search.ts';
+import { sort, thread } from './sort.ts';
 import { myrights, getacl, listrights, setacl } from './acl.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own argument type
@@ -53,6 +54,8 @@ export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   UNSELECT: unselect,
   EXPUNGE: expunge,
   SEARCH: search,
+  SORT: sort,
+  THREAD: thread,
   FETCH: fetch,
   STORE: store,
   COPY: copy,

@@ -17,6 +17,7 @@ import { parseList, parseLsub } from './commands/list.ts';
 import { parseCreate, parseMailboxCommand, parseRename } from './commands/mailbox.ts';
 import { parseGetQuota, parseGetQuotaRoot, parseSetQuota } from './commands/quota.ts';
 import { parseSearch } from './commands/search.ts';
+import { parseSort, parseThread } from './commands/sort.ts';
 import { parseSelect } from './commands/select.ts';
 import { NO_ARG_COMMANDS, noArgs } from './commands/simple.ts';
 import { parseStatus } from './commands/status.ts';
@@ -42,6 +43,8 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
   ['APPEND', parseAppend],
   ['EXPUNGE', parseExpunge],
   ['SEARCH', parseSearch],
+  ['SORT', parseSort],
+  ['THREAD', parseThread],
   ['FETCH', parseFetch],
   ['STORE', parseStore],
   ['COPY', parseCopyMove('COPY')],
@@ -59,7 +62,7 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
 ]);
 
 /** Commands that may follow the UID prefix. */
-const UID_COMMANDS: ReadonlySet<string> = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'EXPUNGE']);
+const UID_COMMANDS: ReadonlySet<string> = new Set(['FETCH', 'STORE', 'COPY', 'MOVE', 'SEARCH', 'SORT', 'THREAD', 'EXPUNGE']);
 
 /** The command names this parser knows (upper-case), e.g. for a CAPABILITY-independent sanity check. */
 export const KNOWN_COMMANDS: readonly string[] = [...COMMANDS.keys()];

@@ -210,6 +210,34 @@ export interface SearchCommand extends Tagged {
   query: SearchKey;
 }
 
+/** RFC 5256 sort keys, with RFC 5957's DISPLAYFROM and DISPLAYTO. */
+export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+export interface SortCriterion {
+  key: SortKeyName;
+  reverse: boolean;
+}
+/** RFC 5267 ESORT return options (SAVE is SEARCH's only). */
+export type SortReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT';
+
+export interface SortCommand extends Tagged {
+  name: 'SORT';
+  uid: boolean;
+  /** null = plain SORT (untagged SORT response); [] = `RETURN ()` (ESEARCH, ALL implied). */
+  returnOptions: SortReturnOption[] | null;
+  criteria: SortCriterion[];
+  charset: string;
+  query: SearchKey;
+}
+
+export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
+export interface ThreadCommand extends Tagged {
+  name: 'THREAD';
+  uid: boolean;
+  algorithm: ThreadAlgorithm;
+  charset: string;
+  query: SearchKey;
+}
+
 export interface FetchCommand extends Tagged {
   name: 'FETCH';
   uid: boolean;
@@ -299,6 +327,8 @@ export type Command =
   | AppendCommand
   | ExpungeCommand
   | SearchCommand
+  | SortCommand
+  | ThreadCommand
   | FetchCommand
   | StoreCommand
   | CopyMoveCommand

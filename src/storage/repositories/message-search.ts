@@ -62,6 +62,30 @@ export async function sentDateFields(r: Reader, mailboxId: number): Promise<Map<
   return new Map(rows.map((x) => [Number(x.uid), x.line.startsWith('\ndate:') ? x.line.slice(6).split('\n')[0].trim() : null]));
 }
 
+/**
+ * The References: field of every message of a folder (THREAD=REFERENCES), from the folded header
+ * lines (msg-ids lower-cased), null when absent. A field longer than the cap loses its last,
+ * partial msg-id.
+ */
+export async function referenceFields(r: Reader, mailboxId: number, cap = 8000): Promise<Map<number, string | null>> {
+  const text = sql<string>`(${'\n'} || contents.search_headers)`;
+  const at = isPostgres(r) ? sql`strpos(${text}, ${'\nreferences:'})` : sql`instr(${text}, ${'\nreferences:'})`;
+  const rows = await r
+    .selectFrom('messages')
+    .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+    .select(['messages.uid', sql<string>`substr(${text}, ${at}, ${cap})`.as('line')])
+    .where('messages.mailbox_id', '=', mailboxId)
+    .execute();
+  return new Map(
+    rows.map((x) => {
+      if (!x.line.startsWith('\nreferences:')) return [Number(x.uid), null];
+      const v = x.line.slice(12);
+      const nl = v.indexOf('\n');
+      return [Number(x.uid), nl >= 0 ? v.slice(0, nl) : v.slice(0, v.lastIndexOf('>') + 1)];
+    }),
+  );
+}
+
 /** The stored structure (index JSON without search text) of some contents. */
 export async function structures(r: Reader, sha256s: string[]): Promise<Array<{ sha256: string; structure: string }>> {
   if (!sha256s.length) return [];
