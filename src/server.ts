@@ -55,6 +55,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
   const ldap = await startLdap(app, tls);
   const outbound = app.config.outbound.enabled ? new OutboundWorker(app) : null;
   outbound?.start();
+  app.spamLearner.start(); // moves into / out of Junk teach rspamd (hygiene.spam)
   return {
     ports: {
       smtp: smtp.inbound.port,
@@ -71,7 +72,7 @@ export async function startServers(app: App, tls: TlsMaterial): Promise<RunningS
     },
     outbound,
     async close() {
-      await Promise.allSettled([smtp.close(), imap.close(), pop3.close(), http.close(), ldap.close(), outbound?.stop()]);
+      await Promise.allSettled([smtp.close(), imap.close(), pop3.close(), http.close(), ldap.close(), outbound?.stop(), app.spamLearner.stop()]);
     },
   };
 }

@@ -29,7 +29,7 @@ export interface DataPhase {
    * listener may put its own in front, e.g. Sender:); `mailbox`: a stage's choice of folder.
    * Throws an SMTP reply error to refuse.
    */
-  plan(content: StoredContent, queueId: string, recipients: string[], opts: { headerPrefix: Buffer | null; mailbox?: string }): Promise<Copy[]>;
+  plan(content: StoredContent, queueId: string, recipients: string[], opts: { headerPrefix: Buffer | null; mailbox?: string; mailboxes?: ReadonlyMap<string, string> }): Promise<Copy[]>;
 }
 
 /** Queue ids: 12 upper-case hex digits, unique enough to find a message in the logs. */
@@ -104,6 +104,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     const added: string[] = [];
     const drops: HeaderDrop[] = [];
     let mailbox: string | undefined;
+    const mailboxes = new Map<string, string>(); // per recipient (lower case), ahead of `mailbox`
     const verdict = await pipeline.run('data', {
       session: sessionView(session, phase.listener),
       sender,
@@ -115,12 +116,12 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
       open: () => app.store.streamContent(content),
       addHeader: (field) => void added.push(field.replace(/(\r?\n)+$/, '').replace(/\r?\n/g, '\r\n') + '\r\n'),
       dropHeader: (name, test) => void drops.push({ name: name.toLowerCase(), test }),
-      setMailbox: (m) => void (mailbox = m),
+      setMailbox: (m, rcpt) => void (rcpt === undefined ? (mailbox = m) : mailboxes.set(rcpt.toLowerCase(), m)),
       shared: new Map(),
     });
     if (verdict.kind === 'reject' || verdict.kind === 'tempfail') throw verdictError(verdict);
     const head = await headerPrefix(app, content, prefix, added, drops);
-    const copies = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox });
+    const copies = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox, mailboxes });
     await app.store.commit(content, { copies, prefixReplaces: head.replaces });
   } catch (e) {
     if (isReplyError(e)) throw e;

@@ -60,19 +60,23 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
         listener: 'inbound',
         async plan(content, _queueId, recipients, opts) {
           const accounts = new Set<number>();
+          // A stage may choose a folder (Junk for DMARC quarantine, spam), for the message or per
+          // recipient (a recipient's spam lists); a recipient without that folder gets INBOX.
+          const mailbox = opts.mailbox ?? 'INBOX';
+          const folderOf = new Map<number, string>();
           const lists = listRecipients(session);
           for (const r of recipients) {
             if (lists.has(r.toLowerCase())) continue;
             const id = state.recipients.get(r.toLowerCase());
             if (typeof id !== 'number') throw new Error(`recipient ${r} was not resolved at RCPT`);
             accounts.add(id);
+            const own = opts.mailboxes?.get(r.toLowerCase());
+            if (own && !folderOf.has(id)) folderOf.set(id, own);
           }
-          // A stage may choose a folder (Junk for DMARC quarantine); a recipient without it gets INBOX.
-          const mailbox = opts.mailbox ?? 'INBOX';
           const copies = await planListCopies(app, session, content, recipients, { local: accounts, remote: [] });
           const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           return [
-            { headerPrefix: opts.headerPrefix, local: [...accounts].map((accountId) => ({ accountId, mailbox, orInbox: true })) },
+            { headerPrefix: opts.headerPrefix, local: [...accounts].map((accountId) => ({ accountId, mailbox: folderOf.get(accountId) ?? mailbox, orInbox: true })) },
             ...listCopies(copies, { headerPrefix: opts.headerPrefix, sender, accountId: null, mailbox }),
           ];
         },

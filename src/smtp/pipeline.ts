@@ -81,8 +81,12 @@ export interface DataContext {
    * Applies only together with addHeader (the copy is made then).
    */
   dropHeader(name: string, test?: (value: string) => boolean): void;
-  /** Deliver to this folder of each local recipient instead of INBOX (e.g. 'Junk'); the last call wins. */
-  setMailbox(mailbox: string): void;
+  /**
+   * Deliver to this folder of each local recipient instead of INBOX (e.g. 'Junk'); the last call
+   * wins. With `recipient` (an envelope recipient, as in `recipients`): for that recipient alone,
+   * ahead of the message-wide choice (the spam stage's per-recipient lists).
+   */
+  setMailbox(mailbox: string, recipient?: string): void;
   /** Results one stage leaves for a later one (e.g. `auth` → `dmarc`), by stage name. */
   readonly shared: Map<string, unknown>;
 }

@@ -64,6 +64,9 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     // Administrators need the second factor in real installations (the default); tests that
     // sign in as administrators without one turn it off here, the second-factor tests turn it on.
     security: { requireSecondFactorForAdmins: false },
+    // No spam check unless a test asks for one (and starts its own rspamd): nothing on a test
+    // machine's 127.0.0.1:11333, or a real rspamd there, must change what other tests deliver.
+    hygiene: { spam: { enabled: false } },
   };
   if (opts.backend === 'postgres') {
     const d = await createPgDatabase();
