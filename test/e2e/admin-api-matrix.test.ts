@@ -81,6 +81,23 @@ for (const backend of backends()) {
       id = (await api.t.app.store.commit(content, { copies: [{ remote: { sender: p.actors.user, recipients: ['an@remote.test'], accountId: null } }] })).queued[0];
       return id;
     };
+    const quarantined = async () => {
+      const content = await api.t.app.store.ingest([vietnameseMessage({ from: 'x@remote.test', to: p.actors.user })]);
+      try {
+        return await api.t.app.quarantine.keep(content, {
+          listener: 'inbound',
+          sender: 'x@remote.test',
+          recipients: [p.actors.user],
+          accountId: null,
+          virus: 'Eicar-Test-Signature',
+          remoteAddress: '192.0.2.1',
+          helo: 'x',
+          smtpQueueId: 'Q',
+        });
+      } finally {
+        await api.t.app.store.release(content);
+      }
+    };
     const snvMailbox = async () => (await api.t.app.directory.getUnit('SNV'))!.mailbox!;
 
     const cases: Case[] = [
@@ -565,6 +582,23 @@ for (const backend of backends()) {
         allowed: ADMINS,
         attempt: async () => ({ path: '/api/v1/csv/units?dryRun=true&reason=QĐ%20matrix', body: 'ma,ten,loai,ma_cap_tren\r\nPX,Phòng X,department,SNV\r\n', contentType: 'text/csv' }),
       },
+      // ---- quarantine (issue 12): sysadmin; auditors read
+      { name: 'list the quarantine', method: 'GET', route: '/api/v1/quarantine', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/quarantine' }) },
+      {
+        name: 'show a quarantined message',
+        method: 'GET',
+        route: '/api/v1/quarantine/:id',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: `/api/v1/quarantine/${await quarantined()}` }),
+      },
+      {
+        name: 'release a quarantined message',
+        method: 'POST',
+        route: '/api/v1/quarantine/:id/release',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/quarantine/${await quarantined()}/release` }),
+      },
+      { name: 'delete a quarantined message', method: 'DELETE', route: '/api/v1/quarantine/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/quarantine/${await quarantined()}` }) },
       // ---- outbound queue
       { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
       { name: 'show a queued message', method: 'GET', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
