@@ -167,6 +167,51 @@ for (const backend of backends()) {
           return { path: `/api/v1/me/app-passwords/${ap.id}` };
         },
       },
+      // ---- spam allow / block lists: one's own (everyone), any mailbox's (system administrators)
+      { name: 'my spam lists', method: 'GET', route: '/api/v1/me/spam-lists', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/spam-lists' }) },
+      {
+        name: 'add to my spam lists',
+        method: 'POST',
+        route: '/api/v1/me/spam-lists',
+        allowed: ALL,
+        attempt: async () => ({ path: '/api/v1/me/spam-lists', body: { kind: 'allow', entry: 'gialai.example' } }),
+      },
+      {
+        name: 'remove from my spam lists',
+        method: 'DELETE',
+        route: '/api/v1/me/spam-lists/:entry',
+        allowed: ALL,
+        attempt: async (a) => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+          await api.t.app.spamLists.set(acct.id, acct.username, 'block', 'rac@quangcao.example', ctx);
+          return { path: '/api/v1/me/spam-lists/rac%40quangcao.example' };
+        },
+      },
+      {
+        name: "a mailbox's spam lists",
+        method: 'GET',
+        route: '/api/v1/mailboxes/:address/spam-lists',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/spam-lists` }),
+      },
+      {
+        name: "add to a mailbox's spam lists",
+        method: 'POST',
+        route: '/api/v1/mailboxes/:address/spam-lists',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/mailboxes/${p.actors.user}/spam-lists`, body: { kind: 'block', entry: 'quangcao.example' } }),
+      },
+      {
+        name: "remove from a mailbox's spam lists",
+        method: 'DELETE',
+        route: '/api/v1/mailboxes/:address/spam-lists/:entry',
+        allowed: ['sysadmin'],
+        attempt: async () => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors.user))!;
+          await api.t.app.spamLists.set(acct.id, acct.username, 'allow', 'doitac.example', ctx);
+          return { path: `/api/v1/mailboxes/${p.actors.user}/spam-lists/doitac.example` };
+        },
+      },
       {
         name: 'end all my sessions',
         method: 'POST',
