@@ -1,10 +1,11 @@
-// Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, quarantine, doctor, demo.
+// Owns: the `thutin` command (commander): serve, init, account add|passwd|list, queue list, quarantine, ticket, doctor, demo.
 // Every command takes --data DIR (default ./data). Messages are Vietnamese / English.
 import { Command, Option } from 'commander';
 import { CSV_KINDS, LIST_KINDS, SENDER_POLICIES, UNIT_KINDS } from '../directory/kinds.ts';
 import { localise } from './i18n.ts';
 import { quietOnClosedPipe } from './output.ts';
 import { requireDataDir } from './data-dir.ts';
+import { addHygieneCommands } from './hygiene-commands.ts';
 
 // Each command loads its module only when run, so `thutin account list` does not load the servers.
 const system = () => import('./commands/system.ts');
@@ -23,6 +24,7 @@ const stores = () => import('./commands/store.ts');
 const backups = () => import('./commands/backup.ts');
 const securities = () => import('./commands/security.ts');
 const spams = () => import('./commands/spam.ts');
+const tickets = () => import('./commands/ticket.ts');
 
 // Piped into `head`: end quietly when the reader goes (no EPIPE stack trace).
 quietOnClosedPipe();
@@ -94,6 +96,8 @@ account
   .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc khi add, revoke) / reference of the authorising document (required to add, revoke)')
   .option('--json', 'JSON')
   .action(async (action: string, address: string, o: { name?: string; id?: string; reason?: string; json?: boolean }) => (await accounts()).runAppPassword(data(), action, address, o));
+
+addHygieneCommands(program, account, data); // issue 12: account forward, account send-limit, report free-mail
 
 const queue = program.command('queue').description('Hàng đợi thư đi / outbound queue');
 queue
@@ -316,7 +320,9 @@ security
 
 const backup = program.command('backup').description('Sao lưu và khôi phục / backup and restore');
 const passOpts = (c: Command) =>
-  c.option('--passphrase-file <file>', 'cụm mật khẩu mã hoá (dòng đầu của tệp) / encryption passphrase (first line of the file)').option('--passphrase-stdin', 'đọc cụm mật khẩu từ đầu vào chuẩn / read the passphrase from standard input');
+  c
+    .option('--passphrase-file <file>', 'cụm mật khẩu mã hoá (dòng đầu của tệp) / encryption passphrase (first line of the file)')
+    .option('--passphrase-stdin', 'đọc cụm mật khẩu từ đầu vào chuẩn / read the passphrase from standard input');
 passOpts(
   backup
     .command('create [dir]')
@@ -465,7 +471,7 @@ list
   .action(async (l: string, o) => (await lists()).runListDelete(data(), l, o));
 
 // ---- Spam (issue 12): each recipient's allow / block lists (rspamd's verdict is the `spam` stage's).
-const spam = program.command('spam').description('Danh sách cho phép / chặn thư rác của người nhận / a recipient\'s spam allow and block lists');
+const spam = program.command('spam').description("Danh sách cho phép / chặn thư rác của người nhận / a recipient's spam allow and block lists");
 for (const kind of ['allow', 'block'] as const) {
   spam
     .command(`${kind} <account> <entry>`)
@@ -487,6 +493,40 @@ spam
   .description('Xem danh sách / show the lists')
   .option('--json', 'JSON')
   .action(async (account: string, o) => (await spams()).runSpamList(data(), account, o));
+
+const ticket = program.command('ticket').description('Báo cáo thư rác, mã độc, sự cố / incident tickets (spam, viruses, faults)');
+ticket
+  .command('list')
+  .description('Liệt kê báo cáo (mới nhất trước) / list tickets (newest first)')
+  .option('--state <state>', 'new | in_progress | answered | closed')
+  .option('--category <category>', 'spam | virus | fault | other')
+  .option('--assignee <address>', "người được giao, hoặc 'none' / assignee, or 'none'")
+  .option('--limit <n>', 'số báo cáo / how many', '100')
+  .option('--json', 'JSON')
+  .action(async (o: { state?: string; category?: string; assignee?: string; limit?: string; json?: boolean }) => (await tickets()).runTicketList(data(), o));
+ticket
+  .command('show <id>')
+  .description('Xem báo cáo, các trả lời và ghi chú nội bộ / show a ticket, its replies and internal notes')
+  .option('--json', 'JSON')
+  .action(async (id: string, o: { json?: boolean }) => (await tickets()).runTicketShow(data(), id, o));
+ticket
+  .command('reply <id> <text>')
+  .description('Trả lời người báo cáo (báo qua thư) / reply to the reporter (told by mail)')
+  .option('--internal', 'ghi chú nội bộ, không gửi người báo cáo / internal note, not sent to the reporter')
+  .option('--answer', 'trả lời và chuyển sang "đã trả lời" / answer: the ticket becomes answered')
+  .action(async (id: string, text: string, o: { internal?: boolean; answer?: boolean }) => (await tickets()).runTicketReply(data(), id, text, o));
+ticket
+  .command('assign <id> <address>')
+  .description("Giao cho quản trị viên (vai trò sysadmin), 'none' để bỏ giao / assign to an administrator (sysadmin role), 'none' to unassign")
+  .action(async (id: string, address: string) => (await tickets()).runTicketAssign(data(), id, address));
+ticket
+  .command('close <id>')
+  .description('Đóng báo cáo; thư được báo cáo không còn được giữ / close; the reported message is let go')
+  .action(async (id: string) => (await tickets()).runTicketState(data(), 'close', id));
+ticket
+  .command('reopen <id>')
+  .description('Mở lại báo cáo đã trả lời hoặc đã đóng / reopen an answered or closed ticket')
+  .action(async (id: string) => (await tickets()).runTicketState(data(), 'reopen', id));
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);

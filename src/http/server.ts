@@ -30,6 +30,9 @@ import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { quarantineRoutes } from './routes/quarantine.ts';
 import { securityRoutes } from './routes/security.ts';
+import { hygieneRoutes } from './routes/hygiene.ts';
+import { ticketRoutes } from './routes/tickets.ts';
+import { requestRoutes } from './routes/requests.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { autodiscoverRoutes } from './routes/autodiscover.ts';
 import { mobileconfigRoutes } from './routes/mobileconfig.ts';
@@ -86,7 +89,10 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     queueRoutes,
     quarantineRoutes,
     securityRoutes,
+    hygieneRoutes,
+    requestRoutes,
     spamRoutes,
+    ticketRoutes,
   ]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }

@@ -5,7 +5,8 @@
 // DATA the message goes to the INBOX (or a stage's folder) of every distinct recipient account,
 // list members included, in one transaction.
 // A distribution list address is accepted if its sender policy allows the envelope sender, and
-// expanded at the end of DATA (list-recipients.ts).
+// expanded at the end of DATA (list-recipients.ts). The tickets address is refused here
+// (`550 5.7.1`, ticket-recipient.ts): reports come from our own accounts over submission.
 import type { SMTPServerOptions } from 'smtp-server';
 import type { App } from '../app.ts';
 import type { Pipeline } from './pipeline.ts';
@@ -16,6 +17,7 @@ import { paramsOf, sessionState, sessionView } from './session.ts';
 import { guardAddress, guardSession } from './guard.ts';
 import { checkMailParams, checkRcptParams } from './params.ts';
 import { checkListRecipient, clearListRecipients, listCopies, listRecipients, planListCopies } from './list-recipients.ts';
+import { checkTicketRecipient } from './ticket-recipient.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
 
@@ -42,6 +44,8 @@ export function inboundHandlers(app: App, pipeline: Pipeline): Handlers {
         log.info({ session: session.id, ip: session.remoteAddress, rcpt: address.address }, 'relay attempt refused');
         throw replyError(REPLIES.relayDenied);
       }
+      // The tickets address takes mail from our own accounts over submission only (ticket-recipient.ts): 550 5.7.1 here.
+      checkTicketRecipient(app, session, address.address, false);
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       if (await checkListRecipient(app, session, address.address, from, false)) {
         await acceptRecipient(pipeline, session, 'inbound', address, null);

@@ -7,7 +7,8 @@
 // queue — both in one transaction. No copy is put in Sent: clients do that with IMAP APPEND.
 // Delegation (R8, sender-rights.ts): the envelope sender and From: may also be a mailbox the
 // user holds send-as / send-on-behalf on (`550 5.7.1` otherwise; Sender: added for on-behalf).
-// Distribution lists (list-recipients.ts) are recipients too, expanded at the end of DATA.
+// Distribution lists (list-recipients.ts) are recipients too, expanded at the end of DATA; the
+// tickets address (ticket-recipient.ts) hands the message to the core's tickets at the end of DATA.
 // AUTH is checked by the one sign-in service (core/sign-in.ts: throttled per account and client
 // address whatever the connection): too many failures → `454 4.7.0`, a password that must be
 // changed on the web first (or whose deadline passed) → `535 5.7.8` saying so.
@@ -24,6 +25,7 @@ import { checkMailParams, checkRcptParams } from './params.ts';
 import { enforceHeaderSender, mayUseEnvelope, senderRights } from './sender-rights.ts';
 import { checkListRecipient, clearListRecipients, listCopies, listRecipients, planListCopies } from './list-recipients.ts';
 import { prefixWith } from './header-fields.ts';
+import { checkTicketRecipient, clearTicketRecipients, fileTicketMail, ticketRecipients } from './ticket-recipient.ts';
 import { ERRORS } from '../core/errors.ts';
 
 type Handlers = Pick<SMTPServerOptions, 'onConnect' | 'onSecure' | 'onAuth' | 'onMailFrom' | 'onRcptTo' | 'onData'>;
@@ -93,6 +95,7 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
     onMailFrom: guardAddress(log, async (address, session) => {
       sessionState(session).recipients.clear();
       clearListRecipients(session);
+      clearTicketRecipients(session);
       if (!session.secure) throw replyError(REPLIES.startTlsFirst);
       const user = authUser(session);
       if (!user) throw replyError(REPLIES.authRequired);
@@ -112,7 +115,9 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
       if (!parts) throw replyError(REPLIES.noSuchRecipient);
       let accountId: number | null = null;
       const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-      if (isLocalDomain(app, parts.domain) && from && (await checkListRecipient(app, session, address.address, from, true))) {
+      if (isLocalDomain(app, parts.domain) && checkTicketRecipient(app, session, address.address, true)) {
+        // The tickets address: handed to the core at the end of DATA, from the signed-in account.
+      } else if (isLocalDomain(app, parts.domain) && from && (await checkListRecipient(app, session, address.address, from, true))) {
         // A list: its sender policy is checked against the envelope sender (the user's own or delegated address).
       } else if (isLocalDomain(app, parts.domain)) {
         accountId = await resolveLocalRecipient(app, address.address, declaredSize(session.envelope.mailFrom ? session.envelope.mailFrom.args : false));
@@ -133,15 +138,17 @@ export function submissionHandlers(app: App, pipeline: Pipeline): Handlers {
           const senderField = await enforceHeaderSender(app, user, content);
           const headerPrefix = senderField ? prefixWith([senderField], opts.headerPrefix) : opts.headerPrefix;
           const lists = listRecipients(session);
+          const tickets = ticketRecipients(session);
           const local = new Set<number>();
           const remote: string[] = [];
           for (const r of recipients) {
-            if (lists.has(r.toLowerCase())) continue;
+            if (lists.has(r.toLowerCase()) || tickets.has(r.toLowerCase())) continue;
             const id = state.recipients.get(r.toLowerCase());
             if (id === undefined) throw new Error(`recipient ${r} was not resolved at RCPT`);
             if (id === null) remote.push(canonicalRemote(r));
             else local.add(id);
           }
+          await fileTicketMail(app, session, content, user.accountId);
           const copies = await planListCopies(app, session, content, recipients, { local, remote });
           return [
             {
