@@ -3,12 +3,13 @@
 // directory's own files, with a signed manifest (R5.3, R5.7).
 //
 // Order and the blob race: the database is copied FIRST (one moment, storage/snapshot.ts), then the
-// blobs its `contents` rows name are copied from the blob store. A blob written after the copy is not
-// needed. A blob named by the copy may be reclaimed (expunged and unlinked) before it is read: inside
-// `serve` every named blob is pinned in the tick the copy's list arrives (the reclaimer leaves a pinned
-// blob alone), and from another process (the CLI) pins cannot reach the server, so a blob found gone
-// is tolerated: the whole copy is taken again (blobs already in the pool stay, so only the few new
-// ones are read), up to five times, and the backup fails naming the blobs if it still cannot finish.
+// blobs its `contents` rows name are copied. A blob written after the copy is not needed. A blob the
+// copy names may be reclaimed (expunged, unlinked) by the server before it is read, so the moment the
+// copy's list is known (on PostgreSQL before pg_dump even runs) every named blob the pool lacks is
+// HELD, synchronously in one tick: pinned (this process's reclaimer, serve's schedule) and hard-linked
+// into `<dataDir>/backup-hold-*` (any other process's reclaimer: its unlink leaves our link, so the
+// bytes stay). A blob already gone in the few microseconds between is tolerated: the database is
+// copied again (blobs in the pool stay, only the few missing are held again), up to five times.
 // Owns: making a set (the order above, the pool's reuse, the data directory's files, the record of
 // the last backup and its audit entry `backup.create`).
 import crypto from 'node:crypto';
@@ -56,6 +57,7 @@ const ATTEMPTS = 5;
 const PARALLEL = 4;
 /** Files of the data directory that a backup never carries: the store's own, the lock, the backup key. */
 const SKIP = new Set(['blobs', 'thutin.lock', 'backup-status.json', 'backup-signing.key']);
+const HOLD_DIR = /^backup-hold-/;
 
 type BlobEntry = Manifest['blobs'][number];
 
@@ -103,56 +105,72 @@ export class BackupService {
       let copiedBytes = 0;
       let attempts = 0;
       let snap: Awaited<ReturnType<typeof snapshotDatabase>>;
-      for (;;) {
-        attempts++;
-        progress.start('Cơ sở dữ liệu / database', 1, 'items');
-        snap = await snapshotDatabase(this.deps.db, tmpDb);
-        const names = [...snap.blobs.keys()].sort();
-        // In this process (serve's schedule): pinned in this tick, before the reclaimer can run again.
-        for (const s of names) this.deps.blobs.pin(s);
-        progress.end();
-        const missing: string[] = [];
-        try {
-          const todo: string[] = [];
-          for (const s of names) {
-            if (entries.has(s)) continue;
-            const pooled = path.join(dir, poolPath(s));
-            const k = known.get(s);
-            if (k && (await sizeOf(pooled)) === k[2]) entries.set(s, k);
-            else if (fs.existsSync(pooled)) entries.set(s, [s, snap.blobs.get(s)!, ...(await storedOf(pooled))]);
-            else if (baseKnown.has(s) && (await linkOrCopy(path.join(base!, poolPath(s)), pooled))) entries.set(s, baseKnown.get(s)!);
-            else todo.push(s);
-          }
-          const total = todo.reduce((n, s) => n + snap.blobs.get(s)!, 0);
-          progress.start(`Blob mới / new blobs (${todo.length})`, total, 'B');
-          await eachLimit(todo, PARALLEL, async (s) => {
-            const pooled = path.join(dir, poolPath(s));
-            let stream: fs.ReadStream;
-            try {
-              stream = await openBlob(this.deps.blobs, s);
-            } catch (e) {
-              if ((e as NodeJS.ErrnoException).code === 'ENOENT') return void missing.push(s);
-              throw e;
+      // Blobs held by a hard link in the data directory (same file system), made the moment the copy's
+      // list is known: an unlink by the server's reclaimer afterwards leaves our link, so the bytes stay.
+      const held = path.join(this.deps.dataDir, `backup-hold-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+      await fsp.mkdir(held, { recursive: true });
+      try {
+        for (;;) {
+          attempts++;
+          const missing: string[] = [];
+          const holding = new Map<string, string>();
+          let names: string[] = [];
+          progress.start('Cơ sở dữ liệu / database', 1, 'items');
+          snap = await snapshotDatabase(this.deps.db, tmpDb, (blobs) => {
+            // Synchronously, in one tick: pins for this process's reclaimer, links against every other process's.
+            names = [...blobs.keys()].sort();
+            for (const s of names) this.deps.blobs.pin(s);
+            for (const s of names) {
+              if (entries.has(s) || known.has(s) || baseKnown.has(s)) continue;
+              const h = holdBlob(this.deps.blobs, s, held);
+              if (h) holding.set(s, h);
+              else missing.push(s);
             }
-            const w = await writeSealed(stream, pooled, key, o.level);
-            if (w.rawSha256 !== s) {
-              await fsp.rm(pooled, { force: true });
-              throw new BackupError('BACKUP_BLOB_DAMAGED', `${s} (SHA-256 ${w.rawSha256})`);
-            }
-            entries.set(s, [s, w.rawSize, w.size, w.sha256]);
-            copiedBlobs++;
-            copiedBytes += w.rawSize;
-            progress.advance(w.rawSize);
           });
           progress.end();
-        } finally {
-          for (const s of names) this.deps.blobs.unpin(s);
+          try {
+            const todo: string[] = [];
+            for (const s of names) {
+              if (entries.has(s) || missing.includes(s)) continue;
+              const pooled = path.join(dir, poolPath(s));
+              const k = known.get(s);
+              if (k && (await sizeOf(pooled)) === k[2]) entries.set(s, k);
+              else if (baseKnown.has(s) && (await linkOrCopy(path.join(base!, poolPath(s)), pooled))) entries.set(s, baseKnown.get(s)!);
+              else if (!holding.has(s) && fs.existsSync(pooled)) entries.set(s, [s, snap.blobs.get(s)!, ...(await storedOf(pooled))]);
+              else todo.push(s);
+            }
+            const total = todo.reduce((n, s) => n + snap.blobs.get(s)!, 0);
+            progress.start(`Blob mới / new blobs (${todo.length})`, total, 'B');
+            await eachLimit(todo, PARALLEL, async (s) => {
+              const pooled = path.join(dir, poolPath(s));
+              let stream: fs.ReadStream;
+              try {
+                stream = await openFile(holding.get(s) ?? this.deps.blobs.pathOf(s));
+              } catch (e) {
+                if ((e as NodeJS.ErrnoException).code === 'ENOENT') return void missing.push(s);
+                throw e;
+              }
+              const w = await writeSealed(stream, pooled, key, o.level);
+              if (w.rawSha256 !== s) {
+                await fsp.rm(pooled, { force: true });
+                throw new BackupError('BACKUP_BLOB_DAMAGED', `${s} (SHA-256 ${w.rawSha256})`);
+              }
+              entries.set(s, [s, w.rawSize, w.size, w.sha256]);
+              copiedBlobs++;
+              copiedBytes += w.rawSize;
+              progress.advance(w.rawSize);
+            });
+            progress.end();
+          } finally {
+            for (const s of names) this.deps.blobs.unpin(s);
+            for (const h of holding.values()) await fsp.rm(h, { force: true });
+          }
+          if (!missing.length) break;
+          if (attempts >= ATTEMPTS) throw new BackupError('BACKUP_BLOBS_GONE', `${ATTEMPTS} × ${missing.length}: ${missing.slice(0, 3).join(', ')}`);
+          progress.note(`${missing.length} blob đã bị thu hồi trước khi giữ được, chụp lại / blobs were reclaimed before they could be held, copying the database again`);
         }
-        if (!missing.length) break;
-        if (attempts >= ATTEMPTS) {
-          throw new BackupError('BACKUP_BLOBS_GONE', `${ATTEMPTS} × ${missing.length}: ${missing.slice(0, 3).join(', ')}`);
-        }
-        progress.note(`${missing.length} blob đã bị thu hồi sau khi chụp, chụp lại / blobs were reclaimed after the copy, copying the database again`);
+      } finally {
+        await fsp.rm(held, { recursive: true, force: true });
       }
       progress.start('Nén cơ sở dữ liệu / compressing the database', (await fsp.stat(tmpDb)).size, 'B');
       const dbStored = await writeSealed(
@@ -189,12 +207,17 @@ export class BackupService {
         totals: { blobs: blobs.length, blobBytes: blobs.reduce((n, b) => n + b[1], 0), copiedBlobs, copiedBytes, storedBytes, durationMs: this.now().getTime() - started.getTime() },
       };
       await writeManifest(dir, manifest, signer, key);
-      await this.deps.audit.record({
-        actor: o.actor,
-        action: 'backup.create',
-        target: set,
-        details: { dir, blobs: blobs.length, copiedBlobs, storedBytes, encrypted: Boolean(key), attempts },
-      });
+      // From the CLI, beside a busy server: SQLite may refuse a write transaction that began as a read (SQLITE_BUSY), so try again.
+      const entry = { actor: o.actor, action: 'backup.create', target: set, details: { dir, blobs: blobs.length, copiedBlobs, storedBytes, encrypted: Boolean(key), attempts } };
+      for (let i = 0; ; i++) {
+        try {
+          await this.deps.audit.record(entry);
+          break;
+        } catch (e) {
+          if (i >= 20 || !/database is locked|SQLITE_BUSY/i.test(String((e as Error).message))) throw e;
+          await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+        }
+      }
       return { set, dir, manifest, attempts };
     } catch (e) {
       await fsp.rm(work, { recursive: true, force: true });
@@ -233,7 +256,7 @@ export class BackupService {
       for (const e of await fsp.readdir(path.join(root, rel), { withFileTypes: true })) {
         const r = rel ? path.posix.join(rel, e.name) : e.name;
         const abs = path.join(root, r);
-        if ((!rel && SKIP.has(e.name)) || skip.has(abs) || abs === backupDir || e.name.endsWith('.tmp')) continue;
+        if ((!rel && (SKIP.has(e.name) || HOLD_DIR.test(e.name))) || skip.has(abs) || abs === backupDir || e.name.endsWith('.tmp')) continue;
         if (e.isDirectory()) await walk(r);
         else if (e.isFile()) out.push(r);
       }
@@ -286,10 +309,30 @@ async function linkOrCopy(from: string, to: string): Promise<boolean> {
   return true;
 }
 
-/** Open a blob for reading, or ENOENT at once (not later in the stream). */
-function openBlob(blobs: BlobStore, sha256: string): Promise<fs.ReadStream> {
+/** Hold a blob by a hard link under `dir` (a copy where links are refused); null when it is gone already. */
+function holdBlob(blobs: BlobStore, sha256: string, dir: string): string | null {
+  const to = path.join(dir, sha256);
+  try {
+    fs.linkSync(blobs.pathOf(sha256), to);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'EEXIST') return to;
+    if (code !== 'EPERM' && code !== 'EXDEV' && code !== 'EMLINK') throw e;
+    try {
+      fs.copyFileSync(blobs.pathOf(sha256), to);
+    } catch (e2) {
+      if ((e2 as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e2;
+    }
+  }
+  return to;
+}
+
+/** Open a file for reading, or ENOENT at once (not later in the stream). */
+function openFile(file: string): Promise<fs.ReadStream> {
   return new Promise((resolve, reject) => {
-    const s = blobs.createReadStream(sha256);
+    const s = fs.createReadStream(file);
     s.once('open', () => resolve(s));
     s.once('error', reject);
   });

@@ -37,14 +37,18 @@ export interface Snapshot {
 /** Progress of a database copy: done and total in the unit the backend knows (pages, rows). */
 export type CopyProgress = (done: number, total: number) => void;
 
-/** Copy the database at one moment into `dest` (a SQLite file, or a pg_dump custom-format archive). */
-export async function snapshotDatabase(src: DbLocation, dest: string, onProgress?: CopyProgress): Promise<Snapshot> {
+/**
+ * Copy the database at one moment into `dest` (a SQLite file, or a pg_dump custom-format archive).
+ * `hold` is called with the blobs the copy names as soon as they are known (on PostgreSQL before
+ * pg_dump runs), so the caller can keep them from being reclaimed while the rest is copied.
+ */
+export async function snapshotDatabase(src: DbLocation, dest: string, hold?: (blobs: Map<string, number>) => void, onProgress?: CopyProgress): Promise<Snapshot> {
   await fsp.rm(dest, { force: true });
-  if (src.driver === 'sqlite') return snapshotSqlite(src.file!, dest, onProgress);
-  return snapshotPostgres(src.url!, dest);
+  const snap = src.driver === 'sqlite' ? await snapshotSqlite(src.file!, dest, hold, onProgress) : await snapshotPostgres(src.url!, dest, hold);
+  return snap;
 }
 
-async function snapshotSqlite(file: string, dest: string, onProgress?: CopyProgress): Promise<Snapshot> {
+async function snapshotSqlite(file: string, dest: string, hold?: (blobs: Map<string, number>) => void, onProgress?: CopyProgress): Promise<Snapshot> {
   const db = new BetterSqlite3(file, { fileMustExist: true });
   let takenAt = Date.now();
   try {
@@ -66,6 +70,7 @@ async function snapshotSqlite(file: string, dest: string, onProgress?: CopyProgr
     copy.pragma('journal_mode = DELETE'); // one self-contained file
     const blobs = new Map<string, number>();
     for (const r of copy.prepare('SELECT sha256, size FROM contents').iterate() as Iterable<{ sha256: string; size: number }>) blobs.set(r.sha256, r.size);
+    hold?.(blobs);
     const pages = copy.pragma('page_count', { simple: true }) as number;
     onProgress?.(pages, pages);
     return { format: 'sqlite', blobs, takenAt };
@@ -95,7 +100,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void>
   });
 }
 
-async function snapshotPostgres(url: string, dest: string): Promise<Snapshot> {
+async function snapshotPostgres(url: string, dest: string, hold?: (blobs: Map<string, number>) => void): Promise<Snapshot> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -104,6 +109,7 @@ async function snapshotPostgres(url: string, dest: string): Promise<Snapshot> {
     const takenAt = Date.now();
     const blobs = new Map<string, number>();
     for (const r of (await client.query<{ sha256: string; size: string | number }>('SELECT sha256, size FROM contents')).rows) blobs.set(r.sha256, Number(r.size));
+    hold?.(blobs);
     const a = pgArgs(url);
     // Uncompressed: the backup compresses every file the same way.
     await run('pg_dump', ['--format=custom', '--compress=0', '--no-owner', '--no-privileges', `--snapshot=${id}`, '--file', dest, '--dbname', a.url], a.env);

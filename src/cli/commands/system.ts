@@ -52,6 +52,9 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   lock?.setPorts(Object.fromEntries(listenerSpecs(cfg).map((s) => [s.key, p[s.name]])));
   // Reclaiming storage: a sweep at once (what a crash left behind), then every store.maintenanceIntervalMs.
   app.maintenance.start();
+  // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
+  app.backupSchedule.start();
+  if (app.backupSchedule.enabled) app.log.info({ next: app.backupSchedule.next(), dir: cfg.backup.dir }, 'sao lưu theo lịch / scheduled backup');
   // Load the directory's search index now rather than on the first address-book search
   // (seconds for tens of thousands of people); searches meanwhile wait for the same load.
   void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));
