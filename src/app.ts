@@ -40,6 +40,12 @@ import { TicketService } from './core/tickets.ts';
 import { QuarantineService } from './core/quarantine.ts';
 import { ClamdClient } from './hygiene/clamd.ts';
 import { normalizeAddress } from './core/accounts.ts';
+import { freeMailMatcher } from './core/free-mail.ts';
+import { ForwardingService } from './core/forwarding.ts';
+import { Notices } from './core/notices.ts';
+import { SendLimits } from './core/send-limits.ts';
+import { FreeMailPolicy } from './core/free-mail-policy.ts';
+import { MailHygiene } from './core/hygiene.ts';
 
 export interface App {
   config: Config;
@@ -100,6 +106,14 @@ export interface App {
   backupSchedule: BackupScheduler;
   /** Requests of the decision's processes: filing, approval, execution through the directory, notices (src/requests/service.ts); `serve` starts its executor. */
   requests: RequestService;
+  /** Account forwarding, never to free-mail (src/core/forwarding.ts; issue 12). */
+  forwarding: ForwardingService;
+  /** Sending rate limits and the held-account flag (src/core/send-limits.ts; hygiene.sendLimits). */
+  sendLimits: SendLimits;
+  /** Article 9: attachments to free-mail at submission, the per-unit free-mail report (src/core/free-mail-policy.ts). */
+  freeMail: FreeMailPolicy;
+  /** Forwards, limits and free-mail rules applied to each received message before its commit (src/core/hygiene.ts). */
+  hygiene: MailHygiene;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -206,6 +220,19 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const spamLists = new SpamLists(db.kysely, audit);
   const spamLearner = new SpamLearner(db.kysely, store, audit, rspamd, log.child({ component: 'spam-learner' }), { retryMs: sp.learnRetryMs });
   store.copyHooks.push(spamLearner);
+  // Issue 12: forwarding, sending limits, Article 9's free-mail rules.
+  const localAccount = async (address: string): Promise<number | null> => {
+    const canonical = domains.canonical(normalizeAddress(address));
+    const role = await directory.roleRecipient(canonical);
+    if (role) return role.accountId;
+    return (await accounts.resolveRecipient(canonical))?.id ?? null;
+  };
+  const isFreeMail = freeMailMatcher(config.hygiene.freeMail.domains);
+  const notices = new Notices(store, log.child({ component: 'notices' }), { from: `postmaster@${config.domains.primary}`, accountOf: localAccount });
+  const forwarding = new ForwardingService(db.kysely, audit, { isFreeMail, localAccount, isLocalDomain: (d) => domains.isLocal(d) });
+  const sendLimits = new SendLimits(db.kysely, audit, queue, notices, log.child({ component: 'send-limits' }), { ...config.hygiene.sendLimits, postmaster: `postmaster@${config.domains.primary}` });
+  const freeMail = new FreeMailPolicy(db.kysely, notices, { isFreeMail, attachments: config.hygiene.freeMail.attachments });
+  const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }));
   const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
   const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });
   const backupSchedule = new BackupScheduler(backup, {
@@ -217,6 +244,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   return {
     config,
+    forwarding,
+    sendLimits,
+    freeMail,
+    hygiene,
     rspamd,
     spamLists,
     spamLearner,

@@ -38,6 +38,8 @@ export interface RemoteCopy {
   recipients: string[];
   /** The account that submitted it (null for bounces and mail from outside). */
   accountId: number | null;
+  /** Queue it on hold (a held account, a free-mail attachment held for the unit head): nothing is sent until released. */
+  hold?: boolean;
 }
 
 /** One copy of the message: its header prefix, local recipients and remote recipients. */
@@ -118,7 +120,16 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
       queued.push(
         await insertQueueEntry(
           tx,
-          { sender: copy.remote.sender, sha256: content.sha256, size, headerPrefix: prefix, prefixReplaces: replaces, accountId: copy.remote.accountId, recipients: copy.remote.recipients },
+          {
+            sender: copy.remote.sender,
+            sha256: content.sha256,
+            size,
+            headerPrefix: prefix,
+            prefixReplaces: replaces,
+            accountId: copy.remote.accountId,
+            recipients: copy.remote.recipients,
+            state: copy.remote.hold ? 'hold' : 'active',
+          },
           now,
         ),
       );

@@ -31,6 +31,10 @@ export const ACTIONS = [
   'quarantine.read', // infected messages kept by the virus stage: list, header section
   'quarantine.write', // release a kept message to its recipients, delete it
   'spam.lists', // anyone's spam allow / block lists
+  'self.forwarding', // set or stop forwarding one's own mail (never to free-mail, Article 9)
+  'report.free-mail', // the per-unit report of mail exchanged with free-mail domains (Article 9)
+  'send-limit.read', // accounts held for bursting past the sending limits
+  'send-limit.write', // lift a sending hold and release the held mail
   'security.read', // sign-in lockouts in force
   'security.write', // lift a sign-in lockout
   'ticket.read', // every incident ticket, its internal notes and the reported message (a user sees their own without it)
@@ -53,6 +57,8 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.read': 'any',
     'self.password': 'any',
     'self.spam': 'any',
+    'self.forwarding': 'any',
+    'report.free-mail': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
@@ -73,6 +79,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.read': 'any',
     'self.password': 'any',
     'self.spam': 'any',
+    'self.forwarding': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
@@ -90,6 +97,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.read': 'any',
     'self.password': 'any',
     'self.spam': 'any',
+    'self.forwarding': 'any',
     'directory.read': 'any',
     'person.write': 'scope',
     'person.password': 'scope',
@@ -102,6 +110,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.read': 'any',
     'self.password': 'any',
     'self.spam': 'any',
+    'self.forwarding': 'any',
     'directory.read': 'any',
     'audit.read': 'scope',
     'role.read': 'scope',
@@ -110,11 +119,14 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'security.read': 'any',
     'ticket.read': 'any',
     'quarantine.read': 'any', // what was kept and why, not the power to let it through
+    'report.free-mail': 'any',
+    'send-limit.read': 'any',
   },
   user: {
     'self.read': 'any',
     'self.password': 'any',
     'self.spam': 'any',
+    'self.forwarding': 'any',
     'directory.read': 'any',
   },
 };

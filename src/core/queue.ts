@@ -17,6 +17,7 @@ import {
   entriesNotIn,
   entriesWithUntoldRecipients,
   entryById,
+  entryIdsOf,
   leaseRecipients,
   markDoneWhereSettled,
   markNotified,
@@ -142,6 +143,11 @@ export class OutboundQueue {
       if (qs.length) for (const e of await this.withRecipients(qs)) out.set(e.id, e);
     }
     return out;
+  }
+
+  /** Ids of the account's held messages, oldest first. */
+  async heldOf(accountId: number): Promise<number[]> {
+    return entryIdsOf(this.db, accountId, 'hold');
   }
 
   /** One queued message with its recipients and its header block. */

@@ -2,7 +2,8 @@
 // Received header (never whole in memory, written and fsynced once), refuse it if it is over the
 // limit (the stream is drained first), run the `data` hook of the stage pipeline on the stored
 // content (stages may add header fields: they are kept beside the blob and served in front of
-// it, nothing is copied), ask the listener which copies to make, and commit them all in one
+// it, nothing is copied), ask the listener which copies to make, let the hygiene rules (forwards,
+// sending limits, free-mail: core/hygiene.ts) adjust them, and commit them all in one
 // transaction. The promise resolves with the queue id only after the commit, so the caller
 // sends 250 only for a durable message. A refused message, or a client that goes away mid-DATA,
 // leaves nothing behind.
@@ -92,6 +93,7 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     throw replyError(REPLIES.tempFailure);
   }
   const messageSize = content.size - prefix.length;
+  let after: (() => Promise<void>) | null = null;
   try {
     if (stream.sizeExceeded) throw replyError(REPLIES.tooBig);
     if (content.index.headerTooLarge) {
@@ -121,8 +123,11 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     });
     if (verdict.kind === 'reject' || verdict.kind === 'tempfail') throw verdictError(verdict);
     const head = await headerPrefix(app, content, prefix, added, drops);
-    const copies = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox, mailboxes });
-    await app.store.commit(content, { copies, prefixReplaces: head.replaces });
+    const planned = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox, mailboxes });
+    // Forwards, sending limits and Article 9's free-mail rules (core/hygiene.ts, issue 12).
+    const hygiene = await app.hygiene.beforeCommit({ listener: phase.listener, account: sessionView(session, phase.listener).account, sender, recipients, content, copies: planned });
+    const committed = await app.store.commit(content, { copies: hygiene.copies, prefixReplaces: head.replaces });
+    after = () => hygiene.after(committed);
   } catch (e) {
     if (isReplyError(e)) throw e;
     // If the commit did happen after all, the release below keeps the blob (a row names it).
@@ -132,6 +137,8 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     // Refused or committed: the blob is unpinned, and removed when no committed row names it.
     await release(app, content);
   }
+  // Notices and counters of the hygiene rules: the message is durable; these never fail it.
+  if (after) await after();
   log.info({ queueId, from: sender, rcpt: recipients.length, size: messageSize }, 'message accepted');
   return queueId;
 }

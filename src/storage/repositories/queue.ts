@@ -8,7 +8,10 @@
 import type { Reader, Tx } from '../tx.ts';
 
 /** A message to queue: the fields of its row that the commit knows, and its recipients. */
-export type NewQueueEntry = Pick<QueueEntryRow, 'sender' | 'sha256' | 'size' | 'headerPrefix' | 'prefixReplaces' | 'accountId'> & { recipients: string[] };
+export type NewQueueEntry = Pick<QueueEntryRow, 'sender' | 'sha256' | 'size' | 'headerPrefix' | 'prefixReplaces' | 'accountId'> & {
+  recipients: string[];
+  /** 'active' unless given ('hold': queued on hold). */ state?: string;
+};
 
 /** An `outbound_queue` row. */
 export interface QueueEntryRow {
@@ -129,7 +132,7 @@ export async function insertQueueEntry(tx: Tx, e: NewQueueEntry, now = Date.now(
       header_prefix: e.headerPrefix && e.headerPrefix.length ? e.headerPrefix.toString('latin1') : null,
       prefix_replaces: e.prefixReplaces,
       account_id: e.accountId,
-      state: 'active',
+      state: e.state ?? 'active',
       created_at: now,
     })
     .returning('id')
@@ -147,6 +150,12 @@ export async function insertQueueEntry(tx: Tx, e: NewQueueEntry, now = Date.now(
 export async function entriesNotIn(r: Reader, state: string): Promise<QueueEntryRow[]> {
   const rows = await r.selectFrom('outbound_queue').selectAll().where('state', '<>', state).orderBy('id').execute();
   return rows.map(toEntry);
+}
+
+/** Ids of an account's entries in `state`, oldest first. */
+export async function entryIdsOf(r: Reader, accountId: number, state: string): Promise<number[]> {
+  const rows = await r.selectFrom('outbound_queue').select('id').where('account_id', '=', accountId).where('state', '=', state).orderBy('id').execute();
+  return rows.map((x) => Number(x.id));
 }
 
 /** One entry, or null. */

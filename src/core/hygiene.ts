@@ -1,0 +1,72 @@
+// Mail hygiene at the commit of a received message (issue 12), the one call the SMTP DATA phase
+// makes between its plan and the commit: account forwards are applied to the plan
+// (core/forwarding.ts); a submission is counted against the sending limits (core/send-limits.ts)
+// and checked against Article 9's attachment policy (core/free-mail-policy.ts) — either may put the
+// sender's outbound copies on hold; mail exchanged with free-mail domains is counted for the
+// report. What must follow the commit (notices, counters) is returned as `after`, run once the
+// message is durable and never failing it. This is core logic rather than a stage because what it
+// decides is the plan's (queue state, extra copies), not a verdict, and because a stage can be
+// removed from the configuration while the limits must hold.
+// Owns: the order of those steps; each rule is its own module's.
+import type { Logger } from 'pino';
+import type { Committed, Copy, StoredContent } from './delivery.ts';
+import type { ForwardingService } from './forwarding.ts';
+import type { SendLimits } from './send-limits.ts';
+import type { FreeMailPolicy } from './free-mail-policy.ts';
+import { decodeEncodedWords } from './mime/index.ts';
+
+export interface ReceivedFacts {
+  listener: 'inbound' | 'submission';
+  /** The authenticated sender (submission), null from outside. */
+  account: { id: number; username: string } | null;
+  /** Envelope sender ('' for the null sender) and recipients. */
+  sender: string;
+  recipients: readonly string[];
+  content: StoredContent;
+  copies: Copy[];
+}
+
+export class MailHygiene {
+  constructor(
+    private readonly forwarding: ForwardingService,
+    private readonly limits: SendLimits,
+    private readonly freeMail: FreeMailPolicy,
+    private readonly log: Logger,
+  ) {}
+
+  async beforeCommit(f: ReceivedFacts): Promise<{ copies: Copy[]; after: (c: Committed) => Promise<void> }> {
+    const localIds = [...new Set(f.copies.flatMap((c) => (c.local ?? []).map((t) => t.accountId)))];
+    let copies = await this.forwarding.expand(f.copies, f.sender);
+    const afters: Array<(c: Committed) => Promise<void>> = [];
+    if (f.listener === 'submission' && f.account) {
+      const account = f.account;
+      const own = (c: Copy) => !!c.remote && c.remote.accountId === account.id && c.remote.recipients.length > 0;
+      const remote = copies.filter(own).flatMap((c) => c.remote!.recipients);
+      const limit = await this.limits.submitted(account, f.recipients.length);
+      const subject = f.content.index.envelope.subject ? decodeEncodedWords(f.content.index.envelope.subject) : '';
+      const policy = this.freeMail.onSubmission({ accountId: account.id, username: account.username, remote, root: f.content.index.root, subject });
+      if (limit.hold || policy.hold) copies = copies.map((c) => (own(c) ? { ...c, remote: { ...c.remote!, hold: true } } : c));
+      const withRemote = copies.filter((c) => !!c.remote && c.remote.recipients.length > 0);
+      afters.push((done) => policy.after(done.queued.filter((_, i) => withRemote[i] && own(withRemote[i]))));
+      if (this.freeMail.freeMailOf(remote).length) afters.push(() => this.freeMail.count('out', [account.id]));
+    } else if (f.listener === 'inbound' && localIds.length) {
+      const from = f.content.index.envelope.from?.find((a) => a.mailbox && a.host);
+      const fromDomain = from?.host ?? '';
+      if ((f.sender && this.freeMail.freeMailOf([f.sender]).length) || (fromDomain && this.freeMail.freeMailOf([fromDomain]).length)) {
+        afters.push(() => this.freeMail.count('in', localIds));
+      }
+    }
+    return {
+      copies,
+      after: async (done) => {
+        for (const a of afters) {
+          try {
+            await a(done);
+          } catch (e) {
+            this.log.warn({ err: e }, 'hygiene step after the commit failed');
+          }
+        }
+      },
+    };
+  }
+}
