@@ -139,6 +139,7 @@ async function clamdCheck(cfg: Config): Promise<Check> {
   const used = cfg.smtp.inboundStages.includes('virus') || cfg.smtp.submissionStages.includes('virus');
   const client = new ClamdClient({ ...v, timeoutMs: Math.min(v.timeoutMs, PROBE_TIMEOUT_MS) });
   if (!used) return { name: 'clamd', ok: true, detail: 'bước virus không được dùng / the virus stage is not configured' };
+  if (!v.enabled) return { name: 'clamd', ok: true, detail: 'quét vi-rút đã tắt (hygiene.virus.enabled: false) / virus scanning is turned off (hygiene.virus.enabled: false)' };
   try {
     await client.ping();
     const { version, endpoint } = await client.version();

@@ -101,6 +101,21 @@ export const configSchema = z.object({
     })
     .prefault({}),
   // POP3 (issue 13, src/pop3/): 2110 with STLS, 2995 implicit TLS; USER/PASS and AUTH PLAIN only over TLS.
+  // Sieve (issue 13): ManageSieve (RFC 5804; STARTTLS; 4190 is its registered port) and the limits
+  // of scripts and of what one message may cause.
+  sieve: z
+    .object({
+      host: z.string().default('0.0.0.0'),
+      port: port.default(4190),
+      maxScripts: z.number().int().positive().default(20),
+      maxScriptBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024),
+      maxRedirects: z.number().int().nonnegative().default(5),
+    })
+    .prefault({}),
   pop3: z
     .object({
       host: z.string().default('0.0.0.0'),
@@ -467,6 +482,7 @@ export const configSchema = z.object({
       // infected message is kept for administrators (core/quarantine.ts) as well as refused.
       virus: z
         .object({
+          enabled: z.boolean().default(true), // false: the stage passes every message unscanned and unmarked (the test harness)
           socket: z.string().default('/var/run/clamav/clamd.ctl'),
           host: z.string().default('127.0.0.1'),
           port: port.default(3310),

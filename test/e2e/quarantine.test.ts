@@ -27,7 +27,7 @@ describe.skipIf(skip).each(backends())('quarantine (%s)', { timeout: 120_000 }, 
   beforeAll(async () => {
     clamd = await startClamd();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-quarantine-'));
-    r = await startTestServers({ backend, config: { hygiene: { virus: { socket: '', host: '127.0.0.1', port: clamd.port, quarantine: true } } } });
+    r = await startTestServers({ backend, config: { hygiene: { virus: { enabled: true, socket: '', host: '127.0.0.1', port: clamd.port, quarantine: true } } } });
     an = await r.user('annv');
     const ctx = { actor: 'test', reason: 'QĐ 12' };
     for (const [who, local, role] of [
@@ -84,7 +84,8 @@ describe.skipIf(skip).each(backends())('quarantine (%s)', { timeout: 120_000 }, 
     return out;
   }
 
-  const cliEnv = () => (backend === 'postgres' ? { THUTIN_DATABASE_DRIVER: 'postgres', THUTIN_DATABASE_URL: r.app.config.database.url!, THUTIN_LOG_LEVEL: 'warn' } : { THUTIN_LOG_LEVEL: 'warn' });
+  const cliEnv = (): Record<string, string> =>
+    backend === 'postgres' ? { THUTIN_DATABASE_DRIVER: 'postgres', THUTIN_DATABASE_URL: r.app.config.database.url!, THUTIN_LOG_LEVEL: 'warn' } : { THUTIN_LOG_LEVEL: 'warn' };
 
   it('keeps the blob of a quarantined message through the sweep, until it is deleted', async () => {
     const id = await infected('Giu lai qua don dep');

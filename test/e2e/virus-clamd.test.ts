@@ -35,7 +35,7 @@ describe.skipIf(skip).each(backends())('viruses at SMTP with clamd (%s)', { time
   beforeAll(async () => {
     clamd = await startClamd();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-virus-'));
-    r = await startTestServers({ backend, config: { hygiene: { virus: { socket: '', host: '127.0.0.1', port: clamd.port, quarantine: true } } } });
+    r = await startTestServers({ backend, config: { hygiene: { virus: { enabled: true, socket: '', host: '127.0.0.1', port: clamd.port, quarantine: true } } } });
     an = await r.user('annv');
     binh = await r.user('binhlt');
   });

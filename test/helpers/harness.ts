@@ -66,7 +66,9 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     security: { requireSecondFactorForAdmins: false },
     // No spam check unless a test asks for one (and starts its own rspamd): nothing on a test
     // machine's 127.0.0.1:11333, or a real rspamd there, must change what other tests deliver.
-    hygiene: { spam: { enabled: false } },
+    // No virus scan either unless a test asks for one (and starts its own clamd): a clamd on this
+    // machine's 127.0.0.1:3310 or Debian socket must not change what other tests deliver.
+    hygiene: { spam: { enabled: false }, virus: { enabled: false } },
   };
   if (opts.backend === 'postgres') {
     const d = await createPgDatabase();

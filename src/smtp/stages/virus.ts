@@ -8,7 +8,8 @@
 // at most once a minute), 'tempfail' answers 451 4.7.1. A message past clamd's StreamMaxLength
 // is accepted with `X-Virus-Scan: unchecked (too large)`: raise StreamMaxLength to
 // smtp.maxMessageSize to scan everything. A clean message gets `X-Virus-Scan: clean`. Any
-// X-Virus-Scan field the client sent is dropped: only ours is served.
+// X-Virus-Scan field the client sent is dropped: only ours is served. hygiene.virus.enabled:
+// false turns the stage into a no-op (no scan, no field).
 import { ClamdUnavailable, type ScanResult } from '../../hygiene/clamd.ts';
 import { CONTINUE, reject, tempfail, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
 
@@ -34,6 +35,7 @@ export function virusStage({ app }: StageDeps): Stage {
   return {
     name: 'virus',
     async data(ctx) {
+      if (!cfg.enabled) return CONTINUE;
       let result: ScanResult;
       try {
         result = await app.clamd.scan(() => ctx.open());
