@@ -81,6 +81,19 @@ for (const backend of backends()) {
       id = (await api.t.app.store.commit(content, { copies: [{ remote: { sender: p.actors.user, recipients: ['an@remote.test'], accountId: null } }] })).queued[0];
       return id;
     };
+    // A fresh ticket filed by `actor` (through the service), optionally naming a message of theirs (kept until it closes).
+    const ticketOf = async (actor: Actor, withMessage = false) => {
+      const acct = (await api.t.app.accounts.byAddress(p.actors[actor]))!;
+      const reporter = api.t.app.tickets.actorOf(await api.t.app.roles.principal(acct.id));
+      let message: { contentId: string } | undefined;
+      if (withMessage) {
+        const content = await api.t.app.store.ingest([vietnameseMessage({ from: 'x@remote.test', to: p.actors[actor], subject: 'Quảng cáo' })]);
+        await api.t.app.store.deliver(content, [{ accountId: acct.id, mailbox: 'INBOX' }]);
+        await api.t.app.store.release(content);
+        message = { contentId: content.sha256 };
+      }
+      return (await api.t.app.tickets.file(reporter, { category: 'spam', text: 'Thư rác', message })).id;
+    };
     const quarantined = async () => {
       const content = await api.t.app.store.ingest([vietnameseMessage({ from: 'x@remote.test', to: p.actors.user })]);
       try {
@@ -644,6 +657,38 @@ for (const backend of backends()) {
         attempt: async () => ({ path: `/api/v1/quarantine/${await quarantined()}/release` }),
       },
       { name: 'delete a quarantined message', method: 'DELETE', route: '/api/v1/quarantine/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/quarantine/${await quarantined()}` }) },
+      // ---- incident tickets: every user files and follows their own; ticket.read sees all, ticket.write works them
+      { name: 'file a ticket', method: 'POST', route: '/api/v1/tickets', allowed: ALL, attempt: async () => ({ path: '/api/v1/tickets', body: { category: 'fault', text: 'Không gửi được thư' } }) },
+      { name: 'list tickets', method: 'GET', route: '/api/v1/tickets', allowed: ALL, attempt: async () => ({ path: '/api/v1/tickets?state=new' }) },
+      { name: 'show my ticket', method: 'GET', route: '/api/v1/tickets/:id', allowed: ALL, attempt: async (a) => ({ path: `/api/v1/tickets/${await ticketOf(a)}` }) },
+      {
+        name: 'reply on my ticket',
+        method: 'POST',
+        route: '/api/v1/tickets/:id/replies',
+        allowed: ALL,
+        attempt: async (a) => ({ path: `/api/v1/tickets/${await ticketOf(a)}/replies`, body: { text: 'Bổ sung' } }),
+      },
+      {
+        name: 'close my ticket',
+        method: 'POST',
+        route: '/api/v1/tickets/:id/state',
+        allowed: ALL,
+        attempt: async (a) => ({ path: `/api/v1/tickets/${await ticketOf(a)}/state`, body: { action: 'close' } }),
+      },
+      {
+        name: 'read a reported message',
+        method: 'GET',
+        route: '/api/v1/tickets/:id/message',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: `/api/v1/tickets/${await ticketOf('user', true)}/message` }),
+      },
+      {
+        name: 'assign a ticket',
+        method: 'POST',
+        route: '/api/v1/tickets/:id/assign',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/tickets/${await ticketOf('user')}/assign`, body: { assignee: p.actors.sysadmin } }),
+      },
       // ---- outbound queue
       { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
       { name: 'show a queued message', method: 'GET', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
