@@ -1,0 +1,72 @@
+// The backup schedule of `serve`: parsing 'daily HH:MM', the next run in the server's zone, and the
+// scheduler (injected clock and timer) making a set in backup.dir and rotating it.
+import fs from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nextRun, parseSchedule, BackupScheduler } from './schedule.ts';
+import { listSets } from './manifest.ts';
+import { readStatus, statusWarning } from './status.ts';
+import { createTestApp, type TestApp } from '../../test/helpers/harness.ts';
+
+describe('parseSchedule and nextRun', () => {
+  it('reads daily HH:MM and HH:MM, nothing for an empty string, and refuses the rest', () => {
+    expect(parseSchedule('daily 02:00')).toEqual({ hour: 2, minute: 0 });
+    expect(parseSchedule(' 23:45 ')).toEqual({ hour: 23, minute: 45 });
+    expect(parseSchedule('')).toBeNull();
+    for (const bad of ['daily 24:00', 'weekly 02:00', '2:0', 'daily']) expect(() => parseSchedule(bad)).toThrow(/daily HH:MM/);
+  });
+
+  it('is the next 02:00 in the zone: later today, or tomorrow once passed', () => {
+    const s = { hour: 2, minute: 0 };
+    // 01:59 in Vietnam (UTC+7) is 18:59 UTC the day before.
+    expect(nextRun(new Date('2026-12-06T18:59:00Z'), s, 420).toISOString()).toBe('2026-12-06T19:00:00.000Z');
+    expect(nextRun(new Date('2026-12-06T19:00:00Z'), s, 420).toISOString()).toBe('2026-12-07T19:00:00.000Z');
+    expect(nextRun(new Date('2026-12-06T19:00:00Z'), s, 0).toISOString()).toBe('2026-12-07T02:00:00.000Z');
+  });
+});
+
+describe('BackupScheduler', () => {
+  let t: TestApp | null = null;
+  afterEach(async () => {
+    await t?.cleanup();
+    t = null;
+  });
+
+  it('waits until the time, makes a set in backup.dir, records it and rotates the folder', async () => {
+    t = await createTestApp();
+    const dir = path.join(t.dataDir, 'backups');
+    let now = new Date('2026-12-06T18:00:00Z');
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const s = new BackupScheduler(t.app.backup, {
+      schedule: 'daily 02:00',
+      dir,
+      keep: { daily: 1, weekly: 0, monthly: 0 },
+      log: pino({ level: 'silent' }),
+      now: () => now,
+      offsetMin: 420,
+      setTimer: (fn, ms) => {
+        timers.push({ fn, ms });
+        return { cancel() {} };
+      },
+    });
+    expect(s.enabled).toBe(true);
+    s.start();
+    expect(timers.map((x) => x.ms)).toEqual([3600_000]);
+    // Two scheduled runs (the sets are named by the real clock, the same day): rotation keeps one daily set.
+    for (const at of ['2026-12-06T19:00:00Z', '2026-12-07T19:00:00Z']) {
+      now = new Date(at);
+      await s.runOnce();
+    }
+    const sets = await listSets(dir);
+    expect(sets.length).toBe(1);
+    const status = await readStatus(t.app.config.dataDir);
+    expect(status).toMatchObject({ ok: true, dir, set: sets[0] });
+    expect(statusWarning(status, new Date(Date.parse(status!.at) + 86_400_000), true)).toBeNull();
+    expect(statusWarning(status, new Date(Date.parse(status!.at) + 3 * 86_400_000), true)).toMatch(/older than 2 days/);
+    expect(statusWarning(null, new Date(), true)).toMatch(/no backup/);
+    expect((await t.app.audit.list(10, { action: 'backup.create' })).map((e) => e.actor)).toEqual(['system:backup-schedule', 'system:backup-schedule']);
+    await s.stop();
+    expect(fs.existsSync(path.join(dir, 'backup.json'))).toBe(true);
+  });
+});
