@@ -29,6 +29,7 @@ import { SecondFactorService, loadSecondFactorKey } from './core/second-factor.t
 import { AppPasswordService } from './core/app-passwords.ts';
 import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
+import { SieveScriptService } from './core/sieve-scripts.ts';
 import { RequestService } from './requests/service.ts';
 import { RequestNotices } from './requests/notices.ts';
 import { BackupService } from './backup/backup.ts';
@@ -88,6 +89,8 @@ export interface App {
   appPasswords: AppPasswordService;
   /** POP3's maildrop locks: one session per mailbox, across processes (src/core/maildrop-locks.ts). */
   maildropLocks: MaildropLocks;
+  /** Each account's Sieve scripts, the active one compiled, vacation replies sent (src/core/sieve-scripts.ts). */
+  sieveScripts: SieveScriptService;
   /** Incident tickets: reports of spam, viruses and faults, by API and by mail to `tickets.address` (src/core/tickets.ts). */
   tickets: TicketService;
   /** clamd, asked by the `virus` stage and `thutin doctor` (src/hygiene/clamd.ts; config hygiene.virus). */
@@ -281,6 +284,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     tickets,
     backup,
     backupSchedule,
+    sieveScripts: new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes }),
     maildropLocks: new MaildropLocks(db.kysely, { ttlMs: config.pop3.lockTtlMs, log: log.child({ component: 'maildrop-locks' }) }),
     health: async () => {
       await db.ping();

@@ -28,6 +28,14 @@ export const ERRORS = {
   FORWARD_SELF: { vi: 'Không thể chuyển tiếp thư về chính hộp thư này', en: 'A mailbox cannot forward to itself' },
   FORWARD_NOT_FOUND: { vi: 'Hộp thư này không chuyển tiếp thư', en: 'This mailbox forwards nothing' },
   SEND_HOLD_NOT_FOUND: { vi: 'Tài khoản này không bị tạm giữ thư gửi đi', en: 'This account is not held for sending' },
+  // Sieve scripts (src/core/sieve-scripts.ts; issue 13)
+  SIEVE_INVALID: { vi: 'Kịch bản Sieve có lỗi', en: 'The Sieve script has an error' },
+  SIEVE_NOT_FOUND: { vi: 'Không có kịch bản Sieve này', en: 'No such Sieve script' },
+  SIEVE_EXISTS: { vi: 'Đã có kịch bản Sieve tên này', en: 'A Sieve script of this name exists' },
+  SIEVE_ACTIVE: { vi: 'Không xoá được kịch bản đang dùng: hãy tắt nó trước', en: 'The active script cannot be deleted: deactivate it first' },
+  SIEVE_NAME_INVALID: { vi: 'Tên kịch bản Sieve không hợp lệ (1–128 ký tự, không có ký tự điều khiển hay "/")', en: 'Invalid Sieve script name (1–128 characters, no control characters or "/")' },
+  SIEVE_QUOTA_MAXSCRIPTS: { vi: 'Đã đủ số kịch bản Sieve cho phép', en: 'Too many Sieve scripts' },
+  SIEVE_QUOTA_MAXSIZE: { vi: 'Kịch bản Sieve quá lớn', en: 'The Sieve script is too large' },
   // Delegations and distribution lists (src/core/delegations.ts, src/directory/lists.ts)
   RIGHTS_INVALID: { vi: 'Quyền không hợp lệ (read, send-as, send-on-behalf, manage)', en: 'Invalid right (read, send-as, send-on-behalf, manage)' },
   DELEGATION_SELF: { vi: 'Không thể uỷ quyền hộp thư cho chính chủ hộp thư', en: 'A mailbox cannot be delegated to its owner' },

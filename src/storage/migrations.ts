@@ -2,6 +2,7 @@
 // builder; the only dialect difference is how an auto-increment id is declared.
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
 import type { Database } from './schema.ts';
+import { sieveMigration } from './migrations-sieve.ts';
 import { requestsMigration } from './migrations-requests.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
@@ -444,6 +445,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012_quarantine': quarantineMigration(dialect), // issue 12: infected messages kept for administrators (migrations-quarantine.ts)
     '0013_forwarding_send_limits': forwardingSendLimitsMigration(dialect), // issue 12: forwarding, sending rate limits, free-mail counters (migrations-forwarding.ts)
     '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
+    '0017_sieve': sieveMigration(dialect), // issue 13: Sieve scripts and vacation replies sent (migrations-sieve.ts)
     '0016_session_end_credential': {
       // Issue 9: revoking an app password ends the sessions it opened, and only those: the end
       // names the app password (null: every session of the account, as before).

@@ -481,6 +481,25 @@ export interface FreeMailCountsTable {
   messages: number;
 }
 
+/** An account's Sieve scripts (0017_sieve, RFC 5228/5804): at most one active. */
+export interface SieveScriptsTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  script: string;
+  active: number; // 0 / 1
+  created_at: number;
+  updated_at: number;
+}
+
+/** Whom a vacation handle answered, and when (RFC 5230 :days / :seconds). `handle` is the SHA-256 of the handle. */
+export interface SieveVacationRepliesTable {
+  account_id: number;
+  handle: string;
+  sender: string;
+  sent_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -507,6 +526,8 @@ export interface Database {
   sign_in_known: SignInKnownTable;
   sign_ins: SignInsTable;
   session_ends: SessionEndsTable;
+  sieve_scripts: SieveScriptsTable;
+  sieve_vacation_replies: SieveVacationRepliesTable;
   uidvalidity_counters: UidvalidityCountersTable;
   subscriptions: SubscriptionsTable;
   maildrop_locks: MaildropLocksTable;
