@@ -145,6 +145,48 @@ describe.skipIf(skip).each(backends())('quarantine (%s)', { timeout: 120_000 }, 
     expect((await r.app.audit.verify()).ok).toBe(true);
   });
 
+  it('releases a submitted message: local recipients into INBOX, remote ones queued from the original sender and account', async () => {
+    const binh = await r.user('binhlt');
+    const file = path.join(tmp, 'submitted.eml');
+    fs.writeFileSync(file, mailWithAttachment({ from: binh, to: 'doitac@remote.example', subject: 'Gui di co virus', filename: 'a.zip', type: 'application/zip', data: zipOf('a.com', EICAR) }));
+    const out = await new Promise<string>((res) =>
+      execFile(
+        'swaks',
+        [
+          '--server',
+          `127.0.0.1:${r.servers.ports.submission}`,
+          '--tls',
+          '--auth',
+          'PLAIN',
+          '--auth-user',
+          binh,
+          '--auth-password',
+          TEST_PASSWORD,
+          '--from',
+          binh,
+          '--to',
+          `doitac@remote.example,${an}`,
+          '--data',
+          `@${file}`,
+        ],
+        { timeout: 30_000 },
+        (_e, so, se) => res(so + se),
+      ),
+    );
+    expect(out).toMatch(new RegExp(`<~\\* 554 5\\.7\\.1 .*${EICAR_NAME}`)); // <~*: an error answer over TLS
+    expect(await r.app.queue.list()).toEqual([]);
+    const [q] = await r.app.quarantine.list({ limit: 1 });
+    expect(q).toMatchObject({ listener: 'submission', sender: binh, recipients: ['doitac@remote.example', an] });
+    const rel = await api('sysadmin', 'POST', `/quarantine/${q.id}/release`, { reason: 'QĐ 9' });
+    expect(rel.json).toEqual({ id: q.id, delivered: [an], queued: ['doitac@remote.example'], skipped: [] });
+    const queued = await r.app.queue.list();
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ sender: binh, accountId: (await r.app.accounts.resolveRecipient(binh))!.id, sha256: q.sha256 });
+    expect(queued[0].recipients.map((x) => x.recipient)).toEqual(['doitac@remote.example']);
+    expect((await r.app.queue.show(queued[0].id)).headers).toMatch(/^X-Virus-Scan: infected .*released from quarantine/);
+    expect((await inbox()).some((m) => m.includes('Subject: Gui di co virus'))).toBe(true);
+  });
+
   it('over the CLI: list, show, release and delete (with --reason), audited as the operating-system user', async () => {
     const keep = await infected('Tha qua CLI');
     const drop = await infected('Xoa qua CLI');
