@@ -10,8 +10,8 @@ import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/sieve-scripts.ts';
 import type { AuditLog } from './audit.ts';
 import { ThutinError } from './errors.ts';
-import { compile, type Script } from '../sieve/validate.ts';
-import { SieveError } from '../sieve/lexer.ts';
+import { compile, type Script } from './sieve/validate.ts';
+import { SieveError } from './sieve/lexer.ts';
 
 export interface SieveScriptInfo {
   name: string;

@@ -3,8 +3,8 @@
 // decoded; the parts of given content types decoded). Built from the message bytes and the MIME
 // index the core already made; decoding a part happens only when a `body` test asks.
 // Owns: the message view of the Sieve interpreter.
-import { decodeBytes, htmlToText, rawFieldValue, splitHeaderFields, type MessageIndex, type MimeNode } from '../core/mime/index.ts';
-import { createTransferDecoder } from '../core/mime/transfer-decoder.ts';
+import { decodeBytes, htmlToText, rawFieldValue, splitHeaderFields, type MessageIndex, type MimeNode } from '../mime/index.ts';
+import { createTransferDecoder } from '../mime/transfer-decoder.ts';
 import type { SieveMessage } from './interpret.ts';
 
 function decodePart(raw: Buffer, node: MimeNode): string {

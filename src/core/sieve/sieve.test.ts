@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest';
 import { compile } from './validate.ts';
 import { run, type SieveAction } from './interpret.ts';
 import { sieveMessage } from './message.ts';
-import { indexMessage } from '../core/mime/index.ts';
+import { indexMessage } from '../mime/index.ts';
 import { SieveError, tokenize } from './lexer.ts';
 import { wildcard } from './match.ts';
 

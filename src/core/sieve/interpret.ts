@@ -4,7 +4,7 @@
 // implicit keep alone, as §2.10.6 asks. Pure: the caller (core/sieve-delivery.ts) carries the
 // actions out in the message's life cycle.
 // Owns: Sieve's semantics.
-import { decodeEncodedWords, parseAddressList } from '../core/mime/index.ts';
+import { decodeEncodedWords, parseAddressList } from '../mime/index.ts';
 import { SieveError } from './lexer.ts';
 import { matches, type Comparator, type MatchType } from './match.ts';
 import type { Op, Script, Value } from './validate.ts';
