@@ -30,6 +30,7 @@ import { AppPasswordService } from './core/app-passwords.ts';
 import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
 import { SieveScriptService } from './core/sieve-scripts.ts';
+import { SieveDelivery } from './core/sieve-delivery.ts';
 import { RequestService } from './requests/service.ts';
 import { RequestNotices } from './requests/notices.ts';
 import { BackupService } from './backup/backup.ts';
@@ -91,6 +92,8 @@ export interface App {
   maildropLocks: MaildropLocks;
   /** Each account's Sieve scripts, the active one compiled, vacation replies sent (src/core/sieve-scripts.ts). */
   sieveScripts: SieveScriptService;
+  /** Each local recipient's active Sieve script applied between a received message's plan and its commit (src/core/sieve-delivery.ts). */
+  sieveDelivery: SieveDelivery;
   /** Incident tickets: reports of spam, viruses and faults, by API and by mail to `tickets.address` (src/core/tickets.ts). */
   tickets: TicketService;
   /** clamd, asked by the `virus` stage and `thutin doctor` (src/hygiene/clamd.ts; config hygiene.virus). */
@@ -207,7 +210,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     config: config.requests,
     log: log.child({ component: 'requests' }),
   });
-  const clamd = new ClamdClient(config.hygiene.virus);
+  // clamd's deadline stays inside the stage's (smtp.stageTimeoutMs): a slow clamd meets the
+  // hygiene.virus.unreachable policy, not the pipeline's generic 451.
+  const clamd = new ClamdClient({ ...config.hygiene.virus, timeoutMs: Math.max(100, Math.min(config.hygiene.virus.timeoutMs, Math.floor(config.smtp.stageTimeoutMs * 0.8))) });
   const quarantine = new QuarantineService(db.kysely, store, audit, {
     isLocalDomain: (d) => domains.isLocal(d),
     localAccount: async (address) => {
@@ -235,6 +240,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const forwarding = new ForwardingService(db.kysely, audit, { isFreeMail, localAccount, isLocalDomain: (d) => domains.isLocal(d) });
   const sendLimits = new SendLimits(db.kysely, audit, queue, notices, log.child({ component: 'send-limits' }), { ...config.hygiene.sendLimits, postmaster: `postmaster@${config.domains.primary}` });
   const freeMail = new FreeMailPolicy(db.kysely, notices, { isFreeMail, attachments: config.hygiene.freeMail.attachments });
+  const sieveScripts = new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes });
   const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }));
   const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
   const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });
@@ -284,7 +290,19 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     tickets,
     backup,
     backupSchedule,
-    sieveScripts: new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes }),
+    sieveScripts,
+    sieveDelivery: new SieveDelivery({
+      scripts: sieveScripts,
+      store,
+      addressOf: async (id) => (await accounts.byId(id))?.username ?? null,
+      localAccount,
+      isLocalDomain: (d) => domains.isLocal(d),
+      isFreeMail,
+      countRedirect: (account) => sendLimits.submitted(account, 1),
+      hostname: config.hostname,
+      maxRedirects: config.sieve.maxRedirects,
+      log: log.child({ component: 'sieve' }),
+    }),
     maildropLocks: new MaildropLocks(db.kysely, { ttlMs: config.pop3.lockTtlMs, log: log.child({ component: 'maildrop-locks' }) }),
     health: async () => {
       await db.ping();

@@ -6,6 +6,7 @@
 // field from the client dropped). With clamd stopped the configured policy applies — accepted
 // with `X-Virus-Scan: unchecked`, or 451 4.7.1 — and `thutin doctor` says so.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -167,5 +168,41 @@ describe.skipIf(skip).each(backends())('viruses at SMTP with clamd (%s)', { time
       r.app.config.hygiene.virus.unreachable = 'accept';
       await clamd.start();
     }
+  });
+});
+
+describe.skipIf(missingTool('swaks', 'virus stage deadline (swaks)'))('virus stage: a clamd that never answers', { timeout: 60_000 }, () => {
+  let r: Running;
+  let mute: net.Server;
+  const held: net.Socket[] = [];
+  let tmp: string;
+  beforeAll(async () => {
+    mute = net.createServer((sock) => {
+      held.push(sock); // accepts, reads, never answers
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((res) => mute.listen(0, '127.0.0.1', res));
+    const port = (mute.address() as net.AddressInfo).port;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-virus-mute-'));
+    // hygiene.virus.timeoutMs far past the stage's own deadline: clamd's is cut to 80 % of it.
+    r = await startTestServers({ config: { smtp: { stageTimeoutMs: 1500 }, hygiene: { virus: { enabled: true, socket: '', host: '127.0.0.1', port, timeoutMs: 60_000 } } } });
+  });
+  afterAll(async () => {
+    await r?.stop();
+    for (const s of held) s.destroy();
+    await new Promise((res) => mute?.close(res));
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('meets the unreachable policy (accepted, X-Virus-Scan: unchecked) before the stage deadline, not the generic 451', async () => {
+    const an = await r.user('annv');
+    const file = path.join(tmp, 'm.eml');
+    fs.writeFileSync(file, mailWithAttachment({ from: 'x@gialai.example', to: an, subject: 'Cham', filename: 'a.txt', type: 'text/plain', data: Buffer.from('ok') }));
+    const o = await run('swaks', ['--server', `127.0.0.1:${r.servers.ports.smtp}`, '--from', 'x@gialai.example', '--to', an, '--data', `@${file}`]);
+    expect(o.out).toMatch(/<- {2}250 /);
+    const acct = await r.app.accounts.resolveRecipient(an);
+    const mb = await r.app.store.getMailbox(acct!.id, 'INBOX');
+    const [m] = await r.app.store.listMessages(mb!.id);
+    expect((await r.app.store.readMessage(m)).toString('utf8')).toMatch(/^X-Virus-Scan: unchecked\r\n/);
   });
 });
