@@ -15,8 +15,8 @@ export function addHygieneCommands(program: Command, account: Command, data: () 
     .action(async (address: string, to: string | undefined, o: { keepCopy?: boolean; off?: boolean; json?: boolean }) => (await hygiene()).runForward(data(), address, to, o));
   account
     .command('send-limit <action> [address]')
-    .description('Tài khoản bị tạm giữ vì gửi quá giới hạn (list|show|clear) / accounts held for sending past the limits (list|show|clear)')
-    .option('--reason <ref>', 'số/ký hiệu văn bản (clear) / reference of the authorising document (clear)')
+    .description('Tài khoản bị tạm giữ vì gửi quá giới hạn (list|show|hold|clear) / accounts held for sending past the limits (list|show|hold|clear)')
+    .option('--reason <ref>', 'số/ký hiệu văn bản (hold, clear) / reference of the authorising document (hold, clear)')
     .option('--json', 'JSON')
     .action(async (action: string, address: string | undefined, o: { reason?: string; json?: boolean }) => (await hygiene()).runSendLimit(data(), action, address, o));
   const report = program.command('report').description('Báo cáo / reports');

@@ -5,7 +5,7 @@
 // outbound copies are queued on hold (the queue's hold state), the account carries a visible flag
 // (`send_holds`: `thutin account send-limit`, GET /api/v1/send-limits), and the administrators are
 // told: an audit entry `send-limit.hold` and a notice to postmaster@ and every sysadmin. Clearing
-// the flag (audited) releases every held queue entry of the account.
+// the flag (audited) releases every held queue entry of the account and starts the count afresh.
 // Owns: the limit rules and the hold flag; the tables are repositories/send-limits.ts's.
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -75,6 +75,17 @@ export class SendLimits {
     return { hold: held.hold };
   }
 
+  /** Hold an account by hand (a suspicious account an administrator stops at once). Audited; whether it was not held before. */
+  async hold(account: { id: number; username: string }, actor: string, reason = ''): Promise<boolean> {
+    const at = this.now();
+    const sent = await sentSince(this.db, account.id, at - HOUR);
+    return this.db.transaction().execute(async (tx) => {
+      const now = await insertHold(tx, { accountId: account.id, heldAt: at, messages: sent.messages, recipients: sent.recipients, limitKind: 'manual' });
+      if (now) await this.audit.record({ actor, action: 'send-limit.hold', target: account.username, details: { ...sent, kind: 'manual' }, reason }, tx);
+      return now;
+    });
+  }
+
   /** The hold flag of an account (null: not held). */
   holdOf(accountId: number): Promise<SendHold | null> {
     return holdOf(this.db, accountId);
@@ -89,6 +100,8 @@ export class SendLimits {
   async clear(account: { id: number; username: string }, actor: string, reason = ''): Promise<number[]> {
     await this.db.transaction().execute(async (tx) => {
       if (!(await deleteHold(tx, account.id))) throw new ThutinError('SEND_HOLD_NOT_FOUND', account.username);
+      // Counting starts afresh: the burst that held it must not hold it again at the next message.
+      await pruneSends(tx, account.id, this.now() + 1);
       await this.audit.record({ actor, action: 'send-limit.clear', target: account.username, reason }, tx);
     });
     const released: number[] = [];

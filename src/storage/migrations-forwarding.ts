@@ -30,7 +30,7 @@ export function forwardingSendLimitsMigration(dialect: Dialect): Migration {
         .addColumn('held_at', 'bigint', (c) => c.notNull())
         .addColumn('messages', 'integer', (c) => c.notNull()) // in the hour when it was held
         .addColumn('recipients', 'integer', (c) => c.notNull())
-        .addColumn('limit_kind', 'text', (c) => c.notNull()) // 'account' | 'unit-mailbox'
+        .addColumn('limit_kind', 'text', (c) => c.notNull()) // 'account' | 'unit-mailbox' | 'manual'
         .execute();
       await db.schema
         .createTable('free_mail_counts')

@@ -697,6 +697,53 @@ for (const backend of backends()) {
       { name: 'release a queued message', method: 'POST', route: '/api/v1/queue/:id/release', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}/release` }) },
       { name: 'delete a queued message', method: 'DELETE', route: '/api/v1/queue/:id', allowed: ['sysadmin'], attempt: async () => ({ path: `/api/v1/queue/${await queued()}` }) },
       // ---- sign-in lockouts
+      // ---- issue 12: one's own forwarding (everyone), the free-mail report, sending holds
+      { name: 'my forwarding', method: 'GET', route: '/api/v1/me/forwarding', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/forwarding' }) },
+      {
+        name: 'set my forwarding',
+        method: 'PUT',
+        route: '/api/v1/me/forwarding',
+        allowed: ALL,
+        attempt: async () => ({ path: '/api/v1/me/forwarding', body: { address: 'vanthu@gialai.gov.vn', keepCopy: true } }),
+      },
+      {
+        name: 'stop my forwarding',
+        method: 'DELETE',
+        route: '/api/v1/me/forwarding',
+        allowed: ALL,
+        attempt: async (a) => {
+          const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+          await api.t.app.forwarding.set(acct, 'vanthu@gialai.gov.vn', true, 'test');
+          return { path: '/api/v1/me/forwarding' };
+        },
+      },
+      {
+        name: 'the free-mail report',
+        method: 'GET',
+        route: '/api/v1/reports/free-mail',
+        allowed: ['sysadmin', 'directory-manager', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/reports/free-mail?from=2026-01-01&to=2026-12-31' }),
+      },
+      { name: 'accounts held for sending', method: 'GET', route: '/api/v1/send-limits', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/send-limits' }) },
+      {
+        name: "an account's sending hold",
+        method: 'GET',
+        route: '/api/v1/send-limits/:address',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: `/api/v1/send-limits/${p.actors.user}` }),
+      },
+      {
+        name: 'lift a sending hold',
+        method: 'POST',
+        route: '/api/v1/send-limits/:address/clear',
+        allowed: ['sysadmin'],
+        attempt: async () => {
+          const target = await person('STP');
+          const acct = (await api.t.app.accounts.byAddress(target.email!))!;
+          await api.t.app.sendLimits.hold(acct, 'test');
+          return { path: `/api/v1/send-limits/${acct.username}/clear`, body: {} };
+        },
+      },
       { name: 'list sign-in lockouts', method: 'GET', route: '/api/v1/security/lockouts', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/security/lockouts' }) },
       {
         name: 'lift a sign-in lockout',

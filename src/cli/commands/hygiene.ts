@@ -1,5 +1,5 @@
 // `thutin account forward <address> [to] [--keep-copy|--no-keep-copy] [--off]`, `thutin account
-// send-limit list|show|clear`, `thutin report free-mail --from --to` (issue 12). Changes are audited
+// send-limit list|show|hold|clear`, `thutin report free-mail --from --to` (issue 12). Changes are audited
 // by their services with the operating-system user as actor.
 // Owns: the forwarding, sending-limit and free-mail report commands of the CLI.
 import type { App } from '../../app.ts';
@@ -55,6 +55,11 @@ export async function runSendLimit(dataDir: string, action: string, address: str
         );
       return;
     }
+    if (action === 'hold') {
+      const now = await app.sendLimits.hold(a, cliActor(), o.reason ?? '');
+      process.stdout.write(now ? `Đã tạm giữ thư gửi đi của ${a.username} / ${a.username} held for sending\n` : `${a.username} đã bị tạm giữ từ trước / was held already\n`);
+      return;
+    }
     if (action === 'clear') {
       const released = await app.sendLimits.clear(a, cliActor(), o.reason ?? '');
       process.stdout.write(
@@ -62,7 +67,7 @@ export async function runSendLimit(dataDir: string, action: string, address: str
       );
       return;
     }
-    throw new Error(`Không rõ thao tác / unknown action: ${action} (list|show|clear)`);
+    throw new Error(`Không rõ thao tác / unknown action: ${action} (list|show|hold|clear)`);
   });
 }
 
