@@ -188,10 +188,10 @@ describe.each(backends())('tickets (%s)', (backend) => {
     const r = await t.app.tickets.receiveMail(content, user.id);
     await t.app.store.release(content);
     expect(r.filed).toBe(true);
-    const d = await t.app.tickets.get(admin.actor, r.ticketId);
+    const d = await t.app.tickets.get(admin.actor, r.ticketId!);
     expect(d.ticket).toMatchObject({ category: 'spam', source: 'mail', subject: 'Báo cáo thư rác', body: 'Tôi nhận được thư này sáng nay.' });
     expect(d.message).toMatchObject({ subject: 'Khuyến mãi', origin: 'attachment' });
-    const m = await t.app.tickets.message(admin.actor, r.ticketId);
+    const m = await t.app.tickets.message(admin.actor, r.ticketId!);
     const chunks: Buffer[] = [];
     for await (const c of m.stream) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).toString('utf8')).toContain('Mua ngay!');
@@ -199,6 +199,12 @@ describe.each(backends())('tickets (%s)', (backend) => {
     const reply = await t.app.store.ingest([msg(`Re: [#${r.ticketId}] Đã nhận báo cáo`, 'Thêm: thư đến từ 3 địa chỉ.\r\n\r\n> trích dẫn')]);
     expect(await t.app.tickets.receiveMail(reply, user.id)).toEqual({ ticketId: r.ticketId, filed: false });
     await t.app.store.release(reply);
-    expect((await t.app.tickets.get(user.actor, r.ticketId)).replies.map((x) => x.body)).toEqual(['Thêm: thư đến từ 3 địa chỉ.']);
+    expect((await t.app.tickets.get(user.actor, r.ticketId!)).replies.map((x) => x.body)).toEqual(['Thêm: thư đến từ 3 địa chỉ.']);
+
+    // An automatic answer (Auto-Submitted) to a notice files and adds nothing.
+    const auto = await t.app.store.ingest([msg(`Re: [#${r.ticketId}] vắng mặt`, 'Tôi đang nghỉ phép.', ['Auto-Submitted: auto-replied'])]);
+    expect(await t.app.tickets.receiveMail(auto, user.id)).toEqual({ ticketId: null, filed: false });
+    await t.app.store.release(auto);
+    expect((await t.app.tickets.get(user.actor, r.ticketId!)).replies).toHaveLength(1);
   });
 });

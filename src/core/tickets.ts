@@ -147,10 +147,16 @@ export class TicketService {
    * works tickets; anything else files a new ticket, its category guessed from the subject, an
    * attached message (else the mail itself) kept as the reported message.
    */
-  async receiveMail(content: StoredContent, accountId: number): Promise<{ ticketId: number; filed: boolean }> {
+  async receiveMail(content: StoredContent, accountId: number): Promise<{ ticketId: number | null; filed: boolean }> {
     const principal = await this.roles.principal(accountId);
     const actor = this.actorOf(principal, 'mail');
     const idx = content.index;
+    // An automatic answer (an absence reply to one of our notices) files nothing: no loop of notices.
+    const auto = /^auto-submitted:\s*(\S+)/im.exec(idx.search.headers ?? '')?.[1]?.toLowerCase();
+    if (auto && auto !== 'no') {
+      this.opts.log.info({ accountId, autoSubmitted: auto }, 'automatic mail to the tickets address ignored');
+      return { ticketId: null, filed: false };
+    }
     const subject = idx.search.subject ?? '';
     const parts = mailParts(idx);
     const text = parts.text ? partText(parts.text, await this.store.readContent(content, parts.text.bodyStart, parts.text.end)) : (idx.search.body ?? '');
