@@ -59,6 +59,8 @@ function probe(spec: ListenerSpec, host: string): Promise<{ text: string } | { e
       got = Buffer.concat([got, d]);
       const text = got.toString('utf8');
       if ((spec.protocol === 'smtp' || spec.protocol === 'imap' || spec.protocol === 'pop3') && text.includes('\n')) finish({ text });
+      // ManageSieve greets with its capabilities, then OK.
+      if (spec.protocol === 'managesieve' && /^OK\b/m.test(text)) finish({ text });
       if (spec.protocol === 'ldap' && got.includes('thutin')) finish({ text: 'vendorName: thutin' });
       if (spec.protocol === 'http' && text.includes('\r\n\r\n') && /\}\s*$/.test(text)) finish({ text });
     });
@@ -76,6 +78,8 @@ function isThutin(spec: ListenerSpec, text: string): boolean {
       return /^\* OK .*thutin IMAP/m.test(text);
     case 'pop3':
       return /^\+OK .*thutin POP3/m.test(text);
+    case 'managesieve':
+      return /^"IMPLEMENTATION" "thutin"/m.test(text) && /^OK .*thutin ManageSieve/m.test(text);
     case 'ldap':
       return text.includes('thutin');
     case 'http':
@@ -112,7 +116,7 @@ async function listenerCheck(configured: ListenerSpec, lock: ReturnType<typeof r
   return { name, ok: false, detail: `một tiến trình khác (không phải thutin) đang chiếm / held by a foreign process (not thutin): ${tlsNote}${what}` };
 }
 
-const STARTTLS: Partial<Record<ListenerSpec['protocol'], StartTls>> = { smtp: 'smtp', imap: 'imap', ldap: 'ldap' };
+const STARTTLS: Partial<Record<ListenerSpec['protocol'], StartTls>> = { smtp: 'smtp', imap: 'imap', ldap: 'ldap', managesieve: 'managesieve' };
 
 /** What a served TLS listener offers (none for plain HTTP and POP3's STLS, which the probe does not speak). */
 async function tlsOfferCheck(spec: ListenerSpec, host: string): Promise<Check[]> {

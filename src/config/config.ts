@@ -28,6 +28,8 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_POP3_HOST', ['pop3', 'host'], 'string'],
   ['THUTIN_POP3_PORT', ['pop3', 'port'], 'number'],
   ['THUTIN_POP3_TLS_PORT', ['pop3', 'tlsPort'], 'number'],
+  ['THUTIN_SIEVE_HOST', ['sieve', 'host'], 'string'],
+  ['THUTIN_SIEVE_PORT', ['sieve', 'port'], 'number'],
   ['THUTIN_HTTP_HOST', ['http', 'host'], 'string'],
   ['THUTIN_HTTP_PORT', ['http', 'port'], 'number'],
   ['THUTIN_HTTP_TLS_PORT', ['http', 'tlsPort'], 'number'],

@@ -114,6 +114,28 @@ export const configSchema = z.object({
         .positive()
         .default(64 * 1024),
       maxRedirects: z.number().int().nonnegative().default(5),
+      // The ManageSieve listener (src/managesieve/): a command line between literals; a literal before
+      // sign-in (a SASL response); idle times before and after sign-in and the time to sign in at all.
+      maxLineLength: z.number().int().min(1024).default(8192),
+      preAuthLiteralMax: z.number().int().positive().default(8192),
+      idleTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(30 * 60 * 1000),
+      preAuthTimeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .default(60 * 1000),
+      preAuthMaxMs: z
+        .number()
+        .int()
+        .positive()
+        .default(2 * 60 * 1000),
+      maxConnections: z.number().int().positive().default(2000), // in total …
+      maxConnectionsPerIp: z.number().int().positive().default(50), // … and from one address
+      maxBadCommands: z.number().int().positive().default(10), // NO for unknown or malformed commands, then BYE
     })
     .prefault({}),
   pop3: z
@@ -489,6 +511,7 @@ export const configSchema = z.object({
           timeoutMs: z.number().int().positive().default(10_000),
           unreachable: z.enum(['accept', 'tempfail']).default('accept'),
           quarantine: z.boolean().default(true),
+          quarantineDays: z.number().int().min(0).default(30), // kept messages older than this are deleted by maintenance; 0 = until deleted
         })
         .prefault({}),
       // Spam (smtp/stages/spam.ts, hygiene/rspamd.ts): rspamd's normal worker (/checkv2) at `url`,
@@ -527,9 +550,7 @@ export const configSchema = z.object({
   requests: z
     .object({
       serviceLevelDays: z.number().int().nonnegative().default(5),
-      holidays: z
-        .array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/))
-        .default(['01-01', '04-30', '05-01', '09-02']),
+      holidays: z.array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/)).default(['01-01', '04-30', '05-01', '09-02']),
       credentialTtlHours: z.number().int().positive().default(72),
       maxDocumentBytes: z
         .number()

@@ -33,7 +33,7 @@ const BUSY_WAIT_MAX_MS = 10_000;
 /** `retryAfterMs` of a reservation refused only because attempts in flight fill a bucket. */
 const BUSY = -1;
 
-export type SignInProtocol = 'imap' | 'pop3' | 'smtp' | 'ldap' | 'http';
+export type SignInProtocol = 'imap' | 'pop3' | 'managesieve' | 'smtp' | 'ldap' | 'http';
 
 export interface SignInRequest {
   protocol: SignInProtocol;

@@ -55,7 +55,7 @@ export function dnsZone(cfg: Config, keys: DkimKey[], opts: DnsOptions = {}): st
   const out: string[] = [
     `; Bản ghi DNS cho thư điện tử — thutin dns / DNS records for mail (generated ${new Date().toISOString()})`,
     `; Máy chủ thư / mail host: ${host} — cần bản ghi A/AAAA trỏ tới IP công khai của máy chủ / needs A/AAAA records for the server's public IP`,
-    `; Cổng công bố là cổng chuẩn; nếu máy chủ nghe cổng khác (smtp ${cfg.smtp.inboundPort}, submission ${cfg.smtp.submissionPort}/${cfg.smtp.submissionTlsPort}, imap ${cfg.imap.port}/${cfg.imap.tlsPort}, pop3 ${cfg.pop3.port}/${cfg.pop3.tlsPort}) thì chuyển tiếp cổng / published ports are the standard ones; forward them to the listeners' ports`,
+    `; Cổng công bố là cổng chuẩn; nếu máy chủ nghe cổng khác (smtp ${cfg.smtp.inboundPort}, submission ${cfg.smtp.submissionPort}/${cfg.smtp.submissionTlsPort}, imap ${cfg.imap.port}/${cfg.imap.tlsPort}, pop3 ${cfg.pop3.port}/${cfg.pop3.tlsPort}, managesieve ${cfg.sieve.port}) thì chuyển tiếp cổng / published ports are the standard ones; forward them to the listeners' ports`,
     '',
   ];
   for (const d of domains.all()) {
@@ -92,6 +92,8 @@ export function dnsZone(cfg: Config, keys: DkimKey[], opts: DnsOptions = {}): st
       `_imaps._tcp.${n} ${ttl} IN SRV 0 1 993 ${host}`,
       `_pop3._tcp.${n} ${ttl} IN SRV 0 1 110 ${host}`,
       `_pop3s._tcp.${n} ${ttl} IN SRV 0 1 995 ${host}`,
+      '; ManageSieve (RFC 5804 §1.8): bộ lọc thư Sieve / Sieve mail filters',
+      `_sieve._tcp.${n} ${ttl} IN SRV 0 1 4190 ${host}`,
       `autoconfig.${n} ${ttl} IN CNAME ${host}`,
       `autodiscover.${n} ${ttl} IN CNAME ${host}`,
       `; Outlook Autodiscover: cổng HTTPS của thutin (http.tlsPort ${cfg.http.tlsPort}); khi chạy thật đặt proxy ngược trên cổng 443 và đổi thành 443 / thutin's HTTPS port; in production a reverse proxy on 443 is expected: publish 443 then`,

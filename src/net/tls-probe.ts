@@ -1,11 +1,11 @@
 // Owns: asking a TLS port what it offers, as a client would — for `thutin doctor` and the TLS
 // policy tests. Each protocol version (TLS 1.0 … 1.3) and each cipher suite this Node's OpenSSL
 // knows (PSK and SRP suites left out: they need a shared secret) is tried in its own handshake;
-// STARTTLS ports (SMTP, IMAP, LDAP) are first brought to the point where TLS starts.
+// STARTTLS ports (SMTP, IMAP, LDAP, ManageSieve) are first brought to the point where TLS starts.
 import net from 'node:net';
 import tls from 'node:tls';
 
-export type StartTls = 'smtp' | 'imap' | 'ldap';
+export type StartTls = 'smtp' | 'imap' | 'ldap' | 'managesieve';
 
 export interface TlsProbeTarget {
   host: string;
@@ -76,20 +76,27 @@ function startTls(target: TlsProbeTarget, kind: StartTls, timeoutMs: number): Pr
       const lines = text.split('\r\n').filter(Boolean);
       const last = lines[lines.length - 1] ?? '';
       buf = Buffer.alloc(0);
-      // SMTP: greeting → EHLO → STARTTLS → 220; IMAP: greeting → STARTTLS → tagged OK
+      // SMTP: greeting → EHLO → STARTTLS → 220; IMAP: greeting → STARTTLS → tagged OK;
+      // ManageSieve: capabilities and OK → STARTTLS → OK
       const script: Array<[RegExp, string | null]> =
-        kind === 'smtp'
+        kind === 'managesieve'
           ? [
-              [/^220 /, 'EHLO tls-probe.invalid\r\n'],
-              [/^250 /, 'STARTTLS\r\n'],
-              [/^220 /, null],
+              [/^OK\b/, 'STARTTLS\r\n'],
+              [/^OK\b/, null],
             ]
-          : [
-              [/^\* OK/, 'p1 STARTTLS\r\n'],
-              [/^p1 OK/, null],
-            ];
+          : kind === 'smtp'
+            ? [
+                [/^220 /, 'EHLO tls-probe.invalid\r\n'],
+                [/^250 /, 'STARTTLS\r\n'],
+                [/^220 /, null],
+              ]
+            : [
+                [/^\* OK/, 'p1 STARTTLS\r\n'],
+                [/^p1 OK/, null],
+              ];
       if (kind === 'smtp' && /^\d{3}-/.test(last)) return; // more lines follow
       if (kind === 'imap' && step > 0 && !last.startsWith('p1 ')) return; // untagged lines
+      if (kind === 'managesieve' && !/^(OK|NO|BYE)\b/.test(last)) return; // capability lines
       const [expect, send] = script[step];
       if (!expect.test(last)) return fail(`${kind}: ${last}`);
       step++;

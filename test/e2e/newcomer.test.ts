@@ -73,12 +73,12 @@ describe('a newcomer starts thutin for the first time', { timeout: 240_000 }, ()
     const r = await sh(`npx thutin --data ${dir} doctor`, env, '');
     expect(r.stdout).not.toContain('✗');
     expect(r.code).toBe(0);
-    for (const key of ['smtp.inboundPort', 'smtp.submissionTlsPort', 'imap.port', 'imap.tlsPort', 'http.port', 'ldap.port', 'ldap.tlsPort']) {
+    for (const key of ['smtp.inboundPort', 'smtp.submissionTlsPort', 'imap.port', 'imap.tlsPort', 'http.port', 'ldap.port', 'ldap.tlsPort', 'sieve.port']) {
       expect(r.stdout).toMatch(new RegExp(`^✓ ${key.replace('.', '\\.')} \\d+ .*: thutin \\(pid ${server.proc.pid}\\) đang phục vụ / serving`, 'm'));
     }
     expect(r.stdout).toMatch(/^✓ imap\.tlsPort .*\(TLS, \* OK /m);
     // What each TLS listener offers (implicit TLS and STARTTLS): TLS 1.2 with ECDHE + AEAD and TLS 1.3, nothing weak.
-    for (const key of ['smtp.inboundPort', 'smtp.submissionTlsPort', 'imap.port', 'imap.tlsPort', 'ldap.port', 'ldap.tlsPort', 'http.tlsPort']) {
+    for (const key of ['smtp.inboundPort', 'smtp.submissionTlsPort', 'imap.port', 'imap.tlsPort', 'ldap.port', 'ldap.tlsPort', 'http.tlsPort', 'sieve.port']) {
       expect(r.stdout).toMatch(new RegExp(`^✓ tls ${key.replace('.', '\\.')} \\d+: TLSv1\\.2 TLSv1\\.3: .*ECDHE-`, 'm'));
     }
     expect(r.stdout).not.toMatch(/YẾU \/ WEAK|CŨ \/ OLD/);

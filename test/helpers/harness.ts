@@ -54,6 +54,7 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     smtp: { host: '127.0.0.1', inboundPort: 0, submissionPort: 0, submissionTlsPort: 0 },
     imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+    sieve: { host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     // Never the real DNS: a closed loopback port refuses at once (SPF/DKIM/DMARC give temperror);

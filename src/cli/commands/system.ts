@@ -61,7 +61,7 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
   // Plain lines for the person at the terminal, each whole, beside the JSON log.
   say(
-    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}, POP3 ${p.pop3} (STLS) ${p.pop3s} (TLS)`,
+    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}, POP3 ${p.pop3} (STLS) ${p.pop3s} (TLS), ManageSieve ${p.sieve} (STARTTLS)`,
   );
   if ((await app.accounts.list()).length === 0) say(nextSteps(dataDir, cfg.domains.primary));
   say(`thutin: sẵn sàng / ready — miền / domain ${cfg.domains.primary}, máy chủ / host ${cfg.hostname}, dữ liệu / data ${cfg.dataDir} (${cfg.database.driver})`);
