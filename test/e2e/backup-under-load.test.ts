@@ -11,44 +11,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import pg from 'pg';
 import pino from 'pino';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServers, type Running } from '../helpers/servers.ts';
-import { backends, PG_URL, type Backend } from '../helpers/harness.ts';
+import { backends, type Backend } from '../helpers/harness.ts';
+import { cliEnv, freshPgDatabase } from '../helpers/backup.ts';
 import { thutin } from '../helpers/cli.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import { createApp, type App } from '../../src/app.ts';
 import type { Manifest } from '../../src/backup/manifest.ts';
 
 const ctx = { actor: 'test', reason: 'QĐ 14/2026' };
-
-export async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `thutin_restore_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_URL!);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-/** Environment for the CLI on a test app's data directory (its configuration is not on disk). */
-export function cliEnv(r: Running): Record<string, string> {
-  const env: Record<string, string> = { THUTIN_LOG_LEVEL: 'warn' };
-  if (r.app.config.database.driver === 'postgres') Object.assign(env, { THUTIN_DATABASE_DRIVER: 'postgres', THUTIN_DATABASE_URL: r.app.config.database.url! });
-  return env;
-}
 
 interface Load {
   /** Message-ID → when its 250 arrived. */
@@ -162,7 +136,7 @@ describe.each(backends())('backup under a 20-session SMTP load (%s)', (backend: 
     await new Promise((res) => setTimeout(res, 2000));
     const began = Date.now();
     ackedBeforeBackup = new Set([...load.acked].filter(([, at]) => at < began).map(([id]) => id));
-    const b = await thutin(r.dataDir, ['backup', 'create', path.join(work, 'b'), '--json'], { env: cliEnv(r) });
+    const b = await thutin(r.dataDir, ['backup', 'create', path.join(work, 'b'), '--json'], { env: cliEnv(r.app) });
     expect(b.code, b.stderr).toBe(0);
     await new Promise((res) => setTimeout(res, 500));
     await load.stop();
@@ -244,7 +218,7 @@ describe.each(backends())('backup under a 20-session SMTP load (%s)', (backend: 
   });
 
   it('a second backup in the same folder stores only the blobs new since the first', async () => {
-    const b = await thutin(r.dataDir, ['backup', 'create', path.join(work, 'b'), '--json'], { env: cliEnv(r) });
+    const b = await thutin(r.dataDir, ['backup', 'create', path.join(work, 'b'), '--json'], { env: cliEnv(r.app) });
     expect(b.code, b.stderr).toBe(0);
     const second = JSON.parse(fs.readFileSync(path.join(work, 'b', 'sets', JSON.parse(b.stdout).set, 'manifest.json'), 'utf8')) as Manifest;
     const before = new Set(firstSet.blobs.map((x) => x[0]));
