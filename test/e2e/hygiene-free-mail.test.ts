@@ -3,7 +3,8 @@
 // sent to the MX with Python's smtplib arrives at that province's server (a scripted remote SMTP
 // server on loopback, reached through outbound.relayHost) with the original envelope sender, and a
 // copy stays in the INBOX (read over IMAP with imapflow); a message submitted with an attachment
-// to a gmail.com address is delivered and its sender gets a Vietnamese notice from postmaster@;
+// to a gmail.com address is delivered and its sender gets a Vietnamese notice from postmaster@
+// (policy warn), or is queued on hold and the unit head told (policy hold);
 // the per-unit report counts the mail exchanged with free-mail domains (API and CLI).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/harness.ts';
@@ -208,5 +209,67 @@ describe.each(backends())('Article 9: forwarding, free-mail attachments, the rep
       expect(cli.code, cli.stderr).toBe(0);
       expect(JSON.parse(cli.stdout).units).toEqual(rep.json.units);
     }
+  });
+});
+
+describe.each(backends())('Article 9: attachments to free-mail held for the unit head (hygiene.freeMail.attachments = hold, %s)', (backend) => {
+  let r: Running;
+  let head: string;
+  let clerk: string;
+
+  beforeAll(async () => {
+    r = await startTestServers({ backend, config: { hygiene: { freeMail: { attachments: 'hold' } } } });
+    const d = r.app.directory;
+    await d.createUnit({ code: 'STP', name: 'Sở Tư pháp', kind: 'agency', withMailbox: false }, ctx);
+    const h = await d.createPerson({ fullName: 'Phạm Văn Trưởng', unitCode: 'STP', password: TEST_PASSWORD }, ctx);
+    await d.setUnitHead('STP', h.person.id, ctx);
+    head = h.address;
+    clerk = (await d.createPerson({ fullName: 'Lê Thị Bình', unitCode: 'STP', password: TEST_PASSWORD }, ctx)).address;
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  async function submit(msg: Buffer, to: string): Promise<number | undefined> {
+    const res = await smtplib(r.servers.ports.submission, [
+      { op: 'ehlo', name: 'laptop' },
+      { op: 'starttls' },
+      { op: 'ehlo', name: 'laptop' },
+      { op: 'auth', user: clerk, password: TEST_PASSWORD },
+      { op: 'mail', from: clerk },
+      { op: 'rcpt', to },
+      { op: 'data', message: msg },
+      { op: 'quit' },
+    ]);
+    return step(res, 'data').code;
+  }
+
+  async function subjects(user: string): Promise<string[]> {
+    const c = imapClient(r, user);
+    await c.connect();
+    try {
+      const box = await c.mailboxOpen('INBOX');
+      if (!box.exists) return [];
+      const out: string[] = [];
+      for await (const m of c.fetch('1:*', { envelope: true })) out.push(m.envelope?.subject ?? '');
+      return out;
+    } finally {
+      await c.logout();
+    }
+  }
+
+  it('accepts the message, queues it on hold and tells the unit head and the sender; without attachment it goes', async () => {
+    expect(await submit(withAttachment(clerk, 'doitac@yahoo.com.vn', 'Hồ sơ dự thầu'), 'doitac@yahoo.com.vn')).toBe(250);
+    expect(await submit(message({ from: clerk, to: 'doitac@yahoo.com.vn', subject: 'Lịch làm việc' }), 'doitac@yahoo.com.vn')).toBe(250);
+    expect(await submit(withAttachment(clerk, 'vanthu@gialai.gov.vn', 'Hồ sơ'), 'vanthu@gialai.gov.vn')).toBe(250);
+    const q = await r.app.queue.list();
+    expect(q.map((e) => [e.recipients[0].recipient, e.state])).toEqual([
+      ['doitac@yahoo.com.vn', 'hold'],
+      ['doitac@yahoo.com.vn', 'active'],
+      ['vanthu@gialai.gov.vn', 'active'],
+    ]);
+    const notice = 'Thư có tệp đính kèm tới hộp thư miễn phí đang được giữ / Message with attachments to free-mail held';
+    expect(await subjects(head)).toEqual([notice]);
+    expect(await subjects(clerk)).toEqual([notice]);
   });
 });

@@ -86,6 +86,9 @@ describe.each(backends())('sending rate limits hold a bursting account (%s)', (b
       const show = await thutin(r.dataDir, ['account', 'send-limit', 'show', user]);
       expect(show.code, show.stderr).toBe(0);
       expect(show.stdout, show.stderr).toMatch(/TẠM GIỮ \/ HELD/);
+      const accounts = await thutin(r.dataDir, ['account', 'list']);
+      expect(accounts.stdout).toContain(`${user}\tactive\t${user}\tTẠM GIỮ THƯ GỬI / SEND-HELD`);
+      expect(accounts.stdout).not.toContain(`${admin}\tactive\t${admin}\tTẠM GIỮ`);
     }
 
     const holds = await api(admin, 'GET', '/api/v1/send-limits');
@@ -94,6 +97,9 @@ describe.each(backends())('sending rate limits hold a bursting account (%s)', (b
     const one = await api(admin, 'GET', `/api/v1/send-limits/${user}`);
     expect(one.json).toMatchObject({ account: user, held: true, heldMessages: q.filter((x) => x.state === 'hold').map((x) => x.id) });
     expect((await api(user, 'GET', '/api/v1/send-limits')).status).toBe(403);
+    // the account itself sees its flag
+    expect((await api(user, 'GET', '/api/v1/me')).json.sendHold).toMatchObject({ username: user, messages: N + 1 });
+    expect((await api(admin, 'GET', '/api/v1/me')).json.sendHold).toBeNull();
 
     const notice = 'Tài khoản bị tạm giữ thư gửi đi / Account held for sending';
     expect(await subjects(postmaster)).toEqual([notice]); // told once, not per held message

@@ -23,11 +23,19 @@ export async function runAccountPasswd(dataDir: string, address: string, o: { pa
 export async function runAccountList(dataDir: string, o: { json?: boolean }): Promise<void> {
   await withApp(dataDir, async (app) => {
     const list = await app.accounts.list();
+    // An account held for bursting past the sending limits (core/send-limits.ts) says so.
+    const held = new Set((await app.sendLimits.holds()).map((h) => h.accountId));
     if (o.json) {
-      process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify(
+          list.map((a) => ({ ...a, sendHeld: held.has(a.id) })),
+          null,
+          2,
+        ) + '\n',
+      );
       return;
     }
-    for (const a of list) process.stdout.write(`${a.username}\t${a.status}\t${a.addresses.join(',')}\n`);
+    for (const a of list) process.stdout.write(`${a.username}\t${a.status}\t${a.addresses.join(',')}${held.has(a.id) ? '\tTẠM GIỮ THƯ GỬI / SEND-HELD' : ''}\n`);
     process.stdout.write(`(${list.length} tài khoản / accounts)\n`);
   });
 }

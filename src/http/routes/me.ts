@@ -23,7 +23,9 @@ export async function meRoutes(server: FastifyInstance, { app }: RouteDeps): Pro
       const s = sessionOf(req);
       const person = await app.directory.personByAccount(s.accountId);
       const shared = await app.delegations.sharedWith(s.accountId);
-      return { accountId: s.accountId, username: s.username, roles: s.principal.roles, person, shared, expiresAt: s.expiresAt };
+      // sendHold: held for bursting past the sending limits (issue 12), null when not.
+      const sendHold = await app.sendLimits.holdOf(s.accountId);
+      return { accountId: s.accountId, username: s.username, roles: s.principal.roles, person, shared, sendHold, expiresAt: s.expiresAt };
     },
   );
 
