@@ -24,6 +24,8 @@ export type AuditRow = AuditLogRow;
 export interface ChangeContext {
   actor: string;
   reason?: string;
+  /** The request (issue 11, src/requests/) the change executes: the directory's history links the version to it. */
+  requestId?: number;
 }
 
 export interface VerifyResult {

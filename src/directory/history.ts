@@ -6,14 +6,21 @@
 // Owns: what a version is (snapshot, tombstone, who, why); rows through
 // storage/repositories/directory-history.ts.
 import type { Reader, Tx } from '../storage/tx.ts';
-import { closeCurrentVersion, insertVersion, versionsAfter, versionsHeldAt, versionsOfEntity } from '../storage/repositories/directory-history.ts';
+import { closeCurrentVersion, insertVersion, versionsAfter, versionsHeldAt, versionsOfEntity, versionsOfRequest } from '../storage/repositories/directory-history.ts';
 
 export type HistoryEntity = 'unit' | 'person' | 'list' | 'delegation';
 
 export const TOMBSTONE = '{"deleted":true}';
 
 /** Record a new version of an entity (or a tombstone when `data` is null) at time `at`. */
-export async function recordVersion(trx: Tx, entity: HistoryEntity, entityId: number, data: Record<string, unknown> | null, ctx: { actor: string; reason?: string }, at = Date.now()): Promise<void> {
+export async function recordVersion(
+  trx: Tx,
+  entity: HistoryEntity,
+  entityId: number,
+  data: Record<string, unknown> | null,
+  ctx: { actor: string; reason?: string; requestId?: number },
+  at = Date.now(),
+): Promise<void> {
   await closeCurrentVersion(trx, entity, entityId, at);
   await insertVersion(trx, {
     entity,
@@ -24,6 +31,7 @@ export async function recordVersion(trx: Tx, entity: HistoryEntity, entityId: nu
     data: data ? JSON.stringify(data) : TOMBSTONE,
     actor: ctx.actor,
     reason: ctx.reason ?? '',
+    requestId: ctx.requestId ?? null,
   });
 }
 
@@ -33,10 +41,23 @@ export async function snapshotsAsOf<T>(db: Reader, entity: HistoryEntity, at: nu
   return rows.filter((r) => r.data !== TOMBSTONE).map((r) => JSON.parse(r.data) as T);
 }
 
-/** The versions of one entity, oldest first (for `show` and audits). */
-export async function versionsOf(db: Reader, entity: HistoryEntity, entityId: number): Promise<Array<{ validFrom: number; validTo: number | null; data: unknown; actor: string; reason: string }>> {
+/**
+ * The versions of one entity, oldest first (for `show` and audits). `requestId` names the request
+ * (issue 11) the change was made by; `outsideRequest` marks a change made directly (a sysadmin's
+ * correction, a CSV import, a change from before requests existed).
+ */
+export async function versionsOf(
+  db: Reader,
+  entity: HistoryEntity,
+  entityId: number,
+): Promise<Array<{ validFrom: number; validTo: number | null; data: unknown; actor: string; reason: string; requestId: number | null; outsideRequest: boolean }>> {
   const rows = await versionsOfEntity(db, entity, entityId);
-  return rows.map((r) => ({ validFrom: r.validFrom, validTo: r.validTo, data: JSON.parse(r.data), actor: r.actor, reason: r.reason }));
+  return rows.map((r) => ({ validFrom: r.validFrom, validTo: r.validTo, data: JSON.parse(r.data), actor: r.actor, reason: r.reason, requestId: r.requestId, outsideRequest: r.requestId === null }));
+}
+
+/** What a request changed in the directory: each entity's versions it made (traceability from a request to its changes). */
+export async function changesOfRequest(db: Reader, requestId: number): Promise<Array<{ entity: string; entityId: number; at: number; data: unknown }>> {
+  return (await versionsOfRequest(db, requestId)).map((v) => ({ entity: v.entity, entityId: v.entityId, at: v.validFrom, data: JSON.parse(v.data) }));
 }
 
 /** Entities changed since `version`, with the new version. */

@@ -15,6 +15,8 @@ export interface HistoryRow {
   data: string; // JSON, as stored
   actor: string;
   reason: string;
+  /** The request (issue 11) the change was made by; null = outside any request. */
+  requestId: number | null;
 }
 
 /** Mark the current version of an entity (if any) as ending at `at`. */
@@ -23,7 +25,10 @@ export async function closeCurrentVersion(tx: Tx, entity: string, entityId: numb
 }
 
 export async function insertVersion(tx: Tx, v: Omit<HistoryRow, 'id'>): Promise<void> {
-  await tx.insertInto('directory_history').values({ entity: v.entity, entity_id: v.entityId, valid_from: v.validFrom, valid_to: v.validTo, data: v.data, actor: v.actor, reason: v.reason }).execute();
+  await tx
+    .insertInto('directory_history')
+    .values({ entity: v.entity, entity_id: v.entityId, valid_from: v.validFrom, valid_to: v.validTo, data: v.data, actor: v.actor, reason: v.reason, request_id: v.requestId })
+    .execute();
 }
 
 /** The data of every version of an entity kind that held at `at` (from ≤ at < to), by entity id. */
@@ -51,7 +56,14 @@ export async function versionsOfEntity(r: Reader, entity: string, entityId: numb
     data: row.data,
     actor: row.actor,
     reason: row.reason,
+    requestId: row.request_id === null ? null : Number(row.request_id),
   }));
+}
+
+/** The versions a request made (issue 11), oldest first: which entities it changed. */
+export async function versionsOfRequest(r: Reader, requestId: number): Promise<Array<{ entity: string; entityId: number; validFrom: number; data: string }>> {
+  const rows = await r.selectFrom('directory_history').select(['entity', 'entity_id', 'valid_from', 'data']).where('request_id', '=', requestId).orderBy('id').execute();
+  return rows.map((row) => ({ entity: row.entity, entityId: Number(row.entity_id), validFrom: Number(row.valid_from), data: row.data }));
 }
 
 /** Which entities got versions after id `afterId`, in id order. */
