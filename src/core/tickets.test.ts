@@ -201,6 +201,15 @@ describe.each(backends())('tickets (%s)', (backend) => {
     await t.app.store.release(reply);
     expect((await t.app.tickets.get(user.actor, r.ticketId!)).replies.map((x) => x.body)).toEqual(['Thêm: thư đến từ 3 địa chỉ.']);
 
+    // Forwarded inline from the reporter's INBOX: their own copy (found by X-Forwarded-Message-Id) is the reported message.
+    const orig = await t.app.store.ingest([msg('Vay tiền nhanh', 'Lãi suất 0%.', [])]);
+    await t.app.store.deliver(orig, [{ accountId: user.id, mailbox: 'INBOX' }]);
+    await t.app.store.release(orig);
+    const fwd = await t.app.store.ingest([msg('Fwd: Vay tiền nhanh', '-------- Forwarded Message --------\r\nLãi suất 0%.', [`X-Forwarded-Message-Id: ${orig.index.messageId}`])]);
+    const f = await t.app.tickets.receiveMail(fwd, user.id);
+    await t.app.store.release(fwd);
+    expect((await t.app.tickets.get(admin.actor, f.ticketId!)).message).toMatchObject({ subject: 'Vay tiền nhanh', origin: expect.stringMatching(/^folder \d+ uid \d+$/) });
+
     // An automatic answer (Auto-Submitted) to a notice files and adds nothing.
     const auto = await t.app.store.ingest([msg(`Re: [#${r.ticketId}] vắng mặt`, 'Tôi đang nghỉ phép.', ['Auto-Submitted: auto-replied'])]);
     expect(await t.app.tickets.receiveMail(auto, user.id)).toEqual({ ticketId: null, filed: false });

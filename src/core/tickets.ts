@@ -145,7 +145,8 @@ export class TicketService {
    * Mail to the tickets address from a local account (submission, authenticated). A reply to a
    * notice (`[#id]` or In-Reply-To) adds a reply to that ticket when the sender is its reporter or
    * works tickets; anything else files a new ticket, its category guessed from the subject, an
-   * attached message (else the mail itself) kept as the reported message.
+   * attached message — else the reporter's own copy of a message forwarded inline (named by
+   * X-Forwarded-Message-Id), else the mail itself — kept as the reported message.
    */
   async receiveMail(content: StoredContent, accountId: number): Promise<{ ticketId: number | null; filed: boolean }> {
     const principal = await this.roles.principal(accountId);
@@ -170,6 +171,13 @@ export class TicketService {
       }
     }
     const category = guessCategory(subject);
+    // Forwarded inline (Thunderbird names the original in X-Forwarded-Message-Id): the reporter's own copy is the reported message.
+    const forwarded = /^x-forwarded-message-id:\s*(<[^>\s]+>)/im.exec(idx.search.headers ?? '')?.[1];
+    const own = !parts.attached && forwarded ? await repo.ownMessageByMessageId(this.db, accountId, forwarded) : null;
+    if (own) {
+      const t = await this.file(actor, { category, text: text.trim(), subject: cleanSubject(subject), message: own }, 'mail');
+      return { ticketId: t.id, filed: true };
+    }
     let inner: StoredContent | null = null;
     if (parts.attached) {
       const n = parts.attached;

@@ -233,3 +233,18 @@ export async function ownMessageByContent(r: Reader, accountId: number, sha256: 
     .executeTakeFirst();
   return row ? { mailboxId: Number(row.mailbox_id), uid: Number(row.uid) } : null;
 }
+
+/** A message of this account whose Message-ID is this one (a forward's X-Forwarded-Message-Id names it), newest first. */
+export async function ownMessageByMessageId(r: Reader, accountId: number, messageId: string): Promise<{ mailboxId: number; uid: number } | null> {
+  const row = await r
+    .selectFrom('messages')
+    .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+    .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+    .select(['messages.mailbox_id', 'messages.uid'])
+    .where('mailboxes.account_id', '=', accountId)
+    .where('contents.message_id', '=', messageId)
+    .orderBy('messages.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { mailboxId: Number(row.mailbox_id), uid: Number(row.uid) } : null;
+}
