@@ -213,16 +213,23 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   // clamd's deadline stays inside the stage's (smtp.stageTimeoutMs): a slow clamd meets the
   // hygiene.virus.unreachable policy, not the pipeline's generic 451.
   const clamd = new ClamdClient({ ...config.hygiene.virus, timeoutMs: Math.max(100, Math.min(config.hygiene.virus.timeoutMs, Math.floor(config.smtp.stageTimeoutMs * 0.8))) });
-  const quarantine = new QuarantineService(db.kysely, store, audit, {
-    isLocalDomain: (d) => domains.isLocal(d),
-    localAccount: async (address) => {
-      const canonical = domains.canonical(normalizeAddress(address));
-      const role = await directory.roleRecipient(canonical);
-      if (role) return role.accountId;
-      return (await accounts.resolveRecipient(canonical))?.id ?? null;
+  const quarantine = new QuarantineService(
+    db.kysely,
+    store,
+    audit,
+    {
+      isLocalDomain: (d) => domains.isLocal(d),
+      localAccount: async (address) => {
+        const canonical = domains.canonical(normalizeAddress(address));
+        const role = await directory.roleRecipient(canonical);
+        if (role) return role.accountId;
+        return (await accounts.resolveRecipient(canonical))?.id ?? null;
+      },
+      listMembers: async (address) => ((await lists.get(normalizeAddress(address))) ? lists.expand(normalizeAddress(address)) : null),
     },
-    listMembers: async (address) => ((await lists.get(normalizeAddress(address))) ? lists.expand(normalizeAddress(address)) : null),
-  });
+    { retentionDays: config.hygiene.virus.quarantineDays },
+  );
+  maintenance.quarantine = quarantine;
   const sp = config.hygiene.spam;
   const rspamd = sp.enabled ? new RspamdClient({ url: sp.url, controllerUrl: sp.controllerUrl, password: sp.password, timeoutMs: sp.timeoutMs }) : null;
   const spamLists = new SpamLists(db.kysely, audit);

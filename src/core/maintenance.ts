@@ -47,6 +47,7 @@ export interface MaintenanceReport {
   changes: { mailboxes: number; removed: number };
   queue: { removed: number };
   signIns?: Record<string, number>;
+  quarantine?: { removed: number };
 }
 
 /** What maintenance prunes of the sign-in records (core/sign-in.ts). */
@@ -62,6 +63,8 @@ export class StoreMaintenance {
   private stopped = true;
   /** Set by the composition root: sign-ins, usual addresses and idle throttle buckets past their time. */
   signIns: SignInPruner | null = null;
+  /** Set by the composition root: quarantined messages past hygiene.virus.quarantineDays (core/quarantine.ts). */
+  quarantine: { prune(): Promise<{ removed: number }> } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -76,10 +79,11 @@ export class StoreMaintenance {
   async runOnce(o: { graceMs?: number } = {}): Promise<MaintenanceReport> {
     // Queue first: the contents rows its entries held may go with them, and the sweep then sees their blobs.
     const queue = await this.pruneQueue();
+    const quarantine = this.quarantine ? await this.quarantine.prune() : undefined;
     const changes = await this.compactChanges();
     const sweep = await this.reclaimer.sweep({ graceMs: o.graceMs ?? this.opts.orphanGraceMs });
     const signIns = this.signIns ? await this.signIns.prune() : undefined;
-    return { sweep, changes, queue, signIns };
+    return { sweep, changes, queue, signIns, ...(quarantine ? { quarantine } : {}) };
   }
 
   /**

@@ -5,12 +5,13 @@
 // (local ones into INBOX, list addresses expanded, remote ones queued from the original sender —
 // in one transaction with the row's removal) or delete it; deleting or releasing drops the
 // `contents` row when nothing else names it, and the blob goes after the commit. Every step is
-// audited (`quarantine.keep`, `quarantine.release`, `quarantine.delete`); reading is authorised
+// audited (`quarantine.keep`, `quarantine.release`, `quarantine.delete`, and `quarantine.expire`
+// past hygiene.virus.quarantineDays, pruned by the store's maintenance); reading is authorised
 // by the role table (`quarantine.read`, `quarantine.write`).
 // Owns: the quarantine's rules; rows through storage/repositories/quarantine.ts.
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
-import { deleteQuarantined, insertQuarantined, listQuarantined, quarantinedById, type QuarantineRow } from '../storage/repositories/quarantine.ts';
+import { deleteQuarantined, insertQuarantined, listQuarantined, quarantinedBefore, quarantinedById, type QuarantineRow } from '../storage/repositories/quarantine.ts';
 import type { AuditLog, ChangeContext } from './audit.ts';
 import { writeDelivery, type Copy, type StoredContent } from './delivery.ts';
 import { ThutinError } from './errors.ts';
@@ -66,10 +67,13 @@ export class QuarantineService {
     private readonly store: MailStore,
     private readonly audit: AuditLog,
     private readonly resolver: ReleaseResolver,
-    opts: { now?: () => Date } = {},
+    opts: { now?: () => Date; retentionDays?: number } = {},
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.retentionDays = opts.retentionDays ?? 0;
   }
+
+  private readonly retentionDays: number;
 
   /** Keep an ingested (still pinned) infected message. Returns the quarantine id. */
   async keep(content: StoredContent, input: KeepInput): Promise<number> {
@@ -177,6 +181,29 @@ export class QuarantineService {
     for (const mb of new Set(committed.delivered.map((d) => d.mailboxId))) this.store.events.notify(mb);
     if (committed.queued.length) this.store.onQueued?.();
     return { id, delivered, queued: remote, skipped };
+  }
+
+  /**
+   * Forget what was kept longer than hygiene.virus.quarantineDays (0: kept until deleted), each
+   * audited `quarantine.expire`; run by the store's maintenance (core/maintenance.ts).
+   */
+  async prune(): Promise<{ removed: number }> {
+    if (this.retentionDays <= 0) return { removed: 0 };
+    const cutoff = this.now().getTime() - this.retentionDays * 86_400_000;
+    let removed = 0;
+    for (;;) {
+      const due = await quarantinedBefore(this.db, cutoff, 100);
+      for (const q of due) {
+        const freed = await this.db.transaction().execute(async (tx) => {
+          if (!(await deleteQuarantined(tx, q.id))) return [];
+          removed++;
+          await this.audit.record({ actor: 'thutin', action: 'quarantine.expire', target: `#${q.id}`, details: { virus: q.virus, sender: q.sender, days: this.retentionDays } }, tx);
+          return this.store.contents.dropUnreferenced(tx, [q.sha256]);
+        });
+        await this.store.contents.reclaim(freed);
+      }
+      if (due.length < 100) return { removed };
+    }
   }
 
   /** Forget a kept message; its blob goes when nothing else names it. */

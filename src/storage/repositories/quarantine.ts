@@ -2,7 +2,7 @@
 // kept for administrators, migration 0012_quarantine). A row is a reference to its blob's
 // `contents` row (repositories/contents.ts counts it), so the caller saves that row in the same
 // transaction as the insert, and drops it (dropUnreferenced) in the one that deletes the last row.
-// Owns: inserting, listing, reading and deleting quarantine rows.
+// Owns: inserting, listing, reading and deleting quarantine rows, and finding those past their time.
 import type { Reader, Tx } from '../tx.ts';
 
 export interface NewQuarantined {
@@ -103,4 +103,10 @@ export async function quarantinedById(r: Reader, id: number): Promise<Quarantine
 export async function deleteQuarantined(tx: Tx, id: number): Promise<boolean> {
   const rows = await tx.deleteFrom('quarantine').where('id', '=', id).returning('id').execute();
   return rows.length > 0;
+}
+
+/** Up to `limit` rows kept since before `before` (ms), oldest first. */
+export async function quarantinedBefore(r: Reader, before: number, limit: number): Promise<QuarantineRow[]> {
+  const rows = await r.selectFrom('quarantine').selectAll().where('created_at', '<', before).orderBy('created_at').orderBy('id').limit(limit).execute();
+  return rows.map((x) => toRow(x as Row));
 }
