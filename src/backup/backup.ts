@@ -54,7 +54,7 @@ export interface CreateResult {
 }
 
 const ATTEMPTS = 5;
-const PARALLEL = 4;
+const PARALLEL = 16;
 /** Files of the data directory that a backup never carries: the store's own, the lock, the backup key. */
 const SKIP = new Set(['blobs', 'thutin.lock', 'backup-status.json', 'backup-signing.key']);
 const HOLD_DIR = /^backup-hold-/;

@@ -119,7 +119,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   const blobs = new BlobStore(path.join(target, 'blobs'));
   const total = manifest.blobs.reduce((n, b) => n + b[1], 0);
   progress.start(`Blob (${manifest.blobs.length})`, total, 'B');
-  await eachLimit(manifest.blobs, 4, async ([sha, size]) => {
+  await eachLimit(manifest.blobs, 16, async ([sha, size]) => {
     const rel = poolPath(sha);
     const w = await blobs.write(await openSealed(path.join(dir, rel), key)).catch(wrap(rel));
     blobs.unpin(w.sha256);

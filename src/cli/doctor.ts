@@ -6,7 +6,7 @@
 // protocol versions and suites it offers (net/tls-probe.ts): anything without forward secrecy or
 // AEAD, or older than TLS 1.2, is a failure; and whether clamd answers (PING, VERSION) where the
 // virus stage asks, and what happens to mail while it does not; the same for rspamd (`/ping`)
-// where the spam stage asks.
+// where the spam stage asks; and the last backup (backup/status.ts): failed or older than 2 days is a failure.
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
