@@ -15,9 +15,11 @@ import { CONTINUE, reject, tempfail, type DataContext, type Stage, type StageDep
 
 export const VIRUS_FIELD = 'X-Virus-Scan';
 
-export function virusReject(virus: string) {
+export function virusReject(virus: string, kept = false) {
   const name = virus.replace(/[^\x21-\x7e ]/g, '?').slice(0, 200);
-  return reject(554, '5.7.1', `Thư có chứa vi-rút ${name}, thư đã bị từ chối / Message contains a virus (${name}) and was refused`);
+  const vi = kept ? ', thư đã bị từ chối và được cách ly để quản trị viên xem xét' : ', thư đã bị từ chối';
+  const en = kept ? ' and was refused; it is kept in quarantine for the administrators' : ' and was refused';
+  return reject(554, '5.7.1', `Thư có chứa vi-rút ${name}${vi} / Message contains a virus (${name})${en}`);
 }
 
 export const VIRUS_UNCHECKED_TEMPFAIL = tempfail(451, '4.7.1', 'Chưa quét được vi-rút, vui lòng thử lại sau / Virus scanner unavailable, try again later');
@@ -73,7 +75,7 @@ export function virusStage({ app }: StageDeps): Stage {
         });
       }
       log.warn({ session: s.id, queueId: ctx.queueId, listener: s.listener, user: s.account?.username, from: ctx.sender, virus: result.virus, quarantine: kept }, 'virus found: message refused');
-      return virusReject(result.virus);
+      return virusReject(result.virus, kept !== null);
     },
   };
 }
