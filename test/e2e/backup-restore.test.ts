@@ -1,6 +1,7 @@
 // Backup round trips through the real `thutin` command: an encrypted backup (no message text in any
 // stored file; a wrong passphrase refused by verify and restore; the right one restores every byte),
-// a restore refused into a non-empty directory, and SQLite → PostgreSQL: the restored server on its
+// a restore refused into a non-empty directory, a backup whose pool is linked from a previous folder
+// (--base), and SQLite → PostgreSQL: the restored server on its
 // new database shows imapflow the same folders (Vietnamese names), counts, unseen and UIDNEXT as the
 // source, and takes new accounts and mail (its sequences continue after the copied ids).
 import fs from 'node:fs';
@@ -99,6 +100,24 @@ describe('encrypted backup', () => {
     const rr = await thutin(null, ['backup', 'restore', dir, '--data', target], { env });
     expect(rr.code).toBe(1);
     expect(rr.stderr).toMatch(/target data directory is not empty/);
+  }, 60_000);
+});
+
+describe('a backup with --base PREVIOUS', () => {
+  it('links the blobs of the previous folder instead of reading them again, and verifies on its own', async () => {
+    const prev = path.join(work, 'base-a');
+    const next = path.join(work, 'base-b');
+    expect((await thutin(r.dataDir, ['backup', 'create', prev], { env })).code).toBe(0);
+    const c = await thutin(r.dataDir, ['backup', 'create', next, '--base', prev, '--json'], { env });
+    expect(c.code, c.stderr).toBe(0);
+    const out = JSON.parse(c.stdout) as { totals: { blobs: number; copiedBlobs: number } };
+    expect(out.totals.blobs).toBe(12);
+    expect(out.totals.copiedBlobs).toBe(0);
+    const pooled = files(path.join(next, 'pool'));
+    expect(pooled.length).toBe(12);
+    for (const f of pooled) expect(fs.statSync(f).ino).toBe(fs.statSync(path.join(prev, path.relative(next, f))).ino);
+    fs.rmSync(prev, { recursive: true });
+    expect((await thutin(null, ['backup', 'verify', next], { env })).code).toBe(0);
   }, 60_000);
 });
 
