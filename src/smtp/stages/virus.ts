@@ -16,7 +16,7 @@ import { CONTINUE, reject, tempfail, type DataContext, type Stage, type StageDep
 export const VIRUS_FIELD = 'X-Virus-Scan';
 
 export function virusReject(virus: string, kept = false) {
-  const name = virus.replace(/[^\x21-\x7e ]/g, '?').slice(0, 200);
+  const name = virus.replace(/[^\x21-\x7e ]/g, '?').slice(0, 100); // the reply stays under SMTP's 512 octets
   const vi = kept ? ', thư đã bị từ chối và được cách ly để quản trị viên xem xét' : ', thư đã bị từ chối';
   const en = kept ? ' and was refused; it is kept in quarantine for the administrators' : ' and was refused';
   return reject(554, '5.7.1', `Thư có chứa vi-rút ${name}${vi} / Message contains a virus (${name})${en}`);
