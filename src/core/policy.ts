@@ -32,6 +32,7 @@ export const ACTIONS = [
   'quarantine.write', // release a kept message to its recipients, delete it
   'spam.lists', // anyone's spam allow / block lists
   'self.forwarding', // set or stop forwarding one's own mail (never to free-mail, Article 9)
+  'self.sieve', // one's own Sieve scripts (filters, vacation): list, store, activate, delete
   'report.free-mail', // the per-unit report of mail exchanged with free-mail domains (Article 9)
   'send-limit.read', // accounts held for bursting past the sending limits
   'send-limit.write', // lift a sending hold and release the held mail
@@ -58,6 +59,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.password': 'any',
     'self.spam': 'any',
     'self.forwarding': 'any',
+    'self.sieve': 'any',
     'report.free-mail': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
@@ -80,6 +82,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.password': 'any',
     'self.spam': 'any',
     'self.forwarding': 'any',
+    'self.sieve': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
@@ -98,6 +101,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.password': 'any',
     'self.spam': 'any',
     'self.forwarding': 'any',
+    'self.sieve': 'any',
     'directory.read': 'any',
     'person.write': 'scope',
     'person.password': 'scope',
@@ -111,6 +115,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.password': 'any',
     'self.spam': 'any',
     'self.forwarding': 'any',
+    'self.sieve': 'any',
     'directory.read': 'any',
     'audit.read': 'scope',
     'role.read': 'scope',
@@ -127,6 +132,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.password': 'any',
     'self.spam': 'any',
     'self.forwarding': 'any',
+    'self.sieve': 'any',
     'directory.read': 'any',
   },
 };

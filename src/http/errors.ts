@@ -33,6 +33,9 @@ const EXACT: Partial<Record<ErrorCode, number>> = {
   NOT_FOUND: 404,
   OVER_QUOTA: 409,
   MESSAGE_TOO_BIG: 413,
+  SIEVE_ACTIVE: 409,
+  SIEVE_QUOTA_MAXSCRIPTS: 409,
+  SIEVE_QUOTA_MAXSIZE: 413,
 };
 
 /** The HTTP status of an error code: exact table first, then by the code's shape. */

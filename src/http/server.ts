@@ -18,6 +18,7 @@ import { installErrorHandling } from './errors.ts';
 import { registerOpenApi, openApiRoute } from './openapi.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { meRoutes } from './routes/me.ts';
+import { sieveRoutes } from './routes/sieve.ts';
 import { searchRoutes } from './routes/search.ts';
 import { unitRoutes } from './routes/units.ts';
 import { peopleRoutes } from './routes/people.ts';
@@ -77,6 +78,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   for (const plugin of [
     sessionRoutes,
     meRoutes,
+    sieveRoutes,
     searchRoutes,
     unitRoutes,
     peopleRoutes,
