@@ -51,6 +51,13 @@ for (const backend of backends()) {
     const ctx = { actor: 'test', reason: 'matrix' };
 
     // Fresh targets, made through the services (not the API under test).
+    /** A fresh Sieve script of the actor's own (a name for the path). */
+    const mySieve = async (a: Actor) => {
+      const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
+      const name = `loc${++n}`;
+      await api.t.app.sieveScripts.put(acct.id, name, 'keep;', { actor: 'test', owner: acct.username, self: true });
+      return name;
+    };
     const person = async (unitCode: string | null) => {
       n++;
       const r = await api.t.app.directory.createPerson({ fullName: 'Nguyễn Văn Thử', unitCode, localPart: `thu${n}`, confirmDuplicate: true }, ctx);
@@ -180,6 +187,26 @@ for (const backend of backends()) {
           return { path: `/api/v1/me/app-passwords/${ap.id}` };
         },
       },
+      // ---- one's own Sieve scripts (everyone)
+      { name: 'my Sieve scripts', method: 'GET', route: '/api/v1/me/sieve', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/sieve' }) },
+      {
+        name: 'one of my Sieve scripts',
+        method: 'GET',
+        route: '/api/v1/me/sieve/:name',
+        allowed: ALL,
+        attempt: async (a) => ({ path: `/api/v1/me/sieve/${await mySieve(a)}` }),
+      },
+      { name: 'store my Sieve script', method: 'PUT', route: '/api/v1/me/sieve/:name', allowed: ALL, attempt: async () => ({ path: `/api/v1/me/sieve/loc${++n}`, body: { script: 'keep;' } }) },
+      { name: 'delete my Sieve script', method: 'DELETE', route: '/api/v1/me/sieve/:name', allowed: ALL, attempt: async (a) => ({ path: `/api/v1/me/sieve/${await mySieve(a)}` }) },
+      {
+        name: 'activate my Sieve script',
+        method: 'POST',
+        route: '/api/v1/me/sieve/:name/activate',
+        allowed: ALL,
+        attempt: async (a) => ({ path: `/api/v1/me/sieve/${await mySieve(a)}/activate` }),
+      },
+      { name: 'deactivate my Sieve scripts', method: 'POST', route: '/api/v1/me/sieve/deactivate', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/sieve/deactivate' }) },
+      { name: 'check a Sieve script', method: 'POST', route: '/api/v1/me/sieve/check', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/sieve/check', body: { script: 'keep;' } }) },
       // ---- spam allow / block lists: one's own (everyone), any mailbox's (system administrators)
       { name: 'my spam lists', method: 'GET', route: '/api/v1/me/spam-lists', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/spam-lists' }) },
       {
