@@ -55,8 +55,9 @@ export interface CreateResult {
 
 const ATTEMPTS = 5;
 const PARALLEL = 16;
-/** Files of the data directory that a backup never carries: the store's own, the lock, the backup key. */
-const SKIP = new Set(['blobs', 'thutin.lock', 'backup-status.json', 'backup-signing.key']);
+/** Files of the data directory that a backup never carries: the store's own, the lock, the last backup's record. The signing key goes
+ * along, so a restored installation goes on signing as the same key (the manifest's SHA-256 is also in the audit log). */
+const SKIP = new Set(['blobs', 'thutin.lock', 'backup-status.json']);
 const HOLD_DIR = /^backup-hold-/;
 
 type BlobEntry = Manifest['blobs'][number];
@@ -206,9 +207,14 @@ export class BackupService {
         blobs,
         totals: { blobs: blobs.length, blobBytes: blobs.reduce((n, b) => n + b[1], 0), copiedBlobs, copiedBytes, storedBytes, durationMs: this.now().getTime() - started.getTime() },
       };
-      await writeManifest(dir, manifest, signer, key);
+      const sig = await writeManifest(dir, manifest, signer, key);
       // From the CLI, beside a busy server: SQLite may refuse a write transaction that began as a read (SQLITE_BUSY), so try again.
-      const entry = { actor: o.actor, action: 'backup.create', target: set, details: { dir, blobs: blobs.length, copiedBlobs, storedBytes, encrypted: Boolean(key), attempts } };
+      const entry = {
+        actor: o.actor,
+        action: 'backup.create',
+        target: set,
+        details: { dir, blobs: blobs.length, copiedBlobs, storedBytes, encrypted: Boolean(key), attempts, manifestSha256: sig.sha256 },
+      };
       for (let i = 0; ; i++) {
         try {
           await this.deps.audit.record(entry);
