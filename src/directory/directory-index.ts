@@ -31,10 +31,10 @@ export class DirectoryIndex {
     return this.index.search(q, { limit: opts.limit, kinds: opts.kinds, units, includeInactive: opts.includeInactive });
   }
 
-  /** Live people, units and lists whose whole name is `name` (case, accents and đ ignored). */
-  async byName(name: string, kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
+  /** Live people, units and lists whose whole name is `name` (or one of `names`, in order; case, accents and đ ignored). */
+  async byName(names: string | readonly string[], kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
     await this.ensureIndex();
-    return this.index.byName(name, kinds);
+    return (typeof names === 'string' ? [names] : names).flatMap((n) => this.index.byName(n, kinds));
   }
 
   async ensureIndex(): Promise<void> {

@@ -200,9 +200,12 @@ export class DirectoryService {
     return this.index.search(q, opts);
   }
 
-  /** Live people, units and lists whose whole name is `name`, case, accents and đ ignored (an exact lookup, not a search). */
-  async byName(name: string, kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
-    return this.index.byName(name, kinds);
+  /**
+   * Live people, units and lists whose whole name is `name` — or one of `names`, in their order, the
+   * index checked once — case, accents and đ ignored (an exact lookup, not a search).
+   */
+  async byName(names: string | readonly string[], kinds?: Array<'person' | 'unit' | 'list'>): Promise<DirectoryEntry[]> {
+    return this.index.byName(names, kinds);
   }
 
   /**

@@ -63,13 +63,8 @@ export function impersonationStage({ app }: StageDeps): Stage {
     const out: ImpersonationFinding[] = [];
     if (name) {
       const pieces = [name, ...name.split(PIECES)].map((p) => p.trim()).filter((p) => foldedWords(p).length >= 2);
-      for (const piece of [...new Set(pieces)].slice(0, 6)) {
-        const hit = (await app.directory.byName(piece)).find((e) => (e.email ?? '').toLowerCase() !== address);
-        if (hit) {
-          out.push({ reason: 'display-name', imitates: hit.name });
-          break;
-        }
-      }
+      const hit = (await app.directory.byName([...new Set(pieces)].slice(0, 6))).find((e) => (e.email ?? '').toLowerCase() !== address);
+      if (hit) out.push({ reason: 'display-name', imitates: hit.name });
       const shown = addressesShownIn(name).find((a) => a !== address && app.domains.isLocal(a.slice(a.lastIndexOf('@') + 1)));
       if (shown) out.push({ reason: 'display-address', imitates: shown });
     }
