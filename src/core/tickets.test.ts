@@ -142,6 +142,9 @@ describe.each(backends())('tickets (%s)', (backend) => {
       isThutinError(e, 'TICKET_MESSAGE_NOT_FOUND'),
     );
     const tk = await t.app.tickets.file(user.actor, { category: 'spam', text: 'Thư lừa đảo', message: { contentId: content.sha256 } });
+    // The webmail's report button (issue 10): account, category, folder id + UID, text.
+    const button = await t.app.tickets.report(user.id, 'spam', { mailboxId: d.mailboxId, uid: d.uid }, 'Báo cáo từ webmail');
+    expect(button).toMatchObject({ source: 'webmail', subject: 'Trúng thưởng 1 tỷ đồng', reporter: 'an@kontum.gov.vn' });
     expect(tk.subject).toBe('Trúng thưởng 1 tỷ đồng');
 
     await t.app.store.storeFlags(d.mailboxId, [d.uid], 'add', toFlagSet(['\\Deleted']));
@@ -155,7 +158,12 @@ describe.each(backends())('tickets (%s)', (backend) => {
     // `thutin store check` counts the ticket's reference: the content is not garbage.
     expect((await t.app.storeCheck.check({ graceMs: 0 })).unreferencedContents.count).toBe(0);
 
+    // The webmail's report button names the same message by folder id + UID: it is gone from the folder now.
+    await expect(t.app.tickets.report(user.id, 'spam', { mailboxId: d.mailboxId, uid: d.uid }, 'lừa đảo')).rejects.toSatisfy((e) => isThutinError(e, 'TICKET_MESSAGE_NOT_FOUND'));
     await t.app.tickets.transition(admin.actor, tk.id, 'close');
+    // The other ticket still names it: kept until that one closes too.
+    expect(await t.app.blobs.exists(content.sha256)).toBe(true);
+    await t.app.tickets.transition(admin.actor, button.id, 'close');
     expect(await t.app.blobs.exists(content.sha256)).toBe(false);
     await expect(t.app.tickets.message(admin.actor, tk.id)).rejects.toSatisfy((e) => isThutinError(e, 'TICKET_MESSAGE_RELEASED'));
   });

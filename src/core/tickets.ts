@@ -142,6 +142,14 @@ export class TicketService {
   }
 
   /**
+   * The webmail's "report this message as spam / virus / fault" button (issue 10): the signed-in
+   * account, the category, the message (folder id + UID, or content id) and the user's words.
+   */
+  async report(accountId: number, category: TicketCategory, message: MessageRef, text: string): Promise<Ticket> {
+    return this.file(this.actorOf(await this.roles.principal(accountId), 'webmail'), { category, text, message }, 'webmail');
+  }
+
+  /**
    * Mail to the tickets address from a local account (submission, authenticated). A reply to a
    * notice (`[#id]` or In-Reply-To) adds a reply to that ticket when the sender is its reporter or
    * works tickets; anything else files a new ticket, its category guessed from the subject, an
