@@ -120,6 +120,29 @@ for (const backend of backends()) {
     };
     const snvMailbox = async () => (await api.t.app.directory.getUnit('SNV'))!.mailbox!;
 
+    // Requests (issue 11): each attempt gets its own request about a fresh person of SNV-VP, filed by the head (or the clerk), moved on through the service.
+    const requestActor = async (actor: Actor) => ({ principal: await api.t.app.roles.principal((await api.t.app.accounts.byAddress(p.actors[actor]))!.id), label: 'test' });
+    const requestAt = async (state: 'draft' | 'submitted' | 'scheduled' | 'executed', o: { by?: Actor; kind?: 'update' | 'password-reset'; pdf?: boolean } = {}) => {
+      const who = await person('SNV-VP');
+      const filer = await requestActor(o.by ?? 'head-snv');
+      const payload = o.kind === 'password-reset' ? { person: who.id } : { person: who.id, phone: '0260 3000 000' };
+      const id = (await api.t.app.requests.file(filer, { kind: o.kind ?? 'update', payload })).id;
+      if (o.pdf)
+        await api.t.app.requests.addDocument(
+          filer,
+          id,
+          { number: '1/QĐ', date: '2026-12-01', signer: 'A' },
+          { filename: 'qd.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') },
+        );
+      if (state === 'draft') return id;
+      await api.t.app.requests.submit(await requestActor('head-snv'), id);
+      if (state === 'submitted') return id;
+      await api.t.app.requests.approve(await requestActor('sysadmin'), id);
+      if (state === 'scheduled') return id;
+      await api.t.app.requests.execute(await requestActor('sysadmin'), id);
+      return id;
+    };
+
     const cases: Case[] = [
       // ---- self
       { name: 'log out', method: 'POST', route: '/api/v1/auth/logout', allowed: ALL, attempt: async (a) => ({ path: '/api/v1/auth/logout', token: await api.login(p.actors[a]) }) },
@@ -794,6 +817,71 @@ for (const backend of backends()) {
         allowed: ['sysadmin', 'auditor'],
         attempt: async () => ({ path: '/api/v1/security/sign-ins/verify' }),
       },
+      // ---- requests (issue 11): agency heads and clerks file for their subtree, the Provincial Office approves, a sysadmin executes
+      {
+        name: 'file a request',
+        method: 'POST',
+        route: '/api/v1/requests',
+        allowed: IN_SNV_WRITE,
+        attempt: async () => ({ path: '/api/v1/requests', body: { kind: 'update', payload: { person: (await person('SNV-VP')).id, phone: '0260 3111 111' } } }),
+      },
+      { name: 'list requests', method: 'GET', route: '/api/v1/requests', allowed: [...IN_SNV_WRITE, 'auditor'], attempt: async () => ({ path: '/api/v1/requests?state=draft' }) },
+      { name: 'show a request', method: 'GET', route: '/api/v1/requests/:id', allowed: [...IN_SNV_WRITE, 'auditor'], attempt: async () => ({ path: `/api/v1/requests/${await requestAt('draft')}` }) },
+      { name: 'submit a request', method: 'POST', route: '/api/v1/requests/:id/submit', allowed: IN_SNV_WRITE, attempt: async () => ({ path: `/api/v1/requests/${await requestAt('draft')}/submit` }) },
+      {
+        name: 'approve a request',
+        method: 'POST',
+        route: '/api/v1/requests/:id/approve',
+        allowed: ADMINS,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('submitted')}/approve`, body: {} }),
+      },
+      {
+        name: 'reject a request',
+        method: 'POST',
+        route: '/api/v1/requests/:id/reject',
+        allowed: ADMINS,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('submitted')}/reject`, body: { reason: 'Sai quy định' } }),
+      },
+      {
+        name: 'withdraw a request',
+        method: 'POST',
+        route: '/api/v1/requests/:id/withdraw',
+        allowed: IN_SNV_WRITE,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('draft', { by: 'clerk-snv' })}/withdraw` }),
+      },
+      {
+        name: 'execute a request now',
+        method: 'POST',
+        route: '/api/v1/requests/:id/execute',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('scheduled')}/execute` }),
+      },
+      {
+        name: "add a request's document",
+        method: 'POST',
+        route: '/api/v1/requests/:id/documents',
+        allowed: IN_SNV_WRITE,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('draft')}/documents`, body: { number: '2/QĐ', date: '2026-12-01', signer: 'B' } }),
+      },
+      {
+        name: "download a request's document",
+        method: 'GET',
+        route: '/api/v1/requests/:id/documents/:doc',
+        allowed: [...IN_SNV_WRITE, 'auditor'],
+        attempt: async () => {
+          const id = await requestAt('draft', { pdf: true });
+          const doc = (await api.t.app.requests.detail(api.t.app.db.kysely, id)).documents[0].id;
+          return { path: `/api/v1/requests/${id}/documents/${doc}` };
+        },
+      },
+      // the one-time credential is the head's (and the Provincial Office's) to hand over, not the clerk's
+      {
+        name: "take a request's one-time credential",
+        method: 'POST',
+        route: '/api/v1/requests/:id/credential',
+        allowed: IN_SNV_HEAD,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('executed', { kind: 'password-reset' })}/credential`, body: {} }),
+      },
     ];
 
     beforeAll(async () => {
@@ -825,7 +913,7 @@ for (const backend of backends()) {
         const got =
           r.status >= 200 && r.status < 300
             ? '2xx'
-            : r.status === 403 && r.json?.code === 'FORBIDDEN'
+            : r.status === 403 && ['FORBIDDEN', 'REQUEST_NOT_ALLOWED', 'REQUEST_OUT_OF_SCOPE'].includes(r.json?.code) // the requests' own refusals name why
               ? '403'
               : r.status === 400 && c.ruleRefuses
                 ? `400 ${r.json?.code}`
