@@ -23,13 +23,19 @@ export interface FlagSet {
 const BY_LOWER = new Map(Object.entries(SYSTEM_FLAGS).map(([k, v]) => [k.toLowerCase(), [k, v] as const]));
 
 /** Split a list of flag names into the system mask and keywords (\Recent and unknown \flags dropped). */
+/** An IMAP flag-keyword is an atom (RFC 3501 §9): printable ASCII without atom-specials. */
+export function isKeyword(f: string): boolean {
+  return /^[!#$&'+-[^-z|}~]+$/.test(f);
+}
+
+/** System flags by name; keywords that are atoms (others, e.g. "$Bộ" from a Sieve script, are dropped). */
 export function toFlagSet(flags: readonly string[]): FlagSet {
   let mask = 0;
   const keywords: string[] = [];
   for (const f of flags) {
     const sys = BY_LOWER.get(f.toLowerCase());
     if (sys) mask |= sys[1];
-    else if (!f.startsWith('\\') && f.length > 0 && !keywords.some((k) => k.toLowerCase() === f.toLowerCase())) keywords.push(f);
+    else if (isKeyword(f) && !keywords.some((k) => k.toLowerCase() === f.toLowerCase())) keywords.push(f);
   }
   return { mask, keywords };
 }

@@ -124,10 +124,15 @@ export async function receiveMessage(stream: SMTPServerDataStream, session: SMTP
     if (verdict.kind === 'reject' || verdict.kind === 'tempfail') throw verdictError(verdict);
     const head = await headerPrefix(app, content, prefix, added, drops);
     const planned = await phase.plan(content, queueId, recipients, { headerPrefix: head.prefix, mailbox, mailboxes });
-    // Forwards, sending limits and Article 9's free-mail rules (core/hygiene.ts, issue 12).
-    const hygiene = await app.hygiene.beforeCommit({ listener: phase.listener, account: sessionView(session, phase.listener).account, sender, recipients, content, copies: planned });
+    // Each local recipient's Sieve script (core/sieve-delivery.ts, issue 13), then forwards, sending
+    // limits and Article 9's free-mail rules (core/hygiene.ts, issue 12).
+    const sieve = await app.sieveDelivery.beforeCommit({ sender, content, copies: planned, prefixReplaces: head.replaces });
+    const hygiene = await app.hygiene.beforeCommit({ listener: phase.listener, account: sessionView(session, phase.listener).account, sender, recipients, content, copies: sieve.copies });
     const committed = await app.store.commit(content, { copies: hygiene.copies, prefixReplaces: head.replaces });
-    after = () => hygiene.after(committed);
+    after = async () => {
+      await sieve.after(committed);
+      await hygiene.after(committed);
+    };
   } catch (e) {
     if (isReplyError(e)) throw e;
     // If the commit did happen after all, the release below keeps the blob (a row names it).

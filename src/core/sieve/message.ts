@@ -38,7 +38,8 @@ function typeMatches(node: MimeNode, types: string[]): boolean {
   });
 }
 
-export function sieveMessage(raw: Buffer, index: MessageIndex, envelope: { from: string; to: string }): SieveMessage {
+/** `size`: the whole message's size when `raw` holds only its header section. */
+export function sieveMessage(raw: Buffer, index: MessageIndex, envelope: { from: string; to: string }, size = raw.length): SieveMessage {
   const headerBlock = raw.subarray(0, index.headerSize);
   const fields = splitHeaderFields(headerBlock).fields;
   const byName = new Map<string, string[]>();
@@ -49,7 +50,7 @@ export function sieveMessage(raw: Buffer, index: MessageIndex, envelope: { from:
     list.push(rawFieldValue(headerBlock, f).trim());
   }
   return {
-    size: raw.length,
+    size,
     envelope,
     header: (name) => byName.get(name.toLowerCase()) ?? [],
     body(t) {

@@ -33,7 +33,6 @@ export function vacationRefusal(msg: SieveMessage, v: Vacation, ownAddresses: st
 }
 
 function encodeWord(s: string): string {
-  // eslint-disable-next-line no-control-regex -- printable ASCII is written as is
   return /^[\x20-\x7e]*$/.test(s) ? s : `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=`;
 }
 
