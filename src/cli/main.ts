@@ -6,6 +6,7 @@ import { localise } from './i18n.ts';
 import { quietOnClosedPipe } from './output.ts';
 import { requireDataDir } from './data-dir.ts';
 import { addHygieneCommands } from './hygiene-commands.ts';
+import { addRequestCommands } from './request-commands.ts';
 
 // Each command loads its module only when run, so `thutin account list` does not load the servers.
 const system = () => import('./commands/system.ts');
@@ -24,6 +25,7 @@ const stores = () => import('./commands/store.ts');
 const backups = () => import('./commands/backup.ts');
 const securities = () => import('./commands/security.ts');
 const spams = () => import('./commands/spam.ts');
+const sieves = () => import('./commands/sieve.ts');
 const tickets = () => import('./commands/ticket.ts');
 
 // Piped into `head`: end quietly when the reader goes (no EPIPE stack trace).
@@ -494,6 +496,15 @@ spam
   .option('--json', 'JSON')
   .action(async (account: string, o) => (await spams()).runSpamList(data(), account, o));
 
+// ---- Sieve (issue 13): an account's mail filters and automatic replies, changed for its owner (audited).
+program
+  .command('sieve <action> <address> [name]')
+  .description("Kịch bản lọc thư Sieve của một tài khoản: list | show | put | activate | deactivate | delete / an account's Sieve scripts: list | show | put | activate | deactivate | delete")
+  .option('--file <file>', 'tệp kịch bản cho put (mặc định: đầu vào chuẩn) / the script file for put (default: standard input)')
+  .option('--reason <ref>', 'số/ký hiệu văn bản (bắt buộc khi thay đổi) / reference of the authorising document (required for changes)')
+  .option('--json', 'JSON (list)')
+  .action(async (action: string, address: string, name: string | undefined, o: { file?: string; reason?: string; json?: boolean }) => (await sieves()).runSieve(data(), action, address, name, o));
+
 const ticket = program.command('ticket').description('Báo cáo thư rác, mã độc, sự cố / incident tickets (spam, viruses, faults)');
 ticket
   .command('list')
@@ -527,6 +538,8 @@ ticket
   .command('reopen <id>')
   .description('Mở lại báo cáo đã trả lời hoặc đã đóng / reopen an answered or closed ticket')
   .action(async (id: string) => (await tickets()).runTicketState(data(), 'reopen', id));
+
+addRequestCommands(program, data);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);
