@@ -1,6 +1,7 @@
 // Mail hygiene at the commit of a received message (issue 12), the one call the SMTP DATA phase
-// makes between its plan and the commit: account forwards are applied to the plan
-// (core/forwarding.ts); a submission is counted against the sending limits (core/send-limits.ts)
+// makes between its plan and the commit: a message the `impersonation` stage warned of gets the
+// `$Phishing` keyword in every local folder (a visible flag for IMAP clients and a webmail);
+// account forwards are applied to the plan (core/forwarding.ts); a submission is counted against the sending limits (core/send-limits.ts)
 // and checked against Article 9's attachment policy (core/free-mail-policy.ts) — either may put the
 // sender's outbound copies on hold; mail exchanged with free-mail domains is counted for the
 // report. What must follow the commit (notices, counters) is returned as `after`, run once the
@@ -26,6 +27,17 @@ export interface ReceivedFacts {
   copies: Copy[];
 }
 
+/** The field the `impersonation` stage adds to a message it warns of (smtp/stages/impersonation.ts). */
+const IMPERSONATION_FIELD = /(^|\n)X-Thutin-Impersonation: fail/i;
+/** The IMAP keyword a warned message carries, so clients and a webmail can show a flag (IANA's registry). */
+export const PHISHING_KEYWORD = '$Phishing';
+
+/** A copy the impersonation stage warned of: its local targets get the $Phishing keyword. */
+function flagImpersonation(c: Copy): Copy {
+  if (!c.headerPrefix || !c.local?.length || !IMPERSONATION_FIELD.test(c.headerPrefix.toString('latin1'))) return c;
+  return { ...c, local: c.local.map((t) => ({ ...t, flags: [...(t.flags ?? []), PHISHING_KEYWORD] })) };
+}
+
 export class MailHygiene {
   constructor(
     private readonly forwarding: ForwardingService,
@@ -36,7 +48,7 @@ export class MailHygiene {
 
   async beforeCommit(f: ReceivedFacts): Promise<{ copies: Copy[]; after: (c: Committed) => Promise<void> }> {
     const localIds = [...new Set(f.copies.flatMap((c) => (c.local ?? []).map((t) => t.accountId)))];
-    let copies = await this.forwarding.expand(f.copies, f.sender);
+    let copies = await this.forwarding.expand(f.listener === 'inbound' ? f.copies.map(flagImpersonation) : f.copies, f.sender);
     const afters: Array<(c: Committed) => Promise<void>> = [];
     if (f.listener === 'submission' && f.account) {
       const account = f.account;

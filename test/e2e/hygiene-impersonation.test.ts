@@ -2,9 +2,10 @@
 // with its own DKIM signer) deliver to the MX while the system resolves SPF/DKIM/DMARC through a
 // DNS server the test runs; the recipient reads the message over IMAP (imapflow). The display
 // name of a real official from outside, a look-alike domain, a Unicode confusable (IDN) domain and
-// a free-mail address claiming a provincial body get the Vietnamese warning, the Subject prefix and
-// `x-thutin-impersonation=fail` in Authentication-Results; a real internal message (submitted, or
-// DKIM-signed by our domain and passing DMARC) and an ordinary outside message get none.
+// a free-mail address claiming a provincial body get the Vietnamese warning, the Subject prefix,
+// `x-thutin-impersonation=fail` in Authentication-Results and the $Phishing keyword; a real
+// internal message (submitted, or DKIM-signed by our domain and passing DMARC) and an ordinary
+// outside message get none.
 import crypto from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,14 +46,14 @@ describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', (bac
   });
 
   /** The newest message of the user's INBOX, read over IMAP: its source and its decoded Subject. */
-  async function newest(user: string): Promise<{ source: string; subject: string }> {
+  async function newest(user: string): Promise<{ source: string; subject: string; flags: string[] }> {
     const c = imapClient(r, user);
     await c.connect();
     try {
       const box = await c.mailboxOpen('INBOX');
-      const m = await c.fetchOne(String(box.exists), { source: true, envelope: true });
+      const m = await c.fetchOne(String(box.exists), { source: true, envelope: true, flags: true });
       if (!m) throw new Error('no message');
-      return { source: m.source!.toString('utf8'), subject: m.envelope!.subject ?? '' };
+      return { source: m.source!.toString('utf8'), subject: m.envelope!.subject ?? '', flags: [...(m.flags ?? [])] };
     } finally {
       await c.logout();
     }
@@ -80,6 +81,7 @@ describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', (bac
     const m = await newest(an);
     expect(m.subject).toBe(`${PREFIX} Gửi anh tài liệu`);
     expect(impersonation(m.source)).toBe('display-name');
+    expect(m.flags).toContain('$Phishing');
     expect(m.source).toMatch(/^X-Thutin-Warning: =\?UTF-8\?B\?/m);
     const warning = m.source.match(/^X-Thutin-Warning: ([\s\S]*?)\r\n(?=\S)/m)![1].replace(/\r\n /g, '');
     const decoded = warning.replace(/=\?UTF-8\?B\?([^?]*)\?=/g, (_, b: string) => Buffer.from(b, 'base64').toString('utf8'));
@@ -119,6 +121,7 @@ describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', (bac
     const m = await newest(an);
     expect(m.subject).toBe('Hỏi thăm');
     expect(impersonation(m.source)).toBeNull();
+    expect(m.flags).not.toContain('$Phishing');
     expect(m.source).not.toContain('X-Thutin-Warning');
   });
 
@@ -153,6 +156,7 @@ describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', (bac
     await signed.sendMail(mail);
     m = await newest(an);
     expect(m.subject).toBe('Nội bộ 2');
+    expect(m.flags).not.toContain('$Phishing');
     expect(m.source).toMatch(/dmarc=pass/);
     expect(impersonation(m.source)).toBeNull();
 

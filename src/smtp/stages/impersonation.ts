@@ -12,7 +12,8 @@
 // Effect, when any holds: `X-Thutin-Warning:` (Vietnamese / English, what and why), an
 // `Authentication-Results:` field of ours with `x-thutin-impersonation=fail reason=…` (and
 // `X-Thutin-Impersonation: fail`), and the Subject prefixed with hygiene.impersonation.subjectPrefix
-// so every IMAP/POP3 client shows it. The message has already been verified (DKIM included)
+// so every IMAP/POP3 client shows it; core/hygiene.ts then gives each local copy the `$Phishing`
+// keyword (a flag a client or webmail can show). The message has already been verified (DKIM included)
 // when the stage changes its Subject; a copy later forwarded carries the changed Subject.
 // It never refuses. Its finding is left in ctx.shared under 'impersonation'.
 import { CONTINUE, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
