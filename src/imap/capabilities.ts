@@ -2,7 +2,28 @@
 export const SERVER_ID = { name: 'thutin', vendor: 'thutin', version: '0.1.0' };
 
 const BASE = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE', 'NAMESPACE'];
-const AUTHENTICATED = ['UIDPLUS', 'MOVE', 'SPECIAL-USE', 'CHILDREN', 'UNSELECT', 'QUOTA', 'CONDSTORE', 'QRESYNC', 'ESEARCH', 'SEARCHRES', 'SORT', 'SORT=DISPLAY', 'ESORT', 'THREAD=ORDEREDSUBJECT', 'THREAD=REFERENCES', 'LIST-EXTENDED', 'LIST-STATUS', 'ACL', 'RIGHTS=texk'];
+const AUTHENTICATED = [
+  'UIDPLUS',
+  'MOVE',
+  'SPECIAL-USE',
+  'CHILDREN',
+  'UNSELECT',
+  'QUOTA',
+  'CONDSTORE',
+  'QRESYNC',
+  'ESEARCH',
+  'SEARCHRES',
+  'SORT',
+  'SORT=DISPLAY',
+  'ESORT',
+  'BINARY',
+  'THREAD=ORDEREDSUBJECT',
+  'THREAD=REFERENCES',
+  'LIST-EXTENDED',
+  'LIST-STATUS',
+  'ACL',
+  'RIGHTS=texk',
+];
 
 export function capabilities(s: { secure: boolean; authenticated: boolean; tlsAvailable: boolean }): string[] {
   const caps = [...BASE];

@@ -3,6 +3,7 @@
 // BODYSTRUCTURE from the served index (store.indexesOf), body sections are byte ranges of the
 // served message (store.readMessage/streamMessage), written by fetch-writer.ts: small ones
 // gathered, large ones streamed with back-pressure, never a whole batch of bodies in memory.
+// BINARY[part] and BINARY.SIZE[part] (RFC 3516) answer a part decoded (binary.ts), as literal8.
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
@@ -15,7 +16,8 @@ import { formatRanges } from '../uid-map.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
-import { atom, literal } from '../protocol/value.ts';
+import { atom, literal, literal8 } from '../protocol/value.ts';
+import { binaryPart } from '../binary.ts';
 import { formatInternalDate } from '../protocol/serialize.ts';
 import { envelopeValue } from '../protocol/envelope.ts';
 import { bodyStructureValue } from '../protocol/bodystructure.ts';
@@ -31,7 +33,8 @@ function needsIndex(items: FetchItem[]): boolean {
   return items.some(
     (i) =>
       (i.type === 'attribute' && ['ENVELOPE', 'BODYSTRUCTURE', 'BODY', 'RFC822.HEADER', 'RFC822.TEXT'].includes(i.attribute)) ||
-      (i.type === 'body' && (i.section.part.length > 0 || i.section.specifier !== null)),
+      (i.type === 'body' && (i.section.part.length > 0 || i.section.specifier !== null)) ||
+      ((i.type === 'binary' || i.type === 'binary.size') && i.part.length > 0),
   );
 }
 
@@ -113,8 +116,15 @@ async function fetchOne(s: SelectedContext, m: MessageMeta, index: MessageIndex 
       }
     } else if (it.type === 'body') {
       out.push(atom(fetchItemLabel(it)), await sectionValue(s.store, m, index, it.section, it.partial));
+    } else if (it.type === 'binary') {
+      let bytes = await binaryPart(s.store, m, index, it.part);
+      if (it.partial) {
+        const p = partialRange({ start: 0, end: bytes.length }, it.partial.offset, it.partial.length);
+        bytes = bytes.subarray(p.start, Math.max(p.start, p.end));
+      }
+      out.push(atom(fetchItemLabel(it)), literal8(bytes));
     } else {
-      throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
+      out.push(atom(fetchItemLabel(it)), (await binaryPart(s.store, m, index, it.part)).length);
     }
   }
   if (flagsChanged && !sawFlags) out.push(atom('FLAGS'), sel.flagList(m));
@@ -174,7 +184,6 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
       s.enabled.add('CONDSTORE');
       if (enabled) s.untagged(enabled);
     }
-    if (cmd.items.some((i) => i.type === 'binary' || i.type === 'binary.size')) throw new ImapError('BAD', 'BINARY không được hỗ trợ / BINARY is not supported');
     if (cmd.vanished && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
     const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     if (cmd.vanished && cmd.changedSince !== null) {

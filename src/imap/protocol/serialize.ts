@@ -118,7 +118,7 @@ function writeValue(w: WireWriter, value: ImapValue): void {
   } else if ('run' in value) {
     for (const item of value.run) writeValue(w, item);
   } else {
-    w.add(literalHeader(value.literal.length));
+    w.add((value.binary ? '~' : '') + literalHeader(value.literal.length));
     w.bytes(value.literal);
   }
 }
