@@ -24,13 +24,14 @@ export class RawSieve {
     socket.on('error', () => {});
   }
 
-  /** Connect and read the greeting (the capabilities and OK). */
-  static async connect(port: number): Promise<{ c: RawSieve; greeting: string }> {
-    const socket = net.connect({ host: '127.0.0.1', port });
+  /** Connect (from `localAddress`, sending a PROXY `header` first) and read the greeting (the capabilities and OK, or BYE). */
+  static async connect(port: number, o: { localAddress?: string; header?: Buffer | string } = {}): Promise<{ c: RawSieve; greeting: string }> {
+    const socket = net.connect({ host: '127.0.0.1', port, ...(o.localAddress ? { localAddress: o.localAddress } : {}) });
     await new Promise<void>((res, rej) => {
       socket.once('connect', () => res());
       socket.once('error', rej);
     });
+    if (o.header) socket.write(o.header);
     const c = new RawSieve(socket);
     return { c, greeting: await c.response() };
   }
