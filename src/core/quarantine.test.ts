@@ -88,3 +88,45 @@ describe.each(backends())('quarantine rules (%s)', (backend) => {
     expect(await q.list()).toHaveLength(1);
   });
 });
+
+describe.each(backends())('quarantine release (%s)', (backend) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ backend });
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('expands a list address, queues remote members, and skips an address that no longer exists', async () => {
+    const ctx = { actor: 'test', reason: 'QĐ 1' };
+    for (const a of ['an@kontum.gov.vn', 'binh@kontum.gov.vn']) await t.app.accounts.create(a, 'Matkhau#2026', 'test');
+    await t.app.lists.create({ address: 'phong@kontum.gov.vn', name: 'Phòng', kind: 'static' }, ctx);
+    for (const m of ['an@kontum.gov.vn', 'binh@kontum.gov.vn', 'doitac@remote.example']) await t.app.lists.addMember('phong@kontum.gov.vn', m, ctx);
+    const content = await t.app.store.ingest([Buffer.from('From: <x@gialai.example>\r\nSubject: Danh sách\r\n\r\nx\r\n')]);
+    let id: number;
+    try {
+      id = await t.app.quarantine.keep(content, {
+        listener: 'inbound',
+        sender: 'x@gialai.example',
+        recipients: ['phong@kontum.gov.vn', 'an@kontum.gov.vn', 'gone@kontum.gov.vn'],
+        accountId: null,
+        virus: 'V',
+        remoteAddress: '',
+        helo: '',
+        smtpQueueId: '',
+      });
+    } finally {
+      await t.app.store.release(content);
+    }
+    const r = await t.app.quarantine.release(id, ctx);
+    expect(r).toEqual({ id, delivered: ['an@kontum.gov.vn', 'binh@kontum.gov.vn'], queued: ['doitac@remote.example'], skipped: ['gone@kontum.gov.vn'] });
+    const [q] = await t.app.queue.list();
+    expect(q).toMatchObject({ sender: 'x@gialai.example', accountId: null });
+    for (const a of ['an@kontum.gov.vn', 'binh@kontum.gov.vn']) {
+      const acct = await t.app.accounts.resolveRecipient(a);
+      const mb = await t.app.store.getMailbox(acct!.id, 'INBOX');
+      expect(await t.app.store.listMessages(mb!.id)).toHaveLength(1);
+    }
+  });
+});
