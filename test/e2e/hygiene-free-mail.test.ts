@@ -153,6 +153,16 @@ describe.each(backends())('Article 9: forwarding, free-mail attachments, the rep
     expect((await subjects(an)).length).toBe(before);
     expect((await api(an, 'DELETE', '/api/v1/me/forwarding')).status).toBe(204);
     expect((await api(an, 'GET', '/api/v1/me/forwarding')).json).toEqual({ forward: null });
+    if (backend === 'sqlite') {
+      // the administrator's side: the real CLI sets, shows and stops it
+      const set2 = await thutin(r.dataDir, ['account', 'forward', an, 'vanphong@quangngai.gov.vn', '--no-keep-copy']);
+      expect(set2.code, set2.stderr).toBe(0);
+      expect(set2.stdout).toContain(`${an} -> vanphong@quangngai.gov.vn`);
+      const shown = await thutin(r.dataDir, ['account', 'forward', an, '--json']);
+      expect(JSON.parse(shown.stdout)).toMatchObject({ account: an, forward: { address: 'vanphong@quangngai.gov.vn', keepCopy: false } });
+      expect((await thutin(r.dataDir, ['account', 'forward', an, '--off'])).code).toBe(0);
+      expect((await api(an, 'GET', '/api/v1/me/forwarding')).json).toEqual({ forward: null });
+    }
   });
 
   it('delivers a submitted message with an attachment to gmail.com and warns its sender (policy warn)', async () => {
