@@ -163,20 +163,21 @@ async function clamdCheck(cfg: Config): Promise<Check> {
  * answering is a failure only under 'tempfail' (mail deferred); under 'accept' mail flows
  * unchecked (`X-Spam: unchecked`), which the line says.
  */
-async function rspamdCheck(cfg: Config): Promise<Check> {
+async function rspamdCheck(cfg: Config, learns: number): Promise<Check> {
   const sp = cfg.hygiene.spam;
   const used = cfg.smtp.inboundStages.includes('spam') || cfg.smtp.submissionStages.includes('spam');
   if (!used || !sp.enabled) return { name: 'rspamd', ok: true, detail: 'kiểm tra thư rác tắt / the spam check is off (smtp.inboundStages, hygiene.spam.enabled)' };
   const client = new RspamdClient({ ...sp, timeoutMs: Math.min(sp.timeoutMs, PROBE_TIMEOUT_MS) });
+  const waiting = learns > 0 ? `; ${learns} thư chờ dạy rspamd / messages waiting to be learnt` : '';
   try {
     await client.ping();
-    return { name: 'rspamd', ok: true, detail: `trả lời tại / answers at ${sp.url}; thư được kiểm tra thư rác / mail is checked for spam` };
+    return { name: 'rspamd', ok: true, detail: `trả lời tại / answers at ${sp.url}; thư được kiểm tra thư rác / mail is checked for spam${waiting}` };
   } catch (e) {
     const policy =
       sp.unreachable === 'tempfail'
         ? 'thư bị hoãn (451) cho tới khi rspamd trả lời / mail is deferred (451) until rspamd answers'
         : 'thư được nhận KHÔNG kiểm tra thư rác (X-Spam: unchecked) / mail is accepted UNCHECKED for spam (X-Spam: unchecked)';
-    return { name: 'rspamd', ok: sp.unreachable !== 'tempfail', detail: `không trả lời / not answering at ${sp.url} (${(e as Error).message}): ${policy}` };
+    return { name: 'rspamd', ok: sp.unreachable !== 'tempfail', detail: `không trả lời / not answering at ${sp.url} (${(e as Error).message}): ${policy}${waiting}` };
   }
 }
 
@@ -202,9 +203,11 @@ export async function runDoctor(dataDir: string): Promise<void> {
   } catch (e) {
     checks.push({ name: 'tls', ok: false, detail: `${(e as Error).message} — chạy / run: thutin init` });
   }
+  let learns = 0; // moves into / out of Junk not yet taught to rspamd
   try {
     // Through the App only: the database answers (no SQL here, nothing written into the store).
-    const h = await withApp(dataDir, (app) => app.health());
+    const h = await withApp(dataDir, async (app) => ({ ...(await app.health()), learns: await app.spamLearner.pending() }));
+    learns = h.learns;
     checks.push({ name: 'store', ok: true, detail: `${h.database}, cơ sở dữ liệu trả lời / database answers` });
   } catch (e) {
     checks.push({ name: 'store', ok: false, detail: (e as Error).message });
@@ -228,7 +231,7 @@ export async function runDoctor(dataDir: string): Promise<void> {
   const dns = await probeResolver(cfg, cfg.domains.primary, DOCTOR_DNS_TIMEOUT_MS);
   checks.push({ name: 'dns', ok: dns.ok, detail: dns.detail });
   checks.push(await clamdCheck(cfg));
-  checks.push(await rspamdCheck(cfg));
+  checks.push(await rspamdCheck(cfg, learns));
   const lock = readLock(cfg.dataDir);
   if (lock?.alive) checks.push({ name: 'server', ok: true, detail: `thutin đang chạy / running: pid ${lock.pid} trên / on ${lock.host}, từ / since ${lock.startedAt}` });
   else checks.push({ name: 'server', ok: true, detail: 'thutin không chạy trên thư mục này / not running on this data directory' });

@@ -24,6 +24,8 @@ export const GTUBE_ADD_HEADER = ['YJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD', '
 
 export interface Rspamd {
   url: string;
+  /** The milter proxy's port (Postfix's smtpd_milters), when started with `milter: true`. */
+  milterPort: number | null;
   controllerUrl: string;
   port: number;
   controllerPort: number;
@@ -70,8 +72,11 @@ async function ended(p: ChildProcess | null): Promise<void> {
   if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
 }
 
-/** `extraLocal`: more local.d files (name → content), e.g. actions.conf or a multimap. */
-export async function startRspamd(opts: { extraLocal?: Record<string, string> } = {}): Promise<Rspamd> {
+/**
+ * `extraLocal`: more local.d files (name → content), e.g. actions.conf or a multimap. `milter`: run
+ * the proxy worker as a milter (self-scanning) for a Postfix to ask (the benchmark's peer).
+ */
+export async function startRspamd(opts: { extraLocal?: Record<string, string>; milter?: boolean } = {}): Promise<Rspamd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-rspamd-'));
   const local = path.join(dir, 'local.d');
   const db = path.join(dir, 'db');
@@ -86,7 +91,9 @@ export async function startRspamd(opts: { extraLocal?: Record<string, string> } 
   const files: Record<string, string> = {
     'worker-normal.inc': `bind_socket = "127.0.0.1:${port}";\ncount = 1;\n`,
     'worker-controller.inc': `bind_socket = "127.0.0.1:${controllerPort}";\n`,
-    'worker-proxy.inc': `bind_socket = "127.0.0.1:${proxyPort}";\ncount = 0;\n`,
+    'worker-proxy.inc': opts.milter
+      ? `bind_socket = "127.0.0.1:${proxyPort}";\ncount = 1;\nmilter = yes;\ntimeout = 120s;\nupstream "local" {\n  default = yes;\n  self_scan = yes;\n}\n`
+      : `bind_socket = "127.0.0.1:${proxyPort}";\ncount = 0;\n`,
     'logging.inc': `type = "file";\nfilename = "${path.join(dir, 'rspamd.log')}";\nlevel = "info";\n`,
     'options.inc': `dns { nameserver = ["127.0.0.1:1"]; timeout = 0.1s; retransmits = 1; }\nenable_test_patterns = true;\nhs_cache_dir = "${hsCache}/";\n`,
     'redis.conf': `servers = "127.0.0.1:${redisPort}";\n`,
@@ -107,13 +114,20 @@ export async function startRspamd(opts: { extraLocal?: Record<string, string> } 
     if (asRoot) args.push('-u', '_rspamd', '-g', '_rspamd');
     proc = spawn(RSPAMD, args, { stdio: 'ignore' });
     const p = proc;
-    for (let i = 0; i < 600; i++) {
-      if ((await pings(port)) && (await connects(controllerPort))) return;
+    // A loaded machine may take a minute to compile Hyperscan's cache the first time.
+    for (let i = 0; i < 1800; i++) {
+      if ((await pings(port)) && (await connects(controllerPort)) && (!opts.milter || (await connects(proxyPort)))) return;
       if (p.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const log = path.join(dir, 'rspamd.log');
     throw new Error(`rspamd did not start: ${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : 'no log'}`);
+  };
+  const failed = async (e: unknown): Promise<never> => {
+    await stop();
+    await ended(redis);
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw e;
   };
   const stop = async () => {
     const p = proc;
@@ -121,9 +135,10 @@ export async function startRspamd(opts: { extraLocal?: Record<string, string> } 
     await ended(p);
     for (let i = 0; i < 100 && (await connects(port)); i++) await new Promise((r) => setTimeout(r, 50));
   };
-  await start();
+  await start().catch(failed);
   return {
     url: `http://127.0.0.1:${port}`,
+    milterPort: opts.milter ? proxyPort : null,
     controllerUrl: `http://127.0.0.1:${controllerPort}`,
     port,
     controllerPort,
