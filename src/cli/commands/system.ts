@@ -52,6 +52,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   lock?.setPorts(Object.fromEntries(listenerSpecs(cfg).map((s) => [s.key, p[s.name]])));
   // Reclaiming storage: a sweep at once (what a crash left behind), then every store.maintenanceIntervalMs.
   app.maintenance.start();
+  // Requests (issue 11): run the approved ones whose effective date has come, now and every requests.runIntervalMs.
+  app.requests.start();
   // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
   app.backupSchedule.start();
   if (app.backupSchedule.enabled) app.log.info({ next: app.backupSchedule.next(), dir: cfg.backup.dir }, 'sao lưu theo lịch / scheduled backup');
