@@ -50,7 +50,7 @@ export interface SessionOps {
   write(buf: string | Buffer): void;
   /** The capability lines of the session as it is now (without the OK). */
   capabilityLines(): Buffer;
-  /** The next whole client "command" (a SASL response); null if the connection closed. */
+  /** The next whole client "command" (a SASL response); null if the connection closed or what came is not one (the session answers it). */
   nextTokens(): Promise<Token[] | null>;
   /** Enter the authenticated state. */
   signedIn(account: Account, appPasswordId: number | null): void;

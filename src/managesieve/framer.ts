@@ -104,11 +104,6 @@ export class SieveFramer {
     return this.commandHeld + this.lineHeld;
   }
 
-  /** Whether a command has begun and not ended (a SASL exchange reads whole commands). */
-  get midCommand(): boolean {
-    return this.tokens.length > 0 || this.lineHeld > 0 || this.literalLeft >= 0 || this.dropping !== null || this.skippingLine;
-  }
-
   push(chunk: Buffer): Framed[] {
     const out: Framed[] = [];
     let start = 0;

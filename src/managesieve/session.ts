@@ -117,9 +117,11 @@ export class ManageSieveSession {
       if (this.waiter && this.queue.length === 0) {
         const w = this.waiter;
         this.waiter = null;
-        if (ev.type === 'command') w(ev.tokens);
-        else w([]); // not a response: the exchange fails as malformed
-        continue;
+        if (ev.type === 'command') {
+          w(ev.tokens);
+          continue;
+        }
+        w(null); // not a response (too long, too big, malformed): the exchange ends and the event is answered as a command would be
       }
       this.queue.push(ev);
     }
@@ -130,9 +132,14 @@ export class ManageSieveSession {
     void this.pump();
   }
 
+  /** The next command's tokens for a SASL exchange; null when the connection closed or what came is not a command (the pump answers it). */
   private nextTokens(): Promise<Token[] | null> {
-    const head = this.queue.shift();
-    if (head) return Promise.resolve(head.type === 'command' ? head.tokens : []);
+    const head = this.queue[0];
+    if (head) {
+      if (head.type !== 'command') return Promise.resolve(null);
+      this.queue.shift();
+      return Promise.resolve(head.tokens);
+    }
     if (this.closed) return Promise.resolve(null);
     return new Promise((resolve) => {
       this.waiter = resolve;

@@ -6,11 +6,13 @@
 // and thrown away, the connection still in step); `{n}` literals read like `{n+}`; the response
 // codes NONEXISTENT, ALREADYEXISTS, ACTIVE and an invalid script's "line N: …"; NOOP's TAG;
 // UNAUTHENTICATE then a second sign-in; a big literal before sign-in ends the connection; bad
-// commands end it past the cap; a password reset ends a signed-in session with BYE.
+// commands end it past the cap; the 11th wrong password is NO (TRYLATER) unchecked; a password reset
+// ends a signed-in session with BYE.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { backends } from '../helpers/harness.ts';
 import { RawSieve } from '../helpers/raw-sieve.ts';
+import { ERRORS } from '../../src/core/errors.ts';
 
 for (const backend of backends()) {
   describe(`ManageSieve protocol (${backend})`, { timeout: 120_000 }, () => {
@@ -19,7 +21,8 @@ for (const backend of backends()) {
     let port: number;
 
     beforeAll(async () => {
-      r = await startTestServers({ backend, config: { sieve: { maxScripts: 2, maxScriptBytes: 300, maxBadCommands: 3 } } });
+      // No delays between failures (baseDelayMs): the lockout itself is what is tested.
+      r = await startTestServers({ backend, config: { sieve: { maxScripts: 2, maxScriptBytes: 300, maxBadCommands: 3 }, security: { signIn: { baseDelayMs: 0 } } } });
       user = await r.user('giaothuc');
       port = r.servers.ports.sieve;
     });
@@ -121,6 +124,11 @@ for (const backend of backends()) {
       expect(await c.withLiteral('AUTHENTICATE "PLAIN"', Buffer.alloc(20_000, 0x41))).toMatch(/^BYE /);
       await new Promise((res) => setTimeout(res, 100));
       expect(c.closed).toBe(true);
+      // the same as the response of a SASL exchange
+      const { c: e } = await RawSieve.connect(port);
+      await e.starttls();
+      e.write('AUTHENTICATE "PLAIN"\r\n');
+      expect(await e.withLiteral('', Buffer.alloc(20_000, 0x41))).toMatch(/^""\r\nBYE /);
       const { c: d } = await RawSieve.connect(port);
       expect(await d.cmd('FROB')).toMatch(/^NO /);
       expect(await d.cmd('GETSCRIPT')).toMatch(/^NO /);
@@ -128,6 +136,23 @@ for (const backend of backends()) {
       expect(await d.response()).toMatch(/^BYE "Quá nhiều lệnh sai \/ too many bad commands"/);
       await new Promise((res) => setTimeout(res, 100));
       expect(d.closed).toBe(true);
+    });
+
+    it('the 11th wrong password on an account is refused NO (TRYLATER) without a check, as at every door', async () => {
+      const login = await r.user('domat');
+      const { c } = await RawSieve.connect(port);
+      await c.starttls();
+      const answers: string[] = [];
+      for (let i = 0; i < 11; i++) answers.push(await c.login(login, `sai-mat-khau-${i}`));
+      answers.push(await c.login(login, TEST_PASSWORD)); // locked: even the right one is not checked
+      c.close();
+      expect(answers.slice(0, 10)).toEqual(Array(10).fill('NO "Sai tên đăng nhập hoặc mật khẩu / authentication failed"\r\n'));
+      expect(answers[10]).toBe(`NO (TRYLATER) "${ERRORS.TOO_MANY_ATTEMPTS.vi} / ${ERRORS.TOO_MANY_ATTEMPTS.en}"\r\n`);
+      expect(answers[11]).toMatch(/^NO \(TRYLATER\) /);
+      const account = (await r.app.accounts.byAddress(login))!;
+      const history = await r.app.signIn.history(account.id, 50);
+      expect(history).toHaveLength(10);
+      expect(new Set(history.map((h) => h.protocol))).toEqual(new Set(['managesieve']));
     });
 
     it('a password reset ends a signed-in session with BYE', async () => {
