@@ -21,7 +21,7 @@ import type { BlobStore } from '../storage/blobs.ts';
 import { snapshotDatabase, type DbLocation } from '../storage/snapshot.ts';
 import type { AuditLog } from '../core/audit.ts';
 import { BackupError } from './errors.ts';
-import { hashFile, newKey, openKey, writeSealed } from './sealed-file.ts';
+import { hashFile, newKey, openKey, syncAll, writeSealed } from './sealed-file.ts';
 import { FORMAT, fingerprint, listSets, poolPath, readFolderInfo, readManifest, setDir, setName, signingKey, writeFolderInfo, writeManifest, type FolderInfo, type Manifest } from './manifest.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeStatus } from './status.ts';
@@ -105,6 +105,7 @@ export class BackupService {
       let copiedBlobs = 0;
       let copiedBytes = 0;
       let attempts = 0;
+      const unsynced: string[] = [];
       let snap: Awaited<ReturnType<typeof snapshotDatabase>>;
       // Blobs held by a hard link in the data directory (same file system), made the moment the copy's
       // list is known: an unlink by the server's reclaimer afterwards leaves our link, so the bytes stay.
@@ -151,7 +152,8 @@ export class BackupService {
                 if ((e as NodeJS.ErrnoException).code === 'ENOENT') return void missing.push(s);
                 throw e;
               }
-              const w = await writeSealed(stream, pooled, key, o.level);
+              const w = await writeSealed(stream, pooled, key, o.level, false);
+              unsynced.push(pooled);
               if (w.rawSha256 !== s) {
                 await fsp.rm(pooled, { force: true });
                 throw new BackupError('BACKUP_BLOB_DAMAGED', `${s} (SHA-256 ${w.rawSha256})`);
@@ -187,6 +189,8 @@ export class BackupService {
       );
       progress.end();
       await fsp.rm(tmpDb, { force: true });
+      // The pool files of this set are made durable at once, before the manifest can name them.
+      await syncAll(dir, unsynced);
       const files: Manifest['files'] = [];
       const own = await this.ownFiles(dir);
       for (const [i, name] of own.entries()) {

@@ -3,6 +3,7 @@
 // ciphertext + 16-byte tag. Written to a temporary name, synced, renamed: a file is whole or absent.
 // The key comes from the passphrase once per backup folder (scrypt, parameters in backup.json).
 // Owns: the stored-file format, its hashes (of the plain bytes and of the stored bytes), the key derivation.
+import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -64,8 +65,11 @@ export function macKey(key: Buffer): Buffer {
   return Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'thutin-backup-manifest', 32));
 }
 
-/** Store `source` at `dest`: gzip, then AES-256-GCM when `key` is given. */
-export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest: string, key: Buffer | null, level = 6): Promise<StoredFile> {
+/**
+ * Store `source` at `dest`: gzip, then AES-256-GCM when `key` is given. Synced before the rename
+ * unless `sync` is false (many small files: the caller syncs them at once with `syncAll`).
+ */
+export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest: string, key: Buffer | null, level = 6, sync = true): Promise<StoredFile> {
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   const fh = await fsp.open(tmp, 'w', 0o600);
@@ -96,7 +100,7 @@ export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest
     if (cipher) await pipeline(source, tap, gz, cipher, sink);
     else await pipeline(source, tap, gz, sink);
     if (cipher) await put(cipher.getAuthTag());
-    await fh.sync();
+    if (sync) await fh.sync();
     await fh.close();
   } catch (e) {
     await fh.close().catch(() => {});
@@ -139,6 +143,27 @@ export async function openSealed(file: string, key: Buffer | null): Promise<Read
   body.on('error', (e: Error) => gunzip.destroy(e));
   decipher.on('error', (e) => gunzip.destroy(e));
   return body.pipe(decipher).pipe(gunzip);
+}
+
+/**
+ * Make files written without sync durable: one syncfs(2) of the file system holding `dir` (coreutils
+ * `sync -f`), or, where that is not available, fsync of each file and of each directory they are in.
+ */
+export async function syncAll(dir: string, files: string[]): Promise<void> {
+  const ok = await new Promise<boolean>((resolve) => {
+    const child = spawn('sync', ['-f', dir], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+  if (ok) return;
+  for (const f of [...files, ...new Set(files.map((x) => path.dirname(x)))]) {
+    const fh = await fsp.open(f, 'r');
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  }
 }
 
 /** SHA-256 and size of a file as stored. */
