@@ -245,10 +245,14 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const isFreeMail = freeMailMatcher(config.hygiene.freeMail.domains);
   const notices = new Notices(store, log.child({ component: 'notices' }), { from: `postmaster@${config.domains.primary}`, accountOf: localAccount });
   const forwarding = new ForwardingService(db.kysely, audit, { isFreeMail, localAccount, isLocalDomain: (d) => domains.isLocal(d) });
-  const sendLimits = new SendLimits(db.kysely, audit, queue, notices, log.child({ component: 'send-limits' }), { ...config.hygiene.sendLimits, postmaster: `postmaster@${config.domains.primary}` });
+  const sendLimits = new SendLimits(db.kysely, audit, queue, notices, log.child({ component: 'send-limits' }), {
+    ...config.hygiene.sendLimits,
+    postmaster: `postmaster@${config.domains.primary}`,
+    addressesOf: (id) => accounts.addresses(id),
+  });
   const freeMail = new FreeMailPolicy(db.kysely, notices, { isFreeMail, attachments: config.hygiene.freeMail.attachments });
   const sieveScripts = new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes });
-  const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }));
+  const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }), localAccount);
   const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
   const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });
   const backupSchedule = new BackupScheduler(backup, {

@@ -44,6 +44,8 @@ export class MailHygiene {
     private readonly limits: SendLimits,
     private readonly freeMail: FreeMailPolicy,
     private readonly log: Logger,
+    /** The local account an address belongs to (null: none): the mailbox a delegate sends as. */
+    private readonly accountOf: (address: string) => Promise<number | null> = async () => null,
   ) {}
 
   async beforeCommit(f: ReceivedFacts): Promise<{ copies: Copy[]; after: (c: Committed) => Promise<void> }> {
@@ -54,7 +56,13 @@ export class MailHygiene {
       const account = f.account;
       const own = (c: Copy) => !!c.remote && c.remote.accountId === account.id && c.remote.recipients.length > 0;
       const remote = copies.filter(own).flatMap((c) => c.remote!.recipients);
-      const limit = await this.limits.submitted(account, f.recipients.length);
+      let limit = await this.limits.submitted(account, f.recipients.length);
+      // Sent as another mailbox (a unit mailbox, by delegation): that mailbox's limits count too.
+      const as = f.sender ? await this.accountOf(f.sender) : null;
+      if (as !== null && as !== account.id) {
+        const other = await this.limits.submitted({ id: as, username: f.sender.toLowerCase() }, f.recipients.length);
+        limit = { hold: limit.hold || other.hold };
+      }
       const subject = f.content.index.envelope.subject ? decodeEncodedWords(f.content.index.envelope.subject) : '';
       const policy = this.freeMail.onSubmission({ accountId: account.id, username: account.username, remote, root: f.content.index.root, subject });
       if (limit.hold || policy.hold) copies = copies.map((c) => (own(c) ? { ...c, remote: { ...c.remote!, hold: true } } : c));

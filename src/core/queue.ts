@@ -17,6 +17,7 @@ import {
   entriesNotIn,
   entriesWithUntoldRecipients,
   entryById,
+  entryIdsFrom,
   entryIdsOf,
   leaseRecipients,
   markDoneWhereSettled,
@@ -145,9 +146,10 @@ export class OutboundQueue {
     return out;
   }
 
-  /** Ids of the account's held messages, oldest first. */
-  async heldOf(accountId: number): Promise<number[]> {
-    return entryIdsOf(this.db, accountId, 'hold');
+  /** Ids of the held messages the account submitted, or sent from one of `senders` (a unit mailbox's addresses, by its delegates), oldest first. */
+  async heldOf(accountId: number, senders: string[] = []): Promise<number[]> {
+    const ids = new Set([...(await entryIdsOf(this.db, accountId, 'hold')), ...(await entryIdsFrom(this.db, senders, 'hold'))]);
+    return [...ids].sort((a, b) => a - b);
   }
 
   /** One queued message with its recipients and its header block. */

@@ -1,5 +1,6 @@
 // Sending rate limits (issue 12): messages and recipients per hour for each account, with other
-// limits for unit mailboxes (hygiene.sendLimits). Counted at submission in the database (every
+// limits for unit mailboxes (hygiene.sendLimits) — a message a delegate sends as a unit mailbox
+// counts for both (core/hygiene.ts). Counted at submission in the database (every
 // process sees the same count: one `send_log` row per accepted message). An account that goes past
 // a limit — a stolen password sending spam — is held: its messages are still accepted but their
 // outbound copies are queued on hold (the queue's hold state), the account carries a visible flag
@@ -26,6 +27,8 @@ export interface SendLimitOptions {
   unitMailbox: Limits;
   /** postmaster@ of the primary domain: told with the sysadmins. */
   postmaster: string;
+  /** An account's addresses: mail its delegates sent from them is released with it. */
+  addressesOf?: (accountId: number) => Promise<string[]>;
   now?: () => number;
 }
 
@@ -105,7 +108,8 @@ export class SendLimits {
       await this.audit.record({ actor, action: 'send-limit.clear', target: account.username, reason }, tx);
     });
     const released: number[] = [];
-    for (const id of await this.queue.heldOf(account.id)) {
+    const senders = this.opts.addressesOf ? (await this.opts.addressesOf(account.id)).map((a) => a.toLowerCase()) : [];
+    for (const id of await this.queue.heldOf(account.id, senders)) {
       await this.queue.release(id, actor);
       released.push(id);
     }

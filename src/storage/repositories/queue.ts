@@ -158,6 +158,13 @@ export async function entryIdsOf(r: Reader, accountId: number, state: string): P
   return rows.map((x) => Number(x.id));
 }
 
+/** Ids of the entries in `state` whose envelope sender is one of `senders` (lower case), oldest first. */
+export async function entryIdsFrom(r: Reader, senders: string[], state: string): Promise<number[]> {
+  if (!senders.length) return [];
+  const rows = await r.selectFrom('outbound_queue').select('id').where('sender', 'in', senders).where('state', '=', state).orderBy('id').execute();
+  return rows.map((x) => Number(x.id));
+}
+
 /** One entry, or null. */
 export async function entryById(r: Reader, id: number): Promise<QueueEntryRow | null> {
   const q = await r.selectFrom('outbound_queue').selectAll().where('id', '=', id).executeTakeFirst();
