@@ -460,7 +460,7 @@ export const configSchema = z.object({
           // A From domain this close (edits, after folding and confusable skeletons) to a local domain imitates it.
           maxDistance: z.number().int().min(0).max(3).default(2),
           // Words (folded: no diacritics, đ → d) that make a free-mail display name claim a provincial body.
-          claimWords: z.array(z.string()).default(['ubnd', 'uy ban nhan dan', 'hdnd', 'hoi dong nhan dan', 'tinh uy', 'so', 'van phong', 'kon tum']),
+          claimWords: z.array(z.string()).default(['ubnd', 'uy ban nhan dan', 'hdnd', 'hoi dong nhan dan', 'tinh uy', 'huyen uy', 'so', 'kon tum']),
           // Prefix added to the Subject of a flagged message ('' = header fields only).
           subjectPrefix: z.string().default('[Cảnh báo: thư bên ngoài]'),
         })
