@@ -470,7 +470,7 @@ export interface SendHoldsTable {
   held_at: number;
   messages: number;
   recipients: number;
-  limit_kind: string; // 'account' | 'unit-mailbox'
+  limit_kind: string; // 'account' | 'unit-mailbox' | 'manual'
 }
 
 /** Messages exchanged with free-mail domains per day, unit and direction (0013, Article 9's report). */
