@@ -20,14 +20,17 @@ import { authorize, type Action } from '../core/policy.ts';
 import type { AuditLog } from '../core/audit.ts';
 import type { Principal } from '../core/roles.ts';
 import { formatDate, parseDate } from '../directory/csv.ts';
-import { DOCUMENT_REQUIRED, KIND_LABEL, ITEM_KINDS, type DocumentRef, type FileInput, type ItemInput, type ItemKind, type RequestKind, type RequestView } from './types.ts';
-import { PENDING, STATE_LABEL, statesFor, transition, type RequestEvent, type RequestState, type Standing } from './lifecycle.ts';
+import { DOCUMENT_REQUIRED, KIND_LABEL, ITEM_KINDS, type DocumentRef, type FileInput, type ItemInput, type ItemKind, type RequestView } from './types.ts';
+import { STATE_LABEL, statesFor, transition, type RequestEvent, type RequestState, type Standing } from './lifecycle.ts';
 import { addWorkingDays, parseHolidays, type Holidays } from './working-days.ts';
 import { resolveItem, type Directory, type ResolvedItem } from './effects.ts';
 import { readBatchCsv } from './batch-csv.ts';
 import type { RequestNotices } from './notices.ts';
 import { RequestExecution } from './execution.ts';
+import type { RequestDetail } from './reads.ts';
+export type { RequestDetail } from './reads.ts';
 import { notice } from './notice-texts.ts';
+import { listFor, readDetail, toView, type ListFilter } from './reads.ts';
 
 /** Who acts: their principal (roles and scopes) and how the audit names them (`api:<address>`, `cli:<user>`). */
 export interface RequestActor {
@@ -62,22 +65,6 @@ export class BatchInvalidError extends ThutinError {
   constructor(readonly errors: Array<{ line: number; message: string }>) {
     super('REQUEST_BATCH_INVALID', errors.map((e) => `dòng / line ${e.line}: ${e.message}`).join('; '));
   }
-}
-
-export interface RequestDetail extends RequestView {
-  items: Array<{
-    line: number;
-    kind: ItemKind;
-    state: string;
-    payload: unknown;
-    result: unknown;
-    error: string | null;
-    credential: { issued: boolean; redeemed: boolean; expiresAt: number | null } | null;
-  }>;
-  events: repo.RequestEventRow[];
-  documents: repo.RequestDocumentRow[];
-  /** What the request changed in the directory (its versions in the directory's history). */
-  changes: Array<{ entity: string; entityId: number; at: number }>;
 }
 
 export class RequestService {
@@ -423,49 +410,12 @@ export class RequestService {
   // ---------------------------------------------------------------- reading
 
   view(row: repo.RequestRow): RequestView {
-    const state = row.state as RequestState;
-    return {
-      id: row.id,
-      kind: row.kind as RequestKind,
-      kindLabel: KIND_LABEL[row.kind as RequestKind] ?? row.kind,
-      state,
-      stateLabel: STATE_LABEL[state] ?? row.state,
-      unitCode: row.unitCode,
-      requester: row.requester,
-      summary: row.summary,
-      note: row.note,
-      effectiveAt: row.effectiveAt,
-      dueAt: row.dueAt,
-      overdue: PENDING.includes(state) && row.dueAt !== null && this.now() > row.dueAt,
-      rejectReason: row.rejectReason,
-      error: row.error,
-      createdAt: row.createdAt,
-      submittedAt: row.submittedAt,
-      decidedAt: row.decidedAt,
-      executedAt: row.executedAt,
-      notifiedAt: row.notifiedAt,
-      progress: { done: row.itemsDone, total: row.itemsTotal },
-    };
+    return toView(row, this.now());
   }
 
+  /** A request with its rows, events, documents and the directory versions it made. */
   async detail(r: Reader, id: number): Promise<RequestDetail> {
-    const row = await this.requireRow(r, id);
-    const items = await repo.itemsOf(r, id);
-    return {
-      ...this.view(row),
-      items: items.map((i) => ({
-        line: i.line,
-        kind: i.kind as ItemKind,
-        state: i.state,
-        payload: JSON.parse(i.payload),
-        result: i.result ? JSON.parse(i.result) : null,
-        error: i.error,
-        credential: i.kind === 'joiner' || i.kind === 'password-reset' ? { issued: i.credentialIssued, redeemed: i.credentialRedeemedAt !== null, expiresAt: i.credentialExpiresAt } : null,
-      })),
-      events: await repo.eventsOf(r, id),
-      documents: await repo.documentsOf(r, id),
-      changes: (await this.deps.directory.changesOfRequest(id)).map((c) => ({ entity: c.entity, entityId: c.entityId, at: c.at })),
-    };
+    return readDetail(this, r, id);
   }
 
   async get(actor: RequestActor, id: number): Promise<RequestDetail> {
@@ -475,26 +425,8 @@ export class RequestService {
   }
 
   /** Requests the actor may read, newest first: province-wide readers see all, scoped ones their subtrees' and their own. */
-  async list(actor: RequestActor, f: { states?: string[]; kind?: string; overdue?: boolean; mine?: boolean; limit?: number; offset?: number } = {}): Promise<RequestView[]> {
-    const limit = Math.min(Math.max(f.limit ?? 100, 1), 1000);
-    const offset = Math.max(f.offset ?? 0, 0);
-    const states = f.overdue ? [...PENDING] : f.states;
-    let unitIds: number[] | null = null;
-    if (!authorize(actor.principal, 'request.read', {}).allowed) {
-      const ids = new Set<number>();
-      for (const r of actor.principal.roles) {
-        if (r.unitId !== null && authorize({ roles: [r] }, 'request.read', { unitPath: [r.unitId] }).allowed) for (const u of await this.deps.directory.subtreeIds(r.unitId)) ids.add(u);
-      }
-      unitIds = [...ids];
-    }
-    const rows = await repo.listRequests(this.deps.db, { states, kind: f.kind, unitIds, limit, offset, ...(f.mine ? { requesterAccountId: actor.principal.accountId } : {}) });
-    let views = rows.map((r) => this.view(r));
-    if (unitIds !== null && !f.mine) {
-      const own = await repo.listRequests(this.deps.db, { states, kind: f.kind, requesterAccountId: actor.principal.accountId, limit, offset: 0 });
-      const have = new Set(views.map((v) => v.id));
-      views = [...views, ...own.filter((r) => !have.has(r.id)).map((r) => this.view(r))].sort((a, b) => b.id - a.id).slice(0, limit);
-    }
-    return f.overdue ? views.filter((v) => v.overdue) : views;
+  async list(actor: RequestActor, f: ListFilter = {}): Promise<RequestView[]> {
+    return listFor(this, actor, f);
   }
 
   // ---------------------------------------------------------------- notices
