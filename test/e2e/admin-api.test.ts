@@ -38,6 +38,7 @@ for (const backend of backends()) {
         'GET /mail/config-v1.1.xml',
         'POST /Autodiscover/Autodiscover.xml',
         'POST /api/v1/auth/login',
+        'POST /api/v1/requests/credential/:token', // the one-time code is the secret (issue 11)
         'POST /autodiscover/autodiscover.xml',
       ]);
     });
