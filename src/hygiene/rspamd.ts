@@ -164,6 +164,8 @@ export class RspamdClient {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
+          // rspamd may answer (an error) before it has read the whole message: stop reading the blob.
+          if (body && !body.stream.readableEnded) body.stream.destroy();
           resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
         });
         res.on('error', (e) => fail(`rspamd ${path}: ${e.message}`));
