@@ -13,7 +13,7 @@
 // App passwords and the second factor slot in at `check` (the password step): at the web/API
 // sign-in an account with the second factor on needs a code (missing: the result 'second-factor',
 // not a failure; wrong: a failure like a wrong password); at every other door (IMAP, POP3, SMTP,
-// LDAP) its account password is refused ('invalid' with the hint 'app-password-required', counted
+// LDAP, and JMAP's HTTP Basic: protocol 'jmap') its account password is refused ('invalid' with the hint 'app-password-required', counted
 // as a failure) and only an app password opens (core/app-passwords.ts). App passwords never open
 // the web/API sign-in.
 // Owns: the sign-in flow, lockout administration, the sign-in history; rules in core/throttle.ts,
@@ -33,7 +33,7 @@ const BUSY_WAIT_MAX_MS = 10_000;
 /** `retryAfterMs` of a reservation refused only because attempts in flight fill a bucket. */
 const BUSY = -1;
 
-export type SignInProtocol = 'imap' | 'pop3' | 'managesieve' | 'smtp' | 'ldap' | 'http';
+export type SignInProtocol = 'imap' | 'pop3' | 'managesieve' | 'smtp' | 'ldap' | 'http' | 'jmap';
 
 export interface SignInRequest {
   protocol: SignInProtocol;

@@ -38,6 +38,7 @@ import { wellKnownRoutes } from './routes/well-known.ts';
 import { autodiscoverRoutes } from './routes/autodiscover.ts';
 import { mobileconfigRoutes } from './routes/mobileconfig.ts';
 import { spamRoutes } from './routes/spam.ts';
+import { jmapRoutes } from '../jmap/routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -75,6 +76,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   await server.register(wellKnownRoutes, { app });
   await server.register(autodiscoverRoutes, { app }); // client setup (issue 13): Outlook, Apple profiles
   await server.register(mobileconfigRoutes, { app });
+  await server.register(jmapRoutes, { app }); // JMAP (issue 10): /.well-known/jmap, /jmap/*
   for (const plugin of [
     sessionRoutes,
     meRoutes,

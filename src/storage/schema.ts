@@ -232,7 +232,7 @@ export interface SignInsTable {
   id: Generated<number>;
   account_id: number | null;
   login: string;
-  protocol: string; // 'imap' | 'pop3' | 'managesieve' | 'smtp' | 'ldap' | 'http'
+  protocol: string; // 'imap' | 'pop3' | 'managesieve' | 'smtp' | 'ldap' | 'http' | 'jmap'
   address: string;
   client: string;
   success: number; // 0 | 1

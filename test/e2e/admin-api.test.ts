@@ -29,17 +29,22 @@ for (const backend of backends()) {
           .sort(),
       ).toEqual([
         'GET /.well-known/autoconfig/mail/config-v1.1.xml',
+        'GET /.well-known/jmap',
         'GET /.well-known/mta-sts.txt',
         'GET /.well-known/thutin/profile.mobileconfig',
         'GET /Autodiscover/Autodiscover.xml',
         'GET /api/v1/openapi.json',
         'GET /autodiscover/autodiscover.xml',
         'GET /health',
+        'GET /jmap/download/:accountId/:blobId/:name',
+        'GET /jmap/session',
         'GET /mail/config-v1.1.xml',
         'POST /Autodiscover/Autodiscover.xml',
         'POST /api/v1/auth/login',
         'POST /api/v1/requests/credential/:token', // the one-time code is the secret (issue 11)
         'POST /autodiscover/autodiscover.xml',
+        'POST /jmap/api',
+        'POST /jmap/upload/:accountId',
       ]);
     });
 

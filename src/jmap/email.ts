@@ -1,0 +1,347 @@
+// Email/get, Email/query and Email/changes (RFC 8621 §4.2–4.4) over the store's messages. Text
+// conditions (text, from, to, cc, bcc, subject, body, header) ask the store's folded search
+// (MailStore.searchText / searchHeader: diacritic- and đ-insensitive, the same as IMAP SEARCH);
+// the other conditions and the sorts run on the folder's message list. Email/changes reads each
+// folder's change log from the state's MODSEQ (state.ts).
+// Owns: reading Emails.
+import type { MessageMeta } from '../core/mailstore.ts';
+import type { Addr, MessageIndex } from '../core/mime/index.ts';
+import { decodeEncodedWords } from '../core/mime/encoded-words.ts';
+import { htmlToText } from '../core/mime/html-text.ts';
+import { MAIL, optBool, optInt, optObject, optString, optStrings, properties, type Args, type MethodSpec } from './api.ts';
+import type { CallContext, JmapAccount } from './context.ts';
+import { MethodError } from './errors.ts';
+import { emailId, mailboxId, messageBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
+import { allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
+import { decodeState } from './state.ts';
+
+export const EMAIL_PROPS = [
+  'id', 'blobId', 'threadId', 'mailboxIds', 'keywords', 'size', 'receivedAt', 'messageId', 'inReplyTo', 'references', 'sender', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
+  'hasAttachment', 'preview', 'bodyValues', 'textBody', 'htmlBody', 'attachments', 'headers', 'bodyStructure',
+] as const; // prettier-ignore
+const DEFAULT_PROPS = EMAIL_PROPS.filter((p) => p !== 'headers' && p !== 'bodyStructure');
+const BODY_PROPS = ['partId', 'blobId', 'size', 'name', 'type', 'charset', 'disposition', 'cid', 'language', 'location', 'subParts', 'headers'];
+const DEFAULT_BODY_PROPS = ['partId', 'blobId', 'size', 'name', 'type', 'charset', 'disposition', 'cid', 'language', 'location'];
+const HEADER_FORMS: Record<string, string> = {
+  messageId: 'header:Message-ID:asMessageIds',
+  inReplyTo: 'header:In-Reply-To:asMessageIds',
+  references: 'header:References:asMessageIds',
+  sender: 'header:Sender:asAddresses',
+  from: 'header:From:asAddresses',
+  to: 'header:To:asAddresses',
+  cc: 'header:Cc:asAddresses',
+  bcc: 'header:Bcc:asAddresses',
+  replyTo: 'header:Reply-To:asAddresses',
+  subject: 'header:Subject:asText',
+  sentAt: 'header:Date:asDate',
+};
+const NEEDS_INDEX = new Set(['hasAttachment', 'preview', 'bodyValues', 'textBody', 'htmlBody', 'attachments', 'bodyStructure']);
+
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The messages `refs` name in account `a` (those not there are left out). */
+export async function loadMessages(ctx: CallContext, a: JmapAccount, refs: MessageRef[]): Promise<Map<string, { ref: MessageRef; meta: MessageMeta; folder: string }>> {
+  const out = new Map<string, { ref: MessageRef; meta: MessageMeta; folder: string }>();
+  const byFolder = new Map<number, number[]>();
+  for (const r of refs) byFolder.set(r.mailboxId, [...(byFolder.get(r.mailboxId) ?? []), r.uid]);
+  for (const [mb, uids] of byFolder) {
+    const f = await ctx.s.store.getMailboxById(mb);
+    if (!f || f.accountId !== a.ownerAccountId) continue;
+    await ctx.opened(a, f.name);
+    for (const meta of await ctx.s.store.getMessages(mb, uids)) {
+      const ref = { mailboxId: mb, uid: meta.uid };
+      out.set(emailId(ref), { ref, meta, folder: f.name });
+    }
+  }
+  return out;
+}
+
+/** Up to 256 characters of the first text part (HTML as text), from its first 4 KB. */
+async function preview(ctx: CallContext, meta: MessageMeta, parts: BodyPart[]): Promise<string> {
+  const p = parts.find((b) => b.node.type === 'text');
+  if (!p) return '';
+  const body = await ctx.s.store.readMessage(meta, p.node.bodyStart, Math.min(p.node.end, p.node.bodyStart + 4096));
+  const text = partText(body, p.node);
+  return (p.node.subtype === 'html' ? htmlToText(text) : text).replace(/\s+/g, ' ').trim().slice(0, 256);
+}
+
+function pickBody(p: BodyPart, props: string[], h: HeaderView | null): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const k of props) {
+    if (k === 'subParts') {
+      if (p.subParts) o.subParts = p.subParts.map((c) => pickBody(c, props, null));
+    } else if (k === 'headers') o.headers = h ? allHeaders(h) : [];
+    else o[k] = (p as unknown as Record<string, unknown>)[k];
+  }
+  return o;
+}
+
+async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
+  const a = ctx.account(args.accountId);
+  const props = properties(args, EMAIL_PROPS) ?? [...DEFAULT_PROPS];
+  const headerProps = props.filter((p) => p.startsWith('header:')).map((p) => [p, parseHeaderProperty(p)] as const);
+  for (const [p, parsed] of headerProps) if (!parsed) throw new MethodError('invalidArguments', p);
+  const bodyProps = optStrings(args, 'bodyProperties') ?? DEFAULT_BODY_PROPS;
+  for (const b of bodyProps) if (!BODY_PROPS.includes(b)) throw new MethodError('invalidArguments', `bodyProperties: ${b}`);
+  const fetchText = optBool(args, 'fetchTextBodyValues') ?? false;
+  const fetchHtml = optBool(args, 'fetchHTMLBodyValues') ?? false;
+  const fetchAll = optBool(args, 'fetchAllBodyValues') ?? false;
+  const maxBytes = optInt(args, 'maxBodyValueBytes', 1) ?? 0;
+  const ids = optStrings(args, 'ids');
+  if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
+  if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
+  const snap = await ctx.snapshot(a);
+  const wanted = ids.map((i) => ctx.resolveId(i));
+  const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
+  const found = await loadMessages(ctx, a, refs);
+  const needIndex = props.some((p) => NEEDS_INDEX.has(p));
+  const needHeader = needIndex || props.some((p) => p in HEADER_FORMS || p === 'headers' || p.startsWith('header:'));
+  const indexes = needHeader ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>();
+  const list: unknown[] = [];
+  const notFound: string[] = [];
+  for (const id of wanted) {
+    const hit = found.get(id);
+    if (!hit) {
+      notFound.push(id);
+      continue;
+    }
+    const { ref, meta } = hit;
+    const o: Record<string, unknown> = { id };
+    const idx = indexes.get(meta);
+    const h = needHeader && idx ? headerView(await ctx.s.store.readMessage(meta, 0, idx.headerSize)) : null;
+    const top = needIndex && idx ? bodyStructure(ref, idx.root) : null;
+    const lists = top ? bodyLists(top) : null;
+    for (const p of props) {
+      if (p === 'id') continue;
+      if (p === 'blobId') o.blobId = messageBlobId(ref);
+      else if (p === 'threadId') o.threadId = threadId(ref);
+      else if (p === 'mailboxIds') o.mailboxIds = { [mailboxId(ref.mailboxId)]: true };
+      else if (p === 'keywords') o.keywords = keywordsOf(meta);
+      else if (p === 'size') o.size = meta.size;
+      else if (p === 'receivedAt') o.receivedAt = utcDate(meta.internalDate);
+      else if (p in HEADER_FORMS) o[p] = h ? headerProperty(h, parseHeaderProperty(HEADER_FORMS[p])!) : null;
+      else if (p.startsWith('header:')) o[p] = h ? headerProperty(h, parseHeaderProperty(p)!) : null;
+      else if (p === 'headers') o.headers = h ? allHeaders(h) : [];
+      else if (p === 'preview') o.preview = lists ? await preview(ctx, meta, lists.textBody) : '';
+      else if (p === 'hasAttachment') o.hasAttachment = lists ? lists.attachments.length > 0 : false;
+      else if (p === 'bodyStructure') o.bodyStructure = top ? pickBody(top, [...bodyProps, 'subParts'], h) : null;
+      else if (p === 'textBody' || p === 'htmlBody' || p === 'attachments') o[p] = lists ? lists[p].map((b) => pickBody(b, bodyProps, null)) : [];
+    }
+    if (props.includes('bodyValues')) {
+      const values: Record<string, unknown> = {};
+      const parts = new Map<string, BodyPart>();
+      if (lists && (fetchText || fetchAll)) for (const b of lists.textBody) parts.set(b.partId!, b);
+      if (lists && (fetchHtml || fetchAll)) for (const b of lists.htmlBody) parts.set(b.partId!, b);
+      for (const [pid, b] of parts) {
+        if (b.node.type !== 'text') continue;
+        const body = await ctx.s.store.readMessage(meta, b.node.bodyStart, b.node.end);
+        const text = partText(body, b.node);
+        const cut = maxBytes > 0 ? truncateUtf8(text, maxBytes) : { value: text, truncated: false };
+        values[pid] = { value: cut.value, isEncodingProblem: false, isTruncated: cut.truncated };
+      }
+      o.bodyValues = values;
+    }
+    list.push(o);
+  }
+  return { accountId: a.id, state: snap.state, list, notFound };
+}
+
+// ---------------------------------------------------------------- query
+
+type Filter = Record<string, unknown>;
+const TEXT_KEYS: Record<string, 'text' | 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'body'> = { text: 'text', from: 'from', to: 'to', cc: 'cc', bcc: 'bcc', subject: 'subject', body: 'body' };
+const KNOWN_CONDITIONS = new Set([
+  'inMailbox',
+  'inMailboxOtherThan',
+  'before',
+  'after',
+  'minSize',
+  'maxSize',
+  'hasKeyword',
+  'notKeyword',
+  'allInThreadHaveKeyword',
+  'someInThreadHaveKeyword',
+  'noneInThreadHaveKeyword',
+  'hasAttachment',
+  'header',
+  ...Object.keys(TEXT_KEYS),
+]);
+
+interface Row {
+  ref: MessageRef;
+  meta: MessageMeta;
+}
+
+function checkFilter(f: Filter): void {
+  if ('operator' in f) {
+    if (!['AND', 'OR', 'NOT'].includes(f.operator as string) || !Array.isArray(f.conditions)) throw new MethodError('unsupportedFilter', 'operator');
+    for (const c of f.conditions as Filter[]) checkFilter(c);
+    return;
+  }
+  for (const k of Object.keys(f)) if (!KNOWN_CONDITIONS.has(k)) throw new MethodError('unsupportedFilter', k);
+  if (f.hasAttachment !== undefined) throw new MethodError('unsupportedFilter', 'hasAttachment');
+}
+
+function textLeaves(f: Filter, out: Filter[] = []): Filter[] {
+  if ('operator' in f) for (const c of f.conditions as Filter[]) textLeaves(c, out);
+  else out.push(f);
+  return out;
+}
+
+/** The sort key of an address list: the first address's display name, else its address (RFC 8621 §4.4.2). */
+function addressKey(list: Addr[] | null | undefined): string {
+  const a = list?.find((x) => x.host !== null);
+  if (!a) return '';
+  return a.name ? decodeEncodedWords(a.name) : `${a.mailbox ?? ''}@${a.host}`;
+}
+
+function hasKeyword(m: MessageMeta, k: unknown): boolean {
+  return typeof k === 'string' && keywordsOf(m)[k.toLowerCase()] === true;
+}
+
+async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
+  const a = ctx.account(args.accountId);
+  const filter = optObject(args, 'filter');
+  if (filter) checkFilter(filter);
+  const sort = (Array.isArray(args.sort) ? args.sort : []) as Array<{ property?: string; isAscending?: boolean; keyword?: string }>;
+  for (const s of sort) if (!['receivedAt', 'size', 'subject', 'from', 'to', 'sentAt', 'hasKeyword'].includes(s.property ?? '')) throw new MethodError('unsupportedSort', String(s.property));
+  const snap = await ctx.snapshot(a);
+  // which folders: inMailbox at the top (or under AND) narrows the scan to that folder
+  const top = filter && !('operator' in filter) ? filter : null;
+  const only = top && typeof top.inMailbox === 'string' ? parseMailboxId(ctx.resolveId(top.inMailbox)) : null;
+  if (top && typeof top.inMailbox === 'string' && (only === null || !snap.folders.some((f) => f.id === only)))
+    return { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position: 0, ids: [], total: 0 };
+  const folders = snap.folders.filter((f) => only === null || f.id === only);
+  const rows: Row[] = [];
+  const textSets = new Map<Filter, Map<number, Set<number>>>();
+  const leaves = filter ? textLeaves(filter) : [];
+  for (const f of folders) {
+    await ctx.opened(a, f.name);
+    const needsBlob = sort.some((s) => ['subject', 'from', 'to', 'sentAt'].includes(s.property ?? ''));
+    const metas = needsBlob ? await ctx.s.store.listMessages(f.id) : await ctx.s.store.listFlags(f.id);
+    for (const m of metas) rows.push({ ref: { mailboxId: f.id, uid: m.uid }, meta: m });
+    for (const leaf of leaves) {
+      for (const [k, field] of Object.entries(TEXT_KEYS)) {
+        if (typeof leaf[k] !== 'string') continue;
+        let perFolder = textSets.get(leaf);
+        if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
+        const hits = await ctx.s.store.searchText(f.id, field, leaf[k] as string);
+        const prev = perFolder.get(f.id);
+        perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
+      }
+      const header = leaf.header;
+      if (Array.isArray(header) && typeof header[0] === 'string') {
+        let perFolder = textSets.get(leaf);
+        if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
+        const hits = await ctx.s.store.searchHeader(f.id, header[0], typeof header[1] === 'string' ? header[1] : '');
+        const prev = perFolder.get(f.id);
+        perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
+      }
+    }
+  }
+  const test = (f: Filter, r: Row): boolean => {
+    if ('operator' in f) {
+      const cs = f.conditions as Filter[];
+      if (f.operator === 'AND') return cs.every((c) => test(c, r));
+      if (f.operator === 'OR') return cs.some((c) => test(c, r));
+      return !cs.some((c) => test(c, r));
+    }
+    const m = r.meta;
+    if (f.inMailbox !== undefined && parseMailboxId(ctx.resolveId(String(f.inMailbox))) !== r.ref.mailboxId) return false;
+    if (Array.isArray(f.inMailboxOtherThan) && f.inMailboxOtherThan.some((x) => parseMailboxId(ctx.resolveId(String(x))) === r.ref.mailboxId)) return false;
+    if (typeof f.before === 'string' && !(m.internalDate < Date.parse(f.before))) return false;
+    if (typeof f.after === 'string' && !(m.internalDate >= Date.parse(f.after))) return false;
+    if (typeof f.minSize === 'number' && m.size < f.minSize) return false;
+    if (typeof f.maxSize === 'number' && m.size >= f.maxSize) return false;
+    for (const k of ['hasKeyword', 'allInThreadHaveKeyword', 'someInThreadHaveKeyword']) if (f[k] !== undefined && !hasKeyword(m, f[k])) return false;
+    for (const k of ['notKeyword', 'noneInThreadHaveKeyword']) if (f[k] !== undefined && hasKeyword(m, f[k])) return false;
+    const sets = textSets.get(f);
+    if (sets && !sets.get(r.ref.mailboxId)?.has(r.ref.uid)) return false;
+    return true;
+  };
+  let hits = filter ? rows.filter((r) => test(filter, r)) : rows;
+  // sort keys that need the envelope
+  const envelopes = sort.some((s) => ['subject', 'from', 'to', 'sentAt'].includes(s.property ?? '')) ? await ctx.s.store.indexesOf(hits.map((h) => h.meta)) : new Map<MessageMeta, MessageIndex>();
+  const collator = new Intl.Collator('vi', { sensitivity: 'accent' });
+  const key = (r: Row, p: string): string | number => {
+    const idx = envelopes.get(r.meta);
+    if (p === 'receivedAt') return r.meta.internalDate;
+    if (p === 'size') return r.meta.size;
+    if (p === 'sentAt') return idx?.sentDate ? Date.parse(idx.sentDate) : 0;
+    if (p === 'subject') return decodeEncodedWords(idx?.envelope.subject ?? '').replace(/^\s*((re|fwd?|tl|tr)\s*:\s*)+/i, '');
+    if (p === 'from') return addressKey(idx?.envelope.from);
+    if (p === 'to') return addressKey(idx?.envelope.to);
+    return 0;
+  };
+  const order = sort.length ? sort : [{ property: 'receivedAt', isAscending: false }];
+  hits = [...hits].sort((x, y) => {
+    for (const s of order) {
+      const dir = s.isAscending === false ? -1 : 1;
+      let c: number;
+      if (s.property === 'hasKeyword') c = Number(hasKeyword(x.meta, s.keyword)) - Number(hasKeyword(y.meta, s.keyword));
+      else {
+        const kx = key(x, s.property!);
+        const ky = key(y, s.property!);
+        c = typeof kx === 'number' ? kx - (ky as number) : collator.compare(kx, ky as string);
+      }
+      if (c) return c * dir;
+    }
+    return x.ref.mailboxId - y.ref.mailboxId || y.ref.uid - x.ref.uid;
+  });
+  const total = hits.length;
+  let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
+  const anchor = optString(args, 'anchor');
+  if (anchor !== undefined) {
+    const at = hits.findIndex((h) => emailId(h.ref) === ctx.resolveId(anchor));
+    if (at < 0) throw new MethodError('anchorNotFound');
+    position = Math.max(0, at + (optInt(args, 'anchorOffset', -Number.MAX_SAFE_INTEGER) ?? 0));
+  } else if (position < 0) position = Math.max(0, total + position);
+  position = Math.min(position, total);
+  const limit = Math.min(optInt(args, 'limit') ?? 1000, 10_000);
+  const page = hits.slice(position, position + limit);
+  const out: Args = { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position, ids: page.map((h) => emailId(h.ref)) };
+  if (optBool(args, 'calculateTotal') !== false) out.total = total;
+  if (optInt(args, 'limit') !== undefined && optInt(args, 'limit')! > limit) out.limit = limit;
+  return out;
+}
+
+// ---------------------------------------------------------------- changes
+
+async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Promise<Args> {
+  const a = ctx.account(args.accountId);
+  const sinceState = optString(args, 'sinceState');
+  const since = decodeState(sinceState);
+  if (!since) throw new MethodError('cannotCalculateChanges');
+  const maxChanges = optInt(args, 'maxChanges', 1);
+  const snap = await ctx.snapshot(a);
+  const now = new Map(snap.marks.map((m) => [m.id, m]));
+  const created: string[] = [];
+  const updated: string[] = [];
+  const destroyed: string[] = [];
+  for (const old of since) if (!now.has(old.id) && old.messages > 0) throw new MethodError('cannotCalculateChanges', 'mailbox destroyed');
+  const oldById = new Map(since.map((m) => [m.id, m]));
+  for (const mark of snap.marks) {
+    const old = oldById.get(mark.id);
+    if (old && old.modseq === mark.modseq) continue;
+    if (!old) {
+      for (const m of await ctx.s.store.listFlags(mark.id)) created.push(emailId({ mailboxId: mark.id, uid: m.uid }));
+      continue;
+    }
+    const c = await ctx.s.store.changesSince(mark.id, old.modseq);
+    if (!c.complete) throw new MethodError('cannotCalculateChanges');
+    for (const m of c.changed) (m.uid >= old.uidnext ? created : updated).push(emailId({ mailboxId: mark.id, uid: m.uid }));
+    for (const uid of c.expunged) if (uid < old.uidnext) destroyed.push(emailId({ mailboxId: mark.id, uid }));
+  }
+  if (maxChanges !== undefined && created.length + updated.length + destroyed.length > maxChanges) throw new MethodError('cannotCalculateChanges', 'maxChanges');
+  const map = (ids: string[]) => (asThreads ? ids.map((i) => 'T' + i.slice(1)) : ids);
+  return { accountId: a.id, oldState: sinceState, newState: snap.state, hasMoreChanges: false, created: map(created), updated: asThreads ? [] : updated, destroyed: map(destroyed) };
+}
+
+export const EMAIL_READ_METHODS: Record<string, MethodSpec> = {
+  'Email/get': { capability: MAIL, handler: emailGet },
+  'Email/query': { capability: MAIL, handler: emailQuery },
+  'Email/changes': { capability: MAIL, handler: (ctx, args) => emailChanges(ctx, args) },
+  'Thread/changes': { capability: MAIL, handler: (ctx, args) => emailChanges(ctx, args, true) },
+};
