@@ -152,6 +152,25 @@ for (const backend of backends()) {
       expect((await w.call(tokens.auditor, 'GET', `/api/v1/requests?state=rejected`)).json.requests.map((r: { id: number }) => r.id)).toEqual([third]);
     });
 
+    it('the scanned decision is kept with the request and downloaded byte for byte; a file that is not a PDF is refused', async () => {
+      const { tokens, actors } = w.p;
+      const id = (await w.call(tokens['head-snv'], 'POST', '/api/v1/requests', { kind: 'update', payload: { person: actors['clerk-snv'], title: 'Văn thư' } })).json.id;
+      const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n% Quyết định số 150/QĐ-SNV\n'), Buffer.alloc(300_000, 7), Buffer.from('\n%%EOF\n')]);
+      const up = await w.call(tokens['clerk-snv'], 'POST', `/api/v1/requests/${id}/documents`, { ...DOC, number: '150/QĐ-SNV', filename: 'qd-150.pdf', contentBase64: pdf.toString('base64') });
+      expect(up.status, up.text).toBe(201);
+      expect(up.json).toMatchObject({ number: '150/QĐ-SNV', issuedOn: '2026-12-01', filename: 'qd-150.pdf', size: pdf.length });
+      const res = await fetch(`${w.api.base}/api/v1/requests/${id}/documents/${up.json.id}`, { headers: { authorization: `Bearer ${tokens.auditor}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await res.arrayBuffer()).equals(pdf)).toBe(true);
+      const notPdf = await w.call(tokens['head-snv'], 'POST', `/api/v1/requests/${id}/documents`, { ...DOC, filename: 'x.docx', contentBase64: Buffer.from('PK\x03\x04 word').toString('base64') });
+      expect(notPdf.status).toBe(400);
+      expect(notPdf.json.message).toContain('không phải PDF');
+      const noSigner = await w.call(tokens['head-snv'], 'POST', `/api/v1/requests/${id}/documents`, { ...DOC, signer: '' });
+      expect(noSigner.status).toBe(400);
+      expect(noSigner.json.message).toContain('người ký');
+    });
+
     it('a leaver: login works until the effective date, and stops when the executor runs on that date', async () => {
       const { tokens } = w.p;
       const leaver = await w.r.app.directory.createPerson({ fullName: 'Trương Văn Hưu', unitCode: 'SNV-VP', localPart: 'huutv', password: TEST_PASSWORD, title: 'Chuyên viên' }, { actor: 'test' });
