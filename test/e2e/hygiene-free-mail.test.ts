@@ -45,7 +45,7 @@ function withAttachment(from: string, to: string, subject: string): Buffer {
   );
 }
 
-describe.each(backends())('Article 9: forwarding, free-mail attachments, the report (%s)', (backend) => {
+describe.each(backends())('Article 9: forwarding, free-mail attachments, the report (%s)', { timeout: 120_000 }, (backend) => {
   let r: Running;
   let remote: ScriptedRemote;
   let an: string; // Sở Nội vụ
@@ -222,7 +222,7 @@ describe.each(backends())('Article 9: forwarding, free-mail attachments, the rep
   });
 });
 
-describe.each(backends())('Article 9: attachments to free-mail held for the unit head (hygiene.freeMail.attachments = hold, %s)', (backend) => {
+describe.each(backends())('Article 9: attachments to free-mail held for the unit head (hygiene.freeMail.attachments = hold, %s)', { timeout: 120_000 }, (backend) => {
   let r: Running;
   let head: string;
   let clerk: string;

@@ -21,7 +21,7 @@ const ourKey = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privat
 const PREFIX = '[Cảnh báo: thư bên ngoài]';
 const b64 = (s: string) => `=?UTF-8?B?${Buffer.from(s).toString('base64')}?=`;
 
-describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', (backend) => {
+describe.each(backends())('impersonation warnings over SMTP and IMAP (%s)', { timeout: 120_000 }, (backend) => {
   let r: Running;
   let dns: TestDnsServer;
   let an: string;

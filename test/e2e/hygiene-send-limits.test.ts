@@ -13,7 +13,7 @@ import { message, smtplib, type Step } from '../../src/smtp/testing/clients.ts';
 
 const N = 3;
 
-describe.each(backends())('sending rate limits hold a bursting account (%s)', (backend) => {
+describe.each(backends())('sending rate limits hold a bursting account (%s)', { timeout: 120_000 }, (backend) => {
   let r: Running;
   let admin: string;
   let postmaster: string;
