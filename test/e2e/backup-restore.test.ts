@@ -1,7 +1,7 @@
 // Backup round trips through the real `thutin` command: an encrypted backup (no message text in any
 // stored file; a wrong passphrase refused by verify and restore; the right one restores every byte),
 // a restore refused into a non-empty directory, a backup whose pool is linked from a previous folder
-// (--base), and SQLite → PostgreSQL: the restored server on its
+// (--base), `thutin doctor` on the last backup, and SQLite → PostgreSQL: the restored server on its
 // new database shows imapflow the same folders (Vietnamese names), counts, unseen and UIDNEXT as the
 // source, and takes new accounts and mail (its sequences continue after the copied ids).
 import fs from 'node:fs';
@@ -119,6 +119,19 @@ describe('a backup with --base PREVIOUS', () => {
     fs.rmSync(prev, { recursive: true });
     expect((await thutin(null, ['backup', 'verify', next], { env })).code).toBe(0);
   }, 60_000);
+});
+
+describe('thutin doctor and the last backup', () => {
+  it('shows the last backup, and fails it once older than two days', async () => {
+    expect((await thutin(r.dataDir, ['backup', 'create', path.join(work, 'doctor')], { env })).code).toBe(0);
+    const fresh = await thutin(r.dataDir, ['doctor'], { env });
+    expect(fresh.stdout).toMatch(/^✓ backup: .*doctor/m);
+    const file = path.join(r.dataDir, 'backup-status.json');
+    const status = JSON.parse(fs.readFileSync(file, 'utf8')) as { at: string };
+    fs.writeFileSync(file, JSON.stringify({ ...status, at: new Date(Date.now() - 3 * 86_400_000).toISOString() }));
+    const old = await thutin(r.dataDir, ['doctor'], { env });
+    expect(old.stdout).toMatch(/^✗ backup: .*older than 2 days/m);
+  }, 120_000);
 });
 
 describe.skipIf(!PG_URL)('SQLite → PostgreSQL restore', () => {
