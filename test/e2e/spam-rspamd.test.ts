@@ -2,7 +2,8 @@
 // its own config, and a private redis-server for Bayes). GTUBE is refused at SMTP (swaks) with
 // 550 5.7.1; rspamd's add-header test pattern is delivered to Junk with X-Spam-* scores (a forged
 // X-Spam-Status from the sender dropped); plain mail reaches INBOX marked No. A recipient's allow
-// list keeps mail out of Junk and unrefused; a block list sends clean mail to Junk. Moving a
+// list keeps mail out of Junk and unrefused (not for a sender failing DMARC); a block list sends
+// clean mail to Junk. Moving a
 // message into Junk and back with imapflow makes rspamd learn spam, then ham (its /stat), audited
 // `spam.learn`; a move while rspamd is away is learnt once it is back (the durable queue). With
 // rspamd stopped the configured policy applies — accepted with `X-Spam: unchecked`, or 451 — and
@@ -19,6 +20,7 @@ import { missingTool } from '../helpers/tools.ts';
 import { loopbackEnv, thutin } from '../helpers/cli.ts';
 import { startRspamd, GTUBE, GTUBE_ADD_HEADER, type Rspamd } from '../helpers/rspamd.ts';
 import { RspamdClient } from '../../src/hygiene/rspamd.ts';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.ts';
 
 const skip = missingTool('/usr/bin/rspamd', 'spam at SMTP (rspamd)') || missingTool('redis-server', 'spam learning (redis)') || missingTool('swaks', 'spam at SMTP (swaks)');
 
@@ -60,13 +62,18 @@ describe.skipIf(skip).each(backends())('spam at SMTP with rspamd (%s)', { timeou
   let tmp: string;
   let stats: RspamdClient;
 
+  let dns: TestDnsServer;
+
   beforeAll(async () => {
+    // thutin's own DNS (the auth stage): one sender domain whose mail from here fails SPF and DMARC.
+    dns = await startDnsServer({ 'bocongan.example': { TXT: ['v=spf1 -all'] }, '_dmarc.bocongan.example': { TXT: ['v=DMARC1; p=none'] } });
     rspamd = await startRspamd();
     stats = new RspamdClient({ url: rspamd.url, controllerUrl: rspamd.controllerUrl, timeoutMs: 5000 });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-spam-'));
     r = await startTestServers({
       backend,
       config: {
+        dns: { servers: [dns.address] },
         smtp: { inboundStages: ['size', 'loop', 'auth', 'dmarc', 'spam'] },
         hygiene: { spam: { enabled: true, url: rspamd.url, controllerUrl: rspamd.controllerUrl, timeoutMs: 5000, learnRetryMs: 1000 } },
       },
@@ -78,6 +85,7 @@ describe.skipIf(skip).each(backends())('spam at SMTP with rspamd (%s)', { timeou
   afterAll(async () => {
     await r?.stop();
     await rspamd?.close();
+    await dns?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -144,6 +152,11 @@ describe.skipIf(skip).each(backends())('spam at SMTP with rspamd (%s)', { timeou
     expect((await swaks([chi], mail('phien@gialai.example', chi, 'Bi chan', 'Xin chào chị Chi, đây là thư bình thường.'), 'bounce@gialai.example')).out).toMatch(/<- {2}250 /);
     expect((await folder(chi, 'Junk')).filter((m) => m.includes('Subject: Bi chan'))).toHaveLength(1);
     expect((await folder(chi, 'INBOX')).filter((m) => m.includes('Subject: Bi chan'))).toHaveLength(0);
+    // An allowed domain whose From: fails DMARC (forged): the allow entry does not apply.
+    await r.app.spamLists.set(binhId, binh, 'allow', 'bocongan.example', ctx);
+    expect((await swaks([binh], mail('lanhdao@bocongan.example', binh, 'Gia mao', `Nội dung: ${GTUBE_ADD_HEADER}`), 'lanhdao@bocongan.example')).out).toMatch(/<- {2}250 /);
+    expect((await folder(binh, 'Junk')).filter((m) => m.includes('Subject: Gia mao'))).toHaveLength(1);
+    expect((await folder(binh, 'Junk')).find((m) => m.includes('Subject: Gia mao'))).toMatch(/dmarc=fail/);
     // Removing the block: the next one reaches INBOX.
     await r.app.spamLists.remove(chiId, chi, 'phien@gialai.example', ctx);
     expect((await swaks([chi], mail('phien@gialai.example', chi, 'Het chan', 'Xin chào chị Chi, thư thứ hai.'))).out).toMatch(/<- {2}250 /);

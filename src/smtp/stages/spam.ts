@@ -8,7 +8,9 @@
 //   greylist                       → no action (as above)
 //   add header / rewrite subject   → delivered to the recipients' Junk (we never rewrite the subject)
 // Each recipient's lists (core/spam-lists.ts) then apply: `allow` — that recipient never gets Junk
-// and the message is never refused while one allows it; `block` — Junk whatever rspamd says.
+// and the message is never refused while one allows it, unless its From: domain fails DMARC (the
+// `auth` stage's result: a forged allowed sender is no allowed sender); `block` — Junk whatever
+// rspamd says.
 // The result is written as X-Spam-Score, X-Spam-Status and X-Spam-Symbols (capped at
 // hygiene.spam.maxSymbols, highest score first) and X-Spam: yes when it goes to Junk; such
 // fields arriving from outside are dropped first (a sender cannot mark its own mail clean).
@@ -17,6 +19,7 @@
 import { CONTINUE, reject, tempfail, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
 import { RspamdUnavailable, type RspamdResult } from '../../hygiene/rspamd.ts';
 import type { SpamListKind } from '../../core/spam-lists.ts';
+import { authOutcome } from './authenticity.ts';
 
 export const SPAM_REJECT = { code: 550, enhanced: '5.7.1', text: 'Thư bị từ chối vì là thư rác / Message refused as spam' } as const;
 export const SPAM_SOFT_REJECT = { code: 451, enhanced: '4.7.1', text: 'Thư bị nghi là thư rác, vui lòng thử lại sau / Message looks like spam, try again later' } as const;
@@ -109,9 +112,13 @@ export function spamStage({ app }: StageDeps): Stage {
         if (a) accountOf.set(r, a.id);
       }
       const lists: Map<number, SpamListKind> = accountOf.size ? await app.spamLists.verdicts([...accountOf.values()], sendersOf(ctx)) : new Map();
+      // An allow entry trusts a sender: not one whose From: domain fails DMARC (a forged sender);
+      // block entries apply whatever the authentication says.
+      const forged = authOutcome(ctx)?.dmarc === 'fail';
       const listOf = (r: string): SpamListKind | undefined => {
         const id = accountOf.get(r);
-        return id === undefined ? undefined : lists.get(id);
+        const v = id === undefined ? undefined : lists.get(id);
+        return v === 'allow' && forged ? undefined : v;
       };
       const allowed = ctx.recipients.filter((r) => listOf(r) === 'allow');
       const blocked = ctx.recipients.filter((r) => listOf(r) === 'block');
