@@ -59,7 +59,11 @@ export class RequestExecution {
         if (!o.force && row.effectiveAt !== null && row.effectiveAt > now) return { ...EXECUTOR, executor: false };
         return EXECUTOR;
       },
-      () => ({ leaseUntil: now + LEASE_MS, error: null }),
+      (row) => {
+        // another executor holds it (its claim has not lapsed): leave it alone
+        if (row.state === 'executing' && (row.leaseUntil ?? 0) > now) throw new ThutinError('REQUEST_STATE_CONFLICT', `#${id}: ${row.state}`);
+        return { leaseUntil: now + LEASE_MS, error: null };
+      },
     );
     const row = await this.s.requireRow(this.s.deps.db, id);
     const docs = await repo.documentsOf(this.s.deps.db, id);

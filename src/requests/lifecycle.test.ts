@@ -39,6 +39,8 @@ describe('the life cycle of a request', () => {
     expect(transition('scheduled', 'start', office)).toEqual({ ok: false, why: 'actor' });
     expect(transition('submitted', 'start', executor)).toEqual({ ok: false, why: 'state' });
     expect(transition('executed', 'start', executor)).toEqual({ ok: false, why: 'state' });
+    // a crashed executor's request is taken again (the executor checks that its claim lapsed)
+    expect(transition('executing', 'start', executor)).toEqual({ ok: true, to: 'executing' });
   });
 
   it('final states take no event', () => {

@@ -35,7 +35,8 @@ const TABLE: Record<RequestEvent, { from: readonly RequestState[]; may: (s: Stan
   reject: { from: ['awaiting-signoff', 'submitted'], may: (s) => s.approver, to: () => 'rejected' },
   // the requester, or the agency's head (who may also take back a clerk's submission instead of signing it)
   withdraw: { from: ['draft', 'awaiting-signoff', 'submitted'], may: (s) => s.requester || s.head, to: () => 'withdrawn' },
-  start: { from: ['scheduled', 'failed'], may: (s) => s.executor, to: () => 'executing' },
+  // 'executing' again only once the claim lapsed (a crashed executor; checked against the lease by the executor)
+  start: { from: ['scheduled', 'failed', 'executing'], may: (s) => s.executor, to: () => 'executing' },
   finish: { from: ['executing'], may: (s) => s.executor, to: () => 'executed' },
   fail: { from: ['executing'], may: (s) => s.executor, to: () => 'failed' },
   notify: { from: ['executed'], may: (s) => s.executor, to: () => 'notified' },

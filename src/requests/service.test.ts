@@ -63,6 +63,21 @@ for (const backend of backends()) {
       expect(same).toHaveLength(1);
     });
 
+    it('an execution whose executor crashed is taken over once its claim lapses, not before', async () => {
+      const id = await approved('update', { person: 'quannv@kontum.gov.vn', title: 'Chánh Văn phòng' });
+      const now = Date.now();
+      // an executor claimed it and died: state executing, a claim running for ten more minutes
+      await t.app.db.kysely
+        .updateTable('requests')
+        .set({ state: 'executing', lease_until: now + 600_000 })
+        .where('id', '=', id)
+        .execute();
+      expect((await t.app.requests.runDue(now)).executed).not.toContain(id);
+      await expect(t.app.requests.execute(office, id)).rejects.toThrow(/trạng thái/);
+      expect((await t.app.requests.runDue(now + 600_001)).executed).toContain(id);
+      expect((await t.app.directory.personByAddress('quannv@kontum.gov.vn'))!.title).toBe('Chánh Văn phòng');
+    });
+
     it('runDue waits for the effective date', async () => {
       const p = await t.app.directory.createPerson({ fullName: 'Hà Văn Đợi', unitCode: 'SNV', localPart: 'doihv', password: TEST_PASSWORD }, ctx);
       const id = await approved('leaver', { person: p.address }, { effectiveDate: '2030-01-15' });

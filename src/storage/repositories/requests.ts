@@ -21,6 +21,7 @@ export interface RequestRow {
   dueAt: number | null;
   rejectReason: string | null;
   error: string | null;
+  leaseUntil: number | null;
   createdAt: number;
   updatedAt: number;
   submittedAt: number | null;
@@ -102,6 +103,7 @@ function toRow(row: BaseRow): RequestRow {
     dueAt: n(row.due_at),
     rejectReason: row.reject_reason,
     error: row.error,
+    leaseUntil: n(row.lease_until),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
     submittedAt: n(row.submitted_at),
@@ -158,20 +160,18 @@ export async function insertRequest(tx: Tx, q: NewRequest): Promise<number> {
     await tx
       .insertInto('request_items')
       .values(
-        q.items
-          .slice(i, i + 200)
-          .map((it) => ({
-            request_id: id,
-            line: it.line,
-            kind: it.kind,
-            payload: it.payload,
-            error: null,
-            result: null,
-            done_at: null,
-            credential_hash: null,
-            credential_expires_at: null,
-            credential_redeemed_at: null,
-          })),
+        q.items.slice(i, i + 200).map((it) => ({
+          request_id: id,
+          line: it.line,
+          kind: it.kind,
+          payload: it.payload,
+          error: null,
+          result: null,
+          done_at: null,
+          credential_hash: null,
+          credential_expires_at: null,
+          credential_redeemed_at: null,
+        })),
       )
       .execute();
   }
@@ -218,12 +218,12 @@ export async function listRequests(r: Reader, f: RequestFilter): Promise<Request
   return rows.map(toRow);
 }
 
-/** Scheduled requests whose effective date has come, oldest first. */
+/** Scheduled requests whose effective date has come, and executions whose executor's claim lapsed (a crash), oldest first. */
 export async function dueRequestIds(r: Reader, now: number, limit: number): Promise<number[]> {
   const rows = await r
     .selectFrom('requests')
     .select('id')
-    .where('state', '=', 'scheduled')
+    .where('state', 'in', ['scheduled', 'executing'])
     .where((eb) => eb.or([eb('effective_at', 'is', null), eb('effective_at', '<=', now)]))
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('id')
