@@ -218,7 +218,7 @@ export class ImapSession {
   }
 
   private async runRaw(raw: Buffer): Promise<void> {
-    const parsed = parseCommand(raw);
+    const parsed = parseCommand(raw, { utf8: this.enabled.has('UTF8=ACCEPT') });
     if (!parsed.ok) {
       if (parsed.code === 'BADCHARSET') this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`);
       else this.bad(`${parsed.tag ?? '*'} BAD ${parsed.message}`);

@@ -7,7 +7,7 @@ import { ImapError, nonexistent } from '../errors.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { accessFrom, mayRemoveFolder, resolveFolder, visibleName, type Access } from '../mailbox-names.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
-import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { mailboxOnWire } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 
 /** RFC 4314 rights: l lookup, r read, s \Seen, w flags, i insert, p post, k create, x delete folder, t \Deleted, e expunge, a admin. */
@@ -27,7 +27,7 @@ export const myrights: CommandSpec<'MYRIGHTS', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
-    s.untagged([atom('MYRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), atom(aclRights(target.access, mb))]);
+    s.untagged([atom('MYRIGHTS'), mailboxOnWire(visibleName(target.owner, mb.name), s.enabled.has('UTF8=ACCEPT')), atom(aclRights(target.access, mb))]);
   },
 };
 
@@ -41,7 +41,7 @@ export const getacl: CommandSpec<'GETACL', AUTHENTICATED> = {
       const access = accessFrom(d.rights);
       if (access) entries.push(d.grantee, atom(aclRights(access, mb)));
     }
-    s.untagged([atom('ACL'), encodeMailboxName(visibleName(target.owner, mb.name)), ...entries]);
+    s.untagged([atom('ACL'), mailboxOnWire(visibleName(target.owner, mb.name), s.enabled.has('UTF8=ACCEPT')), ...entries]);
   },
 };
 
@@ -50,7 +50,7 @@ export const listrights: CommandSpec<'LISTRIGHTS', AUTHENTICATED> = {
   async handle(s, cmd) {
     const { target, mb } = await found(s, cmd.mailbox);
     // Granted as two groups: reading (lr) and managing (the rest).
-    s.untagged([atom('LISTRIGHTS'), encodeMailboxName(visibleName(target.owner, mb.name)), cmd.identifier, '', atom('lr'), atom('swipkxte')]);
+    s.untagged([atom('LISTRIGHTS'), mailboxOnWire(visibleName(target.owner, mb.name), s.enabled.has('UTF8=ACCEPT')), cmd.identifier, '', atom('lr'), atom('swipkxte')]);
   },
 };
 

@@ -6,7 +6,7 @@ import { ImapError } from '../errors.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
-import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { mailboxOnWire } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 import { statusValues } from './status.ts';
 import type { StatusItem } from '../parser/types.ts';
@@ -87,8 +87,8 @@ async function listRows(s: AuthenticatedContext, reference: string, patterns: st
   return rows;
 }
 
-function listLine(kind: 'LIST' | 'LSUB', row: Row): ImapValue[] {
-  const line: ImapValue[] = [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, encodeMailboxName(row.name)];
+function listLine(kind: 'LIST' | 'LSUB', row: Row, utf8: boolean): ImapValue[] {
+  const line: ImapValue[] = [atom(kind), row.attrs.map((a) => atom(a)), HIERARCHY_SEPARATOR, mailboxOnWire(row.name, utf8)];
   if (row.childInfo) line.push(['CHILDINFO', ['SUBSCRIBED']]);
   return line;
 }
@@ -110,14 +110,14 @@ export const list: CommandSpec<'LIST', AUTHENTICATED> = {
       lsub: false,
     });
     for (const row of rows) {
-      s.untagged(listLine('LIST', row));
+      s.untagged(listLine('LIST', row, s.enabled.has('UTF8=ACCEPT')));
       if (cmd.returns.status && row.mb) {
         // A folder deleted meanwhile by another session just gets no STATUS (RFC 5819 lists only what it can).
         const vals = await statusValues(s, row.mb, cmd.returns.status as StatusItem[]).catch((e: unknown) => {
           if (e instanceof ImapError) return null;
           throw e;
         });
-        if (vals) s.untagged([atom('STATUS'), encodeMailboxName(row.name), vals]);
+        if (vals) s.untagged([atom('STATUS'), mailboxOnWire(row.name, s.enabled.has('UTF8=ACCEPT')), vals]);
       }
     }
   },
@@ -131,6 +131,6 @@ export const lsub: CommandSpec<'LSUB', AUTHENTICATED> = {
       return;
     }
     const rows = await listRows(s, cmd.reference, [cmd.pattern], { subscribedOnly: true, specialUseOnly: false, recursiveMatch: false, wantSubscribed: false, wantSpecialUse: false, lsub: true });
-    for (const row of rows) s.untagged(listLine('LSUB', { ...row, attrs: row.attrs.filter((a) => a !== '\\HasNoChildren' && a !== '\\HasChildren') }));
+    for (const row of rows) s.untagged(listLine('LSUB', { ...row, attrs: row.attrs.filter((a) => a !== '\\HasNoChildren' && a !== '\\HasChildren') }, s.enabled.has('UTF8=ACCEPT')));
   },
 };

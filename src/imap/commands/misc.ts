@@ -3,6 +3,7 @@ import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import { ImapError, nonexistent } from '../errors.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import { HIERARCHY_SEPARATOR } from '../../core/mailboxes.ts';
+import { mailboxOnWire } from '../protocol/mutf7.ts';
 import { atom } from '../protocol/value.ts';
 import { SHARED_PREFIX, resolveFolder, visibleName } from '../mailbox-names.ts';
 
@@ -14,7 +15,7 @@ export const namespace: CommandSpec<'NAMESPACE', AUTHENTICATED> = {
   },
 };
 
-const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC']);
+const ENABLEABLE = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT']);
 
 export const enable: CommandSpec<'ENABLE', AUTHENTICATED> = {
   states: AUTHENTICATED,
@@ -53,14 +54,14 @@ export const getquotaroot: CommandSpec<'GETQUOTAROOT', AUTHENTICATED> = {
     const { mb, target } = found;
     const name = visibleName(target.owner, mb.name);
     if (target.owner === null) {
-      s.untagged(`QUOTAROOT ${name === 'INBOX' ? 'INBOX' : JSON.stringify(name)} ""`);
+      s.untagged([atom('QUOTAROOT'), name === 'INBOX' ? atom('INBOX') : mailboxOnWire(name, s.enabled.has('UTF8=ACCEPT')), '']);
       s.untagged(await quotaLine(s));
       return;
     }
     // A shared folder counts against its owner's quota: root "Shared/<owner>".
     const owner = await s.accounts.byId(target.ownerAccountId);
     const root = `${SHARED_PREFIX}${target.owner}`;
-    s.untagged(`QUOTAROOT ${JSON.stringify(name)} ${JSON.stringify(root)}`);
+    s.untagged([atom('QUOTAROOT'), mailboxOnWire(name, s.enabled.has('UTF8=ACCEPT')), root]);
     s.untagged(await quotaLine(s, root, target.ownerAccountId, owner?.quotaBytes ?? 0));
   },
 };

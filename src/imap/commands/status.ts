@@ -4,7 +4,7 @@ import { nonexistent } from '../errors.ts';
 import type { ImapStore } from '../context.ts';
 import type { MailboxInfo } from '../../core/mailstore.ts';
 import type { StatusItem } from '../parser/types.ts';
-import { encodeMailboxName } from '../protocol/mutf7.ts';
+import { mailboxOnWire } from '../protocol/mutf7.ts';
 import { atom, type ImapValue } from '../protocol/value.ts';
 import { resolveFolder, visibleName } from '../mailbox-names.ts';
 
@@ -44,6 +44,6 @@ export const status: CommandSpec<'STATUS', AUTHENTICATED> = {
     const { mb, target } = found;
     // STATUS of the selected folder: the session first hears what changed (EXISTS before a larger MESSAGES).
     if (s.selected?.info.id === mb.id) await s.flushUpdates();
-    s.untagged([atom('STATUS'), encodeMailboxName(visibleName(target.owner, mb.name)), await statusValues(s, mb, cmd.items)]);
+    s.untagged([atom('STATUS'), mailboxOnWire(visibleName(target.owner, mb.name), s.enabled.has('UTF8=ACCEPT')), await statusValues(s, mb, cmd.items)]);
   },
 };

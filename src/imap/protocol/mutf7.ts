@@ -18,6 +18,11 @@ function encodeRun(units: number[]): string {
   return bytes.toString('base64').replace(/=+$/, '').replace(/\//g, ',');
 }
 
+/** A mailbox name as a response carries it: modified UTF-7, or as it is once UTF8=ACCEPT is enabled (RFC 6855 §3). */
+export function mailboxOnWire(name: string, utf8: boolean): string | { utf8: string } {
+  return utf8 ? { utf8: name } : encodeMailboxName(name);
+}
+
 /** Unicode mailbox name → modified UTF-7. Lone surrogates are replaced by U+FFFD. */
 export function encodeMailboxName(name: string): string {
   let out = '';

@@ -117,6 +117,13 @@ function writeValue(w: WireWriter, value: ImapValue): void {
     w.add(value.atom);
   } else if ('run' in value) {
     for (const item of value.run) writeValue(w, item);
+  } else if ('utf8' in value) {
+    const bytes = Buffer.from(value.utf8, 'utf8');
+    if (bytes.length <= MAX_QUOTED_LENGTH && !/[\0\r\n]/.test(value.utf8)) w.bytes(Buffer.from(`"${value.utf8.replace(/[\\"]/g, '\\$&')}"`, 'utf8'));
+    else {
+      w.add(literalHeader(bytes.length));
+      w.bytes(bytes);
+    }
   } else {
     w.add((value.binary ? '~' : '') + literalHeader(value.literal.length));
     w.bytes(value.literal);

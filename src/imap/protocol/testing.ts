@@ -10,5 +10,6 @@ export function wire(v: ImapValue): string {
   if (Array.isArray(v)) return `(${v.map(wire).join(' ')})`;
   if ('atom' in v) return v.atom;
   if ('run' in v) return v.run.map(wire).join(' ');
+  if ('utf8' in v) return `"${v.utf8.replace(/[\\"]/g, '\\$&')}"`;
   return `{${v.literal.length}}`;
 }

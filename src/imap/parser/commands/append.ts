@@ -1,5 +1,6 @@
 // Owns: APPEND mailbox [(flags)] ["date-time"] literal — the literal may be
-// {n}, {n+} (LITERAL+) or ~{n} (literal8, RFC 3516); its bytes are kept exactly.
+// {n}, {n+} (LITERAL+) or ~{n} (literal8, RFC 3516); its bytes are kept exactly. Under RFC 6855
+// the message may come as `UTF8 (literal8)`.
 
 import { ParseError } from '../errors.ts';
 import { readDateTimeZone } from '../dates.ts';
@@ -23,7 +24,16 @@ export const parseAppend: CommandParser = (r, { tag }): AppendCommand => {
     ({ date, zone: dateZone } = readDateTimeZone(r, 'APPEND date-time'));
     r.sp('message literal');
   }
-  if (!r.isLiteralStart(true)) throw new ParseError('Expected message literal');
+  if (!r.isLiteralStart(true)) {
+    // RFC 6855 §4: append-data =/ "UTF8" SP "(" literal8 ")"
+    if (r.keyword('message literal') !== 'UTF8') throw new ParseError('Expected message literal');
+    r.sp('UTF8 message');
+    r.expectByte(0x28, "'(' of UTF8 message");
+    if (!r.isLiteralStart(true)) throw new ParseError('Expected message literal8');
+    const lit = r.literal('message literal', true);
+    r.expectByte(0x29, "')' of UTF8 message");
+    return { name: 'APPEND', tag, mailbox, flags, date, dateZone, message: lit.data, binary: true };
+  }
   const lit = r.literal('message literal', true);
   return { name: 'APPEND', tag, mailbox, flags, date, dateZone, message: lit.data, binary: lit.binary };
 };
