@@ -119,7 +119,6 @@ export async function runCalls(ctx: CallContext, methods: Record<string, MethodS
       if (e instanceof MethodError) responses.push(['error', e.toJSON(), callId]);
       else {
         ctx.s.log.error({ err: e, method: name }, 'jmap method failed');
-        if (process.env.JMAP_DEBUG) console.error(e);
         responses.push(['error', new MethodError('serverFail').toJSON(), callId]);
       }
     }
