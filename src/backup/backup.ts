@@ -109,6 +109,7 @@ export class BackupService {
       let snap: Awaited<ReturnType<typeof snapshotDatabase>>;
       // Blobs held by a hard link in the data directory (same file system), made the moment the copy's
       // list is known: an unlink by the server's reclaimer afterwards leaves our link, so the bytes stay.
+      await removeStaleHolds(this.deps.dataDir);
       const held = path.join(this.deps.dataDir, `backup-hold-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
       await fsp.mkdir(held, { recursive: true });
       try {
@@ -317,6 +318,21 @@ async function linkOrCopy(from: string, to: string): Promise<boolean> {
     await fsp.copyFile(from, to);
   }
   return true;
+}
+
+/** Hold folders left by a backup process that ended without removing them (killed, power cut). */
+async function removeStaleHolds(dataDir: string): Promise<void> {
+  for (const name of await fsp.readdir(dataDir)) {
+    const pid = Number(/^backup-hold-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // still running: its backup is in progress
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
+    }
+    await fsp.rm(path.join(dataDir, name), { recursive: true, force: true });
+  }
 }
 
 /** Hold a blob by a hard link under `dir` (a copy where links are refused); null when it is gone already. */

@@ -53,6 +53,9 @@ describe('BackupScheduler', () => {
     expect(s.enabled).toBe(true);
     s.start();
     expect(timers.map((x) => x.ms)).toEqual([3600_000]);
+    // A hold folder left by a backup process that died is removed by the next backup.
+    const stale = path.join(t.app.config.dataDir, 'backup-hold-999999999-dead');
+    fs.mkdirSync(stale);
     // Two scheduled runs (the sets are named by the real clock, the same day): rotation keeps one daily set.
     for (const at of ['2026-12-06T19:00:00Z', '2026-12-07T19:00:00Z']) {
       now = new Date(at);
@@ -68,5 +71,7 @@ describe('BackupScheduler', () => {
     expect((await t.app.audit.list(10, { action: 'backup.create' })).map((e) => e.actor)).toEqual(['system:backup-schedule', 'system:backup-schedule']);
     await s.stop();
     expect(fs.existsSync(path.join(dir, 'backup.json'))).toBe(true);
+    expect(fs.existsSync(stale)).toBe(false);
+    expect(fs.readdirSync(t.app.config.dataDir).filter((n) => n.startsWith('backup-hold-'))).toEqual([]);
   });
 });
