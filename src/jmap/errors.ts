@@ -36,6 +36,7 @@ export const HTTP_TEXT = {
   throttled: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau / Too many failed sign-ins, try again later',
   accountNotFound: 'Không có tài khoản này / No such account',
   blobNotFound: 'Không có dữ liệu này / No such blob',
+  readOnly: 'Tài khoản chỉ được đọc / The account is read-only',
   tooLarge: 'Tệp quá lớn / Upload too large',
   tooManyUploads: 'Quá nhiều tệp đang tải lên cùng lúc / Too many uploads at once',
 } as const;

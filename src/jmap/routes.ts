@@ -192,7 +192,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
     const n = parseAccountId((req.params as { accountId: string }).accountId);
     const a = accounts.find((x) => x.ownerAccountId === n);
     if (!a) return reply.code(404).type('application/problem+json').send({ type: 'about:blank', status: 404, detail: HTTP_TEXT.accountNotFound });
-    if (a.isReadOnly) return reply.code(403).type('application/problem+json').send({ type: 'about:blank', status: 403, detail: HTTP_TEXT.accountNotFound });
+    if (a.isReadOnly) return reply.code(403).type('application/problem+json').send({ type: 'about:blank', status: 403, detail: HTTP_TEXT.readOnly });
     if (!s.uploads.begin(a.ownerAccountId, s.limits.maxConcurrentUpload))
       return reply
         .code(400)
@@ -233,7 +233,8 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
       .header('content-type', safeType)
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(p.name)}`)
       .header('cache-control', 'private, immutable, max-age=31536000');
-    reply.header('x-content-type-options', 'nosniff');
+    // Mail is hostile: whatever type the client asks for, nothing downloaded runs on our origin.
+    reply.header('x-content-type-options', 'nosniff').header('content-security-policy', "sandbox; default-src 'none'");
     if (blob.kind === 'upload') {
       const u = s.uploads.get(a.ownerAccountId, blob.sha256);
       if (!u) return notFound();
