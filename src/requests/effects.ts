@@ -12,6 +12,7 @@ import { ThutinError } from '../core/errors.ts';
 import { foldVietnamese } from '../core/text/fold.ts';
 import { DuplicatePersonError, type ChangeContext, type DirectoryService, type Person, type Unit } from '../directory/service.ts';
 import { PAYLOADS, type ItemKind } from './types.ts';
+import { splitName } from '../directory/naming.ts';
 
 export type Directory = Pick<
   DirectoryService,
@@ -71,6 +72,7 @@ export async function resolveItem(d: Directory, kind: ItemKind, raw: unknown): P
   const p = parsePayload(kind, raw);
   switch (kind) {
     case 'joiner': {
+      splitName(String(p.fullName)); // a name the directory would refuse is refused now, with its row
       const u = await unit(d, p.unitCode);
       if (!p.confirmDuplicate) {
         const candidates = await d.likelyDuplicates(String(p.fullName), u.code, String(p.phone ?? ''));
@@ -96,6 +98,7 @@ export async function resolveItem(d: Directory, kind: ItemKind, raw: unknown): P
     case 'password-reset': {
       const who_ = await person(d, p.person);
       if (who_.status === 'left' && kind !== 'leaver') throw new ThutinError('PERSON_INVALID', `${who(who_)}: left`);
+      if (kind === 'update' && p.fullName !== undefined) splitName(String(p.fullName));
       return { kind, payload: { ...p, person: who_.id, address: who_.email }, unitIds: who_.unitId !== null ? [who_.unitId] : [], summary: who(who_), personId: who_.id };
     }
     case 'handover': {

@@ -78,6 +78,25 @@ for (const backend of backends()) {
       expect((await t.app.directory.personByAddress('quannv@kontum.gov.vn'))!.title).toBe('Chánh Văn phòng');
     });
 
+    it('a unit renamed through a request keeps its mailbox, which takes the new address (the old one stays an alias)', async () => {
+      const d = t.app.directory;
+      await d.createUnit({ code: 'SNV-TDKT', name: 'Phòng Thi đua', kind: 'department', parentCode: 'SNV', abbreviation: 'snvtd' }, ctx);
+      const id = await approved('unit-rename', { unitCode: 'SNV-TDKT', name: 'Ban Thi đua - Khen thưởng', abbreviation: 'snvtdkt' });
+      expect((await t.app.requests.execute(office, id)).state).toBe('notified');
+      const unit = (await d.getUnit('SNV-TDKT'))!;
+      expect(unit.name).toBe('Ban Thi đua - Khen thưởng');
+      expect(unit.mailbox).toBe('snvtdkt@kontum.gov.vn');
+      expect((await t.app.accounts.byAddress('snvtd@kontum.gov.vn'))!.id).toBe(unit.mailboxAccountId);
+      expect((await d.history('unit', unit.id)).at(-1)).toMatchObject({ requestId: id, outsideRequest: false });
+      expect((await d.history('unit', unit.id))[0]).toMatchObject({ requestId: null, outsideRequest: true });
+    });
+
+    it('a joiner whose name the directory would refuse is refused when filed, not when executed', async () => {
+      await expect(t.app.requests.file(office, { kind: 'joiner', payload: { fullName: 'Nguyễn 2', unitCode: 'SNV' } })).rejects.toThrow(/Họ tên không hợp lệ/);
+      const batch = t.app.requests.file(office, { kind: 'batch', csv: '\ufeffloai_yeu_cau,ho_ten,ma_don_vi\r\ntiếp nhận,Trần Thị Ba,SNV\r\ntiếp nhận,An,SNV\r\n' });
+      await expect(batch).rejects.toMatchObject({ errors: [{ line: 3, message: expect.stringContaining('Họ tên không hợp lệ') }] });
+    });
+
     it('runDue waits for the effective date', async () => {
       const p = await t.app.directory.createPerson({ fullName: 'Hà Văn Đợi', unitCode: 'SNV', localPart: 'doihv', password: TEST_PASSWORD }, ctx);
       const id = await approved('leaver', { person: p.address }, { effectiveDate: '2030-01-15' });
