@@ -134,16 +134,23 @@ export class CallContext {
     this.auditSeen.add(key);
   }
 
-  /** The account's folders now, and the state they make (Mailbox, Email and Thread states are one). */
-  async snapshot(a: JmapAccount): Promise<{ folders: Array<MailboxInfo & { messages: number; unseen: number }>; marks: FolderMark[]; state: string }> {
+  /**
+   * The account's folders now, and the state they make (Mailbox, Email and Thread states are one):
+   * the folder rows alone, one query. `counts` adds each folder's STATUS counts (Mailbox/get).
+   */
+  async snapshot(a: JmapAccount, counts = false): Promise<{ folders: Array<MailboxInfo & { messages: number; unseen: number }>; marks: FolderMark[]; state: string }> {
     const list = await this.s.store.listMailboxes(a.ownerAccountId);
     const folders: Array<MailboxInfo & { messages: number; unseen: number }> = [];
     const marks: FolderMark[] = [];
     for (const f of list) {
-      const c = await this.s.store.mailboxCounts(f.id);
-      if (!c) continue; // deleted meanwhile
-      folders.push({ ...f, uidnext: c.uidnext, highestModseq: c.highestModseq, messages: c.messages, unseen: c.unseen });
-      marks.push({ id: f.id, modseq: c.highestModseq, uidnext: c.uidnext, messages: c.messages, shape: shapeOf(f.name, f.specialUse, f.subscribed) });
+      let info = { ...f, messages: 0, unseen: 0 };
+      if (counts) {
+        const c = await this.s.store.mailboxCounts(f.id);
+        if (!c) continue; // deleted meanwhile
+        info = { ...f, uidnext: c.uidnext, highestModseq: c.highestModseq, messages: c.messages, unseen: c.unseen };
+      }
+      folders.push(info);
+      marks.push({ id: f.id, modseq: info.highestModseq, uidnext: info.uidnext, shape: shapeOf(f.name, f.specialUse, f.subscribed) });
     }
     return { folders, marks, state: encodeState(marks) };
   }

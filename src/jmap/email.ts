@@ -320,7 +320,7 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
   const created: string[] = [];
   const updated: string[] = [];
   const destroyed: string[] = [];
-  for (const old of since) if (!now.has(old.id) && old.messages > 0) throw new MethodError('cannotCalculateChanges', 'mailbox destroyed');
+  for (const old of since) if (!now.has(old.id) && old.uidnext > 1) throw new MethodError('cannotCalculateChanges', 'mailbox destroyed');
   const oldById = new Map(since.map((m) => [m.id, m]));
   for (const mark of snap.marks) {
     const old = oldById.get(mark.id);

@@ -85,7 +85,7 @@ async function mailboxGet(ctx: CallContext, args: Args): Promise<Args> {
   const props = properties(args, PROPS);
   const ids = optStrings(args, 'ids');
   if (ids && ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
-  const snap = await ctx.snapshot(a);
+  const snap = await ctx.snapshot(a, true);
   const byName = new Map(snap.folders.map((f) => [f.name, f]));
   const byId = new Map(snap.folders.map((f) => [mailboxId(f.id), f]));
   const list: unknown[] = [];
@@ -108,7 +108,7 @@ async function mailboxChanges(ctx: CallContext, args: Args): Promise<Args> {
   const now = new Map(snap.marks.map((m) => [m.id, m]));
   const created = snap.marks.filter((m) => !old.has(m.id)).map((m) => mailboxId(m.id));
   const destroyed = since.filter((m) => !now.has(m.id)).map((m) => mailboxId(m.id));
-  const changed = snap.marks.filter((m) => old.has(m.id) && (old.get(m.id)!.modseq !== m.modseq || old.get(m.id)!.shape !== m.shape || old.get(m.id)!.messages !== m.messages));
+  const changed = snap.marks.filter((m) => old.has(m.id) && (old.get(m.id)!.modseq !== m.modseq || old.get(m.id)!.shape !== m.shape));
   const updated = changed.map((m) => mailboxId(m.id));
   if (maxChanges !== undefined && created.length + updated.length + destroyed.length > maxChanges) throw new MethodError('cannotCalculateChanges', 'maxChanges');
   const countsOnly = changed.every((m) => old.get(m.id)!.shape === m.shape);
