@@ -5,7 +5,7 @@
 // list keeps mail out of Junk and unrefused (not for a sender failing DMARC); a block list sends
 // clean mail to Junk. Moving a
 // message into Junk and back with imapflow makes rspamd learn spam, then ham (its /stat), audited
-// `spam.learn`; a move while rspamd is away is learnt once it is back (the durable queue). With
+// `spam.learn`, and so does a JMAP Email/set that moves one into Junk; a move while rspamd is away is learnt once it is back (the durable queue). With
 // rspamd stopped the configured policy applies — accepted with `X-Spam: unchecked`, or 451 — and
 // `thutin doctor` says so; the CLI edits the lists.
 import fs from 'node:fs';
@@ -201,6 +201,33 @@ describe.skipIf(skip).each(backends())('spam at SMTP with rspamd (%s)', { timeou
     const learnt = (await r.app.audit.list(50, { action: 'spam.learn', target: an })).map((e) => JSON.parse(e.details) as { kind: string; result: string });
     expect(learnt.map((d) => d.kind).sort()).toEqual(['ham', 'spam']);
     expect(learnt.every((d) => ['learned', 'already'].includes(d.result))).toBe(true);
+  });
+
+  it('learns spam when JMAP moves a message into Junk (Email/set mailboxIds), audited', async () => {
+    expect((await swaks([an], mail('doitac@gialai.example', an, 'Hoc qua JMAP', 'Thư này người dùng đánh dấu thư rác trên webmail.'))).out).toMatch(/<- {2}250 /);
+    const before = await learned();
+    const audited = (await r.app.audit.list(100, { action: 'spam.learn', target: an })).length;
+    const anId = (await r.app.accounts.resolveRecipient(an))!.id;
+    const token = (await r.app.tokens.login(an, TEST_PASSWORD, '127.0.0.1')).token;
+    const jmap = async (...methodCalls: unknown[][]) => {
+      const res = await fetch(`http://127.0.0.1:${r.servers.ports.http}/jmap/api`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ using: ['urn:ietf:params:jmap:core', 'urn:ietf:params:jmap:mail'], methodCalls }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { methodResponses: Array<[string, Record<string, unknown>, string]> }).methodResponses;
+    };
+    const accountId = `A${anId}`;
+    const [[, boxes], [, found]] = await jmap(['Mailbox/get', { accountId }, 'm'], ['Email/query', { accountId, filter: { subject: 'Hoc qua JMAP' } }, 'q']);
+    const junk = (boxes.list as Array<{ id: string; role: string | null }>).find((b) => b.role === 'junk')!;
+    const [id] = found.ids as string[];
+    const [[name, set]] = await jmap(['Email/set', { accountId, update: { [id]: { mailboxIds: { [junk.id]: true } } } }, 's']);
+    expect([name, Object.keys((set.updated as object) ?? {})]).toEqual(['Email/set', [id]]);
+    await until(async () => (await learned()) === before + 1, 'rspamd to learn spam from the JMAP move');
+    await until(async () => (await r.app.audit.list(100, { action: 'spam.learn', target: an })).length === audited + 1, 'the audit');
+    const [last] = await r.app.audit.list(1, { action: 'spam.learn', target: an });
+    expect(JSON.parse(last.details)).toMatchObject({ kind: 'spam', result: 'learned' });
   });
 
   it('reports rspamd in `thutin doctor` while it answers', async () => {
