@@ -4,7 +4,8 @@
 // with an initial response and with the empty challenge and a literal response ("*" cancels);
 // quotas (HAVESPACE and PUTSCRIPT: QUOTA/MAXSIZE, QUOTA/MAXSCRIPTS; a literal far past the size read
 // and thrown away, the connection still in step); `{n}` literals read like `{n+}`; the response
-// codes NONEXISTENT, ALREADYEXISTS, ACTIVE and an invalid script's "line N: …"; NOOP's TAG;
+// codes NONEXISTENT, ALREADYEXISTS, ACTIVE, an invalid script's "line N: …" and WARNINGS for a
+// redirect past MAXREDIRECTS; NOOP's TAG;
 // UNAUTHENTICATE then a second sign-in; a big literal before sign-in ends the connection; bad
 // commands end it past the cap; the 11th wrong password is NO (TRYLATER) unchecked; a password reset
 // ends a signed-in session with BYE.
@@ -103,6 +104,10 @@ for (const backend of backends()) {
       expect(await c.withLiteral('PUTSCRIPT "b"', 'require "fileinto";\r\nif true {\r\n  fileinto;\r\n}\r\n')).toMatch(/^NO "line 3: /);
       expect(await c.withLiteral('CHECKSCRIPT', 'frobnicate;\r\n')).toMatch(/^NO "line 1: /);
       expect(await c.withLiteral('CHECKSCRIPT', 'require "vacation";\r\nvacation "Vắng mặt";\r\n')).toMatch(/^OK /);
+      // RFC 5804 §1.3's own example: a redirect past MAXREDIRECTS is stored with a warning naming its line
+      const redirects = [1, 2, 3, 4, 5, 6].map((i) => `redirect "vanthu${i}@kontum.gov.vn";`).join('\r\n');
+      expect(await c.withLiteral('CHECKSCRIPT', `${redirects}\r\n`)).toMatch(/^OK \(WARNINGS\) "line 6: .*the server's redirect limit is 5, this redirect might be ignored"\r\n$/);
+      expect(await c.withLiteral('PUTSCRIPT "b"', `# chuyển tiếp\r\n${redirects}\r\n`)).toMatch(/^OK \(WARNINGS\) "line 7: /);
       expect(await c.cmd('SETACTIVE ""')).toMatch(/^OK /);
       for (const name of ['b', 'c']) expect(await c.cmd(`DELETESCRIPT "${name}"`)).toMatch(/^OK /);
       c.close();

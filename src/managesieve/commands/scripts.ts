@@ -2,12 +2,14 @@
 // (core/sieve-scripts.ts, as the owner: not audited): HAVESPACE, PUTSCRIPT (checked before it is
 // stored; an invalid script is NO "line N: …"), LISTSCRIPTS, SETACTIVE ("" deactivates),
 // GETSCRIPT (a literal, the stored octets), DELETESCRIPT (NO (ACTIVE) for the active one),
-// RENAMESCRIPT and CHECKSCRIPT. Core errors become response codes in errors.ts.
+// RENAMESCRIPT and CHECKSCRIPT; a stored or checked script past the redirect limit is OK (WARNINGS)
+// (warnings.ts). Core errors become response codes in errors.ts.
 import { AUTHENTICATED, type CommandSpec } from './types.ts';
 import type { AuthenticatedContext } from '../context.ts';
 import type { SieveActor } from '../../core/sieve-scripts.ts';
 import { fromCore } from '../errors.ts';
 import { serverString } from '../parser.ts';
+import { scriptWarnings } from '../warnings.ts';
 
 function self(s: AuthenticatedContext): SieveActor {
   return { actor: s.account.username, owner: s.account.username, self: true };
@@ -30,19 +32,26 @@ export const havespace: CommandSpec<'HAVESPACE', AUTHENTICATED> = {
   },
 };
 
+/** OK, or OK (WARNINGS) with the first warning as the text. */
+function okOrWarn(s: AuthenticatedContext, warnings: string[], text: string): void {
+  if (warnings.length) s.ok(warnings.join('; '), 'WARNINGS');
+  else s.ok(text);
+}
+
 export const putscript: CommandSpec<'PUTSCRIPT', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
     await core(() => s.scripts.put(s.account.id, cmd.script, cmd.content, self(s)));
-    s.ok('Đã lưu kịch bản / script stored');
+    // Stored (so it compiles): compiled again for its warnings, a script being at most sieve.maxScriptBytes.
+    okOrWarn(s, scriptWarnings(s.scripts.check(cmd.content), s.limits.maxRedirects), 'Đã lưu kịch bản / script stored');
   },
 };
 
 export const checkscript: CommandSpec<'CHECKSCRIPT', AUTHENTICATED> = {
   states: AUTHENTICATED,
   async handle(s, cmd) {
-    await core(() => s.scripts.check(cmd.content));
-    s.ok('Kịch bản hợp lệ / script is valid');
+    const script = await core(() => s.scripts.check(cmd.content));
+    okOrWarn(s, scriptWarnings(script, s.limits.maxRedirects), 'Kịch bản hợp lệ / script is valid');
   },
 };
 
