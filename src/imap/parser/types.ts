@@ -196,7 +196,11 @@ export interface AppendCommand extends Tagged {
   message: Buffer;
   /** True for a literal8 (`~{n}`, RFC 3516). */
   binary: boolean;
+  /** RFC 4469 CATENATE: the parts the message is made of, in order (`message` is then empty); null for a plain APPEND. */
+  catenate: CatenatePart[] | null;
 }
+
+export type CatenatePart = { type: 'text'; data: Buffer } | { type: 'url'; url: string };
 
 export type ExpungeCommand = (Tagged & { name: 'EXPUNGE'; uid: false; sequence: null }) | (Tagged & { name: 'EXPUNGE'; uid: true; sequence: SequenceSet });
 
