@@ -114,6 +114,19 @@ for (const backend of backends()) {
       expect(outside.json.message).toContain('ngoài phạm vi quản lý');
       const nobody = await w.call(tokens.user, 'POST', '/api/v1/requests', { kind: 'leaver', payload: { person: actors.user } });
       expect(nobody.status).toBe(403);
+      // a request about another agency, filed by the Provincial Office: the SNV head may neither read nor submit it
+      const stp = (await w.call(tokens['directory-manager'], 'POST', '/api/v1/requests', { kind: 'update', payload: { person: actors.user, title: 'Chuyên viên chính' } })).json.id;
+      for (const [method, path] of [
+        ['GET', `/api/v1/requests/${stp}`],
+        ['POST', `/api/v1/requests/${stp}/submit`],
+        ['POST', `/api/v1/requests/${stp}/withdraw`],
+      ] as const) {
+        const r = await w.call(tokens['head-snv'], method, path);
+        expect(r.status, path).toBe(403);
+        expect(r.json.code).toBe('REQUEST_OUT_OF_SCOPE');
+        expect(r.json.message).toBe(`Yêu cầu liên quan đến đơn vị ngoài phạm vi quản lý của bạn: #${stp} (STP-VP)`);
+      }
+      expect((await w.call(tokens['head-snv'], 'GET', '/api/v1/requests')).json.requests.map((r: { id: number }) => r.id)).not.toContain(stp);
 
       const filed = await w.call(tokens['head-snv'], 'POST', '/api/v1/requests', { kind: 'update', payload: { person: actors['clerk-snv'], phone: '0260 3862 123' } });
       expect(filed.status).toBe(201);
