@@ -8,8 +8,8 @@
 // `request_events` row and its audit entry. Scope: an agency head or clerk files and reads only for
 // their own subtree (`request.file`, `request.read`); only the Provincial Office approves
 // (`request.approve`); a sysadmin may execute at once (`request.execute`).
-// Owns: RequestService — filing, reading, the transitions and who may cause them, documents, the
-// service level (due dates, overdue); rows through storage/repositories/requests.ts.
+// Owns: RequestService — filing, the transitions and who may cause them, documents, the service
+// level (due dates); views and lists in reads.ts; rows through storage/repositories/requests.ts.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Reader, Tx } from '../storage/tx.ts';
