@@ -24,6 +24,7 @@ export function addRequestCommands(program: Command, data: () => string): void {
     .option('--unit-kind <kind>', 'loại đơn vị (thành lập) / unit kind (unit-create)')
     .option('--abbreviation <a>', 'tên viết tắt (hộp thư đơn vị) / abbreviation (unit mailbox)')
     .option('--successor <code>', 'đơn vị kế nhiệm (giải thể) / successor unit (unit-dissolve)')
+    .option('--merge', 'sáp nhập: chuyển cán bộ và đơn vị trực thuộc sang đơn vị kế nhiệm trước (giải thể) / merge: move people and sub-units to the successor first (unit-dissolve)')
     .option('--csv <file>', 'lô yêu cầu CSV (UTF-8 BOM, cột loai_yeu_cau) / batch CSV')
     .option('--doc-number <n>', 'số/ký hiệu văn bản / document number')
     .option('--doc-date <d>', 'ngày ký (YYYY-MM-DD hoặc DD/MM/YYYY) / date signed')

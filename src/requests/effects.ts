@@ -17,6 +17,7 @@ import { splitName } from '../directory/naming.ts';
 export type Directory = Pick<
   DirectoryService,
   | 'getUnit'
+  | 'listUnits'
   | 'getPerson'
   | 'personByAddress'
   | 'createPerson'
@@ -120,6 +121,8 @@ export async function resolveItem(d: Directory, kind: ItemKind, raw: unknown): P
     case 'unit-dissolve': {
       const u = await unit(d, p.unitCode);
       const succ = p.successorCode ? await unit(d, p.successorCode) : null;
+      if (p.merge && !succ) throw new ThutinError('REQUEST_INVALID', 'sáp nhập cần đơn vị kế nhiệm (successorCode) / a merge needs the successor (successorCode)');
+      if (succ && (await d.subtreeIds(u.id)).includes(succ.id)) throw new ThutinError('UNIT_CYCLE', `${u.code} → ${succ.code}`);
       return {
         kind,
         payload: { ...p, unitCode: u.code, ...(succ ? { successorCode: succ.code } : {}) },
@@ -220,11 +223,20 @@ export async function applyItem(d: Directory, kind: ItemKind, payload: Record<st
     }
     case 'unit-dissolve': {
       const u = await unit(d, p.unitCode);
+      const moved: string[] = [];
+      if (p.merge && p.successorCode) {
+        // A merger: people first, then the sub-units, each a change of its own (what is already moved is not moved again).
+        for (const x of await d.listPeople({ unitCode: u.code, status: 'active' })) {
+          await d.movePerson(x.id, String(p.successorCode), ctx);
+          moved.push(x.email ?? x.fullName);
+        }
+        for (const child of await d.listUnits({ parentCode: u.code })) if (child.validTo === null) await d.updateUnit(child.code, { parentCode: String(p.successorCode) }, ctx);
+      }
       if ((await d.listPeople({ unitCode: u.code, status: 'active', limit: 1 })).length > 0) throw new ThutinError('REQUEST_UNIT_HAS_PEOPLE', u.code);
       if (u.validTo !== null) return { unitId: u.id, unit: u.code, alreadyDone: true };
       const at = Math.max(effectiveAt ?? Date.now(), u.validFrom ?? 0);
       const after = await d.updateUnit(u.code, { validTo: at, ...(p.successorCode ? { successorCode: String(p.successorCode) } : {}) }, ctx);
-      return { unitId: after.id, unit: after.code, validTo: after.validTo };
+      return { unitId: after.id, unit: after.code, validTo: after.validTo, ...(moved.length ? { moved } : {}) };
     }
   }
 }

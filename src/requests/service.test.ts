@@ -97,6 +97,33 @@ for (const backend of backends()) {
       await expect(batch).rejects.toMatchObject({ errors: [{ line: 3, message: expect.stringContaining('Họ tên không hợp lệ') }] });
     });
 
+    it("a merger moves the unit's people and sub-units to the successor, then dissolves it; people keep their addresses", async () => {
+      const d = t.app.directory;
+      await d.createUnit({ code: 'SKHCN', name: 'Sở Khoa học và Công nghệ', kind: 'agency', parentCode: 'UBND', withMailbox: false }, ctx);
+      await d.createUnit({ code: 'STTTT', name: 'Sở Thông tin và Truyền thông', kind: 'agency', parentCode: 'UBND', withMailbox: false }, ctx);
+      await d.createUnit({ code: 'STTTT-BC', name: 'Phòng Báo chí - Xuất bản', kind: 'department', parentCode: 'STTTT', withMailbox: false }, ctx);
+      const a = await d.createPerson({ fullName: 'Trịnh Văn Hợp', unitCode: 'STTTT', localPart: 'hoptv', password: TEST_PASSWORD }, ctx);
+      const b = await d.createPerson({ fullName: 'Lò Thị Nhất', unitCode: 'STTTT', localPart: 'nhatlt', password: TEST_PASSWORD }, ctx);
+      const refused = t.app.requests.file(office, { kind: 'unit-dissolve', payload: { unitCode: 'STTTT', merge: true } });
+      await expect(refused).rejects.toThrow(/sáp nhập cần đơn vị kế nhiệm/);
+      const id = await approved('unit-dissolve', { unitCode: 'STTTT', successorCode: 'SKHCN', merge: true });
+      const done = await t.app.requests.execute(office, id);
+      expect(done.state).toBe('notified');
+      expect((done.items[0].result as { moved: string[] }).moved.sort()).toEqual([a.address, b.address].sort());
+      expect((await d.personByAddress(a.address))!.unitCode).toBe('SKHCN');
+      expect((await d.getUnit('STTTT-BC'))!.parentId).toBe((await d.getUnit('SKHCN'))!.id);
+      const old = (await d.getUnit('STTTT'))!;
+      expect(old.validTo).not.toBeNull();
+      expect(old.successorId).toBe((await d.getUnit('SKHCN'))!.id);
+      // every change names the request
+      expect(
+        done.changes
+          .filter((c) => c.entity === 'person')
+          .map((c) => c.entityId)
+          .sort(),
+      ).toEqual([a.person.id, b.person.id].sort());
+    });
+
     it('runDue waits for the effective date', async () => {
       const p = await t.app.directory.createPerson({ fullName: 'Hà Văn Đợi', unitCode: 'SNV', localPart: 'doihv', password: TEST_PASSWORD }, ctx);
       const id = await approved('leaver', { person: p.address }, { effectiveDate: '2030-01-15' });

@@ -48,7 +48,8 @@ export const PAYLOADS = {
   handover: z.object({ unitCode: text(64), person: personRef }).strict(),
   'unit-create': z.object({ code: text(32), name: text(200), kind: text(32), parentCode: text(64), abbreviation: z.string().trim().max(64).optional(), withMailbox: z.boolean().optional() }).strict(),
   'unit-rename': z.object({ unitCode: text(64), name: text(200), abbreviation: z.string().trim().max(64).optional() }).strict(),
-  'unit-dissolve': z.object({ unitCode: text(64), successorCode: z.string().trim().max(64).optional() }).strict(),
+  // merge: the unit's active people and its sub-units go to the successor first (a merger of agencies)
+  'unit-dissolve': z.object({ unitCode: text(64), successorCode: z.string().trim().max(64).optional(), merge: z.boolean().optional() }).strict(),
 } satisfies Record<ItemKind, z.ZodType>;
 
 export type Payload<K extends ItemKind> = z.infer<(typeof PAYLOADS)[K]>;

@@ -47,7 +47,7 @@ function payloadOf(kind: ItemKind, o: Opts): Record<string, unknown> {
     case 'unit-rename':
       return pick({ unitCode: s('unit'), name: s('name'), abbreviation: s('abbreviation') });
     case 'unit-dissolve':
-      return pick({ unitCode: s('unit'), successorCode: s('successor') });
+      return pick({ unitCode: s('unit'), successorCode: s('successor'), merge: o.merge ? true : undefined });
   }
 }
 
