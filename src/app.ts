@@ -31,6 +31,7 @@ import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
 import { SieveScriptService } from './core/sieve-scripts.ts';
 import { SieveDelivery } from './core/sieve-delivery.ts';
+import { MailboxMetadata } from './core/mailbox-metadata.ts';
 import { RequestService } from './requests/service.ts';
 import { RequestNotices } from './requests/notices.ts';
 import { BackupService } from './backup/backup.ts';
@@ -94,6 +95,8 @@ export interface App {
   sieveScripts: SieveScriptService;
   /** Each local recipient's active Sieve script applied between a received message's plan and its commit (src/core/sieve-delivery.ts). */
   sieveDelivery: SieveDelivery;
+  /** IMAP METADATA entries of folders and the server (src/core/mailbox-metadata.ts). */
+  mailboxMetadata: MailboxMetadata;
   /** Incident tickets: reports of spam, viruses and faults, by API and by mail to `tickets.address` (src/core/tickets.ts). */
   tickets: TicketService;
   /** clamd, asked by the `virus` stage and `thutin doctor` (src/hygiene/clamd.ts; config hygiene.virus). */
@@ -302,6 +305,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     backup,
     backupSchedule,
     sieveScripts,
+    mailboxMetadata: new MailboxMetadata(db.kysely, { maxSize: 64 * 1024, maxEntries: 100 }, { admin: `mailto:postmaster@${config.domains.primary}`, comment: '' }),
     sieveDelivery: new SieveDelivery({
       scripts: sieveScripts,
       store,

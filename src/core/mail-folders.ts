@@ -5,6 +5,7 @@
 import type { Db } from '../storage/database.ts';
 import * as folders from '../storage/repositories/folders.ts';
 import * as messages from '../storage/repositories/messages.ts';
+import { deleteFolderEntries } from '../storage/repositories/mailbox-metadata.ts';
 import { ThutinError } from './errors.ts';
 import { canonicalMailboxName, isValidMailboxName, HIERARCHY_SEPARATOR } from './mailboxes.ts';
 import type { MailEvents } from './events.ts';
@@ -71,6 +72,7 @@ export abstract class MailFolders {
         shas = await messages.removeMessages(tx, mb.id, uids, 0, Date.now(), false);
         await messages.dropChangeLog(tx, mb.id);
         await folders.deleteFolderRow(tx, mb.id);
+        await deleteFolderEntries(tx, mb.id); // its METADATA entries (RFC 5464 §3.3) go with it
       }
       return this.contents.dropUnreferenced(tx, shas);
     });

@@ -6,6 +6,7 @@
 // commands allowed only in SELECTED state the selected mailbox is too (SelectedContext).
 // The session (session.ts) builds it before each command from ImapServices, built once by
 // server.ts from the App.
+import type { MailboxMetadata } from '../core/mailbox-metadata.ts';
 import type { Logger } from 'pino';
 import type { Account, AccountService } from '../core/accounts.ts';
 import type { DelegationService } from '../core/delegations.ts';
@@ -85,6 +86,8 @@ export interface HandlerServices {
   delegations: ImapDelegations;
   /** The access audit: a shared folder's first opening in a session is recorded (or the opening fails). */
   access: Pick<MailboxAccessLog, 'opened'>;
+  /** RFC 5464 METADATA entries (core/mailbox-metadata.ts). */
+  metadata: Pick<MailboxMetadata, 'get' | 'set'>;
   limits: ImapLimits;
 }
 

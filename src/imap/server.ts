@@ -28,6 +28,7 @@ export function imapServices(app: App): ImapServices {
     signIn: app.signIn,
     delegations: app.delegations,
     access: app.mailboxAccess,
+    metadata: app.mailboxMetadata,
     events: app.events,
     log: app.log,
     limits: {

@@ -70,7 +70,15 @@ export class ImapSession {
     this.socket = socket;
     this.secure = opts.implicitTls;
     this.log = services.log.child({ imap: this.id, remote: socket.remoteAddress });
-    this.handlerServices = { store: services.store, accounts: services.accounts, signIn: services.signIn, delegations: services.delegations, access: services.access, limits: services.limits };
+    this.handlerServices = {
+      store: services.store,
+      accounts: services.accounts,
+      signIn: services.signIn,
+      delegations: services.delegations,
+      access: services.access,
+      metadata: services.metadata,
+      limits: services.limits,
+    };
     this.ops = {
       capabilities: () => this.capabilities(),
       untagged: (u) => this.untagged(u),

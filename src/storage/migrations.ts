@@ -3,6 +3,7 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
 import type { Database } from './schema.ts';
 import { sieveMigration } from './migrations-sieve.ts';
+import { metadataMigration } from './migrations-metadata.ts';
 import { requestsMigration } from './migrations-requests.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
@@ -445,6 +446,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012_quarantine': quarantineMigration(dialect), // issue 12: infected messages kept for administrators (migrations-quarantine.ts)
     '0013_forwarding_send_limits': forwardingSendLimitsMigration(dialect), // issue 12: forwarding, sending rate limits, free-mail counters (migrations-forwarding.ts)
     '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
+    '0018_mailbox_metadata': metadataMigration(), // issue 13: IMAP METADATA entries (migrations-metadata.ts)
     '0017_sieve': sieveMigration(dialect), // issue 13: Sieve scripts and vacation replies sent (migrations-sieve.ts)
     '0016_session_end_credential': {
       // Issue 9: revoking an app password ends the sessions it opened, and only those: the end

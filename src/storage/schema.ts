@@ -481,6 +481,15 @@ export interface FreeMailCountsTable {
   messages: number;
 }
 
+/** IMAP METADATA entries (0018_mailbox_metadata, RFC 5464): folder 0 = the server, account 0 = /shared. */
+export interface MailboxMetadataTable {
+  folder_id: number;
+  account_id: number;
+  entry: string;
+  value: string; // base64
+  updated_at: number;
+}
+
 /** An account's Sieve scripts (0017_sieve, RFC 5228/5804): at most one active. */
 export interface SieveScriptsTable {
   id: Generated<number>;
@@ -527,6 +536,7 @@ export interface Database {
   sign_ins: SignInsTable;
   session_ends: SessionEndsTable;
   sieve_scripts: SieveScriptsTable;
+  mailbox_metadata: MailboxMetadataTable;
   sieve_vacation_replies: SieveVacationRepliesTable;
   uidvalidity_counters: UidvalidityCountersTable;
   subscriptions: SubscriptionsTable;

@@ -21,6 +21,7 @@ import { expunge } from './expunge.ts';
 import { copy } from './copy.ts';
 import { search } from './search.ts';
 import { sort, thread } from './sort.ts';
+import { getmetadata, setmetadata } from './metadata.ts';
 import { myrights, getacl, listrights, setacl } from './acl.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own argument type
@@ -56,6 +57,8 @@ export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   SEARCH: search,
   SORT: sort,
   THREAD: thread,
+  GETMETADATA: getmetadata,
+  SETMETADATA: setmetadata,
   FETCH: fetch,
   STORE: store,
   COPY: copy,

@@ -18,6 +18,7 @@ import { parseCreate, parseMailboxCommand, parseRename } from './commands/mailbo
 import { parseGetQuota, parseGetQuotaRoot, parseSetQuota } from './commands/quota.ts';
 import { parseSearch } from './commands/search.ts';
 import { parseSort, parseThread } from './commands/sort.ts';
+import { parseGetMetadata, parseSetMetadata } from './commands/metadata.ts';
 import { parseSelect } from './commands/select.ts';
 import { NO_ARG_COMMANDS, noArgs } from './commands/simple.ts';
 import { parseStatus } from './commands/status.ts';
@@ -45,6 +46,8 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
   ['SEARCH', parseSearch],
   ['SORT', parseSort],
   ['THREAD', parseThread],
+  ['GETMETADATA', parseGetMetadata],
+  ['SETMETADATA', parseSetMetadata],
   ['FETCH', parseFetch],
   ['STORE', parseStore],
   ['COPY', parseCopyMove('COPY')],

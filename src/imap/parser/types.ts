@@ -233,6 +233,23 @@ export interface SortCommand extends Tagged {
   query: SearchKey;
 }
 
+/** RFC 5464 GETMETADATA: entries, with DEPTH and MAXSIZE. */
+export interface GetMetadataCommand extends Tagged {
+  name: 'GETMETADATA';
+  /** '' = the server's entries. */
+  mailbox: string;
+  maxSize: number | null;
+  depth: '0' | '1' | 'infinity';
+  entries: string[];
+}
+
+/** RFC 5464 SETMETADATA: entry → value (null removes it). */
+export interface SetMetadataCommand extends Tagged {
+  name: 'SETMETADATA';
+  mailbox: string;
+  items: Array<{ entry: string; value: Buffer | null }>;
+}
+
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 export interface ThreadCommand extends Tagged {
   name: 'THREAD';
@@ -333,6 +350,8 @@ export type Command =
   | SearchCommand
   | SortCommand
   | ThreadCommand
+  | GetMetadataCommand
+  | SetMetadataCommand
   | FetchCommand
   | StoreCommand
   | CopyMoveCommand
