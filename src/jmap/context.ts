@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
 import type { Right } from '../core/delegations.ts';
-import type { MailboxInfo } from '../core/mailstore.ts';
+import type { MailboxInfo, MessageMeta } from '../core/mailstore.ts';
+import { QueryCache } from './query-cache.ts';
 import { MethodError } from './errors.ts';
 import { accountId as jmapAccountId, parseAccountId } from './ids.ts';
 import { encodeState, shapeOf, type FolderMark } from './state.ts';
@@ -27,6 +28,9 @@ export interface JmapServices {
   log: Logger;
   uploads: Uploads;
   limits: JmapLimits;
+  /** Folder message lists and sorted query results at a MODSEQ (query-cache.ts). */
+  lists: QueryCache<MessageMeta>;
+  queries: QueryCache<{ ref: { mailboxId: number; uid: number }; meta: MessageMeta }>;
 }
 
 export interface JmapLimits {
@@ -49,6 +53,8 @@ export function jmapServices(app: App): JmapServices {
     access: app.mailboxAccess,
     log: app.log,
     uploads: undefined as unknown as Uploads, // set by the routes (one registry per server)
+    lists: new QueryCache(16),
+    queries: new QueryCache(64),
     limits: {
       maxSizeUpload: app.config.smtp.maxMessageSize,
       maxConcurrentUpload: 4,

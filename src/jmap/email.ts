@@ -12,7 +12,7 @@ import { MAIL, optBool, optInt, optObject, optString, optStrings, properties, ty
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError } from './errors.ts';
 import { emailId, mailboxId, messageBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
-import { allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
+import { toAddresses, allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
 import { decodeState } from './state.ts';
 
 export const EMAIL_PROPS = [
@@ -34,6 +34,17 @@ const HEADER_FORMS: Record<string, string> = {
   replyTo: 'header:Reply-To:asAddresses',
   subject: 'header:Subject:asText',
   sentAt: 'header:Date:asDate',
+};
+const ids = (raw: string | null): string[] | null => (raw ? [...raw.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]) : null);
+const FROM_ENVELOPE: Record<string, (idx: MessageIndex) => unknown> = {
+  subject: (idx) => (idx.envelope.subject === null ? null : decodeEncodedWords(idx.envelope.subject).normalize('NFC').trim()),
+  from: (idx) => (idx.envelope.from ? toAddresses(idx.envelope.from) : null),
+  to: (idx) => (idx.envelope.to ? toAddresses(idx.envelope.to) : null),
+  cc: (idx) => (idx.envelope.cc ? toAddresses(idx.envelope.cc) : null),
+  bcc: (idx) => (idx.envelope.bcc ? toAddresses(idx.envelope.bcc) : null),
+  messageId: (idx) => ids(idx.envelope.messageId),
+  inReplyTo: (idx) => ids(idx.envelope.inReplyTo),
+  sentAt: (idx) => (idx.sentDate ? idx.sentDate.replace(/\.\d{3}Z$/, 'Z') : null),
 };
 const NEEDS_INDEX = new Set(['hasAttachment', 'preview', 'bodyValues', 'textBody', 'htmlBody', 'attachments', 'bodyStructure']);
 
@@ -97,8 +108,11 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
   const found = await loadMessages(ctx, a, refs);
   const needIndex = props.some((p) => NEEDS_INDEX.has(p));
-  const needHeader = needIndex || props.some((p) => p in HEADER_FORMS || p === 'headers' || p.startsWith('header:'));
-  const indexes = needHeader ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>();
+  // subject, from, to, cc, bcc, messageId, inReplyTo and sentAt come from the stored envelope; the
+  // header section is read from the blob only for the other fields
+  const needEnvelope = props.some((p) => p in FROM_ENVELOPE);
+  const needHeader = props.some((p) => (p in HEADER_FORMS && !(p in FROM_ENVELOPE)) || p === 'headers' || p.startsWith('header:') || p === 'bodyStructure');
+  const indexes = needHeader || needIndex || needEnvelope ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>();
   const list: unknown[] = [];
   const notFound: string[] = [];
   for (const id of wanted) {
@@ -121,6 +135,7 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
       else if (p === 'keywords') o.keywords = keywordsOf(meta);
       else if (p === 'size') o.size = meta.size;
       else if (p === 'receivedAt') o.receivedAt = utcDate(meta.internalDate);
+      else if (p in FROM_ENVELOPE) o[p] = idx ? FROM_ENVELOPE[p](idx) : null;
       else if (p in HEADER_FORMS) o[p] = h ? headerProperty(h, parseHeaderProperty(HEADER_FORMS[p])!) : null;
       else if (p.startsWith('header:')) o[p] = h ? headerProperty(h, parseHeaderProperty(p)!) : null;
       else if (p === 'headers') o.headers = h ? allHeaders(h) : [];
@@ -214,82 +229,87 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   if (top && typeof top.inMailbox === 'string' && (only === null || !snap.folders.some((f) => f.id === only)))
     return { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position: 0, ids: [], total: 0 };
   const folders = snap.folders.filter((f) => only === null || f.id === only);
-  const rows: Row[] = [];
-  const textSets = new Map<Filter, Map<number, Set<number>>>();
-  const leaves = filter ? textLeaves(filter) : [];
-  for (const f of folders) {
-    await ctx.opened(a, f.name);
-    const needsBlob = sort.some((s) => ['subject', 'from', 'to', 'sentAt'].includes(s.property ?? ''));
-    const metas = needsBlob ? await ctx.s.store.listMessages(f.id) : await ctx.s.store.listFlags(f.id);
-    for (const m of metas) rows.push({ ref: { mailboxId: f.id, uid: m.uid }, meta: m });
-    for (const leaf of leaves) {
-      for (const [k, field] of Object.entries(TEXT_KEYS)) {
-        if (typeof leaf[k] !== 'string') continue;
-        let perFolder = textSets.get(leaf);
-        if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
-        const hits = await ctx.s.store.searchText(f.id, field, leaf[k] as string);
-        const prev = perFolder.get(f.id);
-        perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
-      }
-      const header = leaf.header;
-      if (Array.isArray(header) && typeof header[0] === 'string') {
-        let perFolder = textSets.get(leaf);
-        if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
-        const hits = await ctx.s.store.searchHeader(f.id, header[0], typeof header[1] === 'string' ? header[1] : '');
-        const prev = perFolder.get(f.id);
-        perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
+  // The answer depends only on the folders at their MODSEQ, the filter and the sort (query-cache.ts).
+  const cacheKey = `${a.ownerAccountId}|${folders.map((f) => `${f.id}@${f.highestModseq}`).join(',')}|${JSON.stringify(filter)}|${JSON.stringify(sort)}`;
+  for (const f of folders) await ctx.opened(a, f.name);
+  const load = async (): Promise<Row[]> => {
+    const rows: Row[] = [];
+    const textSets = new Map<Filter, Map<number, Set<number>>>();
+    const leaves = filter ? textLeaves(filter) : [];
+    for (const f of folders) {
+      const metas = await ctx.s.lists.get(`${f.id}@${f.highestModseq}`, () => ctx.s.store.listMessages(f.id));
+      for (const m of metas) rows.push({ ref: { mailboxId: f.id, uid: m.uid }, meta: m });
+      for (const leaf of leaves) {
+        for (const [k, field] of Object.entries(TEXT_KEYS)) {
+          if (typeof leaf[k] !== 'string') continue;
+          let perFolder = textSets.get(leaf);
+          if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
+          const hits = await ctx.s.store.searchText(f.id, field, leaf[k] as string);
+          const prev = perFolder.get(f.id);
+          perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
+        }
+        const header = leaf.header;
+        if (Array.isArray(header) && typeof header[0] === 'string') {
+          let perFolder = textSets.get(leaf);
+          if (!perFolder) textSets.set(leaf, (perFolder = new Map()));
+          const hits = await ctx.s.store.searchHeader(f.id, header[0], typeof header[1] === 'string' ? header[1] : '');
+          const prev = perFolder.get(f.id);
+          perFolder.set(f.id, prev ? new Set([...prev].filter((u) => hits.has(u))) : hits);
+        }
       }
     }
-  }
-  const test = (f: Filter, r: Row): boolean => {
-    if ('operator' in f) {
-      const cs = f.conditions as Filter[];
-      if (f.operator === 'AND') return cs.every((c) => test(c, r));
-      if (f.operator === 'OR') return cs.some((c) => test(c, r));
-      return !cs.some((c) => test(c, r));
-    }
-    const m = r.meta;
-    if (f.inMailbox !== undefined && parseMailboxId(ctx.resolveId(String(f.inMailbox))) !== r.ref.mailboxId) return false;
-    if (Array.isArray(f.inMailboxOtherThan) && f.inMailboxOtherThan.some((x) => parseMailboxId(ctx.resolveId(String(x))) === r.ref.mailboxId)) return false;
-    if (typeof f.before === 'string' && !(m.internalDate < Date.parse(f.before))) return false;
-    if (typeof f.after === 'string' && !(m.internalDate >= Date.parse(f.after))) return false;
-    if (typeof f.minSize === 'number' && m.size < f.minSize) return false;
-    if (typeof f.maxSize === 'number' && m.size >= f.maxSize) return false;
-    for (const k of ['hasKeyword', 'allInThreadHaveKeyword', 'someInThreadHaveKeyword']) if (f[k] !== undefined && !hasKeyword(m, f[k])) return false;
-    for (const k of ['notKeyword', 'noneInThreadHaveKeyword']) if (f[k] !== undefined && hasKeyword(m, f[k])) return false;
-    const sets = textSets.get(f);
-    if (sets && !sets.get(r.ref.mailboxId)?.has(r.ref.uid)) return false;
-    return true;
+    const test = (f: Filter, r: Row): boolean => {
+      if ('operator' in f) {
+        const cs = f.conditions as Filter[];
+        if (f.operator === 'AND') return cs.every((c) => test(c, r));
+        if (f.operator === 'OR') return cs.some((c) => test(c, r));
+        return !cs.some((c) => test(c, r));
+      }
+      const m = r.meta;
+      if (f.inMailbox !== undefined && parseMailboxId(ctx.resolveId(String(f.inMailbox))) !== r.ref.mailboxId) return false;
+      if (Array.isArray(f.inMailboxOtherThan) && f.inMailboxOtherThan.some((x) => parseMailboxId(ctx.resolveId(String(x))) === r.ref.mailboxId)) return false;
+      if (typeof f.before === 'string' && !(m.internalDate < Date.parse(f.before))) return false;
+      if (typeof f.after === 'string' && !(m.internalDate >= Date.parse(f.after))) return false;
+      if (typeof f.minSize === 'number' && m.size < f.minSize) return false;
+      if (typeof f.maxSize === 'number' && m.size >= f.maxSize) return false;
+      for (const k of ['hasKeyword', 'allInThreadHaveKeyword', 'someInThreadHaveKeyword']) if (f[k] !== undefined && !hasKeyword(m, f[k])) return false;
+      for (const k of ['notKeyword', 'noneInThreadHaveKeyword']) if (f[k] !== undefined && hasKeyword(m, f[k])) return false;
+      const sets = textSets.get(f);
+      if (sets && !sets.get(r.ref.mailboxId)?.has(r.ref.uid)) return false;
+      return true;
+    };
+    const hits = filter ? rows.filter((r) => test(filter, r)) : rows;
+    // sort keys that need the envelope
+    const envelopes = sort.some((s) => ['subject', 'from', 'to', 'sentAt'].includes(s.property ?? '')) ? await ctx.s.store.indexesOf(hits.map((h) => h.meta)) : new Map<MessageMeta, MessageIndex>();
+    const collator = new Intl.Collator('vi', { sensitivity: 'accent' });
+    const key = (r: Row, p: string): string | number => {
+      const idx = envelopes.get(r.meta);
+      if (p === 'receivedAt') return r.meta.internalDate;
+      if (p === 'size') return r.meta.size;
+      if (p === 'sentAt') return idx?.sentDate ? Date.parse(idx.sentDate) : 0;
+      if (p === 'subject') return decodeEncodedWords(idx?.envelope.subject ?? '').replace(/^\s*((re|fwd?|tl|tr)\s*:\s*)+/i, '');
+      if (p === 'from') return addressKey(idx?.envelope.from);
+      if (p === 'to') return addressKey(idx?.envelope.to);
+      return 0;
+    };
+    const order = sort.length ? sort : [{ property: 'receivedAt', isAscending: false }];
+    return [...hits].sort((x, y) => {
+      for (const s of order) {
+        const dir = s.isAscending === false ? -1 : 1;
+        let c: number;
+        if (s.property === 'hasKeyword') c = Number(hasKeyword(x.meta, s.keyword)) - Number(hasKeyword(y.meta, s.keyword));
+        else {
+          const kx = key(x, s.property!);
+          const ky = key(y, s.property!);
+          c = typeof kx === 'number' ? kx - (ky as number) : collator.compare(kx, ky as string);
+        }
+        if (c) return c * dir;
+      }
+      return x.ref.mailboxId - y.ref.mailboxId || y.ref.uid - x.ref.uid;
+    });
   };
-  let hits = filter ? rows.filter((r) => test(filter, r)) : rows;
-  // sort keys that need the envelope
-  const envelopes = sort.some((s) => ['subject', 'from', 'to', 'sentAt'].includes(s.property ?? '')) ? await ctx.s.store.indexesOf(hits.map((h) => h.meta)) : new Map<MessageMeta, MessageIndex>();
-  const collator = new Intl.Collator('vi', { sensitivity: 'accent' });
-  const key = (r: Row, p: string): string | number => {
-    const idx = envelopes.get(r.meta);
-    if (p === 'receivedAt') return r.meta.internalDate;
-    if (p === 'size') return r.meta.size;
-    if (p === 'sentAt') return idx?.sentDate ? Date.parse(idx.sentDate) : 0;
-    if (p === 'subject') return decodeEncodedWords(idx?.envelope.subject ?? '').replace(/^\s*((re|fwd?|tl|tr)\s*:\s*)+/i, '');
-    if (p === 'from') return addressKey(idx?.envelope.from);
-    if (p === 'to') return addressKey(idx?.envelope.to);
-    return 0;
-  };
-  const order = sort.length ? sort : [{ property: 'receivedAt', isAscending: false }];
-  hits = [...hits].sort((x, y) => {
-    for (const s of order) {
-      const dir = s.isAscending === false ? -1 : 1;
-      let c: number;
-      if (s.property === 'hasKeyword') c = Number(hasKeyword(x.meta, s.keyword)) - Number(hasKeyword(y.meta, s.keyword));
-      else {
-        const kx = key(x, s.property!);
-        const ky = key(y, s.property!);
-        c = typeof kx === 'number' ? kx - (ky as number) : collator.compare(kx, ky as string);
-      }
-      if (c) return c * dir;
-    }
-    return x.ref.mailboxId - y.ref.mailboxId || y.ref.uid - x.ref.uid;
-  });
+  // A filter naming creation ids (#…) means something else in another request: not cached.
+  const hits = cacheKey.includes('"#') ? await load() : await ctx.s.queries.get(cacheKey, load);
   const total = hits.length;
   let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
   const anchor = optString(args, 'anchor');

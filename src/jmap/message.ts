@@ -83,7 +83,7 @@ export interface EmailAddress {
   email: string;
 }
 
-function toAddresses(list: Addr[] | null): EmailAddress[] {
+export function toAddresses(list: Addr[] | null): EmailAddress[] {
   const out: EmailAddress[] = [];
   for (const a of list ?? []) {
     if (a.host === null) continue; // group markers
