@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { SnapshotFormat } from '../storage/snapshot.ts';
-import type { Dialect } from '../storage/migrations.ts';
+import type { Dialect } from '../storage/dialect.ts';
 import { macKey, type ScryptParams, type StoredFile } from './sealed-file.ts';
 
 export const FORMAT = 'thutin-backup/1';

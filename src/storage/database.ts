@@ -6,7 +6,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
-import { migrateToLatest, type Dialect } from './migrations.ts';
+import { migrateToLatest } from './migrations.ts';
+import type { Dialect } from './dialect.ts';
 
 // int8 → number: ids, sizes, times and mod-sequences all stay below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));

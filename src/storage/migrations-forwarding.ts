@@ -4,7 +4,7 @@
 // them, and the daily per-unit counters of mail exchanged with free-mail domains (Article 9).
 // Owns: the 0013_forwarding_send_limits schema change only (the entry is in migrations.ts).
 import type { Kysely, Migration } from 'kysely';
-import type { Dialect } from './migrations.ts';
+import type { Dialect } from './dialect.ts';
 
 export function forwardingSendLimitsMigration(dialect: Dialect): Migration {
   return {

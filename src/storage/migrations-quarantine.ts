@@ -5,7 +5,7 @@
 // SMTP queue id of the refusal).
 // Owns: the 0012_quarantine schema change only (the entry is in migrations.ts).
 import type { Kysely, Migration } from 'kysely';
-import type { Dialect } from './migrations.ts';
+import type { Dialect } from './dialect.ts';
 
 export function quarantineMigration(dialect: Dialect): Migration {
   return {

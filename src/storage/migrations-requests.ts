@@ -7,14 +7,12 @@
 // outside any request).
 // Owns: the 0015_requests schema change only (the entry is in migrations.ts).
 import type { Kysely, Migration } from 'kysely';
-import type { Dialect } from './migrations.ts';
+import { withId, type Dialect } from './dialect.ts';
 
 export function requestsMigration(dialect: Dialect): Migration {
-  const id = (t: ReturnType<Kysely<any>['schema']['createTable']>) =>
-    dialect === 'sqlite' ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()) : t.addColumn('id', 'bigserial', (c) => c.primaryKey()); // eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version
   return {
     async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
-      await id(db.schema.createTable('requests'))
+      await withId(db.schema.createTable('requests'), dialect)
         .addColumn('kind', 'text', (c) => c.notNull()) // joiner | mover | leaver | update | password-reset | handover | unit-create | unit-rename | unit-dissolve | batch
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('unit_id', 'bigint') // the unit the request concerns (scope); null = province-wide
@@ -36,7 +34,7 @@ export function requestsMigration(dialect: Dialect): Migration {
         .addColumn('overdue_notified_at', 'bigint')
         .execute();
       await db.schema.createIndex('requests_state').on('requests').columns(['state', 'effective_at']).execute();
-      await id(db.schema.createTable('request_items'))
+      await withId(db.schema.createTable('request_items'), dialect)
         .addColumn('request_id', 'bigint', (c) => c.notNull().references('requests.id').onDelete('cascade'))
         .addColumn('line', 'integer', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
@@ -51,7 +49,7 @@ export function requestsMigration(dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('request_items_request').on('request_items').columns(['request_id', 'line']).execute();
       await db.schema.createIndex('request_items_credential').on('request_items').column('credential_hash').execute();
-      await id(db.schema.createTable('request_events'))
+      await withId(db.schema.createTable('request_events'), dialect)
         .addColumn('request_id', 'bigint', (c) => c.notNull().references('requests.id').onDelete('cascade'))
         .addColumn('at', 'bigint', (c) => c.notNull())
         .addColumn('actor', 'text', (c) => c.notNull())
@@ -61,7 +59,7 @@ export function requestsMigration(dialect: Dialect): Migration {
         .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
         .execute();
       await db.schema.createIndex('request_events_request').on('request_events').column('request_id').execute();
-      await id(db.schema.createTable('request_documents'))
+      await withId(db.schema.createTable('request_documents'), dialect)
         .addColumn('request_id', 'bigint', (c) => c.notNull().references('requests.id').onDelete('cascade'))
         .addColumn('number', 'text', (c) => c.notNull()) // số/ký hiệu
         .addColumn('issued_on', 'text', (c) => c.notNull()) // YYYY-MM-DD

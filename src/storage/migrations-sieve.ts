@@ -2,12 +2,8 @@
 // one active, and the vacation replies already sent (RFC 5230: one per sender and handle per
 // period).
 // Owns: the 0017_sieve schema change only (the entry is in migrations.ts).
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
-import type { Dialect } from './migrations.ts';
-
-function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
-  return dialect === 'sqlite' ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()) : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
-}
+import type { Kysely, Migration } from 'kysely';
+import { withId, type Dialect } from './dialect.ts';
 
 export function sieveMigration(dialect: Dialect): Migration {
   return {

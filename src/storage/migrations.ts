@@ -1,125 +1,20 @@
 // The one migration set for both backends. Each migration is written with kysely's schema
 // builder; the only dialect difference is how an auto-increment id is declared.
-import { Kysely, Migrator, sql, type Migration, type MigrationProvider, type CreateTableBuilder } from 'kysely';
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
+import { coreMigration } from './migrations-core.ts';
+import { directoryMigration } from './migrations-directory.ts';
 import { sieveMigration } from './migrations-sieve.ts';
 import { metadataMigration } from './migrations-metadata.ts';
 import { requestsMigration } from './migrations-requests.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 
-export type Dialect = 'sqlite' | 'postgres';
-
-function withId<T extends string>(t: CreateTableBuilder<T, never>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
-  return dialect === 'sqlite' ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement()) : t.addColumn('id', 'bigserial', (c) => c.primaryKey());
-}
+import { withId, type Dialect } from './dialect.ts';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
-    '0001_core': {
-      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
-        await withId(db.schema.createTable('accounts'), dialect)
-          .addColumn('username', 'text', (c) => c.notNull().unique())
-          .addColumn('password_hash', 'text', (c) => c.notNull())
-          .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
-          .addColumn('quota_bytes', 'bigint', (c) => c.notNull())
-          .addColumn('must_change_password', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-
-        await db.schema
-          .createTable('addresses')
-          .addColumn('address', 'text', (c) => c.primaryKey())
-          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('addresses_account').on('addresses').column('account_id').execute();
-
-        await withId(db.schema.createTable('mailboxes'), dialect)
-          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('name', 'text', (c) => c.notNull())
-          .addColumn('special_use', 'text')
-          .addColumn('uidvalidity', 'bigint', (c) => c.notNull())
-          .addColumn('uidnext', 'bigint', (c) => c.notNull().defaultTo(1))
-          .addColumn('highest_modseq', 'bigint', (c) => c.notNull().defaultTo(1))
-          .addColumn('first_recent_uid', 'bigint', (c) => c.notNull().defaultTo(1))
-          .addColumn('subscribed', 'integer', (c) => c.notNull().defaultTo(1))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addUniqueConstraint('mailboxes_account_name', ['account_id', 'name'])
-          .execute();
-
-        await db.schema
-          .createTable('contents')
-          .addColumn('sha256', 'text', (c) => c.primaryKey())
-          .addColumn('size', 'bigint', (c) => c.notNull())
-          .addColumn('header_size', 'bigint', (c) => c.notNull())
-          .addColumn('structure', 'text', (c) => c.notNull())
-          .addColumn('sent_date', 'bigint')
-          .addColumn('message_id', 'text')
-          .addColumn('subject', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_subject', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_from', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_to', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_cc', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_bcc', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_headers', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('search_body', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-
-        await withId(db.schema.createTable('messages'), dialect)
-          .addColumn('mailbox_id', 'bigint', (c) => c.notNull().references('mailboxes.id').onDelete('cascade'))
-          .addColumn('uid', 'bigint', (c) => c.notNull())
-          .addColumn('modseq', 'bigint', (c) => c.notNull())
-          .addColumn('sha256', 'text', (c) => c.notNull().references('contents.sha256'))
-          .addColumn('size', 'bigint', (c) => c.notNull())
-          .addColumn('internal_date', 'bigint', (c) => c.notNull())
-          .addColumn('flags', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('keywords', 'text', (c) => c.notNull().defaultTo(''))
-          .addUniqueConstraint('messages_mailbox_uid', ['mailbox_id', 'uid'])
-          .execute();
-        await db.schema.createIndex('messages_mailbox_modseq').on('messages').columns(['mailbox_id', 'modseq']).execute();
-        await db.schema.createIndex('messages_sha256').on('messages').column('sha256').execute();
-
-        await withId(db.schema.createTable('changes'), dialect)
-          .addColumn('mailbox_id', 'bigint', (c) => c.notNull().references('mailboxes.id').onDelete('cascade'))
-          .addColumn('modseq', 'bigint', (c) => c.notNull())
-          .addColumn('uid', 'bigint', (c) => c.notNull())
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('changes_mailbox_modseq').on('changes').columns(['mailbox_id', 'modseq']).execute();
-
-        await withId(db.schema.createTable('outbound_queue'), dialect)
-          .addColumn('sender', 'text', (c) => c.notNull())
-          .addColumn('sha256', 'text', (c) => c.notNull().references('contents.sha256'))
-          .addColumn('size', 'bigint', (c) => c.notNull())
-          .addColumn('account_id', 'bigint')
-          .addColumn('state', 'text', (c) => c.notNull().defaultTo('active'))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-
-        await withId(db.schema.createTable('outbound_recipients'), dialect)
-          .addColumn('queue_id', 'bigint', (c) => c.notNull().references('outbound_queue.id').onDelete('cascade'))
-          .addColumn('recipient', 'text', (c) => c.notNull())
-          .addColumn('state', 'text', (c) => c.notNull().defaultTo('queued'))
-          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
-          .addColumn('last_error', 'text')
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('outbound_recipients_queue').on('outbound_recipients').column('queue_id').execute();
-        await db.schema.createIndex('outbound_recipients_due').on('outbound_recipients').columns(['state', 'next_attempt_at']).execute();
-
-        await withId(db.schema.createTable('audit_log'), dialect)
-          .addColumn('at', 'bigint', (c) => c.notNull())
-          .addColumn('actor', 'text', (c) => c.notNull())
-          .addColumn('action', 'text', (c) => c.notNull())
-          .addColumn('target', 'text', (c) => c.notNull())
-          .addColumn('details', 'text', (c) => c.notNull().defaultTo('{}'))
-          .execute();
-      },
-    },
+    '0001_core': coreMigration(dialect), // accounts, folders, messages, contents, change log, audit (migrations-core.ts)
     '0002_account_usage': {
       // A running total of the bytes an account's messages take, kept in the same transaction
       // as every insert and delete, so quota checks do not sum the whole mailbox.
@@ -130,116 +25,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
-    '0003_directory': {
-      // The province's directory (issue 4): organisation tree, people, lists, delegations of
-      // shared mailboxes, roles with a unit scope, API tokens, history; a hash chain on the audit log.
-      async up(db: Kysely<any> /* eslint-disable-line @typescript-eslint/no-explicit-any -- migrations see every schema version */) {
-        await withId(db.schema.createTable('units'), dialect)
-          .addColumn('code', 'text', (c) => c.notNull().unique())
-          .addColumn('name', 'text', (c) => c.notNull())
-          .addColumn('abbreviation', 'text', (c) => c.notNull())
-          .addColumn('kind', 'text', (c) => c.notNull())
-          .addColumn('parent_id', 'bigint', (c) => c.references('units.id'))
-          .addColumn('head_person_id', 'bigint')
-          .addColumn('mailbox_account_id', 'bigint', (c) => c.references('accounts.id'))
-          .addColumn('valid_from', 'bigint')
-          .addColumn('valid_to', 'bigint')
-          .addColumn('successor_id', 'bigint', (c) => c.references('units.id'))
-          .addColumn('search_name', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('units_parent').on('units').column('parent_id').execute();
-
-        await withId(db.schema.createTable('people'), dialect)
-          .addColumn('full_name', 'text', (c) => c.notNull())
-          .addColumn('family_name', 'text', (c) => c.notNull())
-          .addColumn('middle_name', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('given_name', 'text', (c) => c.notNull())
-          .addColumn('title', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('unit_id', 'bigint', (c) => c.references('units.id'))
-          .addColumn('phone', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
-          .addColumn('account_id', 'bigint', (c) => c.references('accounts.id').unique())
-          .addColumn('search_name', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('sort_key', 'text', (c) => c.notNull().defaultTo(''))
-          .addColumn('left_at', 'bigint')
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('people_unit').on('people').column('unit_id').execute();
-        await db.schema.createIndex('people_sort').on('people').column('sort_key').execute();
-
-        await withId(db.schema.createTable('distribution_lists'), dialect)
-          .addColumn('address', 'text', (c) => c.notNull().unique())
-          .addColumn('name', 'text', (c) => c.notNull())
-          .addColumn('kind', 'text', (c) => c.notNull().defaultTo('static'))
-          .addColumn('unit_id', 'bigint', (c) => c.references('units.id'))
-          .addColumn('senders', 'text', (c) => c.notNull().defaultTo('local'))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('updated_at', 'bigint', (c) => c.notNull())
-          .execute();
-
-        await db.schema
-          .createTable('list_members')
-          .addColumn('list_id', 'bigint', (c) => c.notNull().references('distribution_lists.id').onDelete('cascade'))
-          .addColumn('address', 'text', (c) => c.notNull())
-          .addColumn('role', 'text', (c) => c.notNull().defaultTo('member'))
-          .addPrimaryKeyConstraint('list_members_pk', ['list_id', 'address', 'role'])
-          .execute();
-
-        await withId(db.schema.createTable('directory_history'), dialect)
-          .addColumn('entity', 'text', (c) => c.notNull())
-          .addColumn('entity_id', 'bigint', (c) => c.notNull())
-          .addColumn('valid_from', 'bigint', (c) => c.notNull())
-          .addColumn('valid_to', 'bigint')
-          .addColumn('data', 'text', (c) => c.notNull())
-          .addColumn('actor', 'text', (c) => c.notNull())
-          .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
-          .execute();
-        await db.schema.createIndex('directory_history_entity').on('directory_history').columns(['entity', 'entity_id', 'valid_from']).execute();
-
-        await withId(db.schema.createTable('mailbox_delegations'), dialect)
-          .addColumn('owner_account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('grantee_account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('rights', 'text', (c) => c.notNull())
-          .addColumn('granted_by', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addUniqueConstraint('mailbox_delegations_pair', ['owner_account_id', 'grantee_account_id'])
-          .execute();
-        await db.schema.createIndex('mailbox_delegations_grantee').on('mailbox_delegations').column('grantee_account_id').execute();
-
-        await withId(db.schema.createTable('role_assignments'), dialect)
-          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('role', 'text', (c) => c.notNull())
-          .addColumn('unit_id', 'bigint', (c) => c.references('units.id'))
-          .addColumn('granted_by', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .execute();
-        await db.schema.createIndex('role_assignments_account').on('role_assignments').column('account_id').execute();
-
-        await db.schema
-          .createTable('api_tokens')
-          .addColumn('token_hash', 'text', (c) => c.primaryKey())
-          .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('expires_at', 'bigint', (c) => c.notNull())
-          .execute();
-
-        await db.schema
-          .alterTable('audit_log')
-          .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
-          .execute();
-        await db.schema
-          .alterTable('audit_log')
-          .addColumn('prev_hash', 'text', (c) => c.notNull().defaultTo(''))
-          .execute();
-        await db.schema
-          .alterTable('audit_log')
-          .addColumn('hash', 'text', (c) => c.notNull().defaultTo(''))
-          .execute();
-      },
-    },
+    '0003_directory': directoryMigration(dialect), // issue 4: units, people, lists, delegations, roles, history (migrations-directory.ts)
     '0005_outbound': {
       // Outbound delivery (issue 3): the delay warning is sent once per message; each recipient
       // keeps its last attempt, status code and answering host, and whether its bounce was sent.

@@ -14,7 +14,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { openDatabase } from './database.ts';
-import type { Dialect } from './migrations.ts';
+import type { Dialect } from './dialect.ts';
 
 export interface DbLocation {
   driver: Dialect;
