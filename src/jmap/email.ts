@@ -13,7 +13,7 @@ import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError } from './errors.ts';
 import { emailId, mailboxId, messageBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
 import { toAddresses, allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
-import { decodeState } from './state.ts';
+import { decodeState, encodeState } from './state.ts';
 
 export const EMAIL_PROPS = [
   'id', 'blobId', 'threadId', 'mailboxIds', 'keywords', 'size', 'receivedAt', 'messageId', 'inReplyTo', 'references', 'sender', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
@@ -113,15 +113,10 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const needEnvelope = props.some((p) => p in FROM_ENVELOPE);
   const needHeader = props.some((p) => (p in HEADER_FORMS && !(p in FROM_ENVELOPE)) || p === 'headers' || p.startsWith('header:') || p === 'bodyStructure');
   const indexes = needHeader || needIndex || needEnvelope ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>();
-  const list: unknown[] = [];
-  const notFound: string[] = [];
-  for (const id of wanted) {
-    const hit = found.get(id);
-    if (!hit) {
-      notFound.push(id);
-      continue;
-    }
-    const { ref, meta } = hit;
+  const notFound = wanted.filter((id) => !found.has(id));
+  // One Email's object; the blob reads of several run at once (bounded), answers keep the asked order.
+  const build = async (id: string): Promise<Record<string, unknown>> => {
+    const { ref, meta } = found.get(id)!;
     const o: Record<string, unknown> = { id };
     const idx = indexes.get(meta);
     const h = needHeader && idx ? headerView(await ctx.s.store.readMessage(meta, 0, idx.headerSize)) : null;
@@ -158,8 +153,11 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
       }
       o.bodyValues = values;
     }
-    list.push(o);
-  }
+    return o;
+  };
+  const present = wanted.filter((id) => found.has(id));
+  const list: unknown[] = [];
+  for (let i = 0; i < present.length; i += 16) list.push(...(await Promise.all(present.slice(i, i + 16).map(build))));
   return { accountId: a.id, state: snap.state, list, notFound };
 }
 
@@ -342,21 +340,40 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
   const destroyed: string[] = [];
   for (const old of since) if (!now.has(old.id) && old.uidnext > 1) throw new MethodError('cannotCalculateChanges', 'mailbox destroyed');
   const oldById = new Map(since.map((m) => [m.id, m]));
+  // Folder by folder; past maxChanges the answer stops after the last whole folder and its new
+  // state keeps the old marks of the folders not yet told (hasMoreChanges). One folder alone over
+  // maxChanges cannot be split (its expunges carry no MODSEQ): cannotCalculateChanges.
+  const marks = new Map(since.filter((m) => now.has(m.id)).map((m) => [m.id, m]));
+  let hasMoreChanges = false;
   for (const mark of snap.marks) {
     const old = oldById.get(mark.id);
-    if (old && old.modseq === mark.modseq) continue;
-    if (!old) {
-      for (const m of await ctx.s.store.listFlags(mark.id)) created.push(emailId({ mailboxId: mark.id, uid: m.uid }));
+    if (old && old.modseq === mark.modseq) {
+      marks.set(mark.id, mark);
       continue;
     }
-    const c = await ctx.s.store.changesSince(mark.id, old.modseq);
-    if (!c.complete) throw new MethodError('cannotCalculateChanges');
-    for (const m of c.changed) (m.uid >= old.uidnext ? created : updated).push(emailId({ mailboxId: mark.id, uid: m.uid }));
-    for (const uid of c.expunged) if (uid < old.uidnext) destroyed.push(emailId({ mailboxId: mark.id, uid }));
+    const c = { created: [] as string[], updated: [] as string[], destroyed: [] as string[] };
+    if (!old) {
+      for (const m of await ctx.s.store.listFlags(mark.id)) c.created.push(emailId({ mailboxId: mark.id, uid: m.uid }));
+    } else {
+      const ch = await ctx.s.store.changesSince(mark.id, old.modseq);
+      if (!ch.complete) throw new MethodError('cannotCalculateChanges');
+      for (const m of ch.changed) (m.uid >= old.uidnext ? c.created : c.updated).push(emailId({ mailboxId: mark.id, uid: m.uid }));
+      for (const uid of ch.expunged) if (uid < old.uidnext) c.destroyed.push(emailId({ mailboxId: mark.id, uid }));
+    }
+    const n = c.created.length + c.updated.length + c.destroyed.length;
+    if (maxChanges !== undefined && created.length + updated.length + destroyed.length + n > maxChanges) {
+      if (created.length + updated.length + destroyed.length === 0) throw new MethodError('cannotCalculateChanges', 'maxChanges');
+      hasMoreChanges = true;
+      break;
+    }
+    created.push(...c.created);
+    updated.push(...c.updated);
+    destroyed.push(...c.destroyed);
+    marks.set(mark.id, mark);
   }
-  if (maxChanges !== undefined && created.length + updated.length + destroyed.length > maxChanges) throw new MethodError('cannotCalculateChanges', 'maxChanges');
+  const newState = hasMoreChanges ? encodeState([...marks.values()]) : snap.state;
   const map = (ids: string[]) => (asThreads ? ids.map((i) => 'T' + i.slice(1)) : ids);
-  return { accountId: a.id, oldState: sinceState, newState: snap.state, hasMoreChanges: false, created: map(created), updated: asThreads ? [] : updated, destroyed: map(destroyed) };
+  return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created: map(created), updated: asThreads ? [] : updated, destroyed: map(destroyed) };
 }
 
 export const EMAIL_READ_METHODS: Record<string, MethodSpec> = {

@@ -16,7 +16,7 @@ interface Answer {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
-  json: any;  
+  json: any;
 }
 
 function request(port: number, method: string, path: string, opts: { secure?: boolean; headers?: Record<string, string>; body?: Buffer | string | object } = {}): Promise<Answer> {
@@ -99,7 +99,7 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
   const calls = async (...methodCalls: unknown[][]) => {
     const res = await api({ using: USING, methodCalls });
     expect(res.status, res.body.toString()).toBe(200);
-    return res.json.methodResponses as Array<[string, any, string]>;  
+    return res.json.methodResponses as Array<[string, any, string]>;
   };
 
   beforeAll(async () => {
@@ -292,6 +292,24 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
     expect(anchored).toMatchObject({ position: 2, ids: all.slice(2, 5) });
     const [[, bad]] = await calls(['Email/query', { ...base, anchor: 'E1_999999' }, 'b']);
     expect(bad.type).toBe('anchorNotFound');
+  });
+
+  it('pages Email/changes past maxChanges folder by folder, with intermediate states', async () => {
+    const [[, before]] = await calls(['Email/get', { accountId: account, ids: [], properties: ['id'] }, 's']);
+    const one = await r.app.store.append(anId, 'INBOX', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Một' }), []);
+    const two = await r.app.store.append(anId, 'Archive', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Hai' }), []);
+    const [[, first]] = await calls(['Email/changes', { accountId: account, sinceState: before.state, maxChanges: 1 }, 'c']);
+    expect(first).toMatchObject({ hasMoreChanges: true, updated: [], destroyed: [] });
+    expect(first.created).toHaveLength(1);
+    const [[, second]] = await calls(['Email/changes', { accountId: account, sinceState: first.newState, maxChanges: 1 }, 'c']);
+    expect(second.hasMoreChanges).toBe(false);
+    expect([...first.created, ...second.created].sort()).toEqual([`E${one.mailboxId}_${one.uid}`, `E${two.mailboxId}_${two.uid}`].sort());
+    const [[, done]] = await calls(['Email/changes', { accountId: account, sinceState: second.newState }, 'c']);
+    expect(done).toMatchObject({ created: [], updated: [], destroyed: [], hasMoreChanges: false });
+    await r.app.store.append(anId, 'INBOX', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Ba' }), []);
+    await r.app.store.append(anId, 'INBOX', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Bốn' }), []);
+    const [[, tooMany]] = await calls(['Email/changes', { accountId: account, sinceState: second.newState, maxChanges: 1 }, 'c']);
+    expect(tooMany.type).toBe('cannotCalculateChanges');
   });
 
   it('takes HTTP Basic over TLS: the account password while the second factor is off, app passwords always', async () => {
