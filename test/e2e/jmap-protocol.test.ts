@@ -104,7 +104,7 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
 
   beforeAll(async () => {
     // loopback is a trusted reverse proxy: what it forwards with X-Forwarded-For comes from elsewhere
-    r = await startTestServers({ backend, config: { http: { trustedProxies: ['127.0.0.0/8', '::1'] } } });
+    r = await startTestServers({ backend, config: { http: { trustedProxies: ['127.0.0.0/8', '::1'] }, smtp: { maxMessageSize: 1_000_000 } } });
     an = await r.user('annv');
     anId = (await r.app.accounts.byAddress(an))!.id;
     port = r.servers.ports.http;
@@ -310,6 +310,34 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
     await r.app.store.append(anId, 'INBOX', vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Bốn' }), []);
     const [[, tooMany]] = await calls(['Email/changes', { accountId: account, sinceState: second.newState, maxChanges: 1 }, 'c']);
     expect(tooMany.type).toBe('cannotCalculateChanges');
+  });
+
+  it('uploads under maxSizeUpload, creates an Email from the blob with Email/set, and refuses a blob it does not have', async () => {
+    const auth = { authorization: `Bearer ${token}` };
+    const s = await request(port, 'GET', '/jmap/session', { headers: auth });
+    expect(s.json.capabilities['urn:ietf:params:jmap:core'].maxSizeUpload).toBe(1_000_000);
+    const big = await request(port, 'POST', `/jmap/upload/${account}`, { headers: { ...auth, 'content-type': 'message/rfc822' }, body: Buffer.alloc(1_000_001, 0x61) });
+    expect(big.status).toBe(413);
+    expect(big.json).toMatchObject({ type: 'urn:ietf:params:jmap:error:limit', limit: 'maxSizeUpload' });
+    const raw = vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: 'Tạo từ tệp tải lên' });
+    const up = await request(port, 'POST', `/jmap/upload/${account}`, { headers: { ...auth, 'content-type': 'message/rfc822' }, body: raw });
+    expect(up.status).toBe(201);
+    expect(up.json).toMatchObject({ accountId: account, type: 'message/rfc822', size: raw.length });
+    const back = await request(port, 'GET', `/jmap/download/${account}/${up.json.blobId}/x.eml?type=message/rfc822`, { headers: auth });
+    expect(Buffer.compare(back.body, raw)).toBe(0);
+    expect(back.headers['content-security-policy']).toMatch(/sandbox/);
+    const other = await request(port, 'POST', '/jmap/upload/A999999', { headers: auth, body: raw });
+    expect(other.status).toBe(404);
+    const [[, boxes]] = await calls(['Mailbox/query', { accountId: account, filter: { role: 'drafts' } }, 'm']);
+    const out = await calls(
+      ['Email/set', { accountId: account, create: { d1: { blobId: up.json.blobId, mailboxIds: { [boxes.ids[0]]: true }, keywords: { $draft: true } } } }, 'c'],
+      ['Email/get', { accountId: account, ids: ['#d1'], properties: ['subject', 'keywords', 'mailboxIds'] }, 'g'],
+      ['Email/set', { accountId: account, create: { d2: { blobId: 'U' + 'a'.repeat(64), mailboxIds: { [boxes.ids[0]]: true } } } }, 'c2'],
+      ['Email/set', { accountId: account, create: { d3: { blobId: up.json.blobId, mailboxIds: {} } } }, 'c3'],
+    );
+    expect(out[1][1].list[0]).toMatchObject({ subject: 'Tạo từ tệp tải lên', keywords: { $draft: true }, mailboxIds: { [boxes.ids[0]]: true } });
+    expect(out[2][1].notCreated.d2.type).toBe('blobNotFound');
+    expect(out[3][1].notCreated.d3.type).toBe('invalidProperties');
   });
 
   it('takes HTTP Basic over TLS: the account password while the second factor is off, app passwords always', async () => {
