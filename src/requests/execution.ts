@@ -16,14 +16,14 @@ import * as repo from '../storage/repositories/requests.ts';
 import { applyItem } from './effects.ts';
 import { PENDING } from './lifecycle.ts';
 import type { ItemKind } from './types.ts';
-import type { RequestActor, RequestService } from './service.ts';
+import type { RequestActor, RequestCore } from './core.ts';
 
 const EXECUTOR = { head: false, clerk: false, approver: false, requester: false, executor: true };
 /** How long an executor's claim holds without it finishing (a crashed process's claim lapses). */
 const LEASE_MS = 10 * 60_000;
 
 export class RequestExecution {
-  constructor(private readonly s: RequestService) {}
+  constructor(private readonly s: RequestCore) {}
 
   async runDue(now: number): Promise<{ executed: number[]; failed: number[]; overdue: number[] }> {
     const out = { executed: [] as number[], failed: [] as number[], overdue: [] as number[] };

@@ -4,7 +4,7 @@
 // Owns: the texts only.
 import { formatDate } from '../directory/csv.ts';
 import type { Notice } from './notices.ts';
-import type { RequestDetail } from './service.ts';
+import type { RequestDetail } from './reads.ts';
 
 export type NoticeStep = 'submitted' | 'approved' | 'rejected' | 'executed' | 'failed' | 'overdue';
 

@@ -8,23 +8,9 @@ import * as repo from '../storage/repositories/requests.ts';
 import { authorize } from '../core/policy.ts';
 import { KIND_LABEL, type ItemKind, type RequestKind, type RequestView } from './types.ts';
 import { PENDING, STATE_LABEL, type RequestState } from './lifecycle.ts';
-import type { RequestActor, RequestService } from './service.ts';
+import type { RequestActor, RequestCore, RequestDetail } from './core.ts';
 
-export interface RequestDetail extends RequestView {
-  items: Array<{
-    line: number;
-    kind: ItemKind;
-    state: string;
-    payload: unknown;
-    result: unknown;
-    error: string | null;
-    credential: { issued: boolean; redeemed: boolean; expiresAt: number | null } | null;
-  }>;
-  events: repo.RequestEventRow[];
-  documents: repo.RequestDocumentRow[];
-  /** What the request changed in the directory (its versions in the directory's history). */
-  changes: Array<{ entity: string; entityId: number; at: number }>;
-}
+export type { RequestDetail } from './core.ts';
 
 export interface ListFilter {
   states?: string[];
@@ -62,7 +48,7 @@ export function toView(row: repo.RequestRow, now: number): RequestView {
 }
 
 /** A request with its rows, events, documents and the directory versions it made. */
-export async function readDetail(s: RequestService, r: Reader, id: number): Promise<RequestDetail> {
+export async function readDetail(s: RequestCore, r: Reader, id: number): Promise<RequestDetail> {
   const row = await s.requireRow(r, id);
   const items = await repo.itemsOf(r, id);
   return {
@@ -82,7 +68,7 @@ export async function readDetail(s: RequestService, r: Reader, id: number): Prom
   };
 }
 
-export async function listFor(s: RequestService, actor: RequestActor, f: ListFilter): Promise<RequestView[]> {
+export async function listFor(s: RequestCore, actor: RequestActor, f: ListFilter): Promise<RequestView[]> {
   const limit = Math.min(Math.max(f.limit ?? 100, 1), 1000);
   const offset = Math.max(f.offset ?? 0, 0);
   const states = f.overdue ? [...PENDING] : f.states;

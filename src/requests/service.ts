@@ -11,54 +11,26 @@
 // Owns: RequestService — filing, the transitions and who may cause them, documents, the service
 // level (due dates); views and lists in reads.ts; rows through storage/repositories/requests.ts.
 import crypto from 'node:crypto';
-import type { Logger } from 'pino';
 import type { Reader, Tx } from '../storage/tx.ts';
 import { isPostgres, transactor, type Transactor } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/requests.ts';
 import { ThutinError } from '../core/errors.ts';
 import { authorize, type Action } from '../core/policy.ts';
-import type { AuditLog } from '../core/audit.ts';
 import type { Principal } from '../core/roles.ts';
 import { formatDate, parseDate } from '../directory/csv.ts';
 import { DOCUMENT_REQUIRED, KIND_LABEL, ITEM_KINDS, type DocumentRef, type FileInput, type ItemInput, type ItemKind, type RequestView } from './types.ts';
 import { STATE_LABEL, statesFor, transition, type RequestEvent, type RequestState, type Standing } from './lifecycle.ts';
 import { addWorkingDays, parseHolidays, type Holidays } from './working-days.ts';
-import { resolveItem, type Directory, type ResolvedItem } from './effects.ts';
+import { resolveItem, type ResolvedItem } from './effects.ts';
 import { readBatchCsv } from './batch-csv.ts';
-import type { RequestNotices } from './notices.ts';
 import { RequestExecution } from './execution.ts';
 import type { RequestDetail } from './reads.ts';
 export type { RequestDetail } from './reads.ts';
+import type { RequestActor, RequestCore, RequestServiceDeps } from './core.ts';
 import { notice } from './notice-texts.ts';
 import { listFor, readDetail, toView, type ListFilter } from './reads.ts';
 
-/** Who acts: their principal (roles and scopes) and how the audit names them (`api:<address>`, `cli:<user>`). */
-export interface RequestActor {
-  principal: Principal;
-  label: string;
-}
-
-export interface RequestsConfig {
-  serviceLevelDays: number;
-  holidays: string[];
-  credentialTtlHours: number;
-  maxDocumentBytes: number;
-  runIntervalMs: number;
-}
-
-export interface RequestServiceDeps {
-  db: Reader;
-  directory: Directory & { unitPath(unitId: number): Promise<number[]> };
-  audit: AuditLog;
-  /** Addresses of the Provincial Office's approvers (sysadmins, directory managers). */
-  approvers: () => Promise<string[]>;
-  /** A new password for an address, changed at first use, every session ended (the credential's redemption). */
-  resetPassword: (personId: number, ctx: { actor: string; reason?: string; requestId?: number }) => Promise<{ address: string; password: string }>;
-  notices: RequestNotices;
-  config: RequestsConfig;
-  log: Logger;
-  now?: () => number;
-}
+export type { RequestActor, RequestsConfig, RequestServiceDeps } from './core.ts';
 
 /** A batch whose rows do not all hold: each refused row with its line; nothing was filed. */
 export class BatchInvalidError extends ThutinError {
@@ -67,7 +39,7 @@ export class BatchInvalidError extends ThutinError {
   }
 }
 
-export class RequestService {
+export class RequestService implements RequestCore {
   readonly now: () => number;
   readonly tx: Transactor;
   readonly holidays: Holidays;
