@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
 import { SizeLimitError } from '../core/mailstore.ts';
+import { endConcerns } from '../core/sessions.ts';
 import { CAPABILITIES, CORE, MAIL, SUBMISSION, parseRequest, runCalls, type MethodSpec } from './api.ts';
 import { accountsOf, CallContext, jmapServices, type JmapAccount, type JmapServices } from './context.ts';
 import { HTTP_TEXT, problem } from './errors.ts';
@@ -41,7 +42,22 @@ function unauthorized(reply: FastifyReply, text: string = HTTP_TEXT.unauthentica
   return reply.code(status).type('application/problem+json').send({ type: 'about:blank', status, detail: text });
 }
 
-async function authenticate(s: JmapServices, req: FastifyRequest, reply: FastifyReply): Promise<Authenticated | null> {
+/**
+ * Basic credentials already checked, for BASIC_TTL_MS: a command-line client sends them with every
+ * request, and each would otherwise cost argon2, a throttle reservation and a sign-in history row.
+ * An end of the account's sessions (password changed or reset, disabled, second factor turned on,
+ * the app password revoked: core/sessions.ts, from any process) forgets them at once.
+ */
+const BASIC_TTL_MS = 5 * 60_000;
+interface BasicSignIn {
+  account: Account;
+  signedInAt: number;
+  appPasswordId: number | null;
+  expires: number;
+}
+type BasicCache = Map<string, BasicSignIn>;
+
+async function authenticate(s: JmapServices, basicCache: BasicCache, req: FastifyRequest, reply: FastifyReply): Promise<Authenticated | null> {
   const h = req.headers.authorization ?? '';
   const bearer = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/i.exec(h);
   if (bearer) {
@@ -57,8 +73,16 @@ async function authenticate(s: JmapServices, req: FastifyRequest, reply: Fastify
     const text = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = text.indexOf(':');
     if (colon < 0) return (unauthorized(reply), null);
+    const key = 'basic:' + crypto.createHash('sha256').update(text).digest('hex');
+    const known = basicCache.get(key);
+    if (known && known.expires > Date.now()) return { account: known.account, key };
+    basicCache.delete(key);
     const r = await s.signIn.signIn({ protocol: 'jmap', remote: req.ip, login: text.slice(0, colon), password: text.slice(colon + 1), client: String(req.headers['user-agent'] ?? '').slice(0, 200) });
-    if (r.ok) return { account: r.account, key: 'basic:' + crypto.createHash('sha256').update(text).digest('hex') };
+    if (r.ok) {
+      if (basicCache.size >= 10_000) basicCache.clear();
+      basicCache.set(key, { account: r.account, signedInAt: r.startedAt, appPasswordId: r.appPasswordId, expires: Date.now() + BASIC_TTL_MS });
+      return { account: r.account, key };
+    }
     if (r.reason === 'throttled') {
       reply.header('retry-after', String(Math.ceil(r.retryAfterMs / 1000)));
       return (unauthorized(reply, HTTP_TEXT.throttled, 429), null);
@@ -107,7 +131,15 @@ async function readBody(stream: Readable, max: number): Promise<Buffer | null> {
 export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
   const s = jmapServices(opts.app);
   s.uploads = new Uploads(s.store);
-  server.addHook('onClose', async () => s.uploads.close());
+  const basicCache: BasicCache = new Map();
+  await opts.app.sessions.start(); // session ends of every process reach us (idempotent; the app stops it)
+  const stopEnding = opts.app.sessions.onEnd((end) => {
+    for (const [k, v] of basicCache) if (endConcerns(end, { accountId: v.account.id, signedInAt: v.signedInAt, appPasswordId: v.appPasswordId })) basicCache.delete(k);
+  });
+  server.addHook('onClose', async () => {
+    stopEnding();
+    await s.uploads.close();
+  });
   const auditSeen = new Map<string, Set<string>>();
   const running = new Map<number, number>();
   // Bodies are read by the handlers themselves (notJSON is an answer of ours, uploads stream to the blob store).
@@ -120,7 +152,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   );
 
   server.get('/jmap/session', { config, schema: { tags: ['jmap'], summary: 'JMAP session' } }, async (req, reply) => {
-    const who = await authenticate(s, req, reply);
+    const who = await authenticate(s, basicCache, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
     const base = baseUrl(req);
@@ -152,7 +184,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.post('/jmap/api', { config, schema: { tags: ['jmap'], summary: 'JMAP API (RFC 8620 §3)' } }, async (req, reply) => {
-    const who = await authenticate(s, req, reply);
+    const who = await authenticate(s, basicCache, req, reply);
     if (!who) return reply;
     const id = who.account.id;
     if ((running.get(id) ?? 0) >= s.limits.maxConcurrentRequests)
@@ -186,7 +218,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.post('/jmap/upload/:accountId', { config, schema: { tags: ['jmap'], summary: 'JMAP upload (RFC 8620 §6.1)' } }, async (req, reply) => {
-    const who = await authenticate(s, req, reply);
+    const who = await authenticate(s, basicCache, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
     const n = parseAccountId((req.params as { accountId: string }).accountId);
@@ -217,7 +249,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.get('/jmap/download/:accountId/:blobId/:name', { config, schema: { tags: ['jmap'], summary: 'JMAP download (RFC 8620 §6.2)' } }, async (req, reply) => {
-    const who = await authenticate(s, req, reply);
+    const who = await authenticate(s, basicCache, req, reply);
     if (!who) return reply;
     const p = req.params as { accountId: string; blobId: string; name: string };
     const type = String((req.query as { type?: string }).type ?? 'application/octet-stream');

@@ -349,10 +349,15 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
     expect(ok.status).toBe(200);
     expect(ok.json.username).toBe(user);
     expect(ok.json.apiUrl).toBe(`https://127.0.0.1:${tls}/jmap/api`);
+    // checked once: the next request with the same credentials costs no sign-in (history unchanged)
+    const signIns = (await r.app.signIn.history(uid)).length;
+    expect((await request(tls, 'GET', '/jmap/session', { secure: true, headers: basic(user, TEST_PASSWORD) })).status).toBe(200);
+    expect((await r.app.signIn.history(uid)).length).toBe(signIns);
     const app = await r.app.appPasswords.add(uid, user, 'jmap-cli', 'test');
     const e = await r.app.secondFactor.enrol(uid, user);
     const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(e.secret) });
     await r.app.secondFactor.confirm(uid, user, totp.generate(), 'test');
+    // turning the second factor on ends the account's sessions: the remembered Basic sign-in with them
     const refused = await request(tls, 'GET', '/jmap/session', { secure: true, headers: basic(user, TEST_PASSWORD) });
     expect(refused.status).toBe(401);
     const viaApp = await request(tls, 'POST', '/jmap/api', {
