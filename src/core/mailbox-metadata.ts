@@ -26,7 +26,6 @@ export interface MetadataEntry {
 
 /** An entry name per RFC 5464 §3.2: /private/… or /shared/…, no empty component, no wildcard or control character. */
 export function validEntry(name: string): boolean {
-   
   return /^\/(private|shared)(\/[^/*%\u0000-\u001f\u007f]+)+$/i.test(name) && name.length <= 1024;
 }
 

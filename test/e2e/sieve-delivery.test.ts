@@ -25,16 +25,14 @@ describe.each(backends())('Sieve at delivery (%s)', (backend) => {
   afterAll(async () => r?.stop());
 
   const fromOutside = (opts: { from?: string; subject: string; text: string; headers?: Record<string, string>; to?: string }) =>
-    nodemailer
-      .createTransport({ host: '127.0.0.1', port: r.servers.ports.smtp, secure: false, ignoreTLS: true })
-      .sendMail({
-        envelope: { from: opts.from ?? 'vanthu@moha.gov.vn', to: opts.to ?? an },
-        from: opts.from ?? 'Bộ Nội vụ <vanthu@moha.gov.vn>',
-        to: opts.to ?? an,
-        subject: opts.subject,
-        text: opts.text,
-        headers: opts.headers,
-      });
+    nodemailer.createTransport({ host: '127.0.0.1', port: r.servers.ports.smtp, secure: false, ignoreTLS: true }).sendMail({
+      envelope: { from: opts.from ?? 'vanthu@moha.gov.vn', to: opts.to ?? an },
+      from: opts.from ?? 'Bộ Nội vụ <vanthu@moha.gov.vn>',
+      to: opts.to ?? an,
+      subject: opts.subject,
+      text: opts.text,
+      headers: opts.headers,
+    });
   const submitted = (from: string, opts: { subject: string; text: string; to?: string }) =>
     nodemailer
       .createTransport({ host: '127.0.0.1', port: r.servers.ports.submission, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: from, pass: TEST_PASSWORD } })

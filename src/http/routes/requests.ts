@@ -142,7 +142,13 @@ export async function requestRoutes(server: FastifyInstance, { app }: RouteDeps)
     async (req) => app.requests.get(actorOf(req), req.params.id),
   );
 
-  const step = (path: string, action: Action, summary: string, run: (actor: RequestActor, id: number, body: Record<string, string | undefined>) => Promise<unknown>, body: z.ZodObject = z.object({})) =>
+  const step = (
+    path: string,
+    action: Action,
+    summary: string,
+    run: (actor: RequestActor, id: number, body: Record<string, string | undefined>) => Promise<unknown>,
+    body: z.ZodObject = z.object({}),
+  ) =>
     r.post(path, { config: { action, target: requestScope(action) }, schema: { tags, summary, security: bearer, params: idParams, body: body.nullish() } }, async (req) =>
       run(actorOf(req), req.params.id, (req.body ?? {}) as Record<string, string | undefined>),
     );

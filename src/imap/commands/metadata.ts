@@ -22,7 +22,6 @@ function checkEntries(entries: string[]): void {
 }
 
 function valueOf(v: Buffer): ImapValue {
-   
   return v.length <= 1000 && /^[\x20-\x7e]*$/.test(v.toString('latin1')) ? v.toString('latin1') : literal8(v);
 }
 
