@@ -31,6 +31,7 @@ import { SignInService } from './core/sign-in.ts';
 import { MaildropLocks } from './core/maildrop-locks.ts';
 import { SieveScriptService } from './core/sieve-scripts.ts';
 import { SieveDelivery } from './core/sieve-delivery.ts';
+import { LeaverReplies } from './core/leaver-reply.ts';
 import { MailboxMetadata } from './core/mailbox-metadata.ts';
 import { RequestService } from './requests/service.ts';
 import { RequestNotices } from './requests/notices.ts';
@@ -202,6 +203,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     primaryDomain: config.domains.primary,
     rules: config.directory,
     delegations: () => delegations,
+    leaverReplies: () => leaverReplies,
   });
   const requests = new RequestService({
     db: db.kysely,
@@ -255,6 +257,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   const freeMail = new FreeMailPolicy(db.kysely, notices, { isFreeMail, attachments: config.hygiene.freeMail.attachments });
   const sieveScripts = new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes });
+  const leaverReplies = new LeaverReplies(sieveScripts);
   const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }), localAccount);
   const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
   const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });

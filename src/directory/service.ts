@@ -149,11 +149,25 @@ export class DirectoryService {
     return { ...person, warnings };
   }
 
-  /** suspended/left disable the account; data kept. Leaving starts the retention period and vacates the person's headships (`warnings`). */
-  async setPersonStatus(id: number, status: PersonStatus, ctx: ChangeContext): Promise<Person & { warnings: DirectoryWarning[] }> {
+  /**
+   * suspended/left disable the account; data kept. Leaving starts the retention period, vacates the
+   * person's headships (`warnings`) and turns on the automatic reply naming `successor` (else the
+   * unit's address); with `forward` the successor also gets a copy. Coming back turns it off.
+   */
+  async setPersonStatus(id: number, status: PersonStatus, ctx: ChangeContext, opts: { successor?: string; forward?: boolean } = {}): Promise<Person & { warnings: DirectoryWarning[] }> {
     if (!['active', 'suspended', 'left'].includes(status)) throw new ThutinError('PERSON_INVALID', status);
     const warnings: DirectoryWarning[] = [];
+    const before = await this.getPerson(id);
     const person = await this.c.tx.transaction((trx) => this.people.updatePersonIn(trx, id, { status }, ctx, warnings));
+    const replies = this.c.deps.leaverReplies?.();
+    const account = person.email ? await this.c.deps.accounts.byAddress(person.email) : null;
+    if (replies && account && person.email) {
+      if (status === 'left' && before?.status !== 'left') {
+        const contact = opts.successor ?? (await this.roles.leaverContact(person.email))?.contact ?? `postmaster@${this.c.domain}`;
+        const forwardTo = opts.forward && opts.successor ? opts.successor : null;
+        await replies.install({ accountId: account.id, address: person.email, fullName: person.fullName, contact, forwardTo, since: new Date() }, ctx);
+      } else if (status === 'active' && before?.status === 'left') await replies.remove(account.id, person.email, ctx);
+    }
     return { ...person, warnings };
   }
 

@@ -133,6 +133,14 @@ export interface DirectoryDeps {
   rules: DirectoryRules;
   /** The delegation service (app.delegations): unit head handover. */
   delegations?: () => DelegationPort | undefined;
+  /** The leaver's automatic reply (core/leaver-reply.ts): installed when a person leaves, removed when they return. */
+  leaverReplies?: () => LeaverReplyPort | undefined;
+}
+
+/** What the directory needs from the leaver's automatic reply (src/core/leaver-reply.ts). */
+export interface LeaverReplyPort {
+  install(i: { accountId: number; address: string; fullName: string; contact: string; forwardTo: string | null; since: Date }, ctx: { actor: string; reason?: string }): Promise<void>;
+  remove(accountId: number, address: string, ctx: { actor: string; reason?: string }): Promise<void>;
 }
 
 /** What the directory needs from app.delegations (src/core/delegations.ts), inside its own transaction. */

@@ -181,7 +181,8 @@ export async function applyItem(d: Directory, kind: ItemKind, payload: Record<st
     }
     case 'leaver': {
       const who_ = await person(d, p.person);
-      if (who_.status !== 'left') await d.setPersonStatus(who_.id, 'left', ctx);
+      const successor = p.successor !== undefined ? ((await person(d, p.successor)).email ?? undefined) : undefined;
+      if (who_.status !== 'left') await d.setPersonStatus(who_.id, 'left', ctx, { successor, forward: p.forward === true });
       return { personId: who_.id, address: who_.email ?? undefined, purgeableFrom: await d.purgeableFrom(who_.id), alreadyDone: who_.status === 'left' };
     }
     case 'update': {

@@ -42,7 +42,8 @@ export const PAYLOADS = {
     })
     .strict(),
   mover: z.object({ person: personRef, unitCode: text(64), title: z.string().trim().max(200).optional(), headOfUnit: z.boolean().optional() }).strict(),
-  leaver: z.object({ person: personRef, why: z.enum(['retirement', 'transfer', 'dismissal', 'other']).default('other') }).strict(),
+  // successor: named in the automatic reply (else the unit's address); forward: the successor also gets a copy
+  leaver: z.object({ person: personRef, why: z.enum(['retirement', 'transfer', 'dismissal', 'other']).default('other'), successor: personRef.optional(), forward: z.boolean().optional() }).strict(),
   update: z.object({ person: personRef, fullName: z.string().trim().min(1).max(200).optional(), title: z.string().trim().max(200).optional(), phone: z.string().trim().max(64).optional() }).strict(),
   'password-reset': z.object({ person: personRef }).strict(),
   handover: z.object({ unitCode: text(64), person: personRef }).strict(),

@@ -50,9 +50,14 @@ export async function resolveLocalRecipient(app: App, address: string, incomingS
   if (role) return role.accountId;
   const acct = await app.accounts.resolveRecipient(canonical);
   if (!acct) {
-    // A leaver's address says so, and whom to write to instead (until an automatic reply exists).
+    // A leaver's address with its automatic reply on (core/leaver-reply.ts) takes mail into the
+    // retained mailbox, and the reply names whom to write to; without it, the refusal says so.
     const left = await app.directory.leaverContact(canonical);
-    if (left) throw replyError(leaverReply(left.contact));
+    if (left) {
+      const retained = await app.accounts.byAddress(canonical);
+      if (retained && (await app.sieveScripts.active(retained.id))) return retained.id;
+      throw replyError(leaverReply(left.contact));
+    }
     throw replyError(REPLIES.noSuchRecipient);
   }
   // A quota of 0 means "no limit".

@@ -1,8 +1,8 @@
 // The directory's life cycle as officials and administrators meet it, over real sockets with
 // clients we did not write (issue 15, items 2 and 11–16): postmaster@ and abuse@ of every local
 // domain accepted unauthenticated and delivered to the Provincial Office's role mailbox (Python
-// smtplib); a leaver's address refused with 550 5.1.6 naming their unit's address; a leaver's
-// retained mailbox delegated `read` and read over IMAP by the head (imapflow); a head change that
+// smtplib); a leaver's address answered by the automatic reply naming their unit's address, and
+// refused with 550 5.1.6 once it is off; a leaver's retained mailbox delegated `read` and read over IMAP by the head (imapflow); a head change that
 // rotates the unit mailbox's password and ends its open IMAP session; an agency head who may not
 // make a person of another unit head of their unit; a head who moves or leaves vacating the
 // headship with a warning; the reason required and likely duplicates confirmed — through the
@@ -90,12 +90,23 @@ describe.each(backends())('directory life cycle over SMTP, IMAP and the admin AP
     expect(await inboxCount(`postmaster@${D}`)).toBe(1);
   });
 
-  it('refuses mail to a leaver with 550 5.1.6 saying, in Vietnamese and English, that they left and whom to contact', async () => {
+  it('answers mail to a leaver with the automatic reply naming whom to write to (R6.3), and keeps it in the retained mailbox; with the reply off, refuses with 550 5.1.6', async () => {
     const p = await r.app.directory.createPerson({ fullName: 'Hồ Văn Nghỉ', unitCode: 'SNV-VP', localPart: 'nghihv', password: TEST_PASSWORD }, ctx);
     expect(step(await mx([p.address], false), 'rcpt').code).toBe(250);
     await r.app.directory.setPersonStatus(p.person.id, 'left', ctx);
-    const res = await mx([p.address], false);
-    const rcpt = step(res, 'rcpt');
+    const before = await inboxCount(p.address);
+    expect(step(await mx([p.address]), 'data').code).toBe(250);
+    expect(await inboxCount(p.address)).toBe(before + 1);
+    // The reply goes back to the sender (outside: through the outbound queue) from the null sender.
+    await eventually(async () => (await r.app.queue.list()).some((q) => q.sender === '' && q.recipients.some((x) => x.recipient === 'dmarc-reports@example.org')), 10_000, 'the automatic reply');
+    const scripts = await r.app.sieveScripts.list(p.person.accountId!);
+    expect(scripts).toMatchObject([{ name: 'nghi-viec', active: true }]);
+    const text = await r.app.sieveScripts.get(p.person.accountId!, 'nghi-viec');
+    expect(text).toContain('Hồ Văn Nghỉ không còn làm việc');
+    expect(text).toContain(`snvvp@${D}`);
+    // An administrator turns the reply off: the address refuses, naming the unit's address.
+    await r.app.sieveScripts.activate(p.person.accountId!, null, { actor: 'admin', owner: p.address, self: false, reason: 'test' });
+    const rcpt = step(await mx([p.address], false), 'rcpt');
     expect(rcpt.code).toBe(550);
     expect(rcpt.msg).toMatch(/^5\.1\.6 /);
     expect(rcpt.msg).toContain('đã nghỉ việc');
