@@ -31,6 +31,8 @@ export interface JmapServices {
   /** Folder message lists and sorted query results at a MODSEQ (query-cache.ts). */
   lists: QueryCache<MessageMeta>;
   queries: QueryCache<{ ref: { mailboxId: number; uid: number }; meta: MessageMeta }>;
+  /** Email previews by blob (a blob's text never changes). */
+  previews: Map<string, string>;
 }
 
 export interface JmapLimits {
@@ -55,6 +57,7 @@ export function jmapServices(app: App): JmapServices {
     uploads: undefined as unknown as Uploads, // set by the routes (one registry per server)
     lists: new QueryCache(16),
     queries: new QueryCache(64),
+    previews: new Map(),
     limits: {
       maxSizeUpload: app.config.smtp.maxMessageSize,
       maxConcurrentUpload: 4,

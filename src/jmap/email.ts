@@ -69,13 +69,20 @@ export async function loadMessages(ctx: CallContext, a: JmapAccount, refs: Messa
   return out;
 }
 
-/** Up to 256 characters of the first text part (HTML as text), from its first 4 KB. */
+/** Up to 256 characters of the first text part (HTML as text), from its first 4 KB; kept per blob (contents never change). */
 async function preview(ctx: CallContext, meta: MessageMeta, parts: BodyPart[]): Promise<string> {
+  const known = ctx.s.previews.get(meta.sha256);
+  if (known !== undefined) return known;
   const p = parts.find((b) => b.node.type === 'text');
-  if (!p) return '';
-  const body = await ctx.s.store.readMessage(meta, p.node.bodyStart, Math.min(p.node.end, p.node.bodyStart + 4096));
-  const text = partText(body, p.node);
-  return (p.node.subtype === 'html' ? htmlToText(text) : text).replace(/\s+/g, ' ').trim().slice(0, 256);
+  let text = '';
+  if (p) {
+    const body = await ctx.s.store.readMessage(meta, p.node.bodyStart, Math.min(p.node.end, p.node.bodyStart + 4096));
+    const t = partText(body, p.node);
+    text = (p.node.subtype === 'html' ? htmlToText(t) : t).replace(/\s+/g, ' ').trim().slice(0, 256);
+  }
+  if (ctx.s.previews.size >= 20_000) ctx.s.previews.clear();
+  ctx.s.previews.set(meta.sha256, text);
+  return text;
 }
 
 function pickBody(p: BodyPart, props: string[], h: HeaderView | null): Record<string, unknown> {
