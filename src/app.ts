@@ -258,6 +258,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const freeMail = new FreeMailPolicy(db.kysely, notices, { isFreeMail, attachments: config.hygiene.freeMail.attachments });
   const sieveScripts = new SieveScriptService(db.kysely, audit, { maxScripts: config.sieve.maxScripts, maxScriptBytes: config.sieve.maxScriptBytes });
   const leaverReplies = new LeaverReplies(sieveScripts);
+  maintenance.vacationReplies = sieveScripts;
   const hygiene = new MailHygiene(forwarding, sendLimits, freeMail, log.child({ component: 'hygiene' }), localAccount);
   const dbFile = config.database.driver === 'sqlite' ? resolveDataPath(config, config.database.file) : undefined;
   const backup = new BackupService({ dataDir: config.dataDir, db: { driver: config.database.driver, file: dbFile, url: config.database.url }, blobs, audit });

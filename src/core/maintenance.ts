@@ -48,6 +48,7 @@ export interface MaintenanceReport {
   queue: { removed: number };
   signIns?: Record<string, number>;
   quarantine?: { removed: number };
+  vacationReplies?: number;
 }
 
 /** What maintenance prunes of the sign-in records (core/sign-in.ts). */
@@ -65,6 +66,8 @@ export class StoreMaintenance {
   signIns: SignInPruner | null = null;
   /** Set by the composition root: quarantined messages past hygiene.virus.quarantineDays (core/quarantine.ts). */
   quarantine: { prune(): Promise<{ removed: number }> } | null = null;
+  /** Set by the composition root: Sieve vacation replies past the longest period (core/sieve-scripts.ts). */
+  vacationReplies: { pruneVacationReplies(): Promise<number> } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,7 +86,8 @@ export class StoreMaintenance {
     const changes = await this.compactChanges();
     const sweep = await this.reclaimer.sweep({ graceMs: o.graceMs ?? this.opts.orphanGraceMs });
     const signIns = this.signIns ? await this.signIns.prune() : undefined;
-    return { sweep, changes, queue, signIns, ...(quarantine ? { quarantine } : {}) };
+    const vacationReplies = this.vacationReplies ? await this.vacationReplies.pruneVacationReplies() : undefined;
+    return { sweep, changes, queue, signIns, ...(quarantine ? { quarantine } : {}), ...(vacationReplies !== undefined ? { vacationReplies } : {}) };
   }
 
   /**
