@@ -12,6 +12,7 @@ import type { Account } from '../core/accounts.ts';
 import type { Right } from '../core/delegations.ts';
 import type { MailboxInfo, MessageMeta } from '../core/mailstore.ts';
 import { QueryCache } from './query-cache.ts';
+import { FolderLists } from './folder-lists.ts';
 import { MethodError } from './errors.ts';
 import { accountId as jmapAccountId, parseAccountId } from './ids.ts';
 import { encodeState, shapeOf, type FolderMark } from './state.ts';
@@ -28,8 +29,9 @@ export interface JmapServices {
   log: Logger;
   uploads: Uploads;
   limits: JmapLimits;
-  /** Folder message lists and sorted query results at a MODSEQ (query-cache.ts). */
-  lists: QueryCache<MessageMeta>;
+  /** Folder message lists kept up to date from the change log (folder-lists.ts). */
+  lists: FolderLists;
+  /** Sorted query results at the folders' MODSEQs (query-cache.ts). */
   queries: QueryCache<{ ref: { mailboxId: number; uid: number }; meta: MessageMeta }>;
   /** Email previews by blob (a blob's text never changes). */
   previews: Map<string, string>;
@@ -55,7 +57,7 @@ export function jmapServices(app: App): JmapServices {
     access: app.mailboxAccess,
     log: app.log,
     uploads: undefined as unknown as Uploads, // set by the routes (one registry per server)
-    lists: new QueryCache(16),
+    lists: new FolderLists(),
     queries: new QueryCache(64),
     previews: new Map(),
     limits: {

@@ -242,7 +242,7 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
     const textSets = new Map<Filter, Map<number, Set<number>>>();
     const leaves = filter ? textLeaves(filter) : [];
     for (const f of folders) {
-      const metas = await ctx.s.lists.get(`${f.id}@${f.highestModseq}`, () => ctx.s.store.listMessages(f.id));
+      const metas = await ctx.s.lists.get(ctx.s.store, f.id, f.highestModseq);
       for (const m of metas) rows.push({ ref: { mailboxId: f.id, uid: m.uid }, meta: m });
       for (const leaf of leaves) {
         for (const [k, field] of Object.entries(TEXT_KEYS)) {

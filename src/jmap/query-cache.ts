@@ -12,7 +12,7 @@ export class QueryCache<T> {
 
   constructor(
     private readonly maxEntries = 64,
-    private readonly maxRows = 1_000_000,
+    private readonly maxRows = 400_000,
   ) {}
 
   async get(key: string, load: () => Promise<T[]>): Promise<T[]> {

@@ -196,6 +196,13 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
     expect(k1).toMatchObject({ name: 'Hồ sơ', parentId: null });
     expect(k2).toMatchObject({ name: 'Năm 2026', parentId: k1.id });
     expect((await r.app.store.listMailboxes(anId)).map((m) => m.name)).toContain('Hồ sơ/Năm 2026');
+    const tree = await calls(
+      ['Mailbox/query', { accountId: account, filter: { parentId: k1.id } }, 'children'],
+      ['Mailbox/query', { accountId: account, sort: [{ property: 'sortOrder' }, { property: 'name' }] }, 'sorted'],
+    );
+    expect(tree[0][1].ids).toEqual([k2.id]);
+    const [[, names]] = await calls(['Mailbox/get', { accountId: account, ids: tree[1][1].ids, properties: ['name'] }, 'n']);
+    expect(names.list.map((m: { name: string }) => m.name)).toEqual(['INBOX', 'Archive', 'Drafts', 'Junk', 'Sent', 'Trash', 'Hồ sơ', 'Năm 2026']);
     const withIds = await api({ using: USING, methodCalls: [['Mailbox/get', { accountId: account, ids: ['#old'], properties: ['name'] }, 'x']], createdIds: { old: k1.id } });
     expect(withIds.json.methodResponses[0][1].list[0].name).toBe('Hồ sơ');
     expect(withIds.json.createdIds).toEqual({ old: k1.id });
