@@ -20,7 +20,7 @@ import path from 'node:path';
 import type { BlobStore } from '../storage/blobs.ts';
 import { snapshotDatabase, type DbLocation } from '../storage/snapshot.ts';
 import type { AuditLog } from '../core/audit.ts';
-import { BackupError } from './errors.ts';
+import { ThutinError } from '../core/errors.ts';
 import { hashFile, newKey, openKey, syncAll, writeSealed } from './sealed-file.ts';
 import { FORMAT, fingerprint, listSets, poolPath, readFolderInfo, readManifest, setDir, setName, signingKey, writeFolderInfo, writeManifest, type FolderInfo, type Manifest } from './manifest.ts';
 import { silentProgress, type Progress } from './progress.ts';
@@ -71,7 +71,7 @@ export class BackupService {
   }
 
   async create(o: CreateOptions): Promise<CreateResult> {
-    if (this.running) throw new BackupError('BACKUP_RUNNING');
+    if (this.running) throw new ThutinError('BACKUP_RUNNING');
     this.running = true;
     const started = this.now();
     try {
@@ -157,7 +157,7 @@ export class BackupService {
               unsynced.push(pooled);
               if (w.rawSha256 !== s) {
                 await fsp.rm(pooled, { force: true });
-                throw new BackupError('BACKUP_BLOB_DAMAGED', `${s} (SHA-256 ${w.rawSha256})`);
+                throw new ThutinError('BACKUP_BLOB_DAMAGED', `${s} (SHA-256 ${w.rawSha256})`);
               }
               entries.set(s, [s, w.rawSize, w.size, w.sha256]);
               copiedBlobs++;
@@ -170,7 +170,7 @@ export class BackupService {
             for (const h of holding.values()) await fsp.rm(h, { force: true });
           }
           if (!missing.length) break;
-          if (attempts >= ATTEMPTS) throw new BackupError('BACKUP_BLOBS_GONE', `${ATTEMPTS} × ${missing.length}: ${missing.slice(0, 3).join(', ')}`);
+          if (attempts >= ATTEMPTS) throw new ThutinError('BACKUP_BLOBS_GONE', `${ATTEMPTS} × ${missing.length}: ${missing.slice(0, 3).join(', ')}`);
           progress.note(`${missing.length} blob đã bị thu hồi trước khi giữ được, chụp lại / blobs were reclaimed before they could be held, copying the database again`);
         }
       } finally {
@@ -241,19 +241,19 @@ export class BackupService {
     let info = await readFolderInfo(dir);
     if (!info && o.base) {
       const b = await readFolderInfo(path.resolve(o.base));
-      if (!b) throw new BackupError('BACKUP_NOT_FOUND', o.base);
+      if (!b) throw new ThutinError('BACKUP_NOT_FOUND', o.base);
       info = { ...b };
       await writeFolderInfo(dir, info);
     }
     if (!info) {
-      if (fs.existsSync(dir) && (await fsp.readdir(dir)).length) throw new BackupError('BACKUP_DIR_NOT_EMPTY', dir);
+      if (fs.existsSync(dir) && (await fsp.readdir(dir)).length) throw new ThutinError('BACKUP_DIR_NOT_EMPTY', dir);
       const made = o.passphrase ? newKey(o.passphrase) : null;
       info = { format: FORMAT, encryption: made?.params ?? null, signer: fingerprint(publicPem(signer)) };
       await writeFolderInfo(dir, info);
       return { info, key: made?.key ?? null };
     }
-    if (info.encryption && !o.passphrase) throw new BackupError('BACKUP_PASSPHRASE_REQUIRED', dir);
-    if (!info.encryption && o.passphrase) throw new BackupError('BACKUP_NOT_ENCRYPTED', dir);
+    if (info.encryption && !o.passphrase) throw new ThutinError('BACKUP_PASSPHRASE_REQUIRED', dir);
+    if (!info.encryption && o.passphrase) throw new ThutinError('BACKUP_NOT_ENCRYPTED', dir);
     return { info, key: info.encryption ? openKey(o.passphrase!, info.encryption) : null };
   }
 

@@ -17,7 +17,7 @@ import { CONFIG_FILE } from '../config/config.ts';
 import { listSets, poolPath, readManifest } from './manifest.ts';
 import { openSealed } from './sealed-file.ts';
 import { openFolder } from './verify.ts';
-import { BackupError } from './errors.ts';
+import { ThutinError } from '../core/errors.ts';
 import { eachLimit } from './backup.ts';
 import { silentProgress, type Progress } from './progress.ts';
 
@@ -55,33 +55,33 @@ async function copyOut(src: Readable, dest: string, rawSha256: string, rel: stri
     },
     fs.createWriteStream(dest, { mode: 0o600, flags: 'wx' }),
   );
-  if (h.digest('hex') !== rawSha256) throw new BackupError('BACKUP_INVALID', `${rel}: SHA-256`);
+  if (h.digest('hex') !== rawSha256) throw new ThutinError('BACKUP_INVALID', `${rel}: SHA-256`);
 }
 
 export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   const progress = o.progress ?? silentProgress;
   const dir = path.resolve(o.dir);
   const target = path.resolve(o.target);
-  if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new BackupError('BACKUP_TARGET_NOT_EMPTY', target);
+  if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new ThutinError('BACKUP_TARGET_NOT_EMPTY', target);
   const { info, key } = await openFolder(dir, o.passphrase);
-  if (info.encryption && !key) throw new BackupError('BACKUP_PASSPHRASE_REQUIRED', dir);
+  if (info.encryption && !key) throw new ThutinError('BACKUP_PASSPHRASE_REQUIRED', dir);
   const sets = await listSets(dir);
   const set = o.set ?? sets[sets.length - 1];
-  if (!set || !sets.includes(set)) throw new BackupError('BACKUP_SET_NOT_FOUND', o.set ?? dir);
+  if (!set || !sets.includes(set)) throw new ThutinError('BACKUP_SET_NOT_FOUND', o.set ?? dir);
   const { manifest, problems } = await readManifest(dir, set, key, info);
-  if (!manifest || problems.length) throw new BackupError('BACKUP_INVALID', problems.join('; '));
+  if (!manifest || problems.length) throw new ThutinError('BACKUP_INVALID', problems.join('; '));
   const wrap = (rel: string) => (e: unknown) => {
-    throw e instanceof BackupError ? e : new BackupError('BACKUP_INVALID', `${rel}: ${(e as Error).message}`);
+    throw e instanceof ThutinError ? e : new ThutinError('BACKUP_INVALID', `${rel}: ${(e as Error).message}`);
   };
 
   const driver = o.database?.driver ?? manifest.database.dialect;
-  if (driver === 'sqlite' && manifest.database.dialect === 'postgres') throw new BackupError('BACKUP_TARGET_UNSUPPORTED', 'PostgreSQL → SQLite');
-  if (driver === 'postgres' && o.database?.driver !== 'postgres') throw new BackupError('BACKUP_TARGET_UNSUPPORTED', '--database postgres --url …');
+  if (driver === 'sqlite' && manifest.database.dialect === 'postgres') throw new ThutinError('BACKUP_TARGET_UNSUPPORTED', 'PostgreSQL → SQLite');
+  if (driver === 'postgres' && o.database?.driver !== 'postgres') throw new ThutinError('BACKUP_TARGET_UNSUPPORTED', '--database postgres --url …');
 
   await fsp.mkdir(target, { recursive: true, mode: 0o750 });
   progress.start('Tệp cấu hình và khoá / configuration and keys', manifest.files.length, 'items');
   for (const f of manifest.files) {
-    if (f.name.split('/').some((p) => p === '..' || p === '') || path.isAbsolute(f.name)) throw new BackupError('BACKUP_INVALID', `${f.path}: ${f.name}`);
+    if (f.name.split('/').some((p) => p === '..' || p === '') || path.isAbsolute(f.name)) throw new ThutinError('BACKUP_INVALID', `${f.path}: ${f.name}`);
     await copyOut(await openSealed(path.join(dir, f.path), key), path.join(target, f.name), f.rawSha256, f.path).catch(wrap(f.path));
     progress.advance(1);
   }
@@ -125,7 +125,7 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
     blobs.unpin(w.sha256);
     if (w.sha256 !== sha) {
       await blobs.remove(w.sha256);
-      throw new BackupError('BACKUP_INVALID', `${rel}: SHA-256 ${w.sha256}`);
+      throw new ThutinError('BACKUP_INVALID', `${rel}: SHA-256 ${w.sha256}`);
     }
     progress.advance(size);
   });

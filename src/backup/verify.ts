@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { hashFile, openKey } from './sealed-file.ts';
 import { listSets, poolPath, readFolderInfo, readManifest, setTime, type FolderInfo, type Manifest } from './manifest.ts';
-import { BackupError } from './errors.ts';
+import { ThutinError } from '../core/errors.ts';
 import { silentProgress, type Progress } from './progress.ts';
 
 export interface VerifyResult {
@@ -21,7 +21,7 @@ export interface VerifyResult {
 /** The folder's description and key (a passphrase given to an unencrypted folder is ignored). */
 export async function openFolder(dir: string, passphrase?: string): Promise<{ info: FolderInfo; key: Buffer | null }> {
   const info = await readFolderInfo(dir);
-  if (!info) throw new BackupError('BACKUP_NOT_FOUND', dir);
+  if (!info) throw new ThutinError('BACKUP_NOT_FOUND', dir);
   if (!info.encryption) return { info, key: null };
   if (!passphrase) return { info, key: null };
   return { info, key: openKey(passphrase, info.encryption) };
@@ -31,7 +31,7 @@ export async function verifyBackup(dir: string, o: { set?: string; passphrase?: 
   const progress = o.progress ?? silentProgress;
   const { info, key } = await openFolder(dir, o.passphrase);
   const sets = o.set ? [o.set] : await listSets(dir);
-  if (o.set && !fs.existsSync(path.join(dir, 'sets', o.set))) throw new BackupError('BACKUP_SET_NOT_FOUND', o.set);
+  if (o.set && !fs.existsSync(path.join(dir, 'sets', o.set))) throw new ThutinError('BACKUP_SET_NOT_FOUND', o.set);
   const problems: string[] = [];
   const todo = new Map<string, { size: number; sha256: string }>();
   for (const s of sets) {

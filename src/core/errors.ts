@@ -28,6 +28,18 @@ export const ERRORS = {
   FORWARD_SELF: { vi: 'Không thể chuyển tiếp thư về chính hộp thư này', en: 'A mailbox cannot forward to itself' },
   FORWARD_NOT_FOUND: { vi: 'Hộp thư này không chuyển tiếp thư', en: 'This mailbox forwards nothing' },
   SEND_HOLD_NOT_FOUND: { vi: 'Tài khoản này không bị tạm giữ thư gửi đi', en: 'This account is not held for sending' },
+  // Backups (src/backup/; issue 14)
+  BACKUP_RUNNING: { vi: 'Một bản sao lưu đang chạy', en: 'A backup is already running' },
+  BACKUP_NOT_FOUND: { vi: 'Không phải thư mục sao lưu', en: 'Not a backup folder' },
+  BACKUP_SET_NOT_FOUND: { vi: 'Không có bản sao lưu này', en: 'No such backup set' },
+  BACKUP_DIR_NOT_EMPTY: { vi: 'Thư mục có tệp khác, không phải bản sao lưu', en: 'The folder holds other files, not a backup' },
+  BACKUP_PASSPHRASE_REQUIRED: { vi: 'Bản sao lưu được mã hoá: cần cụm mật khẩu', en: 'The backup is encrypted: a passphrase is required' },
+  BACKUP_NOT_ENCRYPTED: { vi: 'Thư mục sao lưu này không mã hoá; dùng thư mục khác', en: 'This backup folder is not encrypted; use another folder' },
+  BACKUP_BLOB_DAMAGED: { vi: 'Blob trong kho bị hỏng (chạy thutin store check)', en: 'A blob is damaged in the store (run thutin store check)' },
+  BACKUP_BLOBS_GONE: { vi: 'Blob bị thu hồi trong lúc sao lưu, nhiều lần liền', en: 'Blobs were reclaimed during the backup, time after time' },
+  BACKUP_INVALID: { vi: 'Bản sao lưu không qua kiểm tra (chạy thutin backup verify)', en: 'The backup fails its checks (run thutin backup verify)' },
+  BACKUP_TARGET_NOT_EMPTY: { vi: 'Thư mục dữ liệu đích không trống', en: 'The target data directory is not empty' },
+  BACKUP_TARGET_UNSUPPORTED: { vi: 'Không khôi phục được vào cơ sở dữ liệu này', en: 'Cannot restore into this database' },
   // Sieve scripts (src/core/sieve-scripts.ts; issue 13)
   SIEVE_INVALID: { vi: 'Kịch bản Sieve có lỗi', en: 'The Sieve script has an error' },
   SIEVE_NOT_FOUND: { vi: 'Không có kịch bản Sieve này', en: 'No such Sieve script' },

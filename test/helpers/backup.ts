@@ -1,27 +1,10 @@
 // Helpers of the backup tests: an empty PostgreSQL database to restore into, and the environment
 // that points the real `thutin` command at a test app's database (its configuration is not on disk).
-import crypto from 'node:crypto';
-import pg from 'pg';
-import { PG_URL } from './harness.ts';
+import { createPgDatabase } from './harness.ts';
 import type { App } from '../../src/app.ts';
 
-export async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `thutin_restore_${crypto.randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(PG_URL!);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
+export function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  return createPgDatabase('thutin_restore');
 }
 
 export function cliEnv(app: App): Record<string, string> {

@@ -26,8 +26,9 @@ export interface TestApp {
   cleanup(): Promise<void>;
 }
 
-async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `thutin_test_${crypto.randomBytes(6).toString('hex')}`;
+/** A new, empty PostgreSQL database on THUTIN_TEST_PG_URL's server, named `<prefix>_<random>`, and how to drop it. */
+export async function createPgDatabase(prefix = 'thutin_test'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
