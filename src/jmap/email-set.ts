@@ -216,7 +216,7 @@ async function threadGet(ctx: CallContext, args: Args): Promise<Args> {
   const found = await loadMessages(ctx, a, refs);
   const list: unknown[] = [];
   const notFound: string[] = [];
-  for (const id of ids) {
+  for (const id of new Set(ids)) {
     const ref = parseThreadId(id);
     if (ref && found.has(emailId(ref))) list.push({ id, emailIds: [emailId(ref)] });
     else notFound.push(id);

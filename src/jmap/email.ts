@@ -111,7 +111,7 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
   if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
   const snap = await ctx.snapshot(a);
-  const wanted = ids.map((i) => ctx.resolveId(i));
+  const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))]; // an id asked twice is answered once (RFC 8620 §5.1)
   const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
   const found = await loadMessages(ctx, a, refs);
   const needIndex = props.some((p) => NEEDS_INDEX.has(p));

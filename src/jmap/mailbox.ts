@@ -90,7 +90,7 @@ async function mailboxGet(ctx: CallContext, args: Args): Promise<Args> {
   const byId = new Map(snap.folders.map((f) => [mailboxId(f.id), f]));
   const list: unknown[] = [];
   const notFound: string[] = [];
-  for (const id of ids ? ids.map((i) => ctx.resolveId(i)) : [...byId.keys()]) {
+  for (const id of ids ? new Set(ids.map((i) => ctx.resolveId(i))) : byId.keys()) {
     const f = byId.get(id);
     if (f) list.push(pick(toJmap(a, f, byName), props));
     else notFound.push(id);

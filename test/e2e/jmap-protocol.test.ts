@@ -236,6 +236,8 @@ describe.each(backends())('JMAP over raw HTTP (%s)', (backend) => {
       'header:References:asMessageIds',
       'header:Date:asDate',
     ];
+    const [[, twice]] = await calls(['Email/get', { accountId: account, ids: [q.ids[0], q.ids[0]], properties: ['size'] }, 'g']);
+    expect(twice.list).toHaveLength(1);
     const [[, got]] = await calls(['Email/get', { accountId: account, ids: q.ids, properties: props, fetchTextBodyValues: true, fetchHTMLBodyValues: true, maxBodyValueBytes: 20 }, 'g']);
     const e = got.list[0];
     expect(e).toMatchObject({
