@@ -48,25 +48,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
     lock?.release();
     throw e;
   }
-  const p = servers.ports;
-  lock?.setPorts(Object.fromEntries(listenerSpecs(cfg).map((s) => [s.key, p[s.name]])));
-  // Reclaiming storage: a sweep at once (what a crash left behind), then every store.maintenanceIntervalMs.
-  app.maintenance.start();
-  // Requests (issue 11): run the approved ones whose effective date has come, now and every requests.runIntervalMs.
-  app.requests.start();
-  // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
-  app.backupSchedule.start();
-  if (app.backupSchedule.enabled) app.log.info({ next: app.backupSchedule.next(), dir: cfg.backup.dir }, 'sao lưu theo lịch / scheduled backup');
-  // Load the directory's search index now rather than on the first address-book search
-  // (seconds for tens of thousands of people); searches meanwhile wait for the same load.
-  void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));
-  app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
-  // Plain lines for the person at the terminal, each whole, beside the JSON log.
-  say(
-    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}, POP3 ${p.pop3} (STLS) ${p.pop3s} (TLS), ManageSieve ${p.sieve} (STARTTLS)`,
-  );
-  if ((await app.accounts.list()).length === 0) say(nextSteps(dataDir, cfg.domains.primary));
-  say(`thutin: sẵn sàng / ready — miền / domain ${cfg.domains.primary}, máy chủ / host ${cfg.hostname}, dữ liệu / data ${cfg.dataDir} (${cfg.database.driver})`);
+  // Signals are handled from here on, before the ready line is printed: whoever reads it may stop us at
+  // once, and a SIGTERM with no handler yet would end the process without releasing the lock.
   let stopping = false;
   const stop = async (sig: string) => {
     if (stopping) return;
@@ -86,4 +69,23 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  const p = servers.ports;
+  lock?.setPorts(Object.fromEntries(listenerSpecs(cfg).map((s) => [s.key, p[s.name]])));
+  // Reclaiming storage: a sweep at once (what a crash left behind), then every store.maintenanceIntervalMs.
+  app.maintenance.start();
+  // Requests (issue 11): run the approved ones whose effective date has come, now and every requests.runIntervalMs.
+  app.requests.start();
+  // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
+  app.backupSchedule.start();
+  if (app.backupSchedule.enabled) app.log.info({ next: app.backupSchedule.next(), dir: cfg.backup.dir }, 'sao lưu theo lịch / scheduled backup');
+  // Load the directory's search index now rather than on the first address-book search
+  // (seconds for tens of thousands of people); searches meanwhile wait for the same load.
+  void app.directory.ensureIndex().catch((e: unknown) => app.log.warn({ err: e }, 'nạp chỉ mục danh bạ thất bại / directory index load failed'));
+  app.log.info({ ports: p, domain: cfg.domains.primary, data: cfg.dataDir, database: cfg.database.driver }, 'thutin đang chạy / running');
+  // Plain lines for the person at the terminal, each whole, beside the JSON log.
+  say(
+    `thutin: SMTP ${p.smtp}, submission ${p.submission} (STARTTLS) ${p.submissionTls} (TLS), IMAP ${p.imap} (STARTTLS) ${p.imaps} (TLS), LDAP ${p.ldap} (STARTTLS) ${p.ldaps} (TLS), HTTP ${p.http}, HTTPS ${p.https}, POP3 ${p.pop3} (STLS) ${p.pop3s} (TLS), ManageSieve ${p.sieve} (STARTTLS)`,
+  );
+  if ((await app.accounts.list()).length === 0) say(nextSteps(dataDir, cfg.domains.primary));
+  say(`thutin: sẵn sàng / ready — miền / domain ${cfg.domains.primary}, máy chủ / host ${cfg.hostname}, dữ liệu / data ${cfg.dataDir} (${cfg.database.driver})`);
 }
