@@ -63,7 +63,8 @@ export class MailboxMetadata {
    */
   async get(folderId: number, accountId: number, asked: string[], depth: '0' | '1' | 'infinity'): Promise<MetadataEntry[]> {
     const stored = (await repo.entriesOf(this.db, folderId, accountId)).map((r) => ({ entry: `${r.accountId === 0 ? '/shared' : '/private'}${r.entry}`, value: r.value }));
-    const all = [...this.builtIn(folderId), ...stored.filter((s) => !this.builtIn(folderId).some((b) => b.entry === s.entry))];
+    const builtIn = this.builtIn(folderId);
+    const all = [...builtIn, ...stored.filter((s) => !builtIn.some((b) => b.entry === s.entry))];
     const out: MetadataEntry[] = [];
     for (const e of all) {
       const hit = asked.some((a) => {
@@ -82,9 +83,10 @@ export class MailboxMetadata {
    * entries than allowed, a server entry that is the server's.
    */
   async set(folderId: number, accountId: number, items: Array<{ entry: string; value: Buffer | null }>): Promise<MetadataRefusal | null> {
+    const builtIn = this.builtIn(folderId);
     for (const it of items) {
       if (it.value && it.value.length > this.limits.maxSize) return { kind: 'maxsize', max: this.limits.maxSize };
-      if (this.builtIn(folderId).some((b) => b.entry === it.entry.toLowerCase())) return { kind: 'readonly', entry: it.entry };
+      if (builtIn.some((b) => b.entry === it.entry.toLowerCase())) return { kind: 'readonly', entry: it.entry };
     }
     return this.tx
       .transaction(async (tx) => {

@@ -6,7 +6,7 @@
 // Owns: script rules (names, quotas, activation) and the vacation-reply record; rows through
 // storage/repositories/sieve-scripts.ts.
 import { createHash } from 'node:crypto';
-import { transactor, type Reader, type Transactor } from '../storage/tx.ts';
+import { transactor, type Reader, type Transactor, type Tx } from '../storage/tx.ts';
 import * as repo from '../storage/repositories/sieve-scripts.ts';
 import type { AuditLog } from './audit.ts';
 import { ThutinError } from './errors.ts';
@@ -166,7 +166,7 @@ export class SieveScriptService {
     return this.tx.transaction((tx) => repo.pruneVacationReplies(tx, this.now() - 31 * 86400_000));
   }
 
-  private async record(tx: Parameters<Parameters<Transactor['transaction']>[0]>[0], action: string, who: SieveActor, details: Record<string, unknown>): Promise<void> {
+  private async record(tx: Tx, action: string, who: SieveActor, details: Record<string, unknown>): Promise<void> {
     if (who.self) return; // an official's own filters are theirs; changes made for them are audited
     await this.audit.record({ actor: who.actor, action, target: who.owner, details, ...(who.reason ? { reason: who.reason } : {}) }, tx);
   }

@@ -6,7 +6,7 @@
 // reported message. Pure functions over the stored index, apart from reading part bytes.
 // Owns: the rules of filing by mail; no storage.
 import type { MessageIndex, MimeNode } from './mime/index.ts';
-import { createTransferDecoder } from './mime/transfer-decoder.ts';
+import { decodeTransferBody } from './mime/transfer-decoder.ts';
 import { decodeBytes } from './mime/charset.ts';
 import { foldVietnamese } from './text/fold.ts';
 
@@ -90,19 +90,7 @@ export function mailParts(index: MessageIndex): MailParts {
 /** A part body's bytes with its transfer encoding undone. */
 export function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer {
   if (!encoding || encoding === '7bit' || encoding === '8bit' || encoding === 'binary') return body;
-  const out: Buffer[] = [];
-  const d = createTransferDecoder(encoding, (b) => void out.push(b));
-  let start = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] !== 0x0a) continue;
-    const end = i > start && body[i - 1] === 0x0d ? i - 1 : i;
-    d.content(body.subarray(start, end));
-    d.eol();
-    start = i + 1;
-  }
-  if (start < body.length) d.content(body.subarray(start));
-  d.end();
-  return Buffer.concat(out);
+  return decodeTransferBody(body, encoding);
 }
 
 /** The text of a text part as Unicode (its charset, transfer encoding undone), line breaks as "\n". */

@@ -5,7 +5,7 @@
 // NO [UNKNOWN-CTE]. The part is read whole: its decoded length is the literal's.
 import type { MessageMeta } from '../core/mailstore.ts';
 import type { MessageIndex, MimeNode } from '../core/mime/types.ts';
-import { createTransferDecoder } from '../core/mime/transfer-decoder.ts';
+import { decodeTransferBody } from '../core/mime/transfer-decoder.ts';
 import type { ImapStore } from './context.ts';
 import { ImapError } from './errors.ts';
 
@@ -36,18 +36,7 @@ export async function binaryPart(store: Pick<ImapStore, 'readMessage'>, m: Messa
   const cte = (node.encoding ?? '7bit').toLowerCase();
   if (!KNOWN.has(cte)) throw new ImapError('NO', `Không giải mã được kiểu mã hoá ${cte} / unknown Content-Transfer-Encoding ${cte}`, 'UNKNOWN-CTE');
   if (cte === '7bit' || cte === '8bit' || cte === 'binary') return raw;
-  const out: Buffer[] = [];
-  const dec = createTransferDecoder(cte, (b) => out.push(b));
-  let s = 0;
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== 0x0a) continue;
-    dec.content(raw.subarray(s, i > s && raw[i - 1] === 0x0d ? i - 1 : i));
-    dec.eol();
-    s = i + 1;
-  }
-  if (s < raw.length) dec.content(raw.subarray(s));
-  dec.end();
-  const decoded = Buffer.concat(out);
+  const decoded = decodeTransferBody(raw, cte);
   // quoted-printable's line breaks come out as "\n": text keeps its CRLF line ends.
   return cte === 'quoted-printable' ? Buffer.from(decoded.toString('latin1').replace(/\r?\n/g, '\r\n'), 'latin1') : decoded;
 }

@@ -12,7 +12,7 @@ import { decodeEncodedWords } from '../core/mime/encoded-words.ts';
 import { parseAddressList } from '../core/mime/address.ts';
 import { parseMailDate } from '../core/mime/date.ts';
 import { decodeBytes } from '../core/mime/charset.ts';
-import { createTransferDecoder } from '../core/mime/transfer-decoder.ts';
+import { decodeTransferBody } from '../core/mime/transfer-decoder.ts';
 import type { MessageRef } from './ids.ts';
 import { messageBlobId } from './ids.ts';
 
@@ -288,21 +288,8 @@ export function bodyLists(top: BodyPart): { textBody: BodyPart[]; htmlBody: Body
   return { textBody, htmlBody, attachments };
 }
 
-/** A part's body bytes with the transfer encoding undone. */
-export function transferDecode(body: Buffer, encoding: string | undefined): Buffer {
-  const out: Buffer[] = [];
-  const d = createTransferDecoder(encoding, (b) => out.push(Buffer.from(b)));
-  let s = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] !== 0x0a) continue;
-    d.content(body.subarray(s, i > s && body[i - 1] === 0x0d ? i - 1 : i));
-    d.eol();
-    s = i + 1;
-  }
-  if (s < body.length) d.content(body.subarray(s));
-  d.end();
-  return Buffer.concat(out);
-}
+/** A part's body bytes with the transfer encoding undone (the core's decoder). */
+export const transferDecode = decodeTransferBody;
 
 /** A text part as Unicode (charset decoded). */
 export function partText(body: Buffer, n: MimeNode): string {

@@ -114,6 +114,25 @@ class Identity implements TransferDecoder {
   end(): void {}
 }
 
+/**
+ * A whole part body with its transfer encoding undone, fed line by line (CRLF or LF) to the
+ * decoder for `encoding`; line breaks come out as "\n", as from the streaming decoders.
+ */
+export function decodeTransferBody(body: Buffer, encoding: string | undefined): Buffer {
+  const out: Buffer[] = [];
+  const d = createTransferDecoder(encoding, (b) => void out.push(b));
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== 0x0a) continue;
+    d.content(body.subarray(start, i > start && body[i - 1] === 0x0d ? i - 1 : i));
+    d.eol();
+    start = i + 1;
+  }
+  if (start < body.length) d.content(body.subarray(start));
+  d.end();
+  return Buffer.concat(out);
+}
+
 /** A decoder for `encoding` (lower-case token; unknown encodings are passed through). */
 export function createTransferDecoder(encoding: string | undefined, sink: Sink): TransferDecoder {
   switch (encoding) {

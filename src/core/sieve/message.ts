@@ -4,23 +4,11 @@
 // index the core already made; decoding a part happens only when a `body` test asks.
 // Owns: the message view of the Sieve interpreter.
 import { decodeBytes, htmlToText, rawFieldValue, splitHeaderFields, type MessageIndex, type MimeNode } from '../mime/index.ts';
-import { createTransferDecoder } from '../mime/transfer-decoder.ts';
+import { decodeTransferBody } from '../mime/transfer-decoder.ts';
 import type { SieveMessage } from './interpret.ts';
 
 function decodePart(raw: Buffer, node: MimeNode): string {
-  const chunks: Buffer[] = [];
-  const dec = createTransferDecoder(node.encoding, (b) => chunks.push(b));
-  const body = raw.subarray(node.bodyStart, node.end);
-  let s = 0;
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] !== 0x0a) continue;
-    dec.content(body.subarray(s, i > s && body[i - 1] === 0x0d ? i - 1 : i));
-    dec.eol();
-    s = i + 1;
-  }
-  if (s < body.length) dec.content(body.subarray(s));
-  dec.end();
-  return decodeBytes(Buffer.concat(chunks), node.params.charset ?? null);
+  return decodeBytes(decodeTransferBody(raw.subarray(node.bodyStart, node.end), node.encoding), node.params.charset ?? null);
 }
 
 function leaves(node: MimeNode, out: MimeNode[] = []): MimeNode[] {
