@@ -349,6 +349,12 @@ export const configSchema = z.object({
         ]),
       retentionMonths: z.number().int().nonnegative().default(6), // a leaver's mailbox is purged after …
       leaderRetentionMonths: z.number().int().nonnegative().default(12), // … or this for leaders
+      // A purged leaver's addresses rest this many days before anyone else may have them (issue 11):
+      // a year after the purge — 18 months after leaving, 24 for leaders — while correspondents still
+      // write to the old address. 0 = free at once.
+      addressQuarantineDays: z.number().int().nonnegative().default(365),
+      // How often `serve` purges the leavers whose retention has passed (0 = never: by hand only).
+      purgeIntervalMs: z.number().int().nonnegative().default(6 * 3600_000),
       // A title containing one of these (lower case, NFC) makes a leader: trưởng covers Trưởng phòng,
       // Phó trưởng ban, Cục trưởng, Hiệu trưởng; unit heads are leaders whatever their title.
       leaderTitles: z.array(z.string()).default(['giám đốc', 'chủ tịch', 'trưởng', 'chánh', 'bí thư', 'tổng biên tập', 'thủ trưởng']),
@@ -467,6 +473,21 @@ export const configSchema = z.object({
         .positive()
         .default(10 * 1024 * 1024),
       runIntervalMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
+  // GET /metrics (Prometheus text format, core/metrics.ts): an administrator's or auditor's bearer
+  // token, or this scrape token for an outside Prometheus ('' = none; 32 characters at least).
+  metrics: z.object({ token: z.string().refine((t) => t === '' || t.length >= 32, 'at least 32 characters').default('') }).prefault({}),
+  // The capacity report (issue 11, requests/pdf/capacity-report.ts): unit prices in `currency` per
+  // year, the disk needed per GB of mail (database, search text, backups, free space), and the window
+  // the growth is measured over (mail received in the last `growthWindowDays`, scaled to a year).
+  reports: z
+    .object({
+      currency: z.string().min(1).default('VND'),
+      pricePerGb: z.number().nonnegative().default(50_000),
+      pricePerMailbox: z.number().nonnegative().default(0),
+      diskOverhead: z.number().min(1).default(2),
+      growthWindowDays: z.number().int().positive().default(90),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
