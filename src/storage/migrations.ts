@@ -3,6 +3,8 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { coreMigration } from './migrations-core.ts';
+import { retentionMigration } from './migrations-retention.ts';
+import { journalMigration } from './migrations-journal.ts';
 import { directoryMigration } from './migrations-directory.ts';
 import { sieveMigration } from './migrations-sieve.ts';
 import { metadataMigration } from './migrations-metadata.ts';
@@ -313,6 +315,8 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+    '0021_retention': retentionMigration(dialect), // issue 14: retention policies, legal holds, messages held (migrations-retention.ts)
+    '0022_journal': journalMigration(dialect), // issue 14: the journal archive of units (migrations-journal.ts)
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();

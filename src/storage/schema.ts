@@ -13,6 +13,7 @@ import type {
   TicketRepliesTable,
   TicketMessagesTable,
 } from './schema-hygiene.ts';
+import type { RetentionPoliciesTable, FolderEntriesTable, LegalHoldsTable, HeldMessagesTable, JournalUnitsTable, JournalEntriesTable } from './schema-retention.ts';
 import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable } from './schema-requests.ts';
 
 export interface AccountsTable {
@@ -386,5 +387,11 @@ export interface Database {
   ticket_messages: TicketMessagesTable;
   quarantine: QuarantineTable;
   spam_lists: SpamListsTable;
+  retention_policies: RetentionPoliciesTable;
+  folder_entries: FolderEntriesTable;
+  legal_holds: LegalHoldsTable;
+  held_messages: HeldMessagesTable;
+  journal_units: JournalUnitsTable;
+  journal_entries: JournalEntriesTable;
   spam_learn_queue: SpamLearnQueueTable;
 }

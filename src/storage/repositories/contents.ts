@@ -4,7 +4,9 @@
 // the last reference), and the read queries of reclaiming and `thutin store check`. A content is
 // referenced by `messages.sha256` rows, by `outbound_queue.sha256` rows not in state 'done', and by
 // `ticket_messages.sha256` rows (a reported message kept until its ticket closes, core/tickets.ts),
-// and by `quarantine.sha256` rows (an infected message kept for administrators, core/quarantine.ts).
+// by `quarantine.sha256` rows (an infected message kept for administrators, core/quarantine.ts),
+// by `held_messages.sha256` (removed under a legal hold, core/legal-hold.ts) and by
+// `journal_entries.sha256` (the journal archive, core/journal.ts).
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
@@ -90,6 +92,23 @@ function unreferenced(eb: ExpressionBuilder<Database, 'contents'>) {
           .selectFrom('quarantine')
           .select(sql`1`.as('one'))
           .whereRef('quarantine.sha256', '=', 'contents.sha256'),
+      ),
+    ),
+    // Issue 14: a message removed from a mailbox under legal hold, and a journal entry, keep their content.
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('held_messages')
+          .select(sql`1`.as('one'))
+          .whereRef('held_messages.sha256', '=', 'contents.sha256'),
+      ),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('journal_entries')
+          .select(sql`1`.as('one'))
+          .whereRef('journal_entries.sha256', '=', 'contents.sha256'),
       ),
     ),
   ]);
