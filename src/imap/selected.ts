@@ -9,6 +9,7 @@ import { formatSequenceSet } from './parser/sequence-set.ts';
 import { UidMap } from './uid-map.ts';
 import type { ResolvedRanges } from './parser/sequence-set.ts';
 import type { Access } from './mailbox-names.ts';
+import { SearchContexts } from './search-contexts.ts';
 
 /** The system flags a client may store (RFC 3501 2.3.2; \Recent is the server's). */
 const SYSTEM_FLAG_LIST = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
@@ -28,6 +29,8 @@ export class SelectedMailbox {
   private readonly selfReported = new Map<number, number>();
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
   saved: number[] = [];
+  /** RFC 5267 SEARCH/SORT … RETURN (UPDATE) results kept up to date while selected. */
+  readonly contexts = new SearchContexts();
   dirty = true;
   /** Own folder, or a delegate's access to a shared one ('read': selected read-only). */
   access: Access = 'owner';
@@ -127,6 +130,7 @@ export class SelectedMailbox {
    * reported, so the next refresh does not echo it.
    */
   ownChange(modseq: number, messages: ReadonlyArray<{ uid: number; modseq: number }>): void {
+    if (this.contexts.size) this.contexts.touch(messages.map((m) => m.uid));
     if (!modseq) return;
     if (modseq === this.modseq + 1) {
       this.modseq = modseq;
@@ -138,10 +142,15 @@ export class SelectedMailbox {
   /** Remove UIDs and return the untagged responses that announce it (EXPUNGE or VANISHED). */
   expungeResponses(uids: number[]): string[] {
     for (const u of uids) this.selfReported.delete(u);
-    if (!this.qresync) return this.uids.remove(uids).map((seq) => `${seq} EXPUNGE`);
+    // Live search results lose them first, while their sequence numbers still stand (RFC 5267 4.3).
+    const removed = this.contexts.expunged(
+      uids.filter((u) => this.uids.has(u)),
+      (u) => this.uids.seqOf(u),
+    );
+    if (!this.qresync) return [...removed, ...this.uids.remove(uids).map((seq) => `${seq} EXPUNGE`)];
     const present = uids.filter((u) => this.uids.has(u));
     this.uids.remove(present);
-    return present.length ? [`VANISHED ${formatSequenceSet(present)}`] : [];
+    return present.length ? [...removed, `VANISHED ${formatSequenceSet(present)}`] : removed;
   }
 
   /**
@@ -192,6 +201,7 @@ export class SelectedMailbox {
     for (const m of cs.changed) {
       if (m.uid > max) {
         this.uids.push(m.uid);
+        this.contexts.touch([m.uid]);
         fresh++;
       } else if (this.uids.has(m.uid) && this.selfReported.get(m.uid) !== m.modseq) flagged.push(m);
     }
@@ -206,6 +216,7 @@ export class SelectedMailbox {
       out.push(`${this.exists} EXISTS`);
       out.push(`${this.recentCount} RECENT`);
     }
+    if (this.contexts.size) this.contexts.touch(flagged.map((m) => m.uid));
     for (const m of flagged) {
       const seq = this.seqOf(m.uid);
       if (!seq) continue;

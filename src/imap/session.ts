@@ -23,6 +23,7 @@ import { NOT_ALLOWED, dispatch } from './commands/types.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { accessFrom } from './mailbox-names.ts';
 import { ImapError } from './errors.ts';
+import { searchUpdateLines } from './search-updates.ts';
 import type { CommandContext, HandlerServices, ImapServices, SessionOps, SessionState, Untagged } from './context.ts';
 
 export interface SessionOptions {
@@ -296,7 +297,10 @@ export class ImapSession {
     const c = this.current;
     const allowExpunge = !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
     this.selected.dirty = false;
-    const lines = await this.selected.refresh(this.services.store, { allowExpunge });
+    const sel = this.selected;
+    const lines = await sel.refresh(this.services.store, { allowExpunge });
+    // RFC 5267 live results: ADDTO/REMOVEFROM after the EXISTS and FETCH that announced the messages.
+    if (sel.contexts.size) lines.push(...(await searchUpdateLines(this.services.store, sel)));
     for (const l of lines) this.untagged(l);
   }
 

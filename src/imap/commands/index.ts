@@ -21,6 +21,7 @@ import { expunge } from './expunge.ts';
 import { copy } from './copy.ts';
 import { search } from './search.ts';
 import { sort, thread } from './sort.ts';
+import { cancelupdate } from './cancelupdate.ts';
 import { getmetadata, setmetadata } from './metadata.ts';
 import { myrights, getacl, listrights, setacl } from './acl.ts';
 
@@ -57,6 +58,7 @@ export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   SEARCH: search,
   SORT: sort,
   THREAD: thread,
+  CANCELUPDATE: cancelupdate,
   GETMETADATA: getmetadata,
   SETMETADATA: setmetadata,
   FETCH: fetch,

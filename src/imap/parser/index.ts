@@ -17,7 +17,7 @@ import { parseList, parseLsub } from './commands/list.ts';
 import { parseCreate, parseMailboxCommand, parseRename } from './commands/mailbox.ts';
 import { parseGetQuota, parseGetQuotaRoot, parseSetQuota } from './commands/quota.ts';
 import { parseSearch } from './commands/search.ts';
-import { parseSort, parseThread } from './commands/sort.ts';
+import { parseCancelUpdate, parseSort, parseThread } from './commands/sort.ts';
 import { parseGetMetadata, parseSetMetadata } from './commands/metadata.ts';
 import { parseSelect } from './commands/select.ts';
 import { NO_ARG_COMMANDS, noArgs } from './commands/simple.ts';
@@ -46,6 +46,7 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
   ['SEARCH', parseSearch],
   ['SORT', parseSort],
   ['THREAD', parseThread],
+  ['CANCELUPDATE', parseCancelUpdate],
   ['GETMETADATA', parseGetMetadata],
   ['SETMETADATA', parseSetMetadata],
   ['FETCH', parseFetch],

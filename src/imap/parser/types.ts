@@ -109,8 +109,17 @@ export type SearchKey =
   /** RFC 5032 OLDER/YOUNGER, in seconds. */
   | { type: 'age'; op: 'older' | 'younger'; seconds: number };
 
-/** RFC 4731 / 5182 return options. */
-export type SearchReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+/** RFC 4731 / 5182 return options, and RFC 5267's CONTEXT, UPDATE and PARTIAL. */
+export type SearchReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE' | 'CONTEXT' | 'UPDATE' | 'PARTIAL';
+
+/**
+ * RFC 5267 / RFC 9394 PARTIAL: positions in the result from 1 (from ≤ to), or counted from the
+ * end when negative (-1 is the last; from ≥ to, e.g. -1:-50).
+ */
+export interface PartialRange {
+  from: number;
+  to: number;
+}
 
 // ---------------------------------------------------------------- commands
 
@@ -211,6 +220,8 @@ export interface SearchCommand extends Tagged {
   charset: string | null;
   /** null = plain SEARCH (untagged SEARCH response); [] = `RETURN ()` (ESEARCH, ALL implied). */
   returnOptions: SearchReturnOption[] | null;
+  /** RETURN (PARTIAL from:to), when given. */
+  partial?: PartialRange;
   query: SearchKey;
 }
 
@@ -220,17 +231,25 @@ export interface SortCriterion {
   key: SortKeyName;
   reverse: boolean;
 }
-/** RFC 5267 ESORT return options (SAVE is SEARCH's only). */
-export type SortReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT';
+/** RFC 5267 ESORT and CONTEXT=SORT return options (SAVE is SEARCH's only). */
+export type SortReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'CONTEXT' | 'UPDATE' | 'PARTIAL';
 
 export interface SortCommand extends Tagged {
   name: 'SORT';
   uid: boolean;
   /** null = plain SORT (untagged SORT response); [] = `RETURN ()` (ESEARCH, ALL implied). */
   returnOptions: SortReturnOption[] | null;
+  /** RETURN (PARTIAL from:to), when given. */
+  partial?: PartialRange;
   criteria: SortCriterion[];
   charset: string;
   query: SearchKey;
+}
+
+/** RFC 5267 CANCELUPDATE: the tags of the SEARCH/SORT … RETURN (UPDATE) whose updates stop. */
+export interface CancelUpdateCommand extends Tagged {
+  name: 'CANCELUPDATE';
+  tags: string[];
 }
 
 /** RFC 5464 GETMETADATA: entries, with DEPTH and MAXSIZE. */
@@ -349,6 +368,7 @@ export type Command =
   | ExpungeCommand
   | SearchCommand
   | SortCommand
+  | CancelUpdateCommand
   | ThreadCommand
   | GetMetadataCommand
   | SetMetadataCommand

@@ -1,12 +1,13 @@
-// Owns: the SEARCH command envelope — [RETURN (MIN MAX ALL COUNT SAVE)]
-// (RFC 4731 / 5182) and [CHARSET x] — before handing the criteria to
-// search-keys.ts. Unsupported charsets fail with code BADCHARSET (answer NO).
+// Owns: the SEARCH command envelope — [RETURN (MIN MAX ALL COUNT SAVE CONTEXT UPDATE
+// PARTIAL n:m)] (RFC 4731 / 5182 / 5267, return-options.ts) and [CHARSET x] — before handing the
+// criteria to search-keys.ts. Unsupported charsets fail with code BADCHARSET (answer NO).
 
 import { ParseError, describeToken } from '../errors.ts';
 import { readSearchProgram, utf8Decoder } from '../search-keys.ts';
 import type { Reader } from '../tokenizer.ts';
-import type { SearchCommand, SearchReturnOption } from '../types.ts';
+import type { PartialRange, SearchCommand, SearchReturnOption } from '../types.ts';
 import type { CommandParser } from './context.ts';
+import { readReturnOptions } from './return-options.ts';
 
 /** Charsets the server can search in; both are decoded as UTF-8. */
 export const SUPPORTED_CHARSETS: ReadonlyMap<string, string> = new Map([
@@ -14,10 +15,10 @@ export const SUPPORTED_CHARSETS: ReadonlyMap<string, string> = new Map([
   ['US-ASCII', 'US-ASCII'],
 ]);
 
-const RETURN_OPTIONS: ReadonlySet<string> = new Set<SearchReturnOption>(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
+const RETURN_OPTIONS: ReadonlySet<string> = new Set<SearchReturnOption>(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'CONTEXT', 'UPDATE', 'PARTIAL']);
 
 /** True when the next token is the atom `word` (case-insensitive), without consuming it. */
-function peekWord(r: Reader, word: string): boolean {
+export function peekWord(r: Reader, word: string): boolean {
   const end = r.pos + word.length;
   if (end > r.buf.length) return false;
   if (r.buf.toString('latin1', r.pos, end).toUpperCase() !== word) return false;
@@ -28,18 +29,11 @@ function peekWord(r: Reader, word: string): boolean {
 export const parseSearch: CommandParser = (r, { tag, uid }): SearchCommand => {
   r.sp('search criteria');
   let returnOptions: SearchReturnOption[] | null = null;
+  let partial: PartialRange | undefined;
   if (peekWord(r, 'RETURN')) {
     r.pos += 'RETURN'.length;
     r.sp('search return options');
-    returnOptions = [
-      ...new Set(
-        r.list('search return option', () => {
-          const opt = r.keyword('search return option');
-          if (!RETURN_OPTIONS.has(opt)) throw new ParseError(`Unknown search return option ${describeToken(opt)}`);
-          return opt as SearchReturnOption;
-        }),
-      ),
-    ];
+    ({ options: returnOptions, partial } = readReturnOptions<SearchReturnOption>(r, RETURN_OPTIONS, 'search'));
     r.sp('search criteria');
   }
   let charset: string | null = null;
@@ -55,5 +49,5 @@ export const parseSearch: CommandParser = (r, { tag, uid }): SearchCommand => {
     r.sp('search criteria');
   }
   const query = readSearchProgram(r, utf8Decoder);
-  return { name: 'SEARCH', tag, uid, charset, returnOptions, query };
+  return partial ? { name: 'SEARCH', tag, uid, charset, returnOptions, partial, query } : { name: 'SEARCH', tag, uid, charset, returnOptions, query };
 };
