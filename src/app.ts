@@ -50,6 +50,7 @@ import { Notices } from './core/notices.ts';
 import { SendLimits } from './core/send-limits.ts';
 import { FreeMailPolicy } from './core/free-mail-policy.ts';
 import { MailHygiene } from './core/hygiene.ts';
+import { WorkQueue } from './core/work-queue.ts';
 
 export interface App {
   config: Config;
@@ -124,6 +125,7 @@ export interface App {
   freeMail: FreeMailPolicy;
   /** Forwards, limits and free-mail rules applied to each received message before its commit (src/core/hygiene.ts). */
   hygiene: MailHygiene;
+  workQueue: WorkQueue;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -240,6 +242,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const spamLists = new SpamLists(db.kysely, audit);
   const spamLearner = new SpamLearner(db.kysely, store, audit, rspamd, log.child({ component: 'spam-learner' }), { retryMs: sp.learnRetryMs });
   store.copyHooks.push(spamLearner);
+  const workQueue = new WorkQueue(db.kysely, store, delegations, accounts, audit, log.child({ component: 'work-queue' }));
+  store.copyHooks.push(workQueue); // a move keeps a message's place in the unit's queue
   // Issue 12: forwarding, sending limits, Article 9's free-mail rules.
   const localAccount = async (address: string): Promise<number | null> => {
     const canonical = domains.canonical(normalizeAddress(address));
@@ -271,6 +275,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   return {
     config,
+    workQueue,
     forwarding,
     sendLimits,
     freeMail,

@@ -150,6 +150,11 @@ export const ERRORS = {
   TICKET_CATEGORY_INVALID: { vi: 'Loại báo cáo không hợp lệ (spam, virus, fault, other)', en: 'Invalid ticket category (spam, virus, fault, other)' },
   TICKET_MESSAGE_NOT_FOUND: { vi: 'Không tìm thấy thư được báo cáo trong hộp thư của bạn', en: 'The reported message is not in your mailbox' },
   TICKET_MESSAGE_RELEASED: { vi: 'Báo cáo không giữ thư nào (hoặc đã đóng và thư đã được giải phóng)', en: 'The ticket holds no message (or it closed and the message was released)' },
+  // The unit mailbox as a shared work queue (src/core/work-queue.ts, issue 10)
+  WORK_QUEUE_NOT_UNIT_MAILBOX: { vi: 'Hộp thư này không phải hộp thư của một đơn vị', en: 'This mailbox is not a unit mailbox' },
+  WORK_QUEUE_ASSIGNEE_INVALID: { vi: 'Người được giao phải là thủ trưởng hoặc người được uỷ quyền đọc hộp thư đơn vị', en: "The assignee must be the unit's head or a delegate who reads the unit mailbox" },
+  WORK_ITEM_NOT_FOUND: { vi: 'Không tìm thấy thư này trong hộp thư đơn vị', en: 'No such message in the unit mailbox' },
+  WORK_QUEUE_NOTE_TOO_LONG: { vi: 'Ghi chú nội bộ quá dài (tối đa 1000 ký tự)', en: 'The internal note is too long (1000 characters at most)' },
   // Requests of the decision's processes (src/requests/, issue 11)
   REQUEST_NOT_FOUND: { vi: 'Không tìm thấy yêu cầu', en: 'Request not found' },
   REQUEST_INVALID: { vi: 'Nội dung yêu cầu không hợp lệ', en: 'Invalid request' },

@@ -11,6 +11,7 @@ import { metadataMigration } from './migrations-metadata.ts';
 import { requestsMigration } from './migrations-requests.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
+import { workQueueMigration } from './migrations-work-queue.ts';
 
 import { withId, type Dialect } from './dialect.ts';
 
@@ -236,6 +237,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
     '0018_mailbox_metadata': metadataMigration(), // issue 13: IMAP METADATA entries (migrations-metadata.ts)
     '0017_sieve': sieveMigration(dialect), // issue 13: Sieve scripts and vacation replies sent (migrations-sieve.ts)
+    '0020_work_queue': workQueueMigration(dialect), // issue 10: the unit mailbox as a shared work queue (migrations-work-queue.ts)
     '0016_session_end_credential': {
       // Issue 9: revoking an app password ends the sessions it opened, and only those: the end
       // names the app password (null: every session of the account, as before).

@@ -15,6 +15,7 @@ import type {
 } from './schema-hygiene.ts';
 import type { RetentionPoliciesTable, FolderEntriesTable, LegalHoldsTable, HeldMessagesTable, JournalUnitsTable, JournalEntriesTable } from './schema-retention.ts';
 import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable } from './schema-requests.ts';
+import type { MessageAssignmentsTable, MessageAssignmentEventsTable } from './schema-work-queue.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -394,4 +395,6 @@ export interface Database {
   journal_units: JournalUnitsTable;
   journal_entries: JournalEntriesTable;
   spam_learn_queue: SpamLearnQueueTable;
+  message_assignments: MessageAssignmentsTable;
+  message_assignment_events: MessageAssignmentEventsTable;
 }
