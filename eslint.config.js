@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bin/**', '**/*.js'] },
+  { ignores: ['node_modules/**', 'data/**', 'bin/**', 'dist/**', 'test-artifacts/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -69,6 +69,8 @@ export const ERRORS = {
   TOO_MANY_ATTEMPTS: { vi: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau', en: 'Too many failed logins, try again later' },
   FORBIDDEN: { vi: 'Không có quyền thực hiện thao tác này', en: 'Not allowed to do this' },
   PASSWORD_CHANGE_REQUIRED: { vi: 'Phải đổi mật khẩu trước khi tiếp tục', en: 'The password must be changed first' },
+  // The webmail's cookie session (src/http/web-session.ts): a state-changing request without the session's X-CSRF-Token
+  CSRF_INVALID: { vi: 'Yêu cầu không mang mã chống giả mạo (CSRF) của phiên: hãy tải lại trang', en: 'The request lacks the session’s anti-forgery (CSRF) token: reload the page' },
   // The second factor and app passwords (src/core/second-factor.ts, app-passwords.ts)
   SECOND_FACTOR_REQUIRED: { vi: 'Cần mã xác thực hai lớp (6 chữ số từ ứng dụng, hoặc một mã khôi phục)', en: 'A second-factor code is required (6 digits from the app, or a recovery code)' },
   SECOND_FACTOR_INVALID: { vi: 'Mã xác thực hai lớp không đúng', en: 'Wrong second-factor code' },

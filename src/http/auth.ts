@@ -11,6 +11,7 @@ import type { Session } from '../core/tokens.ts';
 import type { ChangeContext } from '../directory/service.ts';
 import { authorize, type Action, type Target } from '../core/policy.ts';
 import { ThutinError } from '../core/errors.ts';
+import { csrfOk, webSessionToken } from './web-session.ts';
 
 export type TargetResolver = (req: FastifyRequest, app: App) => Promise<Target> | Target;
 
@@ -81,8 +82,12 @@ export function installAuth(server: FastifyInstance, app: App): void {
   server.addHook('onRequest', async (req) => {
     const cfg = req.routeOptions.config;
     if (cfg.public || !req.routeOptions.url) return; // public routes; unknown URLs go to the 404 handler
-    const token = bearerOf(req);
+    // A bearer token, or the webmail's session cookie (http/web-session.ts: CSRF token on every non-GET).
+    const bearer = bearerOf(req);
+    const cookie = bearer ? null : webSessionToken(req);
+    const token = bearer ?? cookie;
     if (!token) throw new ThutinError('UNAUTHENTICATED');
+    if (cookie && !csrfOk(req, cookie)) throw new ThutinError('CSRF_INVALID');
     const session = await app.tokens.resolve(token);
     if (!session) throw new ThutinError('UNAUTHENTICATED');
     req.session = session;

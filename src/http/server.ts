@@ -33,12 +33,16 @@ import { quarantineRoutes } from './routes/quarantine.ts';
 import { securityRoutes } from './routes/security.ts';
 import { hygieneRoutes } from './routes/hygiene.ts';
 import { ticketRoutes } from './routes/tickets.ts';
+import { workQueueRoutes } from './routes/work-queue.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { wellKnownRoutes } from './routes/well-known.ts';
 import { autodiscoverRoutes } from './routes/autodiscover.ts';
 import { mobileconfigRoutes } from './routes/mobileconfig.ts';
 import { spamRoutes } from './routes/spam.ts';
 import { jmapRoutes } from '../jmap/routes.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { webSessionRoutes } from './web-session.ts';
+import { webappRoutes } from './webapp.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -60,7 +64,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   installErrorHandling(server);
-  installTransportGuard(server, { httpsPort, hostname: app.config.hostname, signInPaths: [`${API_PREFIX}/auth/login`] });
+  installTransportGuard(server, { httpsPort, hostname: app.config.hostname, signInPaths: [`${API_PREFIX}/auth/login`, '/auth/web/login'] });
   installAuth(server, app);
   await registerOpenApi(server);
 
@@ -77,6 +81,9 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   await server.register(autodiscoverRoutes, { app }); // client setup (issue 13): Outlook, Apple profiles
   await server.register(mobileconfigRoutes, { app });
   await server.register(jmapRoutes, { app }); // JMAP (issue 10): /.well-known/jmap, /jmap/*
+  await server.register(metricsRoutes, { app }); // issue 11: /metrics (Prometheus text format)
+  await server.register(webSessionRoutes, { app }); // the webmail's cookie session (issue 10): /auth/web/*
+  await server.register(webappRoutes); // the webmail itself at / (dist/web, built by `npm run build:web`)
   for (const plugin of [
     sessionRoutes,
     meRoutes,
@@ -97,6 +104,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     requestRoutes,
     spamRoutes,
     ticketRoutes,
+    workQueueRoutes,
   ]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }

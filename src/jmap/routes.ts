@@ -5,7 +5,8 @@
 //   POST /jmap/api                               method calls (api.ts)
 //   POST /jmap/upload/{accountId}                a blob into the blob store (uploads.ts)
 //   GET  /jmap/download/{accountId}/{blobId}/{name}?type=   a whole message or one of its parts
-// Authentication: `Authorization: Bearer <token>` (the admin API's tokens, core/tokens.ts) or HTTP
+// Authentication: `Authorization: Bearer <token>` (the admin API's tokens, core/tokens.ts), the
+// webmail's session cookie (http/web-session.ts, with its CSRF token on every POST) or HTTP
 // Basic through the one sign-in (core/sign-in.ts, protocol 'jmap': like the mail doors, the
 // account password while the second factor is off, app passwords always). Plain HTTP off loopback
 // never reaches here with credentials (http/transport-guard.ts refuses them first). These routes
@@ -28,6 +29,7 @@ import { EMAIL_WRITE_METHODS } from './email-set.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
+import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
 const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS };
 
@@ -62,6 +64,17 @@ async function authenticate(s: JmapServices, basicCache: BasicCache, req: Fastif
   const bearer = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/i.exec(h);
   if (bearer) {
     const session = await s.tokens.resolve(bearer[1]);
+    if (!session) return (unauthorized(reply), null);
+    if (session.mustChangePassword) return (unauthorized(reply, HTTP_TEXT.mustChange, 403), null);
+    const account = await s.accounts.byId(session.accountId);
+    if (!account || account.status !== 'active') return (unauthorized(reply), null);
+    return { account, key: session.tokenHash };
+  }
+  const cookie = h ? null : webSessionToken(req);
+  if (cookie) {
+    // The webmail's session cookie (http/web-session.ts): a non-GET must echo the session's CSRF token.
+    if (!csrfOk(req, cookie)) return (unauthorized(reply, HTTP_TEXT.csrf, 403), null);
+    const session = await s.tokens.resolve(cookie);
     if (!session) return (unauthorized(reply), null);
     if (session.mustChangePassword) return (unauthorized(reply, HTTP_TEXT.mustChange, 403), null);
     const account = await s.accounts.byId(session.accountId);

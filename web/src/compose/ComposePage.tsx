@@ -1,0 +1,195 @@
+// Owns: the compose screen — new, reply, reply all, forward; From among the identities (unit
+// mailboxes where delegated); recipients completed from the directory; drafts saved as you type;
+// attachments by picker or drag and drop; sending with EmailSubmission.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useQueryClient } from '@tanstack/react-query';
+import type { EmailAddress } from '../api/types.ts';
+import { CORE, MAIL } from '../api/jmap.ts';
+import { roleBox, useEmail, useJmapSession, useMailboxes } from '../mail/data.ts';
+import { size } from '../mail/format.ts';
+import { toast } from '../layout/Toasts.tsx';
+import { RecipientInput } from './RecipientInput.tsx';
+import { AttachmentPicker, DropZone } from './AttachmentPicker.tsx';
+import { useAttachments } from './attachments.ts';
+import { useIdentities } from './identities.ts';
+import { newMessageId, type Outgoing } from './mime.ts';
+import { saveDraft, send } from './send.ts';
+import { rememberCorrespondents } from './recent.ts';
+import { startFrom, type Mode } from './useOriginal.ts';
+
+const DRAFT_DELAY_MS = 1500;
+
+export function ComposePage() {
+  const { t, i18n } = useTranslation();
+  const nav = useNavigate();
+  const qc = useQueryClient();
+  const [params] = useSearchParams();
+  const mode = (params.get('mode') ?? 'new') as Mode;
+  const session = useJmapSession();
+  const primary = session.data?.primaryAccounts[MAIL];
+  const origAccount = params.get('account') ?? primary;
+  const original = useEmail(mode === 'new' ? undefined : (origAccount ?? undefined), params.get('id') ?? undefined);
+  const identities = useIdentities();
+  const [fromKey, setFromKey] = useState('');
+  const [to, setTo] = useState<EmailAddress[]>([]);
+  const [cc, setCc] = useState<EmailAddress[]>([]);
+  const [bcc, setBcc] = useState<EmailAddress[]>([]);
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [started, setStarted] = useState(mode === 'new');
+  const [dirty, setDirty] = useState(false);
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<Date | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const messageId = useRef<string>('');
+
+  const choice = identities.data?.find((x) => `${x.accountId}/${x.identity.id}` === fromKey) ?? identities.data?.find((x) => x.isPersonal) ?? identities.data?.[0];
+  // The message lives in the identity's account when it may be written to, else in the user's own.
+  const writable = choice && session.data && !session.data.accounts[choice.accountId]?.isReadOnly ? choice.accountId : primary;
+  const boxes = useMailboxes(writable);
+  const drafts = roleBox(boxes.data, 'drafts');
+  const limit = Number(session.data?.capabilities[CORE]?.maxSizeUpload ?? 25 * 1024 * 1024);
+  const att = useAttachments(writable ?? '', limit, (name) => setError(t('compose.tooBig', { name, size: size(limit) })));
+
+  useEffect(() => {
+    if (started || !original.data || !identities.data) return;
+    const s = startFrom(
+      mode,
+      original.data,
+      identities.data.map((x) => x.identity.email),
+      t,
+      i18n.language,
+    );
+    setTo(s.to);
+    setCc(s.cc);
+    setSubject(s.subject);
+    setText(s.text);
+    setStarted(true);
+  }, [started, original.data, identities.data, mode, t, i18n.language]);
+
+  const outgoing = useMemo((): Outgoing | null => {
+    if (!choice) return null;
+    if (!messageId.current) messageId.current = newMessageId(choice.identity.email);
+    const me = identities.data?.find((x) => x.isPersonal)?.identity;
+    const onBehalf = !choice.isPersonal && me && me.email !== choice.identity.email;
+    const s = mode !== 'new' && mode !== 'forward' && original.data ? startFrom(mode, original.data, [], t, i18n.language) : null;
+    return {
+      from: { name: choice.identity.name || choice.accountName || null, email: choice.identity.email },
+      ...(onBehalf ? { sender: { name: me.name || null, email: me.email } } : {}),
+      to,
+      cc,
+      bcc,
+      subject,
+      text,
+      inReplyTo: s?.inReplyTo,
+      references: s?.references,
+      attachments: [],
+      withBcc: true,
+      messageId: messageId.current,
+    };
+  }, [choice, identities.data, to, cc, bcc, subject, text, mode, original.data, t, i18n.language]);
+
+  async function withFiles(m: Outgoing): Promise<Outgoing> {
+    const attachments = await Promise.all(
+      att.items.filter((a) => !a.error).map(async (a) => ({ name: a.file.name, type: a.file.type || 'application/octet-stream', data: new Uint8Array(await a.file.arrayBuffer()) })),
+    );
+    return { ...m, attachments };
+  }
+
+  // Drafts saved as you type (after a pause), replacing the previous draft.
+  const saving = useRef<Promise<void> | null>(null);
+  useEffect(() => {
+    if (!dirty || !outgoing || !drafts || !writable || busy) return;
+    const timer = window.setTimeout(() => {
+      const run = async () => {
+        try {
+          const id = await saveDraft(writable, drafts, await withFiles(outgoing), draftId);
+          setDraftId(id);
+          setSavedAt(new Date());
+          setDirty(false);
+          void qc.invalidateQueries({ queryKey: ['mailboxes', writable] });
+        } catch {
+          /* the next change tries again */
+        }
+      };
+      saving.current = run();
+    }, DRAFT_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [dirty, outgoing, drafts, writable, draftId, busy, att.items]);
+
+  const touch =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setDirty(true);
+    };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!outgoing || !choice || !drafts || !writable) return;
+    if (to.length + cc.length + bcc.length === 0) return setError(t('compose.noRecipients'));
+    setBusy(true);
+    setError(null);
+    try {
+      await saving.current;
+      const sent = roleBox(boxes.data, 'sent');
+      await send(writable, choice.identity.id, { drafts, sent }, await withFiles(outgoing), draftId);
+      rememberCorrespondents([...to, ...cc, ...bcc]);
+      toast(t('compose.sent'));
+      await qc.invalidateQueries({ queryKey: ['mailboxes'] });
+      await qc.invalidateQueries({ queryKey: ['emails'] });
+      nav(-1);
+    } catch (err) {
+      setError(`${t('compose.failed')}: ${(err as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <DropZone onFiles={(f) => (att.add(f, text.length * 2), setDirty(true))}>
+      <form className="compose" onSubmit={submit} aria-labelledby="compose-title">
+        <h1 id="compose-title">{t('compose.title')}</h1>
+        <label>
+          {t('compose.from')}
+          <select name="from" value={choice ? `${choice.accountId}/${choice.identity.id}` : ''} onChange={(e) => touch(setFromKey)(e.target.value)}>
+            {identities.data?.map((x) => (
+              <option key={`${x.accountId}/${x.identity.id}`} value={`${x.accountId}/${x.identity.id}`}>
+                {x.identity.name ? `${x.identity.name} <${x.identity.email}>` : x.identity.email}
+                {x.isPersonal ? '' : ` — ${x.accountName}`}
+              </option>
+            ))}
+          </select>
+        </label>
+        <RecipientInput label={t('compose.to')} name="to" value={to} onChange={touch(setTo)} />
+        <RecipientInput label={t('compose.cc')} name="cc" value={cc} onChange={touch(setCc)} />
+        <RecipientInput label={t('compose.bcc')} name="bcc" value={bcc} onChange={touch(setBcc)} />
+        <label>
+          {t('compose.subject')}
+          <input name="subject" value={subject} onChange={(e) => touch(setSubject)(e.target.value)} />
+        </label>
+        <label className="body-label">
+          {t('compose.body')}
+          <textarea name="body" value={text} onChange={(e) => touch(setText)(e.target.value)} rows={14} />
+        </label>
+        <AttachmentPicker items={att.items} limit={limit} onFiles={(f) => (att.add(f, text.length * 2), setDirty(true))} onRemove={(k) => (att.remove(k), setDirty(true))} />
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <div className="compose-actions">
+          <button type="submit" className="primary" disabled={busy || !att.ready || !choice}>
+            {busy ? t('compose.sending') : t('compose.send')}
+          </button>
+          <span className="draft-state" role="status">
+            {savedAt ? t('compose.saved', { time: savedAt.toLocaleTimeString(i18n.language === 'en' ? 'en-GB' : 'vi-VN') }) : ''}
+          </span>
+        </div>
+      </form>
+    </DropZone>
+  );
+}

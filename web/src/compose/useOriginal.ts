@@ -1,0 +1,64 @@
+// Owns: what a reply, reply-all or forward starts from: recipients, subject, quoted text, threading headers.
+import type { TFunction } from 'i18next';
+import type { Email, EmailAddress } from '../api/types.ts';
+import { fullAddress, longDate, who } from '../mail/format.ts';
+
+export type Mode = 'new' | 'reply' | 'replyAll' | 'forward';
+
+export interface Start {
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  subject: string;
+  text: string;
+  inReplyTo?: string[];
+  references?: string[];
+}
+
+function bodyText(e: Email): string {
+  return (e.textBody ?? [])
+    .map((p) => (p.partId ? (e.bodyValues?.[p.partId]?.value ?? '') : ''))
+    .join('\n')
+    .trim();
+}
+
+function prefixed(prefix: string, subject: string | null): string {
+  const s = subject ?? '';
+  return new RegExp(`^${prefix}:`, 'i').test(s) ? s : `${prefix}: ${s}`;
+}
+
+export function startFrom(mode: Mode, e: Email, myAddresses: string[], t: TFunction, lang: string): Start {
+  const mine = new Set(myAddresses.map((x) => x.toLowerCase()));
+  const date = longDate(e.sentAt ?? e.receivedAt, lang);
+  if (mode === 'forward') {
+    const head = [
+      t('compose.forwardHeader'),
+      `${t('read.from')}: ${(e.from ?? []).map(fullAddress).join(', ')}`,
+      `${t('read.date')}: ${date}`,
+      `${t('compose.subject')}: ${e.subject ?? ''}`,
+      `${t('read.to')}: ${(e.to ?? []).map(fullAddress).join(', ')}`,
+    ];
+    return { to: [], cc: [], subject: prefixed('Fwd', e.subject), text: `\n\n${head.join('\n')}\n\n${bodyText(e)}` };
+  }
+  const replyTo = e.replyTo?.length ? e.replyTo : (e.from ?? []);
+  let to = replyTo;
+  let cc: EmailAddress[] = [];
+  if (mode === 'replyAll') {
+    const seen = new Set(to.map((x) => x.email.toLowerCase()));
+    const rest = [...(e.to ?? []), ...(e.cc ?? [])].filter((x) => !mine.has(x.email.toLowerCase()) && !seen.has(x.email.toLowerCase()));
+    cc = rest.filter((x, i) => rest.findIndex((y) => y.email.toLowerCase() === x.email.toLowerCase()) === i);
+    if (to.every((x) => mine.has(x.email.toLowerCase())) && e.to?.length) to = e.to.filter((x) => !mine.has(x.email.toLowerCase()));
+  }
+  const quoted = bodyText(e)
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
+  const refs = [...(e.references ?? []), ...(e.messageId ?? [])];
+  return {
+    to,
+    cc,
+    subject: prefixed('Re', e.subject),
+    text: `\n\n${t('compose.quoteHeader', { date, who: who(e.from) })}\n${quoted}`,
+    inReplyTo: e.messageId ?? undefined,
+    references: refs.length ? refs : undefined,
+  };
+}

@@ -1,0 +1,55 @@
+// Owns: one row of the message list (sender, subject, preview, date; unread, flagged, attachment).
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Email } from '../api/types.ts';
+import { shortDate, who } from './format.ts';
+
+export function MessageRow({
+  email,
+  href,
+  selected,
+  sentView,
+  index,
+  total,
+  height,
+}: {
+  email: Email;
+  href: string;
+  selected: boolean;
+  sentView: boolean;
+  index: number;
+  total: number;
+  height: number;
+}) {
+  const { t, i18n } = useTranslation();
+  const unread = !email.keywords.$seen;
+  const flagged = !!email.keywords.$flagged;
+  const name = sentView ? who(email.to) : who(email.from);
+  return (
+    <li className={`row${unread ? ' unread' : ''}${selected ? ' selected' : ''}`} style={{ height }} aria-posinset={index + 1} aria-setsize={total}>
+      <Link to={href} aria-current={selected ? 'true' : undefined} data-email-id={email.id}>
+        <span className="row-top">
+          <span className="row-from">{name}</span>
+          <time className="row-date" dateTime={email.receivedAt}>
+            {shortDate(email.receivedAt, i18n.language)}
+          </time>
+        </span>
+        <span className="row-subject">
+          {unread && <span className="sr-only">{t('list.unread')}: </span>}
+          {flagged && (
+            <span className="flag" role="img" aria-label={t('list.flagged')}>
+              ⚑
+            </span>
+          )}
+          {email.hasAttachment && (
+            <span className="clip" role="img" aria-label={t('list.attachment')}>
+              📎
+            </span>
+          )}
+          {email.subject || t('list.noSubject')}
+        </span>
+        <span className="row-preview">{email.preview}</span>
+      </Link>
+    </li>
+  );
+}
