@@ -100,7 +100,7 @@ export async function* mboxMessage(m: Pick<TransferMessage, 'folder' | 'flags' |
 }
 
 /** Lines of a byte stream, each with its '\n' (the last one may lack it). */
-export async function* lines(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+export async function* lines(source: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<Buffer> {
   let carry: Buffer | null = null;
   for await (const c of source) {
     const chunk: Buffer = carry ? Buffer.concat([carry, c]) : c;
@@ -171,7 +171,7 @@ export function toCrlf(raw: Buffer): Buffer {
 }
 
 /** The messages of an mboxrd (or mboxo) stream, one at a time. */
-export async function* readMbox(source: AsyncIterable<Buffer>, defaultFolder = 'INBOX'): AsyncGenerator<TransferMessage & { body: Buffer }> {
+export async function* readMbox(source: AsyncIterable<Buffer> | Iterable<Buffer>, defaultFolder = 'INBOX'): AsyncGenerator<TransferMessage & { body: Buffer }> {
   let fromLine: string | null = null;
   let parts: Buffer[] = [];
   let prevBlank = true;
