@@ -14,6 +14,8 @@ export const ACTIONS = [
   'person.password', // set or reset someone else's password
   'mailbox.status', // suspend, enable, remove (= disable and retain)
   'mailbox.purge', // delete for good, only after retention
+  'mailbox.export', // export someone's mail (mbox, zip of .eml): a leaver's, a handover (issue 14)
+  'mailbox.import', // import mail into someone's mailbox (mbox, zip of .eml)
   'delegation.read', // who may use a mailbox
   'delegation.write', // grant, revoke rights on a mailbox
   'list.write', // distribution lists and their members
@@ -71,6 +73,7 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'delegation.write': 'scope',
     'list.write': 'scope',
     'role.read': 'scope',
+    'mailbox.export': 'scope',
     'directory.import': 'scope',
     'directory.export': 'scope',
     'request.file': 'scope',
@@ -163,7 +166,7 @@ export interface Target {
  * head cannot suspend a sysadmin who sits in their agency. Only a sysadmin acts on equals.
  */
 export const RANK: Record<Role, number> = { sysadmin: 4, 'directory-manager': 3, auditor: 3, 'agency-head': 2, 'agency-clerk': 1, user: 0 };
-export const ON_HOLDER: readonly Action[] = ['person.write', 'person.password', 'mailbox.status', 'mailbox.purge', 'delegation.write'];
+export const ON_HOLDER: readonly Action[] = ['person.write', 'person.password', 'mailbox.status', 'mailbox.purge', 'mailbox.export', 'mailbox.import', 'delegation.write'];
 
 function outranks(role: Role, holder: readonly Role[] | undefined): boolean {
   if (role === 'sysadmin' || !holder) return true;
