@@ -46,10 +46,15 @@ import { ClamdClient } from './hygiene/clamd.ts';
 import { normalizeAddress } from './core/accounts.ts';
 import { freeMailMatcher } from './core/free-mail.ts';
 import { ForwardingService } from './core/forwarding.ts';
+import { IdentityService } from './core/identities.ts';
+import { SubmissionLog } from './core/email-submissions.ts';
 import { Notices } from './core/notices.ts';
 import { SendLimits } from './core/send-limits.ts';
 import { FreeMailPolicy } from './core/free-mail-policy.ts';
 import { MailHygiene } from './core/hygiene.ts';
+import { ConsoleStats } from './core/console-stats.ts';
+import { Metrics } from './core/metrics.ts';
+import { PENDING as PENDING_REQUESTS } from './requests/lifecycle.ts';
 import { WorkQueue } from './core/work-queue.ts';
 
 export interface App {
@@ -126,7 +131,15 @@ export interface App {
   /** Forwards, limits and free-mail rules applied to each received message before its commit (src/core/hygiene.ts). */
   hygiene: MailHygiene;
   workQueue: WorkQueue;
+  /** JMAP sending identities' settings: name, Reply-To, Bcc, signatures (src/core/identities.ts; issue 10). */
+  identities: IdentityService;
+  /** The record of mail sent through JMAP, EmailSubmission (src/core/email-submissions.ts; issue 10). */
+  submissions: SubmissionLog;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
+  /** The console's numbers: storage per agency, mailboxes per state, requests waiting, queue depth (src/core/console-stats.ts). */
+  consoleStats: ConsoleStats;
+  /** `/metrics` in Prometheus' text format (src/core/metrics.ts). */
+  metrics: Metrics;
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
 }
@@ -199,6 +212,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     log: log.child({ component: 'tickets' }),
   });
   const directory = new DirectoryService({
+  // /metrics (issue 11): counters fed by the store's mail flow and the request executor, gauges read at each scrape.
+  const consoleStats = new ConsoleStats(db.kysely, { pendingRequestStates: [...PENDING_REQUESTS, 'scheduled', 'executing', 'failed'], queueDoneState: 'done' });
+  const metrics = new Metrics(consoleStats, events);
     db: db.kysely,
     accounts,
     audit,
@@ -217,6 +233,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     config: config.requests,
     log: log.child({ component: 'requests' }),
   });
+    onExecuted: (kind, submittedAt, executedAt) => metrics.requestExecuted(kind, submittedAt, executedAt),
   // clamd's deadline stays inside the stage's (smtp.stageTimeoutMs): a slow clamd meets the
   // hygiene.virus.unreachable policy, not the pipeline's generic 451.
   const clamd = new ClamdClient({ ...config.hygiene.virus, timeoutMs: Math.max(100, Math.min(config.hygiene.virus.timeoutMs, Math.floor(config.smtp.stageTimeoutMs * 0.8))) });
@@ -276,6 +293,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   return {
     config,
     workQueue,
+    consoleStats,
+    metrics,
+    identities: new IdentityService(db.kysely),
+    submissions: new SubmissionLog(db.kysely),
     forwarding,
     sendLimits,
     freeMail,

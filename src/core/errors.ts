@@ -53,6 +53,7 @@ export const ERRORS = {
   DELEGATION_SELF: { vi: 'Không thể uỷ quyền hộp thư cho chính chủ hộp thư', en: 'A mailbox cannot be delegated to its owner' },
   DELEGATION_NOT_FOUND: { vi: 'Không có uỷ quyền này', en: 'No such delegation' },
   SENDER_NOT_ALLOWED: { vi: 'Không được phép gửi thư với địa chỉ người gửi này', en: 'Not allowed to send from this address' },
+  IDENTITY_INVALID: { vi: 'Danh tính gửi thư không hợp lệ (tên tối đa 200 ký tự, chữ ký tối đa 20.000 ký tự)', en: 'Invalid sending identity (name up to 200 characters, signature up to 20,000)' },
   LIST_EXISTS: { vi: 'Địa chỉ đã được dùng', en: 'Address already in use' },
   LIST_NOT_FOUND: { vi: 'Không tìm thấy danh sách thư', en: 'Distribution list not found' },
   LIST_INVALID: { vi: 'Danh sách thư không hợp lệ', en: 'Invalid distribution list' },

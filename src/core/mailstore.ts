@@ -136,6 +136,7 @@ export class MailStore extends MailFolders {
     for (const id of new Set(out.delivered.map((o) => o.mailboxId))) this.events.notify(id);
     if (out.queued.length) this.onQueued?.();
     return out;
+    this.events.mailFlow('in', out.delivered.length); // mail received (the /metrics counter)
   }
 
   /** Deliver one copy without header prefix to local folders (demo, tests, notices). */

@@ -3,7 +3,7 @@
 // (`#name`: a ResultReference to an earlier call's answer, resolved by JSON pointer with `*`
 // mapping over arrays, §3.7), method-level errors (unknownMethod for a method outside `using`,
 // invalidArguments, invalidResultReference, accountNotFound, …) answered as `["error", …]`.
-// Owns: the request → response loop; the methods themselves live in mailbox.ts, email-*.ts, misc.ts.
+// Owns: the request → response loop; the methods themselves live in mailbox.ts, email-*.ts, identities.ts, submission.ts, vacation.ts, snippets.ts.
 import { MethodError, problem, type Problem } from './errors.ts';
 import type { CallContext } from './context.ts';
 
@@ -113,8 +113,10 @@ export async function runCalls(ctx: CallContext, methods: Record<string, MethodS
       const spec = Object.prototype.hasOwnProperty.call(methods, name) ? methods[name] : undefined;
       if (!spec || !(spec.capability === CORE || using.includes(spec.capability))) throw new MethodError('unknownMethod', name.slice(0, 100));
       const args = resolveReferences(rawArgs, responses);
+      ctx.implicit.length = 0;
       const result = await spec.handler(ctx, args);
       responses.push([name, result, callId]);
+      for (const [n, r] of ctx.implicit.splice(0)) responses.push([n, r, callId]);
     } catch (e) {
       if (e instanceof MethodError) responses.push(['error', e.toJSON(), callId]);
       else {

@@ -21,8 +21,15 @@ import type { Uploads } from './uploads.ts';
 /** The services JMAP uses, taken from the App in one place (like imapServices). */
 export interface JmapServices {
   store: App['store'];
-  accounts: Pick<App['accounts'], 'byId' | 'addresses'>;
-  delegations: Pick<App['delegations'], 'sharedWith' | 'rightsOn'>;
+  accounts: Pick<App['accounts'], 'byId' | 'addresses' | 'byAddress' | 'resolveRecipient' | 'usageBytes'>;
+  delegations: Pick<App['delegations'], 'sharedWith' | 'rightsOn' | 'sendableAddresses'>;
+  /** Identity settings and the record of submissions (core/identities.ts, core/email-submissions.ts). */
+  identities: App['identities'];
+  submissions: App['submissions'];
+  /** What sending needs: the same core steps SMTP submission takes (jmap/submission.ts). */
+  send: Pick<App, 'config' | 'domains' | 'directory' | 'sieveScripts' | 'sieveDelivery' | 'hygiene' | 'clamd' | 'queue' | 'lists'>;
+  /** Change notifications of every folder (push.ts). */
+  events: App['events'];
   tokens: Pick<App['tokens'], 'resolve'>;
   signIn: Pick<App['signIn'], 'signIn'>;
   access: Pick<App['mailboxAccess'], 'opened'>;
@@ -52,6 +59,10 @@ export function jmapServices(app: App): JmapServices {
     store: app.store,
     accounts: app.accounts,
     delegations: app.delegations,
+    identities: app.identities,
+    submissions: app.submissions,
+    send: app,
+    events: app.events,
     tokens: app.tokens,
     signIn: app.signIn,
     access: app.mailboxAccess,
@@ -109,6 +120,8 @@ export async function accountsOf(s: JmapServices, me: Account): Promise<JmapAcco
 export class CallContext {
   /** Creation id → id, across the calls of one request (RFC 8620 §3.3 createdIds). */
   readonly createdIds: Map<string, string>;
+  /** Responses a method adds after its own (EmailSubmission/set's implicit Email/set, RFC 8621 §7.5). */
+  readonly implicit: Array<[string, Record<string, unknown>]> = [];
   constructor(
     readonly s: JmapServices,
     readonly me: Account,

@@ -1,13 +1,13 @@
-// Email/set, Email/import, Thread/get, Identity/get and Core/echo (RFC 8620 §4, RFC 8621 §3, §4.6,
+// Email/set, Email/import, Thread/get and Core/echo (RFC 8620 §4, RFC 8621 §3, §4.6,
 // §4.8, §6.1). Keywords change through MailStore.storeFlags (the MODSEQ IMAP sees; \Deleted kept),
 // mailboxIds through copy/move (a message is in one mailbox: changing it moves the message, which
 // gets a new id; adding mailboxes copies it), destroy through \Deleted + UID EXPUNGE, create and
 // import from an uploaded blob (uploads.ts) committed into the folder. A delegate with `read` only
 // may change $seen, as in IMAP.
-// Owns: writing Emails; threads and identities as this first cut has them.
+// Owns: writing Emails; threads as this first cut has them (identities: identities.ts).
 import { DELETED, SEEN } from '../core/flags.ts';
 import { isThutinError } from '../core/errors.ts';
-import { MAIL, SUBMISSION, CORE, optObject, optString, optStrings, type Args, type MethodSpec } from './api.ts';
+import { MAIL, CORE, optObject, optString, optStrings, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure } from './errors.ts';
 import { emailId, mailboxId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, parseThreadId, threadId, type MessageRef } from './ids.ts';
@@ -119,7 +119,7 @@ async function importBlob(ctx: CallContext, a: JmapAccount, o: Record<string, un
   return { id: emailId(ref), blobId: messageBlobId(ref), threadId: threadId(ref), size: meta?.size ?? upload.content.size };
 }
 
-async function emailSet(ctx: CallContext, args: Args): Promise<Args> {
+export async function emailSet(ctx: CallContext, args: Args): Promise<Args> {
   const a = ctx.account(args.accountId);
   const create = optObject(args, 'create') ?? {};
   const update = optObject(args, 'update') ?? {};
@@ -224,20 +224,9 @@ async function threadGet(ctx: CallContext, args: Args): Promise<Args> {
   return { accountId: a.id, state: snap.state, list, notFound };
 }
 
-async function identityGet(ctx: CallContext, args: Args): Promise<Args> {
-  const a = ctx.account(args.accountId);
-  const addresses = a.isPersonal || a.rights.includes('send-as') || a.rights.includes('send-on-behalf') ? await ctx.s.accounts.addresses(a.ownerAccountId) : [];
-  const all = addresses.map((email, i) => ({ id: `I${a.ownerAccountId}_${i}`, name: '', email, replyTo: null, bcc: null, textSignature: '', htmlSignature: '', mayDelete: false }));
-  const ids = optStrings(args, 'ids');
-  const list = ids ? all.filter((x) => ids.includes(x.id)) : all;
-  const notFound = ids ? ids.filter((i) => !all.some((x) => x.id === i)) : [];
-  return { accountId: a.id, state: `i${addresses.length}`, list, notFound };
-}
-
 export const EMAIL_WRITE_METHODS: Record<string, MethodSpec> = {
   'Core/echo': { capability: CORE, handler: async (_ctx, args) => args },
   'Email/set': { capability: MAIL, handler: emailSet },
   'Email/import': { capability: MAIL, handler: emailImport },
   'Thread/get': { capability: MAIL, handler: threadGet },
-  'Identity/get': { capability: SUBMISSION, handler: identityGet },
 };

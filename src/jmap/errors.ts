@@ -102,7 +102,16 @@ export type SetErrorType =
   | 'mailboxHasEmail'
   | 'blobNotFound'
   | 'tooManyMailboxes'
-  | 'stateMismatch';
+  | 'stateMismatch'
+  | 'forbiddenFrom'
+  | 'forbiddenMailFrom'
+  | 'forbiddenToSend'
+  | 'invalidEmail'
+  | 'tooManyRecipients'
+  | 'noRecipients'
+  | 'invalidRecipients'
+  | 'cannotUnsend'
+  | 'alreadyExists';
 
 const SET_TEXT: Record<SetErrorType, string> = {
   forbidden: 'Không có quyền / Forbidden',
@@ -117,6 +126,15 @@ const SET_TEXT: Record<SetErrorType, string> = {
   blobNotFound: 'Không có dữ liệu đã tải lên này / No such uploaded blob',
   tooManyMailboxes: 'Một thư chỉ ở một thư mục / A message is in exactly one mailbox',
   stateMismatch: 'Trạng thái không khớp / State mismatch',
+  forbiddenFrom: 'Không được gửi thư với địa chỉ người gửi này / Not allowed to send from this address',
+  forbiddenMailFrom: 'Không được dùng địa chỉ này làm người gửi phong bì / Not allowed to use this envelope sender',
+  forbiddenToSend: 'Không được phép gửi thư này / Not allowed to send this message',
+  invalidEmail: 'Thư không gửi được (thiếu trường hoặc trường sai) / The email cannot be sent (fields missing or invalid)',
+  tooManyRecipients: 'Quá nhiều người nhận / Too many recipients',
+  noRecipients: 'Thư không có người nhận / The message has no recipients',
+  invalidRecipients: 'Có người nhận không hợp lệ / Some recipients are invalid',
+  cannotUnsend: 'Thư đã gửi, không huỷ được / The message was sent and cannot be recalled',
+  alreadyExists: 'Đã có / Already exists',
 };
 
 /** A SetError (RFC 8620 §5.3): one object of a /set or /import refused. */

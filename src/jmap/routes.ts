@@ -26,12 +26,14 @@ import { Uploads } from './uploads.ts';
 import { MAILBOX_METHODS } from './mailbox.ts';
 import { EMAIL_READ_METHODS } from './email.ts';
 import { EMAIL_WRITE_METHODS } from './email-set.ts';
+import { IDENTITY_METHODS } from './identities.ts';
+import { SUBMISSION_METHODS } from './submission.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
 import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
-const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS };
+const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS };
 
 interface Authenticated {
   account: Account;

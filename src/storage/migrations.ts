@@ -12,6 +12,7 @@ import { requestsMigration } from './migrations-requests.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 import { workQueueMigration } from './migrations-work-queue.ts';
+import { jmapMigration } from './migrations-jmap.ts';
 
 import { withId, type Dialect } from './dialect.ts';
 
@@ -236,6 +237,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0013_forwarding_send_limits': forwardingSendLimitsMigration(dialect), // issue 12: forwarding, sending rate limits, free-mail counters (migrations-forwarding.ts)
     '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
     '0018_mailbox_metadata': metadataMigration(), // issue 13: IMAP METADATA entries (migrations-metadata.ts)
+    '0019_jmap': jmapMigration(dialect), // issue 10: JMAP identities and email submissions (migrations-jmap.ts)
     '0017_sieve': sieveMigration(dialect), // issue 13: Sieve scripts and vacation replies sent (migrations-sieve.ts)
     '0020_work_queue': workQueueMigration(dialect), // issue 10: the unit mailbox as a shared work queue (migrations-work-queue.ts)
     '0016_session_end_credential': {

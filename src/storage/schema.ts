@@ -16,6 +16,7 @@ import type {
 import type { RetentionPoliciesTable, FolderEntriesTable, LegalHoldsTable, HeldMessagesTable, JournalUnitsTable, JournalEntriesTable } from './schema-retention.ts';
 import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable } from './schema-requests.ts';
 import type { MessageAssignmentsTable, MessageAssignmentEventsTable } from './schema-work-queue.ts';
+import type { IdentitiesTable, EmailSubmissionsTable } from './schema-jmap.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -397,4 +398,6 @@ export interface Database {
   spam_learn_queue: SpamLearnQueueTable;
   message_assignments: MessageAssignmentsTable;
   message_assignment_events: MessageAssignmentEventsTable;
+  identities: IdentitiesTable;
+  email_submissions: EmailSubmissionsTable;
 }
