@@ -2,6 +2,8 @@
 // "mailbox N changed"; IMAP sessions that have N selected (or are idling on it) then read the
 // change log (the `changes` table) since their last mod-sequence. Within one process this is
 // an EventEmitter; with PostgreSQL, LISTEN/NOTIFY carries it to every other thutin process.
+// Also the flow of mail through this process (`mailFlow`: copies committed into local mailboxes,
+// recipients delivered to remote servers), which the /metrics counters count (core/metrics.ts).
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import pg from 'pg';
@@ -30,6 +32,16 @@ export class MailEvents {
     await this.listener.query(`LISTEN ${CHANNEL}`);
     this.notifier = new pg.Pool({ connectionString: url, max: 2 });
     this.notifier.on('error', () => {});
+  }
+
+  /** Mail passed through this process: `in` copies committed into local mailboxes, `out` recipients accepted by remote servers. */
+  mailFlow(direction: 'in' | 'out', count: number): void {
+    if (count > 0) this.emitter.emit('flow', direction, count);
+  }
+
+  onMailFlow(fn: (direction: 'in' | 'out', count: number) => void): () => void {
+    this.emitter.on('flow', fn);
+    return () => this.emitter.off('flow', fn);
   }
 
   notify(mailboxId: number): void {

@@ -42,6 +42,8 @@ export const ACTIONS = [
   'security.write', // lift a sign-in lockout
   'ticket.read', // every incident ticket, its internal notes and the reported message (a user sees their own without it)
   'ticket.write', // work tickets: take, assign, answer, close, reopen, internal notes; an assignee must hold it
+  'metrics.read', // GET /metrics: the console's dashboard numbers (storage, mailboxes, requests, queue, mail flow)
+  'report.capacity', // the capacity report: storage per agency, growth, next year's disk and budget
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -63,17 +65,19 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'self.forwarding': 'any',
     'self.sieve': 'any',
     'report.free-mail': 'any',
+    'metrics.read': 'any',
+    'report.capacity': 'any',
     'directory.read': 'any',
     'unit.write': 'scope',
     'person.write': 'scope',
     'person.password': 'scope',
     'mailbox.status': 'scope',
     'mailbox.purge': 'scope',
+    'mailbox.export': 'scope',
     'delegation.read': 'scope',
     'delegation.write': 'scope',
     'list.write': 'scope',
     'role.read': 'scope',
-    'mailbox.export': 'scope',
     'directory.import': 'scope',
     'directory.export': 'scope',
     'request.file': 'scope',
@@ -128,6 +132,8 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'ticket.read': 'any',
     'quarantine.read': 'any', // what was kept and why, not the power to let it through
     'report.free-mail': 'any',
+    'metrics.read': 'any',
+    'report.capacity': 'any',
     'send-limit.read': 'any',
   },
   user: {

@@ -264,6 +264,7 @@ export class OutboundQueue {
         await recordAttempt(trx, { id: r.id, state: r.state, nextAttemptAt: r.state === 'deferred' ? r.nextAttemptAt : at, error: r.error, status: r.status, remoteMta: r.remoteMta }, at);
       }
     });
+    this.store.events.mailFlow('out', results.filter((r) => r.state === 'delivered').length); // mail sent (the /metrics counter)
   }
 
   /** When the next pending recipient of an active message falls due (null when none). */

@@ -38,6 +38,8 @@ export interface RequestServiceDeps {
   config: RequestsConfig;
   log: Logger;
   now?: () => number;
+  /** Told when a request has executed (the /metrics histogram of time to execute). */
+  onExecuted?: (kind: string, submittedAt: number | null, executedAt: number) => void;
 }
 
 /** A request with its rows, events, documents and the directory versions it made. */

@@ -105,6 +105,7 @@ export class RequestExecution {
       () => ({ executedAt: this.s.now(), leaseUntil: null }),
     );
     const d = await this.s.detail(this.s.deps.db, id);
+    if (d.executedAt !== null) this.s.deps.onExecuted?.(d.kind, d.submittedAt, d.executedAt);
     const concerned = d.items.map((i) => (i.result as { address?: string } | null)?.address ?? null);
     const reached = await this.s.tell(d, [d.requester, ...(await this.s.deps.approvers()), ...concerned], 'executed');
     await this.s.transit(

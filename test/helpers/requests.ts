@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { seedProvince, type AdminApi, type Province, type Reply } from './admin-api.ts';
 import { startTestServers, TEST_PASSWORD, type Running } from './servers.ts';
 import type { Backend } from './harness.ts';
+import type { ConfigInput } from '../../src/config/config.ts';
 
 const run = promisify(execFile);
 
@@ -18,8 +19,8 @@ export interface RequestWorld {
   stop(): Promise<void>;
 }
 
-export async function startRequestWorld(backend: Backend): Promise<RequestWorld> {
-  const r = await startTestServers({ backend });
+export async function startRequestWorld(backend: Backend, config?: ConfigInput): Promise<RequestWorld> {
+  const r = await startTestServers({ backend, config });
   const base = `http://127.0.0.1:${r.servers.ports.http}`;
   const call: AdminApi['call'] = async (token, method, path, body) => {
     const headers: Record<string, string> = {};

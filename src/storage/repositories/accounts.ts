@@ -170,3 +170,9 @@ export async function usageBytes(r: Reader, accountId: number): Promise<number> 
   const row = await r.selectFrom('accounts').select('used_bytes').where('id', '=', accountId).executeTakeFirst();
   return Number(row?.used_bytes ?? 0);
 }
+
+/** Every account's status and the bytes its messages take (the console's numbers, core/console-stats.ts). */
+export async function accountUsage(r: Reader): Promise<Array<{ id: number; status: string; usedBytes: number }>> {
+  const rows = await r.selectFrom('accounts').select(['id', 'status', 'used_bytes']).execute();
+  return rows.map((row) => ({ id: Number(row.id), status: row.status, usedBytes: Number(row.used_bytes) }));
+}

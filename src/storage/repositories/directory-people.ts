@@ -288,3 +288,9 @@ export async function updatePerson(tx: Tx, id: number, p: PersonPatch): Promise<
 export async function deletePerson(tx: Tx, id: number): Promise<void> {
   await tx.deleteFrom('people').where('id', '=', id).execute();
 }
+
+/** The unit and status of every person with a mailbox (the console's numbers, core/console-stats.ts). */
+export async function peopleMailboxes(r: Reader): Promise<Array<{ accountId: number; unitId: number | null; status: string }>> {
+  const rows = await r.selectFrom('people').select(['account_id', 'unit_id', 'status']).where('account_id', 'is not', null).execute();
+  return rows.map((row) => ({ accountId: Number(row.account_id), unitId: row.unit_id === null ? null : Number(row.unit_id), status: row.status }));
+}

@@ -278,3 +278,15 @@ export async function openSummary(r: Reader, mailboxId: number): Promise<{ uidRu
   const kw = await r.selectFrom('messages').select('keywords').distinct().where('mailbox_id', '=', mailboxId).where('keywords', '<>', '').execute();
   return { uidRuns, firstUnseenUid: a?.unseen == null ? null : Number(a.unseen), keywordLists: kw.map((row) => row.keywords) };
 }
+
+/** Bytes and count of the messages each account received since `since` (by INTERNALDATE): the capacity report's growth. */
+export async function receivedSinceByAccount(r: Reader, since: number): Promise<Array<{ accountId: number; bytes: number; count: number }>> {
+  const rows = await r
+    .selectFrom('messages as m')
+    .innerJoin('mailboxes as b', 'b.id', 'm.mailbox_id')
+    .select(['b.account_id as accountId', (eb) => eb.fn.sum<number>('m.size').as('bytes'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('m.internal_date', '>=', since)
+    .groupBy('b.account_id')
+    .execute();
+  return rows.map((row) => ({ accountId: Number(row.accountId), bytes: Number(row.bytes ?? 0), count: Number(row.n) }));
+}

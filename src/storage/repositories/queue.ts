@@ -375,3 +375,15 @@ export async function deleteDone(tx: Tx, ids: number[]): Promise<string[]> {
 export async function detachQueuedFrom(tx: Tx, accountId: number): Promise<void> {
   await tx.updateTable('outbound_queue').set({ account_id: null }).where('account_id', '=', accountId).execute();
 }
+
+/** Recipients of unfinished queue entries, counted by the entry's state and the recipient's (the outbound queue's depth). */
+export async function queueDepth(r: Reader, doneState: string): Promise<Array<{ entryState: string; recipientState: string; count: number }>> {
+  const rows = await r
+    .selectFrom('outbound_recipients as r')
+    .innerJoin('outbound_queue as q', 'q.id', 'r.queue_id')
+    .select(['q.state as entryState', 'r.state as recipientState', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('q.state', '!=', doneState)
+    .groupBy(['q.state', 'r.state'])
+    .execute();
+  return rows.map((row) => ({ entryState: row.entryState, recipientState: row.recipientState, count: Number(row.n) }));
+}

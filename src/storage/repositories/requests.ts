@@ -443,3 +443,15 @@ export async function setDocumentContent(tx: Reader, documentId: number, d: { fi
     .where('id', '=', documentId)
     .execute();
 }
+
+/** How many requests are in each of these states (the console's pending requests). */
+export async function countByState(r: Reader, states: readonly string[]): Promise<Map<string, number>> {
+  if (states.length === 0) return new Map();
+  const rows = await r
+    .selectFrom('requests')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('state', 'in', [...states])
+    .groupBy('state')
+    .execute();
+  return new Map(rows.map((row) => [row.state, Number(row.n)]));
+}
