@@ -37,7 +37,10 @@ export function TopBar({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
         {t('top.compose')}
       </Link>
       <details className="account-menu">
-        <summary aria-label={t('top.account')}>{me.data?.username ?? '…'}</summary>
+        <summary>
+          <span className="sr-only">{t('top.account')}: </span>
+          {me.data?.username ?? '…'}
+        </summary>
         <div className="menu-items">
           <Link to="/settings">{t('top.settings')}</Link>
           <LanguageSwitch />

@@ -42,9 +42,9 @@ export function MessageRow({
             </span>
           )}
           {email.hasAttachment && (
-            <span className="clip" role="img" aria-label={t('list.attachment')}>
-              📎
-            </span>
+            <svg className="clip" role="img" aria-label={t('list.attachment')} viewBox="0 0 16 16" width="14" height="14">
+              <path d="M11 4v7a3 3 0 0 1-6 0V3.5a2 2 0 0 1 4 0V10a1 1 0 0 1-2 0V4" fill="none" stroke="currentColor" strokeWidth="1.4" />
+            </svg>
           )}
           {email.subject || t('list.noSubject')}
         </span>
