@@ -8,6 +8,7 @@ import { requireDataDir } from './data-dir.ts';
 import { addHygieneCommands } from './hygiene-commands.ts';
 import { addRequestCommands } from './request-commands.ts';
 import { addDirectoryCommands } from './directory-commands.ts';
+import { addTransferCommands } from './transfer-commands.ts';
 
 // Each command loads its module only when run, so `thutin account list` does not load the servers.
 const system = () => import('./commands/system.ts');
@@ -408,6 +409,7 @@ ticket
   .action(async (id: string) => (await tickets()).runTicketState(data(), 'reopen', id));
 
 addRequestCommands(program, data);
+addTransferCommands(program, data); // issue 14: export, import, migrate imap
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   const msg = e instanceof Error ? e.message : String(e);

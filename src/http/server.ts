@@ -39,6 +39,7 @@ import { wellKnownRoutes } from './routes/well-known.ts';
 import { autodiscoverRoutes } from './routes/autodiscover.ts';
 import { mobileconfigRoutes } from './routes/mobileconfig.ts';
 import { spamRoutes } from './routes/spam.ts';
+import { exportRoutes } from './routes/export.ts';
 import { jmapRoutes } from '../jmap/routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { webSessionRoutes } from './web-session.ts';
@@ -92,6 +93,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     unitRoutes,
     peopleRoutes,
     mailboxRoutes,
+    exportRoutes,
     delegationRoutes,
     listRoutes,
     roleRoutes,

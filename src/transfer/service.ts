@@ -26,6 +26,16 @@ export class TransferService {
     return { id: a.id, address: a.username };
   }
 
+  /** How many messages an export of the account (or one folder) will hold, for a progress bar. */
+  async messageCount(accountId: number, folder?: string): Promise<number> {
+    let n = 0;
+    for (const f of (await exportSource(this.app.store, accountId, folder)).folders) {
+      const mb = await this.app.store.getMailbox(accountId, f.name);
+      n += mb ? ((await this.app.store.mailboxCounts(mb.id))?.messages ?? 0) : 0;
+    }
+    return n;
+  }
+
   private audit(action: 'mailbox.export' | 'mailbox.import', address: string, details: Record<string, unknown>, ctx: TransferContext): Promise<void> {
     return this.app.audit.record({ actor: ctx.actor, action, target: address, details, reason: ctx.reason ?? '' });
   }

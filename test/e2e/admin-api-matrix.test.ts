@@ -158,6 +158,33 @@ for (const backend of backends()) {
           body: { currentPassword: TEST_PASSWORD, newPassword: 'Moi#Matkhau27' },
           // a password change ends the account's other sessions: put the password back and sign in again
           after: async () => {
+      // ---- export and import of a mailbox (issue 14)
+      { name: 'export my mail', method: 'GET', route: '/api/v1/me/export', allowed: ALL, attempt: async () => ({ path: '/api/v1/me/export?format=mbox' }) },
+      {
+        name: 'import into my mailbox',
+        method: 'POST',
+        route: '/api/v1/me/import',
+        allowed: ALL,
+        attempt: async () => ({ path: '/api/v1/me/import?format=mbox', body: 'From x@y Sat Jan  3 01:05:34 1996\nSubject: a\n\nb\n\n', contentType: 'application/mbox' }),
+      },
+      {
+        name: "export a person's mailbox in SNV",
+        method: 'GET',
+        route: '/api/v1/accounts/:id/export',
+        allowed: ADMINS,
+        attempt: async () => ({ path: `/api/v1/accounts/${(await person('SNV-VP')).accountId}/export?format=zip&reason=QĐ%2012` }),
+      },
+      {
+        name: "import into a person's mailbox in SNV",
+        method: 'POST',
+        route: '/api/v1/accounts/:id/import',
+        allowed: ['sysadmin'],
+        attempt: async () => ({
+          path: `/api/v1/accounts/${(await person('SNV-VP')).accountId}/import?format=mbox&reason=QĐ%2012`,
+          body: 'From x@y Sat Jan  3 01:05:34 1996\nSubject: a\n\nb\n\n',
+          contentType: 'application/mbox',
+        }),
+      },
             await api.t.app.accounts.setPassword(p.actors[a], TEST_PASSWORD, 'test');
             p.tokens[a] = await api.login(p.actors[a]);
           },
