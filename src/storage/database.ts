@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Dialect } from './dialect.ts';
+import { withStatementCache } from './sqlite-statements.ts';
 
 // int8 → number: ids, sizes, times and mod-sequences all stay below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -36,7 +37,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     sqlite.pragma('synchronous = FULL'); // a committed delivery survives power loss
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // Prepared statements kept by their SQL text (sqlite-statements.ts): kysely would prepare each query anew.
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   } else {
     if (!opts.url) throw new Error('postgres needs a url');
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
