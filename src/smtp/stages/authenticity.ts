@@ -4,7 +4,10 @@
 // hostname) to the stored message, removing any such field with our authserv-id the message
 // already carried (a forgery, RFC 8601 §5). It never refuses: DNS trouble gives `temperror`. The
 // outcome is left in ctx.shared for the `dmarc` stage. Mail from our own authenticated users
-// (submission) is not checked.
+// (submission) is not checked. A message without DKIM-Signature or ARC fields is verified from its
+// header section alone (kept in memory since the ingest): SPF and DMARC read only the envelope and
+// From:, and with no signature there is no body to hash, so the stored body is not read again.
+import type { Readable } from 'node:stream';
 import { CONTINUE, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
 import { lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
 import { createResolver } from '../../net/resolver.ts';
@@ -14,6 +17,19 @@ export const AUTH_SHARED_KEY = 'auth';
 /** The outcome of the `auth` stage for this message, if it ran. */
 export function authOutcome(ctx: DataContext): AuthOutcome | undefined {
   return ctx.shared.get(AUTH_SHARED_KEY) as AuthOutcome | undefined;
+}
+
+/** Header fields that make mailauth read the body: a DKIM signature, an ARC set. */
+const SIGNATURE_FIELD = /(?:^|\n)(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:/i;
+
+/**
+ * What mailauth verifies: the header section alone when it holds no signature (the results are
+ * the same: no body hash to compute), otherwise the whole stored message.
+ */
+export function verificationInput(ctx: Pick<DataContext, 'content' | 'open'>): Readable | Buffer {
+  const header = ctx.content.header;
+  if (header && !ctx.content.index.headerTooLarge && !SIGNATURE_FIELD.test(header.toString('latin1'))) return header;
+  return ctx.open();
 }
 
 export function authenticityStage({ app }: StageDeps): Stage {
@@ -27,7 +43,7 @@ export function authenticityStage({ app }: StageDeps): Stage {
     name: 'auth',
     async data(ctx) {
       if (ctx.session.listener !== 'inbound' || ctx.session.account) return CONTINUE;
-      const outcome = await verifyMessage(ctx.open(), {
+      const outcome = await verifyMessage(verificationInput(ctx), {
         ip: ctx.session.remoteAddress,
         helo: ctx.session.helo,
         sender: ctx.sender,
