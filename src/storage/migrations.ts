@@ -9,6 +9,7 @@ import { directoryMigration } from './migrations-directory.ts';
 import { sieveMigration } from './migrations-sieve.ts';
 import { metadataMigration } from './migrations-metadata.ts';
 import { requestsMigration } from './migrations-requests.ts';
+import { requests2Migration } from './migrations-requests-2.ts';
 import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 import { workQueueMigration } from './migrations-work-queue.ts';
@@ -321,6 +322,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
     '0021_retention': retentionMigration(dialect), // issue 14: retention policies, legal holds, messages held (migrations-retention.ts)
     '0022_journal': journalMigration(dialect), // issue 14: the journal archive of units (migrations-journal.ts)
+    '0023_requests_2': requests2Migration(dialect), // issue 11: handover acknowledgements, quarantined addresses (migrations-requests-2.ts)
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();

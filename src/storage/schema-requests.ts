@@ -70,3 +70,23 @@ export interface RequestDocumentsTable {
   added_by: string;
   created_at: number;
 }
+
+/** Who acknowledged a handover record and when (migration 0023_requests_2). */
+export interface RequestAcknowledgementsTable {
+  id: Generated<number>;
+  request_id: number;
+  line: number;
+  role: string; // 'outgoing' | 'incoming'
+  address: string;
+  account_id: number | null;
+  acknowledged_at: number;
+}
+
+/** A purged leaver's address, given to nobody else before `until_at` (migration 0023_requests_2; directory.addressQuarantineDays). */
+export interface AddressQuarantineTable {
+  address: string;
+  until_at: number;
+  person_name: string;
+  left_at: number | null;
+  created_at: number;
+}

@@ -14,7 +14,7 @@ import type {
   TicketMessagesTable,
 } from './schema-hygiene.ts';
 import type { RetentionPoliciesTable, FolderEntriesTable, LegalHoldsTable, HeldMessagesTable, JournalUnitsTable, JournalEntriesTable } from './schema-retention.ts';
-import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable } from './schema-requests.ts';
+import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable, RequestAcknowledgementsTable, AddressQuarantineTable } from './schema-requests.ts';
 import type { MessageAssignmentsTable, MessageAssignmentEventsTable } from './schema-work-queue.ts';
 import type { IdentitiesTable, EmailSubmissionsTable } from './schema-jmap.ts';
 
@@ -364,6 +364,8 @@ export interface Database {
   request_items: RequestItemsTable;
   request_events: RequestEventsTable;
   request_documents: RequestDocumentsTable;
+  request_acknowledgements: RequestAcknowledgementsTable;
+  address_quarantine: AddressQuarantineTable;
   mailbox_delegations: MailboxDelegationsTable;
   role_assignments: RoleAssignmentsTable;
   api_tokens: ApiTokensTable;
