@@ -52,6 +52,9 @@ import { Notices } from './core/notices.ts';
 import { SendLimits } from './core/send-limits.ts';
 import { FreeMailPolicy } from './core/free-mail-policy.ts';
 import { MailHygiene } from './core/hygiene.ts';
+import { LegalHoldService } from './core/legal-hold.ts';
+import { JournalService } from './core/journal.ts';
+import { RetentionPolicies } from './core/retention-policies.ts';
 import { ConsoleStats } from './core/console-stats.ts';
 import { Metrics } from './core/metrics.ts';
 import { PENDING as PENDING_REQUESTS } from './requests/lifecycle.ts';
@@ -120,6 +123,12 @@ export interface App {
   backup: BackupService;
   /** `backup.schedule`: the backup and rotation `serve` starts (src/backup/schedule.ts). */
   backupSchedule: BackupScheduler;
+  /** Legal holds on mailboxes and units: what they hold is kept, their accounts are not deleted (src/core/legal-hold.ts; issue 14). */
+  legalHold: LegalHoldService;
+  /** The journal archive of units: every message sent and received, read-only, searched and exported by auditors (src/core/journal.ts). */
+  journal: JournalService;
+  /** Retention policies and their runs; `serve` starts them (src/core/retention-policies.ts). */
+  retention: RetentionPolicies;
   /** Requests of the decision's processes: filing, approval, execution through the directory, notices (src/requests/service.ts); `serve` starts its executor. */
   requests: RequestService;
   /** Account forwarding, never to free-mail (src/core/forwarding.ts; issue 12). */
@@ -255,6 +264,15 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   );
   maintenance.quarantine = quarantine;
   const sp = config.hygiene.spam;
+  // Issue 14: the legal hold keeps what leaves a held mailbox and refuses its deletion; the journal
+  // records every commit of a journaled unit; retention policies know when mail entered a folder.
+  const legalHold = new LegalHoldService(db.kysely, store, audit);
+  store.removalHooks.push(legalHold);
+  accounts.holds = legalHold;
+  const journal = new JournalService(db.kysely, store, audit);
+  store.deliveryHook = journal;
+  const retention = new RetentionPolicies(db.kysely, store, audit, legalHold, journal, { runIntervalMs: config.retention.runIntervalMs, log: log.child({ component: 'retention' }) });
+  store.copyHooks.push(retention);
   const rspamd = sp.enabled ? new RspamdClient({ url: sp.url, controllerUrl: sp.controllerUrl, password: sp.password, timeoutMs: sp.timeoutMs }) : null;
   const spamLists = new SpamLists(db.kysely, audit);
   const spamLearner = new SpamLearner(db.kysely, store, audit, rspamd, log.child({ component: 'spam-learner' }), { retryMs: sp.learnRetryMs });
@@ -335,6 +353,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     backup,
     backupSchedule,
     sieveScripts,
+    legalHold,
+    journal,
+    retention,
     mailboxMetadata: new MailboxMetadata(db.kysely, { maxSize: 64 * 1024, maxEntries: 100 }, { admin: `mailto:postmaster@${config.domains.primary}`, comment: '' }),
     sieveDelivery: new SieveDelivery({
       scripts: sieveScripts,
@@ -357,6 +378,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       await requests.stop();
       await backupSchedule.stop();
       await spamLearner.stop();
+      await retention.stop();
       await maintenance.stop();
       await sessions.stop();
       await events.close();

@@ -458,6 +458,8 @@ export const configSchema = z.object({
   // account files a ticket or replies to one, and the reporter's notices come from it. '' =
   // baocao@<domains.primary>.
   tickets: z.object({ address: z.string().default('') }).prefault({}),
+  // Retention policies (issue 14, core/retention-policies.ts): how often `serve` runs them; 0 = never (only `thutin retention run`).
+  retention: z.object({ runIntervalMs: z.number().int().nonnegative().default(6 * 3600_000) }).prefault({}),
   // Requests of the decision's processes (issue 11, src/requests/): the service level in working days
   // (weekends and `holidays` skipped: 'MM-DD' every year, 'YYYY-MM-DD' once — add Tết and the Hùng
   // Kings' day each year as the Government announces them), how long a one-time credential may be

@@ -211,14 +211,29 @@ export class AccountService {
   }
 
   /**
+   * The legal hold (core/legal-hold.ts, set by the composition root): `check` refuses to delete a
+   * held account (RETENTION_LEGAL_HOLD); `dropKept` removes what a released hold kept of it and
+   * names those blobs.
+   */
+  holds: { check(tx: Tx, accountId: number): Promise<void>; dropKept(tx: Tx, accountId: number): Promise<string[]> } | null = null;
+
+  /** Refused (RETENTION_LEGAL_HOLD) when the account is under legal hold: call before anything that leads to deleteIn. */
+  async checkDeletable(trx: Kysely<Database>, accountId: number): Promise<void> {
+    await this.holds?.check(trx as Tx, accountId);
+  }
+
+  /**
    * Delete an account with its addresses, folders and messages (cascades) — the end of a leaver's
    * retention period. Contents no other message or queue entry shows are removed with it: the
-   * rows (index and search text) in this transaction, the blobs right after it commits.
+   * rows (index and search text) in this transaction, the blobs right after it commits. Refused
+   * under legal hold.
    */
   async deleteIn(trx: Kysely<Database>, accountId: number, actor: string, reason?: string): Promise<void> {
     const acct = await repo.accountById(trx, accountId);
     if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
-    const shown = await accountBlobs(trx, accountId);
+    await this.checkDeletable(trx, accountId);
+    const kept = this.holds ? await this.holds.dropKept(trx as Tx, accountId) : [];
+    const shown = [...(await accountBlobs(trx, accountId)), ...kept];
     await detachQueuedFrom(trx as Tx, accountId);
     await repo.deleteAccount(trx as Tx, accountId); // addresses, folders and messages cascade
     // Contents only this account showed go with it (their search text too); the blobs after the commit.

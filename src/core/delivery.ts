@@ -84,8 +84,13 @@ export function planIsEmpty(plan: DeliveryPlan): boolean {
   return plan.copies.every((c) => !(c.local?.length ?? 0) && !(c.remote?.recipients.length ?? 0));
 }
 
-/** Write a delivery plan inside a transaction (the content row must be saved in it too). */
-export async function writeDelivery(tx: Tx, content: StoredContent, plan: DeliveryPlan, now = Date.now()): Promise<Committed> {
+/** Told of every delivery a commit writes, in its transaction (the journal archive, core/journal.ts). */
+export interface DeliveryHook {
+  written(tx: Tx, content: StoredContent, plan: DeliveryPlan, out: Committed, now: number): Promise<void>;
+}
+
+/** Write a delivery plan inside a transaction (the content row must be saved in it too); `hook` is told of what was written. */
+export async function writeDelivery(tx: Tx, content: StoredContent, plan: DeliveryPlan, now = Date.now(), hook: DeliveryHook | null = null): Promise<Committed> {
   const delivered: Delivered[] = [];
   const queued: number[] = [];
   const replaces = plan.prefixReplaces ?? 0;
@@ -136,5 +141,6 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
     }
   }
   if (plan.notice) await markNotified(tx, plan.notice.queueId, plan.notice.bouncedIds, plan.notice.warned, plan.notice.at);
+  if (hook && (delivered.length || queued.length)) await hook.written(tx, content, plan, { delivered, queued }, now);
   return { delivered, queued };
 }

@@ -109,6 +109,19 @@ export const ERRORS = {
   ADDRESS_RESERVED: { vi: 'Tên hộp thư này được dành riêng cho hệ thống', en: 'This mailbox name is reserved' },
   RETENTION_NOT_PASSED: { vi: 'Chưa hết thời hạn lưu giữ hộp thư của người đã nghỉ', en: "The retention period of a leaver's mailbox has not passed" },
   PURGE_NOT_LEFT: { vi: 'Chỉ xoá hẳn hộp thư của người đã nghỉ việc', en: 'Only the mailbox of a person who has left can be purged' },
+  // Retention policies, legal hold, journal archive (src/core/retention-policies.ts, legal-hold.ts, journal.ts; issue 14)
+  RETENTION_LEGAL_HOLD: {
+    vi: 'Hộp thư đang bị phong toả pháp lý (legal hold): chưa được xoá hẳn cho đến khi kiểm toán viên gỡ phong toả',
+    en: 'The mailbox is under legal hold: it cannot be removed until an auditor releases the hold',
+  },
+  HOLD_NOT_FOUND: { vi: 'Không có lệnh phong toả pháp lý này (hoặc đã gỡ)', en: 'No such legal hold in force' },
+  HOLD_EXISTS: { vi: 'Đối tượng này đã bị phong toả pháp lý', en: 'This is already under legal hold' },
+  POLICY_NOT_FOUND: { vi: 'Không có chính sách lưu giữ này', en: 'No such retention policy' },
+  POLICY_INVALID: {
+    vi: 'Chính sách lưu giữ không hợp lệ (giữ N năm: keep-years; xoá sau N ngày trong Thùng rác hoặc Thư rác: delete-after-days)',
+    en: 'Invalid retention policy (keep-years N; delete-after-days N, for Trash or Junk)',
+  },
+  JOURNAL_REASON_REQUIRED: { vi: 'Phải ghi lý do tra cứu hoặc xuất lưu trữ nhật ký thư (R10.1)', en: 'A reason is required to search or export the journal archive (R10.1)' },
   CSV_INVALID: { vi: 'Tệp CSV không hợp lệ', en: 'Invalid CSV file' },
   REASON_REQUIRED: { vi: 'Thiếu số/ký hiệu văn bản cho phép thay đổi (--reason)', en: 'The reference of the authorising document is required (--reason)' },
   PERSON_LIKELY_EXISTS: {

@@ -3,6 +3,7 @@
 // one snapshot, and the \Recent claim that gives a new message to one session only.
 // Owns: the folder rules the front ends share; SQL lives in the folders and messages repositories.
 import type { Db } from '../storage/database.ts';
+import type { Tx } from '../storage/tx.ts';
 import * as folders from '../storage/repositories/folders.ts';
 import * as messages from '../storage/repositories/messages.ts';
 import { deleteFolderEntries } from '../storage/repositories/mailbox-metadata.ts';
@@ -20,7 +21,20 @@ export function toMailbox(f: folders.FolderRow): MailboxInfo {
   return info;
 }
 
+/**
+ * Told of messages about to leave their folder for good (expunge, a folder's deletion, a retention
+ * policy; never a move), inside that transaction before the rows go: the legal hold
+ * (core/legal-hold.ts) keeps those of a held mailbox.
+ */
+export interface RemovalHook {
+  removing(tx: Tx, mailboxId: number, uids: number[], cause: RemovalCause): Promise<void>;
+}
+export type RemovalCause = 'expunge' | 'folder-delete' | 'retention';
+
 export abstract class MailFolders {
+  /** Hooks told of messages leaving their folder for good (see RemovalHook). */
+  readonly removalHooks: RemovalHook[] = [];
+
   constructor(
     protected readonly db: Db['kysely'],
     readonly events: MailEvents,
@@ -64,6 +78,7 @@ export abstract class MailFolders {
     const children = await folders.hasChildren(this.db, accountId, n);
     const freed = await this.db.transaction().execute(async (tx) => {
       const uids = await messages.allUids(tx, mb.id);
+      if (uids.length) for (const h of this.removalHooks) await h.removing(tx, mb.id, uids, 'folder-delete');
       let shas: string[] = [];
       if (children) {
         // RFC 3501: a folder with inferiors keeps its place in the hierarchy; we empty it instead.

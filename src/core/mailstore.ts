@@ -19,16 +19,16 @@ import { ThutinError } from './errors.ts';
 import type { MailEvents } from './events.ts';
 import { addKeywords, joinKeywords, parseKeywords, removeKeywords, type FlagSet } from './flags.ts';
 import { servedIndex, servedRanges, type MessageSource } from './served-message.ts';
-import { planIsEmpty, writeDelivery, type Committed, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
+import { planIsEmpty, writeDelivery, type Committed, type DeliveryHook, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
 import { ContentStore } from './contents.ts';
-import { MailFolders } from './mail-folders.ts';
+import { MailFolders, type RemovalCause } from './mail-folders.ts';
 
 export type { StoredContent, DeliveryTarget, Delivered, DeliveryPlan, Committed } from './delivery.ts';
 export type { SearchField } from '../storage/repositories/message-search.ts';
 export { chunks } from '../storage/repositories/messages.ts';
 export { SizeLimitError } from '../storage/blobs.ts';
 
-export type { MailboxInfo } from './mail-folders.ts';
+export type { MailboxInfo, RemovalHook, RemovalCause } from './mail-folders.ts';
 
 /** A message of a folder: its metadata and where its served bytes come from (a MessageSource). */
 export type MessageMeta = messages.MessageRow;
@@ -71,6 +71,8 @@ export class MailStore extends MailFolders {
   readonly copyHooks: CopyHook[] = [];
   private readonly structureCache = new Map<string, MessageIndex>();
   private readonly commits: GroupCommit;
+  /** Told of every commit's deliveries in its transaction (the journal archive, core/journal.ts); not of APPEND. */
+  deliveryHook: DeliveryHook | null = null;
   /** Called after a commit that queued mail for remote recipients (the outbound worker wakes). */
   onQueued: (() => void) | null = null;
 
@@ -131,12 +133,12 @@ export class MailStore extends MailFolders {
     if (planIsEmpty(plan) && !plan.notice) return { delivered: [], queued: [] };
     const out = await this.commits.run(async (tx) => {
       if (!planIsEmpty(plan)) await this.contents.save(tx, content);
-      return writeDelivery(tx, content, plan);
+      return writeDelivery(tx, content, plan, Date.now(), this.deliveryHook);
     });
     for (const id of new Set(out.delivered.map((o) => o.mailboxId))) this.events.notify(id);
+    this.events.mailFlow('in', out.delivered.length); // mail received (the /metrics counter)
     if (out.queued.length) this.onQueued?.();
     return out;
-    this.events.mailFlow('in', out.delivered.length); // mail received (the /metrics counter)
   }
 
   /** Deliver one copy without header prefix to local folders (demo, tests, notices). */
@@ -318,12 +320,28 @@ export class MailStore extends MailFolders {
 
   /** Remove messages flagged \Deleted (all of them, or only those in `uids`). Returns expunged UIDs. */
   async expunge(mailboxId: number, uids?: number[]): Promise<number[]> {
+    return this.removeWhere(mailboxId, 'expunge', async (tx) => {
+      const want = uids ? new Set(uids) : null;
+      return (await messages.deletedUids(tx, mailboxId)).filter((uid) => !want || want.has(uid));
+    });
+  }
+
+  /** Remove these messages whether flagged \Deleted or not (a retention policy), as an expunge: sessions are told, contents reclaimed. */
+  async removeMessages(mailboxId: number, uids: number[], cause: RemovalCause = 'retention'): Promise<number[]> {
+    if (!uids.length) return [];
+    return this.removeWhere(mailboxId, cause, async (tx) => {
+      const present = new Set((await messages.getMessages(tx, mailboxId, uids)).map((m) => m.uid));
+      return uids.filter((u) => present.has(u));
+    });
+  }
+
+  private async removeWhere(mailboxId: number, cause: RemovalCause, pick: (tx: Tx) => Promise<number[]>): Promise<number[]> {
     const gone: number[] = [];
     const freed = await this.db.transaction().execute(async (tx) => {
-      const want = uids ? new Set(uids) : null;
       await folders.lockFolder(tx, mailboxId);
-      for (const uid of await messages.deletedUids(tx, mailboxId)) if (!want || want.has(uid)) gone.push(uid);
+      gone.push(...(await pick(tx)));
       if (!gone.length) return [];
+      for (const h of this.removalHooks) await h.removing(tx, mailboxId, gone, cause);
       return this.removeIn(tx, mailboxId, gone);
     });
     await this.contents.reclaim(freed);

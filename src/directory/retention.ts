@@ -51,6 +51,7 @@ export class Retention {
     const from = (await this.purgeableFrom(id))!;
     if (Date.now() < from) throw new ThutinError('RETENTION_NOT_PASSED', `${p.email ?? p.fullName}: ${formatDate(from)}`);
     await this.c.tx.transaction(async (trx) => {
+      if (p.accountId !== null) await this.c.deps.accounts.checkDeletable(trx, p.accountId); // legal hold: the purge waits (before the person row goes: a unit's hold is found through it)
       const now = Date.now();
       for (const unitId of await unitsHeadedBy(trx, id)) {
         await updateUnit(trx, unitId, { headPersonId: null, updatedAt: now });
