@@ -10,7 +10,8 @@ import type { CallContext } from './context.ts';
 export const CORE = 'urn:ietf:params:jmap:core';
 export const MAIL = 'urn:ietf:params:jmap:mail';
 export const SUBMISSION = 'urn:ietf:params:jmap:submission';
-export const CAPABILITIES = [CORE, MAIL, SUBMISSION] as const;
+export const VACATIONRESPONSE = 'urn:ietf:params:jmap:vacationresponse';
+export const CAPABILITIES = [CORE, MAIL, SUBMISSION, VACATIONRESPONSE] as const;
 
 export type Args = Record<string, unknown>;
 export type Handler = (ctx: CallContext, args: Args) => Promise<Args>;

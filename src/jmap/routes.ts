@@ -18,7 +18,7 @@ import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
 import { SizeLimitError } from '../core/mailstore.ts';
 import { endConcerns } from '../core/sessions.ts';
-import { CAPABILITIES, CORE, MAIL, SUBMISSION, parseRequest, runCalls, type MethodSpec } from './api.ts';
+import { CAPABILITIES, CORE, MAIL, SUBMISSION, VACATIONRESPONSE, parseRequest, runCalls, type MethodSpec } from './api.ts';
 import { accountsOf, CallContext, jmapServices, type JmapAccount, type JmapServices } from './context.ts';
 import { HTTP_TEXT, problem } from './errors.ts';
 import { parseAccountId, parseBlobId, uploadBlobId } from './ids.ts';
@@ -28,12 +28,13 @@ import { EMAIL_READ_METHODS } from './email.ts';
 import { EMAIL_WRITE_METHODS } from './email-set.ts';
 import { IDENTITY_METHODS } from './identities.ts';
 import { SUBMISSION_METHODS } from './submission.ts';
+import { VACATION_METHODS } from './vacation.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
 import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
-const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS };
+const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS, ...VACATION_METHODS };
 
 interface Authenticated {
   account: Account;
@@ -124,6 +125,7 @@ function accountCapabilities(s: JmapServices, a: JmapAccount): Record<string, un
     },
   };
   if (a.isPersonal || a.rights.includes('send-as') || a.rights.includes('send-on-behalf')) caps[SUBMISSION] = { maxDelayedSend: 0, submissionExtensions: {} };
+  if (a.isPersonal) caps[VACATIONRESPONSE] = {};
   return caps;
 }
 
@@ -186,6 +188,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
         },
         [MAIL]: {},
         [SUBMISSION]: {},
+        [VACATIONRESPONSE]: {},
       },
       accounts: Object.fromEntries(accounts.map((a) => [a.id, { name: a.name, isPersonal: a.isPersonal, isReadOnly: a.isReadOnly, accountCapabilities: accountCapabilities(s, a) }])),
       primaryAccounts: { [MAIL]: accounts[0].id, [SUBMISSION]: accounts[0].id },

@@ -57,7 +57,7 @@ describe.each(backends())('JMAP submission (%s)', (backend) => {
 
   async function importDraft(raw: Buffer): Promise<string> {
     const up = await jam.uploadBlob(accountId, new Blob([new Uint8Array(raw)], { type: 'message/rfc822' }));
-    const [imp] = await jam.api.Email.import({ accountId, emails: { d: { blobId: up.blobId, mailboxIds: { [drafts]: true }, keywords: { $draft: true, $seen: true } } } });
+    const [imp] = await jam.api.Email.import({ accountId, emails: { d: { blobId: up.blobId, mailboxIds: { [drafts]: true }, keywords: { $draft: true, $seen: true }, receivedAt: new Date().toISOString() } } });
     return (imp.created as Record<string, { id: string }>).d.id;
   }
 
