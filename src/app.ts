@@ -139,6 +139,7 @@ export interface App {
   freeMail: FreeMailPolicy;
   /** Forwards, limits and free-mail rules applied to each received message before its commit (src/core/hygiene.ts). */
   hygiene: MailHygiene;
+  /** The unit mailbox as a shared work queue: assignee, handled, note, history; keywords $Assigned/$Handled (src/core/work-queue.ts; issue 10). */
   workQueue: WorkQueue;
   /** JMAP sending identities' settings: name, Reply-To, Bcc, signatures (src/core/identities.ts; issue 10). */
   identities: IdentityService;

@@ -11,7 +11,9 @@ export const CORE = 'urn:ietf:params:jmap:core';
 export const MAIL = 'urn:ietf:params:jmap:mail';
 export const SUBMISSION = 'urn:ietf:params:jmap:submission';
 export const VACATIONRESPONSE = 'urn:ietf:params:jmap:vacationresponse';
-export const CAPABILITIES = [CORE, MAIL, SUBMISSION, VACATIONRESPONSE] as const;
+/** The unit mailbox's work queue (work-queue.ts; issue 10, R8.4). */
+export const WORKQUEUE = 'urn:thutin:params:jmap:workqueue';
+export const CAPABILITIES = [CORE, MAIL, SUBMISSION, VACATIONRESPONSE, WORKQUEUE] as const;
 
 export type Args = Record<string, unknown>;
 export type Handler = (ctx: CallContext, args: Args) => Promise<Args>;

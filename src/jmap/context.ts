@@ -21,6 +21,8 @@ import type { Uploads } from './uploads.ts';
 /** The services JMAP uses, taken from the App in one place (like imapServices). */
 export interface JmapServices {
   store: App['store'];
+  /** The unit mailbox's work queue (core/work-queue.ts; work-queue.ts). */
+  workQueue: App['workQueue'];
   accounts: Pick<App['accounts'], 'byId' | 'addresses' | 'byAddress' | 'resolveRecipient' | 'usageBytes'>;
   delegations: Pick<App['delegations'], 'sharedWith' | 'rightsOn' | 'sendableAddresses'>;
   /** Identity settings and the record of submissions (core/identities.ts, core/email-submissions.ts). */
@@ -57,6 +59,7 @@ export interface JmapLimits {
 export function jmapServices(app: App): JmapServices {
   return {
     store: app.store,
+    workQueue: app.workQueue,
     accounts: app.accounts,
     delegations: app.delegations,
     identities: app.identities,

@@ -18,6 +18,7 @@ import type { App } from '../app.ts';
 import type { Account } from '../core/accounts.ts';
 import { SizeLimitError } from '../core/mailstore.ts';
 import { endConcerns } from '../core/sessions.ts';
+import { WORKQUEUE } from './api.ts';
 import { CAPABILITIES, CORE, MAIL, SUBMISSION, VACATIONRESPONSE, parseRequest, runCalls, type MethodSpec } from './api.ts';
 import { accountsOf, CallContext, jmapServices, type JmapAccount, type JmapServices } from './context.ts';
 import { HTTP_TEXT, problem } from './errors.ts';
@@ -26,6 +27,7 @@ import { Uploads } from './uploads.ts';
 import { MAILBOX_METHODS } from './mailbox.ts';
 import { EMAIL_READ_METHODS } from './email.ts';
 import { EMAIL_WRITE_METHODS } from './email-set.ts';
+import { WORK_QUEUE_METHODS } from './work-queue.ts';
 import { IDENTITY_METHODS } from './identities.ts';
 import { SUBMISSION_METHODS } from './submission.ts';
 import { VACATION_METHODS } from './vacation.ts';
@@ -35,6 +37,7 @@ import crypto from 'node:crypto';
 import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
 const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS, ...VACATION_METHODS };
+Object.assign(METHODS, WORK_QUEUE_METHODS); // the unit mailbox's work queue (work-queue.ts)
 
 interface Authenticated {
   account: Account;
@@ -189,6 +192,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
         [MAIL]: {},
         [SUBMISSION]: {},
         [VACATIONRESPONSE]: {},
+        [WORKQUEUE]: {},
       },
       accounts: Object.fromEntries(accounts.map((a) => [a.id, { name: a.name, isPersonal: a.isPersonal, isReadOnly: a.isReadOnly, accountCapabilities: accountCapabilities(s, a) }])),
       primaryAccounts: { [MAIL]: accounts[0].id, [SUBMISSION]: accounts[0].id },

@@ -51,6 +51,16 @@ for (const backend of backends()) {
     const ctx = { actor: 'test', reason: 'matrix' };
 
     // Fresh targets, made through the services (not the API under test).
+    /** A letter in SNV's unit mailbox, for the work-queue routes (made once). */
+    let workLetterMade: { unit: string; path: string } | null = null;
+    const workLetter = async () => {
+      if (workLetterMade) return workLetterMade;
+      const unit = (await api.t.app.directory.getUnit('SNV'))!.mailbox!;
+      const acct = (await api.t.app.accounts.byAddress(unit))!;
+      const inbox = (await api.t.app.store.getMailbox(acct.id, 'INBOX'))!;
+      const { uid } = await api.t.app.store.append(acct.id, 'INBOX', Buffer.from('Subject: work-queue matrix\r\n\r\nx\r\n'), []);
+      return (workLetterMade = { unit, path: `/api/v1/mailboxes/${unit}/work-queue/${inbox.id}/${uid}` });
+    };
     /** A fresh Sieve script of the actor's own (a name for the path). */
     const mySieve = async (a: Actor) => {
       const acct = (await api.t.app.accounts.byAddress(p.actors[a]))!;
@@ -765,6 +775,35 @@ for (const backend of backends()) {
         route: '/api/v1/tickets/:id/assign',
         allowed: ['sysadmin'],
         attempt: async () => ({ path: `/api/v1/tickets/${await ticketOf('user')}/assign`, body: { assignee: p.actors.sysadmin } }),
+      },
+      // ---- the unit mailbox's work queue (issue 10): the unit's head and the mailbox's delegates, whatever their role
+      {
+        name: "a unit mailbox's work queue",
+        method: 'GET',
+        route: '/api/v1/mailboxes/:address/work-queue',
+        allowed: ['head-snv'],
+        attempt: async () => ({ path: `/api/v1/mailboxes/${await workLetter().then((w) => w.unit)}/work-queue` }),
+      },
+      {
+        name: 'who may be assigned work',
+        method: 'GET',
+        route: '/api/v1/mailboxes/:address/work-queue/members',
+        allowed: ['head-snv'],
+        attempt: async () => ({ path: `/api/v1/mailboxes/${(await workLetter()).unit}/work-queue/members` }),
+      },
+      {
+        name: "one message of a unit's work queue",
+        method: 'GET',
+        route: '/api/v1/mailboxes/:address/work-queue/:folderId/:uid',
+        allowed: ['head-snv'],
+        attempt: async () => ({ path: (await workLetter()).path }),
+      },
+      {
+        name: "assign a message of a unit's work queue",
+        method: 'PATCH',
+        route: '/api/v1/mailboxes/:address/work-queue/:folderId/:uid',
+        allowed: ['head-snv'],
+        attempt: async () => ({ path: (await workLetter()).path, body: { assignee: p.actors['head-snv'], note: 'matrix' } }),
       },
       // ---- outbound queue
       { name: 'list the queue', method: 'GET', route: '/api/v1/queue', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/queue' }) },
