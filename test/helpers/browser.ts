@@ -38,6 +38,7 @@ export async function openBrowser(viewport = DESKTOP, lang = 'vi-VN'): Promise<U
     locale: lang,
     acceptDownloads: true,
   });
+  context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));

@@ -30,7 +30,8 @@ export async function jmap(calls: Invocation[], using: string[] = [CORE, MAIL, S
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, args, id] of res.methodResponses) {
     if (name === 'error') throw new JmapError(String(args.type), calls.find((c) => c[2] === id)?.[0] ?? id, args.description as string | undefined);
-    out[id] = args;
+    // An implicit response (onSuccessUpdateEmail's Email/set) shares its call's id: the call's own answer comes first.
+    if (!(id in out)) out[id] = args;
   }
   return out;
 }

@@ -1,0 +1,118 @@
+// The webmail in chromium (issue 10): one official writes to another and it arrives live in the
+// other's open session; recipients completed from the directory without diacritics (`dang` finds
+// Đặng); a draft saved as they type; attachments both ways (the picker one way, drag and drop the
+// other), downloaded byte for byte; the sent copy in Sent. Screenshots and axe-core on the compose screen.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+import { axeSerious, DESKTOP, noBrowser, openBrowser, screenshot, signIn, type UserBrowser } from '../helpers/browser.ts';
+import { PDF, PNG } from '../helpers/webmail-fixtures.ts';
+
+const ctx = { actor: 'test', reason: 'QĐ 01/QĐ-UBND' };
+
+/** A message list row by its subject. */
+const row = (page: Page, subject: string) => page.locator('.row-subject', { hasText: subject }).first();
+
+describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send, arrive live (chromium)', { timeout: 90_000 }, () => {
+  let r: Running;
+  let base: string;
+  let an: string;
+  let binh: string;
+  let A: UserBrowser;
+  let B: UserBrowser;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-webmail-'));
+
+  beforeAll(async () => {
+    r = await startTestServers();
+    base = `https://127.0.0.1:${r.servers.ports.https}`;
+    const d = r.app.directory;
+    await d.createUnit({ code: 'SNV', name: 'Sở Nội vụ', kind: 'agency', parentCode: null, withMailbox: false, abbreviation: 'snv' }, ctx);
+    an = (await d.createPerson({ fullName: 'Nguyễn Văn An', unitCode: 'SNV', localPart: 'annv', title: 'Chuyên viên', password: TEST_PASSWORD }, ctx)).address;
+    binh = (await d.createPerson({ fullName: 'Đặng Văn Bình', unitCode: 'SNV', localPart: 'binhdv', title: 'Trưởng phòng', password: TEST_PASSWORD }, ctx)).address;
+    fs.writeFileSync(path.join(tmp, 'ke-hoach.pdf'), PDF);
+    [A, B] = await Promise.all([openBrowser(DESKTOP), openBrowser(DESKTOP)]);
+    await signIn(B.page, base, binh, TEST_PASSWORD);
+    await signIn(A.page, base, an, TEST_PASSWORD);
+  });
+
+  afterAll(async () => {
+    await A?.close();
+    await B?.close();
+    await r?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('completes the recipient from the directory without diacritics, saves a draft, sends with an attachment; it arrives live', async () => {
+    const page = A.page;
+    await page.getByRole('link', { name: 'Soạn thư' }).click();
+    await page.getByRole('heading', { name: 'Soạn thư' }).waitFor();
+    await page.getByRole('combobox', { name: 'Tới' }).fill('dang');
+    const option = page.getByRole('option', { name: /Đặng Văn Bình/ });
+    await option.waitFor();
+    expect(await option.textContent()).toContain(binh);
+    await page.getByRole('combobox', { name: 'Tới' }).press('Enter');
+    await page.getByText(`Đặng Văn Bình <${binh}>`).waitFor();
+    await page.getByLabel('Tiêu đề').fill('Kế hoạch công tác tháng 12');
+    await page.getByLabel('Nội dung').fill('Kính gửi anh Bình,\nEm gửi kế hoạch công tác tháng 12 để anh cho ý kiến.');
+    await page.locator('input[type=file]').setInputFiles(path.join(tmp, 'ke-hoach.pdf'));
+    await expect.poll(() => page.locator('progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
+    await page.getByText(/Đã lưu nháp lúc/).waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.getByRole('link', { name: /Thư nháp/ }).textContent()).toBeTruthy();
+    await screenshot(page, 'webmail-compose-desktop-vi');
+    expect(await axeSerious(page)).toEqual([]);
+    // B's inbox is open and empty; the message appears there without a reload.
+    await B.page.getByRole('heading', { name: 'Hộp thư đến' }).waitFor();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page
+      .getByText('Đã gửi thư')
+      .waitFor()
+      .catch(async (e) => {
+        throw new Error(`${e}; alert: ${await page.getByRole('alert').allTextContents()}`);
+      });
+    const t0 = Date.now();
+    await row(B.page, 'Kế hoạch công tác tháng 12').waitFor({ timeout: 20_000 });
+    process.stderr.write(`webmail: the sent message showed in the other browser after ${Date.now() - t0} ms\n`);
+    await row(B.page, 'Kế hoạch công tác tháng 12').click();
+    await B.page.locator('.plain-body', { hasText: 'Em gửi kế hoạch' }).waitFor();
+    const [download] = await Promise.all([B.page.waitForEvent('download'), B.page.getByRole('link', { name: 'Tải về ke-hoach.pdf' }).click()]);
+    expect(Buffer.compare(fs.readFileSync((await download.path())!), PDF)).toBe(0);
+    // The draft is gone, the sent copy is in Sent.
+    await page.getByRole('link', { name: /Thư đã gửi/ }).click();
+    await row(page, 'Kế hoạch công tác tháng 12').waitFor();
+    await page.getByRole('link', { name: /Thư nháp/ }).click();
+    await page.getByText('Không có thư nào').waitFor();
+  });
+
+  it('replies with an attachment dropped on the form; it arrives in the first browser', async () => {
+    const page = B.page;
+    await page.getByRole('link', { name: 'Trả lời', exact: true }).click();
+    await page.getByRole('heading', { name: 'Soạn thư' }).waitFor();
+    await expect.poll(() => page.getByLabel('Tiêu đề').inputValue()).toBe('Re: Kế hoạch công tác tháng 12');
+    await screenshot(page, 'webmail-reply-desktop-vi');
+    await page.locator('.chip', { hasText: an }).waitFor();
+    // Drag and drop a file onto the form.
+    const data = await page.evaluateHandle((b64) => {
+      const dt = new DataTransfer();
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      dt.items.add(new File([bytes], 'y-kien.png', { type: 'image/png' }));
+      return dt;
+    }, PNG.toString('base64'));
+    await page.locator('.dropzone').dispatchEvent('dragover', { dataTransfer: data });
+    await page.locator('.dropzone').dispatchEvent('drop', { dataTransfer: data });
+    await page.getByText(/y-kien\.png/).waitFor();
+    await expect.poll(() => page.locator('progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
+    await page.getByLabel('Nội dung').press('Control+Home');
+    await page.getByLabel('Nội dung').pressSequentially('Đồng ý. ');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await page.getByText('Đã gửi thư').waitFor();
+    await A.page.getByRole('link', { name: /Hộp thư đến/ }).click();
+    await row(A.page, 'Re: Kế hoạch công tác tháng 12').waitFor({ timeout: 20_000 });
+    await row(A.page, 'Re: Kế hoạch công tác tháng 12').click();
+    const [download] = await Promise.all([A.page.waitForEvent('download'), A.page.getByRole('link', { name: 'Tải về y-kien.png' }).click()]);
+    expect(Buffer.compare(fs.readFileSync((await download.path())!), PNG)).toBe(0);
+    await A.page.locator('.plain-body', { hasText: 'Đồng ý.' }).waitFor();
+  });
+});
