@@ -40,6 +40,7 @@ export const HTTP_TEXT = {
   readOnly: 'Tài khoản chỉ được đọc / The account is read-only',
   tooLarge: 'Tệp quá lớn / Upload too large',
   tooManyUploads: 'Quá nhiều tệp đang tải lên cùng lúc / Too many uploads at once',
+  badPush: 'Tham số không hợp lệ: types, closeafter (no|state), ping (giây) / Invalid parameters: types, closeafter (no|state), ping (seconds)',
 } as const;
 
 export type MethodErrorType =

@@ -5,6 +5,7 @@
 //   POST /jmap/api                               method calls (api.ts)
 //   POST /jmap/upload/{accountId}                a blob into the blob store (uploads.ts)
 //   GET  /jmap/download/{accountId}/{blobId}/{name}?type=   a whole message or one of its parts
+//   GET  /jmap/eventsource?types=&closeafter=&ping=   push: StateChange events (push.ts)
 // Authentication: `Authorization: Bearer <token>` (the admin API's tokens, core/tokens.ts), the
 // webmail's session cookie (http/web-session.ts, with its CSRF token on every POST) or HTTP
 // Basic through the one sign-in (core/sign-in.ts, protocol 'jmap': like the mail doors, the
@@ -31,6 +32,7 @@ import { WORK_QUEUE_METHODS } from './work-queue.ts';
 import { IDENTITY_METHODS } from './identities.ts';
 import { SUBMISSION_METHODS } from './submission.ts';
 import { VACATION_METHODS } from './vacation.ts';
+import { closeAllStreams, pushParams, pushStream } from './push.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
@@ -156,6 +158,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   const stopEnding = opts.app.sessions.onEnd((end) => {
     for (const [k, v] of basicCache) if (endConcerns(end, { accountId: v.account.id, signedInAt: v.signedInAt, appPasswordId: v.appPasswordId })) basicCache.delete(k);
   });
+  server.addHook('preClose', async () => closeAllStreams()); // open event streams would hold the server open
   server.addHook('onClose', async () => {
     stopEnding();
     await s.uploads.close();
@@ -237,6 +240,15 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
       if (n <= 0) running.delete(id);
       else running.set(id, n);
     }
+  });
+
+  server.get('/jmap/eventsource', { config, schema: { tags: ['jmap'], summary: 'JMAP push: EventSource (RFC 8620 §7.3)' } }, async (req, reply) => {
+    const who = await authenticate(s, basicCache, req, reply);
+    if (!who) return reply;
+    const params = pushParams(req.query as Record<string, unknown>);
+    if (!params) return reply.code(400).type('application/problem+json').send({ type: 'about:blank', status: 400, detail: HTTP_TEXT.badPush });
+    await pushStream(s, who.account, req, reply, params, req.ip);
+    return reply;
   });
 
   server.post('/jmap/upload/:accountId', { config, schema: { tags: ['jmap'], summary: 'JMAP upload (RFC 8620 §6.1)' } }, async (req, reply) => {
