@@ -66,7 +66,8 @@ describe('HTTPS and the plain HTTP port', { timeout: 120000 }, () => {
     expect(me.status).toBe(200);
     expect(me.json.username).toBe(user);
     expect(me.headers['strict-transport-security']).toBe('max-age=31536000');
-    const missing = await request(true, tls, 'GET', '/nothing-here', { headers: REMOTE });
+    // (an unknown path outside the API is the webmail's route: its index.html; src/http/webapp.ts)
+    const missing = await request(true, tls, 'GET', '/api/v1/nothing-here', { headers: REMOTE });
     expect(missing.status).toBe(404);
     expect(missing.headers['strict-transport-security']).toBe('max-age=31536000');
   });
