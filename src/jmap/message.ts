@@ -11,7 +11,7 @@ import { splitHeaderFields } from '../core/mime/header-block.ts';
 import { decodeEncodedWords } from '../core/mime/encoded-words.ts';
 import { parseAddressList } from '../core/mime/address.ts';
 import { parseMailDate } from '../core/mime/date.ts';
-import { decodeBytes } from '../core/mime/charset.ts';
+import { decodeVietnameseText } from '../core/mime/legacy-vietnamese.ts';
 import { decodeTransferBody } from '../core/mime/transfer-decoder.ts';
 import type { MessageRef } from './ids.ts';
 import { messageBlobId } from './ids.ts';
@@ -291,9 +291,9 @@ export function bodyLists(top: BodyPart): { textBody: BodyPart[]; htmlBody: Body
 /** A part's body bytes with the transfer encoding undone (the core's decoder). */
 export const transferDecode = decodeTransferBody;
 
-/** A text part as Unicode (charset decoded). */
+/** A text part as Unicode (charset decoded; TCVN3 / VNI text behind a Latin label converted: core/mime/legacy-vietnamese.ts). */
 export function partText(body: Buffer, n: MimeNode): string {
-  return decodeBytes(transferDecode(body, n.encoding), n.params.charset ?? null);
+  return decodeVietnameseText(transferDecode(body, n.encoding), n.params.charset ?? null);
 }
 
 /** Cut a value to at most `maxBytes` of UTF-8 without splitting a character. */
