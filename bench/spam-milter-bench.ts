@@ -6,6 +6,12 @@
 // is stored: for thutin until smtp-source ends (250 only after the commit; the count is checked),
 // for Postfix until Dovecot's Maildir holds them all. Cases in turns, BENCH_SPAM_MILTER_RUNS each
 // (default 2), BENCH_SPAM_MILTER_MESSAGES per batch (default 1000), after a warm-up of each.
+// rspamd runs BENCH_SPAM_RSPAMD_WORKERS processes (default: one per CPU, Debian's default) of its
+// normal worker (thutin asks it) and as many of its milter proxy (Postfix asks it): the same
+// configuration for both sides.
+// CPU ms per message (bench/proc-cpu.ts), over each batch until the last message is stored: thutin
+// (this process: the server runs in it; smtp-source is a child process and not counted) + rspamd
+// and its Redis, against every Postfix and Dovecot process + rspamd and its Redis.
 // Run as root (Postfix's master): node --import tsx bench/spam-milter-bench.ts
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,10 +25,12 @@ import { DOMAIN, PORTS, SENDER, SMTP_USER, IMAP_USER, EMPTY_USER, benchCertifica
 import { countMaildir, startDovecot } from './peers.ts';
 import { thutinPasswordHash } from './thutin.ts';
 import { RspamdClient } from '../src/hygiene/rspamd.ts';
+import { selfCpuMs, treeCpuMs } from './proc-cpu.ts';
 
 const N = envInt('BENCH_SPAM_MILTER_MESSAGES', 1000);
 const RUNS = envInt('BENCH_SPAM_MILTER_RUNS', 2);
 const SESSIONS = 20;
+const WORKERS = envInt('BENCH_SPAM_RSPAMD_WORKERS', os.cpus().length);
 
 function smtpSource(port: number, messages: number): Promise<{ code: number; ms: number; stderr: string }> {
   const t0 = performance.now();
@@ -50,7 +58,7 @@ async function main(): Promise<void> {
 
 async function measure(work: string, cleanup: Array<() => Promise<unknown>>): Promise<void> {
   const load = os.loadavg().map((x) => x.toFixed(2));
-  const rspamd = await startRspamd({ milter: true });
+  const rspamd = await startRspamd({ milter: true, workers: WORKERS });
   cleanup.push(() => rspamd.close());
   const { cert, key } = await benchCertificate(path.join(work, 'tls'));
   const t = await createTestApp({
@@ -102,20 +110,36 @@ lmtp      unix  -       -       n       -       -       lmtp
   void EMPTY_USER;
   const box = dovecot.maildir(SMTP_USER);
 
+  // CPU ms per message of the last batch of each side.
+  const cpu = { peer: [] as number[], thutin: [] as number[], plain: [] as number[], thutinOwn: [] as number[], peerRspamd: [] as number[], thutinRspamd: [] as number[] };
+  const rspamdCpu = () => treeCpuMs(rspamd.pids());
   const peerBatch = async (messages: number) => {
     const before = countMaildir(box);
+    const roots = [postfix.masterPid(), dovecot.masterPid()];
+    const [p0, r0] = [treeCpuMs(roots), rspamdCpu()];
     const r = await smtpSource(PORTS.postfix.smtp, messages);
     if (r.code !== 0) throw new Error(`smtp-source → Postfix: ${r.code} ${r.stderr.slice(0, 300)}`);
     const t0 = performance.now() - r.ms;
     while (countMaildir(box) - before < messages && performance.now() - t0 < 600_000) await sleep(20);
-    return messages / ((performance.now() - t0) / 1000);
+    const rate = messages / ((performance.now() - t0) / 1000);
+    const [p1, r1] = [treeCpuMs(roots), rspamdCpu()];
+    cpu.peer.push((p1 - p0 + r1 - r0) / messages);
+    cpu.peerRspamd.push((r1 - r0) / messages);
+    return rate;
   };
   const thutinBatch = async (messages: number, port = servers.ports.smtp) => {
     const before = port === servers.ports.smtp ? await thutinCount() : 0;
+    const [s0, r0] = [selfCpuMs(), rspamdCpu()];
     const r = await smtpSource(port, messages);
+    const [s1, r1] = [selfCpuMs(), rspamdCpu()];
     if (r.code !== 0) throw new Error(`smtp-source → thutin: ${r.code} ${r.stderr.slice(0, 300)}`);
     const stored = port === servers.ports.smtp ? (await thutinCount()) - before : messages;
     if (stored !== messages) throw new Error(`thutin: ${stored} of ${messages} stored`);
+    if (port === servers.ports.smtp) {
+      cpu.thutin.push((s1 - s0 + r1 - r0) / messages);
+      cpu.thutinOwn.push((s1 - s0) / messages);
+      cpu.thutinRspamd.push((r1 - r0) / messages);
+    } else cpu.plain.push((s1 - s0) / messages);
     return messages / (r.ms / 1000);
   };
   const stats = new RspamdClient({ url: rspamd.url, controllerUrl: rspamd.controllerUrl, timeoutMs: 5000 });
@@ -128,24 +152,28 @@ lmtp      unix  -       -       n       -       -       lmtp
   log(`rspamd scanned ${s1.scanned - s0.scanned} of the peer's ${Math.min(200, N)} warm-up messages`);
   await thutinBatch(Math.min(200, N));
   await thutinBatch(Math.min(200, N), plainServers.ports.smtp);
+  for (const xs of Object.values(cpu)) xs.length = 0; // the warm-ups do not count
   for (let i = 0; i < RUNS; i++) {
     rates.peer.push(await peerBatch(N));
-    log(`run ${i + 1} Postfix+rspamd milter→Dovecot: ${rates.peer.at(-1)!.toFixed(0)} msg/s`);
+    log(`run ${i + 1} Postfix+rspamd milter→Dovecot: ${rates.peer.at(-1)!.toFixed(0)} msg/s, CPU ${cpu.peer.at(-1)!.toFixed(2)} ms/msg (rspamd ${cpu.peerRspamd.at(-1)!.toFixed(2)})`);
     rates.thutin.push(await thutinBatch(N));
-    log(`run ${i + 1} thutin + spam stage: ${rates.thutin.at(-1)!.toFixed(0)} msg/s`);
+    log(`run ${i + 1} thutin + spam stage: ${rates.thutin.at(-1)!.toFixed(0)} msg/s, CPU ${cpu.thutin.at(-1)!.toFixed(2)} ms/msg (rspamd ${cpu.thutinRspamd.at(-1)!.toFixed(2)})`);
     rates.plain.push(await thutinBatch(N, plainServers.ports.smtp));
-    log(`run ${i + 1} thutin without it: ${rates.plain.at(-1)!.toFixed(0)} msg/s`);
+    log(`run ${i + 1} thutin without it: ${rates.plain.at(-1)!.toFixed(0)} msg/s, CPU ${cpu.plain.at(-1)!.toFixed(2)} ms/msg`);
   }
   const peer = median(rates.peer);
   const thutin = median(rates.thutin);
+  const c = (xs: number[]) => median(xs).toFixed(2);
+  const peerCpu = median(cpu.peer);
   process.stdout.write(
     [
-      '| case | median rate until stored | ÷ Postfix+rspamd→Dovecot | each run (msg/s) |',
-      '|---|---:|---:|---|',
-      `| Postfix + rspamd (milter) → LMTP → Dovecot | **${peer.toFixed(0)} msg/s** | 1.00 | ${rates.peer.map((x) => x.toFixed(0)).join(', ')} |`,
-      `| thutin, stages size, loop, auth, dmarc, spam | **${thutin.toFixed(0)} msg/s** | **${(thutin / peer).toFixed(2)}** | ${rates.thutin.map((x) => x.toFixed(0)).join(', ')} |`,
-      `| thutin, stages size, loop, auth, dmarc (info: no spam stage) | ${median(rates.plain).toFixed(0)} msg/s | ${(median(rates.plain) / peer).toFixed(2)} | ${rates.plain.map((x) => x.toFixed(0)).join(', ')} |`,
+      '| case | median rate until stored | ÷ Postfix+rspamd→Dovecot | each run (msg/s) | CPU ms per message | peer CPU ÷ this |',
+      '|---|---:|---:|---|---:|---:|',
+      `| Postfix + rspamd (milter) → LMTP → Dovecot | **${peer.toFixed(0)} msg/s** | 1.00 | ${rates.peer.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.peer)} (rspamd ${c(cpu.peerRspamd)}) | 1.00 |`,
+      `| thutin, stages size, loop, auth, dmarc, spam | **${thutin.toFixed(0)} msg/s** | **${(thutin / peer).toFixed(2)}** | ${rates.thutin.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.thutin)} (rspamd ${c(cpu.thutinRspamd)}) | **${(peerCpu / median(cpu.thutin)).toFixed(2)}** |`,
+      `| thutin, stages size, loop, auth, dmarc (info: no spam stage) | ${median(rates.plain).toFixed(0)} msg/s | ${(median(rates.plain) / peer).toFixed(2)} | ${rates.plain.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.plain)} | ${(peerCpu / median(cpu.plain)).toFixed(2)} |`,
       '',
+      `CPU ms per message: user + system CPU over each batch until the last message is stored ÷ messages (median of the runs); each side with rspamd and its Redis (in parentheses: their part); thutin is this process. rspamd: ${WORKERS} normal and ${WORKERS} milter proxy processes.`,
       `Load average at the start: ${load.join(' ')}; ${os.cpus().length} CPUs.`,
       '',
     ].join('\n'),

@@ -30,6 +30,8 @@ export interface Rspamd {
   port: number;
   controllerPort: number;
   dir: string;
+  /** The pids of rspamd's main process and of its Redis, while they run (the benchmarks read their CPU time). */
+  pids(): number[];
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Stop rspamd and redis and remove the folder. */
@@ -75,8 +77,9 @@ async function ended(p: ChildProcess | null): Promise<void> {
 /**
  * `extraLocal`: more local.d files (name → content), e.g. actions.conf or a multimap. `milter`: run
  * the proxy worker as a milter (self-scanning) for a Postfix to ask (the benchmark's peer).
+ * `workers`: processes of the normal worker and of the milter proxy each (default 1).
  */
-export async function startRspamd(opts: { extraLocal?: Record<string, string>; milter?: boolean } = {}): Promise<Rspamd> {
+export async function startRspamd(opts: { extraLocal?: Record<string, string>; milter?: boolean; workers?: number } = {}): Promise<Rspamd> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-rspamd-'));
   const local = path.join(dir, 'local.d');
   const db = path.join(dir, 'db');
@@ -89,10 +92,10 @@ export async function startRspamd(opts: { extraLocal?: Record<string, string>; m
 
   const [port, controllerPort, proxyPort, redisPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const files: Record<string, string> = {
-    'worker-normal.inc': `bind_socket = "127.0.0.1:${port}";\ncount = 1;\n`,
+    'worker-normal.inc': `bind_socket = "127.0.0.1:${port}";\ncount = ${opts.workers ?? 1};\n`,
     'worker-controller.inc': `bind_socket = "127.0.0.1:${controllerPort}";\n`,
     'worker-proxy.inc': opts.milter
-      ? `bind_socket = "127.0.0.1:${proxyPort}";\ncount = 1;\nmilter = yes;\ntimeout = 120s;\nupstream "local" {\n  default = yes;\n  self_scan = yes;\n}\n`
+      ? `bind_socket = "127.0.0.1:${proxyPort}";\ncount = ${opts.workers ?? 1};\nmilter = yes;\ntimeout = 120s;\nupstream "local" {\n  default = yes;\n  self_scan = yes;\n}\n`
       : `bind_socket = "127.0.0.1:${proxyPort}";\ncount = 0;\n`,
     'logging.inc': `type = "file";\nfilename = "${path.join(dir, 'rspamd.log')}";\nlevel = "info";\n`,
     'options.inc': `dns { nameserver = ["127.0.0.1:1"]; timeout = 0.1s; retransmits = 1; }\nenable_test_patterns = true;\nhs_cache_dir = "${hsCache}/";\n`,
@@ -143,6 +146,7 @@ export async function startRspamd(opts: { extraLocal?: Record<string, string>; m
     port,
     controllerPort,
     dir,
+    pids: () => [proc?.pid, redis.pid].filter((p): p is number => typeof p === 'number'),
     start,
     stop,
     async close() {
