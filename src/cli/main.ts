@@ -6,6 +6,7 @@ import { localise } from './i18n.ts';
 import { quietOnClosedPipe } from './output.ts';
 import { requireDataDir } from './data-dir.ts';
 import { addHygieneCommands } from './hygiene-commands.ts';
+import { addRetentionCommands } from './retention-commands.ts';
 import { addRequestCommands } from './request-commands.ts';
 import { addDirectoryCommands } from './directory-commands.ts';
 import { addTransferCommands } from './transfer-commands.ts';
@@ -408,6 +409,7 @@ ticket
   .description('Mở lại báo cáo đã trả lời hoặc đã đóng / reopen an answered or closed ticket')
   .action(async (id: string) => (await tickets()).runTicketState(data(), 'reopen', id));
 
+addRetentionCommands(program, data); // issue 14: retention policies, legal hold, journal
 addRequestCommands(program, data);
 addTransferCommands(program, data); // issue 14: export, import, migrate imap
 

@@ -44,6 +44,11 @@ export const ACTIONS = [
   'ticket.write', // work tickets: take, assign, answer, close, reopen, internal notes; an assignee must hold it
   'metrics.read', // GET /metrics: the console's dashboard numbers (storage, mailboxes, requests, queue, mail flow)
   'report.capacity', // the capacity report: storage per agency, growth, next year's disk and budget
+  'retention.read', // retention policies, the journal's units (issue 14)
+  'retention.write', // set and remove retention policies, journal a unit, run the policies now
+  'hold.read', // legal holds in force and released
+  'hold.write', // set and release a legal hold, export a held mailbox: auditors only (a sysadmin must not lift a hold and purge)
+  'journal.read', // search and export the journal archive, with a reason: auditors only (R10.1)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,8 +61,11 @@ export const ROLES: readonly Role[] = ['sysadmin', 'directory-manager', 'agency-
  */
 export type Grant = 'any' | 'scope';
 
+/** Actions only an auditor holds, not even a sysadmin: the legal hold and the journal's contents (separation of duties). */
+export const AUDITOR_ONLY: readonly Action[] = ['hold.write', 'journal.read'];
+
 export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
-  sysadmin: Object.fromEntries(ACTIONS.map((a) => [a, 'any'])) as Record<Action, Grant>,
+  sysadmin: Object.fromEntries(ACTIONS.filter((a) => !AUDITOR_ONLY.includes(a)).map((a) => [a, 'any'])) as Record<Action, Grant>,
   'directory-manager': {
     'self.read': 'any',
     'self.password': 'any',
@@ -135,6 +143,10 @@ export const POLICY: Record<Role, Partial<Record<Action, Grant>>> = {
     'metrics.read': 'any',
     'report.capacity': 'any',
     'send-limit.read': 'any',
+    'retention.read': 'any',
+    'hold.read': 'any',
+    'hold.write': 'any',
+    'journal.read': 'any',
   },
   user: {
     'self.read': 'any',

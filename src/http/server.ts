@@ -30,6 +30,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { csvRoutes } from './routes/csv.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { quarantineRoutes } from './routes/quarantine.ts';
+import { retentionRoutes } from './routes/retention.ts';
 import { securityRoutes } from './routes/security.ts';
 import { hygieneRoutes } from './routes/hygiene.ts';
 import { ticketRoutes } from './routes/tickets.ts';
@@ -102,6 +103,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     queueRoutes,
     quarantineRoutes,
     securityRoutes,
+    retentionRoutes,
     hygieneRoutes,
     requestRoutes,
     spamRoutes,

@@ -75,6 +75,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   app.maintenance.start();
   // Requests (issue 11): run the approved ones whose effective date has come, now and every requests.runIntervalMs.
   app.requests.start();
+  // Retention policies (issue 14): every retention.runIntervalMs (0 = only `thutin retention run`).
+  app.retention.start();
   // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
   app.backupSchedule.start();
   if (app.backupSchedule.enabled) app.log.info({ next: app.backupSchedule.next(), dir: cfg.backup.dir }, 'sao lưu theo lịch / scheduled backup');

@@ -1,0 +1,82 @@
+// Legal hold over the sockets: an auditor holds a mailbox through the admin API; its owner deletes
+// a message with imapflow (STORE \Deleted + EXPUNGE): the session sees it gone, yet the auditor's
+// export (POST /api/v1/retention/holds/export, mboxrd) still has it, and the hold, the export and
+// the audit agree. A sysadmin may not set or lift a hold, nor search the journal (auditors only);
+// the journal search without a reason is refused 400.
+import { describe, it, expect, afterEach } from 'vitest';
+import { ImapFlow } from 'imapflow';
+import { startTestServers, imapClient, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
+import { backends } from '../helpers/harness.ts';
+import type { Role } from '../../src/core/roles.ts';
+
+describe.each(backends())('legal hold over IMAP and the admin API (%s)', (backend) => {
+  let r: Running;
+  let client: ImapFlow | null = null;
+  afterEach(async () => {
+    await client?.logout().catch(() => {});
+    client = null;
+    await r.stop();
+  });
+
+  it('EXPUNGE under hold hides the message from the user; the auditor’s export still has it', async () => {
+    r = await startTestServers({ backend });
+    const owner = await r.user('an.nv');
+    const auditor = await r.user('kiem.lv');
+    const admin = await r.user('quan.nv');
+    await r.app.roles.grant(auditor, 'auditor' as Role, null, { actor: 'test', reason: 'QĐ 1' });
+    await r.app.roles.grant(admin, 'sysadmin' as Role, null, { actor: 'test', reason: 'QĐ 1' });
+    const base = `http://127.0.0.1:${r.servers.ports.http}/api/v1`;
+    const call = async (token: string | null, method: string, path: string, body?: unknown) => {
+      const res = await fetch(base + path, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    };
+    const login = async (u: string) => JSON.parse((await call(null, 'POST', '/auth/login', { username: u, password: TEST_PASSWORD })).text).token as string;
+    const tAud = await login(auditor);
+    const tAdm = await login(admin);
+
+    expect((await call(tAdm, 'POST', '/retention/holds', { mailbox: owner, reason: 'CV 1' })).status).toBe(403);
+    const set = await call(tAud, 'POST', '/retention/holds', { mailbox: owner, reason: 'CV 45/TTr-thanh tra' });
+    expect(set.status).toBe(200);
+    const hold = JSON.parse(set.text) as { id: number; label: string };
+    expect(hold.label).toBe(owner);
+
+    client = imapClient(r, owner);
+    await client.connect();
+    await client.append('INBOX', vietnameseMessage({ from: 'huong@kontum.gov.vn', to: owner, subject: 'Hồ sơ thanh tra số 7' }));
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      await client.messageFlagsAdd('1:*', ['\\Deleted']);
+      await client.messageDelete('1:*'); // UID EXPUNGE
+      const st = await client.status('INBOX', { messages: true });
+      expect(st.messages).toBe(0);
+    } finally {
+      lock.release();
+    }
+
+    const exp = await call(tAud, 'POST', '/retention/holds/export', { mailbox: owner, reason: 'CV 45/TTr-thanh tra' });
+    expect(exp.status).toBe(200);
+    expect(exp.headers.get('content-type')).toContain('application/mbox');
+    expect(exp.headers.get('x-thutin-kept')).toBe('1');
+    expect(exp.text.startsWith('From ')).toBe(true);
+    expect(exp.text).toContain('Đề nghị Đặng Thị Hương gửi báo cáo');
+    expect((await call(tAdm, 'POST', '/retention/holds/export', { mailbox: owner, reason: 'x' })).status).toBe(403);
+    expect((await call(tAdm, 'POST', '/retention/journal/search', { people: 'an', reason: 'x' })).status).toBe(403);
+    expect((await call(tAud, 'POST', '/retention/journal/search', { people: 'an' })).status).toBe(400);
+
+    const audit = await r.app.audit.list(50);
+    expect(audit.some((e) => e.action === 'hold.set' && e.reason === 'CV 45/TTr-thanh tra' && e.actor === `api:${auditor}`)).toBe(true);
+    expect(audit.some((e) => e.action === 'hold.export' && e.target === owner)).toBe(true);
+
+    // Released by the auditor: the next run (a sysadmin may start it) removes what the hold kept.
+    expect((await call(tAdm, 'POST', `/retention/holds/${hold.id}/release`, { reason: 'x' })).status).toBe(403);
+    expect((await call(tAud, 'POST', `/retention/holds/${hold.id}/release`, { reason: 'CV 50/TTr' })).status).toBe(200);
+    const run = await call(tAdm, 'POST', '/retention/run');
+    expect(run.status).toBe(200);
+    expect(JSON.parse(run.text)).toMatchObject({ releasedRemoved: 1 });
+    expect(await r.app.legalHold.kept(owner)).toEqual([]);
+  });
+});
