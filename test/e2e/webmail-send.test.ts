@@ -15,6 +15,17 @@ const ctx = { actor: 'test', reason: 'QĐ 01/QĐ-UBND' };
 
 /** A message list row by its subject. */
 const row = (page: Page, subject: string) => page.locator('.row-subject', { hasText: subject }).first();
+/** Sending done: the compose form is gone (a failure says why in its alert). */
+async function sent(page: Page): Promise<void> {
+  await page
+    .getByRole('heading', { name: 'Soạn thư' })
+    .waitFor({ state: 'detached' })
+    .catch(async (e) => {
+      throw new Error(`${e}; alert: ${await page.getByRole('alert').allTextContents()}`);
+    });
+}
+/** A folder of the user's own mailbox (not of a unit mailbox). */
+const folder = (page: Page, name: RegExp) => page.getByRole('region', { name: 'Hộp thư của tôi' }).getByRole('link', { name });
 
 describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send, arrive live (chromium)', { timeout: 90_000 }, () => {
   let r: Running;
@@ -32,6 +43,9 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await d.createUnit({ code: 'SNV', name: 'Sở Nội vụ', kind: 'agency', parentCode: null, withMailbox: false, abbreviation: 'snv' }, ctx);
     an = (await d.createPerson({ fullName: 'Nguyễn Văn An', unitCode: 'SNV', localPart: 'annv', title: 'Chuyên viên', password: TEST_PASSWORD }, ctx)).address;
     binh = (await d.createPerson({ fullName: 'Đặng Văn Bình', unitCode: 'SNV', localPart: 'binhdv', title: 'Trưởng phòng', password: TEST_PASSWORD }, ctx)).address;
+    // A unit mailbox delegated to An (read, manage, send on behalf): its own heading in the folder pane, an identity in From.
+    await r.app.accounts.create('vanphong@kontum.gov.vn', TEST_PASSWORD, 'test');
+    await r.app.delegations.grant('vanphong@kontum.gov.vn', an, ['read', 'manage', 'send-on-behalf'], ctx);
     fs.writeFileSync(path.join(tmp, 'ke-hoach.pdf'), PDF);
     [A, B] = await Promise.all([openBrowser(DESKTOP), openBrowser(DESKTOP)]);
     await signIn(B.page, base, binh, TEST_PASSWORD);
@@ -60,7 +74,7 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await page.locator('input[type=file]').setInputFiles(path.join(tmp, 'ke-hoach.pdf'));
     await expect.poll(() => page.locator('progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
     await page.getByText(/Đã lưu nháp lúc/).waitFor({ timeout: 10_000 });
-    await expect.poll(() => page.getByRole('link', { name: /Thư nháp/ }).textContent()).toBeTruthy();
+    await expect.poll(() => folder(page, /Thư nháp/).textContent()).toBeTruthy();
     await screenshot(page, 'webmail-compose-desktop-vi');
     expect(await axeSerious(page)).toEqual([]);
     // B's inbox is open and empty; the message appears there without a reload.
@@ -80,9 +94,9 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     const [download] = await Promise.all([B.page.waitForEvent('download'), B.page.getByRole('link', { name: 'Tải về ke-hoach.pdf' }).click()]);
     expect(Buffer.compare(fs.readFileSync((await download.path())!), PDF)).toBe(0);
     // The draft is gone, the sent copy is in Sent.
-    await page.getByRole('link', { name: /Thư đã gửi/ }).click();
+    await folder(page, /Thư đã gửi/).click();
     await row(page, 'Kế hoạch công tác tháng 12').waitFor();
-    await page.getByRole('link', { name: /Thư nháp/ }).click();
+    await folder(page, /Thư nháp/).click();
     await page.getByText('Không có thư nào').waitFor();
   });
 
@@ -107,12 +121,36 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await page.getByLabel('Nội dung').press('Control+Home');
     await page.getByLabel('Nội dung').pressSequentially('Đồng ý. ');
     await page.getByRole('button', { name: 'Gửi' }).click();
-    await page.getByText('Đã gửi thư').waitFor();
-    await A.page.getByRole('link', { name: /Hộp thư đến/ }).click();
+    await sent(page);
+    await folder(A.page, /Hộp thư đến/).click();
     await row(A.page, 'Re: Kế hoạch công tác tháng 12').waitFor({ timeout: 20_000 });
     await row(A.page, 'Re: Kế hoạch công tác tháng 12').click();
     const [download] = await Promise.all([A.page.waitForEvent('download'), A.page.getByRole('link', { name: 'Tải về y-kien.png' }).click()]);
     expect(Buffer.compare(fs.readFileSync((await download.path())!), PNG)).toBe(0);
     await A.page.locator('.plain-body', { hasText: 'Đồng ý.' }).waitFor();
+  });
+
+  it('shows the unit mailbox under its own heading and sends from it on behalf of the user', async () => {
+    const page = A.page;
+    await page.getByRole('heading', { name: 'Hộp thư đơn vị' }).waitFor();
+    const unit = page.getByRole('region', { name: /vanphong/ });
+    await unit.getByRole('link', { name: /Hộp thư đến/ }).waitFor();
+    await screenshot(page, 'webmail-unit-mailbox-desktop-vi');
+    await page.getByRole('link', { name: 'Soạn thư' }).click();
+    const from = page.getByLabel('Người gửi');
+    const option = await from.locator('option', { hasText: 'vanphong@kontum.gov.vn' }).getAttribute('value');
+    await from.selectOption(option!);
+    // Typed in full, with a name, as people paste it.
+    await page.getByRole('combobox', { name: 'Tới' }).fill(`Đặng Văn Bình <${binh}>`);
+    await page.getByRole('combobox', { name: 'Tới' }).press('Enter');
+    await page.locator('.chip', { hasText: binh }).waitFor();
+    await page.getByLabel('Tiêu đề').fill('Thông báo của Văn phòng');
+    await page.getByLabel('Nội dung').fill('Văn phòng thông báo lịch họp.');
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await sent(page);
+    await folder(B.page, /Hộp thư đến/).click();
+    await row(B.page, 'Thông báo của Văn phòng').waitFor({ timeout: 20_000 });
+    await row(B.page, 'Thông báo của Văn phòng').click();
+    await B.page.locator('.headers', { hasText: 'vanphong@kontum.gov.vn' }).waitFor();
   });
 });

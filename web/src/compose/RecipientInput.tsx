@@ -10,9 +10,18 @@ interface Suggestion extends EmailAddress {
   detail: string;
 }
 
-function parseTyped(s: string): EmailAddress | null {
-  const m = /^\s*(?:"?([^"<]*?)"?\s*)?<?([^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>?\s*$/.exec(s);
-  return m ? { name: m[1]?.trim() || null, email: m[2] } : null;
+const EMAIL = /^[^\s<>@",;]+@[^\s<>@",;]+\.[^\s<>@",;]+$/;
+
+/** `name <address>` or a bare address, else null. */
+export function parseTyped(s: string): EmailAddress | null {
+  const t = s.trim();
+  const lt = t.lastIndexOf('<');
+  if (lt >= 0 && t.endsWith('>')) {
+    const email = t.slice(lt + 1, -1).trim();
+    const name = t.slice(0, lt).trim().replace(/^"|"$/g, '').trim();
+    return EMAIL.test(email) ? { name: name || null, email } : null;
+  }
+  return EMAIL.test(t) ? { name: null, email: t } : null;
 }
 
 function useSuggestions(text: string): Suggestion[] {

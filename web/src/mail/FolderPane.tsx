@@ -12,10 +12,14 @@ export function FolderPane({ currentAccount, currentMailbox }: { currentAccount?
   const units = accounts.filter((a) => !a.isPersonal);
   return (
     <>
-      <h2 className="pane-heading">{t('folders.mine')}</h2>
-      {own.map((a) => (
-        <FolderTree key={a.id} accountId={a.id} current={currentAccount === a.id ? currentMailbox : undefined} />
-      ))}
+      <section aria-labelledby="folders-mine">
+        <h2 className="pane-heading" id="folders-mine">
+          {t('folders.mine')}
+        </h2>
+        {own.map((a) => (
+          <FolderTree key={a.id} accountId={a.id} current={currentAccount === a.id ? currentMailbox : undefined} />
+        ))}
+      </section>
       {units.length > 0 && (
         <>
           <h2 className="pane-heading">{t('folders.units')}</h2>

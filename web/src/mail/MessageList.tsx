@@ -9,7 +9,7 @@ import { fetchPage, PAGE, pageKey, type ListQuery } from './data.ts';
 import { useWindow } from './useWindow.ts';
 import { MessageRow } from './MessageRow.tsx';
 
-export const ROW_HEIGHT = 72;
+export const ROW_HEIGHT = 78;
 
 export function MessageList({ query, selectedId, sentView, linkFor }: { query: ListQuery; selectedId?: string; sentView: boolean; linkFor: (id: string) => string }) {
   const { t } = useTranslation();
