@@ -10,6 +10,10 @@ import { MailHome } from './mail/MailHome.tsx';
 import { MailPage } from './mail/MailPage.tsx';
 import { ComposePage } from './compose/ComposePage.tsx';
 import { SettingsPage } from './settings/SettingsPage.tsx';
+import { WorkQueuePage } from './workqueue/WorkQueuePage.tsx';
+import { MyReportsPage } from './report/MyReportsPage.tsx';
+import { DirectoryPage } from './directory/DirectoryPage.tsx';
+import { HelpPage } from './help/HelpPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
@@ -27,6 +31,10 @@ export const routes: RouteObject[] = [
       { path: 'mail/:accountId/:mailboxId/:emailId', element: <MailPage /> },
       { path: 'compose', element: <ComposePage /> },
       { path: 'settings', element: <SettingsPage /> },
+      { path: 'workqueue/:accountId', element: <WorkQueuePage /> },
+      { path: 'reports', element: <MyReportsPage /> },
+      { path: 'directory', element: <DirectoryPage /> },
+      { path: 'help', element: <HelpPage /> },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

@@ -7,6 +7,7 @@ import { TopBar } from './TopBar.tsx';
 import { FolderPane } from '../mail/FolderPane.tsx';
 import { useLiveUpdates } from '../live/useLiveUpdates.ts';
 import { Toasts } from './Toasts.tsx';
+import { ExtraLinks } from '../help/ExtraLinks.tsx';
 
 export function AppShell() {
   const { t } = useTranslation();
@@ -22,6 +23,7 @@ export function AppShell() {
       <div className="body">
         <nav className="folders" id="folders" aria-label={t('folders.title')} onClick={(e) => (e.target as HTMLElement).closest('a') && setDrawer(false)}>
           <FolderPane currentAccount={accountId} currentMailbox={mailboxId} />
+          <ExtraLinks />
         </nav>
         <main id="main" className="content" tabIndex={-1}>
           <Outlet />

@@ -8,6 +8,7 @@ import type { EmailAddress } from '../api/types.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody } from './MessageBody.tsx';
 import { AttachmentList } from './AttachmentList.tsx';
+import { MessageExtras } from '../workqueue/MessageExtras.tsx';
 
 function Addresses({ label, list }: { label: string; list: EmailAddress[] | null | undefined }) {
   if (!list?.length) return null;
@@ -34,6 +35,7 @@ export function ReadingView({ accountId, mailboxId, emailId, backHref }: { accou
   return (
     <article className="message" aria-labelledby="msg-subject">
       <MessageActions accountId={accountId} mailboxId={mailboxId} email={email} backHref={backHref} readOnly={readOnly} />
+      <MessageExtras accountId={accountId} mailboxId={mailboxId} email={email} backHref={backHref} />
       <h2 id="msg-subject" className="subject" tabIndex={-1}>
         {email.subject || t('list.noSubject')}
       </h2>
