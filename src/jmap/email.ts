@@ -98,6 +98,28 @@ function pickBody(p: BodyPart, props: string[], h: HeaderView | null): Record<st
 
 async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const a = ctx.account(args.accountId);
+  const ids = optStrings(args, 'ids');
+  if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
+  if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
+  const snap = await ctx.snapshot(a);
+  const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))]; // an id asked twice is answered once (RFC 8620 §5.1)
+  const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
+  const found = await loadMessages(ctx, a, refs);
+  const list = await renderEmails(ctx, args, found, wanted);
+  return { accountId: a.id, state: snap.state, list, notFound: wanted.filter((id) => !found.has(id)) };
+}
+
+/**
+ * The Email objects of `order` (those in `found`) with the properties `args` asks for (Email/get's
+ * arguments). `indexes`: the messages' indexes when they are not stored yet (Email/parse of an upload).
+ */
+export async function renderEmails(
+  ctx: CallContext,
+  args: Args,
+  found: Map<string, { ref: MessageRef; meta: MessageMeta }>,
+  order: string[],
+  given?: Map<MessageMeta, MessageIndex>,
+): Promise<Array<Record<string, unknown>>> {
   const props = properties(args, EMAIL_PROPS) ?? [...DEFAULT_PROPS];
   const headerProps = props.filter((p) => p.startsWith('header:')).map((p) => [p, parseHeaderProperty(p)] as const);
   for (const [p, parsed] of headerProps) if (!parsed) throw new MethodError('invalidArguments', p);
@@ -107,20 +129,12 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const fetchHtml = optBool(args, 'fetchHTMLBodyValues') ?? false;
   const fetchAll = optBool(args, 'fetchAllBodyValues') ?? false;
   const maxBytes = optInt(args, 'maxBodyValueBytes', 1) ?? 0;
-  const ids = optStrings(args, 'ids');
-  if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
-  if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
-  const snap = await ctx.snapshot(a);
-  const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))]; // an id asked twice is answered once (RFC 8620 §5.1)
-  const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
-  const found = await loadMessages(ctx, a, refs);
   const needIndex = props.some((p) => NEEDS_INDEX.has(p));
   // subject, from, to, cc, bcc, messageId, inReplyTo and sentAt come from the stored envelope; the
   // header section is read from the blob only for the other fields
   const needEnvelope = props.some((p) => p in FROM_ENVELOPE);
   const needHeader = props.some((p) => (p in HEADER_FORMS && !(p in FROM_ENVELOPE)) || p === 'headers' || p.startsWith('header:') || p === 'bodyStructure');
-  const indexes = needHeader || needIndex || needEnvelope ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>();
-  const notFound = wanted.filter((id) => !found.has(id));
+  const indexes = given ?? (needHeader || needIndex || needEnvelope ? await ctx.s.store.indexesOf([...found.values()].map((f) => f.meta)) : new Map<MessageMeta, MessageIndex>());
   // One Email's object; the blob reads of several run at once (bounded), answers keep the asked order.
   const build = async (id: string): Promise<Record<string, unknown>> => {
     const { ref, meta } = found.get(id)!;
@@ -162,15 +176,15 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
     }
     return o;
   };
-  const present = wanted.filter((id) => found.has(id));
-  const list: unknown[] = [];
+  const present = order.filter((id) => found.has(id));
+  const list: Array<Record<string, unknown>> = [];
   for (let i = 0; i < present.length; i += 16) list.push(...(await Promise.all(present.slice(i, i + 16).map(build))));
-  return { accountId: a.id, state: snap.state, list, notFound };
+  return list;
 }
 
 // ---------------------------------------------------------------- query
 
-type Filter = Record<string, unknown>;
+export type Filter = Record<string, unknown>;
 const TEXT_KEYS: Record<string, 'text' | 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'body'> = { text: 'text', from: 'from', to: 'to', cc: 'cc', bcc: 'bcc', subject: 'subject', body: 'body' };
 const KNOWN_CONDITIONS = new Set([
   'inMailbox',
@@ -189,7 +203,7 @@ const KNOWN_CONDITIONS = new Set([
   ...Object.keys(TEXT_KEYS),
 ]);
 
-interface Row {
+export interface Row {
   ref: MessageRef;
   meta: MessageMeta;
 }
@@ -221,21 +235,34 @@ function hasKeyword(m: MessageMeta, k: unknown): boolean {
   return typeof k === 'string' && keywordsOf(m)[k.toLowerCase()] === true;
 }
 
-async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
-  const a = ctx.account(args.accountId);
+export type QuerySort = Array<{ property?: string; isAscending?: boolean; keyword?: string }>;
+type QueryFolder = { id: number; name: string; highestModseq: number };
+
+/** A query's filter and sort, checked (unsupportedFilter, unsupportedSort). */
+export function queryArgs(args: Args): { filter: Filter | null; sort: QuerySort } {
   const filter = optObject(args, 'filter');
   if (filter) checkFilter(filter);
-  const sort = (Array.isArray(args.sort) ? args.sort : []) as Array<{ property?: string; isAscending?: boolean; keyword?: string }>;
+  const sort = (Array.isArray(args.sort) ? args.sort : []) as QuerySort;
   for (const s of sort) if (!['receivedAt', 'size', 'subject', 'from', 'to', 'sentAt', 'hasKeyword'].includes(s.property ?? '')) throw new MethodError('unsupportedSort', String(s.property));
-  const snap = await ctx.snapshot(a);
-  // which folders: inMailbox at the top (or under AND) narrows the scan to that folder
+  return { filter, sort };
+}
+
+/** The folders a query scans (inMailbox at the top narrows it to one); null when inMailbox names none of the account's. */
+export function queryFolders<F extends QueryFolder>(ctx: CallContext, filter: Filter | null, all: F[]): F[] | null {
   const top = filter && !('operator' in filter) ? filter : null;
   const only = top && typeof top.inMailbox === 'string' ? parseMailboxId(ctx.resolveId(top.inMailbox)) : null;
-  if (top && typeof top.inMailbox === 'string' && (only === null || !snap.folders.some((f) => f.id === only)))
-    return { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position: 0, ids: [], total: 0 };
-  const folders = snap.folders.filter((f) => only === null || f.id === only);
-  // The answer depends only on the folders at their MODSEQ, the filter and the sort (query-cache.ts).
-  const cacheKey = `${a.ownerAccountId}|${folders.map((f) => `${f.id}@${f.highestModseq}`).join(',')}|${JSON.stringify(filter)}|${JSON.stringify(sort)}`;
+  if (top && typeof top.inMailbox === 'string' && (only === null || !all.some((f) => f.id === only))) return null;
+  return all.filter((f) => only === null || f.id === only);
+}
+
+/** The answer depends only on the folders at their MODSEQ, the filter and the sort (query-cache.ts). */
+export function queryKey(ownerAccountId: number, folders: Array<{ id: number; highestModseq: number }>, filter: Filter | null, sort: QuerySort): string {
+  return `${ownerAccountId}|${folders.map((f) => `${f.id}@${f.highestModseq}`).join(',')}|${JSON.stringify(filter)}|${JSON.stringify(sort)}`;
+}
+
+/** The sorted result of a query over `folders` (kept in the query cache unless it names creation ids). */
+export async function runQuery(ctx: CallContext, a: JmapAccount, filter: Filter | null, sort: QuerySort, folders: QueryFolder[]): Promise<Row[]> {
+  const cacheKey = queryKey(a.ownerAccountId, folders, filter, sort);
   for (const f of folders) await ctx.opened(a, f.name);
   const load = async (): Promise<Row[]> => {
     const rows: Row[] = [];
@@ -314,7 +341,16 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
     });
   };
   // A filter naming creation ids (#…) means something else in another request: not cached.
-  const hits = cacheKey.includes('"#') ? await load() : await ctx.s.queries.get(cacheKey, load);
+  return cacheKey.includes('"#') ? load() : ctx.s.queries.get(cacheKey, load);
+}
+
+async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
+  const a = ctx.account(args.accountId);
+  const { filter, sort } = queryArgs(args);
+  const snap = await ctx.snapshot(a);
+  const folders = queryFolders(ctx, filter, snap.folders);
+  if (!folders) return { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position: 0, ids: [], total: 0 };
+  const hits = await runQuery(ctx, a, filter, sort, folders);
   const total = hits.length;
   let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
   const anchor = optString(args, 'anchor');
@@ -326,7 +362,7 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   position = Math.min(position, total);
   const limit = Math.min(optInt(args, 'limit') ?? 1000, 10_000);
   const page = hits.slice(position, position + limit);
-  const out: Args = { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position, ids: page.map((h) => emailId(h.ref)) };
+  const out: Args = { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position, ids: page.map((h) => emailId(h.ref)) };
   if (optBool(args, 'calculateTotal') !== false) out.total = total;
   if (optInt(args, 'limit') !== undefined && optInt(args, 'limit')! > limit) out.limit = limit;
   return out;

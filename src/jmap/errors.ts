@@ -33,7 +33,6 @@ export const HTTP_TEXT = {
   unauthenticated:
     'Cần đăng nhập (Bearer hoặc Basic qua HTTPS; khi bật xác thực hai lớp: mật khẩu ứng dụng) / Authentication required (Bearer, or Basic over HTTPS; with the second factor on: an app password)',
   mustChange: 'Cần đổi mật khẩu trước (trên web) / The password must be changed first (on the web)',
-  csrf: 'Thiếu mã chống giả mạo (X-CSRF-Token) của phiên web: hãy tải lại trang / The web session’s anti-forgery token (X-CSRF-Token) is missing: reload the page',
   throttled: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau / Too many failed sign-ins, try again later',
   accountNotFound: 'Không có tài khoản này / No such account',
   blobNotFound: 'Không có dữ liệu này / No such blob',
@@ -57,6 +56,9 @@ export type MethodErrorType =
   | 'unsupportedSort'
   | 'unsupportedFilter'
   | 'forbidden'
+  | 'tooManyChanges'
+  | 'fromAccountNotFound'
+  | 'fromAccountNotSupportedByMethod'
   | 'serverFail';
 
 const METHOD_TEXT: Record<MethodErrorType, string> = {
@@ -73,6 +75,9 @@ const METHOD_TEXT: Record<MethodErrorType, string> = {
   unsupportedSort: 'Cách sắp xếp không được hỗ trợ / Unsupported sort',
   unsupportedFilter: 'Bộ lọc không được hỗ trợ / Unsupported filter',
   forbidden: 'Không có quyền / Forbidden',
+  tooManyChanges: 'Quá nhiều thay đổi (maxChanges), cần truy vấn lại / Too many changes (maxChanges): query again',
+  fromAccountNotFound: 'Không có tài khoản nguồn này / No such source account',
+  fromAccountNotSupportedByMethod: 'Tài khoản nguồn không hỗ trợ phương thức này / The source account does not support this method',
   serverFail: 'Lỗi máy chủ / Server failure',
 };
 

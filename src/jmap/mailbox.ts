@@ -194,7 +194,7 @@ async function mailboxQuery(ctx: CallContext, args: Args): Promise<Args> {
   const limit = optInt(args, 'limit');
   const start = position < 0 ? Math.max(0, list.length + position) : Math.min(position, list.length);
   const page = list.slice(start, limit !== undefined ? start + limit : undefined);
-  return { accountId: a.id, queryState: snap.state, canCalculateChanges: false, position: start, ids: page.map((f) => mailboxId(f.id)), total: list.length };
+  return { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position: start, ids: page.map((f) => mailboxId(f.id)), total: list.length };
 }
 
 function asFailure(e: unknown): SetFailure {

@@ -15,6 +15,11 @@ export class QueryCache<T> {
     private readonly maxRows = 400_000,
   ) {}
 
+  /** A kept result, without loading or reordering (Email/queryChanges reads the old result). */
+  peek(key: string): T[] | undefined {
+    return this.entries.get(key);
+  }
+
   async get(key: string, load: () => Promise<T[]>): Promise<T[]> {
     const hit = this.entries.get(key);
     if (hit) {

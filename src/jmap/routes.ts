@@ -32,13 +32,16 @@ import { WORK_QUEUE_METHODS } from './work-queue.ts';
 import { IDENTITY_METHODS } from './identities.ts';
 import { SUBMISSION_METHODS } from './submission.ts';
 import { VACATION_METHODS } from './vacation.ts';
+import { SNIPPET_METHODS } from './snippets.ts';
+import { QUERY_CHANGES_METHODS } from './query-changes.ts';
+import { EMAIL_COPY_METHODS } from './email-copy.ts';
 import { closeAllStreams, pushParams, pushStream } from './push.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
 import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
-const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS, ...VACATION_METHODS };
+const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS, ...VACATION_METHODS, ...SNIPPET_METHODS, ...QUERY_CHANGES_METHODS, ...EMAIL_COPY_METHODS };
 Object.assign(METHODS, WORK_QUEUE_METHODS); // the unit mailbox's work queue (work-queue.ts)
 
 interface Authenticated {
