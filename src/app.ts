@@ -58,6 +58,7 @@ import { RetentionPolicies } from './core/retention-policies.ts';
 import { ConsoleStats } from './core/console-stats.ts';
 import { Metrics } from './core/metrics.ts';
 import { PENDING as PENDING_REQUESTS } from './requests/lifecycle.ts';
+import { handoverPorts } from './requests/handover.ts';
 import { WorkQueue } from './core/work-queue.ts';
 
 export interface App {
@@ -244,6 +245,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     log: log.child({ component: 'requests' }),
   });
     onExecuted: (kind, submittedAt, executedAt) => metrics.requestExecuted(kind, submittedAt, executedAt),
+    handover: handoverPorts({ directory, accounts, store, delegations }),
   // clamd's deadline stays inside the stage's (smtp.stageTimeoutMs): a slow clamd meets the
   // hygiene.virus.unreachable policy, not the pipeline's generic 451.
   const clamd = new ClamdClient({ ...config.hygiene.virus, timeoutMs: Math.max(100, Math.min(config.hygiene.virus.timeoutMs, Math.floor(config.smtp.stageTimeoutMs * 0.8))) });

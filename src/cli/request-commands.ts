@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 
 const requests = () => import('./commands/request.ts');
+const documents = () => import('./commands/request-documents.ts');
 
 export function addRequestCommands(program: Command, data: () => string): void {
   const request = program.command('request').description('Yêu cầu thay đổi danh bạ theo quyết định (tiếp nhận, điều chuyển, nghỉ việc …) / requests of the decision (joiner, mover, leaver …)');
@@ -70,4 +71,19 @@ export function addRequestCommands(program: Command, data: () => string): void {
     .description('Mã dùng một lần để cán bộ nhận mật khẩu (hiện một lần) / the one-time code for the person’s password (shown once)')
     .option('--line <n>', 'dòng của lô / batch row', '1')
     .action(async (id: string, o: { line?: string }) => (await requests()).runRequestCredential(data(), id, o));
+  request
+    .command('letter <id>')
+    .description('Thư cấp mật khẩu (PDF, mã dùng một lần mới) để in và trao tay / the credential letter (PDF with a new one-time code) to print and hand over')
+    .requiredOption('--out <file>', 'tệp PDF / the PDF file')
+    .option('--line <n>', 'dòng của lô / batch row', '1')
+    .action(async (id: string, o: { line?: string; out: string }) => (await documents()).runCredentialLetter(data(), id, o));
+  // `thutin report` is made by hygiene-commands.ts (report free-mail) when it was registered first
+  const report = program.commands.find((c) => c.name() === 'report') ?? program.command('report').description('Báo cáo / reports');
+  report
+    .command('capacity')
+    .description('Báo cáo dung lượng: theo cơ quan, tăng trưởng, ổ đĩa và kinh phí năm tới / capacity report: per agency, growth, next year’s disk and budget')
+    .option('--pdf <file>', 'ghi PDF / write the PDF')
+    .option('--csv <file>', 'ghi CSV (UTF-8 BOM) / write the CSV')
+    .option('--json', 'JSON')
+    .action(async (o: { pdf?: string; csv?: string; json?: boolean }) => (await documents()).runCapacityReport(data(), o));
 }

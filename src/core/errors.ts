@@ -187,6 +187,12 @@ export const ERRORS = {
   REQUEST_NO_CREDENTIAL: { vi: 'Yêu cầu này không cấp mật khẩu, hoặc chưa được thực hiện', en: 'This request gives no credential, or has not been executed yet' },
   REQUEST_UNIT_HAS_PEOPLE: { vi: 'Đơn vị còn cán bộ đang công tác: hãy điều chuyển họ trước khi giải thể', en: 'The unit still has active people: move them before dissolving it' },
   REQUEST_DOCUMENT_TOO_BIG: { vi: 'Tệp văn bản quét quá lớn', en: 'The scanned document is too large' },
+  HANDOVER_RECORD_NOT_FOUND: { vi: 'Chưa có biên bản bàn giao: yêu cầu không phải bàn giao, hoặc chưa được thực hiện', en: 'No handover record: not a handover, or not executed yet' },
+  HANDOVER_NOT_A_HEAD: { vi: 'Chỉ thủ trưởng bàn giao và thủ trưởng tiếp nhận mới xác nhận biên bản bàn giao', en: 'Only the outgoing and the incoming head acknowledge the handover record' },
+  ADDRESS_QUARANTINED: {
+    vi: 'Địa chỉ này thuộc cán bộ đã nghỉ và đang trong thời gian cách ly, chưa được cấp cho người khác',
+    en: 'The address belonged to a leaver and is in quarantine: it cannot be given to anyone else yet',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -43,6 +43,7 @@ import { spamRoutes } from './routes/spam.ts';
 import { exportRoutes } from './routes/export.ts';
 import { jmapRoutes } from '../jmap/routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { requestDocumentRoutes } from './routes/request-documents.ts';
 import { webSessionRoutes } from './web-session.ts';
 import { webappRoutes } from './webapp.ts';
 
@@ -106,6 +107,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     retentionRoutes,
     hygieneRoutes,
     requestRoutes,
+    requestDocumentRoutes,
     spamRoutes,
     ticketRoutes,
     workQueueRoutes,

@@ -11,6 +11,7 @@ import type { Directory } from './effects.ts';
 import type { RequestNotices } from './notices.ts';
 import type { RequestEvent, RequestState, Standing } from './lifecycle.ts';
 import type { ItemKind, RequestView } from './types.ts';
+import type { HandoverPorts } from './handover.ts';
 
 /** Who acts: their principal (roles and scopes) and how the audit names them (`api:<address>`, `cli:<user>`). */
 export interface RequestActor {
@@ -38,6 +39,8 @@ export interface RequestServiceDeps {
   config: RequestsConfig;
   log: Logger;
   now?: () => number;
+  /** What a handover record reads (the unit, its mailbox's folders and delegates); absent = no record kept. */
+  handover?: HandoverPorts;
   /** Told when a request has executed (the /metrics histogram of time to execute). */
   onExecuted?: (kind: string, submittedAt: number | null, executedAt: number) => void;
 }
@@ -67,6 +70,8 @@ export interface RequestCore {
   requireRow(r: Reader, id: number): Promise<repo.RequestRow>;
   standing(actor: RequestActor, row: repo.RequestRow): Promise<Standing>;
   detail(r: Reader, id: number): Promise<RequestDetail>;
+  /** REQUEST_OUT_OF_SCOPE unless the actor may read request `id`. */
+  assertReadable(actor: RequestActor, id: number): Promise<void>;
   transit(
     id: number,
     event: RequestEvent,

@@ -14,6 +14,7 @@ import { ThutinError } from '../core/errors.ts';
 import { authorize } from '../core/policy.ts';
 import * as repo from '../storage/repositories/requests.ts';
 import { applyItem } from './effects.ts';
+import { buildRecord, handoverFacts } from './handover.ts';
 import { PENDING } from './lifecycle.ts';
 import type { ItemKind } from './types.ts';
 import type { RequestActor, RequestCore } from './core.ts';
@@ -76,7 +77,21 @@ export class RequestExecution {
     for (const item of items) {
       if (item.state === 'done') continue;
       try {
-        const result = await applyItem(this.s.deps.directory, item.kind as ItemKind, JSON.parse(item.payload), ctx, row.effectiveAt);
+        const payload = JSON.parse(item.payload) as Record<string, unknown>;
+        // A handover keeps its record: the unit mailbox's folders, delegates and head before and after.
+        const ports = item.kind === 'handover' ? this.s.deps.handover : undefined;
+        const before = ports ? await handoverFacts(ports, String(payload.unitCode)) : null;
+        const result = await applyItem(this.s.deps.directory, item.kind as ItemKind, payload, ctx, row.effectiveAt);
+        if (ports && before) {
+          const document = doc ? { number: doc.number, date: doc.issuedOn, signer: doc.signer } : null;
+          result.record = buildRecord(before, await handoverFacts(ports, String(payload.unitCode)), {
+            requestId: id,
+            line: item.line,
+            at: this.s.now(),
+            document,
+            mailboxRotated: result.mailboxRotated === true,
+          });
+        }
         await repo.setItemResult(this.s.deps.db, item.id, { state: 'done', error: null, result: JSON.stringify(result), doneAt: this.s.now() });
         done++;
         o.onProgress?.(done, items.length);
@@ -144,7 +159,7 @@ export class RequestExecution {
 
   /** The person redeems the code once: a new password, to be changed at first use; every session of the old one ends. */
   async redeemCredential(token: string): Promise<{ address: string; password: string; mustChangePassword: true }> {
-    const hash = crypto.createHash('sha256').update(token).digest('hex');
+    const hash = crypto.createHash('sha256').update(token.replace(/\s+/g, '')).digest('hex');
     const item = await repo.itemByCredential(this.s.deps.db, hash);
     const now = this.s.now();
     if (!item || item.credentialRedeemedAt !== null || (item.credentialExpiresAt ?? 0) < now) throw new ThutinError('REQUEST_CREDENTIAL_INVALID');

@@ -24,6 +24,8 @@ import { addWorkingDays, parseHolidays, type Holidays } from './working-days.ts'
 import { resolveItem, type ResolvedItem } from './effects.ts';
 import { readBatchCsv } from './batch-csv.ts';
 import { RequestExecution } from './execution.ts';
+import { HandoverRecords } from './handover.ts';
+import { renderCredentialLetter } from './pdf/credential-letter.ts';
 import type { RequestDetail } from './reads.ts';
 export type { RequestDetail } from './reads.ts';
 import type { RequestActor, RequestCore, RequestServiceDeps } from './core.ts';
@@ -44,6 +46,8 @@ export class RequestService implements RequestCore {
   readonly tx: Transactor;
   readonly holidays: Holidays;
   readonly execution: RequestExecution;
+  /** Handover records: read, acknowledged by both heads, as PDF (handover.ts). */
+  readonly handover: HandoverRecords;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
@@ -52,6 +56,7 @@ export class RequestService implements RequestCore {
     this.tx = transactor(deps.db);
     this.holidays = parseHolidays(deps.config.holidays);
     this.execution = new RequestExecution(this);
+    this.handover = new HandoverRecords(this);
   }
 
   // ---------------------------------------------------------------- standing and scope
@@ -83,6 +88,10 @@ export class RequestService implements RequestCore {
   private async readable(actor: RequestActor, row: repo.RequestRow): Promise<boolean> {
     if (row.requesterAccountId !== null && row.requesterAccountId === actor.principal.accountId) return true;
     return this.allowed(actor.principal, 'request.read', row.unitId === null ? [] : [row.unitId]);
+  }
+
+  async assertReadable(actor: RequestActor, id: number): Promise<void> {
+    if (!(await this.readable(actor, await this.requireRow(this.deps.db, id)))) throw new ThutinError('REQUEST_OUT_OF_SCOPE', `#${id}`);
   }
 
   async requireRow(r: Reader, id: number): Promise<repo.RequestRow> {
@@ -353,6 +362,32 @@ export class RequestService implements RequestCore {
   /** The one-time credential of an executed joiner or password reset: shown once to the head, redeemed by the person. */
   async issueCredential(actor: RequestActor, id: number, line = 1): Promise<{ token: string; expiresAt: number; address: string | null; redeemPath: string }> {
     return this.execution.issueCredential(actor, id, line);
+  }
+
+  /**
+   * The credential as a printable letter (PDF) for the head to hand over: a new one-time code is
+   * issued (audited `request.credential`, any earlier code replaced) and printed; never mailed.
+   */
+  async credentialLetter(actor: RequestActor, id: number, line: number, host: string): Promise<{ pdf: Buffer; address: string | null; expiresAt: number }> {
+    const c = await this.execution.issueCredential(actor, id, line);
+    const row = await this.requireRow(this.deps.db, id);
+    const item = (await repo.itemsOf(this.deps.db, id)).find((i) => i.line === line)!;
+    const personId = (JSON.parse(item.result ?? '{}') as { personId?: number }).personId;
+    const p = personId === undefined ? null : await this.deps.directory.getPerson(personId);
+    const pdf = await renderCredentialLetter({
+      requestId: id,
+      kind: item.kind === 'joiner' ? 'joiner' : 'password-reset',
+      name: p?.fullName ?? c.address ?? '',
+      address: c.address ?? p?.email ?? '',
+      unit: p?.unitName ?? row.unitCode ?? '',
+      code: c.token,
+      expiresAt: c.expiresAt,
+      redeemUrl: `https://${host}${c.redeemPath.replace(c.token, '<mã / code>')}`,
+      host,
+      issuedAt: this.now(),
+      issuedBy: actor.principal.username,
+    });
+    return { pdf, address: c.address, expiresAt: c.expiresAt };
   }
 
   async redeemCredential(token: string): Promise<{ address: string; password: string; mustChangePassword: true }> {

@@ -19,7 +19,7 @@ import { errorBody } from '../errors.ts';
 import { sessionOf } from '../auth.ts';
 import { zodRouter, bearer, idParams, type RouteDeps } from './common.ts';
 
-function actorOf(req: FastifyRequest): RequestActor {
+export function actorOf(req: FastifyRequest): RequestActor {
   const s = sessionOf(req);
   return { principal: s.principal, label: `api:${s.username}` };
 }
@@ -39,7 +39,7 @@ function ownScope(action: Action) {
  * (the service decides what they may do to it); someone holding the action elsewhere is told the
  * request lies outside their scope (REQUEST_OUT_OF_SCOPE, in Vietnamese), anyone else gets 403.
  */
-function requestScope(action: Action) {
+export function requestScope(action: Action) {
   return async (req: FastifyRequest, app: App): Promise<Target> => {
     const id = (req.params as { id: number }).id;
     const row = await app.requests.requireRow(app.db.kysely, id);

@@ -455,3 +455,34 @@ export async function countByState(r: Reader, states: readonly string[]): Promis
     .execute();
   return new Map(rows.map((row) => [row.state, Number(row.n)]));
 }
+
+export interface AcknowledgementRow {
+  requestId: number;
+  line: number;
+  role: string;
+  address: string;
+  accountId: number | null;
+  acknowledgedAt: number;
+}
+
+/** Record an acknowledgement of a handover record; false when this role had already acknowledged it. */
+export async function insertAcknowledgement(tx: Reader, a: AcknowledgementRow): Promise<boolean> {
+  const r = await tx
+    .insertInto('request_acknowledgements')
+    .values({ request_id: a.requestId, line: a.line, role: a.role, address: a.address, account_id: a.accountId, acknowledged_at: a.acknowledgedAt })
+    .onConflict((oc) => oc.columns(['request_id', 'line', 'role']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+export async function acknowledgementsOf(r: Reader, requestId: number): Promise<AcknowledgementRow[]> {
+  const rows = await r.selectFrom('request_acknowledgements').selectAll().where('request_id', '=', requestId).orderBy('acknowledged_at').orderBy('id').execute();
+  return rows.map((x) => ({
+    requestId: Number(x.request_id),
+    line: Number(x.line),
+    role: x.role,
+    address: x.address,
+    accountId: x.account_id === null ? null : Number(x.account_id),
+    acknowledgedAt: Number(x.acknowledged_at),
+  }));
+}
