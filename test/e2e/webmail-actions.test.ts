@@ -119,12 +119,25 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
     await page.getByLabel('Bật trả lời tự động').check();
     await page.getByLabel('Tiêu đề').fill('Vắng mặt');
     await page.getByLabel('Nội dung trả lời').fill('Tôi đi công tác đến hết tuần, xin liên hệ Văn phòng.');
-    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.locator('form.vacation').getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu trả lời tự động').waitFor();
     await screenshot(page, 'webmail-settings-desktop-vi');
     expect(await axeSerious(page)).toEqual([]);
     await page.reload();
     await expect.poll(() => page.getByLabel('Nội dung trả lời').inputValue()).toBe('Tôi đi công tác đến hết tuần, xin liên hệ Văn phòng.');
     expect(await page.getByLabel('Bật trả lời tự động').isChecked()).toBe(true);
+  });
+
+  it('keeps a sender name and a signature per identity, used when composing', async () => {
+    const page = b.page;
+    await page.goto(`${base}/settings`);
+    const form = page.getByRole('form', { name: an });
+    await form.getByLabel('Tên hiển thị khi gửi').fill('Nguyễn Văn An');
+    await form.getByLabel('Chữ ký').fill('Nguyễn Văn An\nChuyên viên, Sở Nội vụ');
+    await form.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu tên và chữ ký').waitFor();
+    await page.getByRole('link', { name: 'Soạn thư' }).click();
+    await expect.poll(() => page.getByLabel('Nội dung').inputValue()).toBe('\n\n-- \nNguyễn Văn An\nChuyên viên, Sở Nội vụ');
+    expect(await page.getByLabel('Người gửi').locator('option').first().textContent()).toContain(`Nguyễn Văn An <${an}>`);
   });
 });

@@ -18,6 +18,12 @@ import { newMessageId, type Outgoing } from './mime.ts';
 import { saveDraft, send } from './send.ts';
 import { rememberCorrespondents } from './recent.ts';
 import { startFrom, type Mode } from './useOriginal.ts';
+import { useMe } from '../auth/session.ts';
+
+/** The identity's signature above what is quoted (RFC 3676 separator). */
+function signed(body: string, signature: string | undefined): string {
+  return signature?.trim() ? `\n\n-- \n${signature.trim()}${body}` : body;
+}
 
 const DRAFT_DELAY_MS = 1500;
 
@@ -38,7 +44,8 @@ export function ComposePage() {
   const [bcc, setBcc] = useState<EmailAddress[]>([]);
   const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
-  const [started, setStarted] = useState(mode === 'new');
+  const [started, setStarted] = useState(false);
+  const me = useMe();
   const [dirty, setDirty] = useState(false);
   const [draftId, setDraftId] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<Date | null>(null);
@@ -55,7 +62,13 @@ export function ComposePage() {
   const att = useAttachments(writable ?? '', limit, (name) => setError(t('compose.tooBig', { name, size: size(limit) })));
 
   useEffect(() => {
-    if (started || !original.data || !identities.data) return;
+    if (started || !identities.data || !choice) return;
+    if (mode === 'new') {
+      setText(signed('', choice.identity.textSignature));
+      setStarted(true);
+      return;
+    }
+    if (!original.data) return;
     const s = startFrom(
       mode,
       original.data,
@@ -66,19 +79,19 @@ export function ComposePage() {
     setTo(s.to);
     setCc(s.cc);
     setSubject(s.subject);
-    setText(s.text);
+    setText(signed(s.text, choice.identity.textSignature));
     setStarted(true);
-  }, [started, original.data, identities.data, mode, t, i18n.language]);
+  }, [started, original.data, identities.data, choice, mode, t, i18n.language]);
 
   const outgoing = useMemo((): Outgoing | null => {
     if (!choice) return null;
     if (!messageId.current) messageId.current = newMessageId(choice.identity.email);
-    const me = identities.data?.find((x) => x.isPersonal)?.identity;
-    const onBehalf = !choice.isPersonal && me && me.email !== choice.identity.email;
+    const self = identities.data?.find((x) => x.isPersonal)?.identity;
+    const onBehalf = !choice.isPersonal && self && self.email !== choice.identity.email;
     const s = mode !== 'new' && mode !== 'forward' && original.data ? startFrom(mode, original.data, [], t, i18n.language) : null;
     return {
-      from: { name: choice.identity.name || choice.accountName || null, email: choice.identity.email },
-      ...(onBehalf ? { sender: { name: me.name || null, email: me.email } } : {}),
+      from: { name: choice.identity.name || (choice.isPersonal ? me.data?.person?.name : choice.accountName) || null, email: choice.identity.email },
+      ...(onBehalf ? { sender: { name: self.name || me.data?.person?.name || null, email: self.email } } : {}),
       to,
       cc,
       bcc,
@@ -90,7 +103,7 @@ export function ComposePage() {
       withBcc: true,
       messageId: messageId.current,
     };
-  }, [choice, identities.data, to, cc, bcc, subject, text, mode, original.data, t, i18n.language]);
+  }, [choice, identities.data, me.data, to, cc, bcc, subject, text, mode, original.data, t, i18n.language]);
 
   async function withFiles(m: Outgoing): Promise<Outgoing> {
     const attachments = await Promise.all(

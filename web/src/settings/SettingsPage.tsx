@@ -1,10 +1,11 @@
-// Owns: the settings screen: language, threads, keyboard shortcuts (on/off and the list), out-of-office, password.
+// Owns: the settings screen: language, threads, keyboard shortcuts (on/off and the list), out-of-office, names and signatures, password.
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../layout/LanguageSwitch.tsx';
 import { setPref, usePref } from '../mail/prefs.ts';
 import { SHORTCUTS } from './useShortcuts.ts';
 import { VacationSettings } from './VacationSettings.tsx';
+import { IdentitySettings } from './IdentitySettings.tsx';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -44,6 +45,10 @@ export function SettingsPage() {
       <section aria-labelledby="set-vacation">
         <h2 id="set-vacation">{t('settings.vacation')}</h2>
         <VacationSettings />
+      </section>
+      <section aria-labelledby="set-identities">
+        <h2 id="set-identities">{t('settings.identities')}</h2>
+        <IdentitySettings />
       </section>
       <section aria-labelledby="set-security">
         <h2 id="set-security">{t('settings.security')}</h2>
