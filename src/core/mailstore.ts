@@ -47,7 +47,11 @@ export interface ChangeSet {
   expunged: number[]; // UIDs expunged since
 }
 
-/** Bytes of a message kept in memory while it is ingested, for its header section. */
+/**
+ * Bytes of a message kept in memory while it is ingested: its header section, and the whole
+ * message when it is no longer than this (the stages that read it — spam, virus, DKIM — then read
+ * no file until it is committed or refused).
+ */
 const HEAD_KEEP = 64 * 1024;
 
 export interface MailStoreOptions {
@@ -70,6 +74,8 @@ export class MailStore extends MailFolders {
   /** Hooks told of each copy and move (see CopyHook). */
   readonly copyHooks: CopyHook[] = [];
   private readonly structureCache = new Map<string, MessageIndex>();
+  /** Ingested messages small enough to be kept whole in memory until they are let go (see HEAD_KEEP). */
+  private readonly ingested = new WeakMap<StoredContent, Buffer>();
   private readonly commits: GroupCommit;
   /** Told of every commit's deliveries in its transaction (the journal archive, core/journal.ts); not of APPEND. */
   deliveryHook: DeliveryHook | null = null;
@@ -116,8 +122,10 @@ export class MailStore extends MailFolders {
       },
     });
     const index = indexer.end();
-    const header = headBytes >= Math.min(index.headerSize, w.size) ? Buffer.concat(head).subarray(0, index.headerSize) : undefined;
-    return { sha256: w.sha256, size: w.size, index, header };
+    const kept = headBytes >= Math.min(index.headerSize, w.size) ? Buffer.concat(head, headBytes) : undefined;
+    const content: StoredContent = { sha256: w.sha256, size: w.size, index, header: kept?.subarray(0, index.headerSize) };
+    if (kept && headBytes === w.size) this.ingested.set(content, kept);
+    return content;
   }
 
   /** The caller is done with an ingested message (committed or refused): unpin it; a blob nothing references goes. */
@@ -237,10 +245,14 @@ export class MailStore extends MailFolders {
   /** The bytes of an ingested (not yet committed) message: what SMTP stages read. */
   readContent(content: StoredContent, start = 0, end = content.size): Promise<Buffer> {
     if (content.header && end <= content.header.length) return Promise.resolve(content.header.subarray(start, end));
+    const whole = this.ingested.get(content);
+    if (whole) return Promise.resolve(whole.subarray(start, end));
     return this.blobs.read(content.sha256, start, end);
   }
 
   streamContent(content: StoredContent): Readable {
+    const whole = this.ingested.get(content);
+    if (whole) return Readable.from([whole], { objectMode: false });
     return this.blobs.createReadStream(content.sha256);
   }
 
@@ -383,7 +395,8 @@ export class MailStore extends MailFolders {
       const rows: messages.NewMessage[] = [];
       for (const m of msgs) {
         // \Recent is per session and never copied; the other flags, and the header prefix, are.
-        rows.push({ ...m, mailboxId: dstMailboxId, uid: next, modseq: alloc.modseq });
+        // a move keeps the message's identity (its first place: JMAP's Email id); a copy is a new message
+        rows.push({ ...m, mailboxId: dstMailboxId, uid: next, modseq: alloc.modseq, origin: opts.removeSource ? (m.origin ?? `${srcMailboxId}_${m.uid}`) : null });
         pairs.push([m.uid, next]);
         next++;
       }
@@ -426,6 +439,16 @@ export class MailStore extends MailFolders {
     // A compaction between the reads may have taken entries: the floor read again says so.
     const after = await folders.folderById(this.db, mailboxId);
     return { complete: complete && modseq >= (after?.changesFloor ?? 0) - 1, highestModseq: highest, changed, expunged };
+  }
+
+  /** The first places ("<folder id>_<uid>") of the moved messages expunged from a folder after `modseq`, by UID. */
+  expungedOrigins(mailboxId: number, modseq: number): Promise<Map<number, string>> {
+    return messages.expungedOriginsSince(this.db, mailboxId, modseq);
+  }
+
+  /** An account's messages that were moved from these first places, with the folder each is in now. */
+  byOrigin(accountId: number, origins: string[]): Promise<Array<MessageMeta & { mailboxId: number }>> {
+    return origins.length ? messages.messagesByOrigin(this.db, accountId, origins) : Promise.resolve([]);
   }
 
   // ---------------------------------------------------------------- search

@@ -43,6 +43,8 @@ export interface RemovalGuard {
 }
 
 const BLOB_NAME = /^[0-9a-f]{64}$/;
+/** Bytes gathered before a write to the file (see writeTo). */
+const WRITE_BATCH = 256 * 1024;
 const FAN = /^[0-9a-f]{2}$/;
 
 export class SizeLimitError extends Error {
@@ -176,19 +178,35 @@ export class BlobStore {
     const hash = crypto.createHash('sha256');
     let size = 0;
     let over = false;
+    // Chunks are gathered up to WRITE_BATCH bytes and written together (one writev): a message
+    // arrives in many small socket reads, and each write is a round trip to the thread pool.
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      const bufs = pending;
+      pending = [];
+      pendingBytes = 0;
+      if (bufs.length === 1) await fh.write(bufs[0]);
+      else if (bufs.length) await fh.writev(bufs);
+    };
     try {
       for await (const chunk of source as AsyncIterable<Buffer>) {
         const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
         size += buf.length;
         if (opts.maxSize !== undefined && size > opts.maxSize) {
           over = true; // keep draining so the protocol stays in step, but stop storing
+          pending = [];
+          pendingBytes = 0;
           continue;
         }
         hash.update(buf);
         opts.onChunk?.(buf);
-        await fh.write(buf);
+        pending.push(buf);
+        pendingBytes += buf.length;
+        if (pendingBytes >= WRITE_BATCH) await flush();
       }
       if (over) throw new SizeLimitError(opts.maxSize!);
+      await flush();
       await fh.sync();
       await fh.close();
     } catch (e) {
@@ -209,9 +227,12 @@ export class BlobStore {
     this.pin(sha256);
     let exists = false;
     try {
-      const t = new Date();
-      fs.utimesSync(final, t, t);
-      exists = true;
+      // Looked up without an exception for the usual answer (no such file yet).
+      if (fs.statSync(final, { throwIfNoEntry: false })) {
+        const t = new Date();
+        fs.utimesSync(final, t, t);
+        exists = true;
+      }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
         this.unpin(sha256);
