@@ -1,6 +1,6 @@
 // The webmail's search in chromium (issue 10): the server's folded search (Email/query text,
 // the same as IMAP SEARCH) finds "Đặng" whether typed with diacritics or without, and "đ" as "d";
-// the results page says what was searched and clears back to the folder.
+// the results page marks the words found (SearchSnippet/get), says what was searched and clears back to the folder.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestServers, TEST_PASSWORD, vietnameseMessage, type Running } from '../helpers/servers.ts';
@@ -46,6 +46,8 @@ describe.skipIf(noBrowser('webmail: search'))('webmail: search with and without 
 
   it('finds Đặng typed without diacritics, with them, and đ as d — in subjects and bodies', async () => {
     expect(await search('dang')).toEqual(['Kế hoạch đào tạo', 'Ý kiến của đồng chí Đặng Thị Hương']);
+    // The words found are marked where they stand in the original text (SearchSnippet/get).
+    await expect.poll(() => b.page.locator('.row mark').allTextContents()).toEqual(['Đặng', 'Đặng']);
     await screenshot(b.page, 'webmail-search-desktop-vi');
     expect(await search('Đặng')).toEqual(['Kế hoạch đào tạo', 'Ý kiến của đồng chí Đặng Thị Hương']);
     expect(await search('dao tao')).toEqual(['Kế hoạch đào tạo']);

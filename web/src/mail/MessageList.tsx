@@ -5,7 +5,7 @@ import { useQueries } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Email } from '../api/types.ts';
-import { fetchPage, PAGE, pageKey, type ListQuery } from './data.ts';
+import { fetchPage, PAGE, pageKey, type ListPage, type ListQuery } from './data.ts';
 import { useWindow } from './useWindow.ts';
 import { MessageRow } from './MessageRow.tsx';
 
@@ -25,7 +25,11 @@ export function MessageList({ query, selectedId, sentView, linkFor }: { query: L
   }, [win.start, win.end]);
   const loaded = useQueries({ queries: pages.map((p) => ({ queryKey: pageKey(query, p), queryFn: () => fetchPage(query, p), staleTime: 10_000 })) });
   const rows = new Map<number, Email>();
-  loaded.forEach((r, i) => r.data?.emails.forEach((e, j) => rows.set(pages[i] * PAGE + j, e)));
+  const snippets: NonNullable<ListPage['snippets']> = { ...first.data?.snippets };
+  loaded.forEach((r, i) => {
+    r.data?.emails.forEach((e, j) => rows.set(pages[i] * PAGE + j, e));
+    Object.assign(snippets, r.data?.snippets);
+  });
   first.data?.emails.forEach((e, j) => rows.has(j) || rows.set(j, e));
 
   const selectedIndex = useMemo(() => {
@@ -78,7 +82,7 @@ export function MessageList({ query, selectedId, sentView, linkFor }: { query: L
                     …
                   </li>
                 );
-              return <MessageRow key={e.id} email={e} href={linkFor(e.id)} selected={e.id === selectedId} sentView={sentView} index={i} total={total} height={ROW_HEIGHT} />;
+              return <MessageRow key={e.id} email={e} snippet={snippets[e.id]} href={linkFor(e.id)} selected={e.id === selectedId} sentView={sentView} index={i} total={total} height={ROW_HEIGHT} />;
             })}
           </ul>
         </div>

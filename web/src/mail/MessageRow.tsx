@@ -3,9 +3,11 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { Email } from '../api/types.ts';
 import { shortDate, who } from './format.ts';
+import { Snippet } from './Snippet.tsx';
 
 export function MessageRow({
   email,
+  snippet,
   href,
   selected,
   sentView,
@@ -14,6 +16,7 @@ export function MessageRow({
   height,
 }: {
   email: Email;
+  snippet?: { subject: string | null; preview: string | null };
   href: string;
   selected: boolean;
   sentView: boolean;
@@ -46,9 +49,9 @@ export function MessageRow({
               <path d="M11 4v7a3 3 0 0 1-6 0V3.5a2 2 0 0 1 4 0V10a1 1 0 0 1-2 0V4" fill="none" stroke="currentColor" strokeWidth="1.4" />
             </svg>
           )}
-          {email.subject || t('list.noSubject')}
+          {snippet?.subject ? <Snippet html={snippet.subject} /> : email.subject || t('list.noSubject')}
         </span>
-        <span className="row-preview">{email.preview}</span>
+        <span className="row-preview">{snippet?.preview ? <Snippet html={snippet.preview} /> : email.preview}</span>
       </Link>
     </li>
   );

@@ -54,6 +54,8 @@ export interface ListPage {
   total: number;
   position: number;
   emails: Email[];
+  /** Search results: the subject and preview with the found words marked (SearchSnippet/get), by Email id. */
+  snippets?: Record<string, { subject: string | null; preview: string | null }>;
 }
 
 /** One page of the list: Email/query at `position` and Email/get of its ids, one request. */
@@ -68,7 +70,17 @@ export async function fetchPage(q: ListQuery, page: number): Promise<ListPage> {
   ]);
   const ids = r.q.ids as string[];
   const byId = new Map((r.g.list as Email[]).map((e) => [e.id, e]));
-  return { total: Number(r.q.total ?? 0), position: Number(r.q.position ?? 0), emails: ids.map((id) => byId.get(id)).filter((e): e is Email => !!e) };
+  const out: ListPage = { total: Number(r.q.total ?? 0), position: Number(r.q.position ?? 0), emails: ids.map((id) => byId.get(id)).filter((e): e is Email => !!e) };
+  if (q.text && ids.length) {
+    try {
+      const s = await jmap([['SearchSnippet/get', { accountId: q.accountId, filter: listFilter(q), emailIds: ids }, 's']]);
+      const list = (s.s.list ?? []) as Array<{ emailId: string; subject: string | null; preview: string | null }>;
+      out.snippets = Object.fromEntries(list.map((x) => [x.emailId, { subject: x.subject, preview: x.preview }]));
+    } catch {
+      /* no snippets: the plain preview */
+    }
+  }
+  return out;
 }
 
 export function pageKey(q: ListQuery, page: number) {
