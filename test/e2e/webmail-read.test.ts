@@ -1,7 +1,7 @@
 // The webmail in chromium (issue 10): signing in through the form (Vietnamese by default), the
 // folder tree with unread counts, the list, reading an HTML mail in the sandboxed frame with its
 // remote image blocked (no request leaves for it) until the reader allows it, attachments
-// downloaded and previewed, English switchable; screenshots on desktop and phone; axe-core finds
+// downloaded and previewed, legacy TCVN3 text readable, English switchable; screenshots on desktop and phone; axe-core finds
 // no serious or critical violation on the sign-in, list and reading screens.
 import fs from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -33,6 +33,15 @@ describe.skipIf(noBrowser('webmail: sign in and read'))('webmail: sign in and re
         ],
       }),
       htmlMessage({ from: 'tu@kontum.gov.vn', fromName: 'Đỗ Văn Tư', to: an, subject: 'Báo cáo quý IV', html: '<p>Đề nghị gửi báo cáo.</p>', date: 'Sun, 06 Dec 2026 10:00:00 +0700' }),
+      // An old district office's mail: TCVN3 (ABC) text declared as windows-1258.
+      Buffer.concat([
+        Buffer.from(
+          'From: <vanthu@kontum.gov.vn>\r\nTo: <' +
+            an +
+            '>\r\nSubject: Cong van TCVN3\r\nDate: Sat, 05 Dec 2026 09:00:00 +0700\r\nMessage-ID: <tcvn3@kontum.gov.vn>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=windows-1258\r\nContent-Transfer-Encoding: 8bit\r\n\r\n',
+        ),
+        Buffer.from('Uû ban nh©n d©n tØnh Kon Tum\r\nKÝnh göi: Së Th«ng tin vµ TruyÒn th«ng\r\n', 'latin1'),
+      ]),
     ]);
     b = await openBrowser(DESKTOP);
   });
@@ -56,7 +65,7 @@ describe.skipIf(noBrowser('webmail: sign in and read'))('webmail: sign in and re
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/' });
     expect(cookies.find((c) => c.name === 'thutin_csrf')).toMatchObject({ httpOnly: false, secure: true, sameSite: 'Strict' });
     const inbox = page.getByRole('link', { name: /Hộp thư đến/ });
-    await expect.poll(() => inbox.textContent()).toContain('2');
+    await expect.poll(() => inbox.textContent()).toContain('3');
     await page.getByText('Giấy mời họp giao ban tháng 12').waitFor();
     await page.getByText('Báo cáo quý IV').waitFor();
     await screenshot(page, 'webmail-list-desktop-vi');
@@ -73,8 +82,8 @@ describe.skipIf(noBrowser('webmail: sign in and read'))('webmail: sign in and re
     expect(await frame.getAttribute('srcdoc')).toContain("default-src 'none'");
     await page.getByText('Đã chặn 1 hình ảnh từ bên ngoài').waitFor();
     expect(b.requests.filter((u) => u.startsWith('http://198.51.100.7'))).toEqual([]);
-    // Opening marks it read: Inbox now counts 1 unread.
-    await expect.poll(() => page.getByRole('link', { name: /Hộp thư đến/ }).textContent()).toMatch(/1$/);
+    // Opening marks it read: Inbox now counts 2 unread.
+    await expect.poll(() => page.getByRole('link', { name: /Hộp thư đến/ }).textContent()).toMatch(/2$/);
     await screenshot(page, 'webmail-read-desktop-vi');
     expect(await axeSerious(page)).toEqual([]);
     await page.getByRole('button', { name: 'Hiện hình ảnh' }).click();
@@ -92,6 +101,13 @@ describe.skipIf(noBrowser('webmail: sign in and read'))('webmail: sign in and re
     expect(await img.getAttribute('src')).toMatch(/^blob:/);
     await page.getByRole('button', { name: 'Xem trước giay-moi.pdf' }).click();
     expect(await page.locator('iframe.pdf-frame').getAttribute('src')).toMatch(/^blob:/);
+  });
+
+  it('shows legacy TCVN3 text readably', async () => {
+    const { page } = b;
+    await page.locator('.row-subject', { hasText: 'Cong van TCVN3' }).click();
+    await page.locator('.plain-body', { hasText: 'Ủy ban nhân dân tỉnh Kon Tum' }).waitFor();
+    expect(await page.locator('.plain-body').textContent()).toContain('Kính gửi: Sở Thông tin và Truyền thông');
   });
 
   it('switches to English', async () => {
