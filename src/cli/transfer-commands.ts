@@ -6,6 +6,7 @@ import { Option, type Command } from 'commander';
 import { TRANSFER_FORMATS, type TransferFormat } from '../transfer/types.ts';
 
 const transfer = () => import('./commands/export.ts');
+const migrate = () => import('./commands/migrate.ts');
 
 interface TransferOptions {
   account: string;
@@ -37,4 +38,20 @@ export function addTransferCommands(program: Command, data: () => string): void 
     .option('--reason <ref>', 'số/ký hiệu văn bản cho phép / reference of the authorising document')
     .option('--json', 'JSON')
     .action(async (file: string, o: TransferOptions) => (await transfer()).runImport(data(), file, o));
+  const m = program.command('migrate').description('Chuyển thư từ máy chủ thư cũ / move mail from the old mail server');
+  m.command('imap')
+    .description(
+      'Chép mọi hộp thư trong users.csv từ máy chủ IMAP cũ (tiếp tục được khi bị ngắt; lần sau chỉ chép thư mới) / copy every mailbox of users.csv from the old IMAP server (resumable; a later run copies only new mail)',
+    )
+    .requiredOption('--from <url>', 'imaps://máy-chủ-cũ[:cổng] (hoặc imap:// với STARTTLS) / imaps://old-host[:port] (or imap:// with STARTTLS)')
+    .requiredOption('--map <file>', 'users.csv: tài khoản cũ,mật khẩu,tài khoản thutin / old login,password,thutin account')
+    .option('--insecure', 'chấp nhận chứng chỉ không kiểm chứng được của máy chủ cũ / accept the old server’s unverifiable certificate')
+    .option('--parallel <n>', 'số hộp thư chép cùng lúc / mailboxes copied at once', '4')
+    .option('--state <dir>', 'thư mục trạng thái để tiếp tục (mặc định <data>/migrate-state) / state folder for resuming (default <data>/migrate-state)')
+    .option('--admin-user <login>', 'tài khoản quản trị (SASL PLAIN authzid, vd. master user của Dovecot) / administrator login (SASL PLAIN authzid, e.g. a Dovecot master user)')
+    .option('--admin-password-file <file>', 'tệp chứa mật khẩu quản trị (dòng đầu) / file holding the administrator password (first line)')
+    .option('--report <file>', 'ghi báo cáo JSON / write the JSON report')
+    .option('--reason <ref>', 'số/ký hiệu văn bản cho phép / reference of the authorising document')
+    .option('--json', 'JSON')
+    .action(async (o: import('./commands/migrate.ts').MigrateImapOptions) => (await migrate()).runMigrateImap(data(), o));
 }

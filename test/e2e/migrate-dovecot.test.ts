@@ -21,11 +21,17 @@ import { encodeMailboxName } from '../../src/imap/protocol/mutf7.ts';
 import { runMigration, parseSourceUrl } from '../../src/migrate/run.ts';
 import { parseUsersCsv } from '../../src/migrate/users-csv.ts';
 import type { MigrationProgress } from '../../src/migrate/progress.ts';
+import { BIN, REPO, thutin } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { loadConfig } from '../../src/config/config.ts';
+import { createApp } from '../../src/app.ts';
+import pino from 'pino';
 
 const run = promisify(execFile);
 
 const AN: DovecotUser = { login: 'an.nguyen', password: 'Mk-cu#2019an' };
 const BINH: DovecotUser = { login: 'binh.le', password: 'Mk-cu#2019binh' };
+const CHI: DovecotUser = { login: 'chi.tran', password: 'Mk-cu#2019chi' };
 const AN_NEW = 'an@kontum.gov.vn';
 const BINH_NEW = 'binh@kontum.gov.vn';
 /** Source folder → messages, 2,000 in all; "Đã gửi" is Dovecot's \Sent. */
@@ -94,7 +100,7 @@ describe.skipIf(skip)('thutin migrate imap from a real Dovecot', { timeout: 300_
     t = await createTestApp();
     stateDir = path.join(t.dataDir, 'migrate-state');
     const tls = tlsPaths(t.app.config);
-    dc = await startDovecot(work, { cert: tls.cert, key: tls.key, users: [AN, BINH] });
+    dc = await startDovecot(work, { cert: tls.cert, key: tls.key, users: [AN, BINH, CHI] });
     await t.app.accounts.create(AN_NEW, TEST_PASSWORD, 'test');
     await t.app.accounts.create(BINH_NEW, TEST_PASSWORD, 'test');
     // The old mailbox, written by imapflow's APPEND into Dovecot (three connections at once).
@@ -117,6 +123,17 @@ describe.skipIf(skip)('thutin migrate imap from a real Dovecot', { timeout: 300_
     await appendFixtures(b, 'INBOX', 5000, 20);
     await appendFixtures(b, 'Thùng rác', 5100, 5);
     await b.logout();
+    const ch = await dc.client(CHI);
+    await ch.mailboxCreate('Hồ sơ/Đề án');
+    await Promise.all([
+      appendFixtures(ch, 'Hồ sơ/Đề án', 7000, 400),
+      (async () => {
+        const c2 = await dc.client(CHI);
+        await appendFixtures(c2, 'INBOX', 7500, 400);
+        await c2.logout();
+      })(),
+    ]);
+    await ch.logout();
     // Already in thutin before the migration: the first INBOX message (same bytes): a duplicate to skip.
     const an = (await t.app.accounts.byAddress(AN_NEW))!;
     await t.app.store.append(an.id, 'INBOX', fixtureMessage(0, 'INBOX'), ['\\Seen'], new Date(Date.UTC(2018, 0, 1)));
@@ -280,6 +297,54 @@ print(json.dumps([counts(sys.argv[1], sys.argv[2], sys.argv[3]), counts(sys.argv
       const want = n + (f === 'Công văn/Đi' ? 15 : f === 'Đã gửi' ? 10 : 0);
       expect([f, get(a, f)]).toEqual([f, want]);
       expect([f, get(b, target(f))]).toEqual([f, want]);
+    }
+  });
+
+  it('thutin migrate imap killed with SIGKILL mid-way resumes from its state file without copying anything twice', async () => {
+    const data = path.join(work, 'cli-data');
+    expect((await thutin(data, ['init', '--domain', 'kontum.gov.vn'])).code).toBe(0);
+    expect((await thutin(data, ['account', 'add', 'chi@kontum.gov.vn', '--password-stdin'], { input: TEST_PASSWORD + '\n' })).code).toBe(0);
+    const map = path.join(work, 'users.csv');
+    fs.writeFileSync(map, `# old login,password,thutin account\n${CHI.login},${CHI.password},chi@kontum.gov.vn\n`);
+    const args = ['--data', data, 'migrate', 'imap', '--from', `imaps://127.0.0.1:${dc.imapsPort}`, '--insecure', '--map', map, '--parallel', '2'];
+    const stateDir = path.join(data, 'migrate-state');
+    // Killed as soon as its state file shows part of a folder copied.
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (_c, sig) => resolve(sig === 'SIGKILL' ? -9 : _c)));
+    let killedAt = 0;
+    for (let i = 0; i < 1200 && child.exitCode === null; i++) {
+      const files = fs.existsSync(stateDir) ? fs.readdirSync(stateDir).filter((f) => f.endsWith('.json')) : [];
+      const st = files.length ? JSON.parse(fs.readFileSync(path.join(stateDir, files[0]), 'utf8')) : null;
+      const done = st ? Object.values(st.folders as Record<string, { lastUid: number }>).reduce((a, f) => a + f.lastUid, 0) : 0;
+      if (done > 0) {
+        killedAt = done;
+        child.kill('SIGKILL');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(await exited).toBe(-9);
+    expect(killedAt).toBeGreaterThan(0);
+    expect(killedAt).toBeLessThan(800);
+    const again = await thutin(null, [...args, '--report', path.join(work, 'report.json')]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/chi\.tran/);
+    const [r] = JSON.parse(fs.readFileSync(path.join(work, 'report.json'), 'utf8'));
+    expect(r.found).toBe(800);
+    expect(r.earlier).toBeGreaterThanOrEqual(killedAt);
+    expect(r.earlier + r.copied + r.skipped).toBe(800); // what the killed run committed after its last save is skipped, not copied again
+    const app = await createApp(loadConfig(data), { log: pino({ level: 'silent' }) });
+    try {
+      const acct = (await app.accounts.byAddress('chi@kontum.gov.vn'))!;
+      for (const [f, want] of [
+        ['INBOX', 'INBOX'],
+        ['Hồ sơ/Đề án', 'Hồ sơ/Đề án'],
+      ]) {
+        const mb = await app.store.getMailbox(acct.id, want);
+        expect([f, (await app.store.listMessages(mb!.id)).length]).toEqual([f, 400]);
+      }
+    } finally {
+      await app.close();
     }
   });
 });
