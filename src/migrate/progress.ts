@@ -40,7 +40,7 @@ export function migrationProgress(mailboxes: number, out: { write(s: string): un
   let drawn = 0; // lines drawn last time (TTY)
   let lastDraw = 0;
   let lastTenth = -1;
-  const overallLabel = () => `Tất cả / all (${finished}/${mailboxes} hộp thư / mailboxes)`;
+  const overallLabel = () => `Tất cả / all (${finished}/${mailboxes})`;
   const draw = (force = false) => {
     const t = now();
     if (!tty) {
