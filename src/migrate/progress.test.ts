@@ -20,7 +20,7 @@ describe('migration progress', () => {
     const last = r.out.at(-1)!;
     expect(last.startsWith('\x1b[3A\r')).toBe(true); // back over the three lines drawn before
     expect(last).toContain('an → an@kontum.gov.vn');
-    expect(last).toMatch(/\[#{12}\.{12}\]  50% 50\/100 50\/s ETA 00:01/);
+    expect(last).toMatch(/\[#{12}\.{12}\] {2}50% 50\/100 50\/s ETA 00:01/);
     expect(last).toMatch(/Tất cả \/ all \(0\/2\).* 33% 50\/150/);
     now = 2000;
     p.end('an → an@kontum.gov.vn', '✓ an → an@kontum.gov.vn: done');
