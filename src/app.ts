@@ -146,11 +146,11 @@ export interface App {
   identities: IdentityService;
   /** The record of mail sent through JMAP, EmailSubmission (src/core/email-submissions.ts; issue 10). */
   submissions: SubmissionLog;
-  /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   /** The console's numbers: storage per agency, mailboxes per state, requests waiting, queue depth (src/core/console-stats.ts). */
   consoleStats: ConsoleStats;
   /** `/metrics` in Prometheus' text format (src/core/metrics.ts). */
   metrics: Metrics;
+  /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
 }
@@ -222,10 +222,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     address: config.tickets.address || `baocao@${config.domains.primary}`,
     log: log.child({ component: 'tickets' }),
   });
-  const directory = new DirectoryService({
   // /metrics (issue 11): counters fed by the store's mail flow and the request executor, gauges read at each scrape.
   const consoleStats = new ConsoleStats(db.kysely, { pendingRequestStates: [...PENDING_REQUESTS, 'scheduled', 'executing', 'failed'], queueDoneState: 'done' });
   const metrics = new Metrics(consoleStats, events);
+  const directory = new DirectoryService({
     db: db.kysely,
     accounts,
     audit,
@@ -243,9 +243,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     notices: new RequestNotices({ store, accountOf: (a) => accounts.byAddress(a), from: `postmaster@${config.domains.primary}`, log: log.child({ component: 'requests' }), now: () => Date.now() }),
     config: config.requests,
     log: log.child({ component: 'requests' }),
-  });
     onExecuted: (kind, submittedAt, executedAt) => metrics.requestExecuted(kind, submittedAt, executedAt),
     handover: handoverPorts({ directory, accounts, store, delegations }),
+  });
   // clamd's deadline stays inside the stage's (smtp.stageTimeoutMs): a slow clamd meets the
   // hygiene.virus.unreachable policy, not the pipeline's generic 451.
   const clamd = new ClamdClient({ ...config.hygiene.virus, timeoutMs: Math.max(100, Math.min(config.hygiene.virus.timeoutMs, Math.floor(config.smtp.stageTimeoutMs * 0.8))) });
@@ -266,7 +266,6 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     { retentionDays: config.hygiene.virus.quarantineDays },
   );
   maintenance.quarantine = quarantine;
-  const sp = config.hygiene.spam;
   // Issue 14: the legal hold keeps what leaves a held mailbox and refuses its deletion; the journal
   // records every commit of a journaled unit; retention policies know when mail entered a folder.
   const legalHold = new LegalHoldService(db.kysely, store, audit);
@@ -276,6 +275,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   store.deliveryHook = journal;
   const retention = new RetentionPolicies(db.kysely, store, audit, legalHold, journal, { runIntervalMs: config.retention.runIntervalMs, log: log.child({ component: 'retention' }) });
   store.copyHooks.push(retention);
+  const sp = config.hygiene.spam;
   const rspamd = sp.enabled ? new RspamdClient({ url: sp.url, controllerUrl: sp.controllerUrl, password: sp.password, timeoutMs: sp.timeoutMs }) : null;
   const spamLists = new SpamLists(db.kysely, audit);
   const spamLearner = new SpamLearner(db.kysely, store, audit, rspamd, log.child({ component: 'spam-learner' }), { retryMs: sp.learnRetryMs });
@@ -313,9 +313,9 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   });
   return {
     config,
-    workQueue,
     consoleStats,
     metrics,
+    workQueue,
     identities: new IdentityService(db.kysely),
     submissions: new SubmissionLog(db.kysely),
     forwarding,
@@ -355,10 +355,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     tickets,
     backup,
     backupSchedule,
-    sieveScripts,
     legalHold,
     journal,
     retention,
+    sieveScripts,
     mailboxMetadata: new MailboxMetadata(db.kysely, { maxSize: 64 * 1024, maxEntries: 100 }, { admin: `mailto:postmaster@${config.domains.primary}`, comment: '' }),
     sieveDelivery: new SieveDelivery({
       scripts: sieveScripts,
@@ -380,8 +380,8 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     close: async () => {
       await requests.stop();
       await backupSchedule.stop();
-      await spamLearner.stop();
       await retention.stop();
+      await spamLearner.stop();
       await maintenance.stop();
       await sessions.stop();
       await events.close();

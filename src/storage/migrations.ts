@@ -316,13 +316,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('ticket_messages_sha256').on('ticket_messages').column('sha256').execute();
       },
     },
+    '0021_retention': retentionMigration(dialect), // issue 14: retention policies, legal holds, messages held (migrations-retention.ts)
+    '0022_journal': journalMigration(dialect), // issue 14: the journal archive of units (migrations-journal.ts)
+    '0023_requests_2': requests2Migration(dialect), // issue 11: handover acknowledgements, quarantined addresses (migrations-requests-2.ts)
   };
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<void> {
-    '0021_retention': retentionMigration(dialect), // issue 14: retention policies, legal holds, messages held (migrations-retention.ts)
-    '0022_journal': journalMigration(dialect), // issue 14: the journal archive of units (migrations-journal.ts)
-    '0023_requests_2': requests2Migration(dialect), // issue 11: handover acknowledgements, quarantined addresses (migrations-requests-2.ts)
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
