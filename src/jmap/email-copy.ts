@@ -13,7 +13,7 @@ import type { MessageMeta, StoredContent } from '../core/mailstore.ts';
 import { MAIL, optObject, optString, optStrings, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure } from './errors.ts';
-import { emailId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
+import { emailId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, threadIdOf, type MessageRef } from './ids.ts';
 import { loadMessages, renderEmails } from './email.ts';
 import { emailSet } from './email-set.ts';
 import { bodyStructure, findPart, flagsFromKeywords, isJmapKeyword, keywordsOf, transferDecode } from './message.ts';
@@ -61,7 +61,7 @@ async function copyOne(ctx: CallContext, from: JmapAccount, to: JmapAccount, o: 
   try {
     const [d] = await store.deliver(content, [{ accountId: to.ownerAccountId, mailbox: folder.name, flags: flagNames(keywords) }], receivedAt);
     const nref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
-    return { id: emailId(nref), blobId: messageBlobId(nref), threadId: threadId(nref), size: hit.meta.size };
+    return { id: emailId(nref), blobId: messageBlobId(nref), threadId: threadIdOf(nref, {}), size: hit.meta.size };
   } catch (e) {
     if (isThutinError(e) && /QUOTA/.test(e.code)) throw new SetFailure('overQuota');
     throw e;
@@ -159,7 +159,7 @@ async function emailParse(ctx: CallContext, args: Args): Promise<Args> {
     try {
       if (b?.kind === 'upload') content = ctx.s.uploads.get(a.ownerAccountId, b.sha256)?.content ?? null;
       else if (b?.kind === 'message') {
-        const hit = (await loadMessages(ctx, a, [b.ref])).get(emailId(b.ref));
+        const hit = (await loadMessages(ctx, a, [b.ref], { here: true })).get(emailId(b.ref));
         if (hit && !b.part) {
           const [o] = await renderEmails(ctx, renderArgs, new Map([['p', { ref: b.ref, meta: hit.meta }]]), ['p']);
           parsed[blobId] = finish(o);

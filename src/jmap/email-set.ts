@@ -1,7 +1,7 @@
 // Email/set, Email/import, Thread/get and Core/echo (RFC 8620 §4, RFC 8621 §3, §4.6,
 // §4.8, §6.1). Keywords change through MailStore.storeFlags (the MODSEQ IMAP sees; \Deleted kept),
 // mailboxIds through copy/move (a message is in one mailbox: changing it moves the message, which
-// gets a new id; adding mailboxes copies it), destroy through \Deleted + UID EXPUNGE, create and
+// keeps its id; adding mailboxes copies it: a new Email), destroy through \Deleted + UID EXPUNGE, create and
 // import from an uploaded blob (uploads.ts) committed into the folder. A delegate with `read` only
 // may change $seen, as in IMAP.
 // Owns: writing Emails; threads as this first cut has them (identities: identities.ts).
@@ -59,9 +59,10 @@ function patched(current: Record<string, true>, update: Record<string, unknown>,
 async function updateOne(ctx: CallContext, a: JmapAccount, id: string, update: Record<string, unknown>): Promise<void> {
   for (const k of Object.keys(update))
     if (!(k === 'keywords' || k === 'mailboxIds' || k.startsWith('keywords/') || k.startsWith('mailboxIds/'))) throw new SetFailure('invalidProperties', k, { properties: [k] });
-  const ref = parseEmailId(id);
-  const hit = ref ? (await loadMessages(ctx, a, [ref])).get(id) : undefined;
+  const asked = parseEmailId(id);
+  const hit = asked ? (await loadMessages(ctx, a, [asked])).get(id) : undefined;
   if (!hit) throw new SetFailure('notFound');
+  const ref = hit.ref; // where the message is now (a moved message keeps its id)
   const store = ctx.s.store;
   const kw = patched(keywordsOf(hit.meta), update, 'keywords');
   if (kw) {
@@ -73,13 +74,13 @@ async function updateOne(ctx: CallContext, a: JmapAccount, id: string, update: R
       const onlySeen = (want.mask & ~SEEN) === (same.mask & ~SEEN) && want.keywords.join(' ').toLowerCase() === same.keywords.join(' ').toLowerCase();
       if (!onlySeen) throw new SetFailure('forbidden', 'read-only: $seen only');
     }
-    await store.storeFlags(ref!.mailboxId, [ref!.uid], 'set', want);
+    await store.storeFlags(ref.mailboxId, [ref.uid], 'set', want);
   }
-  const boxes = patched({ [mailboxId(ref!.mailboxId)]: true }, update, 'mailboxIds');
+  const boxes = patched({ [mailboxId(ref.mailboxId)]: true }, update, 'mailboxIds');
   if (boxes) {
     const targets = Object.keys(boxes).map((b) => ctx.resolveId(b));
     if (targets.length === 0) throw new SetFailure('invalidProperties', 'mailboxIds: {}', { properties: ['mailboxIds'] });
-    const here = mailboxId(ref!.mailboxId);
+    const here = mailboxId(ref.mailboxId);
     const others = targets.filter((t) => t !== here);
     if (!others.length) return;
     if (a.isReadOnly) throw new SetFailure('forbidden');
@@ -87,8 +88,8 @@ async function updateOne(ctx: CallContext, a: JmapAccount, id: string, update: R
     for (const t of others) folders.push(await folderOf(ctx, a, t));
     const stays = targets.includes(here);
     for (let i = 0; i < folders.length; i++) {
-      if (!stays && i === folders.length - 1) await store.move(ref!.mailboxId, [ref!.uid], folders[i].id);
-      else await store.copy(ref!.mailboxId, [ref!.uid], folders[i].id);
+      if (!stays && i === folders.length - 1) await store.move(ref.mailboxId, [ref.uid], folders[i].id);
+      else await store.copy(ref.mailboxId, [ref.uid], folders[i].id);
     }
   }
 }
@@ -159,11 +160,11 @@ export async function emailSet(ctx: CallContext, args: Args): Promise<Args> {
     const id = ctx.resolveId(raw);
     try {
       if (a.isReadOnly) throw new SetFailure('forbidden');
-      const ref = parseEmailId(id);
-      const hit = ref ? (await loadMessages(ctx, a, [ref])).get(id) : undefined;
+      const asked = parseEmailId(id);
+      const hit = asked ? (await loadMessages(ctx, a, [asked])).get(id) : undefined;
       if (!hit) throw new SetFailure('notFound');
-      await ctx.s.store.storeFlags(ref!.mailboxId, [ref!.uid], 'add', { mask: DELETED, keywords: [] });
-      await ctx.s.store.expunge(ref!.mailboxId, [ref!.uid]);
+      await ctx.s.store.storeFlags(hit.ref.mailboxId, [hit.ref.uid], 'add', { mask: DELETED, keywords: [] });
+      await ctx.s.store.expunge(hit.ref.mailboxId, [hit.ref.uid]);
       destroyed.push(id);
     } catch (e) {
       notDestroyed[raw] = failure(e);

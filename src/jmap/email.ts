@@ -11,7 +11,7 @@ import { htmlToText } from '../core/mime/html-text.ts';
 import { MAIL, optBool, optInt, optObject, optString, optStrings, properties, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError } from './errors.ts';
-import { emailId, mailboxId, messageBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
+import { emailId, emailIdOf, mailboxId, messageBlobId, originOf, parseEmailId, parseMailboxId, threadIdOf, type MessageRef } from './ids.ts';
 import { toAddresses, allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
 import { decodeState, encodeState } from './state.ts';
 
@@ -52,19 +52,41 @@ export function utcDate(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The messages `refs` name in account `a` (those not there are left out). */
-export async function loadMessages(ctx: CallContext, a: JmapAccount, refs: MessageRef[]): Promise<Map<string, { ref: MessageRef; meta: MessageMeta; folder: string }>> {
+/**
+ * The messages `refs` name in account `a` (those not there are left out), keyed by Email id. An
+ * Email id names the message's first place; a message moved since is found where it is now. With
+ * `here`, refs are places now (blob ids): the message there, whatever its Email id, keyed `E<place>`.
+ */
+export async function loadMessages(ctx: CallContext, a: JmapAccount, refs: MessageRef[], opts: { here?: boolean } = {}): Promise<Map<string, { ref: MessageRef; meta: MessageMeta; folder: string }>> {
   const out = new Map<string, { ref: MessageRef; meta: MessageMeta; folder: string }>();
   const byFolder = new Map<number, number[]>();
   for (const r of refs) byFolder.set(r.mailboxId, [...(byFolder.get(r.mailboxId) ?? []), r.uid]);
+  const names = new Map<number, string | null>();
+  const folderName = async (mb: number): Promise<string | null> => {
+    if (!names.has(mb)) {
+      const f = await ctx.s.store.getMailboxById(mb);
+      names.set(mb, f && f.accountId === a.ownerAccountId ? f.name : null);
+    }
+    return names.get(mb)!;
+  };
   for (const [mb, uids] of byFolder) {
-    const f = await ctx.s.store.getMailboxById(mb);
-    if (!f || f.accountId !== a.ownerAccountId) continue;
-    await ctx.opened(a, f.name);
+    const name = await folderName(mb);
+    if (name === null) continue;
+    await ctx.opened(a, name);
     for (const meta of await ctx.s.store.getMessages(mb, uids)) {
       const ref = { mailboxId: mb, uid: meta.uid };
-      out.set(emailId(ref), { ref, meta, folder: f.name });
+      if (!meta.origin || opts.here) out.set(emailId(ref), { ref, meta, folder: name }); // a moved message here has its first place's id
     }
+  }
+  if (opts.here) return out;
+  // the ones not where they were first stored: moved since
+  const moved = refs.filter((r) => !out.has(emailId(r)));
+  for (const meta of await ctx.s.store.byOrigin(a.ownerAccountId, moved.map(originOf))) {
+    const ref = { mailboxId: meta.mailboxId, uid: meta.uid };
+    const name = await folderName(ref.mailboxId);
+    if (name === null) continue;
+    await ctx.opened(a, name);
+    out.set(emailIdOf(ref, meta), { ref, meta, folder: name });
   }
   return out;
 }
@@ -146,7 +168,7 @@ export async function renderEmails(
     for (const p of props) {
       if (p === 'id') continue;
       if (p === 'blobId') o.blobId = messageBlobId(ref);
-      else if (p === 'threadId') o.threadId = threadId(ref);
+      else if (p === 'threadId') o.threadId = threadIdOf(ref, meta);
       else if (p === 'mailboxIds') o.mailboxIds = { [mailboxId(ref.mailboxId)]: true };
       else if (p === 'keywords') o.keywords = keywordsOf(meta);
       else if (p === 'size') o.size = meta.size;
@@ -355,14 +377,14 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
   const anchor = optString(args, 'anchor');
   if (anchor !== undefined) {
-    const at = hits.findIndex((h) => emailId(h.ref) === ctx.resolveId(anchor));
+    const at = hits.findIndex((h) => emailIdOf(h.ref, h.meta) === ctx.resolveId(anchor));
     if (at < 0) throw new MethodError('anchorNotFound');
     position = Math.max(0, at + (optInt(args, 'anchorOffset', -Number.MAX_SAFE_INTEGER) ?? 0));
   } else if (position < 0) position = Math.max(0, total + position);
   position = Math.min(position, total);
   const limit = Math.min(optInt(args, 'limit') ?? 1000, 10_000);
   const page = hits.slice(position, position + limit);
-  const out: Args = { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position, ids: page.map((h) => emailId(h.ref)) };
+  const out: Args = { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position, ids: page.map((h) => emailIdOf(h.ref, h.meta)) };
   if (optBool(args, 'calculateTotal') !== false) out.total = total;
   if (optInt(args, 'limit') !== undefined && optInt(args, 'limit')! > limit) out.limit = limit;
   return out;
@@ -388,6 +410,12 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
   // maxChanges cannot be split (its expunges carry no MODSEQ): cannotCalculateChanges.
   const marks = new Map(since.filter((m) => now.has(m.id)).map((m) => [m.id, m]));
   let hasMoreChanges = false;
+  // Was this message known to the client: its first place in a folder of the old state, below that folder's UIDNEXT then?
+  const known = (origin: string | null | undefined, folder: number, uid: number): boolean => {
+    const [m, u] = origin ? origin.split('_').map(Number) : [folder, uid];
+    const o = oldById.get(m);
+    return !!o && u < o.uidnext;
+  };
   for (const mark of snap.marks) {
     const old = oldById.get(mark.id);
     if (old && old.modseq === mark.modseq) {
@@ -395,13 +423,18 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
       continue;
     }
     const c = { created: [] as string[], updated: [] as string[], destroyed: [] as string[] };
+    const here = (m: MessageMeta) => emailIdOf({ mailboxId: mark.id, uid: m.uid }, m);
     if (!old) {
-      for (const m of await ctx.s.store.listFlags(mark.id)) c.created.push(emailId({ mailboxId: mark.id, uid: m.uid }));
+      for (const m of await ctx.s.store.listFlags(mark.id)) (known(m.origin, mark.id, m.uid) ? c.updated : c.created).push(here(m));
     } else {
       const ch = await ctx.s.store.changesSince(mark.id, old.modseq);
       if (!ch.complete) throw new MethodError('cannotCalculateChanges');
-      for (const m of ch.changed) (m.uid >= old.uidnext ? c.created : c.updated).push(emailId({ mailboxId: mark.id, uid: m.uid }));
-      for (const uid of ch.expunged) if (uid < old.uidnext) c.destroyed.push(emailId({ mailboxId: mark.id, uid }));
+      for (const m of ch.changed) (known(m.origin, mark.id, m.uid) ? c.updated : c.created).push(here(m));
+      const origins = ch.expunged.length ? await ctx.s.store.expungedOrigins(mark.id, old.modseq) : new Map<number, string>();
+      for (const uid of ch.expunged) {
+        const origin = origins.get(uid) ?? null;
+        if (known(origin, mark.id, uid)) c.destroyed.push(origin ? `E${origin}` : emailId({ mailboxId: mark.id, uid }));
+      }
     }
     const n = c.created.length + c.updated.length + c.destroyed.length;
     if (maxChanges !== undefined && created.length + updated.length + destroyed.length + n > maxChanges) {
@@ -414,6 +447,9 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
     destroyed.push(...c.destroyed);
     marks.set(mark.id, mark);
   }
+  // a message moved between folders left one and arrived in another: it changed, it was not destroyed
+  const present = new Set([...created, ...updated]);
+  for (let i = destroyed.length - 1; i >= 0; i--) if (present.has(destroyed[i])) destroyed.splice(i, 1);
   const newState = hasMoreChanges ? encodeState([...marks.values()]) : snap.state;
   const map = (ids: string[]) => (asThreads ? ids.map((i) => 'T' + i.slice(1)) : ids);
   return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created: map(created), updated: asThreads ? [] : updated, destroyed: map(destroyed) };

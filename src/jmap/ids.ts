@@ -1,10 +1,12 @@
 // JMAP ids (RFC 8620 §1.2: 1–255 of [A-Za-z0-9_-]) for what the mail store names by numbers.
-// Every id is derived, nothing is stored: an account is `A<account id>`, a mailbox `M<folder id>`,
-// an Email `E<folder id>_<uid>` (one stored copy: a message is in exactly one mailbox, and a move
-// gives it a new id — Email/changes shows the old id destroyed and the new one created), its
-// thread `T<folder id>_<uid>` (one message per thread: a first cut), the blob of a whole message
-// `B<folder id>_<uid>`, of one of its parts `B<folder id>_<uid>_<part with '-' for '.'>`, an upload
-// `U<sha-256 hex>`. Folder ids are never reused, so none of these ever names something else.
+// Every id is derived, nothing is stored but a moved message's first place: an account is
+// `A<account id>`, a mailbox `M<folder id>`, an Email `E<folder id>_<uid>` of the place it was
+// first stored — a message is in exactly one mailbox, and a MOVE keeps its id (RFC 8621 §4.1.1:
+// the store keeps the first place as `origin` on the moved copy; a COPY is a new Email) — its
+// thread `T` + the thread's first Email's place (threads.ts), the blob of a whole message
+// `B<folder id>_<uid>` where it is now, of one of its parts `B<folder id>_<uid>_<part with '-' for
+// '.'>`, an upload `U<sha-256 hex>`. Folder ids are never reused, so none of these ever names
+// something else.
 // Owns: the id forms.
 
 export function accountId(id: number): string {
@@ -34,6 +36,16 @@ export function emailId(r: MessageRef): string {
   return `E${r.mailboxId}_${r.uid}`;
 }
 
+/** An Email's id: its first place (`origin`, kept by a MOVE) or where it is. */
+export function emailIdOf(r: MessageRef, meta: { origin?: string | null }): string {
+  return meta.origin ? `E${meta.origin}` : emailId(r);
+}
+
+/** The place an Email id names: where the message was first stored. */
+export function originOf(r: MessageRef): string {
+  return `${r.mailboxId}_${r.uid}`;
+}
+
 export function threadId(r: MessageRef): string {
   return `T${r.mailboxId}_${r.uid}`;
 }
@@ -41,6 +53,11 @@ export function threadId(r: MessageRef): string {
 function parseRef(prefix: string, s: unknown): MessageRef | null {
   const m = typeof s === 'string' ? new RegExp(`^${prefix}(\\d{1,15})_(\\d{1,10})$`).exec(s) : null;
   return m ? { mailboxId: Number(m[1]), uid: Number(m[2]) } : null;
+}
+
+/** A thread's id: `T` + the place of its first Email (threads.ts gives that place); one message alone is its own thread. */
+export function threadIdOf(r: MessageRef, meta: { origin?: string | null }): string {
+  return 'T' + emailIdOf(r, meta).slice(1);
 }
 
 export function parseEmailId(s: unknown): MessageRef | null {

@@ -4,8 +4,8 @@
 //   - when the old result is still in the query cache (query-cache.ts; a client pages and then asks
 //     for changes), the two results are compared: the ids kept in the same relative order are left
 //     alone, every other old id is removed and every other new id added at its index;
-//   - otherwise every message the old result may have held — each scanned folder's messages older
-//     than its old UIDNEXT still there, and those expunged since (the change log) — is removed and
+//   - otherwise every message the old result may have held — each scanned folder's messages there
+//     now, and those expunged since (the change log) — is removed and
 //     the whole new result added (RFC 8620 allows extra removals); a folder gone since, or a log
 //     compacted past the old MODSEQ, is cannotCalculateChanges.
 // Mailbox/query results are small: unchanged folder names, roles and subscriptions mean no change;
@@ -14,7 +14,7 @@
 import { MAIL, optInt, optString, type Args, type MethodSpec } from './api.ts';
 import type { CallContext } from './context.ts';
 import { MethodError } from './errors.ts';
-import { emailId, mailboxId } from './ids.ts';
+import { emailId, emailIdOf, mailboxId } from './ids.ts';
 import { queryArgs, queryFolders, queryKey, runQuery, type Row } from './email.ts';
 import { MAILBOX_METHODS } from './mailbox.ts';
 import { decodeState } from './state.ts';
@@ -56,13 +56,13 @@ async function emailQueryChanges(ctx: CallContext, args: Args): Promise<Args> {
   );
   const newFolders = queryFolders(ctx, filter, snap.folders);
   const rows: Row[] = newFolders ? await runQuery(ctx, a, filter, sort, newFolders) : [];
-  const newIds = rows.map((r) => emailId(r.ref));
+  const newIds = rows.map((r) => emailIdOf(r.ref, r.meta));
   let removed: string[];
   let added: Added;
   const old = oldFolders ? ctx.s.queries.peek(queryKey(a.ownerAccountId, oldFolders, filter, sort)) : [];
   if (old && !JSON.stringify(filter ?? null).includes('"#')) {
     ({ removed, added } = diffResults(
-      old.map((r) => emailId(r.ref)),
+      old.map((r) => emailIdOf(r.ref, r.meta)),
       newIds,
     ));
   } else {
@@ -74,9 +74,11 @@ async function emailQueryChanges(ctx: CallContext, args: Args): Promise<Args> {
       }
       const ch = await ctx.s.store.changesSince(f.id, f.highestModseq);
       if (!ch.complete) throw new MethodError('cannotCalculateChanges');
-      for (const uid of ch.expunged) if (uid < f.uidnext) removed.push(emailId({ mailboxId: f.id, uid }));
+      const origins = ch.expunged.length ? await ctx.s.store.expungedOrigins(f.id, f.highestModseq) : new Map<number, string>();
+      for (const uid of ch.expunged) if (uid < f.uidnext || origins.has(uid)) removed.push(origins.has(uid) ? `E${origins.get(uid)}` : emailId({ mailboxId: f.id, uid }));
+      // every message there now (one moved in may have been in the old result from its old place)
       const current = snap.folders.find((x) => x.id === f.id)!;
-      for (const m of await ctx.s.lists.get(ctx.s.store, f.id, current.highestModseq)) if (m.uid < f.uidnext) removed.push(emailId({ mailboxId: f.id, uid: m.uid }));
+      for (const m of await ctx.s.lists.get(ctx.s.store, f.id, current.highestModseq)) removed.push(emailIdOf({ mailboxId: f.id, uid: m.uid }, m));
     }
     added = newIds.map((id, index) => ({ id, index }));
   }

@@ -310,7 +310,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
       return reply.send(s.store.streamContent(u.content));
     }
     const ctx = new CallContext(s, who.account, accounts, req.ip, auditSeen.get(who.key) ?? new Set());
-    const hit = [...(await loadMessages(ctx, a, [blob.ref])).values()][0];
+    const hit = [...(await loadMessages(ctx, a, [blob.ref], { here: true })).values()][0];
     if (!hit) return notFound();
     if (!blob.part) return reply.send(s.store.streamMessage(hit.meta));
     const idx = (await s.store.indexesOf([hit.meta])).get(hit.meta);

@@ -22,7 +22,7 @@ import { checkFromField } from '../smtp/from-field.ts';
 import { SUBMISSION, optInt, optObject, optString, optStrings, properties, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure } from './errors.ts';
-import { parseEmailId, threadId } from './ids.ts';
+import { parseEmailId, threadIdOf } from './ids.ts';
 import { addressesOf, headerView, rawValues } from './message.ts';
 import { loadMessages, utcDate } from './email.ts';
 import { emailSet } from './email-set.ts';
@@ -253,14 +253,14 @@ async function createOne(ctx: CallContext, a: JmapAccount, o: Record<string, unk
     submitterId: ctx.me.id,
     identityId: identityId(identity.email),
     emailId: id,
-    threadId: threadId(ref),
+    threadId: threadIdOf(hit.ref, hit.meta),
     envelope,
     queueIds: committed.queued,
     delivered,
     sendAt,
   });
   ctx.s.log.info({ user: ctx.me.username, from: mailFrom, rcpt: rcpts.length, queueId, submission: n }, 'JMAP message submitted');
-  return { id: subId(n), threadId: threadId(ref), sendAt: utcDate(sendAt), undoStatus: 'final' };
+  return { id: subId(n), threadId: threadIdOf(hit.ref, hit.meta), sendAt: utcDate(sendAt), undoStatus: 'final' };
 }
 
 async function deliveryStatus(ctx: CallContext, queueIds: number[], delivered: string[]): Promise<Record<string, unknown>> {

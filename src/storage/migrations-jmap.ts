@@ -2,7 +2,8 @@
 // of each sending identity (RFC 8621 §6: display name, Reply-To, Bcc, signatures) of one account
 // for one address it may send from (its own, or a unit mailbox's by delegation), and the
 // EmailSubmission records (RFC 8621 §7: which Email went, from which identity, to whom, which
-// outbound queue entries carry it).
+// outbound queue entries carry it); and where a moved message was first stored (`messages.origin`,
+// `changes.origin`), so its JMAP id stays the same across moves.
 // Owns: the 0019_jmap schema change only (the entry is in migrations.ts).
 import type { Kysely, Migration } from 'kysely';
 import { withId, type Dialect } from './dialect.ts';
@@ -33,6 +34,12 @@ export function jmapMigration(dialect: Dialect): Migration {
         .addColumn('send_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('email_submissions_account').on('email_submissions').columns(['account_id', 'id']).execute();
+      // A message keeps its identity when it moves (RFC 8621 §4: an Email's id never changes): the
+      // folder and UID of its first copy, "<folder id>_<uid>", set on the copy a MOVE makes (null: it
+      // never moved), and kept in the expunge log so a move reads as one message changing place.
+      await db.schema.alterTable('messages').addColumn('origin', 'text').execute();
+      await db.schema.alterTable('changes').addColumn('origin', 'text').execute();
+      await db.schema.createIndex('messages_origin').on('messages').column('origin').execute();
     },
   };
 }

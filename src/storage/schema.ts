@@ -81,6 +81,7 @@ export interface MessagesTable {
   header_prefix: Generated<string | null>; // header fields served before the blob (latin1 bytes), added by SMTP stages
   prefix_replaces: Generated<number>; // blob bytes the prefix replaces (0: it only adds)
   internal_date_zone: Generated<number>; // the INTERNALDATE's zone, minutes east of UTC (0008c)
+  origin: Generated<string | null>; // "<folder id>_<uid>" of the message's first copy when a MOVE made this one (0019_jmap)
 }
 
 export interface ChangesTable {
@@ -90,6 +91,7 @@ export interface ChangesTable {
   uid: number;
   kind: string; // 'expunge' (appends and flag changes are found by messages.modseq)
   created_at: Generated<number>;
+  origin: Generated<string | null>; // the expunged message's messages.origin (0019_jmap)
 }
 
 export interface OutboundQueueTable {

@@ -89,7 +89,7 @@ describe.each(backends())('JMAP methods (%s)', (backend) => {
     // a sort never asked before: no old result kept, so every message the old result may have held is removed and the whole new result added
     const bySize = [{ property: 'size', isAscending: true }];
     const ch2 = await one('Email/queryChanges', { accountId, filter: { inMailbox: inbox }, sort: bySize, sinceQueryState: before.queryState });
-    expect([...(ch2.removed as string[])].sort()).toEqual([...(before.ids as string[])].sort());
+    expect(ch2.removed).toEqual(expect.arrayContaining(before.ids as string[])); // and any more it may have held (RFC 8620 §5.6 allows extra)
     const now = await one('Email/query', { accountId, filter: { inMailbox: inbox }, sort: bySize });
     expect(ch2.added).toEqual((now.ids as string[]).map((id, index) => ({ id, index })));
     const tooMany = await call([['Email/queryChanges', { accountId, filter: { inMailbox: inbox }, sort: bySize, sinceQueryState: before.queryState, maxChanges: 1 }, 'c']]);

@@ -21,6 +21,8 @@ export interface MessageRow {
   sha256: string;
   headerPrefix: Buffer | null;
   prefixReplaces: number;
+  /** "<folder id>_<uid>" of the message's first copy when a MOVE made this one (its JMAP id); null otherwise. */
+  origin?: string | null;
 }
 
 export interface NewMessage {
@@ -35,9 +37,10 @@ export interface NewMessage {
   headerPrefix: Buffer | null;
   prefixReplaces: number;
   internalDateZone?: number;
+  origin?: string | null;
 }
 
-const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'sha256', 'header_prefix', 'prefix_replaces'] as const;
+const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'sha256', 'header_prefix', 'prefix_replaces', 'origin'] as const;
 
 type Row = {
   uid: number;
@@ -50,6 +53,7 @@ type Row = {
   sha256: string;
   header_prefix: string | null;
   prefix_replaces: number;
+  origin?: string | null;
 };
 
 function toMessage(r: Row): MessageRow {
@@ -64,6 +68,7 @@ function toMessage(r: Row): MessageRow {
     sha256: r.sha256,
     headerPrefix: r.header_prefix ? Buffer.from(r.header_prefix, 'latin1') : null,
     prefixReplaces: Number(r.prefix_replaces ?? 0),
+    origin: r.origin ?? null,
   };
 }
 
@@ -90,6 +95,7 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
           keywords: m.keywords,
           header_prefix: m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null,
           prefix_replaces: m.prefixReplaces,
+          origin: m.origin ?? null,
         })),
       )
       .execute();
@@ -125,7 +131,7 @@ export async function listMessages(r: Reader, mailboxId: number): Promise<Messag
 export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRow[]> {
   const rows = await r
     .selectFrom('messages')
-    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone'])
+    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin'])
     .where('mailbox_id', '=', mailboxId)
     .orderBy('uid')
     .execute();
@@ -149,6 +155,36 @@ export async function changedSince(r: Reader, mailboxId: number, modseq: number)
 export async function expungedSince(r: Reader, mailboxId: number, modseq: number): Promise<number[]> {
   const rows = await r.selectFrom('changes').select('uid').where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).where('kind', '=', 'expunge').execute();
   return [...new Set(rows.map((e) => Number(e.uid)))].sort((a, b) => a - b);
+}
+
+/** The origins of the moved messages expunged after `modseq` (UID → origin; those that never moved are not listed). */
+export async function expungedOriginsSince(r: Reader, mailboxId: number, modseq: number): Promise<Map<number, string>> {
+  const rows = await r
+    .selectFrom('changes')
+    .select(['uid', 'origin'])
+    .where('mailbox_id', '=', mailboxId)
+    .where('modseq', '>', modseq)
+    .where('kind', '=', 'expunge')
+    .where('origin', 'is not', null)
+    .execute();
+  return new Map(rows.map((e) => [Number(e.uid), e.origin!]));
+}
+
+/** The messages of an account's folders whose origin is one of `origins` (moved messages, by their first place). */
+export async function messagesByOrigin(r: Reader, accountId: number, origins: string[]): Promise<Array<MessageRow & { mailboxId: number }>> {
+  const out: Array<MessageRow & { mailboxId: number }> = [];
+  for (const chunk of chunks(origins, 500)) {
+    const rows = await r
+      .selectFrom('messages')
+      .innerJoin('mailboxes', 'mailboxes.id', 'messages.mailbox_id')
+      .select(COLUMNS.map((c) => `messages.${c}` as const))
+      .select('messages.mailbox_id')
+      .where('mailboxes.account_id', '=', accountId)
+      .where('messages.origin', 'in', chunk)
+      .execute();
+    out.push(...rows.map((x) => ({ ...toMessage(x as Row), mailboxId: Number(x.mailbox_id) })));
+  }
+  return out;
 }
 
 /** UIDs of the messages flagged \Deleted. */
@@ -175,14 +211,15 @@ export async function allUids(r: Reader, mailboxId: number): Promise<number[]> {
 export async function removeMessages(tx: Tx, mailboxId: number, uids: number[], modseq: number, now = Date.now(), logChanges = true): Promise<string[]> {
   const shas = new Set<string>();
   for (const chunk of chunks(uids, 500)) {
-    const rows = await tx.selectFrom('messages').select(['sha256', 'size']).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+    const rows = await tx.selectFrom('messages').select(['uid', 'sha256', 'size', 'origin']).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
     for (const r of rows) shas.add(r.sha256);
     await addFolderUsage(tx, mailboxId, -rows.reduce((a, r) => a + Number(r.size), 0));
     await tx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+    const origins = new Map(rows.map((r) => [Number(r.uid), r.origin ?? null]));
     if (logChanges)
       await tx
         .insertInto('changes')
-        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge', created_at: now })))
+        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge', created_at: now, origin: origins.get(uid) ?? null })))
         .execute();
   }
   return [...shas];
