@@ -31,7 +31,8 @@ describe.each(backends())('IMAP and JMAP see each other (%s)', (backend) => {
   const subjectsIn = (folder: string) =>
     imap(folder, async (c) => {
       const out: Array<{ uid: number; subject: string; flags: string[] }> = [];
-      for await (const m of c.fetch('1:*', { envelope: true, flags: true, uid: true })) out.push({ uid: m.uid, subject: m.envelope?.subject ?? '', flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort() });
+      for await (const m of c.fetch('1:*', { envelope: true, flags: true, uid: true }))
+        out.push({ uid: m.uid, subject: m.envelope?.subject ?? '', flags: [...(m.flags ?? [])].filter((f) => f !== '\\Recent').sort() });
       return out;
     });
 
