@@ -13,6 +13,7 @@ import * as repo from '../storage/repositories/accounts.ts';
 import { accountBlobs } from '../storage/repositories/messages.ts';
 import { listByAddress } from '../storage/repositories/lists.ts';
 import { detachQueuedFrom } from '../storage/repositories/queue.ts';
+import { quarantineOf } from '../storage/repositories/address-quarantine.ts';
 import type { ContentStore } from './contents.ts';
 import type { SessionRegistry } from './sessions.ts';
 
@@ -91,6 +92,12 @@ export function generatePassword(length = 14): string {
   return pw;
 }
 
+/** A purged leaver's address rests in quarantine (directory.addressQuarantineDays): nobody else gets it before its end. */
+async function refuseQuarantined(r: Kysely<Database>, address: string): Promise<void> {
+  const q = await quarantineOf(r, address, Date.now());
+  if (q) throw new ThutinError('ADDRESS_QUARANTINED', `${address} → ${new Date(q.untilAt).toISOString().slice(0, 10)}`);
+}
+
 export class AccountService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -127,6 +134,7 @@ export class AccountService {
     const now = Date.now();
     const id = await this.run(opts.trx, async (trx) => {
       if ((await repo.isAccountAddress(trx, addr)) || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      await refuseQuarantined(trx, addr);
       const id = await repo.insertAccount(trx, {
         username: addr,
         passwordHash: passwordHash,
@@ -170,6 +178,7 @@ export class AccountService {
       const owner = await repo.addressOwner(trx, addr);
       if (owner === accountId) return;
       if (owner !== null || (await isListAddress(trx, addr))) throw new ThutinError('ACCOUNT_EXISTS', addr);
+      await refuseQuarantined(trx, addr);
       const acct = await repo.accountById(trx, accountId);
       if (!acct) throw new ThutinError('ACCOUNT_NOT_FOUND', String(accountId));
       await repo.insertAddress(trx, addr, accountId);

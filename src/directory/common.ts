@@ -4,7 +4,10 @@
 import type { Reader, Transactor } from '../storage/tx.ts';
 import { isAccountAddress } from '../storage/repositories/accounts.ts';
 import { listByAddress } from '../storage/repositories/lists.ts';
+import { quarantineOf } from '../storage/repositories/address-quarantine.ts';
 import { compareVi } from '../core/text/collate.ts';
+import { ThutinError } from '../core/errors.ts';
+import { formatDate } from './csv.ts';
 import type { DirectoryDeps, Unit } from './types.ts';
 
 export interface DirectoryContext {
@@ -22,9 +25,18 @@ export function normCode(code: string): string {
   return code.trim().toUpperCase();
 }
 
-/** One address space: an address is taken by an account (primary or alias) or by a distribution list. */
-export async function addressTaken(r: Reader, address: string): Promise<boolean> {
-  return (await isAccountAddress(r, address)) || !!(await listByAddress(r, address));
+/**
+ * One address space: an address is taken by an account (primary or alias) or by a distribution list,
+ * or rests in quarantine after its leaver's purge (naming then moves on: annv → annv2).
+ */
+export async function addressTaken(r: Reader, address: string, now = Date.now()): Promise<boolean> {
+  return (await isAccountAddress(r, address)) || !!(await listByAddress(r, address)) || !!(await quarantineOf(r, address, now));
+}
+
+/** ADDRESS_QUARANTINED when the address rests in quarantine (its end in the detail). */
+export async function refuseQuarantined(r: Reader, address: string, now = Date.now()): Promise<void> {
+  const q = await quarantineOf(r, address, now);
+  if (q) throw new ThutinError('ADDRESS_QUARANTINED', `${address} → ${formatDate(q.untilAt)}`);
 }
 
 /** unitId and every unit below it, from a parent map. */

@@ -19,6 +19,7 @@ import { normalizeAddress } from '../core/accounts.ts';
 export type { ChangeContext };
 
 import { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy } from './kinds.ts';
+import { refuseQuarantined } from './common.ts';
 export { LIST_KINDS, SENDER_POLICIES, type ListKind, type SenderPolicy };
 
 export type DistributionList = ListRow;
@@ -76,6 +77,7 @@ export class ListService {
       // One name space for mailboxes and lists: an address delivers to exactly one of them.
       if (await isAccountAddress(trx, address)) throw new ThutinError('LIST_EXISTS', `${address} (hộp thư / mailbox)`);
       if (await listByAddress(trx, address)) throw new ThutinError('LIST_EXISTS', address);
+      await refuseQuarantined(trx, address); // a purged leaver's address is nobody's list either
       const unitId = input.unitCode ? await this.unitIdByCode(trx, input.unitCode) : null;
       const id = await insertList(trx, { address, name, kind: input.kind, unitId, senders, createdAt: Date.now() });
       await this.record(trx, ctx, 'list.create', address, { name, kind: input.kind, unitId, senders });

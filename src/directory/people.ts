@@ -25,7 +25,7 @@ import { foldVietnamese } from '../core/text/fold.ts';
 import { comparePeople, personSortKey } from '../core/text/collate.ts';
 import { assertNotReserved, cleanName, freeLocalPart, personLocalPart, splitName, storedName } from './naming.ts';
 import { recordVersion, snapshotsAsOf } from './history.ts';
-import { addressTaken, LOCAL_RE, normCode, subtreeOf, type DirectoryContext } from './common.ts';
+import { addressTaken, LOCAL_RE, normCode, refuseQuarantined, subtreeOf, type DirectoryContext } from './common.ts';
 import type { Units } from './units.ts';
 import type { ChangeContext, CreatePersonInput, DirectoryWarning, DuplicateCandidate, Person, PersonStatus, Unit, UpdatePersonPatch } from './types.ts';
 
@@ -114,6 +114,7 @@ export class People {
       const lp = requested.trim().toLowerCase();
       if (!LOCAL_RE.test(lp)) throw new ThutinError('ADDRESS_INVALID', requested);
       assertNotReserved(lp, this.c.deps.rules);
+      await refuseQuarantined(r, `${lp}@${domain}`); // a leaver's address: not before its quarantine ends
       if (await addressTaken(r, `${lp}@${domain}`)) throw new ThutinError('ACCOUNT_EXISTS', `${lp}@${domain}`);
       return lp;
     }

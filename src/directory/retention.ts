@@ -1,10 +1,14 @@
 // The end of a person's mailbox: after leaving it is kept for the retention period (longer for
 // leaders: by title or as a unit head), then `purgePerson` deletes the account with its folders
-// and messages. Also a new generated password for a person (R7.4).
-// Owns: retention dates, purging and password resets of people; rows through the people and
-// units repositories, the account through app.accounts.
+// and messages, and puts its addresses in quarantine for `addressQuarantineDays` (nobody else gets
+// them: core/accounts.ts refuses, naming skips them); `duePurges(now)` lists the leavers whose
+// retention has passed (directory/purge-schedule.ts runs them under `serve`). Also a new generated
+// password for a person (R7.4).
+// Owns: retention dates, purging, address quarantine and password resets of people; rows through the
+// people, units and address-quarantine repositories, the account through app.accounts.
 import type { Reader } from '../storage/tx.ts';
-import { deletePerson, personById } from '../storage/repositories/directory-people.ts';
+import { deletePerson, leavers, personById } from '../storage/repositories/directory-people.ts';
+import { quarantine } from '../storage/repositories/address-quarantine.ts';
 import { unitById, unitsHeadedBy, updateUnit } from '../storage/repositories/directory-units.ts';
 import { ThutinError } from '../core/errors.ts';
 import { recordVersion, snapshotsAsOf } from './history.ts';
@@ -44,15 +48,30 @@ export class Retention {
     return addMonths(row.leftAt, months);
   }
 
-  /** Delete the person's account with its mail; refused before the retention period has passed. */
-  async purgePerson(id: number, ctx: ChangeContext): Promise<void> {
+  /** Leavers whose retention has passed at `now` (oldest first). */
+  async duePurges(now: number): Promise<number[]> {
+    const due: number[] = [];
+    for (const l of await leavers(this.c.db)) {
+      if (l.leftAt === null || l.leftAt > now) continue;
+      const from = await this.purgeableFrom(l.id);
+      if (from !== null && from <= now) due.push(l.id);
+    }
+    return due;
+  }
+
+  /**
+   * Delete the person's account with its mail; refused before the retention period has passed (at
+   * `now`, the caller's clock). Their addresses (primary and aliases) go into quarantine in the same transaction.
+   */
+  async purgePerson(id: number, ctx: ChangeContext, now = Date.now()): Promise<void> {
     const p = await this.people.requirePerson(this.c.db, id);
     if (p.status !== 'left') throw new ThutinError('PURGE_NOT_LEFT', p.fullName);
     const from = (await this.purgeableFrom(id))!;
-    if (Date.now() < from) throw new ThutinError('RETENTION_NOT_PASSED', `${p.email ?? p.fullName}: ${formatDate(from)}`);
+    if (now < from) throw new ThutinError('RETENTION_NOT_PASSED', `${p.email ?? p.fullName}: ${formatDate(from)}`);
+    const leftAt = (await personById(this.c.db, id))?.leftAt ?? null;
+    const days = this.c.deps.rules.addressQuarantineDays ?? 365;
     await this.c.tx.transaction(async (trx) => {
       if (p.accountId !== null) await this.c.deps.accounts.checkDeletable(trx, p.accountId); // legal hold: the purge waits (before the person row goes: a unit's hold is found through it)
-      const now = Date.now();
       for (const unitId of await unitsHeadedBy(trx, id)) {
         await updateUnit(trx, unitId, { headPersonId: null, updatedAt: now });
         const unit = (await unitById(trx, unitId))!;
@@ -61,7 +80,24 @@ export class Retention {
       await deletePerson(trx, id);
       await recordVersion(trx, 'person', id, null, ctx, now);
       if (p.accountId !== null) await this.c.deps.accounts.deleteIn(trx, p.accountId, ctx.actor, ctx.reason);
-      await this.c.deps.audit.record({ actor: ctx.actor, action: 'person.purge', target: p.email ?? `person:${id}`, details: { name: p.fullName }, reason: ctx.reason }, trx);
+      // the addresses rest in quarantine: nobody else gets them before the end (directory.addressQuarantineDays)
+      const addresses = [...new Set([p.email, ...p.aliases].filter((a): a is string => !!a))];
+      const untilAt = now + days * 86400_000;
+      if (days > 0)
+        await quarantine(
+          trx,
+          addresses.map((address) => ({ address, untilAt, personName: p.fullName, leftAt, createdAt: now })),
+        );
+      await this.c.deps.audit.record(
+        {
+          actor: ctx.actor,
+          action: 'person.purge',
+          target: p.email ?? `person:${id}`,
+          details: { name: p.fullName, quarantined: days > 0 ? addresses : [], quarantineUntil: days > 0 ? untilAt : null },
+          reason: ctx.reason,
+        },
+        trx,
+      );
     });
   }
 

@@ -177,8 +177,13 @@ export class DirectoryService {
   }
 
   /** Delete the person's account with its mail; refused before the retention period has passed. */
-  async purgePerson(id: number, ctx: ChangeContext): Promise<void> {
-    return this.retention.purgePerson(id, ctx);
+  async purgePerson(id: number, ctx: ChangeContext, now?: number): Promise<void> {
+    return this.retention.purgePerson(id, ctx, now);
+  }
+
+  /** Leavers whose retention has passed at `now` (directory/purge-schedule.ts). */
+  async duePurges(now: number): Promise<number[]> {
+    return this.retention.duePurges(now);
   }
 
   /** A new generated password, changed at the next login (R7.4). */

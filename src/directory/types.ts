@@ -119,6 +119,8 @@ export interface DirectoryRules extends NamingRules {
   retentionMonths: number;
   leaderRetentionMonths: number;
   leaderTitles: string[];
+  /** Days a purged leaver's addresses rest before anyone else may have them (default 365). */
+  addressQuarantineDays?: number;
   /** Where postmaster@ of every local domain goes (an address, or a local part on the primary domain). */
   postmasterMailbox?: string;
   /** Where abuse@ of every local domain goes (default: postmasterMailbox). */

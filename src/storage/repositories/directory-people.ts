@@ -294,3 +294,9 @@ export async function peopleMailboxes(r: Reader): Promise<Array<{ accountId: num
   const rows = await r.selectFrom('people').select(['account_id', 'unit_id', 'status']).where('account_id', 'is not', null).execute();
   return rows.map((row) => ({ accountId: Number(row.account_id), unitId: row.unit_id === null ? null : Number(row.unit_id), status: row.status }));
 }
+
+/** People who have left and when (the purges due after retention, directory/retention.ts). */
+export async function leavers(r: Reader): Promise<Array<{ id: number; leftAt: number | null }>> {
+  const rows = await r.selectFrom('people').select(['id', 'left_at']).where('status', '=', 'left').orderBy('left_at').execute();
+  return rows.map((row) => ({ id: Number(row.id), leftAt: row.left_at === null ? null : Number(row.left_at) }));
+}
