@@ -90,7 +90,7 @@ export class MailStore extends MailFolders {
     private readonly opts: MailStoreOptions = {},
   ) {
     super(database.kysely, events, new ContentStore(blobs, reclaimer));
-    this.commits = new GroupCommit(this.db);
+    this.commits = new GroupCommit(this.db, 64, database.deferredSync ?? null);
   }
 
   // ---------------------------------------------------------------- ingest and commit

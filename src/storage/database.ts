@@ -8,7 +8,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrateToLatest } from './migrations.ts';
 import type { Dialect } from './dialect.ts';
-import { withStatementCache } from './sqlite-statements.ts';
+import { withStatementCache, type DeferredCommitSync } from './sqlite-statements.ts';
 
 // int8 → number: ids, sizes, times and mod-sequences all stay below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
@@ -16,6 +16,8 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite: transactions whose commit is synced off the event loop (group commit; sqlite-statements.ts). */
+  deferredSync?: DeferredCommitSync;
   /** A round trip to the database (health checks, `thutin doctor`). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
   let kysely: Kysely<Database>;
+  let deferredSync: DeferredCommitSync | undefined;
   if (opts.driver === 'sqlite') {
     if (!opts.file) throw new Error('sqlite needs a file');
     if (opts.file !== ':memory:') fs.mkdirSync(path.dirname(opts.file), { recursive: true });
@@ -38,7 +41,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
     // Prepared statements kept by their SQL text (sqlite-statements.ts): kysely would prepare each query anew.
-    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const database = withStatementCache(sqlite);
+    deferredSync = database.deferredSync;
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   } else {
     if (!opts.url) throw new Error('postgres needs a url');
     const pool = new pg.Pool({ connectionString: opts.url, max: 10 });
@@ -51,6 +56,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
   return {
     kysely,
     dialect: opts.driver,
+    deferredSync,
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },

@@ -3,8 +3,12 @@
 // the way databases and Postfix's queue manager amortise durable writes. Each caller still
 // resolves only after the transaction holding its work has committed. If a batch fails, its
 // members are retried one by one, so one bad delivery never fails the others.
+// On SQLite the batch's commit does not hold the event loop while the disk syncs: the WAL file is
+// fsynced in the thread pool after the commit, before any caller is told (DeferredCommitSync in
+// storage/sqlite-statements.ts), so the other sessions go on meanwhile and join the next batch.
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import type { DeferredCommitSync } from './sqlite-statements.ts';
 
 type Work<T> = (trx: Transaction<Database>) => Promise<T>;
 
@@ -23,7 +27,33 @@ export class GroupCommit {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxBatch = 64,
+    /** SQLite: the batch's commit is synced in the thread pool, not on the event loop (storage/sqlite-statements.ts). */
+    private readonly deferred: DeferredCommitSync | null = null,
   ) {}
+
+  /**
+   * One batch in one transaction. With a deferred sync, the transaction is armed while this holds
+   * the connection (so the next BEGIN is its own) and the WAL is synced after its commit, before
+   * anyone is told.
+   */
+  private async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    const deferred = this.deferred;
+    if (!deferred) return this.db.transaction().execute(work);
+    const out = await this.db.connection().execute(async (conn) => {
+      deferred.arm();
+      try {
+        return await conn.transaction().execute(work);
+      } finally {
+        deferred.disarm();
+      }
+    });
+    this.committed = true;
+    await deferred.sync();
+    return out;
+  }
+
+  /** Set when the current batch's transaction committed (a failed sync then fails it, without retries). */
+  private committed = false;
 
   run<T>(work: Work<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -41,15 +71,17 @@ export class GroupCommit {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.queue.splice(0, this.maxBatch);
         const results: unknown[] = [];
+        this.committed = false;
         try {
-          await this.db.transaction().execute(async (trx) => {
+          await this.transaction(async (trx) => {
             for (const p of batch) results.push(await p.work(trx));
           });
           this.stats.batches++;
           batch.forEach((p, i) => p.resolve(results[i]));
         } catch (e) {
-          if (batch.length === 1) {
-            batch[0].reject(e);
+          // Committed but not known to be on disk (the WAL's fsync failed): no retry, that would write it twice.
+          if (batch.length === 1 || this.committed) {
+            for (const p of batch) p.reject(e);
             continue;
           }
           this.stats.retried++;
