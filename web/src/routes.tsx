@@ -1,5 +1,6 @@
 // Owns: the app's routes table — one entry per screen. Later screens (the unit-mailbox work queue,
-// the directory browser, help pages) add a line here and a folder beside mail/.
+// the directory browser, help pages) add a line here and a folder beside mail/. Screens other than
+// the mail itself load on first use (`lazy`: their own chunks), so the first screen's JavaScript stays small.
 import type { RouteObject } from 'react-router';
 import { Navigate } from 'react-router';
 import { LoginPage } from './auth/LoginPage.tsx';
@@ -8,12 +9,6 @@ import { RequireSession } from './auth/RequireSession.tsx';
 import { AppShell } from './layout/AppShell.tsx';
 import { MailHome } from './mail/MailHome.tsx';
 import { MailPage } from './mail/MailPage.tsx';
-import { ComposePage } from './compose/ComposePage.tsx';
-import { SettingsPage } from './settings/SettingsPage.tsx';
-import { WorkQueuePage } from './workqueue/WorkQueuePage.tsx';
-import { MyReportsPage } from './report/MyReportsPage.tsx';
-import { DirectoryPage } from './directory/DirectoryPage.tsx';
-import { HelpPage } from './help/HelpPage.tsx';
 
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
@@ -29,12 +24,12 @@ export const routes: RouteObject[] = [
       { index: true, element: <MailHome /> },
       { path: 'mail/:accountId/:mailboxId', element: <MailPage /> },
       { path: 'mail/:accountId/:mailboxId/:emailId', element: <MailPage /> },
-      { path: 'compose', element: <ComposePage /> },
-      { path: 'settings', element: <SettingsPage /> },
-      { path: 'workqueue/:accountId', element: <WorkQueuePage /> },
-      { path: 'reports', element: <MyReportsPage /> },
-      { path: 'directory', element: <DirectoryPage /> },
-      { path: 'help', element: <HelpPage /> },
+      { path: 'compose', lazy: async () => ({ Component: (await import('./compose/ComposePage.tsx')).ComposePage }) },
+      { path: 'settings', lazy: async () => ({ Component: (await import('./settings/SettingsPage.tsx')).SettingsPage }) },
+      { path: 'workqueue/:accountId', lazy: async () => ({ Component: (await import('./workqueue/WorkQueuePage.tsx')).WorkQueuePage }) },
+      { path: 'reports', lazy: async () => ({ Component: (await import('./report/MyReportsPage.tsx')).MyReportsPage }) },
+      { path: 'directory', lazy: async () => ({ Component: (await import('./directory/DirectoryPage.tsx')).DirectoryPage }) },
+      { path: 'help', lazy: async () => ({ Component: (await import('./help/HelpPage.tsx')).HelpPage }) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

@@ -1,15 +1,17 @@
 // Owns: the mail screen of one folder: its header (name, count, threads switch, search), the
 // list, and the reading pane (on a phone: the list, or the message when one is open).
-import { useCallback } from 'react';
+import { lazy, Suspense, useCallback } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMailboxes } from './data.ts';
 import { mailboxLabel } from './folderNames.ts';
 import { MessageList } from './MessageList.tsx';
-import { ReadingView } from '../reading/ReadingView.tsx';
 import { setPref, usePref } from './prefs.ts';
 import { EmptyTrashButton } from './EmptyTrashButton.tsx';
 import { useShortcuts } from '../settings/useShortcuts.ts';
+
+// The reading view (and DOMPurify) loads when a message is first opened.
+const ReadingView = lazy(async () => ({ default: (await import('../reading/ReadingView.tsx')).ReadingView }));
 
 export function MailPage() {
   const { t } = useTranslation();
@@ -39,7 +41,9 @@ export function MailPage() {
       </section>
       <section className="read-pane" aria-label={t('read.title')}>
         {emailId ? (
-          <ReadingView key={emailId} accountId={accountId} mailboxId={mailboxId} emailId={emailId} backHref={`/mail/${accountId}/${mailboxId}${suffix}`} />
+          <Suspense fallback={<p role="status">{t('app.loading')}</p>}>
+            <ReadingView key={emailId} accountId={accountId} mailboxId={mailboxId} emailId={emailId} backHref={`/mail/${accountId}/${mailboxId}${suffix}`} />
+          </Suspense>
         ) : (
           <p className="none">{t('read.none')}</p>
         )}

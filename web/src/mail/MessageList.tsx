@@ -1,6 +1,6 @@
 // Owns: the virtualised message list: pages of 50 fetched from the server by position as they
 // come into view (Email/query + Email/get), only the visible rows rendered; j/k and arrows move.
-import { useMemo, useRef } from 'react';
+import { useMemo, useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +14,7 @@ export const ROW_HEIGHT = 78;
 export function MessageList({ query, selectedId, sentView, linkFor }: { query: ListQuery; selectedId?: string; sentView: boolean; linkFor: (id: string) => string }) {
   const { t } = useTranslation();
   const nav = useNavigate();
-  const scroller = useRef<HTMLDivElement>(null);
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const first = useQueries({ queries: [{ queryKey: pageKey(query, 0), queryFn: () => fetchPage(query, 0) }] })[0];
   const total = first.data?.total ?? 0;
   const win = useWindow(scroller, total, ROW_HEIGHT);
@@ -47,7 +47,7 @@ export function MessageList({ query, selectedId, sentView, linkFor }: { query: L
     if (target) {
       win.scrollToIndex(i);
       nav(linkFor(target.id));
-      window.setTimeout(() => scroller.current?.querySelector<HTMLAnchorElement>(`a[data-email-id="${target.id}"]`)?.focus(), 0);
+      window.setTimeout(() => scroller?.querySelector<HTMLAnchorElement>(`a[data-email-id="${target.id}"]`)?.focus(), 0);
     }
   }
 
@@ -64,7 +64,7 @@ export function MessageList({ query, selectedId, sentView, linkFor }: { query: L
       </p>
     );
   return (
-    <div className="list-scroller" ref={scroller} onKeyDown={onKey}>
+    <div className="list-scroller" ref={setScroller} onKeyDown={onKey}>
       <p className="sr-only" role="status">
         {t('list.count', { count: total })}
       </p>

@@ -1,7 +1,7 @@
 // Owns: the message list's windowing — only the rows in view (plus a margin) are rendered, so a
 // 100,000-message folder costs the same as a 50-message one. Fixed row height; the container's
 // scroll position and height decide the range.
-import { useCallback, useEffect, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 
 export interface WindowRange {
   start: number;
@@ -16,33 +16,33 @@ export function windowRange(count: number, rowHeight: number, scrollTop: number,
   return { start: first, end: Math.max(first, last), totalHeight: count * rowHeight, offset: first * rowHeight };
 }
 
-export function useWindow(ref: RefObject<HTMLElement | null>, count: number, rowHeight: number): WindowRange & { scrollToIndex: (i: number) => void } {
+/** `el`: the scrolling element, as state (a callback ref): it may appear after the first render. */
+export function useWindow(el: HTMLElement | null, count: number, rowHeight: number): WindowRange & { scrollToIndex: (i: number) => void } {
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(800);
 
   useEffect(() => {
-    const el = ref.current;
     if (!el) return;
     const onScroll = () => setScrollTop(el.scrollTop);
     const ro = new ResizeObserver(() => setViewport(el.clientHeight || 800));
     el.addEventListener('scroll', onScroll, { passive: true });
     ro.observe(el);
     setViewport(el.clientHeight || 800);
+    setScrollTop(el.scrollTop);
     return () => {
       el.removeEventListener('scroll', onScroll);
       ro.disconnect();
     };
-  }, [ref]);
+  }, [el]);
 
   const scrollToIndex = useCallback(
     (i: number) => {
-      const el = ref.current;
       if (!el) return;
       const top = i * rowHeight;
       if (top < el.scrollTop) el.scrollTop = top;
       else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
     },
-    [ref, rowHeight],
+    [el, rowHeight],
   );
 
   return { ...windowRange(count, rowHeight, scrollTop, viewport), scrollToIndex };
