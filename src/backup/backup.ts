@@ -21,7 +21,8 @@ import type { BlobStore } from '../storage/blobs.ts';
 import { snapshotDatabase, type DbLocation } from '../storage/snapshot.ts';
 import type { AuditLog } from '../core/audit.ts';
 import { ThutinError } from '../core/errors.ts';
-import { hashFile, newKey, openKey, syncAll, writeSealed } from './sealed-file.ts';
+import { hashFile, newKey, openKey, syncAll, writeSealed, type SetKey } from './sealed-file.ts';
+import { copyKeys, newSetKey, recipientKey } from './recipient-key.ts';
 import { FORMAT, fingerprint, listSets, poolPath, readFolderInfo, readManifest, setDir, setName, signingKey, writeFolderInfo, writeManifest, type FolderInfo, type Manifest } from './manifest.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeStatus } from './status.ts';
@@ -39,6 +40,8 @@ export interface CreateOptions {
   /** A previous backup folder whose pool is linked (or copied) rather than read again from the store. */
   base?: string;
   passphrase?: string;
+  /** Encrypt to this public key (PEM: X25519 or RSA) instead of a passphrase; only its private key restores. */
+  recipientKey?: string;
   actor: string;
   progress?: Progress;
   /** gzip level (1–9; default 6). */
@@ -90,11 +93,14 @@ export class BackupService {
     const progress = o.progress ?? silentProgress;
     const dir = path.resolve(o.dir);
     const signer = signingKey(this.deps.dataDir);
-    const { info, key } = await this.openFolder(dir, o, signer);
+    const { info, key: folderKey, recipient } = await this.openFolder(dir, o, signer);
     // What the pool already holds, from the latest set here and in the base folder.
-    const known = await latestEntries(dir, key, info);
+    const known = await latestEntries(dir, folderKey, info);
     const base = o.base ? path.resolve(o.base) : null;
-    const baseKnown = base ? await latestEntries(base, key, await readFolderInfo(base)) : new Map<string, BlobEntry>();
+    const baseKnown = base ? await latestEntries(base, folderKey, await readFolderInfo(base)) : new Map<string, BlobEntry>();
+    if (base && recipient) await copyKeys(base, dir); // linked pool files name the base's set keys
+    // Encrypted to a public key: a data key of this set, wrapped for the recipient, written before any file uses it.
+    const key: Buffer | SetKey | null = recipient ? await newSetKey(dir, recipient) : folderKey;
     let set = setName(started);
     for (let i = 2; fs.existsSync(path.join(dir, setDir(set))); i++) set = `${setName(started)}-${i}`;
     const work = path.join(dir, setDir(set));
@@ -207,12 +213,13 @@ export class BackupService {
         snapshotAt: new Date(snap.takenAt).toISOString(),
         host: os.hostname(),
         encrypted: Boolean(key),
+        ...(key && !Buffer.isBuffer(key) ? { keyId: key.id } : {}),
         database: { path: path.posix.join(setDir(set), 'database'), dialect: this.deps.db.driver, format: snap.format, ...dbStored },
         files,
         blobs,
         totals: { blobs: blobs.length, blobBytes: blobs.reduce((n, b) => n + b[1], 0), copiedBlobs, copiedBytes, storedBytes, durationMs: this.now().getTime() - started.getTime() },
       };
-      const sig = await writeManifest(dir, manifest, signer, key);
+      const sig = await writeManifest(dir, manifest, signer, folderKey);
       // From the CLI, beside a busy server: SQLite may refuse a write transaction that began as a read (SQLITE_BUSY), so try again.
       const entry = {
         actor: o.actor,
@@ -236,8 +243,10 @@ export class BackupService {
     }
   }
 
-  /** The folder's description (made for a new folder, taken from the base for a new folder with --base) and its key. */
-  private async openFolder(dir: string, o: CreateOptions, signer: ReturnType<typeof signingKey>): Promise<{ info: FolderInfo; key: Buffer | null }> {
+  /** The folder's description (made for a new folder, taken from the base for a new folder with --base) and its key, or its recipient's public key. */
+  private async openFolder(dir: string, o: CreateOptions, signer: ReturnType<typeof signingKey>): Promise<{ info: FolderInfo; key: Buffer | null; recipient: crypto.KeyObject | null }> {
+    if (o.passphrase && o.recipientKey) throw new ThutinError('BACKUP_KEY_INVALID', '--passphrase-* | --recipient-key');
+    const r = o.recipientKey ? recipientKey(o.recipientKey) : null;
     let info = await readFolderInfo(dir);
     if (!info && o.base) {
       const b = await readFolderInfo(path.resolve(o.base));
@@ -248,13 +257,19 @@ export class BackupService {
     if (!info) {
       if (fs.existsSync(dir) && (await fsp.readdir(dir)).length) throw new ThutinError('BACKUP_DIR_NOT_EMPTY', dir);
       const made = o.passphrase ? newKey(o.passphrase) : null;
-      info = { format: FORMAT, encryption: made?.params ?? null, signer: fingerprint(publicPem(signer)) };
+      info = { format: FORMAT, encryption: made?.params ?? r?.params ?? null, signer: fingerprint(publicPem(signer)) };
       await writeFolderInfo(dir, info);
-      return { info, key: made?.key ?? null };
+      return { info, key: made?.key ?? null, recipient: r?.key ?? null };
     }
+    if (info.encryption?.kdf === 'recipient') {
+      if (!r) throw new ThutinError('BACKUP_KEY_REQUIRED', dir);
+      if (r.params.fingerprint !== info.encryption.fingerprint) throw new ThutinError('BACKUP_WRONG_KEY', dir);
+      return { info, key: null, recipient: r.key };
+    }
+    if (r) throw new ThutinError('BACKUP_NOT_ENCRYPTED', dir);
     if (info.encryption && !o.passphrase) throw new ThutinError('BACKUP_PASSPHRASE_REQUIRED', dir);
     if (!info.encryption && o.passphrase) throw new ThutinError('BACKUP_NOT_ENCRYPTED', dir);
-    return { info, key: info.encryption ? openKey(o.passphrase!, info.encryption) : null };
+    return { info, key: info.encryption ? openKey(o.passphrase!, info.encryption) : null, recipient: null };
   }
 
   /** The data directory's files a restore needs (configuration, TLS, keys), relative, sorted. */

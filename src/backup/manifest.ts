@@ -11,12 +11,14 @@ import path from 'node:path';
 import type { SnapshotFormat } from '../storage/snapshot.ts';
 import type { Dialect } from '../storage/dialect.ts';
 import { macKey, type ScryptParams, type StoredFile } from './sealed-file.ts';
+import type { RecipientParams } from './recipient-key.ts';
 
 export const FORMAT = 'thutin-backup/1';
 
 export interface FolderInfo {
   format: typeof FORMAT;
-  encryption: ScryptParams | null;
+  /** A passphrase's scrypt parameters, or a recipient's public key (recipient-key.ts: each set's data key is wrapped for it in keys/). */
+  encryption: ScryptParams | RecipientParams | null;
   /** SHA-256 of the first signer's public key (trust on first use: a set signed by another key is reported). */
   signer?: string;
 }
@@ -34,6 +36,8 @@ export interface Manifest {
   snapshotAt: string;
   host: string;
   encrypted: boolean;
+  /** Encrypted to a public key: the id of this set's data key (keys/<id>.json). */
+  keyId?: string;
   database: StoredEntry & { dialect: Dialect; format: SnapshotFormat };
   /** The data directory's own files (configuration, TLS, DKIM and second-factor keys). */
   files: Array<StoredEntry & { name: string }>;

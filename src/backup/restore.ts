@@ -16,7 +16,7 @@ import { restoreDatabase, type DbLocation } from '../storage/snapshot.ts';
 import { CONFIG_FILE } from '../config/config.ts';
 import { listSets, poolPath, readManifest } from './manifest.ts';
 import { openSealed } from './sealed-file.ts';
-import { openFolder } from './verify.ts';
+import { manifestKey, openFolder } from './verify.ts';
 import { ThutinError } from '../core/errors.ts';
 import { eachLimit } from './backup.ts';
 import { silentProgress, type Progress } from './progress.ts';
@@ -29,6 +29,8 @@ export interface RestoreOptions {
   /** Default: the set's own database kind (SQLite into `thutin.sqlite`). */
   database?: { driver: 'sqlite' } | { driver: 'postgres'; url: string };
   passphrase?: string;
+  /** The private key (PEM) of a folder encrypted to a public key. */
+  privateKey?: string;
   progress?: Progress;
 }
 
@@ -63,12 +65,12 @@ export async function restoreBackup(o: RestoreOptions): Promise<RestoreResult> {
   const dir = path.resolve(o.dir);
   const target = path.resolve(o.target);
   if (fs.existsSync(target) && (await fsp.readdir(target)).length) throw new ThutinError('BACKUP_TARGET_NOT_EMPTY', target);
-  const { info, key } = await openFolder(dir, o.passphrase);
-  if (info.encryption && !key) throw new ThutinError('BACKUP_PASSPHRASE_REQUIRED', dir);
+  const { info, key } = await openFolder(dir, o.passphrase, o.privateKey);
+  if (info.encryption && !key) throw new ThutinError(info.encryption.kdf === 'recipient' ? 'BACKUP_KEY_REQUIRED' : 'BACKUP_PASSPHRASE_REQUIRED', dir);
   const sets = await listSets(dir);
   const set = o.set ?? sets[sets.length - 1];
   if (!set || !sets.includes(set)) throw new ThutinError('BACKUP_SET_NOT_FOUND', o.set ?? dir);
-  const { manifest, problems } = await readManifest(dir, set, key, info);
+  const { manifest, problems } = await readManifest(dir, set, manifestKey(key), info);
   if (!manifest || problems.length) throw new ThutinError('BACKUP_INVALID', problems.join('; '));
   const wrap = (rel: string) => (e: unknown) => {
     throw e instanceof ThutinError ? e : new ThutinError('BACKUP_INVALID', `${rel}: ${(e as Error).message}`);

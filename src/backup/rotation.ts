@@ -6,7 +6,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { listSets, poolPath, readManifest, setDir, setTime } from './manifest.ts';
-import { openFolder } from './verify.ts';
+import { manifestKey, openFolder } from './verify.ts';
 
 export interface Keep {
   daily: number;
@@ -80,7 +80,7 @@ export async function rotateFolder(dir: string, keep: Keep, o: { offsetMin?: num
   const { info, key } = await openFolder(dir, o.passphrase);
   const wanted = new Set<string>();
   for (const n of names.filter((x) => kept.has(x))) {
-    const { manifest } = await readManifest(dir, n, key, info);
+    const { manifest } = await readManifest(dir, n, manifestKey(key), info);
     if (!manifest) return { kept: [...kept.keys()], removed, poolFilesRemoved: 0 };
     for (const b of manifest.blobs) wanted.add(poolPath(b[0]));
   }

@@ -1,7 +1,9 @@
 // How one file of a backup is stored: gzip (node:zlib; Node 20 has no zstd), then, for an encrypted
 // backup, AES-256-GCM (node:crypto) with a fresh 96-bit nonce per file: `THUTINBK1` + nonce +
 // ciphertext + 16-byte tag. Written to a temporary name, synced, renamed: a file is whole or absent.
-// The key comes from the passphrase once per backup folder (scrypt, parameters in backup.json).
+// The key comes from the passphrase once per backup folder (scrypt, parameters in backup.json); or,
+// for a folder made for a public key (recipient-key.ts), it is the set's data key and the file is
+// `THUTINBK2` + the key's 16-byte id + nonce + ciphertext + tag (the id finds the wrapped key).
 // Owns: the stored-file format, its hashes (of the plain bytes and of the stored bytes), the key derivation.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -13,8 +15,18 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 
 const MAGIC = Buffer.from('THUTINBK1');
+const MAGIC2 = Buffer.from('THUTINBK2');
+const KEY_ID = 16;
 const NONCE = 12;
 const TAG = 16;
+
+/** A set's data key and its id (hex), for a folder encrypted to a public key (recipient-key.ts). */
+export interface SetKey {
+  id: string;
+  key: Buffer;
+}
+/** The data key of an id, for reading such a folder (recipient-key.ts keyRing). */
+export type KeyRing = (id: string) => Buffer;
 
 export interface StoredFile {
   /** Bytes before compression and encryption, and their SHA-256. */
@@ -69,7 +81,9 @@ export function macKey(key: Buffer): Buffer {
  * Store `source` at `dest`: gzip, then AES-256-GCM when `key` is given. Synced before the rename
  * unless `sync` is false (many small files: the caller syncs them at once with `syncAll`).
  */
-export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest: string, key: Buffer | null, level = 6, sync = true): Promise<StoredFile> {
+export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest: string, sealKey: Buffer | SetKey | null, level = 6, sync = true): Promise<StoredFile> {
+  const key = Buffer.isBuffer(sealKey) || !sealKey ? sealKey : sealKey.key;
+  const head = Buffer.isBuffer(sealKey) || !sealKey ? MAGIC : Buffer.concat([MAGIC2, Buffer.from(sealKey.id, 'hex')]);
   await fsp.mkdir(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   const fh = await fsp.open(tmp, 'w', 0o600);
@@ -85,7 +99,7 @@ export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest
   try {
     const nonce = crypto.randomBytes(NONCE);
     const cipher = key ? crypto.createCipheriv('aes-256-gcm', key, nonce) : null;
-    if (cipher) await put(Buffer.concat([MAGIC, nonce]));
+    if (cipher) await put(Buffer.concat([head, nonce]));
     const tap = async function* (src: AsyncIterable<Buffer>) {
       for await (const c of src) {
         raw.update(c);
@@ -112,8 +126,8 @@ export async function writeSealed(source: Readable | AsyncIterable<Buffer>, dest
 }
 
 /** The plain bytes of a stored file (decrypted, decompressed); a wrong key or changed bytes fail the stream. */
-export async function openSealed(file: string, key: Buffer | null): Promise<Readable> {
-  if (!key) {
+export async function openSealed(file: string, openKey: Buffer | KeyRing | null): Promise<Readable> {
+  if (!openKey) {
     const gunzip = zlib.createGunzip();
     return fs
       .createReadStream(file)
@@ -124,13 +138,22 @@ export async function openSealed(file: string, key: Buffer | null): Promise<Read
   let nonce: Buffer;
   let tag: Buffer;
   let size: number;
+  let key: Buffer;
+  let start = MAGIC.length + NONCE;
   try {
     size = (await fh.stat()).size;
     if (size < MAGIC.length + NONCE + TAG) throw new Error(`${file}: too short`);
-    const head = Buffer.alloc(MAGIC.length + NONCE);
+    const head = Buffer.alloc(MAGIC.length + KEY_ID + NONCE);
     await fh.read(head, 0, head.length, 0);
-    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error(`${file}: not an encrypted backup file`);
-    nonce = head.subarray(MAGIC.length);
+    if (head.subarray(0, MAGIC.length).equals(MAGIC) && Buffer.isBuffer(openKey)) {
+      key = openKey;
+      nonce = head.subarray(MAGIC.length, MAGIC.length + NONCE);
+    } else if (head.subarray(0, MAGIC2.length).equals(MAGIC2) && typeof openKey === 'function') {
+      if (size < MAGIC2.length + KEY_ID + NONCE + TAG) throw new Error(`${file}: too short`);
+      key = openKey(head.subarray(MAGIC2.length, MAGIC2.length + KEY_ID).toString('hex'));
+      nonce = head.subarray(MAGIC2.length + KEY_ID);
+      start = MAGIC2.length + KEY_ID + NONCE;
+    } else throw new Error(`${file}: not an encrypted backup file of this kind`);
     tag = Buffer.alloc(TAG);
     await fh.read(tag, 0, TAG, size - TAG);
   } finally {
@@ -138,7 +161,7 @@ export async function openSealed(file: string, key: Buffer | null): Promise<Read
   }
   const decipher = crypto.createDecipheriv('aes-256-gcm', key, nonce);
   decipher.setAuthTag(tag);
-  const body = size - TAG - 1 >= MAGIC.length + NONCE ? fs.createReadStream(file, { start: MAGIC.length + NONCE, end: size - TAG - 1 }) : Readable.from([]);
+  const body = size - TAG - 1 >= start ? fs.createReadStream(file, { start, end: size - TAG - 1 }) : Readable.from([]);
   const gunzip = zlib.createGunzip();
   body.on('error', (e: Error) => gunzip.destroy(e));
   decipher.on('error', (e) => gunzip.destroy(e));

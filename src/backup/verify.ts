@@ -4,7 +4,8 @@
 // Owns: checking a backup folder against its manifests, and listing its sets.
 import fs from 'node:fs';
 import path from 'node:path';
-import { hashFile, openKey } from './sealed-file.ts';
+import { hashFile, openKey, type KeyRing } from './sealed-file.ts';
+import { keyRing, openPrivateKey } from './recipient-key.ts';
 import { listSets, poolPath, readFolderInfo, readManifest, setTime, type FolderInfo, type Manifest } from './manifest.ts';
 import { ThutinError } from '../core/errors.ts';
 import { silentProgress, type Progress } from './progress.ts';
@@ -18,18 +19,29 @@ export interface VerifyResult {
   problems: string[];
 }
 
-/** The folder's description and key (a passphrase given to an unencrypted folder is ignored). */
-export async function openFolder(dir: string, passphrase?: string): Promise<{ info: FolderInfo; key: Buffer | null }> {
+/**
+ * The folder's description and key (a passphrase given to an unencrypted folder is ignored): the
+ * passphrase's key, or for a folder encrypted to a public key the ring of its sets' data keys
+ * opened with `privateKey` (PEM; another key is BACKUP_WRONG_KEY).
+ */
+export async function openFolder(dir: string, passphrase?: string, privateKey?: string): Promise<{ info: FolderInfo; key: Buffer | KeyRing | null }> {
   const info = await readFolderInfo(dir);
   if (!info) throw new ThutinError('BACKUP_NOT_FOUND', dir);
   if (!info.encryption) return { info, key: null };
+  if (info.encryption.kdf === 'recipient') return { info, key: privateKey ? keyRing(dir, openPrivateKey(privateKey, info.encryption)) : null };
   if (!passphrase) return { info, key: null };
   return { info, key: openKey(passphrase, info.encryption) };
 }
 
-export async function verifyBackup(dir: string, o: { set?: string; passphrase?: string; progress?: Progress } = {}): Promise<VerifyResult> {
+/** The key that checks a manifest's HMAC: a passphrase's (a folder encrypted to a public key has none: its manifests are signed). */
+export function manifestKey(key: Buffer | KeyRing | null): Buffer | null {
+  return Buffer.isBuffer(key) ? key : null;
+}
+
+export async function verifyBackup(dir: string, o: { set?: string; passphrase?: string; privateKey?: string; progress?: Progress } = {}): Promise<VerifyResult> {
   const progress = o.progress ?? silentProgress;
-  const { info, key } = await openFolder(dir, o.passphrase);
+  const { info, key: folderKey } = await openFolder(dir, o.passphrase, o.privateKey);
+  const key = manifestKey(folderKey);
   const sets = o.set ? [o.set] : await listSets(dir);
   if (o.set && !fs.existsSync(path.join(dir, 'sets', o.set))) throw new ThutinError('BACKUP_SET_NOT_FOUND', o.set);
   const problems: string[] = [];
@@ -38,6 +50,13 @@ export async function verifyBackup(dir: string, o: { set?: string; passphrase?: 
     const { manifest, problems: p } = await readManifest(dir, s, key, info);
     problems.push(...p);
     if (!manifest) continue;
+    if (typeof folderKey === 'function' && manifest.keyId) {
+      try {
+        folderKey(manifest.keyId); // the private key opens this set's data key
+      } catch (e) {
+        problems.push(`keys/${manifest.keyId}.json: ${(e as Error).message}`);
+      }
+    }
     for (const f of [manifest.database, ...manifest.files]) todo.set(f.path, f);
     for (const [sha, , size, stored] of manifest.blobs) todo.set(poolPath(sha), { size, sha256: stored });
   }
@@ -71,7 +90,8 @@ export interface SetSummary {
 }
 
 export async function listBackups(dir: string, passphrase?: string): Promise<SetSummary[]> {
-  const { info, key } = await openFolder(dir, passphrase);
+  const { info, key: folderKey } = await openFolder(dir, passphrase);
+  const key = manifestKey(folderKey);
   const out: SetSummary[] = [];
   for (const s of await listSets(dir)) {
     const { manifest, problems } = await readManifest(dir, s, key, info);

@@ -200,15 +200,17 @@ passOpts(
     .command('create [dir]')
     .description('Sao lưu trực tuyến (CSDL, blob mới, tệp cấu hình) vào DIR (mặc định backup.dir) / online backup (database, new blobs, configuration files) into DIR (default backup.dir)')
     .option('--base <dir>', 'thư mục sao lưu trước: dùng lại blob của nó / a previous backup folder whose blobs are reused')
+    .option('--recipient-key <file>', 'mã hoá cho khoá công khai X25519 hoặc RSA (PEM) thay cho cụm mật khẩu / encrypt to an X25519 or RSA public key (PEM) instead of a passphrase')
     .option('--json', 'JSON'),
-).action(async (dir: string | undefined, o: { base?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupCreate(data(), dir, o));
+).action(async (dir: string | undefined, o: { base?: string; recipientKey?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupCreate(data(), dir, o));
 passOpts(
   backup
     .command('verify <dir>')
     .description('Kiểm tra mọi tệp theo bản kê đã ký / check every file against the signed manifest')
     .option('--set <name>', 'chỉ một bản / one set only')
+    .option('--private-key <file>', 'khoá bí mật (PEM) của bản sao lưu mã hoá bằng khoá công khai / the private key (PEM) of a backup encrypted to a public key')
     .option('--json', 'JSON'),
-).action(async (dir: string, o: { set?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupVerify(dir, o));
+).action(async (dir: string, o: { set?: string; privateKey?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupVerify(dir, o));
 passOpts(backup.command('list <dir>').description('Liệt kê các bản sao lưu / list the backup sets').option('--json', 'JSON')).action(
   async (dir: string, o: { json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupList(dir, o),
 );
@@ -218,8 +220,9 @@ passOpts(
     .description('Khôi phục vào thư mục dữ liệu mới (--data NEW, phải trống) / restore into a new data directory (--data NEW, must be empty)')
     .option('--set <name>', 'bản sao lưu (mặc định: mới nhất) / the set (default: the newest)')
     .option('--database <driver>', 'sqlite | postgres (SQLite → PostgreSQL được phép / allowed)')
-    .option('--url <url>', 'PostgreSQL đích, trống / the target PostgreSQL database, empty'),
-).action(async (dir: string, o: { set?: string; database?: string; url?: string; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupRestore(dir, data(), o));
+    .option('--url <url>', 'PostgreSQL đích, trống / the target PostgreSQL database, empty')
+    .option('--private-key <file>', 'khoá bí mật (PEM) của bản sao lưu mã hoá bằng khoá công khai / the private key (PEM) of a backup encrypted to a public key'),
+).action(async (dir: string, o: { set?: string; database?: string; url?: string; privateKey?: string; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupRestore(dir, data(), o));
 passOpts(
   backup
     .command('rotate <dir>')

@@ -40,6 +40,9 @@ export const ERRORS = {
   BACKUP_INVALID: { vi: 'Bản sao lưu không qua kiểm tra (chạy thutin backup verify)', en: 'The backup fails its checks (run thutin backup verify)' },
   BACKUP_TARGET_NOT_EMPTY: { vi: 'Thư mục dữ liệu đích không trống', en: 'The target data directory is not empty' },
   BACKUP_TARGET_UNSUPPORTED: { vi: 'Không khôi phục được vào cơ sở dữ liệu này', en: 'Cannot restore into this database' },
+  BACKUP_KEY_INVALID: { vi: 'Khoá không dùng được (cần khoá công khai / bí mật X25519 hoặc RSA từ 2048 bit, dạng PEM)', en: 'Unusable key (an X25519 or RSA ≥ 2048-bit public / private key in PEM is needed)' },
+  BACKUP_KEY_REQUIRED: { vi: 'Bản sao lưu được mã hoá bằng khoá công khai: cần khoá (--recipient-key khi tạo, --private-key khi khôi phục)', en: 'The backup is encrypted to a public key: a key is needed (--recipient-key to create, --private-key to restore)' },
+  BACKUP_WRONG_KEY: { vi: 'Khoá không mở được bản sao lưu này', en: 'This key does not open this backup' },
   // Sieve scripts (src/core/sieve-scripts.ts; issue 13)
   SIEVE_INVALID: { vi: 'Kịch bản Sieve có lỗi', en: 'The Sieve script has an error' },
   SIEVE_NOT_FOUND: { vi: 'Không có kịch bản Sieve này', en: 'No such Sieve script' },

@@ -31,14 +31,19 @@ async function passphrase(o: PassphraseOptions): Promise<string | undefined> {
 
 const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
 
-export async function runBackupCreate(dataDir: string, dir: string | undefined, o: PassphraseOptions & { base?: string; json?: boolean }): Promise<void> {
+/** A key file's PEM text (--recipient-key, --private-key). */
+function keyFile(file: string | undefined): string | undefined {
+  return file ? fs.readFileSync(file, 'utf8') : undefined;
+}
+
+export async function runBackupCreate(dataDir: string, dir: string | undefined, o: PassphraseOptions & { base?: string; recipientKey?: string; json?: boolean }): Promise<void> {
   const cfg = loadConfig(dataDir);
   const target = dir ?? (cfg.backup.dir ? resolveDataPath(cfg, cfg.backup.dir) : undefined);
   if (!target) throw new Error('Cần thư mục sao lưu (DIR hoặc backup.dir) / a backup folder is needed (DIR or backup.dir)');
   let pass = await passphrase(o);
   if (pass === undefined && !dir && cfg.backup.passphraseFile) pass = await passphrase({ passphraseFile: resolveDataPath(cfg, cfg.backup.passphraseFile) });
   await withApp(dataDir, async (app) => {
-    const r = await app.backup.create({ dir: target, base: o.base, passphrase: pass, actor: cliActor(), progress: streamProgress() });
+    const r = await app.backup.create({ dir: target, base: o.base, passphrase: pass, recipientKey: keyFile(o.recipientKey), actor: cliActor(), progress: streamProgress() });
     const t = r.manifest.totals;
     if (o.json) return void process.stdout.write(JSON.stringify({ set: r.set, dir: r.dir, attempts: r.attempts, totals: t }, null, 2) + '\n');
     process.stdout.write(
@@ -49,8 +54,8 @@ export async function runBackupCreate(dataDir: string, dir: string | undefined, 
   });
 }
 
-export async function runBackupVerify(dir: string, o: PassphraseOptions & { set?: string; json?: boolean }): Promise<void> {
-  const r = await verifyBackup(dir, { set: o.set, passphrase: await passphrase(o), progress: streamProgress() });
+export async function runBackupVerify(dir: string, o: PassphraseOptions & { set?: string; privateKey?: string; json?: boolean }): Promise<void> {
+  const r = await verifyBackup(dir, { set: o.set, passphrase: await passphrase(o), privateKey: keyFile(o.privateKey), progress: streamProgress() });
   if (o.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else if (r.ok) process.stdout.write(`✓ Bản sao lưu nguyên vẹn / the backup is intact: ${r.sets.length} bản / sets, ${r.files} tệp / files, ${mb(r.bytes)}\n`);
   else {
@@ -73,11 +78,11 @@ export async function runBackupList(dir: string, o: PassphraseOptions & { json?:
   process.stdout.write(`(${sets.length} bản / sets)\n`);
 }
 
-export async function runBackupRestore(dir: string, target: string, o: PassphraseOptions & { set?: string; database?: string; url?: string }): Promise<void> {
+export async function runBackupRestore(dir: string, target: string, o: PassphraseOptions & { set?: string; database?: string; url?: string; privateKey?: string }): Promise<void> {
   if (o.database && o.database !== 'sqlite' && o.database !== 'postgres') throw new Error(`--database ${o.database}: sqlite | postgres`);
   if (o.database === 'postgres' && !o.url) throw new Error('--database postgres cần --url / needs --url');
   const database = o.database === 'postgres' ? { driver: 'postgres' as const, url: o.url! } : o.database === 'sqlite' ? { driver: 'sqlite' as const } : undefined;
-  const r = await restoreBackup({ dir, target, set: o.set, database, passphrase: await passphrase(o), progress: streamProgress() });
+  const r = await restoreBackup({ dir, target, set: o.set, database, passphrase: await passphrase(o), privateKey: keyFile(o.privateKey), progress: streamProgress() });
   process.stdout.write(
     `✓ Đã khôi phục / restored ${r.set} vào / into ${r.target} (${r.database}): ${r.blobs} blob (${mb(r.bytes)}), ${r.files} tệp / files\n` +
       `  Kiểm tra / check: thutin --data ${r.target} store check && thutin --data ${r.target} audit verify\n`,
