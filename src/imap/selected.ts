@@ -101,6 +101,11 @@ export class SelectedMailbox {
     return added ? this.flagsResponses() : [];
   }
 
+  /** Expunges seen during a FETCH, STORE or SEARCH and not told yet. */
+  get hasPendingExpunges(): boolean {
+    return this.pendingExpunge.length > 0;
+  }
+
   get exists(): number {
     return this.uids.size;
   }

@@ -57,11 +57,16 @@ export class ImapSession {
   private lineWaiter: ((raw: Buffer | null) => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private updateWaiter: (() => void) | null = null;
+  /** Responses gathered while a command runs (see write()). */
+  private out: Buffer[] = [];
+  private outBytes = 0;
+  private batching = false;
   /** Set while the current command runs: the name, for the EXPUNGE rule. */
   current: Command | null = null;
   /** What handlers may use of the services, and the session's operations they may call: built once. */
   private readonly handlerServices: HandlerServices;
   private readonly ops: SessionOps;
+  private contextBase: Pick<CommandContext, keyof HandlerServices | keyof SessionOps | 'enabled' | 'opened' | 'tlsAvailable'> | null = null;
 
   constructor(
     socket: net.Socket,
@@ -87,7 +92,7 @@ export class ImapSession {
       continuation: (text) => this.continuation(text),
       write: (buf) => this.write(buf),
       drain: () => this.drain(),
-      needsDrain: () => !this.closed && this.socket.writableNeedDrain,
+      needsDrain: () => this.needsDrain(),
       nextLine: () => this.nextLine(),
       login: (account, appPasswordId) => this.login(account, appPasswordId),
       select: (sel) => this.select(sel),
@@ -197,6 +202,7 @@ export class ImapSession {
 
   /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
   nextLine(): Promise<Buffer | null> {
+    this.flushOut(); // whatever the client must see before it answers
     const head = this.queue[0];
     if (head && head.type === 'command') {
       this.queue.shift();
@@ -240,6 +246,7 @@ export class ImapSession {
       return;
     }
     this.current = cmd;
+    this.batching = true;
     try {
       if (this.selected && this.selected.access !== 'owner' && (spec.states as readonly SessionState[]).includes(this.state) && !(await this.recheckSharedAccess(this.selected))) return;
       const running = dispatch(spec, this.context(), cmd);
@@ -271,24 +278,25 @@ export class ImapSession {
       }
     } finally {
       this.current = null;
+      this.batching = false;
+      this.flushOut();
     }
   }
 
-  /** The context a handler gets: the services, the session's operations, and its state now. */
+  /**
+   * The context a handler gets: the services and the session's operations (shared by every
+   * command, from a prototype built once), and the session's state now.
+   */
   private context(): CommandContext {
-    return {
-      ...this.handlerServices,
-      ...this.ops,
-      log: this.log,
-      remote: this.socket.remoteAddress ?? '',
-      state: this.state,
-      secure: this.secure,
-      tlsAvailable: this.opts.secureContext !== null,
-      enabled: this.enabled,
-      opened: this.opened,
-      account: this.account,
-      selected: this.selected,
-    };
+    this.contextBase ??= Object.freeze({ ...this.handlerServices, ...this.ops, enabled: this.enabled, opened: this.opened, tlsAvailable: this.opts.secureContext !== null });
+    const ctx = Object.create(this.contextBase) as { -readonly [K in keyof CommandContext]: CommandContext[K] };
+    ctx.log = this.log;
+    ctx.remote = this.socket.remoteAddress ?? '';
+    ctx.state = this.state;
+    ctx.secure = this.secure;
+    ctx.account = this.account;
+    ctx.selected = this.selected;
+    return ctx;
   }
 
   /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
@@ -296,9 +304,13 @@ export class ImapSession {
     if (!this.selected || this.closed) return;
     const c = this.current;
     const allowExpunge = !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
-    this.selected.dirty = false;
     const sel = this.selected;
-    const lines = await sel.refresh(this.services.store, { allowExpunge });
+    // Every change to a folder is announced (MailEvents, across processes through PostgreSQL):
+    // without one since the last look, the change log has nothing new — unless expunges wait to
+    // be told. Cleared before reading, so a change during the read is looked at next time.
+    const lookAtLog = sel.dirty || (allowExpunge && sel.hasPendingExpunges);
+    sel.dirty = false;
+    const lines = lookAtLog ? await sel.refresh(this.services.store, { allowExpunge }) : [];
     // RFC 5267 live results: ADDTO/REMOVEFROM after the EXISTS and FETCH that announced the messages.
     if (sel.contexts.size) lines.push(...(await searchUpdateLines(this.services.store, sel)));
     for (const l of lines) this.untagged(l);
@@ -335,15 +347,44 @@ export class ImapSession {
 
   continuation(text: string): void {
     this.writeLine(`+ ${text}`);
+    this.flushOut(); // the client waits for it
   }
 
+  /**
+   * While a command runs, its responses are gathered and handed to the socket when it ends (or at
+   * 64 KB, or before the session waits for the client): its untagged responses and its tagged
+   * answer leave as one write — one TLS record instead of one per line. Outside a command (IDLE's
+   * updates, the greeting) they go at once.
+   */
   write(buf: Buffer): void {
     if (this.closed || this.socket.destroyed) return;
-    this.socket.write(buf);
+    if (!this.batching && !this.out.length) {
+      this.socket.write(buf);
+      return;
+    }
+    this.out.push(buf);
+    this.outBytes += buf.length;
+    if (!this.batching || this.outBytes >= 65_536) this.flushOut();
+  }
+
+  /** Hand what was gathered to the socket now. */
+  private flushOut(): void {
+    if (!this.out.length) return;
+    const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outBytes);
+    this.out = [];
+    this.outBytes = 0;
+    if (!this.closed && !this.socket.destroyed) this.socket.write(data);
+  }
+
+  /** Whether the socket wants a drain before more is written (what was gathered is handed over first). */
+  needsDrain(): boolean {
+    this.flushOut();
+    return !this.closed && this.socket.writableNeedDrain;
   }
 
   /** Wait until the socket's buffer drains (large FETCH responses). */
   async drain(): Promise<void> {
+    this.flushOut();
     if (this.closed || !this.socket.writableNeedDrain) return;
     await new Promise<void>((resolve) => {
       const done = () => {
@@ -406,6 +447,7 @@ export class ImapSession {
 
   /** Resolves when the selected mailbox changes (for IDLE). */
   waitForUpdate(): Promise<void> {
+    this.flushOut(); // IDLE's updates so far
     if (this.selected?.dirty) return Promise.resolve();
     return new Promise((resolve) => {
       this.updateWaiter = resolve;
@@ -424,6 +466,7 @@ export class ImapSession {
     if (!ctx) throw new ImapError('NO', 'TLS không khả dụng / TLS not available');
     this.queue = [];
     this.writeLine(`${tag} OK Bắt đầu TLS / begin TLS negotiation now`);
+    this.flushOut(); // in clear, before the handshake
     const raw = this.socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('timeout');
@@ -458,6 +501,7 @@ export class ImapSession {
 
   close(): void {
     if (this.closed) return;
+    this.flushOut();
     this.closed = true;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();

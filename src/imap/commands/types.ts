@@ -50,10 +50,9 @@ export function dispatch(
   const states: readonly SessionState[] = spec.states;
   if (!states.includes(ctx.state)) return NOT_ALLOWED;
   if (states.includes('not-authenticated')) return (spec as CommandSpec<CommandName, ANY | NOT_AUTHENTICATED>).handle(ctx, cmd as never);
-  const account = ctx.account;
-  if (!account) return NOT_ALLOWED;
-  if (states.includes('authenticated')) return (spec as CommandSpec<CommandName, AUTHENTICATED>).handle({ ...ctx, account }, cmd as never);
-  const selected = ctx.selected;
-  if (!selected) return NOT_ALLOWED;
-  return (spec as CommandSpec<CommandName, SELECTED>).handle({ ...ctx, account, selected }, cmd as never);
+  // The context is passed as it is (no copy per command): the checks below are what the narrower types promise.
+  if (!ctx.account) return NOT_ALLOWED;
+  if (states.includes('authenticated')) return (spec as CommandSpec<CommandName, AUTHENTICATED>).handle(ctx as AuthenticatedContext, cmd as never);
+  if (!ctx.selected) return NOT_ALLOWED;
+  return (spec as CommandSpec<CommandName, SELECTED>).handle(ctx as SelectedContext, cmd as never);
 }
