@@ -140,6 +140,7 @@ const OUTBOUND: KeptSection = { start: '<!-- outbound:start (written by bench/ou
 const SMTP_INGEST: KeptSection = { start: '<!-- smtp-ingest:start (written by bench/smtp-ingest.ts) -->', end: '<!-- smtp-ingest:end -->' };
 const FETCH_RSS: KeptSection = { start: '<!-- fetch-rss:start (written by bench/fetch-rss.ts) -->', end: '<!-- fetch-rss:end -->' };
 const POP3: KeptSection = { start: '<!-- pop3:start (written by bench/pop3-bench.ts) -->', end: '<!-- pop3:end -->' };
+const IMAP_STRESS: KeptSection = { start: '<!-- imap-stress:start (written by bench/imap-stress-bench.ts) -->', end: '<!-- imap-stress:end -->' };
 
 function keptSection(old: string, k: KeptSection): string {
   const s = old.indexOf(k.start);
@@ -181,6 +182,11 @@ export function writePop3Section(file: string, body: string): void {
   writeKeptSection(file, POP3, body);
 }
 
+/** The mixed-command IMAP stress section (issue 13: 50 clients × 60 s against Dovecot). */
+export function writeImapStressSection(file: string, body: string): void {
+  writeKeptSection(file, IMAP_STRESS, body);
+}
+
 /** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
   writeKeptSection(file, DIRECTORY, body);
@@ -196,6 +202,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const smtpIngest = keptSection(old, SMTP_INGEST);
   const fetchRss = keptSection(old, FETCH_RSS);
   const pop3 = keptSection(old, POP3);
+  const imapStress = keptSection(old, IMAP_STRESS);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -280,7 +287,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}## Notes
+${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}${imapStress ? `${imapStress}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}

@@ -17,9 +17,12 @@
 # `npm run bench -- pop3` runs only the POP3 bench (issue 13, bench/pop3-bench.ts: RETR of 1,000
 # messages from thutin and from Dovecot's POP3; knobs BENCH_POP3_MESSAGES, BENCH_POP3_RUNS); the
 # full run does it too at the end unless BENCH_POP3=0.
+# `npm run bench -- imap-stress` runs only the mixed-command IMAP stress bench (issue 13,
+# bench/imap-stress-bench.ts: 50 clients × 60 s against Dovecot; knobs BENCH_STRESS_CLIENTS,
+# BENCH_STRESS_SECONDS, BENCH_STRESS_ROUNDS); the full run does it too at the end unless BENCH_STRESS=0.
 set -euo pipefail
 ONLY="${1:-all}"
-case "$ONLY" in all | smtp | pop3) ;; *) echo "bench: unknown part '$ONLY' (all, smtp, pop3)" >&2; exit 2 ;; esac
+case "$ONLY" in all | smtp | pop3 | imap-stress) ;; *) echo "bench: unknown part '$ONLY' (all, smtp, pop3, imap-stress)" >&2; exit 2 ;; esac
 cd "$(dirname "$0")/.."
 
 export DEBIAN_FRONTEND=noninteractive
@@ -65,10 +68,11 @@ cleanup() {
   if [ -f "$WORK/ingest/postfix/etc/main.cf" ]; then postfix -c "$WORK/ingest/postfix/etc" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/ingest/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/ingest/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
+  if [ -f "$WORK/stress/dovecot/dovecot.conf" ]; then doveadm -c "$WORK/stress/dovecot/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   if [ -f "$WORK/pop3/dovecot-pop3/dovecot.conf" ]; then doveadm -c "$WORK/pop3/dovecot-pop3/dovecot.conf" stop >/dev/null 2>&1 || true; fi
   # whatever still runs from the temp folder (Postfix/Dovecot children take a moment)
   sleep 1
- for f in "$WORK/thutin.pid" "$WORK/pop3/thutin.pid" "$WORK/pop3/dovecot-pop3/run/master.pid" "$WORK/ingest/thutin.pid" "$WORK/ingest/postfix/queue/pid/master.pid" "$WORK/ingest/dovecot/run/master.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
+ for f in "$WORK/thutin.pid" "$WORK/stress/thutin.pid" "$WORK/stress/dovecot/run/master.pid" "$WORK/pop3/thutin.pid" "$WORK/pop3/dovecot-pop3/run/master.pid" "$WORK/ingest/thutin.pid" "$WORK/ingest/postfix/queue/pid/master.pid" "$WORK/ingest/dovecot/run/master.pid" "$WORK/postfix/queue/pid/master.pid" "$WORK/dovecot/run/master.pid" "$WORK/postfix-relay/queue/pid/master.pid" "$WORK/smtp-sink.pid"; do
     if [ -f "$f" ]; then kill -9 "$(tr -d ' \n' <"$f")" 2>/dev/null || true; fi
   done
   if [ "${BENCH_KEEP:-0}" = 1 ]; then
@@ -83,6 +87,11 @@ trap cleanup EXIT INT TERM
 # 4. The run.
 if [ "$ONLY" = smtp ]; then
   node --import tsx bench/smtp-ingest.ts
+  exit 0
+fi
+if [ "$ONLY" = imap-stress ]; then
+  mkdir -p "$WORK/stress" && chmod 755 "$WORK/stress"
+  BENCH_WORK="$WORK/stress" node --import tsx bench/imap-stress-bench.ts
   exit 0
 fi
 if [ "$ONLY" = pop3 ]; then
@@ -103,4 +112,9 @@ fi
 if [ "${BENCH_POP3:-1}" != 0 ]; then
   mkdir -p "$WORK/pop3" && chmod 755 "$WORK/pop3"
   BENCH_WORK="$WORK/pop3" node --import tsx bench/pop3-bench.ts
+fi
+# 8. Mixed-command IMAP stress against Dovecot (its own section of BENCHMARKS.md).
+if [ "${BENCH_STRESS:-1}" != 0 ]; then
+  mkdir -p "$WORK/stress" && chmod 755 "$WORK/stress"
+  BENCH_WORK="$WORK/stress" node --import tsx bench/imap-stress-bench.ts
 fi

@@ -4,228 +4,19 @@
 // down, an EXPUNGE where RFC 3501 7.4.1 forbids it or past the end, a FETCH for a sequence number
 // it does not have, a UID that changed, went backwards or came back after its EXPUNGE, a keyword
 // before FLAGS announced it (RFC 3501 7.2.6), a MODSEQ going down (RFC 7162), its own STORE not
-// echoed, or \Recent shown to two sessions (RFC 3501 2.3.2).
+// echoed, or \Recent shown to two sessions (RFC 3501 2.3.2). The client and the mix are
+// test/helpers/imap-stress-client.ts, which bench/imap-stress-bench.ts runs against Dovecot too.
 // The suite runs 10 clients for 15 s; THUTIN_STRESS_CLIENTS and THUTIN_STRESS_SECONDS set the
 // full run (imaptest's 50 clients for 60 s).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import tls from 'node:tls';
 import { backends } from '../helpers/harness.ts';
+import { StressClient, checkpointAll, type StressShared } from '../helpers/imap-stress-client.ts';
 import { rng } from '../helpers/rng.ts';
 import { startTestServers, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 
 const CLIENTS = Number(process.env.THUTIN_STRESS_CLIENTS ?? 10);
 const SECONDS = Number(process.env.THUTIN_STRESS_SECONDS ?? 15);
 const FOLDER = 'Stress';
-const KEYWORDS = ['$Label1', '$Label2', 'CongVan', 'DuAn'];
-const FLAGS = ['\\Seen', '\\Flagged', '\\Answered', ...KEYWORDS];
-
-interface Msg {
-  uid: number;
-  modseq: number;
-  /** The flags as this client was last told (null until a FETCH said them), \Recent aside. */
-  flags: string[] | null;
-}
-
-/** Which session holds each UID's \Recent, across every client. */
-const recentOwner = new Map<number, number>();
-
-class StressClient {
-  private buf = Buffer.alloc(0);
-  private waiter: (() => void) | null = null;
-  private closed = false;
-  private tagN = 0;
-  /** What this client was told: one entry per sequence number. */
-  private msgs: Msg[] = [];
-  private expunged = new Set<number>();
-  private announced = new Set<string>();
-  private lastModseq = new Map<number, number>();
-  commands = 0;
-
-  private constructor(
-    readonly id: number,
-    private readonly socket: tls.TLSSocket,
-    private readonly errors: string[],
-  ) {
-    socket.on('data', (d: Buffer) => {
-      this.buf = Buffer.concat([this.buf, d]);
-      this.wake();
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.wake();
-    });
-    socket.on('error', () => {});
-  }
-
-  static async connect(id: number, port: number, errors: string[]): Promise<StressClient> {
-    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
-    await new Promise<void>((res, rej) => {
-      socket.once('secureConnect', () => res());
-      socket.once('error', rej);
-    });
-    const c = new StressClient(id, socket, errors);
-    await c.readLine();
-    return c;
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.();
-  }
-
-  /** One response line with its literals inlined (a literal's bytes as latin1). */
-  private async readLine(): Promise<string> {
-    let out = '';
-    for (;;) {
-      const at = this.buf.indexOf('\r\n');
-      if (at < 0) {
-        if (this.closed) throw new Error(`client ${this.id}: connection closed`);
-        await new Promise<void>((res) => (this.waiter = res));
-        continue;
-      }
-      const line = this.buf.subarray(0, at).toString('latin1');
-      const lit = /\{(\d+)\}$/.exec(line);
-      if (!lit) {
-        this.buf = this.buf.subarray(at + 2);
-        return out + line;
-      }
-      const n = Number(lit[1]);
-      while (this.buf.length < at + 2 + n) {
-        if (this.closed) throw new Error(`client ${this.id}: connection closed in a literal`);
-        await new Promise<void>((res) => (this.waiter = res));
-      }
-      out += line + this.buf.subarray(at + 2, at + 2 + n).toString('latin1');
-      this.buf = this.buf.subarray(at + 2 + n);
-    }
-  }
-
-  private fail(what: string): void {
-    if (this.errors.length < 50) this.errors.push(`client ${this.id}: ${what}`);
-  }
-
-  /** Run a command: untagged responses go through the model; returns the tagged line. */
-  async run(command: string, opts: { literal?: Buffer; idleMs?: number; echo?: { seqs: Set<number>; add: string[]; remove: string[] } } = {}): Promise<string> {
-    const tag = `c${this.id}x${++this.tagN}`;
-    this.commands++;
-    const name = command.split(' ')[0].toUpperCase();
-    if (opts.literal) {
-      this.socket.write(`${tag} ${command} {${opts.literal.length}+}\r\n`);
-      this.socket.write(Buffer.concat([opts.literal, Buffer.from('\r\n')]));
-    } else this.socket.write(`${tag} ${command}\r\n`);
-    const echoed = new Set<number>();
-    for (;;) {
-      const line = await this.readLine();
-      if (line.startsWith(`${tag} `)) {
-        // A message another session expunged may be gone before this FETCH reads it (RFC 5530).
-        if (!/^\S+ OK/.test(line) && !(name === 'FETCH' && /^\S+ NO \[EXPUNGEISSUED\]/.test(line))) this.fail(`${command} → ${line}`);
-        return line;
-      }
-      if (line.startsWith('+ ') && opts.idleMs !== undefined) {
-        setTimeout(() => this.socket.write('DONE\r\n'), opts.idleMs);
-        continue;
-      }
-      this.untagged(line, name, opts.echo, echoed);
-    }
-  }
-
-  private untagged(line: string, command: string, echo: { seqs: Set<number>; add: string[]; remove: string[] } | undefined, echoed: Set<number>): void {
-    let m: RegExpExecArray | null;
-    if ((m = /^\* (\d+) EXISTS$/.exec(line))) {
-      const n = Number(m[1]);
-      if (n < this.msgs.length) this.fail(`EXISTS ${n} after ${this.msgs.length} without EXPUNGE`);
-      while (this.msgs.length < n) this.msgs.push({ uid: 0, modseq: 0, flags: null });
-    } else if ((m = /^\* (\d+) EXPUNGE$/.exec(line))) {
-      const n = Number(m[1]);
-      if (command === 'FETCH' || command === 'STORE' || command === 'SEARCH') this.fail(`EXPUNGE during ${command} (RFC 3501 7.4.1)`);
-      if (n < 1 || n > this.msgs.length) return this.fail(`EXPUNGE ${n} of ${this.msgs.length}`);
-      const [gone] = this.msgs.splice(n - 1, 1);
-      if (gone.uid) this.expunged.add(gone.uid);
-    } else if ((m = /^\* (\d+) RECENT$/.exec(line))) {
-      if (Number(m[1]) > this.msgs.length) this.fail(`RECENT ${m[1]} above EXISTS ${this.msgs.length}`);
-    } else if ((m = /^\* FLAGS \(([^)]*)\)$/.exec(line))) {
-      this.announced = new Set(m[1].split(' ').filter(Boolean));
-    } else if ((m = /^\* (\d+) FETCH \((.*)\)$/.exec(line))) {
-      this.fetched(Number(m[1]), m[2], echo, echoed);
-    }
-  }
-
-  private fetched(seq: number, items: string, echo: { seqs: Set<number>; add: string[]; remove: string[] } | undefined, echoed: Set<number>): void {
-    if (seq < 1 || seq > this.msgs.length) return this.fail(`FETCH for ${seq} of ${this.msgs.length}`);
-    const msg = this.msgs[seq - 1];
-    const uidM = /\bUID (\d+)/.exec(items);
-    if (uidM) {
-      const uid = Number(uidM[1]);
-      if (msg.uid && msg.uid !== uid) this.fail(`seq ${seq} was UID ${msg.uid}, now ${uid}`);
-      if (this.expunged.has(uid)) this.fail(`UID ${uid} came back after its EXPUNGE`);
-      const before = this.msgs.slice(0, seq - 1).findLast((x) => x.uid);
-      const after = this.msgs.slice(seq).find((x) => x.uid);
-      if ((before && before.uid >= uid) || (after && after.uid <= uid)) this.fail(`UID ${uid} at ${seq} out of order`);
-      msg.uid = uid;
-    }
-    const flagsM = /\bFLAGS \(([^)]*)\)/.exec(items);
-    const flags = flagsM ? flagsM[1].split(' ').filter(Boolean) : null;
-    if (flags) {
-      msg.flags = flags.filter((f) => f !== '\\Recent').sort();
-      for (const f of flags) if (!f.startsWith('\\') && !this.announced.has(f)) this.fail(`keyword ${f} before FLAGS announced it`);
-      if (flags.includes('\\Recent') && msg.uid) {
-        const owner = recentOwner.get(msg.uid);
-        if (owner !== undefined && owner !== this.id) this.fail(`UID ${msg.uid} \\Recent in clients ${owner} and ${this.id}`);
-        recentOwner.set(msg.uid, this.id);
-      }
-      // The first answer to its own STORE shows the change it made (in the same transaction).
-      if (echo && echo.seqs.has(seq) && !echoed.has(seq)) {
-        echoed.add(seq);
-        for (const f of echo.add) if (!flags.includes(f)) this.fail(`STORE +${f} on ${seq} echoed without it: ${items}`);
-        for (const f of echo.remove) if (flags.includes(f)) this.fail(`STORE -${f} on ${seq} echoed with it: ${items}`);
-      }
-    }
-    const modM = /\bMODSEQ \((\d+)\)/.exec(items);
-    if (modM && msg.uid) {
-      const v = Number(modM[1]);
-      const last = this.lastModseq.get(msg.uid) ?? 0;
-      if (v < last) this.fail(`UID ${msg.uid} MODSEQ ${v} after ${last}`);
-      this.lastModseq.set(msg.uid, v);
-    }
-  }
-
-  /** Its own .SILENT change, which the server does not echo (RFC 3501 6.4.6). */
-  knowsAdded(seq: number, flag: string): void {
-    const m = this.msgs[seq - 1];
-    if (m?.flags && !m.flags.includes(flag)) m.flags = [...m.flags, flag].sort();
-  }
-
-  /**
-   * imaptest's checkpoint: with nobody writing any more, the flags this client was told through
-   * updates must be the folder's; returns what a fresh FETCH says (uid → flags) to compare clients.
-   */
-  async checkpoint(): Promise<Map<number, string>> {
-    await this.run('NOOP');
-    const told = new Map(this.msgs.filter((m) => m.uid && m.flags).map((m) => [m.uid, m.flags!.join(' ')]));
-    const state = new Map<number, string>();
-    if (this.msgs.length) await this.run('FETCH 1:* (UID FLAGS)');
-    for (const m of this.msgs) {
-      state.set(m.uid, (m.flags ?? []).join(' '));
-      const t = told.get(m.uid);
-      if (t !== undefined && t !== state.get(m.uid)) this.fail(`UID ${m.uid}: told (${t}) but the folder has (${state.get(m.uid)})`);
-    }
-    return state;
-  }
-
-  get exists(): number {
-    return this.msgs.length;
-  }
-
-  /** SELECT starts the model over (UIDs and expunges are kept: UIDVALIDITY does not change). */
-  async select(): Promise<void> {
-    this.msgs = [];
-    await this.run(`SELECT ${FOLDER} (CONDSTORE)`);
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
 
 describe.each(backends())('IMAP stress in the manner of imaptest (%s)', (backend) => {
   let r: Running;
@@ -242,54 +33,20 @@ describe.each(backends())('IMAP stress in the manner of imaptest (%s)', (backend
   });
 
   it(`${CLIENTS} clients for ${SECONDS} s: SELECT, FETCH, STORE, EXPUNGE, APPEND and IDLE on one folder, no contradiction`, { timeout: SECONDS * 1000 + 60_000 }, async () => {
-    const errors: string[] = [];
-    recentOwner.clear();
-    const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => StressClient.connect(i + 1, r.servers.ports.imaps, errors)));
+    const shared: StressShared = { recentOwner: new Map(), errors: [] };
+    const errors = shared.errors;
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => StressClient.connect(i + 1, r.servers.ports.imaps, shared)));
     // One login after another, as clients arriving over time do (the sign-in throttle counts logins in flight).
     for (const c of clients) await c.run(`LOGIN ${an} "${TEST_PASSWORD}"`);
     const deadline = Date.now() + SECONDS * 1000;
     const work = clients.map(async (c) => {
       const rnd = rng(c.id * 7919);
-      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-      await c.select();
-      while (Date.now() < deadline && !errors.length) {
-        const p = rnd();
-        const seq = () => 1 + Math.floor(rnd() * Math.max(1, c.exists));
-        if (p < 0.05) await c.select();
-        else if (p < 0.3) {
-          if (c.exists) await c.run(`FETCH 1:* (UID FLAGS MODSEQ)`);
-        } else if (p < 0.4) {
-          if (c.exists) await c.run(`FETCH ${seq()} (UID FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])`);
-        } else if (p < 0.65) {
-          if (!c.exists) continue;
-          const a = seq();
-          const b = Math.min(c.exists, a + Math.floor(rnd() * 3));
-          const flag = pick(FLAGS);
-          const add = rnd() < 0.6;
-          const seqs = new Set(Array.from({ length: b - a + 1 }, (_, i) => a + i));
-          await c.run(`STORE ${a}:${b} ${add ? '+' : '-'}FLAGS (${flag})`, { echo: { seqs, add: add ? [flag] : [], remove: add ? [] : [flag] } });
-        } else if (p < 0.75) {
-          if (c.exists > 8) {
-            const n = seq();
-            await c.run(`STORE ${n} +FLAGS.SILENT (\\Deleted)`);
-            c.knowsAdded(n, '\\Deleted');
-            await c.run('EXPUNGE');
-          }
-        } else if (p < 0.87) {
-          const flags = rnd() < 0.5 ? `(${pick(KEYWORDS)})` : '()';
-          await c.run(`APPEND ${FOLDER} ${flags}`, { literal: vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: `Thêm ${c.id} ${c.commands}` }) });
-        } else if (p < 0.95) await c.run('IDLE', { idleMs: 20 + Math.floor(rnd() * 150) });
-        else await c.run('NOOP');
-      }
+      await c.select(FOLDER);
+      while (Date.now() < deadline && !errors.length) await c.mixOnce(rnd, FOLDER, () => vietnameseMessage({ from: 'binhlt@kontum.gov.vn', to: an, subject: `Thêm ${c.id} ${c.commands}` }));
     });
     await Promise.all(work);
     // Checkpoint: every client's view agrees with the folder and with the others'.
-    const views = await Promise.all(clients.map((c) => c.checkpoint()));
-    for (let i = 1; i < views.length; i++) {
-      const a = JSON.stringify([...views[0]]);
-      const b = JSON.stringify([...views[i]]);
-      if (a !== b) errors.push(`client ${i + 1} sees another folder than client 1 at the checkpoint`);
-    }
+    await checkpointAll(clients, errors);
     for (const c of clients) await c.run('LOGOUT').catch(() => undefined);
     for (const c of clients) c.close();
     expect(errors).toEqual([]);

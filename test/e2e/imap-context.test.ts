@@ -86,8 +86,10 @@ describe('IMAP CONTEXT=SEARCH and CONTEXT=SORT (RFC 5267)', { timeout: 60_000 },
     const seen = lines(await a.cmd('n1', 'NOOP'));
     expect(seen.some((l) => / FETCH \(FLAGS \(.*\\Flagged/.test(l))).toBe(true);
     expect(esearch(seen.join('\r\n'))).toEqual([`* ESEARCH (TAG "u2") UID ADDTO (0 ${uids[0]})`]);
-    await b.cmd('ap', Buffer.concat([Buffer.from(`APPEND Ctx (\\Flagged) {${message('Gấp').length}+}\r\n`), message('Gấp')]));
+    const urgent = message('Gấp');
+    expect(await b.cmd('ap', Buffer.concat([Buffer.from(`APPEND Ctx (\\Flagged) {${urgent.length}+}\r\n`), urgent]))).toMatch(/^ap OK/m);
     const arrived = lines(await a.cmd('n2', 'NOOP'));
+    expect(arrived.join('\n')).toMatch(/EXISTS/);
     const exists = arrived.findIndex((l) => / EXISTS$/.test(l));
     const add = arrived.findIndex((l) => l.startsWith('* ESEARCH (TAG "u2") UID ADDTO (0 '));
     expect(exists).toBeGreaterThanOrEqual(0);
