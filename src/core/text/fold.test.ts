@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { foldVietnamese, normalizeNfc } from './fold.ts';
 
 describe('foldVietnamese', () => {
+  it('folds plain ASCII (every code point, mixed case) exactly as the full path does', () => {
+    const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+    const full = (s: string) => s.normalize('NFC').toLowerCase().normalize('NFD').normalize('NFC');
+    expect(foldVietnamese(ascii)).toBe(full(ascii));
+    expect(foldVietnamese('Subject: RE: Bao Cao THANG 12\r\n')).toBe('subject: re: bao cao thang 12\r\n');
+    // One non-ASCII letter anywhere takes the full path.
+    expect(foldVietnamese(`${'X'.repeat(5000)}Đ`)).toBe(`${'x'.repeat(5000)}d`);
+  });
+
   it.each([
     ['Nguyễn Văn Đức', 'nguyen van duc'],
     ['ĐẶNG', 'dang'],

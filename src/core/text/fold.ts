@@ -14,8 +14,11 @@ const COMBINING = /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\
 // đ (U+0111), Đ (U+0110) and the Icelandic eth Ð (U+00D0), which looks identical to Đ and
 // is what some legacy Vietnamese encodings and keyboards produce
 const D_LETTERS = /[\u0110\u0111\u00d0\u00f0]/g;
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Lower-case, strip diacritics and tone marks, đ/Đ/Ð → d. Result is NFC. */
 export function foldVietnamese(s: string): string {
+  // Plain ASCII has no marks to strip and no đ: lower case is all (a message's ASCII headers and bodies).
+  if (!NON_ASCII.test(s)) return s.toLowerCase();
   return s.normalize('NFC').toLowerCase().normalize('NFD').replace(COMBINING, '').replace(D_LETTERS, 'd').normalize('NFC');
 }
