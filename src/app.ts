@@ -59,6 +59,7 @@ import { ConsoleStats } from './core/console-stats.ts';
 import { Metrics } from './core/metrics.ts';
 import { PENDING as PENDING_REQUESTS } from './requests/lifecycle.ts';
 import { handoverPorts } from './requests/handover.ts';
+import { PurgeSchedule } from './directory/purge-schedule.ts';
 import { WorkQueue } from './core/work-queue.ts';
 
 export interface App {
@@ -150,6 +151,8 @@ export interface App {
   consoleStats: ConsoleStats;
   /** `/metrics` in Prometheus' text format (src/core/metrics.ts). */
   metrics: Metrics;
+  /** Leavers purged after retention, every directory.purgeIntervalMs (src/directory/purge-schedule.ts); `serve` starts it. */
+  purges: PurgeSchedule;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
   health(): Promise<{ database: 'sqlite' | 'postgres' }>;
   close(): Promise<void>;
@@ -311,10 +314,12 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     passphraseFile: config.backup.passphraseFile ? resolveDataPath(config, config.backup.passphraseFile) : undefined,
     log: log.child({ component: 'backup' }),
   });
+  const purges = new PurgeSchedule(directory, { intervalMs: config.directory.purgeIntervalMs, log: log.child({ component: 'purges' }) });
   return {
     config,
     consoleStats,
     metrics,
+    purges,
     workQueue,
     identities: new IdentityService(db.kysely),
     submissions: new SubmissionLog(db.kysely),
@@ -378,6 +383,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       return { database: db.dialect };
     },
     close: async () => {
+      await purges.stop();
       await requests.stop();
       await backupSchedule.stop();
       await retention.stop();

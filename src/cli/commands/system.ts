@@ -75,6 +75,8 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   app.maintenance.start();
   // Requests (issue 11): run the approved ones whose effective date has come, now and every requests.runIntervalMs.
   app.requests.start();
+  // Leavers whose retention has passed are purged (their addresses quarantined), now and every directory.purgeIntervalMs.
+  app.purges.start();
   // Retention policies (issue 14): every retention.runIntervalMs (0 = only `thutin retention run`).
   app.retention.start();
   // backup.schedule: the next backup into backup.dir, then rotation by backup.keep (src/backup/schedule.ts).
