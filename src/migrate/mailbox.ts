@@ -174,7 +174,10 @@ export async function migrateMailbox(store: MailStore, accountId: number, server
     const resolver = new FolderResolver(store, accountId);
     for (const f of list) {
       if (hooks.signal?.aborted) break;
-      const target = await resolver.resolve(targetFolderName(f), f.specialUse ?? null);
+      // Only a special use the server declares (SPECIAL-USE, XLIST) moves a folder onto the account's
+      // own; imapflow's guesses from names ("Lưu trữ" → \Archive) would merge a user's folder into it.
+      const use = f.specialUseSource === 'name' ? null : (f.specialUse ?? null);
+      const target = await resolver.resolve(targetFolderName(f), use);
       if (!selectable.includes(f)) continue;
       const mb = await client.mailboxOpen(f.path, { readOnly: true });
       const uidvalidity = String(mb.uidValidity);

@@ -17,12 +17,13 @@ export interface WriteItem {
 export type WriteResult = { ok: true; uid: number; size: number } | { ok: false; error: Error };
 
 export class MessageWriter {
-  private tail: Promise<void> = Promise.resolve();
-  private readonly pending: Array<Promise<void>> = [];
+  /** Resolves once the last pushed message's commit has been handed to the store (not committed). */
+  private calls: Promise<void> = Promise.resolve();
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly store: MailStore,
-    private readonly depth = 8,
+    private readonly depth = 16,
   ) {}
 
   private async ingest(body: WriteItem['body']): Promise<StoredContent> {
@@ -31,34 +32,45 @@ export class MessageWriter {
     return this.store.ingest(src instanceof Readable ? src : Readable.from(src));
   }
 
-  /** Queue one message; resolves once there is room for the next (at most `depth` in flight). `done` is told its result after its commit. */
+  /**
+   * Queue one message; resolves once there is room for the next (at most `depth` in flight). Its
+   * commit is handed to the store right after the one before it (so consecutive messages share a
+   * group commit's transaction, in order); `done` is told its result once committed.
+   */
   async push(item: WriteItem, done?: (r: WriteResult) => void): Promise<void> {
-    while (this.pending.length >= this.depth) await this.pending[0];
+    while (this.pending.size >= this.depth) await Promise.race(this.pending);
     const ingested = this.ingest(item.body).then(
       (c) => ({ c, e: null as Error | null }),
       (e: unknown) => ({ c: null, e: e instanceof Error ? e : new Error(String(e)) }),
     );
-    const step = this.tail
-      .then(async () => {
+    let finished!: Promise<void>;
+    const handedOver = new Promise<void>((handed) => {
+      finished = this.calls.then(async () => {
         const { c, e } = await ingested;
-        if (!c) return done?.({ ok: false, error: e! });
+        if (!c) {
+          handed();
+          return done?.({ ok: false, error: e! });
+        }
+        // store.commit queues its work with the group commit before its first await: in order.
+        const committing = this.store.commit(c, { copies: [{ local: [{ accountId: item.accountId, mailbox: item.folder, flags: item.flags }] }], internalDate: item.internalDate });
+        handed();
         try {
-          const out = await this.store.commit(c, { copies: [{ local: [{ accountId: item.accountId, mailbox: item.folder, flags: item.flags }] }], internalDate: item.internalDate });
+          const out = await committing;
           done?.({ ok: true, uid: out.delivered[0]?.uid ?? 0, size: c.size });
         } catch (err) {
           done?.({ ok: false, error: err instanceof Error ? err : new Error(String(err)) });
         } finally {
           await this.store.release(c);
         }
-      })
-      .catch(() => undefined); // a `done` that throws must not stop the messages after it
-    this.tail = step;
-    this.pending.push(step);
-    void step.then(() => this.pending.splice(this.pending.indexOf(step), 1));
+      });
+    });
+    this.calls = handedOver;
+    const tracked: Promise<void> = finished.catch(() => undefined).then(() => void this.pending.delete(tracked)); // a `done` that throws must not stop the others
+    this.pending.add(tracked);
   }
 
   /** Wait until every queued message is committed (or failed). */
   async flush(): Promise<void> {
-    await this.tail;
+    while (this.pending.size) await Promise.all([...this.pending]);
   }
 }
