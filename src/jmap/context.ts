@@ -13,6 +13,7 @@ import type { Right } from '../core/delegations.ts';
 import type { MailboxInfo, MessageMeta } from '../core/mailstore.ts';
 import { QueryCache } from './query-cache.ts';
 import { FolderLists } from './folder-lists.ts';
+import { ThreadIndex } from './threads.ts';
 import { MethodError } from './errors.ts';
 import { accountId as jmapAccountId, parseAccountId } from './ids.ts';
 import { encodeState, shapeOf, type FolderMark } from './state.ts';
@@ -44,6 +45,8 @@ export interface JmapServices {
   queries: QueryCache<{ ref: { mailboxId: number; uid: number }; meta: MessageMeta }>;
   /** Email previews by blob (a blob's text never changes). */
   previews: Map<string, string>;
+  /** Threads across each account's folders (threads.ts). */
+  threads: ThreadIndex;
 }
 
 export interface JmapLimits {
@@ -74,6 +77,7 @@ export function jmapServices(app: App): JmapServices {
     lists: new FolderLists(),
     queries: new QueryCache(64),
     previews: new Map(),
+    threads: new ThreadIndex(),
     limits: {
       maxSizeUpload: app.config.smtp.maxMessageSize,
       maxConcurrentUpload: 4,

@@ -10,7 +10,7 @@ import { isThutinError } from '../core/errors.ts';
 import { MAIL, CORE, optObject, optString, optStrings, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure } from './errors.ts';
-import { emailId, mailboxId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, parseThreadId, threadId, type MessageRef } from './ids.ts';
+import { emailId, mailboxId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
 import { flagsFromKeywords, isJmapKeyword, keywordsOf } from './message.ts';
 import { loadMessages } from './email.ts';
 
@@ -117,7 +117,8 @@ async function importBlob(ctx: CallContext, a: JmapAccount, o: Record<string, un
   const [d] = await ctx.s.store.deliver(upload.content, [{ accountId: a.ownerAccountId, mailbox: folder.name, flags: names }], receivedAt);
   const ref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
   const [meta] = await ctx.s.store.getMessages(ref.mailboxId, [ref.uid]);
-  return { id: emailId(ref), blobId: messageBlobId(ref), threadId: threadId(ref), size: meta?.size ?? upload.content.size };
+  const id = emailId(ref);
+  return { id, blobId: messageBlobId(ref), threadId: (await ctx.s.threads.of(ctx, a)).threadOf.get(id) ?? threadId(ref), size: meta?.size ?? upload.content.size };
 }
 
 export async function emailSet(ctx: CallContext, args: Args): Promise<Args> {
@@ -212,17 +213,15 @@ async function threadGet(ctx: CallContext, args: Args): Promise<Args> {
   const ids = optStrings(args, 'ids');
   if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
   if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
-  const snap = await ctx.snapshot(a);
-  const refs = ids.map(parseThreadId).filter((r): r is MessageRef => r !== null);
-  const found = await loadMessages(ctx, a, refs);
+  const t = await ctx.s.threads.of(ctx, a);
   const list: unknown[] = [];
   const notFound: string[] = [];
-  for (const id of new Set(ids)) {
-    const ref = parseThreadId(id);
-    if (ref && found.has(emailId(ref))) list.push({ id, emailIds: [emailId(ref)] });
+  for (const id of new Set(ids.map((i) => ctx.resolveId(i)))) {
+    const members = t.members.get(id);
+    if (members) list.push({ id, emailIds: members });
     else notFound.push(id);
   }
-  return { accountId: a.id, state: snap.state, list, notFound };
+  return { accountId: a.id, state: t.state, list, notFound };
 }
 
 export const EMAIL_WRITE_METHODS: Record<string, MethodSpec> = {

@@ -127,7 +127,9 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))]; // an id asked twice is answered once (RFC 8620 §5.1)
   const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
   const found = await loadMessages(ctx, a, refs);
-  const list = await renderEmails(ctx, args, found, wanted);
+  const asksThread = (optStrings(args, 'properties') ?? ['threadId']).includes('threadId');
+  const threads = asksThread && found.size ? (await ctx.s.threads.of(ctx, a)).threadOf : undefined;
+  const list = await renderEmails(ctx, args, found, wanted, undefined, threads);
   return { accountId: a.id, state: snap.state, list, notFound: wanted.filter((id) => !found.has(id)) };
 }
 
@@ -141,6 +143,7 @@ export async function renderEmails(
   found: Map<string, { ref: MessageRef; meta: MessageMeta }>,
   order: string[],
   given?: Map<MessageMeta, MessageIndex>,
+  threads?: Map<string, string>,
 ): Promise<Array<Record<string, unknown>>> {
   const props = properties(args, EMAIL_PROPS) ?? [...DEFAULT_PROPS];
   const headerProps = props.filter((p) => p.startsWith('header:')).map((p) => [p, parseHeaderProperty(p)] as const);
@@ -168,7 +171,7 @@ export async function renderEmails(
     for (const p of props) {
       if (p === 'id') continue;
       if (p === 'blobId') o.blobId = messageBlobId(ref);
-      else if (p === 'threadId') o.threadId = threadIdOf(ref, meta);
+      else if (p === 'threadId') o.threadId = threads?.get(id) ?? threadIdOf(ref, meta);
       else if (p === 'mailboxIds') o.mailboxIds = { [mailboxId(ref.mailboxId)]: true };
       else if (p === 'keywords') o.keywords = keywordsOf(meta);
       else if (p === 'size') o.size = meta.size;
@@ -451,8 +454,25 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
   const present = new Set([...created, ...updated]);
   for (let i = destroyed.length - 1; i >= 0; i--) if (present.has(destroyed[i])) destroyed.splice(i, 1);
   const newState = hasMoreChanges ? encodeState([...marks.values()]) : snap.state;
-  const map = (ids: string[]) => (asThreads ? ids.map((i) => 'T' + i.slice(1)) : ids);
-  return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created: map(created), updated: asThreads ? [] : updated, destroyed: map(destroyed) };
+  if (!asThreads) return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created, updated, destroyed };
+  // threads: one whose first Email is new was created; one that lost its every Email was destroyed; the others touched were updated
+  const t = await ctx.s.threads.of(ctx, a);
+  const tCreated = new Set<string>();
+  const tUpdated = new Set<string>();
+  const tDestroyed = new Set<string>();
+  const createdSet = new Set(created);
+  for (const id of [...created, ...updated]) {
+    const th = t.threadOf.get(id) ?? 'T' + id.slice(1);
+    if (createdSet.has(id) && th === 'T' + id.slice(1)) tCreated.add(th);
+    else tUpdated.add(th);
+  }
+  for (const id of destroyed) {
+    const th = 'T' + id.slice(1);
+    if (t.members.has(th)) tUpdated.add(th);
+    else tDestroyed.add(th);
+  }
+  for (const th of tCreated) tUpdated.delete(th);
+  return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created: [...tCreated], updated: [...tUpdated], destroyed: [...tDestroyed] };
 }
 
 export const EMAIL_READ_METHODS: Record<string, MethodSpec> = {

@@ -248,19 +248,20 @@ async function createOne(ctx: CallContext, a: JmapAccount, o: Record<string, unk
   const sendAt = Date.now();
   const envelope = JSON.stringify(env);
   const delivered = rcpts.filter((r) => !resolved.remote.includes(r));
+  const thread = (await ctx.s.threads.of(ctx, a)).threadOf.get(id) ?? threadIdOf(hit.ref, hit.meta);
   const n = await ctx.s.submissions.record({
     accountId: a.ownerAccountId,
     submitterId: ctx.me.id,
     identityId: identityId(identity.email),
     emailId: id,
-    threadId: threadIdOf(hit.ref, hit.meta),
+    threadId: thread,
     envelope,
     queueIds: committed.queued,
     delivered,
     sendAt,
   });
   ctx.s.log.info({ user: ctx.me.username, from: mailFrom, rcpt: rcpts.length, queueId, submission: n }, 'JMAP message submitted');
-  return { id: subId(n), threadId: threadIdOf(hit.ref, hit.meta), sendAt: utcDate(sendAt), undoStatus: 'final' };
+  return { id: subId(n), threadId: thread, sendAt: utcDate(sendAt), undoStatus: 'final' };
 }
 
 async function deliveryStatus(ctx: CallContext, queueIds: number[], delivered: string[]): Promise<Record<string, unknown>> {

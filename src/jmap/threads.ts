@@ -1,0 +1,146 @@
+// Real threads (RFC 8621 §3) across an account's folders: a message joins the thread of the
+// messages its In-Reply-To and References name (by Message-ID), when their base subjects agree
+// (RFC 5256 §2.1 base subject, with the Vietnamese "TL:" / "TR:" / "Trả lời:" / "Chuyển tiếp:"
+// leaders too) — so a reply that changed the subject to something else starts its own thread, and
+// two unrelated "Báo cáo" mails never join. A thread's id is `T` + the Email id of its first
+// message (by receivedAt, then id); Thread/get lists its Emails in date order.
+// Computed here from the store (message ids and In-Reply-To from the stored envelope, References
+// through MailStore.referenceFields) and kept per folder at its HIGHESTMODSEQ: a change reads only
+// what changed (MailStore.changesSince), new messages' envelopes alone. The account's threads are
+// then joined in memory (union–find over Message-IDs) once per account state.
+// Limitation: nothing is stored, so a thread whose first message is destroyed takes the id of the
+// next one.
+// Owns: thread membership and thread ids.
+import type { MessageMeta } from '../core/mailstore.ts';
+import { baseSubject } from '../imap/sort/base-subject.ts';
+import type { CallContext, JmapAccount } from './context.ts';
+import { emailIdOf } from './ids.ts';
+
+interface Entry {
+  id: string;
+  date: number;
+  messageId: string | null;
+  parents: string[];
+  subject: string;
+}
+
+interface FolderEntries {
+  modseq: number;
+  byUid: Map<number, Entry>;
+}
+
+export interface AccountThreads {
+  state: string;
+  /** Email id → thread id. */
+  threadOf: Map<string, string>;
+  /** Thread id → Email ids, oldest first. */
+  members: Map<string, string[]>;
+}
+
+const ids = (raw: string | null | undefined): string[] => (raw ? [...raw.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1].toLowerCase()) : []);
+const VI_LEADER = /^\s*((tl|tr|trả lời|tra loi|chuyển tiếp|chuyen tiep)\s*:\s*)+/i;
+const subjectKey = (raw: string | null) =>
+  baseSubject((raw ?? '').replace(VI_LEADER, ''))
+    .base.toLowerCase()
+    .replace(VI_LEADER, '');
+
+export class ThreadIndex {
+  private readonly folders = new Map<number, FolderEntries>();
+  private readonly accounts = new Map<number, AccountThreads>();
+
+  constructor(
+    private readonly maxAccounts = 64,
+    private readonly maxFolders = 2000,
+  ) {}
+
+  private async entries(ctx: CallContext, folderId: number, modseq: number): Promise<Map<number, Entry>> {
+    const store = ctx.s.store;
+    let f = this.folders.get(folderId);
+    if (f && f.modseq === modseq) return f.byUid;
+    let fresh: MessageMeta[];
+    if (f) {
+      const ch = await store.changesSince(folderId, f.modseq);
+      if (!ch.complete) f = undefined;
+      else {
+        for (const uid of ch.expunged) f.byUid.delete(uid);
+        fresh = ch.changed.filter((m) => !f!.byUid.has(m.uid));
+      }
+    }
+    if (!f) {
+      f = { modseq, byUid: new Map() };
+      fresh = await store.listMessages(folderId);
+    }
+    const idx = await store.indexesOf(fresh!);
+    const refs = fresh!.length ? await store.referenceFields(folderId) : new Map<number, string | null>();
+    for (const m of fresh!) {
+      const env = idx.get(m)?.envelope;
+      f.byUid.set(m.uid, {
+        id: emailIdOf({ mailboxId: folderId, uid: m.uid }, m),
+        date: m.internalDate,
+        messageId: ids(env?.messageId)[0] ?? null,
+        parents: [...ids(env?.inReplyTo), ...ids(refs.get(m.uid))],
+        subject: subjectKey(env?.subject ?? null),
+      });
+    }
+    f.modseq = modseq;
+    this.folders.delete(folderId);
+    this.folders.set(folderId, f);
+    while (this.folders.size > this.maxFolders) this.folders.delete(this.folders.keys().next().value!);
+    return f.byUid;
+  }
+
+  /** The threads of an account at its state now. */
+  async of(ctx: CallContext, a: JmapAccount): Promise<AccountThreads> {
+    const snap = await ctx.snapshot(a);
+    const hit = this.accounts.get(a.ownerAccountId);
+    if (hit && hit.state === snap.state) return hit;
+    const all: Entry[] = [];
+    for (const f of snap.folders) for (const e of (await this.entries(ctx, f.id, f.highestModseq)).values()) all.push(e);
+    all.sort((x, y) => x.date - y.date || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    // union–find: each message with the messages it answers (same base subject)
+    const parent = new Map<string, string>();
+    const find = (x: string): string => {
+      let r = x;
+      while (parent.get(r) !== r) r = parent.get(r)!;
+      for (let y = x; parent.get(y) !== r;) {
+        const n = parent.get(y)!;
+        parent.set(y, r);
+        y = n;
+      }
+      return r;
+    };
+    for (const e of all) parent.set(e.id, e.id);
+    const byMessageId = new Map<string, Entry[]>();
+    for (const e of all) {
+      if (!e.messageId) continue;
+      const list = byMessageId.get(e.messageId);
+      if (list) list.push(e);
+      else byMessageId.set(e.messageId, [e]);
+    }
+    for (const e of all)
+      for (const p of e.parents)
+        for (const other of byMessageId.get(p) ?? [])
+          if (other.subject === e.subject) {
+            const [ra, rb] = [find(e.id), find(other.id)];
+            if (ra !== rb) parent.set(ra, rb);
+          }
+    // the same Message-ID twice (a copy, a message sent to oneself) is one thread only if the subjects agree: already covered
+    const members = new Map<string, string[]>();
+    const rootFirst = new Map<string, string>(); // union root → thread id (its first message, `all` is in date order)
+    const threadOf = new Map<string, string>();
+    for (const e of all) {
+      const root = find(e.id);
+      let t = rootFirst.get(root);
+      if (!t) rootFirst.set(root, (t = 'T' + e.id.slice(1)));
+      threadOf.set(e.id, t);
+      const list = members.get(t);
+      if (list) list.push(e.id);
+      else members.set(t, [e.id]);
+    }
+    const out = { state: snap.state, threadOf, members };
+    this.accounts.delete(a.ownerAccountId);
+    this.accounts.set(a.ownerAccountId, out);
+    while (this.accounts.size > this.maxAccounts) this.accounts.delete(this.accounts.keys().next().value!);
+    return out;
+  }
+}
