@@ -73,9 +73,17 @@ export class ContentStore {
     attempt(0);
   }
 
-  /** The caller is done with an ingested blob: unpin it, and remove it if no row names it (refused, or delivered to nobody). */
-  async release(sha256: string): Promise<void> {
-    this.blobs.unpin(sha256);
+  /**
+   * The caller is done with an ingested blob: unpin it, and remove it if no row names it (refused,
+   * or delivered to nobody). `saved`: a commit of the caller saved its row, so it is wanted, unless
+   * a removal was refused while it was pinned, or a reclaim is asking about it right now (an
+   * expunge or purge since, which dropped the row): only then, or when not saved, is the database
+   * asked.
+   */
+  async release(sha256: string, saved = false): Promise<void> {
+    const watched = this.blobs.isWatched(sha256);
+    const contested = this.blobs.unpin(sha256);
+    if (saved && !contested && !watched) return;
     await this.reclaimer.release([sha256]);
   }
 }

@@ -76,6 +76,8 @@ export class MailStore extends MailFolders {
   private readonly structureCache = new Map<string, MessageIndex>();
   /** Ingested messages small enough to be kept whole in memory until they are let go (see HEAD_KEEP). */
   private readonly ingested = new WeakMap<StoredContent, Buffer>();
+  /** Ingested messages whose contents row a commit has saved (their release need not ask the database). */
+  private readonly saved = new WeakSet<StoredContent>();
   private readonly commits: GroupCommit;
   /** Told of every commit's deliveries in its transaction (the journal archive, core/journal.ts); not of APPEND. */
   deliveryHook: DeliveryHook | null = null;
@@ -130,7 +132,7 @@ export class MailStore extends MailFolders {
 
   /** The caller is done with an ingested message (committed or refused): unpin it; a blob nothing references goes. */
   release(content: Pick<StoredContent, 'sha256'>): Promise<void> {
-    return this.contents.release(content.sha256);
+    return this.contents.release(content.sha256, this.saved.has(content as StoredContent));
   }
 
   /**
@@ -143,6 +145,7 @@ export class MailStore extends MailFolders {
       if (!planIsEmpty(plan)) await this.contents.save(tx, content);
       return writeDelivery(tx, content, plan, Date.now(), this.deliveryHook);
     });
+    if (!planIsEmpty(plan)) this.saved.add(content); // committed: its row exists (see release)
     for (const id of new Set(out.delivered.map((o) => o.mailboxId))) this.events.notify(id);
     this.events.mailFlow('in', out.delivered.length); // mail received (the /metrics counter)
     if (out.queued.length) this.onQueued?.();
@@ -181,6 +184,7 @@ export class MailStore extends MailFolders {
         recent = d && opts.claimRecent ? await folders.claimRecent(tx, d.mailboxId, d.uid + 1) : undefined;
         return c;
       });
+      this.saved.add(content);
       const [d] = out.delivered;
       this.events.notify(d.mailboxId);
       return recent ? { ...d, recent } : d;

@@ -131,4 +131,25 @@ describe.each(backends())('reclaiming storage (%s)', (backend) => {
     await releasing;
     expect(exists(sha)).toBe(true);
   });
+
+  it('a committed ingest is let go without a question, unless its row went while it was pinned', async () => {
+    const acct = await t.app.accounts.create('binhlt@kontum.gov.vn', TEST_PASSWORD, 'test');
+    const deliver = async (text: string) => {
+      const c = await t.app.store.ingest([Buffer.from(`Subject: ${text}\r\n\r\n${text}\r\n`)]);
+      const [d] = (await t.app.store.commit(c, { copies: [{ local: [{ accountId: acct.id }] }] })).delivered;
+      return { c, d };
+    };
+    // Committed and released: the blob stays, its row names it.
+    const kept = await deliver('giữ lại / kept');
+    await t.app.store.release(kept.c);
+    expect(exists(kept.c.sha256)).toBe(true);
+    // Expunged between the commit and the release: the expunge's reclaim meets the pin and leaves
+    // the blob; the release, last to let go, asks and removes it.
+    const gone = await deliver('xoá trước khi nhả / expunged before the release');
+    await t.app.store.storeFlags(gone.d.mailboxId, [gone.d.uid], 'add', { mask: 8, keywords: [] });
+    expect(await t.app.store.expunge(gone.d.mailboxId, [gone.d.uid])).toEqual([gone.d.uid]);
+    expect(exists(gone.c.sha256)).toBe(true);
+    await t.app.store.release(gone.c);
+    expect(exists(gone.c.sha256)).toBe(false);
+  });
 });

@@ -59,6 +59,8 @@ export class BlobStore {
   private readonly dirs = new Set<string>();
   /** Blobs in flight in this process, with how many holders each. */
   private readonly pins = new Map<string, number>();
+  /** Pinned blobs whose removal was refused because of the pin (their row may be gone meanwhile). */
+  private readonly contested = new Set<string>();
   /** Blobs under a removal guard, and whether they were pinned or unpinned since it began. */
   private readonly watched = new Map<string, { count: number; touched: boolean }>();
   /** Names of the temp files this process is writing. */
@@ -83,16 +85,29 @@ export class BlobStore {
     this.pins.set(sha256, (this.pins.get(sha256) ?? 0) + 1);
   }
 
-  /** Let go of one hold on a blob (from `write`, or `pin`). */
-  unpin(sha256: string): void {
+  /**
+   * Let go of one hold on a blob (from `write`, or `pin`). True when this was the last hold and a
+   * removal was refused meanwhile because of the pins: whoever lets go last must then ask whether
+   * the blob is still wanted.
+   */
+  unpin(sha256: string): boolean {
     this.touch(sha256);
     const n = this.pins.get(sha256) ?? 0;
-    if (n <= 1) this.pins.delete(sha256);
-    else this.pins.set(sha256, n - 1);
+    if (n > 1) {
+      this.pins.set(sha256, n - 1);
+      return false;
+    }
+    this.pins.delete(sha256);
+    return this.contested.delete(sha256);
   }
 
   isPinned(sha256: string): boolean {
     return this.pins.has(sha256);
+  }
+
+  /** Whether a removal guard (a reclaim in progress) is watching this blob. */
+  isWatched(sha256: string): boolean {
+    return this.watched.has(sha256);
   }
 
   /** How many blobs are pinned right now (tests, diagnostics). */
@@ -145,7 +160,10 @@ export class BlobStore {
    * To remove a blob after asking the database about it, use a `guard` taken before the question.
    */
   removeIfUnpinned(sha256: string, opts: { olderThanMs?: number } = {}): boolean {
-    if (this.pins.has(sha256)) return false;
+    if (this.pins.has(sha256)) {
+      this.contested.add(sha256);
+      return false;
+    }
     const file = this.pathOf(sha256);
     try {
       if (opts.olderThanMs !== undefined && fs.statSync(file).mtimeMs >= opts.olderThanMs) return false;
