@@ -130,6 +130,35 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await A.page.locator('.plain-body', { hasText: 'Đồng ý.' }).waitFor();
   });
 
+  it('forwards with the original attachment, leaves it as a draft, goes on with the draft and sends it', async () => {
+    const page = A.page;
+    await folder(page, /Hộp thư đến/).click();
+    await row(page, 'Re: Kế hoạch công tác tháng 12').click();
+    await page.getByRole('link', { name: 'Chuyển tiếp' }).click();
+    await expect.poll(() => page.getByLabel('Tiêu đề').inputValue()).toBe('Fwd: Re: Kế hoạch công tác tháng 12');
+    await page.locator('.pending li', { hasText: 'y-kien.png' }).waitFor();
+    await page.getByRole('combobox', { name: 'Tới' }).fill('dang');
+    await page.getByRole('option', { name: /Đặng Văn Bình/ }).waitFor();
+    await page.getByRole('combobox', { name: 'Tới' }).press('Enter');
+    await page.getByText(/Đã lưu nháp lúc/).waitFor();
+    // Leave it; find it in Drafts and go on.
+    await folder(page, /Thư nháp/).click();
+    await row(page, 'Fwd: Re: Kế hoạch công tác tháng 12').click();
+    await page.getByRole('link', { name: 'Tiếp tục soạn' }).click();
+    await expect.poll(() => page.getByLabel('Tiêu đề').inputValue()).toBe('Fwd: Re: Kế hoạch công tác tháng 12');
+    await page.locator('.chip', { hasText: binh }).waitFor();
+    await page.locator('.pending li', { hasText: 'y-kien.png' }).waitFor();
+    await page.getByRole('button', { name: 'Gửi' }).click();
+    await sent(page);
+    await folder(page, /Thư nháp/).click();
+    await page.getByText('Không có thư nào').waitFor();
+    await folder(B.page, /Hộp thư đến/).click();
+    await row(B.page, 'Fwd: Re: Kế hoạch công tác tháng 12').waitFor({ timeout: 20_000 });
+    await row(B.page, 'Fwd: Re: Kế hoạch công tác tháng 12').click();
+    const [download] = await Promise.all([B.page.waitForEvent('download'), B.page.getByRole('link', { name: 'Tải về y-kien.png' }).click()]);
+    expect(Buffer.compare(fs.readFileSync((await download.path())!), PNG)).toBe(0);
+  });
+
   it('shows the unit mailbox under its own heading and sends from it on behalf of the user', async () => {
     const page = A.page;
     await page.getByRole('heading', { name: 'Hộp thư đơn vị' }).waitFor();

@@ -6,7 +6,8 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useQueryClient } from '@tanstack/react-query';
 import type { EmailAddress } from '../api/types.ts';
-import { CORE, MAIL } from '../api/jmap.ts';
+import { CORE, downloadUrl, MAIL } from '../api/jmap.ts';
+import { fetchBlob } from '../api/http.ts';
 import { roleBox, useEmail, useJmapSession, useMailboxes } from '../mail/data.ts';
 import { size } from '../mail/format.ts';
 import { toast } from '../layout/Toasts.tsx';
@@ -78,8 +79,18 @@ export function ComposePage() {
     );
     setTo(s.to);
     setCc(s.cc);
+    if (s.bcc) setBcc(s.bcc);
     setSubject(s.subject);
-    setText(signed(s.text, choice.identity.textSignature));
+    setText(mode === 'draft' ? s.text : signed(s.text, choice.identity.textSignature));
+    // Going on with a draft replaces it when saved or sent.
+    if (mode === 'draft' && origAccount === writable) setDraftId(original.data.id);
+    // A forward and a draft carry their attachments along.
+    if ((mode === 'forward' || mode === 'draft') && origAccount) {
+      const parts = (original.data.attachments ?? []).filter((p) => p.blobId);
+      void Promise.all(parts.map(async (p) => new File([await fetchBlob(downloadUrl(origAccount, p.blobId!, p.name ?? 'tep', p.type))], p.name ?? 'tep', { type: p.type })))
+        .then((files) => files.length && att.add(files, 0, true))
+        .catch(() => setError(t('app.error')));
+    }
     setStarted(true);
   }, [started, original.data, identities.data, choice, mode, t, i18n.language]);
 
@@ -184,10 +195,11 @@ export function ComposePage() {
           {t('compose.subject')}
           <input name="subject" value={subject} onChange={(e) => touch(setSubject)(e.target.value)} />
         </label>
-        <label className="body-label">
-          {t('compose.body')}
-          <textarea name="body" value={text} onChange={(e) => touch(setText)(e.target.value)} rows={14} />
-        </label>
+        {/* A label beside the textarea, not around it: its text must not become part of the field's name. */}
+        <div className="body-field">
+          <label htmlFor="compose-body">{t('compose.body')}</label>
+          <textarea id="compose-body" name="body" value={text} onChange={(e) => touch(setText)(e.target.value)} rows={14} />
+        </div>
         <AttachmentPicker items={att.items} limit={limit} onFiles={(f) => (att.add(f, text.length * 2), setDirty(true))} onRemove={(k) => (att.remove(k), setDirty(true))} />
         {error && (
           <p className="error" role="alert">

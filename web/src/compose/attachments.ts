@@ -23,7 +23,8 @@ export function useAttachments(accountId: string, limit: number, onRefused: (nam
     setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
   }
 
-  function add(files: FileList | File[], textSize: number) {
+  /** `uploaded`: files that are already the server's (a forwarded message's, a draft's): nothing to send ahead. */
+  function add(files: FileList | File[], textSize: number, uploaded = false) {
     let used = textSize + items.reduce((n, x) => n + encodedSize(x.file.size), 0);
     for (const file of Array.from(files)) {
       if (used + encodedSize(file.size) > limit) {
@@ -32,6 +33,10 @@ export function useAttachments(accountId: string, limit: number, onRefused: (nam
       }
       used += encodedSize(file.size);
       const key = `${file.name}-${file.size}-${Math.random().toString(36).slice(2)}`;
+      if (uploaded) {
+        setItems((xs) => [...xs, { key, file, loaded: file.size, done: true }]);
+        continue;
+      }
       setItems((xs) => [...xs, { key, file, loaded: 0, done: false }]);
       // The upload checks the file is accepted (size, account) and shows progress; the message itself carries the bytes.
       uploadBlob(accountId, file, file.type || 'application/octet-stream', (loaded) => update(key, { loaded }))

@@ -1,13 +1,14 @@
-// Owns: what a reply, reply-all or forward starts from: recipients, subject, quoted text, threading headers.
+// Owns: what a reply, reply-all, forward or a saved draft starts from: recipients, subject, quoted text, threading headers.
 import type { TFunction } from 'i18next';
 import type { Email, EmailAddress } from '../api/types.ts';
 import { fullAddress, longDate, who } from '../mail/format.ts';
 
-export type Mode = 'new' | 'reply' | 'replyAll' | 'forward';
+export type Mode = 'new' | 'reply' | 'replyAll' | 'forward' | 'draft';
 
 export interface Start {
   to: EmailAddress[];
   cc: EmailAddress[];
+  bcc?: EmailAddress[];
   subject: string;
   text: string;
   inReplyTo?: string[];
@@ -29,6 +30,10 @@ function prefixed(prefix: string, subject: string | null): string {
 export function startFrom(mode: Mode, e: Email, myAddresses: string[], t: TFunction, lang: string): Start {
   const mine = new Set(myAddresses.map((x) => x.toLowerCase()));
   const date = longDate(e.sentAt ?? e.receivedAt, lang);
+  if (mode === 'draft') {
+    // A saved draft goes on as it was (its signature already in its text).
+    return { to: e.to ?? [], cc: e.cc ?? [], bcc: e.bcc ?? [], subject: e.subject ?? '', text: bodyText(e), inReplyTo: e.inReplyTo ?? undefined, references: e.references ?? undefined };
+  }
   if (mode === 'forward') {
     const head = [
       t('compose.forwardHeader'),

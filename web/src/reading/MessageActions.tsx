@@ -38,6 +38,11 @@ export function MessageActions({ accountId, mailboxId, email, backHref, readOnly
       <Link to={backHref} className="button back-to-list">
         {t('read.backToList')}
       </Link>
+      {email.keywords.$draft && !readOnly && (
+        <Link to={compose('draft')} className="button primary" data-action="edit-draft">
+          {t('read.editDraft')}
+        </Link>
+      )}
       <Link to={compose('reply')} className="button" data-action="reply">
         {t('read.reply')}
       </Link>
