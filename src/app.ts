@@ -312,6 +312,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     dir: config.backup.dir ? resolveDataPath(config, config.backup.dir) : '',
     keep: config.backup.keep,
     passphraseFile: config.backup.passphraseFile ? resolveDataPath(config, config.backup.passphraseFile) : undefined,
+    recipientKeyFile: config.backup.recipientKeyFile ? resolveDataPath(config, config.backup.recipientKeyFile) : undefined,
     log: log.child({ component: 'backup' }),
   });
   const purges = new PurgeSchedule(directory, { intervalMs: config.directory.purgeIntervalMs, log: log.child({ component: 'purges' }) });

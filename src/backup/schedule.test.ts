@@ -1,11 +1,14 @@
 // The backup schedule of `serve`: parsing 'daily HH:MM', the next run in the server's zone, and the
-// scheduler (injected clock and timer) making a set in backup.dir and rotating it.
+// scheduler (injected clock and timer) making a set in backup.dir and rotating it; encrypted to
+// backup.recipientKeyFile, the set restores only with its private key.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextRun, parseSchedule, BackupScheduler } from './schedule.ts';
-import { listSets } from './manifest.ts';
+import { listSets, readFolderInfo } from './manifest.ts';
+import { restoreBackup } from './restore.ts';
 import { readStatus, statusWarning } from './status.ts';
 import { createTestApp, type TestApp } from '../../test/helpers/harness.ts';
 
@@ -73,5 +76,21 @@ describe('BackupScheduler', () => {
     expect(fs.existsSync(path.join(dir, 'backup.json'))).toBe(true);
     expect(fs.existsSync(stale)).toBe(false);
     expect(fs.readdirSync(t.app.config.dataDir).filter((n) => n.startsWith('backup-hold-'))).toEqual([]);
+  });
+
+  it('encrypts to backup.recipientKeyFile: the set restores only with the private key', async () => {
+    t = await createTestApp();
+    const dir = path.join(t.dataDir, 'backups-pk');
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('x25519');
+    const pub = path.join(t.dataDir, 'backup.pub');
+    fs.writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
+    const s = new BackupScheduler(t.app.backup, { schedule: 'daily 02:00', dir, keep: { daily: 7, weekly: 0, monthly: 0 }, recipientKeyFile: pub, log: pino({ level: 'silent' }) });
+    await s.runOnce();
+    const [set] = await listSets(dir);
+    expect(set).toBeTruthy();
+    expect((await readFolderInfo(dir))?.encryption).toMatchObject({ kdf: 'recipient', type: 'x25519' });
+    await expect(restoreBackup({ dir, target: path.join(t.dataDir, 'r1') })).rejects.toMatchObject({ code: 'BACKUP_KEY_REQUIRED' });
+    const r = await restoreBackup({ dir, target: path.join(t.dataDir, 'r2'), privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    expect(r.set).toBe(set);
   });
 });

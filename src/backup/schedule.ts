@@ -35,6 +35,8 @@ export interface SchedulerOptions {
   dir: string;
   keep: Keep;
   passphraseFile?: string;
+  /** A public key's PEM file: the sets are encrypted to it (recipient-key.ts). */
+  recipientKeyFile?: string;
   log: Logger;
   now?: () => Date;
   /** Minutes east of UTC (default: this machine's zone). */
@@ -92,7 +94,8 @@ export class BackupScheduler {
   async runOnce(): Promise<void> {
     try {
       const passphrase = this.o.passphraseFile ? fs.readFileSync(this.o.passphraseFile, 'utf8').split(/\r?\n/)[0] : undefined;
-      const r = await this.backup.create({ dir: this.o.dir, passphrase, actor: 'system:backup-schedule' });
+      const recipientKey = this.o.recipientKeyFile ? fs.readFileSync(this.o.recipientKeyFile, 'utf8') : undefined;
+      const r = await this.backup.create({ dir: this.o.dir, passphrase, recipientKey, actor: 'system:backup-schedule' });
       const rot = await rotateFolder(this.o.dir, this.o.keep, { offsetMin: this.o.offsetMin, passphrase });
       this.o.log.info({ set: r.set, storedBytes: r.manifest.totals.storedBytes, removed: rot.removed }, 'đã sao lưu / backup made');
     } catch (e) {

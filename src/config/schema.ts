@@ -387,6 +387,8 @@ export const configSchema = z.object({
       schedule: z.string().default(''),
       keep: z.object({ daily: z.number().int().nonnegative().default(7), weekly: z.number().int().nonnegative().default(4), monthly: z.number().int().nonnegative().default(12) }).prefault({}),
       passphraseFile: z.string().default(''),
+      // Or encrypted to a public key (issue 14, backup/recipient-key.ts): a PEM file of an X25519 or RSA public key.
+      recipientKeyFile: z.string().default(''),
     })
     .prefault({}),
   store: z
@@ -459,7 +461,15 @@ export const configSchema = z.object({
   // baocao@<domains.primary>.
   tickets: z.object({ address: z.string().default('') }).prefault({}),
   // Retention policies (issue 14, core/retention-policies.ts): how often `serve` runs them; 0 = never (only `thutin retention run`).
-  retention: z.object({ runIntervalMs: z.number().int().nonnegative().default(6 * 3600_000) }).prefault({}),
+  retention: z
+    .object({
+      runIntervalMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(6 * 3600_000),
+    })
+    .prefault({}),
   // Requests of the decision's processes (issue 11, src/requests/): the service level in working days
   // (weekends and `holidays` skipped: 'MM-DD' every year, 'YYYY-MM-DD' once — add Tết and the Hùng
   // Kings' day each year as the Government announces them), how long a one-time credential may be

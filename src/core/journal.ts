@@ -74,7 +74,7 @@ function words(s: string | undefined): string[] {
 }
 
 export class JournalService implements DeliveryHook {
-  private units: { at: number; enabled: repo.JournalUnitRow[] } | null = null;
+  private units: { at: number; enabled: repo.JournalUnitRow[]; parents: Map<number, number | null> } | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -111,17 +111,21 @@ export class JournalService implements DeliveryHook {
     return row;
   }
 
-  private async enabledUnits(r: Reader): Promise<repo.JournalUnitRow[]> {
+  /** The journaled units and, when there are any, the unit tree (both read again after UNITS_TTL_MS: no read per delivery). */
+  private async enabledUnits(r: Reader): Promise<{ enabled: repo.JournalUnitRow[]; parents: Map<number, number | null> }> {
     const t = Date.now();
-    if (!this.units || t - this.units.at > UNITS_TTL_MS) this.units = { at: t, enabled: (await repo.listJournalUnits(r)).filter((u) => u.enabled) };
-    return this.units.enabled;
+    if (!this.units || t - this.units.at > UNITS_TTL_MS) {
+      const enabled = (await repo.listJournalUnits(r)).filter((u) => u.enabled);
+      this.units = { at: t, enabled, parents: enabled.length ? await unitParents(r) : new Map() };
+    }
+    return this.units;
   }
 
   // ---------------------------------------------------------------- the delivery hook
 
   /** DeliveryHook: in the commit's transaction, one entry per journaled unit and direction. */
   async written(tx: Tx, content: StoredContent, plan: DeliveryPlan, out: Committed, now: number): Promise<void> {
-    const journaled = await this.enabledUnits(tx);
+    const { enabled: journaled, parents } = await this.enabledUnits(tx);
     if (!journaled.length) return;
     const env = content.index.envelope;
     const from = (env.from ?? []).map(address).find((a): a is string => !!a) ?? '';
@@ -134,7 +138,6 @@ export class JournalService implements DeliveryHook {
     const recipientIds = new Set(out.delivered.map((d) => d.accountId));
     const units = await unitsOfAccounts(tx, [...senderIds, ...recipientIds]);
     if (!units.size) return;
-    const parents = await unitParents(tx);
     const under = (ids: Set<number>) => new Set([...ids].flatMap((id) => (units.has(id) ? unitPath(parents, units.get(id)!) : [])));
     const sentBy = under(senderIds);
     const receivedBy = under(recipientIds);

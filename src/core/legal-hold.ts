@@ -126,6 +126,7 @@ export class LegalHoldService implements RemovalHook {
 
   /** RemovalHook: messages of a held mailbox leaving their folder are kept in `held_messages`. */
   async removing(tx: Tx, mailboxId: number, uids: number[], cause: RemovalCause): Promise<void> {
+    if (!(await repo.anyHold(tx))) return; // the usual case: one indexed read per expunge
     const f = await folderById(tx, mailboxId);
     if (!f) return;
     if (!(await this.heldAccounts(tx, [f.accountId])).has(f.accountId)) return;

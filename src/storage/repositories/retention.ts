@@ -108,12 +108,6 @@ export async function allFolders(r: Reader): Promise<CoveredFolder[]> {
   return out;
 }
 
-/** Every unit's parent (the tree, for subtree tests). */
-export async function unitParents(r: Reader): Promise<Map<number, number | null>> {
-  const rows = await r.selectFrom('units').select(['id', 'parent_id']).execute();
-  return new Map(rows.map((u) => [Number(u.id), u.parent_id === null ? null : Number(u.parent_id)]));
-}
-
 /** The unit of each account: a person's unit, or the unit whose own mailbox it is. */
 export async function unitsOfAccounts(r: Reader, accountIds: number[]): Promise<Map<number, number>> {
   const out = new Map<number, number>();
@@ -234,6 +228,11 @@ export async function releaseHold(tx: Tx, id: number, by: string, document: stri
 export async function holdById(r: Reader, id: number): Promise<HoldRow | null> {
   const row = await r.selectFrom('legal_holds').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toHold(row) : null;
+}
+
+/** Whether any hold is in force. */
+export async function anyHold(r: Reader): Promise<boolean> {
+  return !!(await r.selectFrom('legal_holds').select('id').where('released_at', 'is', null).limit(1).executeTakeFirst());
 }
 
 /** Holds in force (`all`: released ones too, newest first). */
