@@ -37,6 +37,8 @@ export async function openBrowser(viewport = DESKTOP, lang = 'vi-VN'): Promise<U
     viewport,
     locale: lang,
     acceptDownloads: true,
+    // No transitions half-way in a screenshot (the phone's folder drawer slides in otherwise).
+    reducedMotion: 'reduce',
   });
   context.setDefaultTimeout(10_000);
   const page = context.pages()[0] ?? (await context.newPage());

@@ -39,7 +39,10 @@ export function TopBar({ onMenu, menuOpen }: { onMenu: () => void; menuOpen: boo
       <details className="account-menu">
         <summary>
           <span className="sr-only">{t('top.account')}: </span>
-          {me.data?.username ?? '…'}
+          <span className="account-name">{me.data?.username ?? '…'}</span>
+          <span className="account-glyph" aria-hidden="true">
+            ⋮
+          </span>
         </summary>
         <div className="menu-items">
           <Link to="/settings">{t('top.settings')}</Link>
