@@ -153,6 +153,20 @@ for (const backend of backends()) {
       return id;
     };
 
+    /** An executed handover of a fresh unit of SNV (its mailbox and head made through the services). */
+    const handoverAt = async () => {
+      n++;
+      const u = await api.t.app.directory.createUnit({ code: `HO${n}`, name: `Phòng bàn giao ${n}`, abbreviation: `phongbg${n}`, kind: 'department', parentCode: 'SNV' }, ctx);
+      const head = await api.t.app.directory.createPerson({ fullName: 'Lê Thị Tiếp', unitCode: u.unit.code, localPart: `tiep${n}`, confirmDuplicate: true }, ctx);
+      const filer = await requestActor('head-snv');
+      const id = (await api.t.app.requests.file(filer, { kind: 'handover', payload: { unitCode: u.unit.code, person: head.person.id }, document: { number: '9/QĐ', date: '2026-12-01', signer: 'C' } }))
+        .id;
+      await api.t.app.requests.submit(filer, id);
+      await api.t.app.requests.approve(await requestActor('sysadmin'), id);
+      await api.t.app.requests.execute(await requestActor('sysadmin'), id);
+      return id;
+    };
+
     const cases: Case[] = [
       // ---- self
       { name: 'log out', method: 'POST', route: '/api/v1/auth/logout', allowed: ALL, attempt: async (a) => ({ path: '/api/v1/auth/logout', token: await api.login(p.actors[a]) }) },
@@ -948,6 +962,51 @@ for (const backend of backends()) {
         allowed: IN_SNV_HEAD,
         attempt: async () => ({ path: `/api/v1/requests/${await requestAt('executed', { kind: 'password-reset' })}/credential`, body: {} }),
       },
+      {
+        name: 'print a credential letter',
+        method: 'POST',
+        route: '/api/v1/requests/:id/credential/letter',
+        allowed: IN_SNV_HEAD,
+        attempt: async () => ({ path: `/api/v1/requests/${await requestAt('executed', { kind: 'password-reset' })}/credential/letter`, body: {} }),
+      },
+      // a handover record: the request's readers (and the two heads, tested in requests-documents.test.ts); only the heads acknowledge it
+      {
+        name: 'read a handover record',
+        method: 'GET',
+        route: '/api/v1/requests/:id/handover',
+        allowed: [...IN_SNV_WRITE, 'auditor'],
+        attempt: async () => ({ path: `/api/v1/requests/${await handoverAt()}/handover` }),
+      },
+      {
+        name: 'a handover record as PDF',
+        method: 'GET',
+        route: '/api/v1/requests/:id/handover.pdf',
+        allowed: [...IN_SNV_WRITE, 'auditor'],
+        attempt: async () => ({ path: `/api/v1/requests/${await handoverAt()}/handover.pdf` }),
+      },
+      {
+        name: 'acknowledge a handover record',
+        method: 'POST',
+        route: '/api/v1/requests/:id/handover/acknowledge',
+        allowed: [],
+        attempt: async () => ({ path: `/api/v1/requests/${await handoverAt()}/handover/acknowledge`, body: {} }),
+      },
+      // the capacity report (issue 11): the Provincial Office and auditors
+      { name: 'capacity report', method: 'GET', route: '/api/v1/reports/capacity', allowed: ['sysadmin', 'directory-manager', 'auditor'], attempt: async () => ({ path: '/api/v1/reports/capacity' }) },
+      {
+        name: 'capacity report as PDF',
+        method: 'GET',
+        route: '/api/v1/reports/capacity.pdf',
+        allowed: ['sysadmin', 'directory-manager', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/reports/capacity.pdf' }),
+      },
+      {
+        name: 'capacity report as CSV',
+        method: 'GET',
+        route: '/api/v1/reports/capacity.csv',
+        allowed: ['sysadmin', 'directory-manager', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/reports/capacity.csv' }),
+      },
     ];
 
     beforeAll(async () => {
@@ -979,7 +1038,7 @@ for (const backend of backends()) {
         const got =
           r.status >= 200 && r.status < 300
             ? '2xx'
-            : r.status === 403 && ['FORBIDDEN', 'REQUEST_NOT_ALLOWED', 'REQUEST_OUT_OF_SCOPE'].includes(r.json?.code) // the requests' own refusals name why
+            : r.status === 403 && ['FORBIDDEN', 'REQUEST_NOT_ALLOWED', 'REQUEST_OUT_OF_SCOPE', 'HANDOVER_NOT_A_HEAD'].includes(r.json?.code) // the requests' own refusals name why
               ? '403'
               : r.status === 400 && c.ruleRefuses
                 ? `400 ${r.json?.code}`

@@ -39,6 +39,7 @@ for (const backend of backends()) {
         'GET /jmap/download/:accountId/:blobId/:name',
         'GET /jmap/session',
         'GET /mail/config-v1.1.xml',
+        'GET /metrics', // its own check: an administrator's or auditor's token, or the scrape token (issue 11)
         'POST /Autodiscover/Autodiscover.xml',
         'POST /api/v1/auth/login',
         'POST /api/v1/requests/credential/:token', // the one-time code is the secret (issue 11)
