@@ -69,6 +69,9 @@ for (const backend of backends()) {
       expect(m.types.thutin_request_execute_seconds).toBe('histogram');
       expect(m.types.thutin_outbound_queue_depth).toBe('gauge');
       expect((await scrape(w.p.tokens.sysadmin)).types.thutin_mailboxes).toBe('gauge');
+      // the console in the web app: its session cookie
+      expect((await fetch(`${w.api.base}/metrics`, { headers: { cookie: `thutin_session=${w.p.tokens.auditor}` } })).status).toBe(200);
+      expect((await fetch(`${w.api.base}/metrics`, { headers: { cookie: `thutin_session=${w.p.tokens.user}` } })).status).toBe(403);
     });
 
     it('moves with the mail, the queue, the mailboxes and the requests', async () => {

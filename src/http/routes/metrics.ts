@@ -1,6 +1,6 @@
 // GET /metrics (issue 11, R5.9): the numbers of core/metrics.ts in Prometheus' text format, read by
-// the console's dashboard and an outside Prometheus. Never public: the bearer token of an API
-// session that may `metrics.read` (sysadmin, directory manager, auditor), or the configured scrape
+// the console's dashboard and an outside Prometheus. Never public: the bearer token (or the web
+// app's session cookie) of a session that may `metrics.read` (sysadmin, directory manager, auditor), or the configured scrape
 // token `metrics.token` (compared in constant time). The route is `public` to the admin API's hooks
 // because a scrape token is no session: it checks both kinds itself, with the same rules as auth.ts
 // (a password to change, an administrator without the second factor: refused).
@@ -11,6 +11,7 @@ import { ThutinError } from '../../core/errors.ts';
 import { authorize } from '../../core/policy.ts';
 import type { App } from '../../app.ts';
 import { bearerOf } from '../auth.ts';
+import { webSessionToken } from '../web-session.ts';
 import type { RouteDeps } from './common.ts';
 
 function sameToken(a: string, b: string): boolean {
@@ -21,10 +22,12 @@ function sameToken(a: string, b: string): boolean {
 
 /** Whether this request may read the metrics; throws 401/403 otherwise. */
 export async function checkMetricsReader(req: FastifyRequest, app: App): Promise<string> {
-  const token = bearerOf(req) ?? /^Bearer\s+(\S{20,200})\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
-  if (!token) throw new ThutinError('UNAUTHENTICATED');
+  const bearer = bearerOf(req) ?? /^Bearer\s+(\S{20,200})\s*$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
   const scrape = app.config.metrics.token;
-  if (scrape && sameToken(token, scrape)) return 'scrape-token';
+  if (bearer && scrape && sameToken(bearer, scrape)) return 'scrape-token';
+  // the console in the web app reads it with its session cookie (a GET: no CSRF token needed)
+  const token = bearer ?? webSessionToken(req);
+  if (!token) throw new ThutinError('UNAUTHENTICATED');
   const session = await app.tokens.resolve(token);
   if (!session) throw new ThutinError('UNAUTHENTICATED');
   if (session.mustChangePassword) throw new ThutinError('PASSWORD_CHANGE_REQUIRED');
