@@ -477,6 +477,11 @@ export class MailStore extends MailFolders {
     return search.sentDateFields(this.db, mailboxId);
   }
 
+  /** Message-ID, In-Reply-To, References (lower case) and subject of a folder's messages (all, or those UIDs): JMAP threads. */
+  threadFields(mailboxId: number, uids: number[] | null = null): ReturnType<typeof search.threadFields> {
+    return search.threadFields(this.db, mailboxId, uids);
+  }
+
   /** Each message's References: field (msg-ids lower-cased), null when absent: THREAD=REFERENCES. */
   referenceFields(mailboxId: number): Promise<Map<number, string | null>> {
     return search.referenceFields(this.db, mailboxId);

@@ -4,9 +4,9 @@
 // leaders too) — so a reply that changed the subject to something else starts its own thread, and
 // two unrelated "Báo cáo" mails never join. A thread's id is `T` + the Email id of its first
 // message (by receivedAt, then id); Thread/get lists its Emails in date order.
-// Computed here from the store (message ids and In-Reply-To from the stored envelope, References
-// through MailStore.referenceFields) and kept per folder at its HIGHESTMODSEQ: a change reads only
-// what changed (MailStore.changesSince), new messages' envelopes alone. The account's threads are
+// Computed here from the store (MailStore.threadFields: Message-ID, In-Reply-To, References and
+// subject in one read, no structure parsed) and kept per folder at its HIGHESTMODSEQ: a change reads
+// only what changed (MailStore.changesSince), the new messages' fields alone. The account's threads are
 // then joined in memory (union–find over Message-IDs) once per account state.
 // Limitation: nothing is stored, so a thread whose first message is destroyed takes the id of the
 // next one.
@@ -68,18 +68,18 @@ export class ThreadIndex {
     }
     if (!f) {
       f = { modseq, byUid: new Map() };
-      fresh = await store.listMessages(folderId);
+      fresh = await store.listFlags(folderId);
     }
-    const idx = await store.indexesOf(fresh!);
-    const refs = fresh!.length ? await store.referenceFields(folderId) : new Map<number, string | null>();
+    const fields = fresh!.length ? await store.threadFields(folderId, f.byUid.size ? fresh!.map((m) => m.uid) : null) : [];
+    const byUid = new Map(fields.map((x) => [x.uid, x]));
     for (const m of fresh!) {
-      const env = idx.get(m)?.envelope;
+      const x = byUid.get(m.uid);
       f.byUid.set(m.uid, {
         id: emailIdOf({ mailboxId: folderId, uid: m.uid }, m),
         date: m.internalDate,
-        messageId: ids(env?.messageId)[0] ?? null,
-        parents: [...ids(env?.inReplyTo), ...ids(refs.get(m.uid))],
-        subject: subjectKey(env?.subject ?? null),
+        messageId: ids(x?.messageId ? `<${x.messageId.replace(/^<|>$/g, '')}>` : null)[0] ?? null,
+        parents: [...ids(x?.inReplyTo), ...ids(x?.references)],
+        subject: subjectKey(x?.subject ?? null),
       });
     }
     f.modseq = modseq;

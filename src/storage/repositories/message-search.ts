@@ -1,6 +1,6 @@
 // Text search over a folder's messages: the folded (accent- and đ-insensitive) copies of each
 // message's fields kept with its content, and the Date: line as written. Read-only.
-// Owns: the SQL of SEARCH's text keys (SUBJECT, FROM, TO, CC, BCC, HEADER, BODY, TEXT) and SORT by date.
+// Owns: the SQL of SEARCH's text keys (SUBJECT, FROM, TO, CC, BCC, HEADER, BODY, TEXT) and SORT by date, and the fields JMAP threads read.
 import { sql } from 'kysely';
 import { isPostgres, type Reader } from '../tx.ts';
 
@@ -84,6 +84,52 @@ export async function referenceFields(r: Reader, mailboxId: number, cap = 8000):
       return [Number(x.uid), nl >= 0 ? v.slice(0, nl) : v.slice(0, v.lastIndexOf('>') + 1)];
     }),
   );
+}
+
+/**
+ * What threading needs of a folder's messages (all, or those `uids`), in one read without parsing
+ * structures: the Message-ID, the In-Reply-To and References lines as the folded header text keeps
+ * them (lower case), and the decoded subject (JMAP threads, jmap/threads.ts).
+ */
+export async function threadFields(
+  r: Reader,
+  mailboxId: number,
+  uids: number[] | null,
+  cap = 4000,
+): Promise<Array<{ uid: number; messageId: string | null; subject: string; inReplyTo: string | null; references: string | null }>> {
+  const text = sql<string>`(${'\n'} || contents.search_headers)`;
+  const pos = (name: string) => (isPostgres(r) ? sql`strpos(${text}, ${name})` : sql`instr(${text}, ${name})`);
+  const line = (v: string, name: string): string | null => {
+    if (!v.startsWith(name)) return null;
+    const rest = v.slice(name.length);
+    const nl = rest.indexOf('\n');
+    return nl >= 0 ? rest.slice(0, nl) : rest.slice(0, rest.lastIndexOf('>') + 1);
+  };
+  const read = (some: number[] | null) => {
+    let q = r
+      .selectFrom('messages')
+      .innerJoin('contents', 'contents.sha256', 'messages.sha256')
+      .select([
+        'messages.uid',
+        'contents.message_id',
+        'contents.subject',
+        sql<string>`substr(${text}, ${pos('\nin-reply-to:')}, ${cap})`.as('irt'),
+        sql<string>`substr(${text}, ${pos('\nreferences:')}, ${cap})`.as('refs'),
+      ])
+      .where('messages.mailbox_id', '=', mailboxId);
+    if (some) q = q.where('messages.uid', 'in', some);
+    return q.execute();
+  };
+  const rows = [];
+  if (uids) for (let i = 0; i < uids.length; i += 500) rows.push(...(await read(uids.slice(i, i + 500))));
+  else rows.push(...(await read(null)));
+  return rows.map((x) => ({
+    uid: Number(x.uid),
+    messageId: x.message_id ? x.message_id.toLowerCase() : null,
+    subject: x.subject ?? '',
+    inReplyTo: line(x.irt, '\nin-reply-to:'),
+    references: line(x.refs, '\nreferences:'),
+  }));
 }
 
 /** The stored structure (index JSON without search text) of some contents. */
