@@ -129,7 +129,9 @@ try {
           `webmail-bench: timeline ${JSON.stringify(
             await b.page.evaluate(() => [
               ['dcl', Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd)],
-              ...performance.getEntriesByType('resource').map((e) => [e.name.replace(location.origin, '').slice(0, 40), Math.round(e.startTime), Math.round(e.responseEnd)]),
+              ...performance
+                .getEntriesByType('resource')
+                .map((e) => [e.name.replace(location.origin, '').slice(0, 40), Math.round(e.startTime), Math.round((e as unknown as { responseEnd: number }).responseEnd)]),
             ]),
           )}`,
         );
