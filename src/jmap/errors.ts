@@ -33,6 +33,7 @@ export const HTTP_TEXT = {
   unauthenticated:
     'Cần đăng nhập (Bearer hoặc Basic qua HTTPS; khi bật xác thực hai lớp: mật khẩu ứng dụng) / Authentication required (Bearer, or Basic over HTTPS; with the second factor on: an app password)',
   mustChange: 'Cần đổi mật khẩu trước (trên web) / The password must be changed first (on the web)',
+  csrf: 'Thiếu mã chống giả mạo (X-CSRF-Token) của phiên web: hãy tải lại trang / The web session’s anti-forgery token (X-CSRF-Token) is missing: reload the page',
   throttled: 'Quá nhiều lần đăng nhập sai, hãy thử lại sau / Too many failed sign-ins, try again later',
   accountNotFound: 'Không có tài khoản này / No such account',
   blobNotFound: 'Không có dữ liệu này / No such blob',
