@@ -2,7 +2,8 @@
 // Trash older than N days is removed (its blob reclaimed) while a held mailbox's is kept hidden,
 // and the audit shows both; a message moved into Trash lately is not due whatever its date; the
 // most specific keep-years policy wins; a held leaver's purge is refused until the hold is
-// released, after which the next run removes what the hold kept; the journal keeps a message its
+// released, after which the next run removes what the hold kept (an expunge and a folder's deletion
+// alike, a move is no removal); the journal keeps a message its
 // recipient expunged, finds it without diacritics, refuses a search without a reason, exports it
 // as mboxrd and expires it after its unit's period.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
@@ -123,6 +124,20 @@ describe.each(backends())('retention, legal hold and journal (%s)', (backend) =>
       .execute((tx) => t.app.accounts.deleteIn(tx, an.id, 'test'))
       .catch((e: unknown) => e);
     expect(isThutinError(refused) && refused.code).toBe('RETENTION_LEGAL_HOLD');
+    // Deleting a folder of a held mailbox keeps what it held; a move is no removal.
+    const folder = await t.app.store.createMailbox(an.id, 'Hồ sơ 2026');
+    const kept = await put(an.id, folder.name, 'Biên bản kiểm tra', clock - DAY);
+    const moved = await put(an.id, 'INBOX', 'Chuyển thư mục', clock - DAY);
+    await t.app.store.move(moved.mailboxId, [moved.uid], folder.id);
+    await t.app.store.deleteMailbox(an.id, folder.name);
+    const held = await t.app.legalHold.kept(an.address);
+    expect(held.map((h) => [h.folder, h.cause])).toEqual([
+      ['INBOX', 'expunge'],
+      [folder.name, 'folder-delete'],
+      [folder.name, 'folder-delete'],
+    ]);
+    await t.app.reclaimer.sweep({ graceMs: 0 });
+    expect(await t.app.blobs.exists(kept.sha256)).toBe(true);
   });
 
   it('the most specific keep-years policy wins', async () => {

@@ -2,7 +2,8 @@
 // a message with imapflow (STORE \Deleted + EXPUNGE): the session sees it gone, yet the auditor's
 // export (POST /api/v1/retention/holds/export, mboxrd) still has it, and the hold, the export and
 // the audit agree. A sysadmin may not set or lift a hold, nor search the journal (auditors only);
-// the journal search without a reason is refused 400.
+// the journal search without a reason is refused 400. Policies are set by a sysadmin and read by an
+// auditor; a journaled unit's mail is searched without diacritics and exported by the auditor, audited.
 import { describe, it, expect, afterEach } from 'vitest';
 import { ImapFlow } from 'imapflow';
 import { startTestServers, imapClient, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
@@ -78,5 +79,37 @@ describe.each(backends())('legal hold over IMAP and the admin API (%s)', (backen
     expect(run.status).toBe(200);
     expect(JSON.parse(run.text)).toMatchObject({ releasedRemoved: 1 });
     expect(await r.app.legalHold.kept(owner)).toEqual([]);
+
+    // Policies: a sysadmin sets and lists them, an auditor reads them only; a journaled unit's mail is
+    // found by the auditor without diacritics and exported as mboxrd.
+    const pol = await call(tAdm, 'POST', '/retention/policies', { folder: '\\Trash', kind: 'delete-after-days', amount: 30, reason: 'QĐ 9' });
+    expect(pol.status).toBe(200);
+    expect(JSON.parse(pol.text)).toMatchObject({ folder: '\\Trash', kind: 'delete-after-days', amount: 30, unit: null });
+    expect((await call(tAud, 'POST', '/retention/policies', { folder: '*', kind: 'keep-years', amount: 5, reason: 'x' })).status).toBe(403);
+    expect(JSON.parse((await call(tAud, 'GET', '/retention/policies')).text).policies.length).toBe(1);
+    expect((await call(tAdm, 'POST', '/retention/policies', { folder: '*', kind: 'keep-years', amount: 5 })).status).toBe(400);
+    const ctx = { actor: 'test', reason: 'QĐ 1' };
+    await r.app.directory.createUnit({ code: 'SNV', name: 'Sở Nội vụ', kind: 'agency', withMailbox: false }, ctx);
+    const p = await r.app.directory.createPerson({ fullName: 'Phạm Thị Hoa', unitCode: 'SNV', password: TEST_PASSWORD }, ctx);
+    expect((await call(tAdm, 'PUT', '/retention/journal/units/SNV', { keepYears: 10, reason: 'QĐ 10' })).status).toBe(200);
+    const c = await r.app.store.ingest([vietnameseMessage({ from: owner, to: p.address, subject: 'Kế hoạch kiểm tra công vụ' })]);
+    await r.app.store.commit(c, { copies: [{ local: [{ accountId: (await r.app.accounts.byAddress(p.address))!.id }] }] });
+    await r.app.store.release(c);
+    const found = await call(tAud, 'POST', '/retention/journal/search', { unit: 'SNV', text: 'ke hoach kiem tra', reason: 'Thanh tra CV 45' });
+    expect(found.status).toBe(200);
+    const entries = JSON.parse(found.text).entries as Array<{ id: number; direction: string; subject: string }>;
+    expect(entries.map((e) => [e.direction, e.subject])).toEqual([['received', 'Kế hoạch kiểm tra công vụ']]);
+    const jx = await call(tAud, 'POST', '/retention/journal/export', { ids: [entries[0].id], reason: 'Thanh tra CV 45' });
+    expect(jx.status).toBe(200);
+    expect(jx.headers.get('x-thutin-messages')).toBe('1');
+    expect(jx.text).toMatch(/^From \S+ /);
+    const journalAudit = (await r.app.audit.list(50)).filter((e) => e.action.startsWith('journal.'));
+    expect(journalAudit.map((e) => [e.action, e.reason])).toEqual(
+      expect.arrayContaining([
+        ['journal.set', 'QĐ 10'],
+        ['journal.search', 'Thanh tra CV 45'],
+        ['journal.export', 'Thanh tra CV 45'],
+      ]),
+    );
   });
 });
