@@ -134,6 +134,11 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     const [download] = await Promise.all([A.page.waitForEvent('download'), A.page.getByRole('link', { name: 'Tải về y-kien.png' }).click()]);
     expect(Buffer.compare(fs.readFileSync((await download.path())!), PNG)).toBe(0);
     await A.page.locator('.plain-body', { hasText: 'Đồng ý.' }).waitFor();
+    // The reply and the original (in Sent) are one conversation.
+    const thread = A.page.getByRole('navigation', { name: 'Các thư trong cuộc trao đổi này' });
+    await thread.getByRole('link').first().waitFor();
+    await thread.getByRole('link').first().click();
+    await A.page.locator('.plain-body', { hasText: 'Em gửi kế hoạch' }).waitFor();
   });
 
   it('forwards with the original attachment, leaves it as a draft, goes on with the draft and sends it', async () => {

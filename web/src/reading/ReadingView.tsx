@@ -8,6 +8,7 @@ import type { EmailAddress } from '../api/types.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody } from './MessageBody.tsx';
 import { AttachmentList } from './AttachmentList.tsx';
+import { ThreadList } from './ThreadList.tsx';
 import { MessageExtras } from '../workqueue/MessageExtras.tsx';
 
 function Addresses({ label, list }: { label: string; list: EmailAddress[] | null | undefined }) {
@@ -52,6 +53,7 @@ export function ReadingView({ accountId, mailboxId, emailId, backHref }: { accou
       </dl>
       <AttachmentList accountId={accountId} parts={(email.attachments ?? []).filter((p) => !p.cid || p.disposition === 'attachment')} />
       <MessageBody accountId={accountId} email={email} />
+      <ThreadList accountId={accountId} email={email} />
     </article>
   );
 }
