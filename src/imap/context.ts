@@ -15,6 +15,7 @@ import type { MailStore } from '../core/mailstore.ts';
 import type { MailboxAccessLog } from '../core/mailbox-access.ts';
 import type { SignInService } from '../core/sign-in.ts';
 import type { ImapValue } from './protocol/value.ts';
+import type { NotifyCommand } from './parser/types.ts';
 import type { SelectedMailbox } from './selected.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -93,7 +94,8 @@ export interface HandlerServices {
 
 /** Everything the IMAP front end needs from the App, built once by server.ts. */
 export interface ImapServices extends HandlerServices {
-  events: Pick<MailEvents, 'subscribe'>;
+  /** Folder change events; IMAP also announces account-level changes on them (notify.ts's account channel). */
+  events: Pick<MailEvents, 'subscribe' | 'notify'>;
   log: Logger;
 }
 
@@ -126,6 +128,10 @@ export interface SessionOps {
   waitForUpdate(): Promise<void>;
   cancelUpdateWait(): void;
   isClosed(): boolean;
+  /** RFC 5465 NOTIFY SET / NONE for this session (the first STATUS responses are written by it). */
+  setNotify(cmd: NotifyCommand): Promise<void>;
+  /** A folder of `accountId` was created, deleted, renamed, (un)subscribed or its metadata set: NOTIFY sessions hear of it. */
+  accountChanged(accountId: number): void;
   /** Drop the connection without a word (a literal could not be completed). */
   abort(): void;
 }

@@ -19,12 +19,14 @@ import type { Command } from './parser/types.ts';
 import { WireWriter } from './protocol/serialize.ts';
 import { capabilities } from './capabilities.ts';
 import { COMMANDS } from './commands/index.ts';
-import { NOT_ALLOWED, dispatch } from './commands/types.ts';
+import { NOT_ALLOWED, dispatch, type CommandSpec, type SELECTED } from './commands/types.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { accessFrom } from './mailbox-names.ts';
 import { ImapError } from './errors.ts';
 import { searchUpdateLines } from './search-updates.ts';
-import type { CommandContext, HandlerServices, ImapServices, SessionOps, SessionState, Untagged } from './context.ts';
+import { NotifySession, accountChannel } from './notify.ts';
+import type { FetchCommand, NotifyCommand } from './parser/types.ts';
+import type { CommandContext, HandlerServices, ImapServices, SelectedContext, SessionOps, SessionState, Untagged } from './context.ts';
 
 export interface SessionOptions {
   secureContext: tls.SecureContext | null;
@@ -51,7 +53,11 @@ export class ImapSession {
   log: Logger;
   private socket: net.Socket;
   private framer: CommandFramer;
-  private queue: FramerEvent[] = [];
+  /** What the client sent, in order, and NOTIFY's turns to speak between commands. */
+  private queue: Array<FramerEvent | { type: 'notify' }> = [];
+  /** RFC 5465 NOTIFY, when set. */
+  private notify: NotifySession | null = null;
+  private notifyQueued = false;
   private pumping = false;
   private closed = false;
   private lineWaiter: ((raw: Buffer | null) => void) | null = null;
@@ -106,6 +112,8 @@ export class ImapSession {
       cancelUpdateWait: () => this.cancelUpdateWait(),
       isClosed: () => this.closed,
       abort: () => this.abort(),
+      setNotify: (cmd) => this.setNotify(cmd),
+      accountChanged: (accountId) => services.events.notify(accountChannel(accountId)),
     };
     this.framer = this.newFramer();
     this.attach(socket);
@@ -226,6 +234,7 @@ export class ImapSession {
           continue;
         }
         if (ev.type === 'command') await this.runRaw(ev.raw);
+        else if (ev.type === 'notify') await this.speakUnasked();
       }
     } finally {
       this.pumping = false;
@@ -235,7 +244,8 @@ export class ImapSession {
   private async runRaw(raw: Buffer): Promise<void> {
     const parsed = parseCommand(raw, { utf8: this.enabled.has('UTF8=ACCEPT') });
     if (!parsed.ok) {
-      if (parsed.code === 'BADCHARSET') this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`);
+      if (parsed.code)
+        this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`); // BADCHARSET, BADEVENT
       else this.bad(`${parsed.tag ?? '*'} BAD ${parsed.message}`);
       return;
     }
@@ -280,6 +290,54 @@ export class ImapSession {
       this.current = null;
       this.batching = false;
       this.flushOut();
+      if (this.notify?.hasPending) this.queueNotify();
+    }
+  }
+
+  // ------------------------------------------------------------------ NOTIFY (RFC 5465)
+
+  async setNotify(cmd: NotifyCommand): Promise<void> {
+    this.notify?.stop();
+    this.notify = null;
+    if (!cmd.groups || !this.account) return;
+    const { session, lines } = await NotifySession.start(this.handlerServices, this.account, this.services.events, cmd.groups, {
+      status: cmd.status,
+      selectedId: this.selected?.info.id ?? null,
+      utf8: () => this.enabled.has('UTF8=ACCEPT'),
+      condstore: () => this.enabled.has('CONDSTORE'),
+      wake: () => this.notifyWake(),
+    });
+    this.notify = session;
+    this.untaggedBatch(lines);
+  }
+
+  /** Something NOTIFY watches changed: during IDLE wake it; between commands take a turn; during a command its end tells. */
+  private notifyWake(): void {
+    if (this.closed) return;
+    if (this.current) {
+      if (this.current.name === 'IDLE') this.cancelUpdateWait();
+      return;
+    }
+    this.queueNotify();
+  }
+
+  private queueNotify(): void {
+    if (this.notifyQueued || this.closed) return;
+    this.notifyQueued = true;
+    this.queue.push({ type: 'notify' });
+    void this.pump();
+  }
+
+  /** Between commands: the selected mailbox's updates (NOTIFY selected) and the other mailboxes' events. */
+  private async speakUnasked(): Promise<void> {
+    this.notifyQueued = false;
+    if (!this.notify) return;
+    this.batching = true;
+    try {
+      await this.flushUpdates(true);
+    } finally {
+      this.batching = false;
+      this.flushOut();
     }
   }
 
@@ -300,20 +358,40 @@ export class ImapSession {
   }
 
   /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
-  async flushUpdates(): Promise<void> {
-    if (!this.selected || this.closed) return;
+  async flushUpdates(unasked = false): Promise<void> {
+    if (this.closed) return;
+    const other = this.notify?.hasPending ? await this.notify.take(this.selected?.info.id ?? null) : [];
+    if (other.length) this.untaggedBatch(other);
+    if (!this.selected) return;
+    // Between commands only NOTIFY's `selected` lets the session speak, and `selected-delayed` keeps expunges for a command.
+    if (unasked && !this.notify?.selectedMode) return;
     const c = this.current;
-    const allowExpunge = !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
+    const allowExpunge = unasked ? this.notify?.selectedMode === 'selected' : !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
     const sel = this.selected;
     // Every change to a folder is announced (MailEvents, across processes through PostgreSQL):
     // without one since the last look, the change log has nothing new — unless expunges wait to
     // be told. Cleared before reading, so a change during the read is looked at next time.
     const lookAtLog = sel.dirty || (allowExpunge && sel.hasPendingExpunges);
     sel.dirty = false;
+    const existsBefore = sel.exists;
     const lines = lookAtLog ? await sel.refresh(this.services.store, { allowExpunge }) : [];
     // RFC 5267 live results: ADDTO/REMOVEFROM after the EXISTS and FETCH that announced the messages.
     if (sel.contexts.size) lines.push(...(await searchUpdateLines(this.services.store, sel)));
     for (const l of lines) this.untagged(l);
+    // RFC 5465 MessageNew with fetch attributes: the new messages' FETCH right after their EXISTS.
+    const fetchNew = this.notify?.selectedFetch;
+    if (fetchNew && sel.exists > existsBefore && this.account) {
+      const cmd: FetchCommand = {
+        name: 'FETCH',
+        tag: '*',
+        uid: false,
+        sequence: { kind: 'ranges', ranges: [{ start: existsBefore + 1, end: sel.exists }] },
+        items: fetchNew,
+        changedSince: null,
+        vanished: false,
+      };
+      await (COMMANDS.FETCH as CommandSpec<'FETCH', SELECTED>).handle(this.context() as SelectedContext, cmd);
+    }
   }
 
   // ------------------------------------------------------------------ output
@@ -422,6 +500,7 @@ export class ImapSession {
         const w = this.updateWaiter;
         this.updateWaiter = null;
         w?.();
+        if (!w && this.notify?.selectedMode && !this.current) this.queueNotify();
       });
     }
   }
@@ -483,6 +562,8 @@ export class ImapSession {
 
   private onClose(): void {
     this.closed = true;
+    this.notify?.stop();
+    this.notify = null;
     if (this.loginDeadline) clearTimeout(this.loginDeadline);
     this.unsubscribe?.();
     this.unsubscribe = null;

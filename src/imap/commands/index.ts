@@ -22,6 +22,7 @@ import { copy } from './copy.ts';
 import { search } from './search.ts';
 import { sort, thread } from './sort.ts';
 import { cancelupdate } from './cancelupdate.ts';
+import { notify } from './notify.ts';
 import { getmetadata, setmetadata } from './metadata.ts';
 import { myrights, getacl, listrights, setacl } from './acl.ts';
 
@@ -59,6 +60,7 @@ export const COMMANDS: Record<CommandName, CommandSpec<any>> = {
   SORT: sort,
   THREAD: thread,
   CANCELUPDATE: cancelupdate,
+  NOTIFY: notify,
   GETMETADATA: getmetadata,
   SETMETADATA: setmetadata,
   FETCH: fetch,

@@ -23,6 +23,7 @@ export const create: CommandSpec<'CREATE', AUTHENTICATED> = {
     const use = cmd.specialUse[0] ?? null;
     if (cmd.specialUse.length > 1 || (use && !SPECIAL_USES.includes(use))) throw new ImapError('NO', 'Thuộc tính đặc biệt không hỗ trợ / unsupported special-use', 'USEATTR');
     await s.store.createMailbox(t.ownerAccountId, t.folder, use);
+    s.accountChanged(t.ownerAccountId);
   },
 };
 
@@ -38,6 +39,7 @@ export const del: CommandSpec<'DELETE', AUTHENTICATED> = {
     if (!mayRemoveFolder(found.target.access, found.mb)) throw noPerm();
     if (s.selected && s.selected.info.id === found.mb.id) s.select(null);
     await s.store.deleteMailbox(found.target.ownerAccountId, found.mb.name);
+    s.accountChanged(found.target.ownerAccountId);
   },
 };
 
@@ -51,6 +53,7 @@ export const rename: CommandSpec<'RENAME', AUTHENTICATED> = {
     // A folder stays in its owner's mailbox: no renaming across the shared namespace.
     if (dst.ownerAccountId !== src.target.ownerAccountId) throw noPerm();
     await s.store.renameMailbox(src.target.ownerAccountId, src.mb.name, dst.folder);
+    s.accountChanged(src.target.ownerAccountId);
   },
 };
 
@@ -66,5 +69,6 @@ export const subscribe: CommandSpec<'SUBSCRIBE' | 'UNSUBSCRIBE', AUTHENTICATED> 
     }
     // A subscription is a name: UNSUBSCRIBE works on one whose folder was deleted (RFC 3501 6.3.7).
     await s.store.setSubscribed(s.account.id, t.folder, cmd.name === 'SUBSCRIBE');
+    s.accountChanged(s.account.id);
   },
 };

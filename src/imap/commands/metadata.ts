@@ -49,7 +49,10 @@ export const setmetadata: CommandSpec<'SETMETADATA', AUTHENTICATED> = {
     const folder = await folderOf(s, cmd.mailbox);
     if (cmd.items.some((i) => i.entry.toLowerCase().startsWith('/shared/')) && !folder.canShare) throw noPermission();
     const refused = await s.metadata.set(folder.id, s.account.id, cmd.items);
-    if (!refused) return;
+    if (!refused) {
+      s.accountChanged(s.account.id); // NOTIFY MailboxMetadataChange / ServerMetadataChange
+      return;
+    }
     if (refused.kind === 'maxsize') throw new ImapError('NO', 'Giá trị quá lớn / value too large', `METADATA MAXSIZE ${refused.max}`);
     if (refused.kind === 'toomany') throw new ImapError('NO', 'Quá nhiều mục / too many entries', 'METADATA TOOMANY');
     throw noPermission();

@@ -2,7 +2,8 @@
 // throws ParseError for malformed input; parseCommand (index.ts) turns it into
 // an { ok: false } result, so nothing escapes to the session as an exception.
 
-export type ParseErrorCode = 'BADCHARSET';
+/** Failures answered NO with a response code instead of BAD. */
+export type ParseErrorCode = 'BADCHARSET' | 'BADEVENT';
 
 export class ParseError extends Error {
   readonly code: ParseErrorCode | undefined;

@@ -19,6 +19,7 @@ import { parseGetQuota, parseGetQuotaRoot, parseSetQuota } from './commands/quot
 import { parseSearch } from './commands/search.ts';
 import { parseCancelUpdate, parseSort, parseThread } from './commands/sort.ts';
 import { parseGetMetadata, parseSetMetadata } from './commands/metadata.ts';
+import { parseNotify } from './commands/notify.ts';
 import { parseSelect } from './commands/select.ts';
 import { NO_ARG_COMMANDS, noArgs } from './commands/simple.ts';
 import { parseStatus } from './commands/status.ts';
@@ -47,6 +48,7 @@ const COMMANDS: ReadonlyMap<string, CommandParser> = new Map<string, CommandPars
   ['SORT', parseSort],
   ['THREAD', parseThread],
   ['CANCELUPDATE', parseCancelUpdate],
+  ['NOTIFY', parseNotify],
   ['GETMETADATA', parseGetMetadata],
   ['SETMETADATA', parseSetMetadata],
   ['FETCH', parseFetch],

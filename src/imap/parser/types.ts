@@ -246,6 +246,34 @@ export interface SortCommand extends Tagged {
   query: SearchKey;
 }
 
+/** RFC 5465 NOTIFY: which mailboxes an event group watches. */
+export type NotifyFilter =
+  | { kind: 'selected' }
+  | { kind: 'selected-delayed' }
+  | { kind: 'inboxes' }
+  | { kind: 'personal' }
+  | { kind: 'subscribed' }
+  | { kind: 'subtree'; mailboxes: string[] }
+  | { kind: 'mailboxes'; mailboxes: string[] };
+
+/** RFC 5465 events, in their canonical spelling. */
+export type NotifyEventName = 'MessageNew' | 'MessageExpunge' | 'FlagChange' | 'AnnotationChange' | 'MailboxName' | 'SubscriptionChange' | 'MailboxMetadataChange' | 'ServerMetadataChange';
+
+export interface NotifyGroup {
+  filter: NotifyFilter;
+  /** [] for NONE. */
+  events: NotifyEventName[];
+  /** MessageNew's fetch attributes (selected mailbox only); null when none were given. */
+  fetch: FetchItem[] | null;
+}
+
+/** RFC 5465 NOTIFY SET [STATUS] (groups) / NOTIFY NONE (groups null). */
+export interface NotifyCommand extends Tagged {
+  name: 'NOTIFY';
+  status: boolean;
+  groups: NotifyGroup[] | null;
+}
+
 /** RFC 5267 CANCELUPDATE: the tags of the SEARCH/SORT … RETURN (UPDATE) whose updates stop. */
 export interface CancelUpdateCommand extends Tagged {
   name: 'CANCELUPDATE';
@@ -369,6 +397,7 @@ export type Command =
   | SearchCommand
   | SortCommand
   | CancelUpdateCommand
+  | NotifyCommand
   | ThreadCommand
   | GetMetadataCommand
   | SetMetadataCommand
@@ -399,7 +428,7 @@ export type ParseResult =
       /** Human-readable reason, suitable after `tag BAD ` (or `tag NO ` when `code` is set). */
       message: string;
       /** Set when the session should answer NO rather than BAD (the message carries the response code). */
-      code?: 'BADCHARSET';
+      code?: 'BADCHARSET' | 'BADEVENT';
     };
 
 export interface ParseOptions {
