@@ -121,7 +121,11 @@ export class RequestExecution {
     );
     const d = await this.s.detail(this.s.deps.db, id);
     if (d.executedAt !== null) this.s.deps.onExecuted?.(d.kind, d.submittedAt, d.executedAt);
-    const concerned = d.items.map((i) => (i.result as { address?: string } | null)?.address ?? null);
+    // the person each item concerns; a handover's outgoing head too (both heads acknowledge the record)
+    const concerned = d.items.flatMap((i) => {
+      const r = i.result as { address?: string; record?: { outgoing?: { address?: string | null } | null } } | null;
+      return [r?.address ?? null, r?.record?.outgoing?.address ?? null];
+    });
     const reached = await this.s.tell(d, [d.requester, ...(await this.s.deps.approvers()), ...concerned], 'executed');
     await this.s.transit(
       id,

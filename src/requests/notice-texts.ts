@@ -33,16 +33,19 @@ export function notice(d: RequestDetail, step: NoticeStep): Notice {
       };
     case 'executed': {
       const cred = d.items.some((i) => i.credential);
+      const handover = d.items.some((i) => i.kind === 'handover' && (i.result as { record?: unknown } | null)?.record);
       return {
         subject: `Yêu cầu ${ref} đã được thực hiện / request #${d.id} carried out`,
         vi: [
           `Yêu cầu ${ref} đã được thực hiện.`,
           doc,
           ...(cred ? ['Thủ trưởng đơn vị nhận mã dùng một lần để trao mật khẩu cho cán bộ trên hệ thống (không gửi qua thư); mật khẩu phải đổi ở lần đăng nhập đầu tiên.'] : []),
+          ...(handover ? ['Biên bản bàn giao hộp thư đơn vị đã được lập: thủ trưởng bàn giao và thủ trưởng tiếp nhận xem và xác nhận trên hệ thống.'] : []),
         ],
         en: [
           `Request #${d.id} (${d.kind}) was carried out.`,
           ...(cred ? ["The unit's head takes the one-time code for the person's password in the app (never by mail); it must be changed at first sign-in."] : []),
+          ...(handover ? ['The handover record of the unit mailbox was made: the outgoing and the incoming head read and acknowledge it in the app.'] : []),
         ],
       };
     }

@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/harness.ts';
-import { startRequestWorld, TEST_PASSWORD, type RequestWorld } from '../helpers/requests.ts';
+import { inboxSubjects, startRequestWorld, TEST_PASSWORD, type RequestWorld } from '../helpers/requests.ts';
 import { vietnameseMessage } from '../helpers/servers.ts';
 import { missingTool } from '../helpers/tools.ts';
 
@@ -77,6 +77,8 @@ for (const backend of backends()) {
       }
       const id = await through('handover', { unitCode: 'SNV-P3', person: newHead.address });
 
+      // both heads are told (the outgoing one too: they acknowledge the record)
+      for (const head of [oldHead.address, newHead.address]) expect((await inboxSubjects(w.r, head)).some((s) => s.includes(`#${id}`) && s.includes('đã được thực hiện'))).toBe(true);
       // the two heads and the request's readers see it; a user of another agency does not
       const stranger = await get(w.p.tokens.user, `/api/v1/requests/${id}/handover.pdf`);
       expect(stranger.status).toBe(403);
