@@ -102,8 +102,17 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
 
   it('answers keyboard shortcuts', async () => {
     const page = b.page;
+    await appendTo(r, an, [vietnameseMessage({ from: 'd@kontum.gov.vn', to: an, subject: 'Thư bốn' })]);
     await folder(page, /Hộp thư đến/).click();
+    await row(page, 'Thư bốn').waitFor({ timeout: 20_000 });
     await row(page, 'Thư một').click();
+    // j / k move between messages from anywhere on the screen.
+    const current = () => page.locator('.rows a[aria-current="true"] .row-subject').textContent();
+    const before = await current();
+    await page.locator('body').press('k');
+    await expect.poll(current).toContain('Thư bốn');
+    await page.locator('body').press('j');
+    await expect.poll(current).toBe(before);
     await page.locator('body').press('r');
     await page.getByRole('heading', { name: 'Soạn thư' }).waitFor();
     await expect.poll(() => page.getByLabel('Tiêu đề').inputValue()).toBe('Re: Thư một');

@@ -1,5 +1,6 @@
 // Owns: the keyboard shortcuts of the mail screen (when enabled in the settings): c compose,
-// / search, r reply, a reply all, f forward, s flag, u unread, # or Delete delete, ? the list.
+// / search, j/k next and previous message, r reply, a reply all, f forward, s flag, u unread,
+// # or Delete delete, ? the list.
 import { useEffect } from 'react';
 import { useNavigate } from 'react-router';
 import { usePref } from '../mail/prefs.ts';
@@ -27,8 +28,18 @@ export function useShortcuts({ emailId }: { accountId: string; emailId?: string 
     if (!on) return;
     const handler = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement;
-      if (e.ctrlKey || e.metaKey || e.altKey || el.closest('input, textarea, select, [contenteditable]')) return;
-      if (e.key === 'c') {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || el.closest('input, textarea, select, [contenteditable]')) return;
+      if (e.key === 'j' || e.key === 'k') {
+        // Next / previous message from anywhere on the screen (the list handles them itself when it has the focus).
+        const current = document.querySelector<HTMLElement>('.rows a[aria-current="true"]')?.closest('li');
+        const li = current ? (e.key === 'j' ? current.nextElementSibling : current.previousElementSibling) : document.querySelector('.rows li');
+        const a = li?.querySelector<HTMLAnchorElement>('a');
+        if (a) {
+          e.preventDefault();
+          a.click();
+          a.focus();
+        }
+      } else if (e.key === 'c') {
         e.preventDefault();
         nav('/compose');
       } else if (e.key === '/') {
