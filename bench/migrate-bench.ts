@@ -20,7 +20,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { envInt, log, median } from './env.ts';
 import { generateCorpus } from './corpus.ts';
-import { machineInfo } from './report.ts';
+import { machineInfo, writeMigrateSection } from './report.ts';
 import { createTestApp, TEST_PASSWORD } from '../test/helpers/harness.ts';
 import { startDovecot, type Dovecot } from '../test/helpers/dovecot.ts';
 import { startServers } from '../src/server.ts';
@@ -31,8 +31,6 @@ import { parseUsersCsv } from '../src/migrate/users-csv.ts';
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = process.env.BENCH_OUT ?? path.join(ROOT, 'docs', 'BENCHMARKS.md');
-const START = '<!-- migrate:start -->';
-const END = '<!-- migrate:end -->';
 const N = envInt('BENCH_MIGRATE_MESSAGES', 5000);
 const ROUNDS = envInt('BENCH_MIGRATE_ROUNDS', 2);
 const OLD = { login: 'hopthu.cu', password: 'Mk-cu#2019hopthu' };
@@ -64,20 +62,6 @@ interface Measure {
   seconds: number;
   loadBefore: string;
   loadAfter: string;
-}
-
-function writeSection(body: string): void {
-  const old = fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '';
-  const section = `${START}\n${body.trim()}\n${END}`;
-  const s = old.indexOf(START);
-  const e = old.indexOf(END);
-  let md: string;
-  if (s >= 0 && e > s) md = old.slice(0, s) + section + old.slice(e + END.length);
-  else {
-    const notes = old.indexOf('\n## Notes\n');
-    md = notes >= 0 ? `${old.slice(0, notes)}\n${section}\n${old.slice(notes)}` : `${old.trimEnd()}\n\n${section}\n`;
-  }
-  fs.writeFileSync(OUT, md);
 }
 
 async function main(): Promise<void> {
@@ -155,6 +139,9 @@ async function main(): Promise<void> {
           `Pass "${TEST_PASSWORD}"`,
           'SSLType IMAPS',
           `CertificateFile ${cert.cert}`,
+          // thutin's IMAP session ends a connection with more than 1,000 commands queued (BYE "too
+          // many pipelined commands"); mbsync's default depth is unlimited: 5,000 APPENDs at once.
+          'PipelineDepth 100',
           '',
           'IMAPStore old',
           'Account old',
@@ -229,12 +216,15 @@ ${measures.map((m) => `| ${m.tool} | ${m.round} | ${m.seconds.toFixed(1)} | ${(N
 | migration rate, median | ${ours.toFixed(0)} msg/s | ${theirs.toFixed(0)} msg/s | **${(ours / theirs).toFixed(2)}** | ≥ 1.0× | ${ours / theirs >= 1 ? '✅' : '❌'} |
 
 mbsync: Far = Dovecot over IMAPS, Near = thutin over IMAPS (its APPENDs go through thutin's IMAP
-server into the same core), \`Sync Pull\`, \`Create Near\`, \`Patterns *\`. thutin migrate: imapflow
+server into the same core), \`Sync Pull\`, \`Create Near\`, \`Patterns *\` less thutin's own default folders,
+\`PipelineDepth 100\` on the thutin side (with mbsync's default, unlimited, it sends every APPEND of a folder at
+once and thutin's IMAP session ends the connection past 1,000 queued commands: \`BYE too many pipelined
+commands\`; Dovecot instead stops reading until it catches up). thutin migrate: imapflow
 FETCH from Dovecot (the messages' metadata and Message-IDs first, then bodies in batches of 200),
 each message ingested (blob fsynced) while the ones before it are still being written, committed in
 UID order with group commit, no IMAP on the thutin side. Both copy flags; thutin also keeps
 internal dates and skips duplicates by Message-ID and size.`;
-    writeSection(body);
+    writeMigrateSection(OUT, body);
     log(`thutin migrate ${ours.toFixed(0)} msg/s, mbsync ${theirs.toFixed(0)} msg/s: ${(ours / theirs).toFixed(2)}×; written to ${OUT}`);
   } finally {
     await servers?.close().catch(() => undefined);

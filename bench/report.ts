@@ -141,6 +141,7 @@ const SMTP_INGEST: KeptSection = { start: '<!-- smtp-ingest:start (written by be
 const FETCH_RSS: KeptSection = { start: '<!-- fetch-rss:start (written by bench/fetch-rss.ts) -->', end: '<!-- fetch-rss:end -->' };
 const POP3: KeptSection = { start: '<!-- pop3:start (written by bench/pop3-bench.ts) -->', end: '<!-- pop3:end -->' };
 const IMAP_STRESS: KeptSection = { start: '<!-- imap-stress:start (written by bench/imap-stress-bench.ts) -->', end: '<!-- imap-stress:end -->' };
+const MIGRATE: KeptSection = { start: '<!-- migrate:start -->', end: '<!-- migrate:end -->' }; // bench/migrate-bench.ts
 
 function keptSection(old: string, k: KeptSection): string {
   const s = old.indexOf(k.start);
@@ -187,6 +188,11 @@ export function writeImapStressSection(file: string, body: string): void {
   writeKeptSection(file, IMAP_STRESS, body);
 }
 
+/** The migration benchmark's section (issue 14: thutin migrate imap against mbsync, from Dovecot). */
+export function writeMigrateSection(file: string, body: string): void {
+  writeKeptSection(file, MIGRATE, body);
+}
+
 /** The directory benchmark's section. */
 export function writeDirectorySection(file: string, body: string): void {
   writeKeptSection(file, DIRECTORY, body);
@@ -203,6 +209,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const fetchRss = keptSection(old, FETCH_RSS);
   const pop3 = keptSection(old, POP3);
   const imapStress = keptSection(old, IMAP_STRESS);
+  const migrate = keptSection(old, MIGRATE);
   const m = opts.machine;
   const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
@@ -287,7 +294,7 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}${imapStress ? `${imapStress}\n\n` : ''}## Notes
+${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}${imapStress ? `${imapStress}\n\n` : ''}${migrate ? `${migrate}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}
