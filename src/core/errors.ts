@@ -38,6 +38,8 @@ export const ERRORS = {
   BACKUP_BLOB_DAMAGED: { vi: 'Blob trong kho bị hỏng (chạy thutin store check)', en: 'A blob is damaged in the store (run thutin store check)' },
   BACKUP_BLOBS_GONE: { vi: 'Blob bị thu hồi trong lúc sao lưu, nhiều lần liền', en: 'Blobs were reclaimed during the backup, time after time' },
   BACKUP_INVALID: { vi: 'Bản sao lưu không qua kiểm tra (chạy thutin backup verify)', en: 'The backup fails its checks (run thutin backup verify)' },
+  // Export and import of a mailbox (src/transfer/; issue 14)
+  TRANSFER_INVALID: { vi: 'Tệp nhập không đúng định dạng (mbox, Maildir hoặc zip của .eml)', en: 'The file to import is not in its format (mbox, Maildir or zip of .eml)' },
   BACKUP_TARGET_NOT_EMPTY: { vi: 'Thư mục dữ liệu đích không trống', en: 'The target data directory is not empty' },
   BACKUP_TARGET_UNSUPPORTED: { vi: 'Không khôi phục được vào cơ sở dữ liệu này', en: 'Cannot restore into this database' },
   BACKUP_KEY_INVALID: { vi: 'Khoá không dùng được (cần khoá công khai / bí mật X25519 hoặc RSA từ 2048 bit, dạng PEM)', en: 'Unusable key (an X25519 or RSA ≥ 2048-bit public / private key in PEM is needed)' },

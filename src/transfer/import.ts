@@ -4,6 +4,7 @@
 // in order) with its flags, keywords and internal date. Nothing is sent by SMTP.
 import fs from 'node:fs';
 import type { MailStore } from '../core/mailstore.ts';
+import { ThutinError } from '../core/errors.ts';
 import { FolderResolver } from './folders.ts';
 import { MessageWriter } from './writer.ts';
 import { readMbox } from './mbox.ts';
@@ -28,6 +29,8 @@ export interface ImportOptions {
 }
 
 /** Import a stream of messages (with the folders to make first, empty ones included). */
+export { checked as checkedItems };
+
 export async function importItems(store: MailStore, accountId: number, folders: TransferFolder[], items: AsyncIterable<ImportItem>, opts: ImportOptions = {}): Promise<ImportReport> {
   const resolver = new FolderResolver(store, accountId);
   const uses = new Map(folders.map((f) => [f.name, f.specialUse]));
@@ -54,14 +57,35 @@ export async function importItems(store: MailStore, accountId: number, folders: 
   return report;
 }
 
+/** A reader's complaint about the file (not an mbox, a broken zip, a bad manifest) as TRANSFER_INVALID; the store's own errors as they are. */
+function invalid(e: unknown): never {
+  if (e instanceof ThutinError) throw e;
+  throw new ThutinError('TRANSFER_INVALID', e instanceof Error ? e.message : String(e));
+}
+
+/** Items of a reader, its errors as TRANSFER_INVALID. */
+async function* checked(items: AsyncIterable<ImportItem>): AsyncGenerator<ImportItem> {
+  const it = items[Symbol.asyncIterator]();
+  for (;;) {
+    let r: IteratorResult<ImportItem>;
+    try {
+      r = await it.next();
+    } catch (e) {
+      invalid(e);
+    }
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
 /** Import a file (mbox, zip) or a folder (Maildir) in the given format. */
 export async function importFile(store: MailStore, accountId: number, format: TransferFormat, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const folder = opts.folder ?? 'INBOX';
-  if (format === 'mbox') return importItems(store, accountId, [], readMbox(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), folder), opts);
-  if (format === 'maildir') return importItems(store, accountId, [], readMaildir(file), opts);
-  const z = await readEmlZip(file, folder);
+  if (format === 'mbox') return importItems(store, accountId, [], checked(readMbox(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), folder)), opts);
+  if (format === 'maildir') return importItems(store, accountId, [], checked(readMaildir(file)), opts);
+  const z = await readEmlZip(file, folder).catch(invalid);
   try {
-    return await importItems(store, accountId, z.folders, z.items, opts);
+    return await importItems(store, accountId, z.folders, checked(z.items), opts);
   } finally {
     z.close();
   }

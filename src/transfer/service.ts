@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import type { App } from '../app.ts';
 import { ThutinError } from '../core/errors.ts';
 import { exportSource, mboxStream, writeMaildir, zipStream } from './export.ts';
-import { importFile, importItems, type ImportOptions, type ImportReport } from './import.ts';
+import { checkedItems, importFile, importItems, type ImportOptions, type ImportReport } from './import.ts';
 import { readMbox } from './mbox.ts';
 import type { TransferCounts, TransferFormat } from './types.ts';
 
@@ -69,7 +69,7 @@ export class TransferService {
   /** Import an mbox stream (no temporary file needed: it is read once, in order). */
   async importMboxStream(accountId: number, source: AsyncIterable<Buffer>, ctx: TransferContext, opts: ImportOptions = {}): Promise<ImportReport> {
     const { address } = await this.account(accountId);
-    const r = await importItems(this.app.store, accountId, [], readMbox(source, opts.folder ?? 'INBOX'), opts);
+    const r = await importItems(this.app.store, accountId, [], checkedItems(readMbox(source, opts.folder ?? 'INBOX')), opts);
     await this.audit('mailbox.import', address, { format: 'mbox', folder: opts.folder ?? null, messages: r.messages, failed: r.failed, bytes: r.bytes }, ctx);
     return r;
   }

@@ -82,4 +82,17 @@ describe('export and import over the API', () => {
     expect(flagNames(m.flags, m.keywords)).toEqual(['\\Seen']);
     expect((await api.t.app.store.readMessage(m)).toString()).toBe('Subject: cũ\r\nStatus: RO\r\n\r\nthư cũ\r\n');
   });
+
+  it('a file that is not in its format is refused with TRANSFER_INVALID (400)', async () => {
+    const post = (format: string, body: string, type: string) =>
+      fetch(`${api.base}/api/v1/me/import?format=${format}`, { method: 'POST', headers: { authorization: `Bearer ${p.tokens.user}`, 'content-type': type }, body });
+    for (const [format, type] of [
+      ['mbox', 'application/mbox'],
+      ['zip', 'application/zip'],
+    ]) {
+      const res = await post(format, 'Subject: không phải mbox\r\n\r\nx\r\n', type);
+      expect([format, res.status]).toEqual([format, 400]);
+      expect((await res.json()).code).toBe('TRANSFER_INVALID');
+    }
+  });
 });
