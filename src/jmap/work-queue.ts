@@ -89,18 +89,15 @@ async function workItemGet(ctx: CallContext, args: Args): Promise<Args> {
         )
       ).map((m) => m.uid),
     );
-    for (const r of refs) {
-      if (!present.has(r.uid)) {
-        notFound.push(r.id);
-        continue;
-      }
-      if (props.includes('history')) {
-        const { history, ...item } = await ctx.s.workQueue.item(callerOf(ctx), folder, r.uid);
+    for (const r of refs) if (!present.has(r.uid)) notFound.push(r.id);
+    const here = refs.filter((r) => present.has(r.uid)).map((r) => r.uid);
+    if (props.includes('history')) {
+      for (const uid of here) {
+        const { history, ...item } = await ctx.s.workQueue.item(callerOf(ctx), folder, uid);
         list.push(toObject(item, props, history));
-      } else {
-        const [item] = await ctx.s.workQueue.items(callerOf(ctx), folder, [r.uid]);
-        list.push(toObject(item, props));
       }
+    } else if (here.length) {
+      for (const item of await ctx.s.workQueue.items(callerOf(ctx), folder, here)) list.push(toObject(item, props)); // one read for the folder
     }
   }
   const order = new Map(wanted.map((id, i) => [id, i]));

@@ -138,6 +138,10 @@ describe.each(backends())('unit mailbox work queue over JMAP, the API and IMAP (
       expect(byClerk[1].ids).toEqual([letter]);
       expect(item[1].list[0]).toMatchObject({ id: letter, assignee: clerk, handled: true, note: 'Đã trình ký, số đi 245', updatedBy: clerk });
       expect(item[1].list[0].history).toHaveLength(4);
+      const [all] = await jmap(head, [['WorkItem/get', { accountId: unitAccount, ids: [...q0[1].ids, 'E999_1', 'nonsense'] }, 'a']]);
+      expect(all[1].list.map((i: any) => [i.id, i.assignee, i.handled])).toEqual(q0[1].ids.map((id: string) => [id, id === letter ? clerk : null, id === letter]));
+      expect(all[1].list[0]).not.toHaveProperty('history');
+      expect(all[1].notFound).toEqual(['nonsense', 'E999_1']);
       const viaApi = await api(head, 'GET', `/api/v1/mailboxes/${UNIT}/work-queue?handled=false`);
       expect(viaApi.json.isHead).toBe(true);
       expect(viaApi.json.items.map((i: any) => i.uid)).toEqual([3, 2]);
