@@ -1,7 +1,7 @@
 // Real threads (RFC 8621 §3) across an account's folders: a message joins the thread of the
 // messages its In-Reply-To and References name (by Message-ID), when their base subjects agree
-// (RFC 5256 §2.1 base subject, with the Vietnamese "TL:" / "TR:" / "Trả lời:" / "Chuyển tiếp:"
-// leaders too) — so a reply that changed the subject to something else starts its own thread, and
+// (RFC 5256 §2.1's leaders and trailers peeled, with the Vietnamese "TL:" / "TR:" / "Trả lời:" /
+// "Chuyển tiếp:" leaders too) — so a reply that changed the subject to something else starts its own thread, and
 // two unrelated "Báo cáo" mails never join. A thread's id is `T` + the Email id of its first
 // message (by receivedAt, then id); Thread/get lists its Emails in date order.
 // Computed here from the store (MailStore.threadFields: Message-ID, In-Reply-To, References and
@@ -12,7 +12,6 @@
 // next one.
 // Owns: thread membership and thread ids.
 import type { MessageMeta } from '../core/mailstore.ts';
-import { baseSubject } from '../imap/sort/base-subject.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { emailIdOf } from './ids.ts';
 
@@ -38,11 +37,24 @@ export interface AccountThreads {
 }
 
 const ids = (raw: string | null | undefined): string[] => (raw ? [...raw.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1].toLowerCase()) : []);
-const VI_LEADER = /^\s*((tl|tr|trả lời|tra loi|chuyển tiếp|chuyen tiep)\s*:\s*)+/i;
-const subjectKey = (raw: string | null) =>
-  baseSubject((raw ?? '').replace(VI_LEADER, ''))
-    .base.toLowerCase()
-    .replace(VI_LEADER, '');
+// RFC 5256 §2.1's leaders ("Re:", "Fwd:", "[list]") and the Vietnamese ones, peeled repeatedly; trailers "(fwd)"
+const LEADER = /^\s*(?:\[[^[\]]*\]\s*)*(?:re|fwd?|tl|tr|trả lời|tra loi|chuyển tiếp|chuyen tiep)\s*(?:\[[^[\]]*\]\s*)?:\s*/i;
+const BLOB = /^\s*\[[^[\]]*\]\s*(?=\S)/;
+
+/** The base subject, lower case: what two messages of one thread share (the subject is stored decoded). */
+export function subjectKey(raw: string | null): string {
+  let s = (raw ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+  for (let i = 0; i < 20; i++) {
+    const t = s
+      .replace(/(\s*\(fwd\))+$/i, '')
+      .replace(LEADER, '')
+      .replace(/^\[fwd:\s*(.*)\]$/i, '$1');
+    const u = LEADER.test(t) ? t : t.replace(BLOB, '');
+    if (u === s) break;
+    s = u;
+  }
+  return s.trim().toLowerCase();
+}
 
 export class ThreadIndex {
   private readonly folders = new Map<number, FolderEntries>();
