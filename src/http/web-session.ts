@@ -7,7 +7,8 @@
 // `thutin_csrf` carries a value derived from the session token (an attacker who can plant a
 // cookie still cannot forge it), and every state-changing request carried by the session cookie
 // must echo it in `X-CSRF-Token` (checked here for /api/v1 by http/auth.ts and for JMAP by
-// jmap/routes.ts). `POST /auth/web/logout` ends this session and clears both cookies.
+// jmap/routes.ts). `POST /auth/web/logout` ends this session and clears both cookies;
+// `GET /auth/web/session` says whether it still holds.
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -102,6 +103,17 @@ export async function webSessionRoutes(server: FastifyInstance, { app }: { app: 
       return { expiresAt: s.expiresAt, mustChangePassword: s.mustChangePassword };
     },
   );
+
+  // Whether this browser's session still holds (the app asks now and then, and when it comes back
+  // to the foreground: a session ended elsewhere — "sign out everywhere", a password change — leads
+  // it back to the sign-in). An in-memory lookup once the token is known (core/tokens.ts cache).
+  r.get('/auth/web/session', { config: { public: true }, schema: { tags: ['auth'], summary: 'Phiên web còn hiệu lực? / is the web session still valid?' } }, async (req, reply) => {
+    const token = webSessionToken(req);
+    const session = token ? await app.tokens.resolve(token) : null;
+    reply.header('cache-control', 'no-store');
+    if (!session) return reply.code(401).send({ code: 'UNAUTHENTICATED', message: 'Phiên đã kết thúc', messageEn: 'The session has ended' });
+    return { expiresAt: session.expiresAt, mustChangePassword: session.mustChangePassword };
+  });
 
   r.post('/auth/web/logout', { config: { public: true }, schema: { tags: ['auth'], summary: 'Đăng xuất hộp thư web / webmail sign-out' } }, async (req, reply) => {
     const token = webSessionToken(req);

@@ -1,12 +1,13 @@
 // Signing in to the webmail in chromium when the account asks for more (issue 10): a password
 // that must be changed leads to the change screen first, and only then to the mail (the old
-// password no longer opens anything); an account with the second factor on is asked for its code.
+// password no longer opens anything); an account with the second factor on is asked for its code;
+// "sign out everywhere" in one browser sends the user's other browser back to the sign-in.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import * as OTPAuth from 'otpauth';
 import { startTestServers, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { axeSerious, DESKTOP, noBrowser, openBrowser, screenshot, signIn, type UserBrowser } from '../helpers/browser.ts';
 
-describe.skipIf(noBrowser('webmail: forced password change, second factor'))('webmail: forced password change and second factor (chromium)', () => {
+describe.skipIf(noBrowser('webmail: forced password change, second factor'))('webmail: forced password change and second factor (chromium)', { timeout: 60_000 }, () => {
   let r: Running;
   let base: string;
   let b: UserBrowser;
@@ -71,5 +72,34 @@ describe.skipIf(noBrowser('webmail: forced password change, second factor'))('we
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.waitForURL(/\/mail\//);
     await page.getByRole('heading', { name: 'Hộp thư đến' }).waitFor();
+  });
+
+  it('signs out everywhere: the other browser of the same user is back at the sign-in', async () => {
+    const user = await r.user('khap');
+    const other = await openBrowser(DESKTOP);
+    try {
+      await b.context.clearCookies();
+      await signIn(b.page, base, user, TEST_PASSWORD);
+      await signIn(other.page, base, user, TEST_PASSWORD);
+      await other.page.getByRole('heading', { name: 'Hộp thư đến' }).waitFor();
+      b.page.once('dialog', (d) => void d.accept());
+      await b.page.locator('.account-menu summary').click();
+      await b.page.getByRole('button', { name: 'Đăng xuất mọi nơi' }).click();
+      await b.page.waitForURL(/\/login/);
+      // The other window comes back to the foreground (the app also asks every minute).
+      await other.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+      await other.page.waitForURL(/\/login/);
+      await other.page.getByRole('heading', { name: 'Đăng nhập hộp thư' }).waitFor();
+      expect((await other.context.cookies(base)).find((c) => c.name === 'thutin_session')).toBeDefined(); // the cookie is there, but its session is over
+      expect(
+        (
+          await fetch(`http://127.0.0.1:${r.servers.ports.http}/api/v1/me`, {
+            headers: { cookie: `thutin_session=${(await other.context.cookies(base)).find((c) => c.name === 'thutin_session')!.value}` },
+          })
+        ).status,
+      ).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 });

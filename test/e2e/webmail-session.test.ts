@@ -105,6 +105,8 @@ describe('webmail session (cookie + CSRF) and serving', () => {
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().some((c) => /^thutin_session=; .*Max-Age=0/.test(c))).toBe(true);
     expect((await req('GET', '/api/v1/me', { cookie: a.cookie })).status).toBe(401);
+    expect((await req('GET', '/auth/web/session', { cookie: a.cookie })).status).toBe(401);
+    expect((await req('GET', '/auth/web/session', { cookie: b.cookie })).status).toBe(200);
     expect((await req('GET', '/api/v1/me', { cookie: b.cookie })).status).toBe(200);
     const c = await login();
     const everywhere = await req('POST', '/api/v1/me/sessions/end', { cookie: c.cookie, csrf: c.csrf });

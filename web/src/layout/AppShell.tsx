@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { TopBar } from './TopBar.tsx';
 import { FolderPane } from '../mail/FolderPane.tsx';
 import { useLiveUpdates } from '../live/useLiveUpdates.ts';
+import { useSessionCheck } from '../live/useSessionCheck.ts';
 import { Toasts } from './Toasts.tsx';
 import { ExtraLinks } from '../help/ExtraLinks.tsx';
 
@@ -14,6 +15,7 @@ export function AppShell() {
   const [drawer, setDrawer] = useState(false);
   const { accountId, mailboxId } = useParams();
   useLiveUpdates();
+  useSessionCheck();
   return (
     <div className={`shell${drawer ? ' drawer-open' : ''}`}>
       <a href="#main" className="skip">
