@@ -206,5 +206,10 @@ describe.skipIf(noBrowser('webmail: work queue, reports, directory, help'))('web
     expect(res.headers()['content-type']).toContain('application/x-apple-aspen-config');
     await screenshot(page, 'webmail-help-desktop-vi');
     expect(await axeSerious(page)).toEqual([]);
+    await page.setViewportSize(PHONE);
+    await page.locator('#phone').scrollIntoViewIfNeeded();
+    await screenshot(page, 'webmail-help-phone-vi');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.setViewportSize(DESKTOP);
   });
 });
