@@ -1,6 +1,7 @@
 // Everyday actions in the webmail in chromium (issue 10): flag, mark as spam (to Junk) and not
 // spam (back to Inbox), delete to Trash, empty Trash, move to a folder, keyboard shortcuts, and
-// the out-of-office reply (VacationResponse) in the settings — each seen from IMAP too (imapflow).
+// the out-of-office reply (VacationResponse) in the settings — each seen from IMAP too (imapflow);
+// the compose form's size limit, told before anything is uploaded.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { imapClient, startTestServers, TEST_PASSWORD, vietnameseMessage, type Running } from '../helpers/servers.ts';
@@ -37,7 +38,8 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
   }
 
   beforeAll(async () => {
-    r = await startTestServers();
+    // A small message size limit, for the compose form's limit told before any upload.
+    r = await startTestServers({ config: { smtp: { maxMessageSize: 200_000 } } });
     base = `https://127.0.0.1:${r.servers.ports.https}`;
     an = await r.user('an');
     await appendTo(r, an, [
@@ -148,5 +150,19 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
     await page.getByRole('link', { name: 'Soạn thư' }).click();
     await expect.poll(() => page.getByLabel('Nội dung').inputValue()).toBe('\n\n-- \nNguyễn Văn An\nChuyên viên, Sở Nội vụ');
     expect(await page.getByLabel('Người gửi').locator('option').first().textContent()).toContain(`Nguyễn Văn An <${an}>`);
+  });
+
+  it('tells the size limit and refuses a file over it before uploading anything', async () => {
+    const page = b.page;
+    await page.getByRole('link', { name: 'Soạn thư' }).click();
+    await page.getByText(/Tối đa 195 KB cho toàn bộ thư/).waitFor();
+    const uploads = () => b.requests.filter((u) => u.includes('/jmap/upload/')).length;
+    const before = uploads();
+    await page.locator('input[type=file]').setInputFiles({ name: 'bao-cao-lon.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(300_000, 0x41) });
+    await page.getByRole('alert').filter({ hasText: '“bao-cao-lon.pdf” quá lớn: thư tối đa 195 KB' }).waitFor();
+    expect(uploads()).toBe(before);
+    await page.locator('input[type=file]').setInputFiles({ name: 'nho.txt', mimeType: 'text/plain', buffer: Buffer.from('Báo cáo ngắn') });
+    await page.locator('.pending li', { hasText: 'nho.txt' }).waitFor();
+    await expect.poll(uploads).toBe(before + 1);
   });
 });
