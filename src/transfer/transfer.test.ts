@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/harness.ts';
+import { backends, createTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/harness.ts';
 import { flagNames } from '../core/flags.ts';
 import { TransferService } from './service.ts';
 import { mboxMessage, readMbox } from './mbox.ts';
@@ -61,14 +61,14 @@ describe('mboxrd', () => {
   });
 });
 
-describe('export and import round trip', () => {
+describe.each(backends())('export and import round trip (%s)', (backend) => {
   let t: TestApp;
   let dir: string;
   let from: number;
   const folders = ['INBOX', 'Công văn', 'Công văn/Đến 2026', 'Công văn/Đi', 'Lưu trữ.cũ'];
 
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ backend });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-transfer-'));
     from = (await t.app.accounts.create('an@kontum.gov.vn', TEST_PASSWORD, 'test')).id;
     for (const f of folders.slice(1)) await t.app.store.createMailbox(from, f);
