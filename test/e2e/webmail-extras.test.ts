@@ -115,6 +115,9 @@ describe.skipIf(noBrowser('webmail: work queue, reports, directory, help'))('web
     // The deputy's open reading view shows the clerk's change once reloaded (shared record).
     await page.reload();
     await expect.poll(() => page.getByRole('region', { name: 'Giao việc' }).getByLabel('Đã xử lý').isChecked(), { timeout: 10_000 }).toBe(true);
+    // The list marks it (from the $Handled keyword), and the other letter shows no mark.
+    await page.locator('.row-subject', { hasText: 'Công văn 245/UBND' }).locator('.wq-badge', { hasText: 'Đã xử lý' }).waitFor();
+    expect(await page.locator('.row-subject', { hasText: 'Giấy mời họp giao ban tháng 12' }).locator('.wq-badge').count()).toBe(0);
   });
 
   it('report buttons: spam with the message attached and moved to Junk, a fault to the administrators; both followed under my reports', async () => {

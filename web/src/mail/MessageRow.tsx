@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Email } from '../api/types.ts';
 import { shortDate, who } from './format.ts';
 import { Snippet } from './Snippet.tsx';
+import { WorkBadge } from '../workqueue/WorkBadge.tsx';
 
 export function MessageRow({
   email,
@@ -49,6 +50,7 @@ export function MessageRow({
               <path d="M11 4v7a3 3 0 0 1-6 0V3.5a2 2 0 0 1 4 0V10a1 1 0 0 1-2 0V4" fill="none" stroke="currentColor" strokeWidth="1.4" />
             </svg>
           )}
+          <WorkBadge keywords={email.keywords} />
           {snippet?.subject ? <Snippet html={snippet.subject} /> : email.subject || t('list.noSubject')}
         </span>
         <span className="row-preview">{snippet?.preview ? <Snippet html={snippet.preview} /> : email.preview}</span>

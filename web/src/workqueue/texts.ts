@@ -30,6 +30,7 @@ const vi = {
     open_message: 'Mở thư',
     headNote: 'Bạn là thủ trưởng đơn vị: lọc theo người xử lý để theo dõi công việc.',
     queues: 'Hàng việc của đơn vị',
+    assigned: 'Đã giao',
   },
   report: {
     spam: 'Báo cáo thư rác / virus',
@@ -106,6 +107,7 @@ const en: typeof vi = {
     open_message: 'Open',
     headNote: "You head the unit: filter by assignee to follow the unit's work.",
     queues: "Units' work queues",
+    assigned: 'Assigned',
   },
   report: {
     spam: 'Report spam / virus',
