@@ -230,13 +230,17 @@ export class JournalService implements DeliveryHook {
 
   // ---------------------------------------------------------------- expiry
 
-  /** Remove entries past their unit's period (not of a unit under legal hold); returns how many. */
-  async expire(at: number, isHeld: (r: Reader, unitId: number) => Promise<boolean>): Promise<number> {
+  /**
+   * Remove entries past their unit's period: not those of a unit under legal hold, nor those naming
+   * a held mailbox's address (`heldAddresses`); returns how many.
+   */
+  async expire(at: number, isHeld: (r: Reader, unitId: number) => Promise<boolean>, heldAddresses: string[] = []): Promise<number> {
     let n = 0;
+    const keep = heldAddresses.map((a) => foldVietnamese(a));
     for (const u of await repo.listJournalUnits(this.db)) {
       if (await isHeld(this.db, u.unitId)) continue;
       const freed = await this.db.transaction().execute(async (tx) => {
-        const d = await repo.deleteEntriesBefore(tx, u.unitId, yearsBefore(at, u.keepYears));
+        const d = await repo.deleteEntriesBefore(tx, u.unitId, yearsBefore(at, u.keepYears), keep);
         n += d.count;
         return this.store.contents.dropUnreferenced(tx, d.sha256s);
       });

@@ -180,8 +180,11 @@ describe.each(backends())('retention, legal hold and journal (%s)', (backend) =>
     expect(audit.filter((e) => e.action === 'journal.search').map((e) => e.reason)).toContain('Thanh tra CV 45');
     expect(audit.find((e) => e.action === 'journal.export')).toMatchObject({ reason: 'Thanh tra CV 45' });
 
-    // Past the unit's period the entry goes, and the blob with it.
+    // Past the unit's period the entry goes, and the blob with it — but not while a mailbox it names is held.
     clock = Date.now() + 3 * 366 * DAY; // journal entries are dated by the commit
+    const hold = await t.app.legalHold.set({ mailbox: binh.address }, ctx);
+    expect((await retention.run({ actor: 'test' })).journalRemoved).toBe(0);
+    await t.app.legalHold.release(hold.id, ctx);
     const r = await retention.run({ actor: 'test' });
     expect(r.journalRemoved).toBe(1);
     expect(await t.app.blobs.exists(m.sha256)).toBe(false);

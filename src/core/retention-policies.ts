@@ -251,7 +251,8 @@ export class RetentionPolicies implements CopyHook {
         if (heldAccounts.has(f.accountId)) result.held += gone.length;
       }
     }
-    result.journalRemoved = await this.journal.expire(at, (tx, unitId) => this.holds.unitHeld(tx, unitId));
+    const heldMailboxes = (await this.holds.list()).filter((h) => h.kind === 'mailbox').map((h) => h.label);
+    result.journalRemoved = await this.journal.expire(at, (tx, unitId) => this.holds.unitHeld(tx, unitId), heldMailboxes);
     result.releasedRemoved = await this.holds.dropReleased();
     await this.db.transaction().execute((tx) => repo.pruneEntries(tx));
     await this.audit.record({

@@ -156,9 +156,15 @@ export async function entriesByIds(r: Reader, ids: number[]): Promise<JournalEnt
   return out.sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
 }
 
-/** Delete a unit's entries made before `cutoff`; returns the blobs they named. */
-export async function deleteEntriesBefore(tx: Tx, unitId: number, cutoff: number): Promise<{ count: number; sha256s: string[] }> {
-  const rows = await tx.selectFrom('journal_entries').select('sha256').distinct().where('unit_id', '=', unitId).where('created_at', '<', cutoff).execute();
-  const d = await tx.deleteFrom('journal_entries').where('unit_id', '=', unitId).where('created_at', '<', cutoff).executeTakeFirst();
+/** Delete a unit's entries made before `cutoff`, but those naming one of `keepPeople` (folded addresses); returns the blobs they named. */
+export async function deleteEntriesBefore(tx: Tx, unitId: number, cutoff: number, keepPeople: string[] = []): Promise<{ count: number; sha256s: string[] }> {
+  let sel = tx.selectFrom('journal_entries').select('sha256').distinct().where('unit_id', '=', unitId).where('created_at', '<', cutoff);
+  let del = tx.deleteFrom('journal_entries').where('unit_id', '=', unitId).where('created_at', '<', cutoff);
+  for (const p of keepPeople) {
+    sel = sel.where(sql<boolean>`journal_entries.search_people not like ${likeTerm(p)} escape '\\'`);
+    del = del.where(sql<boolean>`journal_entries.search_people not like ${likeTerm(p)} escape '\\'`);
+  }
+  const rows = await sel.execute();
+  const d = await del.executeTakeFirst();
   return { count: Number(d.numDeletedRows), sha256s: rows.map((x) => x.sha256) };
 }
