@@ -30,7 +30,9 @@ export async function runExport(dataDir: string, o: TransferOptions & { out: str
     progress.start(`Xuất / export ${acct.address}`, total, 'items');
     let r: { folders: number; messages: number; bytes: number };
     if (o.format === 'maildir') {
-      r = await svc.exportMaildir(acct.id, o.out, ctx, { folder: o.folder, onMessage: () => progress.advance(1) });
+      const m = await svc.exportMaildir(acct.id, o.out, ctx, { folder: o.folder, onMessage: () => progress.advance(1) });
+      if (m.droppedKeywords.length) progress.note(`! Maildir chỉ ghi được 26 từ khoá mỗi thư mục; bỏ / holds 26 keywords per folder; dropped: ${m.droppedKeywords.join(' ')}`);
+      r = m;
     } else {
       const { stream, counts } = await svc.exportStream(acct.id, o.format, ctx, { folder: o.folder });
       let seen = 0;
