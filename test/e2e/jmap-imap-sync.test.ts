@@ -78,7 +78,7 @@ describe.each(backends())('IMAP and JMAP see each other (%s)', (backend) => {
     expect(ch.created).toEqual([]);
     expect([...ch.updated].sort()).toEqual([one, two].sort());
     expect(ch.destroyed).toEqual([]);
-    const [got] = await jam.api.Email.get({ accountId, ids: [one, two], properties: ['subject', 'mailboxIds', 'keywords'] });
+    const [got] = await jam.api.Email.get({ accountId, ids: [one, two], properties: ['id', 'subject', 'mailboxIds', 'keywords'] });
     expect(got.notFound).toEqual([]);
     expect(got.list.find((e) => e.id === two)).toMatchObject({ subject: 'Tờ trình số 2', mailboxIds: { [archive]: true } });
     expect(got.list.find((e) => e.id === one)?.keywords).toEqual({ $flagged: true });
