@@ -138,4 +138,15 @@ describe('webmail session (cookie + CSRF) and serving', () => {
     }
     expect((await req('GET', '/health')).status).toBe(200);
   });
+
+  it('is throttled like every sign-in (the same service as /api/v1/auth/login)', async () => {
+    const victim = await r.user('bithu');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12 && !statuses.includes(429); i++) statuses.push((await req('POST', '/auth/web/login', { body: { username: victim, password: `sai-${i}` } })).status);
+    expect(statuses).toContain(429);
+    const last = await req('POST', '/auth/web/login', { body: { username: victim, password: 'sai' } });
+    expect(last.status).toBe(429);
+    expect(last.body.code).toBe('TOO_MANY_ATTEMPTS');
+    expect(last.headers.getSetCookie()).toEqual([]);
+  });
 });
