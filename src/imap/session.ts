@@ -28,6 +28,12 @@ import { NotifySession, accountChannel } from './notify.ts';
 import type { FetchCommand, NotifyCommand } from './parser/types.ts';
 import type { CommandContext, HandlerServices, ImapServices, SelectedContext, SessionOps, SessionState, Untagged } from './context.ts';
 
+/** Commands read ahead before the socket is paused, and the level at which reading resumes. */
+const QUEUE_PAUSE_AT = 256;
+const QUEUE_RESUME_AT = 64;
+/** One read chunk can still hold many small commands after the pause: past this, BYE. */
+const QUEUE_HARD_LIMIT = 20_000;
+
 export interface SessionOptions {
   secureContext: tls.SecureContext | null;
   implicitTls: boolean;
@@ -59,6 +65,8 @@ export class ImapSession {
   private notify: NotifySession | null = null;
   private notifyQueued = false;
   private pumping = false;
+  /** Reading stopped because too many commands wait (resumed when the queue drains). */
+  private readPaused = false;
   private closed = false;
   private lineWaiter: ((raw: Buffer | null) => void) | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -200,12 +208,25 @@ export class ImapSession {
       }
       this.queue.push(ev);
     }
-    if (this.queue.length > 1000) {
+    if (this.queue.length > QUEUE_HARD_LIMIT) {
       this.writeLine('* BYE Quá nhiều lệnh đang chờ / too many pipelined commands');
       this.close();
       return;
     }
+    // Back-pressure, as Dovecot does: a client that pipelines a whole folder of APPENDs (mbsync) is
+    // not read further until the queue has drained, instead of being disconnected.
+    if (this.queue.length >= QUEUE_PAUSE_AT && !this.readPaused) {
+      this.readPaused = true;
+      this.socket.pause();
+    }
     void this.pump();
+  }
+
+  private resumeIfDrained(): void {
+    if (this.readPaused && this.queue.length <= QUEUE_RESUME_AT && !this.closed) {
+      this.readPaused = false;
+      this.socket.resume();
+    }
   }
 
   /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
@@ -214,6 +235,7 @@ export class ImapSession {
     const head = this.queue[0];
     if (head && head.type === 'command') {
       this.queue.shift();
+      this.resumeIfDrained();
       return Promise.resolve(head.raw);
     }
     if (this.closed) return Promise.resolve(null);
@@ -228,6 +250,7 @@ export class ImapSession {
     try {
       while (this.queue.length && !this.closed) {
         const ev = this.queue.shift()!;
+        this.resumeIfDrained();
         this.resetTimeout();
         if (ev.type === 'error') {
           if (!this.bad(`${ev.tag ?? '*'} BAD ${ev.message}`)) return;

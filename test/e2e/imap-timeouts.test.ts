@@ -37,4 +37,18 @@ describe('IMAP timeouts and limits', () => {
     expect(await c.cmd('x2', `LOGIN ${an} "${TEST_PASSWORD}"`)).toMatch(/^x2 OK/m);
     c.close();
   });
+
+  it('reads a client that pipelines thousands of commands at its own pace instead of disconnecting it (mbsync sends a folder of APPENDs at once)', async () => {
+    const c = await RawImap.connect(r.servers.ports.imaps);
+    expect(await c.cmd('l', `LOGIN ${an} "${TEST_PASSWORD}"`)).toMatch(/^l OK/m);
+    const n = 3000;
+    let burst = '';
+    for (let i = 0; i < n; i++) burst += `p${i} NOOP\r\n`;
+    c.write(burst);
+    const out = await c.readUntil(new RegExp(`^p${n - 1} OK.*\\r\\n`, 'm'), 20_000);
+    expect(out).not.toMatch(/^\* BYE/m);
+    expect(out.match(/^p\d+ OK/gm)?.length).toBe(n);
+    expect(await c.cmd('z', 'NOOP')).toMatch(/^z OK/m);
+    c.close();
+  });
 });
