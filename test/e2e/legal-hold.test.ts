@@ -3,7 +3,7 @@
 // export (POST /api/v1/retention/holds/export, mboxrd) still has it, and the hold, the export and
 // the audit agree. A sysadmin may not set or lift a hold, nor search the journal (auditors only);
 // the journal search without a reason is refused 400. Policies are set by a sysadmin and read by an
-// auditor; a journaled unit's mail is searched without diacritics and exported by the auditor, audited.
+// auditor, and a run's removal reaches a selected IMAP session as EXPUNGE; a journaled unit's mail is searched without diacritics and exported by the auditor, audited.
 import { describe, it, expect, afterEach } from 'vitest';
 import { ImapFlow } from 'imapflow';
 import { startTestServers, imapClient, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
@@ -88,6 +88,16 @@ describe.each(backends())('legal hold over IMAP and the admin API (%s)', (backen
     expect((await call(tAud, 'POST', '/retention/policies', { folder: '*', kind: 'keep-years', amount: 5, reason: 'x' })).status).toBe(403);
     expect(JSON.parse((await call(tAud, 'GET', '/retention/policies')).text).policies.length).toBe(1);
     expect((await call(tAdm, 'POST', '/retention/policies', { folder: '*', kind: 'keep-years', amount: 5 })).status).toBe(400);
+    // A run removes Trash past 30 days as an expunge: the owner's session selected on Trash is told.
+    await client.append('Trash', vietnameseMessage({ from: 'huong@kontum.gov.vn', to: owner, subject: 'Thư cũ trong thùng rác' }), [], new Date(Date.now() - 40 * 86_400_000));
+    await client.mailboxOpen('Trash');
+    expect(client.mailbox && client.mailbox.exists).toBe(1);
+    const expunged = new Promise<number>((resolve) => client!.once('expunge', (e: { seq: number }) => resolve(e.seq)));
+    const run2 = await call(tAdm, 'POST', '/retention/run');
+    expect(JSON.parse(run2.text)).toMatchObject({ removed: 1 });
+    await client.noop();
+    expect(await expunged).toBe(1);
+    expect(client.mailbox && client.mailbox.exists).toBe(0);
     const ctx = { actor: 'test', reason: 'QĐ 1' };
     await r.app.directory.createUnit({ code: 'SNV', name: 'Sở Nội vụ', kind: 'agency', withMailbox: false }, ctx);
     const p = await r.app.directory.createPerson({ fullName: 'Phạm Thị Hoa', unitCode: 'SNV', password: TEST_PASSWORD }, ctx);
