@@ -8,7 +8,7 @@
 // narrows the types told (`*`: all). `ping` (seconds, 0 none, otherwise at least MIN_PING) sends a
 // `ping` event with its interval when nothing else was sent. `closeafter=state` ends the stream
 // after the first state event. Folders created since are found again at each ping or every
-// RESCAN_MS. Without closeafter=state the first event tells the states at once. A user has at most MAX_STREAMS streams open; the stream ends with the server.
+// RESCAN_MS. The end of the account's sessions (core/sessions.ts) ends its streams. Without closeafter=state the first event tells the states at once. A user has at most MAX_STREAMS streams open; the stream ends with the server.
 // Owns: the EventSource endpoint's stream.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Account } from '../core/accounts.ts';
@@ -21,8 +21,18 @@ const RESCAN_MS = 30_000;
 const MAX_STREAMS = 16;
 
 const open = new Map<number, number>();
-/** Every stream's close, for the server's end. */
+/** Every stream's close, for the server's end; and by account, for the end of its sessions. */
 const streams = new Set<() => void>();
+const byAccount = new Map<number, Set<() => void>>();
+
+/**
+ * The account's sessions ended (password changed, disabled, second factor on, a credential revoked:
+ * core/sessions.ts): its streams end too. A client still entitled reconnects (EventSource does) and
+ * signs in again.
+ */
+export function closeStreamsOf(accountId: number): void {
+  for (const c of [...(byAccount.get(accountId) ?? [])]) c();
+}
 
 /** End every open stream (the server is closing). */
 export function closeAllStreams(): void {
@@ -125,6 +135,8 @@ export async function pushStream(s: JmapServices, me: Account, req: FastifyReque
     if (closed) return;
     closed = true;
     streams.delete(close);
+    byAccount.get(me.id)?.delete(close);
+    if (byAccount.get(me.id)?.size === 0) byAccount.delete(me.id);
     if (timer) clearTimeout(timer);
     if (pinger) clearInterval(pinger);
     clearInterval(rescanner);
@@ -136,6 +148,8 @@ export async function pushStream(s: JmapServices, me: Account, req: FastifyReque
     res.end();
   }
   streams.add(close);
+  if (!byAccount.has(me.id)) byAccount.set(me.id, new Set());
+  byAccount.get(me.id)!.add(close);
   req.raw.on('close', close);
   res.on('close', close);
 

@@ -35,7 +35,7 @@ import { VACATION_METHODS } from './vacation.ts';
 import { SNIPPET_METHODS } from './snippets.ts';
 import { QUERY_CHANGES_METHODS } from './query-changes.ts';
 import { EMAIL_COPY_METHODS } from './email-copy.ts';
-import { closeAllStreams, pushParams, pushStream } from './push.ts';
+import { closeAllStreams, closeStreamsOf, pushParams, pushStream } from './push.ts';
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
@@ -159,6 +159,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   const basicCache: BasicCache = new Map();
   await opts.app.sessions.start(); // session ends of every process reach us (idempotent; the app stops it)
   const stopEnding = opts.app.sessions.onEnd((end) => {
+    closeStreamsOf(end.accountId);
     for (const [k, v] of basicCache) if (endConcerns(end, { accountId: v.account.id, signedInAt: v.signedInAt, appPasswordId: v.appPasswordId })) basicCache.delete(k);
   });
   server.addHook('preClose', async () => closeAllStreams()); // open event streams would hold the server open

@@ -2,7 +2,8 @@
 // the states; a message delivered through the MX (nodemailer) shows within a second as a StateChange
 // with EmailDelivery whose Email state Email/changes accepts; an IMAP flag change (imapflow) shows
 // as a state without EmailDelivery; `types` narrows the types; `ping` sends pings; closeafter=state
-// ends the stream after the first change; bad parameters and no credentials are refused.
+// ends the stream after the first change; bad parameters and no credentials are refused; the end of
+// the account's sessions ends its streams.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import nodemailer from 'nodemailer';
 import { backends } from '../helpers/harness.ts';
@@ -158,4 +159,21 @@ describe.each(backends())('JMAP push (%s)', (backend) => {
       longPoll.close();
     }
   }, 15_000);
+
+  it("ends the stream when the account's sessions end (its token no longer opens one)", async () => {
+    const binh = await r.user('binhlt');
+    const binhId = (await r.app.accounts.byAddress(binh))!.id;
+    const mine = token;
+    token = (await r.app.tokens.login(binh, TEST_PASSWORD, '127.0.0.1')).token;
+    try {
+      const sse = await stream('types=*&closeafter=no&ping=0');
+      await sse.next((e) => e.event === 'state');
+      await r.app.sessions.endAll(binhId, 'admin');
+      await sse.ended;
+      const again = await fetch(`http://127.0.0.1:${r.servers.ports.http}/jmap/eventsource?types=*&closeafter=no&ping=0`, { headers: { authorization: `Bearer ${token}` } });
+      expect(again.status).toBe(401);
+    } finally {
+      token = mine;
+    }
+  });
 });
