@@ -88,6 +88,7 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
       });
     const t0 = Date.now();
     await row(B.page, 'Kế hoạch công tác tháng 12').waitFor({ timeout: 20_000 });
+    await B.page.getByRole('status').filter({ hasText: 'Có thư mới' }).waitFor();
     const elapsed = Date.now() - t0;
     // With JMAP push (EventSource) it is there within a second or two; without it the app polls every 15 s.
     const jar = (await B.context.cookies(base)).map((c) => `${c.name}=${c.value}`).join('; ');

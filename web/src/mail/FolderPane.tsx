@@ -2,10 +2,12 @@
 import { useTranslation } from 'react-i18next';
 import { accountsOf, useJmapSession } from './data.ts';
 import { FolderTree } from './FolderTree.tsx';
+import { useNewMailNotice } from '../live/useNewMailNotice.ts';
 
 export function FolderPane({ currentAccount, currentMailbox }: { currentAccount?: string; currentMailbox?: string }) {
   const { t } = useTranslation();
   const s = useJmapSession();
+  useNewMailNotice(s.data ? accountsOf(s.data).find((a) => a.isPersonal)?.id : undefined);
   if (!s.data) return <p role="status">{t('app.loading')}</p>;
   const accounts = accountsOf(s.data);
   const own = accounts.filter((a) => a.isPersonal);
