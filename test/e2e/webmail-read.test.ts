@@ -132,6 +132,11 @@ describe.skipIf(noBrowser('webmail: sign in and read'))('webmail: sign in and re
       await screenshot(page, 'webmail-read-phone-vi');
       await page.getByRole('button', { name: 'Thư mục' }).click();
       await screenshot(page, 'webmail-folders-phone-vi');
+      await page.getByRole('link', { name: 'Hộp thư đến' }).click();
+      await page.getByRole('link', { name: 'Soạn thư' }).click();
+      await page.getByRole('heading', { name: 'Soạn thư' }).waitFor();
+      await screenshot(page, 'webmail-compose-phone-vi');
+      expect(await axeSerious(page)).toEqual([]);
     } finally {
       await phone.close();
     }
