@@ -375,7 +375,19 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   const snap = await ctx.snapshot(a);
   const folders = queryFolders(ctx, filter, snap.folders);
   if (!folders) return { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position: 0, ids: [], total: 0 };
-  const hits = await runQuery(ctx, a, filter, sort, folders);
+  let hits = await runQuery(ctx, a, filter, sort, folders);
+  if (optBool(args, 'collapseThreads') === true && hits.length > 1) {
+    // one Email per thread: the first of each in the sort order (threads.ts)
+    const threadOf = (await ctx.s.threads.of(ctx, a)).threadOf;
+    const seen = new Set<string>();
+    hits = hits.filter((h) => {
+      const id = emailIdOf(h.ref, h.meta);
+      const t = threadOf.get(id) ?? id;
+      if (seen.has(t)) return false;
+      seen.add(t);
+      return true;
+    });
+  }
   const total = hits.length;
   let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
   const anchor = optString(args, 'anchor');

@@ -47,6 +47,7 @@ async function emailQueryChanges(ctx: CallContext, args: Args): Promise<Args> {
   const sinceQueryState = optString(args, 'sinceQueryState');
   const since = decodeState(sinceQueryState);
   if (!since) throw new MethodError('cannotCalculateChanges');
+  if (args.collapseThreads === true) throw new MethodError('cannotCalculateChanges', 'collapseThreads'); // threads move as wholes: query again
   const snap = await ctx.snapshot(a);
   const nowIds = new Set(snap.folders.map((f) => f.id));
   const oldFolders = queryFolders(

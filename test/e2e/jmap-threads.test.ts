@@ -2,7 +2,8 @@
 // References join their original when the base subject agrees (Re:, TL:, Trả lời: peeled off),
 // wherever they are (INBOX, Sent); a reply that changed the subject, and an unrelated mail of the
 // same subject, are threads of their own; Thread/get lists a thread's Emails in date order; a move
-// over IMAP keeps the thread; a new reply makes Thread/changes tell the thread updated.
+// over IMAP keeps the thread; a new reply makes Thread/changes tell the thread updated; Email/query's
+// collapseThreads gives one Email per thread.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import JamClient from 'jmap-jam';
 import { backends } from '../helpers/harness.ts';
@@ -96,5 +97,13 @@ describe.each(backends())('JMAP threads (%s)', (backend) => {
     expect(ch).toMatchObject({ created: [], updated: [t], destroyed: [] });
     const [after] = await jam.api.Thread.get({ accountId, ids: [t] });
     expect(after.list[0].emailIds).toEqual([ids.a, ids.b, ids.c, ids.f]);
+  });
+
+  it('collapses threads in Email/query: one Email per thread, the newest first', async () => {
+    const [all] = await jam.api.Email.query({ accountId, sort: [{ property: 'receivedAt', isAscending: false }] });
+    expect(all.ids).toEqual([ids.f, ids.e, ids.d, ids.c, ids.b, ids.a]);
+    const [collapsed] = await jam.api.Email.query({ accountId, sort: [{ property: 'receivedAt', isAscending: false }], collapseThreads: true, calculateTotal: true });
+    expect(collapsed.ids).toEqual([ids.f, ids.e, ids.d]);
+    expect(collapsed.total).toBe(3);
   });
 });
