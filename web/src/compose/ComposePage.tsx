@@ -48,7 +48,13 @@ export function ComposePage() {
   const [started, setStarted] = useState(false);
   const me = useMe();
   const [dirty, setDirty] = useState(false);
-  const [draftId, setDraftId] = useState<string | null>(null);
+  const [draftId, setDraftIdState] = useState<string | null>(null);
+  // The latest draft's id also in a ref: a send that waited for a save in flight must destroy the draft that save made.
+  const draftRef = useRef<string | null>(null);
+  const setDraftId = (id: string | null) => {
+    draftRef.current = id;
+    setDraftIdState(id);
+  };
   const [savedAt, setSavedAt] = useState<Date | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -160,7 +166,7 @@ export function ComposePage() {
     try {
       await saving.current;
       const sent = roleBox(boxes.data, 'sent');
-      await send(writable, choice.identity.id, { drafts, sent }, await withFiles(outgoing), draftId);
+      await send(writable, choice.identity.id, { drafts, sent }, await withFiles(outgoing), draftRef.current);
       rememberCorrespondents([...to, ...cc, ...bcc]);
       toast(t('compose.sent'));
       await qc.invalidateQueries({ queryKey: ['mailboxes'] });
