@@ -28,6 +28,8 @@ export interface UserBrowser {
 
 /** A chromium with a fresh profile, on the given viewport, trusting the test server's self-signed certificate. */
 export async function openBrowser(viewport = DESKTOP, lang = 'vi-VN'): Promise<UserBrowser> {
+  // The app is built by `npm test`'s pretest (npm run build:web); a test run on its own needs it done first.
+  if (!fs.existsSync(path.resolve(import.meta.dirname, '../../dist/web/index.html'))) throw new Error('dist/web is missing: run `npm run build:web` first (npm test does it in its pretest)');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-chromium-'));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
