@@ -161,6 +161,9 @@ async function headerPrefix(app: App, content: StoredContent, received: Buffer, 
   const headerEnd = Math.min(content.index.headerSize, content.size);
   if (drops.length && headerEnd > received.length && headerEnd - received.length <= HEADER_READ_CAP) {
     const header = (await app.store.readContent(content, received.length, headerEnd)).toString('latin1');
+    // Most messages carry none of the fields to drop: no need to take the header apart then.
+    const lower = header.toLowerCase();
+    if (!drops.some((d) => lower.includes(d.name))) return { prefix: added.length ? added : null, replaces: 0 };
     const kept = withoutFields(header, drops);
     if (kept.length !== header.length) return { prefix: Buffer.concat([added, received, Buffer.from(kept, 'latin1')]), replaces: headerEnd };
   }
