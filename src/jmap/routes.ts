@@ -41,7 +41,17 @@ import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
 import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
-const METHODS: Record<string, MethodSpec> = { ...MAILBOX_METHODS, ...EMAIL_READ_METHODS, ...EMAIL_WRITE_METHODS, ...IDENTITY_METHODS, ...SUBMISSION_METHODS, ...VACATION_METHODS, ...SNIPPET_METHODS, ...QUERY_CHANGES_METHODS, ...EMAIL_COPY_METHODS };
+const METHODS: Record<string, MethodSpec> = {
+  ...MAILBOX_METHODS,
+  ...EMAIL_READ_METHODS,
+  ...EMAIL_WRITE_METHODS,
+  ...IDENTITY_METHODS,
+  ...SUBMISSION_METHODS,
+  ...VACATION_METHODS,
+  ...SNIPPET_METHODS,
+  ...QUERY_CHANGES_METHODS,
+  ...EMAIL_COPY_METHODS,
+};
 Object.assign(METHODS, WORK_QUEUE_METHODS); // the unit mailbox's work queue (work-queue.ts)
 
 interface Authenticated {
@@ -182,6 +192,8 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
     const who = await authenticate(s, basicCache, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
+    const warmCtx = new CallContext(s, who.account, accounts, req.ip, new Set());
+    for (const a of accounts) s.threads.warm(warmCtx, a); // the first list asks for threadId (threads.ts)
     const base = baseUrl(req);
     const l = s.limits;
     return {

@@ -7,7 +7,8 @@
 // Computed here from the store (MailStore.threadFields: Message-ID, In-Reply-To, References and
 // subject in one read, no structure parsed) and kept per folder at its HIGHESTMODSEQ: a change reads
 // only what changed (MailStore.changesSince), the new messages' fields alone. The account's threads are
-// then joined in memory (union–find over Message-IDs) once per account state.
+// then joined in memory (union–find over Message-IDs) once per account state; the session resource's
+// request starts that for each account, so the first list usually finds it built.
 // Limitation: nothing is stored, so a thread whose first message is destroyed takes the id of the
 // next one.
 // Owns: thread membership and thread ids.
@@ -59,6 +60,7 @@ export function subjectKey(raw: string | null): string {
 export class ThreadIndex {
   private readonly folders = new Map<number, FolderEntries>();
   private readonly accounts = new Map<number, AccountThreads>();
+  private readonly building = new Map<string, Promise<AccountThreads>>();
 
   constructor(
     private readonly maxAccounts = 64,
@@ -106,6 +108,22 @@ export class ThreadIndex {
     const snap = await ctx.snapshot(a);
     const hit = this.accounts.get(a.ownerAccountId);
     if (hit && hit.state === snap.state) return hit;
+    // one build per account and state at a time (the session's warm-up and the first list ask together)
+    const key = `${a.ownerAccountId}|${snap.state}`;
+    let p = this.building.get(key);
+    if (!p) {
+      p = this.build(ctx, a, snap).finally(() => this.building.delete(key));
+      this.building.set(key, p);
+    }
+    return p;
+  }
+
+  /** Start building an account's threads ahead of the first request that needs them (GET /jmap/session). */
+  warm(ctx: CallContext, a: JmapAccount): void {
+    this.of(ctx, a).catch((e: unknown) => ctx.s.log.warn({ err: e, account: a.name }, 'jmap threads: warm-up failed'));
+  }
+
+  private async build(ctx: CallContext, a: JmapAccount, snap: Awaited<ReturnType<CallContext['snapshot']>>): Promise<AccountThreads> {
     const all: Entry[] = [];
     for (const f of snap.folders) for (const e of (await this.entries(ctx, f.id, f.highestModseq)).values()) all.push(e);
     all.sort((x, y) => x.date - y.date || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
