@@ -165,4 +165,13 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
     await page.locator('.pending li', { hasText: 'nho.txt' }).waitFor();
     await expect.poll(uploads).toBe(before + 1);
   });
+
+  it('saves what was typed just before leaving the compose screen as a draft', async () => {
+    const page = b.page;
+    await page.getByRole('link', { name: 'Soạn thư' }).click();
+    await page.getByLabel('Tiêu đề').fill('Nháp viết vội');
+    await folder(page, /Thư nháp/).click();
+    await row(page, 'Nháp viết vội').waitFor({ timeout: 20_000 });
+    await expect.poll(() => imapSubjects('Drafts')).toContain('Nháp viết vội');
+  });
 });

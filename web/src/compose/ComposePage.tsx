@@ -129,26 +129,33 @@ export function ComposePage() {
     return { ...m, attachments };
   }
 
-  // Drafts saved as you type (after a pause), replacing the previous draft.
+  // Drafts saved as you type (after a pause), replacing the previous draft; what is typed just
+  // before leaving the screen is saved on the way out.
   const saving = useRef<Promise<void> | null>(null);
+  const pendingSave = useRef<(() => void) | null>(null);
+  const sentRef = useRef(false);
   useEffect(() => {
-    if (!dirty || !outgoing || !drafts || !writable || busy) return;
+    pendingSave.current = null;
+    if (!dirty || !outgoing || !drafts || !writable || busy || sentRef.current) return;
+    const run = async () => {
+      try {
+        const id = await saveDraft(writable, drafts, await withFiles(outgoing), draftId);
+        setDraftId(id);
+        setSavedAt(new Date());
+        setDirty(false);
+        void qc.invalidateQueries({ queryKey: ['mailboxes', writable] });
+      } catch {
+        /* the next change tries again */
+      }
+    };
+    pendingSave.current = () => void run();
     const timer = window.setTimeout(() => {
-      const run = async () => {
-        try {
-          const id = await saveDraft(writable, drafts, await withFiles(outgoing), draftId);
-          setDraftId(id);
-          setSavedAt(new Date());
-          setDirty(false);
-          void qc.invalidateQueries({ queryKey: ['mailboxes', writable] });
-        } catch {
-          /* the next change tries again */
-        }
-      };
+      pendingSave.current = null;
       saving.current = run();
     }, DRAFT_DELAY_MS);
     return () => window.clearTimeout(timer);
   }, [dirty, outgoing, drafts, writable, draftId, busy, att.items]);
+  useEffect(() => () => (sentRef.current ? undefined : pendingSave.current?.()), []);
 
   const touch =
     <T,>(set: (v: T) => void) =>
@@ -167,6 +174,7 @@ export function ComposePage() {
       await saving.current;
       const sent = roleBox(boxes.data, 'sent');
       await send(writable, choice.identity.id, { drafts, sent }, await withFiles(outgoing), draftRef.current);
+      sentRef.current = true;
       rememberCorrespondents([...to, ...cc, ...bcc]);
       toast(t('compose.sent'));
       await qc.invalidateQueries({ queryKey: ['mailboxes'] });
