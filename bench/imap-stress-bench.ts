@@ -158,8 +158,10 @@ async function main(): Promise<void> {
       const commands = rs.reduce((a, r) => a + r.commands, 0);
       const seconds = rs.reduce((a, r) => a + r.seconds, 0);
       const echoLater = rs.reduce((a, r) => a + r.echoLater, 0);
-      const cpuMs = (rs.reduce((a, r) => a + r.cpu, 0) * 1000) / commands;
-      return { commands, seconds, rate: commands / seconds, errors: rs.reduce((a, r) => a + r.errors.length, 0), echoLater, cpuMs, loads: rs.map((r) => r.load).join('; ') };
+      const cpu = rs.reduce((a, r) => a + r.cpu, 0);
+      const cpuMs = (cpu * 1000) / commands;
+      const cpuShare = (100 * cpu) / seconds;
+      return { commands, seconds, rate: commands / seconds, errors: rs.reduce((a, r) => a + r.errors.length, 0), echoLater, cpuMs, cpuShare, loads: rs.map((r) => r.load).join('; ') };
     };
     const th = total('thutin');
     const dc = total('Dovecot');
@@ -178,6 +180,7 @@ all compare their views at the end. ${ROUNDS} round(s), the servers taking turns
 |---|---|---|---|
 | commands per second | ${th.rate.toFixed(0)} | ${dc.rate.toFixed(0)} | ${ratio.toFixed(2)}× ${ratio >= 1 ? '✅' : '❌'} |
 | server CPU per command (ms)³ | ${th.cpuMs.toFixed(2)} | ${dc.cpuMs.toFixed(2)} | ${(dc.cpuMs / th.cpuMs).toFixed(2)}× |
+| server on a CPU during the mix (% of one CPU)³ | ${th.cpuShare.toFixed(0)} % | ${dc.cpuShare.toFixed(0)} % | |
 | commands completed | ${th.commands} in ${th.seconds.toFixed(1)} s | ${dc.commands} in ${dc.seconds.toFixed(1)} s | |
 | contradictions seen by the clients | ${th.errors} | ${dc.errors} | |
 | STORE echoes showing a later change² | ${th.echoLater} | ${dc.echoLater} | |
@@ -190,6 +193,24 @@ when the answer is written) rather than the STORE's own result: not a contradict
 master and every child, the imap processes it reaped included) ÷ commands: what a command costs, whatever else
 the machine runs. The ratio is Dovecot's ÷ thutin's (> 1.0: thutin spends less).
 The load average is the machine's, shared with other work: both servers ran in the same run, one after the other.
+
+**What limits thutin here.** Two things, measured on this machine. (1) CPU per command: thutin
+spends more than Dovecot (the row above; in a 10-client run 1.7 ms against 0.7 ms). Its profile puts
+about a third in the storage layer — SQLite statements and kysely building each query — then TLS
+and socket writes in the one process, and parsing and indexing APPENDed messages; FETCH 1:* of a
+folder that grows to several hundred messages is a quarter of the mix. (2) One node process serves
+all ${CLIENTS} connections, and its SQLite commits (\`synchronous = FULL\`) wait for the disk inside that
+thread: every STORE that changes a flag and every EXPUNGE (and the \\Deleted before it) is a
+transaction of its own with its fsync (APPENDs arriving together share one); strace of a 10-client
+run counted about 110 fsyncs a second on the event-loop thread, 0.8–2.5 ms each depending on the
+disk's load, during which no connection is served. Dovecot gives each connection its own imap
+process (on a loaded machine the kernel shares CPU per thread: the "% of one CPU" row), and with
+\`mail_fsync = optimized\` (its default) fsyncs when it saves a message, not when its index
+records a flag change. In src/imap a command's responses leave in one write, the change log is read
+only when the folder changed, the handler context is not copied per command, and a STORE that
+changes nothing writes nothing. What would lift thutin further is in the core and storage: flag
+changes and expunges group-committed as deliveries already are (one fsync for all the sessions
+waiting), SQLite's commits off the event loop, and fewer, cheaper queries per command.
 Written by \`bench/imap-stress-bench.ts\` (\`npm run bench -- imap-stress\`; knobs BENCH_STRESS_CLIENTS, BENCH_STRESS_SECONDS,
 BENCH_STRESS_ROUNDS).`;
     console.log(`\n${body}\n`);
