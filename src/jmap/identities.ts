@@ -3,8 +3,8 @@
 // or send-on-behalf on (core/delegations.ts, asked at every call, so a revoked right goes at once).
 // In the user's own account all of them are listed; in a delegated account only that mailbox's.
 // An identity's id is derived from its address; its email never changes (set refuses it), and it
-// cannot be destroyed (it exists as long as the right does: mayDelete false). Name, Reply-To, Bcc
-// and the signatures are the user's settings, kept by core/identities.ts (table `identities`).
+// cannot be destroyed (it exists as long as the right does: mayDelete false). Name (by default the
+// person's full name in the directory), Reply-To, Bcc and the signatures are the user's settings, kept by core/identities.ts (table `identities`).
 // Owns: the Identity object, which addresses a user may send from (also for EmailSubmission).
 import { isThutinError } from '../core/errors.ts';
 import type { Right } from '../core/delegations.ts';
@@ -69,11 +69,15 @@ function parseAddresses(v: unknown, prop: string): Addresses {
 
 async function current(ctx: CallContext, a: JmapAccount): Promise<{ list: Array<Record<string, unknown>>; state: string }> {
   const stored = new Map((await ctx.s.identities.list(ctx.me.id)).map((r) => [r.email, r]));
-  const list = (await identitiesIn(ctx, a)).map((x) => {
+  const mine = await identitiesIn(ctx, a);
+  // a name not set yet: the person's full name from the directory (a unit mailbox has none: '')
+  const names = new Map<number, string>();
+  for (const owner of new Set(mine.filter((x) => !stored.has(x.email)).map((x) => x.ownerAccountId))) names.set(owner, (await ctx.s.send.directory.personByAccount(owner))?.fullName ?? '');
+  const list = mine.map((x) => {
     const r = stored.get(x.email);
     return {
       id: identityId(x.email),
-      name: r?.name ?? '',
+      name: r?.name ?? names.get(x.ownerAccountId) ?? '',
       email: x.email,
       replyTo: r?.replyTo ? (JSON.parse(r.replyTo) as Addresses) : null,
       bcc: r?.bcc ? (JSON.parse(r.bcc) as Addresses) : null,

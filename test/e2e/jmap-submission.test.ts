@@ -57,7 +57,10 @@ describe.each(backends())('JMAP submission (%s)', (backend) => {
 
   async function importDraft(raw: Buffer): Promise<string> {
     const up = await jam.uploadBlob(accountId, new Blob([new Uint8Array(raw)], { type: 'message/rfc822' }));
-    const [imp] = await jam.api.Email.import({ accountId, emails: { d: { blobId: up.blobId, mailboxIds: { [drafts]: true }, keywords: { $draft: true, $seen: true }, receivedAt: new Date().toISOString() } } });
+    const [imp] = await jam.api.Email.import({
+      accountId,
+      emails: { d: { blobId: up.blobId, mailboxIds: { [drafts]: true }, keywords: { $draft: true, $seen: true }, receivedAt: new Date().toISOString() } },
+    });
     return (imp.created as Record<string, { id: string }>).d.id;
   }
 
@@ -158,6 +161,21 @@ describe.each(backends())('JMAP submission (%s)', (backend) => {
     const [s2] = await jam.api.EmailSubmission.set({ accountId, create: { x: { identityId, emailId: nobody } } });
     expect(s2.notCreated).toMatchObject({ x: { type: 'invalidRecipients', invalidRecipients: ['khongco@kontum.gov.vn'] } });
     expect((await inboxSubjects(binh)).map((x) => x.subject)).not.toContain('Giả mạo');
+  });
+
+  it("names a directory person's identity by their full name until they set one", async () => {
+    const ctx = { actor: 'test', reason: 'QĐ 1' };
+    const unit = await r.app.directory.createUnit({ code: 'VP', name: 'Văn phòng', abbreviation: 'vanphong', kind: 'department', parentCode: null, withMailbox: false }, ctx);
+    const p = await r.app.directory.createPerson({ fullName: 'Đặng Thị Hương', unitCode: unit.unit.code, localPart: 'huongdt', confirmDuplicate: true }, ctx);
+    await r.app.accounts.setPassword(p.address, TEST_PASSWORD, p.address); // the first password changed
+    const login = await r.app.tokens.login(p.address, TEST_PASSWORD, '127.0.0.1');
+    const res = await fetch(`http://127.0.0.1:${r.servers.ports.http}/jmap/api`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ using: USING, methodCalls: [['Identity/get', { accountId: `A${p.person.accountId}` }, 'i']] }),
+    });
+    const body = (await res.json()) as { methodResponses: Array<[string, { list: Array<{ email: string; name: string }> }, string]> };
+    expect(body.methodResponses[0][1].list).toEqual([expect.objectContaining({ email: p.address, name: 'Đặng Thị Hương' })]);
   });
 
   it('sends on behalf of a unit mailbox: Sender: names the user', async () => {
