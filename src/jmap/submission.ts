@@ -62,7 +62,7 @@ function parseEnvelope(v: unknown): Envelope | null {
 /** A Received: field for a message submitted over HTTP (RFC 5321 §4.4). */
 function received(ctx: CallContext, id: string): string {
   const host = ctx.s.send.config.hostname;
-  return `Received: from [${ctx.remote}] by ${host} with HTTPA (JMAP) id ${id}\r\n\tfor <${ctx.me.username}>; ${new Date().toUTCString().replace('GMT', '+0000')}\r\n`;
+  return `Received: from [${ctx.remote}] by ${host} with HTTPA (JMAP) id ${id};\r\n\t${new Date().toUTCString().replace('GMT', '+0000')}\r\n`;
 }
 
 /** The header section without Bcc: fields (RFC 8621 §7.5: they are not sent). */
