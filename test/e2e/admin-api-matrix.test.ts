@@ -1007,6 +1007,68 @@ for (const backend of backends()) {
         allowed: ['sysadmin', 'directory-manager', 'auditor'],
         attempt: async () => ({ path: '/api/v1/reports/capacity.csv' }),
       },
+      // retention, legal hold and the journal (issue 14): policies are the sysadmin's; holds and the
+      // journal's contents the auditor's alone (separation of duties), both readable by each
+      { name: 'retention policies', method: 'GET', route: '/api/v1/retention/policies', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/retention/policies' }) },
+      {
+        name: 'set a retention policy',
+        method: 'POST',
+        route: '/api/v1/retention/policies',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: '/api/v1/retention/policies', body: { folder: `Thư mục ${++n}`, kind: 'delete-after-days', amount: 30 } }),
+      },
+      {
+        name: 'remove a retention policy',
+        method: 'DELETE',
+        route: '/api/v1/retention/policies/:id',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/retention/policies/${(await api.t.app.retention.set({ folder: `Thư mục ${++n}`, unit: null, kind: 'delete-after-days', amount: 30 }, ctx)).id}` }),
+      },
+      { name: 'run the retention policies', method: 'POST', route: '/api/v1/retention/run', allowed: ['sysadmin'], attempt: async () => ({ path: '/api/v1/retention/run' }) },
+      { name: 'legal holds', method: 'GET', route: '/api/v1/retention/holds', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/retention/holds' }) },
+      {
+        name: 'put a mailbox under legal hold',
+        method: 'POST',
+        route: '/api/v1/retention/holds',
+        allowed: ['auditor'],
+        attempt: async () => ({ path: '/api/v1/retention/holds', body: { mailbox: (await person('SNV-VP')).email } }),
+      },
+      {
+        name: 'release a legal hold',
+        method: 'POST',
+        route: '/api/v1/retention/holds/:id/release',
+        allowed: ['auditor'],
+        attempt: async () => ({ path: `/api/v1/retention/holds/${(await api.t.app.legalHold.set({ mailbox: (await person('SNV-VP')).email! }, ctx)).id}/release` }),
+      },
+      {
+        name: 'export a held mailbox',
+        method: 'POST',
+        route: '/api/v1/retention/holds/export',
+        allowed: ['auditor'],
+        attempt: async () => ({ path: '/api/v1/retention/holds/export', body: { mailbox: (await person('SNV-VP')).email } }),
+      },
+      { name: 'journaled units', method: 'GET', route: '/api/v1/retention/journal/units', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/retention/journal/units' }) },
+      {
+        name: "journal a unit's mail",
+        method: 'PUT',
+        route: '/api/v1/retention/journal/units/:code',
+        allowed: ['sysadmin'],
+        attempt: async () => ({ path: `/api/v1/retention/journal/units/${(await unit('SNV')).code}`, body: { keepYears: 5 } }),
+      },
+      {
+        name: 'search the journal',
+        method: 'POST',
+        route: '/api/v1/retention/journal/search',
+        allowed: ['auditor'],
+        attempt: async () => ({ path: '/api/v1/retention/journal/search', body: { text: 'giay moi' } }),
+      },
+      {
+        name: 'export from the journal',
+        method: 'POST',
+        route: '/api/v1/retention/journal/export',
+        allowed: ['auditor'],
+        attempt: async () => ({ path: '/api/v1/retention/journal/export', body: { text: 'giay moi' } }),
+      },
     ];
 
     beforeAll(async () => {
