@@ -251,7 +251,7 @@ async function main(): Promise<void> {
       "CPU ms per message: the server processes' user + system CPU time over a batch (thutin: its one process; the peer: every Postfix and Dovecot process, exited children included, until Dovecot holds the last message) ÷ messages stored, median of the runs; the last column is the peer's CPU per message ÷ thutin's (> 1: thutin spends less). smtp-source's own CPU is in neither.",
     );
     lines.push(
-      'Reading the two measures: thutin receives on one event-loop thread (its thread pool only waits for fsyncs), while Postfix and Dovecot spread each message over several processes (smtpd, cleanup, qmgr, lmtp, Dovecot\'s lmtp); on a 2-CPU machine shared with other work the scheduler gives those many processes a larger share of the CPUs, so the wall-clock ratio understates thutin; the CPU per message is what each side costs.',
+      "Reading the two measures: thutin receives on one event-loop thread (its thread pool only waits for fsyncs), while Postfix and Dovecot spread each message over several processes (smtpd, cleanup, qmgr, lmtp, Dovecot's lmtp); on a 2-CPU machine shared with other work the scheduler gives those many processes a larger share of the CPUs, so the wall-clock ratio understates thutin; the CPU per message is what each side costs.",
     );
     lines.push(`CPU ms per message in each run: ${[...samples.entries()].map(([c, ss]) => `${c} ${ss.map((s) => cpuPer(s).toFixed(2)).join(', ')}`).join('; ')}.`);
     lines.push('');
