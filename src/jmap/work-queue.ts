@@ -16,7 +16,8 @@ import type { WorkCaller, WorkEvent, WorkItem, WorkPatch } from '../core/work-qu
 import { WORKQUEUE, optObject, optString, properties, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure, setError } from './errors.ts';
-import { emailId, mailboxId, parseEmailId, parseMailboxId } from './ids.ts';
+import { emailIdOf, mailboxId, parseEmailId, parseMailboxId, type MessageRef } from './ids.ts';
+import { loadMessages } from './email.ts';
 
 const PROPS = ['id', 'emailId', 'mailboxId', 'assignee', 'handled', 'note', 'updatedAt', 'updatedBy', 'history'] as const;
 const DEFAULT_PROPS = PROPS.filter((p) => p !== 'history');
@@ -44,10 +45,29 @@ async function ownFolder(ctx: CallContext, a: JmapAccount, folderId: number): Pr
   return !!f && f.accountId === a.ownerAccountId;
 }
 
-function toObject(item: WorkItem, props: readonly string[], history?: WorkEvent[]): Record<string, unknown> {
+/** Where each Email id is now (a moved message keeps its first place's id: ids.ts); unknown ids absent. */
+async function locate(ctx: CallContext, a: JmapAccount, ids: string[]): Promise<Map<string, MessageRef>> {
+  const refs = ids.map((id) => parseEmailId(id)).filter((r): r is MessageRef => r !== null);
+  const found = await loadMessages(ctx, a, refs);
+  const out = new Map<string, MessageRef>();
+  for (const id of ids) {
+    const hit = found.get(id);
+    if (hit) out.set(id, hit.ref);
+  }
+  return out;
+}
+
+/** The Email ids of messages of one folder, by UID (their first place's id where moved). */
+async function idsOf(ctx: CallContext, folder: number, uids: number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const meta of await ctx.s.store.getMessages(folder, uids)) out.set(meta.uid, emailIdOf({ mailboxId: folder, uid: meta.uid }, meta));
+  return out;
+}
+
+function toObject(id: string, item: WorkItem, props: readonly string[], history?: WorkEvent[]): Record<string, unknown> {
   const all: Record<string, unknown> = {
-    id: emailId(item),
-    emailId: emailId(item),
+    id,
+    emailId: id,
     mailboxId: mailboxId(item.mailboxId),
     assignee: item.assignee,
     handled: item.handled,
@@ -69,35 +89,23 @@ async function workItemGet(ctx: CallContext, args: Args): Promise<Args> {
   if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
   const wanted = [...new Set((ids as string[]).map((i) => ctx.resolveId(i)))];
   const list: Array<Record<string, unknown>> = [];
-  const notFound: string[] = [];
+  const where = await locate(ctx, a, wanted);
+  const notFound = [...wanted.filter((id) => !parseEmailId(id)), ...wanted.filter((id) => parseEmailId(id) && !where.has(id))];
   const byFolder = new Map<number, Array<{ id: string; uid: number }>>();
-  for (const id of wanted) {
-    const ref = parseEmailId(id);
-    if (!ref) notFound.push(id);
-    else byFolder.set(ref.mailboxId, [...(byFolder.get(ref.mailboxId) ?? []), { id, uid: ref.uid }]);
-  }
+  for (const [id, ref] of where) byFolder.set(ref.mailboxId, [...(byFolder.get(ref.mailboxId) ?? []), { id, uid: ref.uid }]);
   for (const [folder, refs] of byFolder) {
     if (!(await ownFolder(ctx, a, folder))) {
       notFound.push(...refs.map((r) => r.id));
       continue;
     }
-    const present = new Set(
-      (
-        await ctx.s.store.getMessages(
-          folder,
-          refs.map((r) => r.uid),
-        )
-      ).map((m) => m.uid),
-    );
-    for (const r of refs) if (!present.has(r.uid)) notFound.push(r.id);
-    const here = refs.filter((r) => present.has(r.uid)).map((r) => r.uid);
+    const idOfUid = new Map(refs.map((r) => [r.uid, r.id]));
     if (props.includes('history')) {
-      for (const uid of here) {
-        const { history, ...item } = await ctx.s.workQueue.item(callerOf(ctx), folder, uid);
-        list.push(toObject(item, props, history));
+      for (const r of refs) {
+        const { history, ...item } = await ctx.s.workQueue.item(callerOf(ctx), folder, r.uid);
+        list.push(toObject(r.id, item, props, history));
       }
-    } else if (here.length) {
-      for (const item of await ctx.s.workQueue.items(callerOf(ctx), folder, here)) list.push(toObject(item, props)); // one read for the folder
+    } else {
+      for (const item of await ctx.s.workQueue.items(callerOf(ctx), folder, [...idOfUid.keys()])) list.push(toObject(idOfUid.get(item.uid)!, item, props)); // one read for the folder
     }
   }
   const order = new Map(wanted.map((id, i) => [id, i]));
@@ -145,7 +153,7 @@ async function workItemSet(ctx: CallContext, args: Args): Promise<Args> {
   for (const [rawId, patch] of Object.entries(update)) {
     const id = ctx.resolveId(rawId);
     try {
-      const ref = parseEmailId(id);
+      const ref = (await locate(ctx, a, [id])).get(id);
       if (!ref || !(await ownFolder(ctx, a, ref.mailboxId))) throw new SetFailure('notFound');
       await ctx.s.workQueue.update(callerOf(ctx), ref.mailboxId, ref.uid, patchOf(patch));
       updated[rawId] = null;
@@ -181,7 +189,13 @@ async function workItemQuery(ctx: CallContext, args: Args): Promise<Args> {
     ...(filter.handled !== undefined ? { handled: filter.handled as boolean } : {}),
   });
   const state = (await ctx.snapshot(a)).state;
-  return { accountId: a.id, queryState: state, canCalculateChanges: false, position: 0, ids: items.map((i) => emailId(i)), total: items.length };
+  const idOf = await idsOf(
+    ctx,
+    folder,
+    items.map((i) => i.uid),
+  );
+  const ids = items.map((i) => idOf.get(i.uid)).filter((id): id is string => id !== undefined);
+  return { accountId: a.id, queryState: state, canCalculateChanges: false, position: 0, ids, total: ids.length };
 }
 
 async function memberGet(ctx: CallContext, args: Args): Promise<Args> {

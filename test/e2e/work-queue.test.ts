@@ -160,6 +160,22 @@ describe.each(backends())('unit mailbox work queue over JMAP, the API and IMAP (
       }
       // …and so does the open session, told while it idled.
       await expect.poll(() => flagsSeen.some((f) => f.includes('$Handled')), { timeout: 5000 }).toBe(true);
+
+      // Moved to another folder of the unit mailbox, the letter keeps its Email id (RFC 8621) and its work.
+      const mover = imapClient(r, head);
+      await mover.connect();
+      try {
+        await mover.mailboxOpen(`Shared/${UNIT}/INBOX`);
+        expect(await mover.messageMove(String(uid), `Shared/${UNIT}/Archive`, { uid: true })).toBeTruthy();
+      } finally {
+        await mover.logout();
+      }
+      const [moved] = await jmap(head, [['WorkItem/get', { accountId: unitAccount, ids: [letter], properties: ['emailId', 'mailboxId', 'assignee', 'handled'] }, 'm']]);
+      expect(moved[1].notFound).toEqual([]);
+      expect(moved[1].list[0]).toMatchObject({ id: letter, emailId: letter, assignee: clerk, handled: true });
+      expect(moved[1].list[0].mailboxId).not.toBe(inboxId);
+      const [again] = await jmap(deputy, [['WorkItem/set', { accountId: unitAccount, update: { [letter]: { note: 'Lưu hồ sơ' } } }, 'n']]);
+      expect(again[1].updated).toEqual({ [letter]: null });
     } finally {
       await watcher.logout();
     }
