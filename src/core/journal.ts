@@ -22,7 +22,7 @@ import type { MailStore } from './mailstore.ts';
 import type { Addr } from './mime/types.ts';
 import { foldVietnamese } from './text/fold.ts';
 import { unitPath } from './legal-hold.ts';
-import { yearsBefore } from './retention-policies.ts';
+import { yearsBefore } from './calendar.ts';
 import { mbox } from './mbox-writer.ts';
 
 export interface JournalUnit {

@@ -19,6 +19,7 @@ import type { CopyHook, MailStore } from './mailstore.ts';
 import { canonicalMailboxName } from './mailboxes.ts';
 import { unitPath, type LegalHoldService } from './legal-hold.ts';
 import type { JournalService } from './journal.ts';
+import { yearsBefore } from './calendar.ts';
 
 export const POLICY_KINDS = ['keep-years', 'delete-after-days'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
@@ -61,15 +62,6 @@ export interface RunResult {
 
 const DAY = 86_400_000;
 const SPECIAL = /^\\[A-Za-z]+$/;
-
-/** `years` calendar years before `ms` (UTC; 29 February → 28 February). */
-export function yearsBefore(ms: number, years: number): number {
-  const d = new Date(ms);
-  const t = new Date(Date.UTC(d.getUTCFullYear() - years, d.getUTCMonth(), 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const last = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
-  t.setUTCDate(Math.min(d.getUTCDate(), last));
-  return t.getTime();
-}
 
 /** How specific a policy is for a folder it matches (higher wins); -1 when it does not match. */
 export function specificity(p: Pick<repo.PolicyRow, 'folder' | 'unitId' | 'mailboxType'>, f: { name: string; specialUse: string | null; type: 'personal' | 'unit'; path: number[] }): number {

@@ -16,14 +16,9 @@ import { formatDate } from './csv.ts';
 import type { DirectoryContext } from './common.ts';
 import type { People } from './people.ts';
 import type { ChangeContext, Person, Unit } from './types.ts';
+import { addMonths } from '../core/calendar.ts';
 
-export function addMonths(ms: number, months: number): number {
-  const d = new Date(ms);
-  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1, d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
-  return target.getTime();
-}
+export { addMonths };
 
 export class Retention {
   constructor(
