@@ -11,7 +11,7 @@ import type { Directory } from './effects.ts';
 import type { RequestNotices } from './notices.ts';
 import type { RequestEvent, RequestState, Standing } from './lifecycle.ts';
 import type { ItemKind, RequestView } from './types.ts';
-import type { HandoverPorts } from './handover.ts';
+import type { HandoverPorts } from './handover-types.ts';
 
 /** Who acts: their principal (roles and scopes) and how the audit names them (`api:<address>`, `cli:<user>`). */
 export interface RequestActor {

@@ -11,54 +11,9 @@ import * as repo from '../storage/repositories/requests.ts';
 import type { RequestActor, RequestCore } from './core.ts';
 import { renderHandoverRecord } from './pdf/handover-record.ts';
 
-export interface PersonBrief {
-  name: string;
-  address: string | null;
-  title: string;
-}
+import type { AckRole, Acknowledgement, HandoverFacts, HandoverPorts, HandoverRecord, PersonBrief } from './handover-types.ts';
 
-export interface HandoverFacts {
-  unit: { code: string; name: string };
-  mailbox: string | null;
-  head: PersonBrief | null;
-  folders: Array<{ name: string; messages: number; bytes: number }>;
-  delegates: Array<{ address: string; name: string | null; rights: string[] }>;
-}
-
-/** The record kept in the handover item's result. */
-export interface HandoverRecord {
-  requestId: number;
-  line: number;
-  at: number;
-  document: { number: string; date: string; signer: string } | null;
-  unit: { code: string; name: string };
-  mailbox: string | null;
-  outgoing: PersonBrief | null;
-  incoming: PersonBrief | null;
-  folders: HandoverFacts['folders'];
-  delegatesBefore: HandoverFacts['delegates'];
-  delegatesAfter: HandoverFacts['delegates'];
-  /** The unit mailbox's password was changed (its sessions ended); the new one is handed over in person. */
-  mailboxRotated: boolean;
-}
-
-export type AckRole = 'outgoing' | 'incoming';
-
-export interface Acknowledgement {
-  role: AckRole;
-  address: string;
-  at: number;
-}
-
-/** What the record needs to read (app.ts wires the directory, the store and the delegations). */
-export interface HandoverPorts {
-  unit(code: string): Promise<{ code: string; name: string; mailbox: string | null; headPersonId: number | null } | null>;
-  person(id: number): Promise<PersonBrief | null>;
-  personByAddress(address: string): Promise<PersonBrief | null>;
-  /** The mailbox's folders with their message counts and bytes. */
-  folders(address: string): Promise<HandoverFacts['folders']>;
-  delegates(address: string): Promise<Array<{ address: string; rights: string[] }>>;
-}
+export type { AckRole, Acknowledgement, HandoverFacts, HandoverPorts, HandoverRecord, PersonBrief } from './handover-types.ts';
 
 export async function handoverFacts(p: HandoverPorts, unitCode: string): Promise<HandoverFacts> {
   const u = await p.unit(unitCode);

@@ -3,7 +3,7 @@
 // the unit mailbox's folders with their message counts and sizes, the delegates before and after,
 // what happened to the mailbox's password, each head's acknowledgement in the app, and signatures.
 // Owns: the layout of this document only (facts: requests/handover.ts).
-import type { Acknowledgement, HandoverRecord, PersonBrief } from '../handover.ts';
+import type { Acknowledgement, HandoverRecord, PersonBrief } from '../handover-types.ts';
 import { field, nationalHeading, newPdf, paragraph, section, signatures, table, title, viBytes, viDate, viDateTime, viNumber } from './common.ts';
 
 const RIGHTS: Record<string, string> = { read: 'đọc / read', manage: 'quản lý / manage', 'send-as': 'gửi thay / send as', 'send-on-behalf': 'gửi thay mặt / send on behalf' };
