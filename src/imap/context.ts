@@ -16,6 +16,7 @@ import type { MailboxAccessLog } from '../core/mailbox-access.ts';
 import type { SignInService } from '../core/sign-in.ts';
 import type { ImapValue } from './protocol/value.ts';
 import type { NotifyCommand } from './parser/types.ts';
+import type { ChangeFeed } from './change-feed.ts';
 import type { SelectedMailbox } from './selected.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -96,6 +97,8 @@ export interface HandlerServices {
 export interface ImapServices extends HandlerServices {
   /** Folder change events; IMAP also announces account-level changes on them (notify.ts's account channel). */
   events: Pick<MailEvents, 'subscribe' | 'notify'>;
+  /** Change-log reads shared between the sessions that have a folder selected (change-feed.ts). */
+  changeFeed: Pick<ChangeFeed, 'changesSince'>;
   log: Logger;
 }
 

@@ -9,6 +9,7 @@ import type { App } from '../app.ts';
 import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
 import { startListenerPair } from '../net/listener-pair.ts';
 import { ImapSession } from './session.ts';
+import { ChangeFeed } from './change-feed.ts';
 import type { ImapServices } from './context.ts';
 import { END_TEXT, endConcerns } from '../core/sessions.ts';
 
@@ -23,6 +24,7 @@ export interface ImapServers {
 export function imapServices(app: App): ImapServices {
   const { imap, smtp } = app.config;
   return {
+    changeFeed: new ChangeFeed(app.store, app.events),
     store: app.store,
     accounts: app.accounts,
     signIn: app.signIn,

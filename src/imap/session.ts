@@ -80,6 +80,8 @@ export class ImapSession {
   /** What handlers may use of the services, and the session's operations they may call: built once. */
   private readonly handlerServices: HandlerServices;
   private readonly ops: SessionOps;
+  /** The store as refresh() reads it: change-log reads shared with the other sessions (change-feed.ts). */
+  private readonly refreshStore: Parameters<SelectedMailbox['refresh']>[0];
   private contextBase: Pick<CommandContext, keyof HandlerServices | keyof SessionOps | 'enabled' | 'opened' | 'tlsAvailable'> | null = null;
 
   constructor(
@@ -90,6 +92,12 @@ export class ImapSession {
     this.socket = socket;
     this.secure = opts.implicitTls;
     this.log = services.log.child({ imap: this.id, remote: socket.remoteAddress });
+    const feed = services.changeFeed;
+    this.refreshStore = {
+      changesSince: (id, modseq) => feed.changesSince(id, modseq),
+      openSummary: (id) => services.store.openSummary(id),
+      claimRecent: (id, upTo) => services.store.claimRecent(id, upTo),
+    };
     this.handlerServices = {
       store: services.store,
       accounts: services.accounts,
@@ -348,7 +356,9 @@ export class ImapSession {
     if (this.notifyQueued || this.closed) return;
     this.notifyQueued = true;
     this.queue.push({ type: 'notify' });
-    void this.pump();
+    // Not from inside the change event itself: every listener of it (change-feed.ts dropping what it
+    // kept for the folder) runs first.
+    queueMicrotask(() => void this.pump());
   }
 
   /** Between commands: the selected mailbox's updates (NOTIFY selected) and the other mailboxes' events. */
@@ -397,7 +407,7 @@ export class ImapSession {
     const lookAtLog = sel.dirty || (allowExpunge && sel.hasPendingExpunges);
     sel.dirty = false;
     const existsBefore = sel.exists;
-    const lines = lookAtLog ? await sel.refresh(this.services.store, { allowExpunge }) : [];
+    const lines = lookAtLog ? await sel.refresh(this.refreshStore, { allowExpunge }) : [];
     // RFC 5267 live results: ADDTO/REMOVEFROM after the EXISTS and FETCH that announced the messages.
     if (sel.contexts.size) lines.push(...(await searchUpdateLines(this.services.store, sel)));
     for (const l of lines) this.untagged(l);

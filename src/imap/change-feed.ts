@@ -1,0 +1,60 @@
+// Owns: sharing change-log reads between the sessions of one process. After a change to a folder
+// every session that has it selected reads the log since its own MODSEQ — most are caught up, so
+// they ask the same question (folder, MODSEQ). The first read is kept and given to the others
+// until the folder is announced changed again (MailEvents), which drops what was kept for it: a
+// session never gets an answer older than the last announcement it heard (its `dirty` flag is set
+// by the same event, so it reads again). At most MAX_KEPT answers are kept, the oldest dropped first.
+import type { ChangeSet } from '../core/mailstore.ts';
+import type { MailEvents } from '../core/events.ts';
+import type { ImapStore } from './context.ts';
+
+const MAX_KEPT = 512;
+
+export class ChangeFeed {
+  private readonly kept = new Map<string, Promise<ChangeSet>>();
+  private readonly byFolder = new Map<number, { keys: Set<string>; unsubscribe: () => void }>();
+
+  constructor(
+    private readonly store: Pick<ImapStore, 'changesSince'>,
+    private readonly events: Pick<MailEvents, 'subscribe'>,
+  ) {}
+
+  /** The store's changesSince, shared: answers are read-only for their callers. */
+  changesSince(mailboxId: number, modseq: number): Promise<ChangeSet> {
+    const key = `${mailboxId}:${modseq}`;
+    const hit = this.kept.get(key);
+    if (hit) return hit;
+    const p = this.store.changesSince(mailboxId, modseq);
+    let folder = this.byFolder.get(mailboxId);
+    if (!folder) {
+      const unsubscribe = this.events.subscribe(mailboxId, () => this.drop(mailboxId));
+      folder = { keys: new Set(), unsubscribe };
+      this.byFolder.set(mailboxId, folder);
+    }
+    folder.keys.add(key);
+    this.kept.set(key, p);
+    p.catch(() => this.forget(mailboxId, key));
+    if (this.kept.size > MAX_KEPT) {
+      const oldest = this.kept.keys().next().value!;
+      this.forget(Number(oldest.split(':')[0]), oldest);
+    }
+    return p;
+  }
+
+  private forget(mailboxId: number, key: string): void {
+    this.kept.delete(key);
+    const folder = this.byFolder.get(mailboxId);
+    if (!folder) return;
+    folder.keys.delete(key);
+    if (!folder.keys.size) this.drop(mailboxId);
+  }
+
+  /** The folder changed: nothing kept for it stands. */
+  private drop(mailboxId: number): void {
+    const folder = this.byFolder.get(mailboxId);
+    if (!folder) return;
+    for (const k of folder.keys) this.kept.delete(k);
+    folder.unsubscribe();
+    this.byFolder.delete(mailboxId);
+  }
+}
