@@ -13,7 +13,20 @@
 // next one.
 // Owns: thread membership and thread ids.
 import type { MessageMeta } from '../core/mailstore.ts';
-import type { CallContext, JmapAccount } from './context.ts';
+import type { MailStore } from '../core/mailstore.ts';
+
+/** The account a thread index is built for (context.ts's JmapAccount fits). */
+export interface ThreadAccount {
+  ownerAccountId: number;
+  name: string;
+}
+
+/** What the index needs of a JMAP call — the store, the log, the account's folders and state — so it imports no call context (context.ts's CallContext fits). */
+export interface ThreadCall {
+  s: { store: Pick<MailStore, 'changesSince' | 'listFlags' | 'threadFields'>; log: { warn(o: object, msg: string): void } };
+  snapshot(a: ThreadAccount): Promise<ThreadSnapshot>;
+}
+type ThreadSnapshot = { folders: Array<{ id: number; highestModseq: number }>; state: string };
 import { emailIdOf } from './ids.ts';
 
 interface Entry {
@@ -67,7 +80,7 @@ export class ThreadIndex {
     private readonly maxFolders = 2000,
   ) {}
 
-  private async entries(ctx: CallContext, folderId: number, modseq: number): Promise<Map<number, Entry>> {
+  private async entries(ctx: ThreadCall, folderId: number, modseq: number): Promise<Map<number, Entry>> {
     const store = ctx.s.store;
     let f = this.folders.get(folderId);
     if (f && f.modseq === modseq) return f.byUid;
@@ -104,7 +117,7 @@ export class ThreadIndex {
   }
 
   /** The threads of an account at its state now. */
-  async of(ctx: CallContext, a: JmapAccount): Promise<AccountThreads> {
+  async of(ctx: ThreadCall, a: ThreadAccount): Promise<AccountThreads> {
     const snap = await ctx.snapshot(a);
     const hit = this.accounts.get(a.ownerAccountId);
     if (hit && hit.state === snap.state) return hit;
@@ -119,11 +132,11 @@ export class ThreadIndex {
   }
 
   /** Start building an account's threads ahead of the first request that needs them (GET /jmap/session). */
-  warm(ctx: CallContext, a: JmapAccount): void {
+  warm(ctx: ThreadCall, a: ThreadAccount): void {
     this.of(ctx, a).catch((e: unknown) => ctx.s.log.warn({ err: e, account: a.name }, 'jmap threads: warm-up failed'));
   }
 
-  private async build(ctx: CallContext, a: JmapAccount, snap: Awaited<ReturnType<CallContext['snapshot']>>): Promise<AccountThreads> {
+  private async build(ctx: ThreadCall, a: ThreadAccount, snap: ThreadSnapshot): Promise<AccountThreads> {
     const all: Entry[] = [];
     for (const f of snap.folders) for (const e of (await this.entries(ctx, f.id, f.highestModseq)).values()) all.push(e);
     all.sort((x, y) => x.date - y.date || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
