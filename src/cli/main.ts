@@ -202,7 +202,9 @@ passOpts(
     .option('--base <dir>', 'thư mục sao lưu trước: dùng lại blob của nó / a previous backup folder whose blobs are reused')
     .option('--recipient-key <file>', 'mã hoá cho khoá công khai X25519 hoặc RSA (PEM) thay cho cụm mật khẩu / encrypt to an X25519 or RSA public key (PEM) instead of a passphrase')
     .option('--json', 'JSON'),
-).action(async (dir: string | undefined, o: { base?: string; recipientKey?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupCreate(data(), dir, o));
+).action(async (dir: string | undefined, o: { base?: string; recipientKey?: string; json?: boolean; passphraseFile?: string; passphraseStdin?: boolean }) =>
+  (await backups()).runBackupCreate(data(), dir, o),
+);
 passOpts(
   backup
     .command('verify <dir>')
@@ -222,7 +224,9 @@ passOpts(
     .option('--database <driver>', 'sqlite | postgres (SQLite → PostgreSQL được phép / allowed)')
     .option('--url <url>', 'PostgreSQL đích, trống / the target PostgreSQL database, empty')
     .option('--private-key <file>', 'khoá bí mật (PEM) của bản sao lưu mã hoá bằng khoá công khai / the private key (PEM) of a backup encrypted to a public key'),
-).action(async (dir: string, o: { set?: string; database?: string; url?: string; privateKey?: string; passphraseFile?: string; passphraseStdin?: boolean }) => (await backups()).runBackupRestore(dir, data(), o));
+).action(async (dir: string, o: { set?: string; database?: string; url?: string; privateKey?: string; passphraseFile?: string; passphraseStdin?: boolean }) =>
+  (await backups()).runBackupRestore(dir, data(), o),
+);
 passOpts(
   backup
     .command('rotate <dir>')

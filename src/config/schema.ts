@@ -354,7 +354,11 @@ export const configSchema = z.object({
       // write to the old address. 0 = free at once.
       addressQuarantineDays: z.number().int().nonnegative().default(365),
       // How often `serve` purges the leavers whose retention has passed (0 = never: by hand only).
-      purgeIntervalMs: z.number().int().nonnegative().default(6 * 3600_000),
+      purgeIntervalMs: z
+        .number()
+        .int()
+        .nonnegative()
+        .default(6 * 3600_000),
       // A title containing one of these (lower case, NFC) makes a leader: trưởng covers Trưởng phòng,
       // Phó trưởng ban, Cục trưởng, Hiệu trưởng; unit heads are leaders whatever their title.
       leaderTitles: z.array(z.string()).default(['giám đốc', 'chủ tịch', 'trưởng', 'chánh', 'bí thư', 'tổng biên tập', 'thủ trưởng']),
@@ -489,7 +493,14 @@ export const configSchema = z.object({
     .prefault({}),
   // GET /metrics (Prometheus text format, core/metrics.ts): an administrator's or auditor's bearer
   // token, or this scrape token for an outside Prometheus ('' = none; 32 characters at least).
-  metrics: z.object({ token: z.string().refine((t) => t === '' || t.length >= 32, 'at least 32 characters').default('') }).prefault({}),
+  metrics: z
+    .object({
+      token: z
+        .string()
+        .refine((t) => t === '' || t.length >= 32, 'at least 32 characters')
+        .default(''),
+    })
+    .prefault({}),
   // The capacity report (issue 11, requests/pdf/capacity-report.ts): unit prices in `currency` per
   // year, the disk needed per GB of mail (database, search text, backups, free space), and the window
   // the growth is measured over (mail received in the last `growthWindowDays`, scaled to a year).

@@ -42,8 +42,14 @@ export const ERRORS = {
   TRANSFER_INVALID: { vi: 'Tệp nhập không đúng định dạng (mbox, Maildir hoặc zip của .eml)', en: 'The file to import is not in its format (mbox, Maildir or zip of .eml)' },
   BACKUP_TARGET_NOT_EMPTY: { vi: 'Thư mục dữ liệu đích không trống', en: 'The target data directory is not empty' },
   BACKUP_TARGET_UNSUPPORTED: { vi: 'Không khôi phục được vào cơ sở dữ liệu này', en: 'Cannot restore into this database' },
-  BACKUP_KEY_INVALID: { vi: 'Khoá không dùng được (cần khoá công khai / bí mật X25519 hoặc RSA từ 2048 bit, dạng PEM)', en: 'Unusable key (an X25519 or RSA ≥ 2048-bit public / private key in PEM is needed)' },
-  BACKUP_KEY_REQUIRED: { vi: 'Bản sao lưu được mã hoá bằng khoá công khai: cần khoá (--recipient-key khi tạo, --private-key khi khôi phục)', en: 'The backup is encrypted to a public key: a key is needed (--recipient-key to create, --private-key to restore)' },
+  BACKUP_KEY_INVALID: {
+    vi: 'Khoá không dùng được (cần khoá công khai / bí mật X25519 hoặc RSA từ 2048 bit, dạng PEM)',
+    en: 'Unusable key (an X25519 or RSA ≥ 2048-bit public / private key in PEM is needed)',
+  },
+  BACKUP_KEY_REQUIRED: {
+    vi: 'Bản sao lưu được mã hoá bằng khoá công khai: cần khoá (--recipient-key khi tạo, --private-key khi khôi phục)',
+    en: 'The backup is encrypted to a public key: a key is needed (--recipient-key to create, --private-key to restore)',
+  },
   BACKUP_WRONG_KEY: { vi: 'Khoá không mở được bản sao lưu này', en: 'This key does not open this backup' },
   // Sieve scripts (src/core/sieve-scripts.ts; issue 13)
   SIEVE_INVALID: { vi: 'Kịch bản Sieve có lỗi', en: 'The Sieve script has an error' },
@@ -173,7 +179,10 @@ export const ERRORS = {
   TICKET_MESSAGE_RELEASED: { vi: 'Báo cáo không giữ thư nào (hoặc đã đóng và thư đã được giải phóng)', en: 'The ticket holds no message (or it closed and the message was released)' },
   // The unit mailbox as a shared work queue (src/core/work-queue.ts, issue 10)
   WORK_QUEUE_NOT_UNIT_MAILBOX: { vi: 'Hộp thư này không phải hộp thư của một đơn vị', en: 'This mailbox is not a unit mailbox' },
-  WORK_QUEUE_ASSIGNEE_INVALID: { vi: 'Người được giao phải là thủ trưởng hoặc người được uỷ quyền đọc hộp thư đơn vị', en: "The assignee must be the unit's head or a delegate who reads the unit mailbox" },
+  WORK_QUEUE_ASSIGNEE_INVALID: {
+    vi: 'Người được giao phải là thủ trưởng hoặc người được uỷ quyền đọc hộp thư đơn vị',
+    en: "The assignee must be the unit's head or a delegate who reads the unit mailbox",
+  },
   WORK_ITEM_NOT_FOUND: { vi: 'Không tìm thấy thư này trong hộp thư đơn vị', en: 'No such message in the unit mailbox' },
   WORK_QUEUE_NOTE_TOO_LONG: { vi: 'Ghi chú nội bộ quá dài (tối đa 1000 ký tự)', en: 'The internal note is too long (1000 characters at most)' },
   // Requests of the decision's processes (src/requests/, issue 11)
