@@ -195,7 +195,7 @@ the machine runs. The ratio is Dovecot's ÷ thutin's (> 1.0: thutin spends less)
 The load average is the machine's, shared with other work: both servers ran in the same run, one after the other.
 
 **What limits thutin here.** Two things, measured on this machine. (1) CPU per command: thutin
-spends more than Dovecot (the row above; in a 10-client run 1.7 ms against 0.7 ms). Its profile puts
+spends more than Dovecot (the row above; in a 10-client run 1.3 ms against 0.6 ms). Its profile puts
 about a third in the storage layer — SQLite statements and kysely building each query — then TLS
 and socket writes in the one process, and parsing and indexing APPENDed messages; FETCH 1:* of a
 folder that grows to several hundred messages is a quarter of the mix. (2) One node process serves
@@ -207,8 +207,8 @@ disk's load, during which no connection is served. Dovecot gives each connection
 process (on a loaded machine the kernel shares CPU per thread: the "% of one CPU" row), and with
 \`mail_fsync = optimized\` (its default) fsyncs when it saves a message, not when its index
 records a flag change. In src/imap a command's responses leave in one write, the change log is read
-only when the folder changed, the handler context is not copied per command, and a STORE that
-changes nothing writes nothing. What would lift thutin further is in the core and storage: flag
+only when the folder changed and one read serves every session at the same MODSEQ, the handler
+context is not copied per command, and a STORE that changes nothing writes nothing. What would lift thutin further is in the core and storage: flag
 changes and expunges group-committed as deliveries already are (one fsync for all the sessions
 waiting), SQLite's commits off the event loop, and fewer, cheaper queries per command.
 Written by \`bench/imap-stress-bench.ts\` (\`npm run bench -- imap-stress\`; knobs BENCH_STRESS_CLIENTS, BENCH_STRESS_SECONDS,
