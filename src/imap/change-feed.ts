@@ -4,9 +4,8 @@
 // until the folder is announced changed again (MailEvents), which drops what was kept for it: a
 // session never gets an answer older than the last announcement it heard (its `dirty` flag is set
 // by the same event, so it reads again). At most MAX_KEPT answers are kept, the oldest dropped first.
-import type { ChangeSet } from '../core/mailstore.ts';
+import type { ChangeSet, MailStore } from '../core/mailstore.ts';
 import type { MailEvents } from '../core/events.ts';
-import type { ImapStore } from './context.ts';
 
 const MAX_KEPT = 512;
 
@@ -15,7 +14,7 @@ export class ChangeFeed {
   private readonly byFolder = new Map<number, { keys: Set<string>; unsubscribe: () => void }>();
 
   constructor(
-    private readonly store: Pick<ImapStore, 'changesSince'>,
+    private readonly store: Pick<MailStore, 'changesSince'>,
     private readonly events: Pick<MailEvents, 'subscribe'>,
   ) {}
 
