@@ -44,7 +44,7 @@ import { exportRoutes } from './routes/export.ts';
 import { jmapRoutes } from '../jmap/routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { requestDocumentRoutes } from './routes/request-documents.ts';
-import { webSessionRoutes } from './web-session.ts';
+import { csrfOk, webSessionRoutes, webSessionToken } from './web-session.ts';
 import { webappRoutes } from './webapp.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -83,7 +83,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
   await server.register(wellKnownRoutes, { app });
   await server.register(autodiscoverRoutes, { app }); // client setup (issue 13): Outlook, Apple profiles
   await server.register(mobileconfigRoutes, { app });
-  await server.register(jmapRoutes, { app }); // JMAP (issue 10): /.well-known/jmap, /jmap/*
+  await server.register(jmapRoutes, { app, webSession: { token: webSessionToken, csrfOk } }); // JMAP (issue 10): /.well-known/jmap, /jmap/*; the web app's cookie session handed in
   await server.register(metricsRoutes, { app }); // issue 11: /metrics (Prometheus text format)
   await server.register(webSessionRoutes, { app }); // the webmail's cookie session (issue 10): /auth/web/*
   await server.register(webappRoutes); // the webmail itself at / (dist/web, built by `npm run build:web`)

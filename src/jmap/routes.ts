@@ -39,7 +39,6 @@ import { closeAllStreams, closeStreamsOf, pushParams, pushStream } from './push.
 import { loadMessages } from './email.ts';
 import { bodyStructure, findPart, transferDecode } from './message.ts';
 import crypto from 'node:crypto';
-import { csrfOk, webSessionToken } from '../http/web-session.ts';
 
 const METHODS: Record<string, MethodSpec> = {
   ...MAILBOX_METHODS,
@@ -80,7 +79,19 @@ interface BasicSignIn {
 }
 type BasicCache = Map<string, BasicSignIn>;
 
-async function authenticate(s: JmapServices, basicCache: BasicCache, req: FastifyRequest, reply: FastifyReply): Promise<Authenticated | null> {
+/** The web app's cookie session as the HTTP front end reads it (http/web-session.ts, handed in by http/server.ts). */
+export interface WebSessionReader {
+  /** The session token the request's cookie carries, or null. */
+  token(req: FastifyRequest): string | null;
+  /** Whether a state-changing request echoes the session's CSRF token. */
+  csrfOk(req: FastifyRequest, token: string): boolean;
+}
+interface AuthDeps {
+  basicCache: BasicCache;
+  webSession: WebSessionReader | null;
+}
+
+async function authenticate(s: JmapServices, deps: AuthDeps, req: FastifyRequest, reply: FastifyReply): Promise<Authenticated | null> {
   const h = req.headers.authorization ?? '';
   const bearer = /^Bearer\s+([A-Za-z0-9_-]{20,100})\s*$/i.exec(h);
   if (bearer) {
@@ -91,10 +102,10 @@ async function authenticate(s: JmapServices, basicCache: BasicCache, req: Fastif
     if (!account || account.status !== 'active') return (unauthorized(reply), null);
     return { account, key: session.tokenHash };
   }
-  const cookie = h ? null : webSessionToken(req);
+  const cookie = h || !deps.webSession ? null : deps.webSession.token(req);
   if (cookie) {
     // The webmail's session cookie (http/web-session.ts): a non-GET must echo the session's CSRF token.
-    if (!csrfOk(req, cookie)) return (unauthorized(reply, HTTP_TEXT.csrf, 403), null);
+    if (!deps.webSession!.csrfOk(req, cookie)) return (unauthorized(reply, HTTP_TEXT.csrf, 403), null);
     const session = await s.tokens.resolve(cookie);
     if (!session) return (unauthorized(reply), null);
     if (session.mustChangePassword) return (unauthorized(reply, HTTP_TEXT.mustChange, 403), null);
@@ -108,13 +119,13 @@ async function authenticate(s: JmapServices, basicCache: BasicCache, req: Fastif
     const colon = text.indexOf(':');
     if (colon < 0) return (unauthorized(reply), null);
     const key = 'basic:' + crypto.createHash('sha256').update(text).digest('hex');
-    const known = basicCache.get(key);
+    const known = deps.basicCache.get(key);
     if (known && known.expires > Date.now()) return { account: known.account, key };
-    basicCache.delete(key);
+    deps.basicCache.delete(key);
     const r = await s.signIn.signIn({ protocol: 'jmap', remote: req.ip, login: text.slice(0, colon), password: text.slice(colon + 1), client: String(req.headers['user-agent'] ?? '').slice(0, 200) });
     if (r.ok) {
-      if (basicCache.size >= 10_000) basicCache.clear();
-      basicCache.set(key, { account: r.account, signedInAt: r.startedAt, appPasswordId: r.appPasswordId, expires: Date.now() + BASIC_TTL_MS });
+      if (deps.basicCache.size >= 10_000) deps.basicCache.clear();
+      deps.basicCache.set(key, { account: r.account, signedInAt: r.startedAt, appPasswordId: r.appPasswordId, expires: Date.now() + BASIC_TTL_MS });
       return { account: r.account, key };
     }
     if (r.reason === 'throttled') {
@@ -163,10 +174,11 @@ async function readBody(stream: Readable, max: number): Promise<Buffer | null> {
   return Buffer.concat(parts);
 }
 
-export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): Promise<void> {
+export async function jmapRoutes(server: FastifyInstance, opts: { app: App; webSession?: WebSessionReader }): Promise<void> {
   const s = jmapServices(opts.app);
   s.uploads = new Uploads(s.store);
   const basicCache: BasicCache = new Map();
+  const authDeps: AuthDeps = { basicCache, webSession: opts.webSession ?? null };
   await opts.app.sessions.start(); // session ends of every process reach us (idempotent; the app stops it)
   const stopEnding = opts.app.sessions.onEnd((end) => {
     closeStreamsOf(end.accountId);
@@ -189,7 +201,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   );
 
   server.get('/jmap/session', { config, schema: { tags: ['jmap'], summary: 'JMAP session' } }, async (req, reply) => {
-    const who = await authenticate(s, basicCache, req, reply);
+    const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
     const warmCtx = new CallContext(s, who.account, accounts, req.ip, new Set());
@@ -225,7 +237,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.post('/jmap/api', { config, schema: { tags: ['jmap'], summary: 'JMAP API (RFC 8620 §3)' } }, async (req, reply) => {
-    const who = await authenticate(s, basicCache, req, reply);
+    const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const id = who.account.id;
     if ((running.get(id) ?? 0) >= s.limits.maxConcurrentRequests)
@@ -259,7 +271,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.get('/jmap/eventsource', { config, schema: { tags: ['jmap'], summary: 'JMAP push: EventSource (RFC 8620 §7.3)' } }, async (req, reply) => {
-    const who = await authenticate(s, basicCache, req, reply);
+    const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const params = pushParams(req.query as Record<string, unknown>);
     if (!params) return reply.code(400).type('application/problem+json').send({ type: 'about:blank', status: 400, detail: HTTP_TEXT.badPush });
@@ -268,7 +280,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.post('/jmap/upload/:accountId', { config, schema: { tags: ['jmap'], summary: 'JMAP upload (RFC 8620 §6.1)' } }, async (req, reply) => {
-    const who = await authenticate(s, basicCache, req, reply);
+    const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
     const n = parseAccountId((req.params as { accountId: string }).accountId);
@@ -299,7 +311,7 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App }): P
   });
 
   server.get('/jmap/download/:accountId/:blobId/:name', { config, schema: { tags: ['jmap'], summary: 'JMAP download (RFC 8620 §6.2)' } }, async (req, reply) => {
-    const who = await authenticate(s, basicCache, req, reply);
+    const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const p = req.params as { accountId: string; blobId: string; name: string };
     const type = String((req.query as { type?: string }).type ?? 'application/octet-stream');
