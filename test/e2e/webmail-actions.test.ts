@@ -2,6 +2,7 @@
 // spam (back to Inbox), delete to Trash, empty Trash, move to a folder, keyboard shortcuts, and
 // the out-of-office reply (VacationResponse) in the settings — each seen from IMAP too (imapflow);
 // the compose form's size limit, told before anything is uploaded.
+import fs from 'node:fs';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
 import { imapClient, startTestServers, TEST_PASSWORD, vietnameseMessage, type Running } from '../helpers/servers.ts';
@@ -137,6 +138,17 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
     await page.reload();
     await expect.poll(() => page.getByLabel('Nội dung trả lời').inputValue()).toBe('Tôi đi công tác đến hết tuần, xin liên hệ Văn phòng.');
     expect(await page.getByLabel('Bật trả lời tự động').isChecked()).toBe(true);
+  });
+
+  it('downloads all of my mail as mbox from the settings (issue 14: export by the user from the webmail)', async () => {
+    const page = b.page;
+    await page.goto(`${base}/settings`);
+    await page.getByRole('heading', { name: 'Tải toàn bộ thư của tôi' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải về dạng mbox' }).click()]);
+    expect(download.suggestedFilename()).toBe(`${an}.mbox`);
+    const mbox = fs.readFileSync((await download.path())!, 'utf8');
+    expect(mbox).toMatch(/^From /);
+    expect(mbox).toContain(`Subject: =?UTF-8?B?${Buffer.from('Thư một').toString('base64')}?=`); // the message as it was stored, byte for byte
   });
 
   it('keeps a sender name and a signature per identity, used when composing', async () => {

@@ -1,4 +1,4 @@
-// Owns: the settings screen: language, threads, keyboard shortcuts (on/off and the list), out-of-office, names and signatures, password.
+// Owns: the settings screen: language, threads, keyboard shortcuts (on/off and the list), out-of-office, names and signatures, password, exporting one's mail.
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LanguageSwitch } from '../layout/LanguageSwitch.tsx';
@@ -49,6 +49,18 @@ export function SettingsPage() {
       <section aria-labelledby="set-identities">
         <h2 id="set-identities">{t('settings.identities')}</h2>
         <IdentitySettings />
+      </section>
+      <section aria-labelledby="set-export">
+        <h2 id="set-export">{t('settings.export')}</h2>
+        <p>{t('settings.exportHelp')}</p>
+        <p className="export-links">
+          <a href="/api/v1/me/export?format=mbox" download>
+            {t('settings.exportMbox')}
+          </a>{' '}
+          <a href="/api/v1/me/export?format=zip" download>
+            {t('settings.exportZip')}
+          </a>
+        </p>
       </section>
       <section aria-labelledby="set-security">
         <h2 id="set-security">{t('settings.security')}</h2>
