@@ -18,18 +18,19 @@ const SCRAPE_TOKEN = 'prometheus-scrape-token-0123456789abcdef';
 interface Sample {
   name: string;
   labels: Record<string, string>;
-  value: number;
+  value: number | null;
 }
 
 /** Parse an exposition with prometheus_client's parser: every family's type and samples. */
 async function parse(text: string): Promise<{ types: Record<string, string>; samples: Sample[] }> {
   const script = [
-    'import sys, json',
+    'import sys, json, math',
     'from prometheus_client.parser import text_string_to_metric_families',
     'types = {}; samples = []',
     'for f in text_string_to_metric_families(sys.stdin.read()):',
     '    types[f.name] = f.type',
-    '    for s in f.samples: samples.append({"name": s.name, "labels": s.labels, "value": s.value})',
+    // NaN and ±Inf are valid sample values (an empty summary, a gauge not yet measured) but not JSON: sent as null
+    '    for s in f.samples: samples.append({"name": s.name, "labels": s.labels, "value": s.value if math.isfinite(s.value) else None})',
     'print(json.dumps({"types": types, "samples": samples}))',
   ].join('\n');
   const child = run('/usr/bin/python3', ['-c', script], { timeout: 20000, maxBuffer: 16 * 1024 * 1024 });
