@@ -156,6 +156,7 @@ describe.skipIf(!PG_URL)('SQLite → PostgreSQL restore', () => {
         pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+        sieve: { host: '127.0.0.1', port: 0 }, // every listener on a free port: test files run side by side
         outbound: { enabled: false },
       },
       {},

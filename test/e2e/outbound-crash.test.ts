@@ -57,6 +57,8 @@ describe('kill -9 during outbound delivery', { timeout: 180_000 }, () => {
         imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+        pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+        sieve: { host: '127.0.0.1', port: 0 }, // every listener on a free port: test files run side by side
         // lease = connect + 2 × command timeout = 5 s
         outbound: { enabled: true, relayHost: `[127.0.0.1]:${remote.port}`, connectTimeoutMs: 1000, commandTimeoutMs: 2000, retryMinMs: 200, retryMaxMs: 200 },
       }),

@@ -226,6 +226,8 @@ describe.each(backends())('kill -9 of thutin serve under SMTP load (%s)', (backe
         imap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         http: { host: '127.0.0.1', port: 0, tlsPort: 0 },
         ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+        pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+        sieve: { host: '127.0.0.1', port: 0 }, // every listener on a free port: test files run side by side
         // A closed loopback port: SPF/DKIM/DMARC answer temperror at once, nothing asks the real DNS.
         dns: { servers: ['127.0.0.1:1'] },
         outbound: { enabled: false },
