@@ -9,6 +9,7 @@ import { useLiveUpdates } from '../live/useLiveUpdates.ts';
 import { useSessionCheck } from '../live/useSessionCheck.ts';
 import { Toasts } from './Toasts.tsx';
 import { ExtraLinks } from '../help/ExtraLinks.tsx';
+import { AdminLinks } from './AdminLinks.tsx';
 
 export function AppShell() {
   const { t } = useTranslation();
@@ -26,6 +27,7 @@ export function AppShell() {
         <nav className="folders" id="folders" aria-label={t('folders.title')} onClick={(e) => (e.target as HTMLElement).closest('a') && setDrawer(false)}>
           <FolderPane currentAccount={accountId} currentMailbox={mailboxId} />
           <ExtraLinks />
+          <AdminLinks />
         </nav>
         <main id="main" className="content" tabIndex={-1}>
           <Outlet />
