@@ -15,11 +15,15 @@ export const EMPTY_USER = `nhanvien@${DOMAIN}`;
 export const PASSWORD = 'Matkhau#2026';
 export const SENDER = 'sender@bench.test';
 
-/** Non-standard loopback ports, away from thutin's defaults and from a system Dovecot/Postfix. */
+/**
+ * Non-standard loopback ports, away from thutin's defaults and from a system Dovecot/Postfix.
+ * BENCH_PORT_OFFSET moves them all (two benches side by side on one machine).
+ */
+const OFFSET = Number(process.env.BENCH_PORT_OFFSET || 0);
 export const PORTS = {
-  thutin: { smtp: 12525, submission: 12587, submissionTls: 12465, imap: 12143, imaps: 12993, http: 18080 },
-  dovecot: { imaps: 10993 },
-  postfix: { smtp: 10025 },
+  thutin: { smtp: 12525 + OFFSET, submission: 12587 + OFFSET, submissionTls: 12465 + OFFSET, imap: 12143 + OFFSET, imaps: 12993 + OFFSET, http: 18080 + OFFSET },
+  dovecot: { imaps: 10993 + OFFSET },
+  postfix: { smtp: 10025 + OFFSET },
 } as const;
 
 /** A positive integer knob from the environment (BENCH_*), or its default. */

@@ -33,6 +33,10 @@ export function writeThutinConfig(dataDir: string, tls: { cert: string; key: str
     ...(opts.dnsServers ? { dns: { servers: opts.dnsServers } } : {}),
     imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps },
     http: { host: '127.0.0.1', port: p.http, tlsPort: 0 },
+    // Listeners no bench here measures, on free ports: two benches (BENCH_PORT_OFFSET) side by side.
+    pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },
+    sieve: { host: '127.0.0.1', port: 0 },
+    ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     tls,
     log: { level: 'info' },
   };
