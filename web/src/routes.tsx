@@ -13,6 +13,7 @@ import { MailPage } from './mail/MailPage.tsx';
 export const routes: RouteObject[] = [
   { path: '/login', element: <LoginPage /> },
   { path: '/change-password', element: <ChangePasswordPage /> },
+  { path: '/credential/:token', lazy: async () => ({ Component: (await import('./requests/RequestExtras.tsx')).RedeemPage }) },
   {
     path: '/',
     element: (
@@ -29,6 +30,12 @@ export const routes: RouteObject[] = [
       { path: 'workqueue/:accountId', lazy: async () => ({ Component: (await import('./workqueue/WorkQueuePage.tsx')).WorkQueuePage }) },
       { path: 'reports', lazy: async () => ({ Component: (await import('./report/MyReportsPage.tsx')).MyReportsPage }) },
       { path: 'directory', lazy: async () => ({ Component: (await import('./directory/DirectoryPage.tsx')).DirectoryPage }) },
+      { path: 'requests', lazy: async () => ({ Component: (await import('./requests/RequestsPage.tsx')).RequestsPage }) },
+      { path: 'requests/new', lazy: async () => ({ Component: (await import('./requests/NewRequestPage.tsx')).NewRequestPage }) },
+      { path: 'requests/batch', lazy: async () => ({ Component: (await import('./requests/BatchPage.tsx')).BatchPage }) },
+      { path: 'requests/:id', lazy: async () => ({ Component: (await import('./requests/RequestPage.tsx')).RequestPage }) },
+      { path: 'approvals', lazy: async () => ({ Component: (await import('./requests/RequestsPage.tsx')).ApprovalsPage }) },
+      { path: 'console/directory/:tab?/:id?', lazy: async () => ({ Component: (await import('./console/directory/DirectoryConsolePage.tsx')).DirectoryConsolePage }) },
       { path: 'help', lazy: async () => ({ Component: (await import('./help/HelpPage.tsx')).HelpPage }) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
