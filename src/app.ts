@@ -57,6 +57,7 @@ import { JournalService } from './core/journal.ts';
 import { RetentionPolicies } from './core/retention-policies.ts';
 import { ConsoleStats } from './core/console-stats.ts';
 import { Metrics } from './core/metrics.ts';
+import { MailDaily } from './core/mail-daily.ts';
 import { PENDING as PENDING_REQUESTS } from './requests/lifecycle.ts';
 import { handoverPorts } from './requests/handover.ts';
 import { PurgeSchedule } from './directory/purge-schedule.ts';
@@ -151,6 +152,8 @@ export interface App {
   consoleStats: ConsoleStats;
   /** `/metrics` in Prometheus' text format (src/core/metrics.ts). */
   metrics: Metrics;
+  /** Mail per day in and out, the console's chart (src/core/mail-daily.ts, table mail_daily). */
+  mailDaily: MailDaily;
   /** Leavers purged after retention, every directory.purgeIntervalMs (src/directory/purge-schedule.ts); `serve` starts it. */
   purges: PurgeSchedule;
   /** Whether the database answers (`/health`, `thutin doctor`): its dialect, or an error thrown. */
@@ -228,6 +231,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   // /metrics (issue 11): counters fed by the store's mail flow and the request executor, gauges read at each scrape.
   const consoleStats = new ConsoleStats(db.kysely, { pendingRequestStates: [...PENDING_REQUESTS, 'scheduled', 'executing', 'failed'], queueDoneState: 'done' });
   const metrics = new Metrics(consoleStats, events);
+  const mailDaily = new MailDaily(db.kysely, events);
   const directory = new DirectoryService({
     db: db.kysely,
     accounts,
@@ -320,6 +324,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
     config,
     consoleStats,
     metrics,
+    mailDaily,
     purges,
     workQueue,
     identities: new IdentityService(db.kysely),
@@ -391,6 +396,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       await spamLearner.stop();
       await maintenance.stop();
       await sessions.stop();
+      await mailDaily.stop();
       await events.close();
       await db.close();
     },

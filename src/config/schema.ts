@@ -393,6 +393,8 @@ export const configSchema = z.object({
       passphraseFile: z.string().default(''),
       // Or encrypted to a public key (issue 14, backup/recipient-key.ts): a PEM file of an X25519 or RSA public key.
       recipientKeyFile: z.string().default(''),
+      // The console's last-backup card turns red when the last good backup is older than this (issue 14).
+      maxAgeHours: z.number().positive().default(48),
     })
     .prefault({}),
   store: z

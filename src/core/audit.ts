@@ -8,7 +8,7 @@
 import crypto from 'node:crypto';
 import type { Reader, Tx } from '../storage/tx.ts';
 import { transactor } from '../storage/tx.ts';
-import { entriesAfter, insertEntry, lockChain, newestEntries, newestHash, type AuditLogRow } from '../storage/repositories/audit.ts';
+import { entriesAfter, insertEntry, lockChain, newestEntries, newestHash, type AuditFilter, type AuditLogRow } from '../storage/repositories/audit.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -75,7 +75,7 @@ export class AuditLog {
     await insertEntry(tx, { ...row, prevHash, hash: entryHash(prevHash, row) });
   }
 
-  async list(limit = 100, opts: { target?: string; action?: string; actor?: string } = {}): Promise<AuditRow[]> {
+  async list(limit = 100, opts: AuditFilter = {}): Promise<AuditRow[]> {
     return newestEntries(this.db, limit, opts);
   }
 

@@ -44,6 +44,7 @@ import { exportRoutes } from './routes/export.ts';
 import { jmapRoutes } from '../jmap/routes.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { requestDocumentRoutes } from './routes/request-documents.ts';
+import { consoleOpsRoutes } from './routes/console-ops.ts';
 import { csrfOk, webSessionRoutes, webSessionToken } from './web-session.ts';
 import { webappRoutes } from './webapp.ts';
 
@@ -111,6 +112,7 @@ export async function buildHttp(app: App, httpsPort: () => number | null = () =>
     spamRoutes,
     ticketRoutes,
     workQueueRoutes,
+    consoleOpsRoutes, // issue 11/14: mail per day, the last backup
   ]) {
     await server.register(plugin, { prefix: API_PREFIX, app });
   }

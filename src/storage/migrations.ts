@@ -14,6 +14,7 @@ import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 import { workQueueMigration } from './migrations-work-queue.ts';
 import { jmapMigration } from './migrations-jmap.ts';
+import { mailDailyMigration } from './migrations-mail-daily.ts';
 
 import { withId, type Dialect } from './dialect.ts';
 
@@ -319,6 +320,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0021_retention': retentionMigration(dialect), // issue 14: retention policies, legal holds, messages held (migrations-retention.ts)
     '0022_journal': journalMigration(dialect), // issue 14: the journal archive of units (migrations-journal.ts)
     '0023_requests_2': requests2Migration(dialect), // issue 11: handover acknowledgements, quarantined addresses (migrations-requests-2.ts)
+    '0024_mail_daily': mailDailyMigration(), // issue 11: mail per day and direction, the console's chart (migrations-mail-daily.ts)
   };
 }
 

@@ -347,6 +347,13 @@ export interface SieveVacationRepliesTable {
   sent_at: number;
 }
 
+/** Mail per day and direction (migration 0024_mail_daily; storage/repositories/mail-daily.ts). */
+export interface MailDailyTable {
+  day: string;
+  direction: string;
+  messages: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   addresses: AddressesTable;
@@ -399,6 +406,7 @@ export interface Database {
   held_messages: HeldMessagesTable;
   journal_units: JournalUnitsTable;
   journal_entries: JournalEntriesTable;
+  mail_daily: MailDailyTable;
   spam_learn_queue: SpamLearnQueueTable;
   message_assignments: MessageAssignmentsTable;
   message_assignment_events: MessageAssignmentEventsTable;

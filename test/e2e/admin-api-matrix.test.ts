@@ -1007,6 +1007,22 @@ for (const backend of backends()) {
         allowed: ['sysadmin', 'directory-manager', 'auditor'],
         attempt: async () => ({ path: '/api/v1/reports/capacity.csv' }),
       },
+      // the console's own reads (issue 11, 14): mail per day and the last backup for the console's readers; verifying it the sysadmin's and the auditor's
+      {
+        name: 'mail per day',
+        method: 'GET',
+        route: '/api/v1/console/mail-per-day',
+        allowed: ['sysadmin', 'directory-manager', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/console/mail-per-day' }),
+      },
+      { name: 'the last backup', method: 'GET', route: '/api/v1/backups/last', allowed: ['sysadmin', 'directory-manager', 'auditor'], attempt: async () => ({ path: '/api/v1/backups/last' }) },
+      {
+        name: 'verify the last backup',
+        method: 'POST',
+        route: '/api/v1/backups/last/verify',
+        allowed: ['sysadmin', 'auditor'],
+        attempt: async () => ({ path: '/api/v1/backups/last/verify', body: {} }),
+      },
       // retention, legal hold and the journal (issue 14): policies are the sysadmin's; holds and the
       // journal's contents the auditor's alone (separation of duties), both readable by each
       { name: 'retention policies', method: 'GET', route: '/api/v1/retention/policies', allowed: ['sysadmin', 'auditor'], attempt: async () => ({ path: '/api/v1/retention/policies' }) },

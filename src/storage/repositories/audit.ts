@@ -55,12 +55,24 @@ export async function insertEntry(tx: Tx, e: NewAuditLogRow): Promise<void> {
   await tx.insertInto('audit_log').values({ at: e.at, actor: e.actor, action: e.action, target: e.target, details: e.details, reason: e.reason, prev_hash: e.prevHash, hash: e.hash }).execute();
 }
 
-/** Newest first; `action` matches as a prefix ('role.' → every role action). */
-export async function newestEntries(r: Reader, limit: number, filter: { target?: string; action?: string; actor?: string } = {}): Promise<AuditLogRow[]> {
+export interface AuditFilter {
+  target?: string;
+  action?: string;
+  actor?: string;
+  before?: number;
+  from?: number;
+  to?: number;
+}
+
+/** Newest first; `action` matches as a prefix ('role.' → every role action); `before` (an id) pages back, `from`/`to` (ms) bound `at`. */
+export async function newestEntries(r: Reader, limit: number, filter: AuditFilter = {}): Promise<AuditLogRow[]> {
   let q = r.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(limit);
   if (filter.target) q = q.where('target', '=', filter.target);
   if (filter.action) q = q.where('action', 'like', `${filter.action}%`);
   if (filter.actor) q = q.where('actor', '=', filter.actor);
+  if (filter.before !== undefined) q = q.where('id', '<', filter.before);
+  if (filter.from !== undefined) q = q.where('at', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('at', '<', filter.to);
   return (await q.execute()).map(toRow);
 }
 
