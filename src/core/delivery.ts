@@ -13,6 +13,7 @@ import { canonicalMailboxName } from './mailboxes.ts';
 import { ThutinError } from './errors.ts';
 import { joinKeywords, toFlagSet } from './flags.ts';
 import type { MessageIndex } from './mime/index.ts';
+import { fieldsOfIndex, joinThread, threadKeys } from './threads.ts';
 
 /** An ingested message: its blob (fsynced) and its index. Nothing is visible until a commit. */
 export interface StoredContent {
@@ -95,6 +96,7 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
   const queued: number[] = [];
   const replaces = plan.prefixReplaces ?? 0;
   const internalDate = plan.internalDate ?? now;
+  let keys: ReturnType<typeof threadKeys> | null = null; // the message's thread keys (core/threads.ts), made once
   for (const copy of plan.copies) {
     const prefix = copy.headerPrefix && copy.headerPrefix.length ? copy.headerPrefix : null;
     const size = servedSize(content, prefix, replaces);
@@ -104,6 +106,7 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
       if (!mb && t.orInbox && name !== 'INBOX') mb = await takeUid(tx, t.accountId, 'INBOX');
       if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', name);
       const fs = toFlagSet(t.flags ?? []);
+      const threadId = await joinThread(tx, t.accountId, (keys ??= threadKeys(fieldsOfIndex(content.index))), `${mb.id}_${mb.uid}`);
       await insertMessages(tx, [
         {
           mailboxId: mb.id,
@@ -116,6 +119,7 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
           keywords: joinKeywords(fs.keywords),
           headerPrefix: prefix,
           prefixReplaces: replaces,
+          threadId,
         },
       ]);
       await addUsage(tx, t.accountId, size);

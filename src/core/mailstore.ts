@@ -22,6 +22,7 @@ import { servedIndex, servedRanges, type MessageSource } from './served-message.
 import { planIsEmpty, writeDelivery, type Committed, type DeliveryHook, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
 import { ContentStore } from './contents.ts';
 import { MailFolders, type RemovalCause } from './mail-folders.ts';
+import { MessageThreads } from './threads.ts';
 
 export type { StoredContent, DeliveryTarget, Delivered, DeliveryPlan, Committed } from './delivery.ts';
 export type { SearchField } from '../storage/repositories/message-search.ts';
@@ -73,6 +74,8 @@ export interface CopyHook {
 export class MailStore extends MailFolders {
   /** Hooks told of each copy and move (see CopyHook). */
   readonly copyHooks: CopyHook[] = [];
+  /** Each message's stored thread (core/threads.ts): members, counts, the backfill. */
+  readonly threads = new MessageThreads(this.db);
   private readonly structureCache = new Map<string, MessageIndex>();
   /** Ingested messages small enough to be kept whole in memory until they are let go (see HEAD_KEEP). */
   private readonly ingested = new WeakMap<StoredContent, Buffer>();
@@ -443,6 +446,11 @@ export class MailStore extends MailFolders {
     // A compaction between the reads may have taken entries: the floor read again says so.
     const after = await folders.folderById(this.db, mailboxId);
     return { complete: complete && modseq >= (after?.changesFloor ?? 0) - 1, highestModseq: highest, changed, expunged };
+  }
+
+  /** The threads ("<folder id>_<uid>", core/threads.ts) of the messages expunged from a folder after `modseq`, by UID. */
+  expungedThreads(mailboxId: number, modseq: number): Promise<Map<number, string>> {
+    return messages.expungedThreadsSince(this.db, mailboxId, modseq);
   }
 
   /** The first places ("<folder id>_<uid>") of the moved messages expunged from a folder after `modseq`, by UID. */

@@ -13,7 +13,6 @@ import type { Right } from '../core/delegations.ts';
 import type { MailboxInfo, MessageMeta } from '../core/mailstore.ts';
 import { QueryCache } from './query-cache.ts';
 import { FolderLists } from './folder-lists.ts';
-import { ThreadIndex } from './threads.ts';
 import { MethodError } from './errors.ts';
 import { accountId as jmapAccountId, parseAccountId } from './ids.ts';
 import { encodeState, shapeOf, type FolderMark } from './state.ts';
@@ -45,8 +44,8 @@ export interface JmapServices {
   queries: QueryCache<{ ref: { mailboxId: number; uid: number }; meta: MessageMeta }>;
   /** Email previews by blob (a blob's text never changes). */
   previews: Map<string, string>;
-  /** Threads across each account's folders (threads.ts). */
-  threads: ThreadIndex;
+  /** Each folder's thread counts at its MODSEQ (Mailbox totalThreads, unreadThreads). */
+  threadCounts: Map<number, { modseq: number; threads: number; unreadThreads: number }>;
 }
 
 export interface JmapLimits {
@@ -77,7 +76,7 @@ export function jmapServices(app: App): JmapServices {
     lists: new FolderLists(),
     queries: new QueryCache(64),
     previews: new Map(),
-    threads: new ThreadIndex(),
+    threadCounts: new Map(),
     limits: {
       maxSizeUpload: app.config.smtp.maxMessageSize,
       maxConcurrentUpload: 4,

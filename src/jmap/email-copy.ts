@@ -61,7 +61,7 @@ async function copyOne(ctx: CallContext, from: JmapAccount, to: JmapAccount, o: 
   try {
     const [d] = await store.deliver(content, [{ accountId: to.ownerAccountId, mailbox: folder.name, flags: flagNames(keywords) }], receivedAt);
     const nref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
-    return { id: emailId(nref), blobId: messageBlobId(nref), threadId: threadIdOf(nref, {}), size: hit.meta.size };
+    return { id: emailId(nref), blobId: messageBlobId(nref), threadId: threadIdOf(nref, { threadId: hit.meta.threadId }), size: hit.meta.size };
   } catch (e) {
     if (isThutinError(e) && /QUOTA/.test(e.code)) throw new SetFailure('overQuota');
     throw e;

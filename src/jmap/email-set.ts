@@ -4,13 +4,13 @@
 // keeps its id; adding mailboxes copies it: a new Email), destroy through \Deleted + UID EXPUNGE, create and
 // import from an uploaded blob (uploads.ts) committed into the folder. A delegate with `read` only
 // may change $seen, as in IMAP.
-// Owns: writing Emails; threads as this first cut has them (identities: identities.ts).
+// Owns: writing Emails; Thread/get over the stored threads (core/threads.ts).
 import { DELETED, SEEN } from '../core/flags.ts';
 import { isThutinError } from '../core/errors.ts';
 import { MAIL, CORE, optObject, optString, optStrings, type Args, type MethodSpec } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
 import { MethodError, SetFailure } from './errors.ts';
-import { emailId, mailboxId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, threadId, type MessageRef } from './ids.ts';
+import { emailId, emailIdOf, mailboxId, messageBlobId, parseBlobId, parseEmailId, parseMailboxId, parseThreadId, threadId, threadIdOf, type MessageRef } from './ids.ts';
 import { flagsFromKeywords, isJmapKeyword, keywordsOf } from './message.ts';
 import { loadMessages } from './email.ts';
 
@@ -118,7 +118,7 @@ async function importBlob(ctx: CallContext, a: JmapAccount, o: Record<string, un
   const ref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
   const [meta] = await ctx.s.store.getMessages(ref.mailboxId, [ref.uid]);
   const id = emailId(ref);
-  return { id, blobId: messageBlobId(ref), threadId: (await ctx.s.threads.of(ctx, a)).threadOf.get(id) ?? threadId(ref), size: meta?.size ?? upload.content.size };
+  return { id, blobId: messageBlobId(ref), threadId: meta ? threadIdOf(ref, meta) : threadId(ref), size: meta?.size ?? upload.content.size };
 }
 
 export async function emailSet(ctx: CallContext, args: Args): Promise<Args> {
@@ -213,15 +213,29 @@ async function threadGet(ctx: CallContext, args: Args): Promise<Args> {
   const ids = optStrings(args, 'ids');
   if (!ids) throw new MethodError('requestTooLarge', 'ids: null');
   if (ids.length > ctx.s.limits.maxObjectsInGet) throw new MethodError('requestTooLarge');
-  const t = await ctx.s.threads.of(ctx, a);
+  const snap = await ctx.snapshot(a);
+  const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))];
+  const places = wanted.filter((id) => parseThreadId(id) !== null).map((id) => id.slice(1));
+  // the stored threads (core/threads.ts), members oldest first
+  const members = new Map<string, string[]>();
+  for (const m of await ctx.s.store.threads.members(a.ownerAccountId, places)) {
+    const id = `T${m.threadId}`;
+    members.set(id, [...(members.get(id) ?? []), emailIdOf({ mailboxId: m.mailboxId, uid: m.uid }, m)]);
+  }
+  // a message not threaded yet (stored before the threads, the backfill not there yet) is a thread of its own
+  const lone = wanted
+    .filter((id) => !members.has(id))
+    .map((id) => parseThreadId(id))
+    .filter((r): r is MessageRef => r !== null);
+  if (lone.length) for (const [eid, hit] of await loadMessages(ctx, a, lone)) if (!hit.meta.threadId) members.set(threadIdOf(hit.ref, hit.meta), [eid]);
   const list: unknown[] = [];
   const notFound: string[] = [];
-  for (const id of new Set(ids.map((i) => ctx.resolveId(i)))) {
-    const members = t.members.get(id);
-    if (members) list.push({ id, emailIds: members });
+  for (const id of wanted) {
+    const emailIds = members.get(id);
+    if (emailIds) list.push({ id, emailIds });
     else notFound.push(id);
   }
-  return { accountId: a.id, state: t.state, list, notFound };
+  return { accountId: a.id, state: snap.state, list, notFound };
 }
 
 export const EMAIL_WRITE_METHODS: Record<string, MethodSpec> = {

@@ -127,9 +127,7 @@ async function emailGet(ctx: CallContext, args: Args): Promise<Args> {
   const wanted = [...new Set(ids.map((i) => ctx.resolveId(i)))]; // an id asked twice is answered once (RFC 8620 §5.1)
   const refs = wanted.map(parseEmailId).filter((r): r is MessageRef => r !== null);
   const found = await loadMessages(ctx, a, refs);
-  const asksThread = (optStrings(args, 'properties') ?? ['threadId']).includes('threadId');
-  const threads = asksThread && found.size ? (await ctx.s.threads.of(ctx, a)).threadOf : undefined;
-  const list = await renderEmails(ctx, args, found, wanted, undefined, threads);
+  const list = await renderEmails(ctx, args, found, wanted);
   return { accountId: a.id, state: snap.state, list, notFound: wanted.filter((id) => !found.has(id)) };
 }
 
@@ -143,7 +141,6 @@ export async function renderEmails(
   found: Map<string, { ref: MessageRef; meta: MessageMeta }>,
   order: string[],
   given?: Map<MessageMeta, MessageIndex>,
-  threads?: Map<string, string>,
 ): Promise<Array<Record<string, unknown>>> {
   const props = properties(args, EMAIL_PROPS) ?? [...DEFAULT_PROPS];
   const headerProps = props.filter((p) => p.startsWith('header:')).map((p) => [p, parseHeaderProperty(p)] as const);
@@ -171,7 +168,8 @@ export async function renderEmails(
     for (const p of props) {
       if (p === 'id') continue;
       if (p === 'blobId') o.blobId = messageBlobId(ref);
-      else if (p === 'threadId') o.threadId = threads?.get(id) ?? threadIdOf(ref, meta);
+      else if (p === 'threadId')
+        o.threadId = threadIdOf(ref, meta); // stored with the message (core/threads.ts)
       else if (p === 'mailboxIds') o.mailboxIds = { [mailboxId(ref.mailboxId)]: true };
       else if (p === 'keywords') o.keywords = keywordsOf(meta);
       else if (p === 'size') o.size = meta.size;
@@ -377,16 +375,20 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   if (!folders) return { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position: 0, ids: [], total: 0 };
   let hits = await runQuery(ctx, a, filter, sort, folders);
   if (optBool(args, 'collapseThreads') === true && hits.length > 1) {
-    // one Email per thread: the first of each in the sort order (threads.ts)
-    const threadOf = (await ctx.s.threads.of(ctx, a)).threadOf;
-    const seen = new Set<string>();
-    hits = hits.filter((h) => {
-      const id = emailIdOf(h.ref, h.meta);
-      const t = threadOf.get(id) ?? id;
-      if (seen.has(t)) return false;
-      seen.add(t);
-      return true;
-    });
+    // one Email per thread: the first of each in the sort order; the threads are stored with the
+    // messages (core/threads.ts), so the collapsed list and its total are exact, and kept like the query
+    const all = hits;
+    const key = queryKey(a.ownerAccountId, folders, filter, sort) + '|collapsed';
+    const collapse = async (): Promise<Row[]> => {
+      const seen = new Set<string>();
+      return all.filter((h) => {
+        const t = threadIdOf(h.ref, h.meta);
+        if (seen.has(t)) return false;
+        seen.add(t);
+        return true;
+      });
+    };
+    hits = key.includes('"#') ? await collapse() : await ctx.s.queries.get(key, collapse);
   }
   const total = hits.length;
   let position = optInt(args, 'position', -Number.MAX_SAFE_INTEGER) ?? 0;
@@ -431,6 +433,9 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
     const o = oldById.get(m);
     return !!o && u < o.uidnext;
   };
+  // Thread/changes: the thread of each Email told (stored with the message, and in the expunge log)
+  const threadOfEmail = new Map<string, string>();
+  const threadOfGone = new Map<string, string>();
   for (const mark of snap.marks) {
     const old = oldById.get(mark.id);
     if (old && old.modseq === mark.modseq) {
@@ -438,7 +443,11 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
       continue;
     }
     const c = { created: [] as string[], updated: [] as string[], destroyed: [] as string[] };
-    const here = (m: MessageMeta) => emailIdOf({ mailboxId: mark.id, uid: m.uid }, m);
+    const here = (m: MessageMeta) => {
+      const id = emailIdOf({ mailboxId: mark.id, uid: m.uid }, m);
+      if (asThreads) threadOfEmail.set(id, threadIdOf({ mailboxId: mark.id, uid: m.uid }, m));
+      return id;
+    };
     if (!old) {
       for (const m of await ctx.s.store.listFlags(mark.id)) (known(m.origin, mark.id, m.uid) ? c.updated : c.created).push(here(m));
     } else {
@@ -446,9 +455,13 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
       if (!ch.complete) throw new MethodError('cannotCalculateChanges');
       for (const m of ch.changed) (known(m.origin, mark.id, m.uid) ? c.updated : c.created).push(here(m));
       const origins = ch.expunged.length ? await ctx.s.store.expungedOrigins(mark.id, old.modseq) : new Map<number, string>();
+      const gone = asThreads && ch.expunged.length ? await ctx.s.store.expungedThreads(mark.id, old.modseq) : new Map<number, string>();
       for (const uid of ch.expunged) {
         const origin = origins.get(uid) ?? null;
-        if (known(origin, mark.id, uid)) c.destroyed.push(origin ? `E${origin}` : emailId({ mailboxId: mark.id, uid }));
+        if (!known(origin, mark.id, uid)) continue;
+        const id = origin ? `E${origin}` : emailId({ mailboxId: mark.id, uid });
+        c.destroyed.push(id);
+        if (asThreads) threadOfGone.set(id, gone.has(uid) ? `T${gone.get(uid)}` : 'T' + id.slice(1));
       }
     }
     const n = c.created.length + c.updated.length + c.destroyed.length;
@@ -468,21 +481,25 @@ async function emailChanges(ctx: CallContext, args: Args, asThreads = false): Pr
   const newState = hasMoreChanges ? encodeState([...marks.values()]) : snap.state;
   if (!asThreads) return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created, updated, destroyed };
   // threads: one whose first Email is new was created; one that lost its every Email was destroyed; the others touched were updated
-  const t = await ctx.s.threads.of(ctx, a);
   const tCreated = new Set<string>();
   const tUpdated = new Set<string>();
   const tDestroyed = new Set<string>();
   const createdSet = new Set(created);
   for (const id of [...created, ...updated]) {
-    const th = t.threadOf.get(id) ?? 'T' + id.slice(1);
+    const th = threadOfEmail.get(id) ?? 'T' + id.slice(1);
     if (createdSet.has(id) && th === 'T' + id.slice(1)) tCreated.add(th);
     else tUpdated.add(th);
   }
-  for (const id of destroyed) {
-    const th = 'T' + id.slice(1);
-    if (t.members.has(th)) tUpdated.add(th);
-    else tDestroyed.add(th);
-  }
+  const goneThreads = [...new Set(destroyed.map((id) => threadOfGone.get(id) ?? 'T' + id.slice(1)))];
+  const left = new Set(
+    (
+      await ctx.s.store.threads.members(
+        a.ownerAccountId,
+        goneThreads.map((t) => t.slice(1)),
+      )
+    ).map((m) => `T${m.threadId}`),
+  );
+  for (const th of goneThreads) (left.has(th) ? tUpdated : tDestroyed).add(th);
   for (const th of tCreated) tUpdated.delete(th);
   return { accountId: a.id, oldState: sinceState, newState, hasMoreChanges, created: [...tCreated], updated: [...tUpdated], destroyed: [...tDestroyed] };
 }

@@ -3,7 +3,7 @@
 // `A<account id>`, a mailbox `M<folder id>`, an Email `E<folder id>_<uid>` of the place it was
 // first stored — a message is in exactly one mailbox, and a MOVE keeps its id (RFC 8621 §4.1.1:
 // the store keeps the first place as `origin` on the moved copy; a COPY is a new Email) — its
-// thread `T` + the thread's first Email's place (threads.ts), the blob of a whole message
+// thread `T` + the place of the Email that started it (stored with each message: core/threads.ts), the blob of a whole message
 // `B<folder id>_<uid>` where it is now, of one of its parts `B<folder id>_<uid>_<part with '-' for
 // '.'>`, an upload `U<sha-256 hex>`. Folder ids are never reused, so none of these ever names
 // something else.
@@ -55,9 +55,9 @@ function parseRef(prefix: string, s: unknown): MessageRef | null {
   return m ? { mailboxId: Number(m[1]), uid: Number(m[2]) } : null;
 }
 
-/** A thread's id: `T` + the place of its first Email (threads.ts gives that place); one message alone is its own thread. */
-export function threadIdOf(r: MessageRef, meta: { origin?: string | null }): string {
-  return 'T' + emailIdOf(r, meta).slice(1);
+/** A thread's id: `T` + the place of the Email that started it (stored: core/threads.ts); a message not threaded yet is a thread of its own. */
+export function threadIdOf(r: MessageRef, meta: { origin?: string | null; threadId?: string | null }): string {
+  return meta.threadId ? `T${meta.threadId}` : 'T' + emailIdOf(r, meta).slice(1);
 }
 
 export function parseEmailId(s: unknown): MessageRef | null {

@@ -1,8 +1,8 @@
 // Mailbox/get, Mailbox/changes, Mailbox/query and Mailbox/set (RFC 8621 §2) over the store's
 // folders (core/mail-folders.ts, as IMAP LIST/CREATE/RENAME/DELETE use them). A folder's JMAP
 // name is its last path segment, its parent the folder named by the path before it; the role
-// comes from the special-use attribute (INBOX: inbox). Counts come from the folder's STATUS; there
-// is one message per thread, so thread counts are message counts.
+// comes from the special-use attribute (INBOX: inbox). Counts come from the folder's STATUS; thread
+// counts from the threads stored with the messages (core/threads.ts), kept per folder MODSEQ.
 // Owns: the Mailbox object and its methods.
 import { HIERARCHY_SEPARATOR, canonicalMailboxName } from '../core/mailboxes.ts';
 import { isThutinError } from '../core/errors.ts';
@@ -13,7 +13,7 @@ import { MethodError, SetFailure } from './errors.ts';
 import { mailboxId, parseMailboxId } from './ids.ts';
 import { decodeState } from './state.ts';
 
-type Folder = MailboxInfo & { messages: number; unseen: number };
+type Folder = MailboxInfo & { messages: number; unseen: number; threads?: number; unreadThreads?: number };
 
 const PROPS = ['id', 'name', 'parentId', 'role', 'sortOrder', 'totalEmails', 'unreadEmails', 'totalThreads', 'unreadThreads', 'myRights', 'isSubscribed'] as const;
 const COUNT_PROPS = ['totalEmails', 'unreadEmails', 'totalThreads', 'unreadThreads'];
@@ -66,8 +66,8 @@ function toJmap(a: JmapAccount, f: Folder, byName: Map<string, Folder>): Record<
     sortOrder: role === 'inbox' ? 1 : role ? 2 : 10,
     totalEmails: f.messages,
     unreadEmails: f.unseen,
-    totalThreads: f.messages,
-    unreadThreads: f.unseen,
+    totalThreads: f.threads ?? f.messages,
+    unreadThreads: f.unreadThreads ?? f.unseen,
     myRights: rightsOf(a, f),
     isSubscribed: f.subscribed,
   };
@@ -77,6 +77,17 @@ function pick(o: Record<string, unknown>, props: readonly string[] | null): Reco
   if (!props) return o;
   const out: Record<string, unknown> = { id: o.id };
   for (const p of props) out[p] = o[p];
+  return out;
+}
+
+/** A folder's thread counts, kept while its MODSEQ stays (every append, flag change and expunge raises it). */
+async function threadCounts(ctx: CallContext, f: Folder): Promise<{ threads: number; unreadThreads: number }> {
+  const kept = ctx.s.threadCounts.get(f.id);
+  if (kept && kept.modseq === f.highestModseq) return kept;
+  const c = await ctx.s.store.threads.counts(f.id);
+  const out = { modseq: f.highestModseq, threads: c.threads, unreadThreads: c.unread };
+  if (ctx.s.threadCounts.size >= 10_000) ctx.s.threadCounts.clear();
+  ctx.s.threadCounts.set(f.id, out);
   return out;
 }
 
@@ -90,8 +101,10 @@ async function mailboxGet(ctx: CallContext, args: Args): Promise<Args> {
   const byId = new Map(snap.folders.map((f) => [mailboxId(f.id), f]));
   const list: unknown[] = [];
   const notFound: string[] = [];
+  const wantThreads = !props || props.includes('totalThreads') || props.includes('unreadThreads');
   for (const id of ids ? new Set(ids.map((i) => ctx.resolveId(i))) : byId.keys()) {
-    const f = byId.get(id);
+    let f = byId.get(id);
+    if (f && wantThreads) f = { ...f, ...(await threadCounts(ctx, f)) };
     if (f) list.push(pick(toJmap(a, f, byName), props));
     else notFound.push(id);
   }

@@ -176,6 +176,7 @@ async function readBody(stream: Readable, max: number): Promise<Buffer | null> {
 
 export async function jmapRoutes(server: FastifyInstance, opts: { app: App; webSession?: WebSessionReader }): Promise<void> {
   const s = jmapServices(opts.app);
+  void s.store.threads.backfill(s.log); // mail stored before the threads were: threaded in batches, serving goes on (core/threads.ts)
   s.uploads = new Uploads(s.store);
   const basicCache: BasicCache = new Map();
   const authDeps: AuthDeps = { basicCache, webSession: opts.webSession ?? null };
@@ -204,8 +205,6 @@ export async function jmapRoutes(server: FastifyInstance, opts: { app: App; webS
     const who = await authenticate(s, authDeps, req, reply);
     if (!who) return reply;
     const accounts = await accountsOf(s, who.account);
-    const warmCtx = new CallContext(s, who.account, accounts, req.ip, new Set());
-    for (const a of accounts) s.threads.warm(warmCtx, a); // the first list asks for threadId (threads.ts)
     const base = baseUrl(req);
     const l = s.limits;
     return {

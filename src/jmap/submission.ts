@@ -248,7 +248,7 @@ async function createOne(ctx: CallContext, a: JmapAccount, o: Record<string, unk
   const sendAt = Date.now();
   const envelope = JSON.stringify(env);
   const delivered = rcpts.filter((r) => !resolved.remote.includes(r));
-  const thread = (await ctx.s.threads.of(ctx, a)).threadOf.get(id) ?? threadIdOf(hit.ref, hit.meta);
+  const thread = threadIdOf(hit.ref, hit.meta);
   const n = await ctx.s.submissions.record({
     accountId: a.ownerAccountId,
     submitterId: ctx.me.id,

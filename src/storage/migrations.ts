@@ -14,6 +14,7 @@ import { quarantineMigration } from './migrations-quarantine.ts';
 import { forwardingSendLimitsMigration } from './migrations-forwarding.ts';
 import { workQueueMigration } from './migrations-work-queue.ts';
 import { jmapMigration } from './migrations-jmap.ts';
+import { threadsMigration } from './migrations-threads.ts';
 import { mailDailyMigration } from './migrations-mail-daily.ts';
 
 import { withId, type Dialect } from './dialect.ts';
@@ -240,6 +241,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0015_requests': requestsMigration(dialect), // issue 11: requests, their rows, events, documents (migrations-requests.ts)
     '0018_mailbox_metadata': metadataMigration(), // issue 13: IMAP METADATA entries (migrations-metadata.ts)
     '0019_jmap': jmapMigration(dialect), // issue 10: JMAP identities and email submissions (migrations-jmap.ts)
+    '0025_threads': threadsMigration(), // issue 10: each message's thread stored, the keys new mail finds it by (migrations-threads.ts)
     '0017_sieve': sieveMigration(dialect), // issue 13: Sieve scripts and vacation replies sent (migrations-sieve.ts)
     '0020_work_queue': workQueueMigration(dialect), // issue 10: the unit mailbox as a shared work queue (migrations-work-queue.ts)
     '0016_session_end_credential': {

@@ -1,5 +1,5 @@
 // The JMAP tables (migration 0019_jmap) as kysely sees them.
-// Owns: the types of `identities` and `email_submissions`.
+// Owns: the types of `identities`, `email_submissions` and `thread_keys` (0025_threads).
 import type { Generated } from 'kysely';
 
 /** One account's settings for one address it may send from (RFC 8621 §6). */
@@ -27,4 +27,11 @@ export interface EmailSubmissionsTable {
   queue_ids: string; // JSON number[]
   delivered: string; // JSON string[]
   send_at: number;
+}
+
+/** How new mail finds its thread (migration 0025_threads; storage/repositories/threads.ts). */
+export interface ThreadKeysTable {
+  account_id: number;
+  key: string; // base64url SHA-256 of (msg-id \0 base subject)
+  thread_id: string; // "<folder id>_<uid>"
 }

@@ -16,7 +16,7 @@ import type {
 import type { RetentionPoliciesTable, FolderEntriesTable, LegalHoldsTable, HeldMessagesTable, JournalUnitsTable, JournalEntriesTable } from './schema-retention.ts';
 import type { RequestsTable, RequestItemsTable, RequestEventsTable, RequestDocumentsTable, RequestAcknowledgementsTable, AddressQuarantineTable } from './schema-requests.ts';
 import type { MessageAssignmentsTable, MessageAssignmentEventsTable } from './schema-work-queue.ts';
-import type { IdentitiesTable, EmailSubmissionsTable } from './schema-jmap.ts';
+import type { IdentitiesTable, EmailSubmissionsTable, ThreadKeysTable } from './schema-jmap.ts';
 
 export interface AccountsTable {
   id: Generated<number>;
@@ -82,6 +82,7 @@ export interface MessagesTable {
   prefix_replaces: Generated<number>; // blob bytes the prefix replaces (0: it only adds)
   internal_date_zone: Generated<number>; // the INTERNALDATE's zone, minutes east of UTC (0008c)
   origin: Generated<string | null>; // "<folder id>_<uid>" of the message's first copy when a MOVE made this one (0019_jmap)
+  thread_id: Generated<string | null>; // "<folder id>_<uid>" of the Email that started its thread; null until the backfill (0025_threads)
 }
 
 export interface ChangesTable {
@@ -92,6 +93,7 @@ export interface ChangesTable {
   kind: string; // 'expunge' (appends and flag changes are found by messages.modseq)
   created_at: Generated<number>;
   origin: Generated<string | null>; // the expunged message's messages.origin (0019_jmap)
+  thread_id: Generated<string | null>; // the expunged message's messages.thread_id (0025_threads)
 }
 
 export interface OutboundQueueTable {
@@ -409,6 +411,7 @@ export interface Database {
   mail_daily: MailDailyTable;
   spam_learn_queue: SpamLearnQueueTable;
   message_assignments: MessageAssignmentsTable;
+  thread_keys: ThreadKeysTable;
   message_assignment_events: MessageAssignmentEventsTable;
   identities: IdentitiesTable;
   email_submissions: EmailSubmissionsTable;

@@ -23,6 +23,8 @@ export interface MessageRow {
   prefixReplaces: number;
   /** "<folder id>_<uid>" of the message's first copy when a MOVE made this one (its JMAP id); null otherwise. */
   origin?: string | null;
+  /** "<folder id>_<uid>" of the Email that started its thread (0025_threads); null until the backfill gives it one. */
+  threadId?: string | null;
 }
 
 export interface NewMessage {
@@ -38,9 +40,10 @@ export interface NewMessage {
   prefixReplaces: number;
   internalDateZone?: number;
   origin?: string | null;
+  threadId?: string | null;
 }
 
-const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'sha256', 'header_prefix', 'prefix_replaces', 'origin'] as const;
+const COLUMNS = ['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'sha256', 'header_prefix', 'prefix_replaces', 'origin', 'thread_id'] as const;
 
 type Row = {
   uid: number;
@@ -54,6 +57,7 @@ type Row = {
   header_prefix: string | null;
   prefix_replaces: number;
   origin?: string | null;
+  thread_id?: string | null;
 };
 
 function toMessage(r: Row): MessageRow {
@@ -69,6 +73,7 @@ function toMessage(r: Row): MessageRow {
     headerPrefix: r.header_prefix ? Buffer.from(r.header_prefix, 'latin1') : null,
     prefixReplaces: Number(r.prefix_replaces ?? 0),
     origin: r.origin ?? null,
+    threadId: r.thread_id ?? null,
   };
 }
 
@@ -96,6 +101,7 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
           header_prefix: m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null,
           prefix_replaces: m.prefixReplaces,
           origin: m.origin ?? null,
+          thread_id: m.threadId ?? null,
         })),
       )
       .execute();
@@ -131,7 +137,7 @@ export async function listMessages(r: Reader, mailboxId: number): Promise<Messag
 export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRow[]> {
   const rows = await r
     .selectFrom('messages')
-    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin'])
+    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin', 'thread_id'])
     .where('mailbox_id', '=', mailboxId)
     .orderBy('uid')
     .execute();
@@ -168,6 +174,19 @@ export async function expungedOriginsSince(r: Reader, mailboxId: number, modseq:
     .where('origin', 'is not', null)
     .execute();
   return new Map(rows.map((e) => [Number(e.uid), e.origin!]));
+}
+
+/** The threads of the messages expunged after `modseq` (UID → thread, "<folder id>_<uid>"; those without one are not listed). */
+export async function expungedThreadsSince(r: Reader, mailboxId: number, modseq: number): Promise<Map<number, string>> {
+  const rows = await r
+    .selectFrom('changes')
+    .select(['uid', 'thread_id'])
+    .where('mailbox_id', '=', mailboxId)
+    .where('modseq', '>', modseq)
+    .where('kind', '=', 'expunge')
+    .where('thread_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((e) => [Number(e.uid), e.thread_id!]));
 }
 
 /** The messages of an account's folders whose origin is one of `origins` (moved messages, by their first place). */
@@ -211,15 +230,15 @@ export async function allUids(r: Reader, mailboxId: number): Promise<number[]> {
 export async function removeMessages(tx: Tx, mailboxId: number, uids: number[], modseq: number, now = Date.now(), logChanges = true): Promise<string[]> {
   const shas = new Set<string>();
   for (const chunk of chunks(uids, 500)) {
-    const rows = await tx.selectFrom('messages').select(['uid', 'sha256', 'size', 'origin']).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
+    const rows = await tx.selectFrom('messages').select(['uid', 'sha256', 'size', 'origin', 'thread_id']).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
     for (const r of rows) shas.add(r.sha256);
     await addFolderUsage(tx, mailboxId, -rows.reduce((a, r) => a + Number(r.size), 0));
     await tx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
-    const origins = new Map(rows.map((r) => [Number(r.uid), r.origin ?? null]));
+    const byUid = new Map(rows.map((r) => [Number(r.uid), r]));
     if (logChanges)
       await tx
         .insertInto('changes')
-        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge', created_at: now, origin: origins.get(uid) ?? null })))
+        .values(chunk.map((uid) => ({ mailbox_id: mailboxId, modseq, uid, kind: 'expunge', created_at: now, origin: byUid.get(uid)?.origin ?? null, thread_id: byUid.get(uid)?.thread_id ?? null })))
         .execute();
   }
   return [...shas];

@@ -1,4 +1,4 @@
-// subjectKey: the base subject JMAP threads compare (threads.ts).
+// subjectKey: the base subject threads compare (core/threads.ts).
 // Owns: the tests of the base subject.
 import { describe, it, expect } from 'vitest';
 import { subjectKey } from './threads.ts';
