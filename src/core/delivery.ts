@@ -50,8 +50,17 @@ export interface Copy {
   remote?: RemoteCopy | null;
 }
 
+/**
+ * Where a commit's mail comes from: `delivery` (SMTP in and out, lists, Sieve, notices: the default),
+ * or mail brought in that was received elsewhere or earlier — a mailbox `import` (src/transfer/), an
+ * IMAP `migration` (src/migrate/), a `restore`. Only deliveries are journaled and counted as received.
+ */
+export type CommitOrigin = 'delivery' | 'import' | 'migration' | 'restore';
+
 export interface DeliveryPlan {
   copies: Copy[];
+  /** Default `delivery`. */
+  origin?: CommitOrigin;
   /**
    * Blob bytes every copy's header prefix replaces (0: the prefix only adds fields). Non-zero when
    * a stage dropped fields of the client's header: the prefix then holds the whole header section.

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import pg from 'pg';
+import type { CommitOrigin } from './delivery.ts';
 
 const CHANNEL = 'thutin_mailbox';
 
@@ -34,12 +35,15 @@ export class MailEvents {
     this.notifier.on('error', () => {});
   }
 
-  /** Mail passed through this process: `in` copies committed into local mailboxes, `out` recipients accepted by remote servers. */
-  mailFlow(direction: 'in' | 'out', count: number): void {
-    if (count > 0) this.emitter.emit('flow', direction, count);
+  /**
+   * Mail passed through this process: `in` copies committed into local mailboxes, `out` recipients
+   * accepted by remote servers; `origin` says whether `in` copies were delivered or brought in (import, migration, restore).
+   */
+  mailFlow(direction: 'in' | 'out', count: number, origin: CommitOrigin = 'delivery'): void {
+    if (count > 0) this.emitter.emit('flow', direction, count, origin);
   }
 
-  onMailFlow(fn: (direction: 'in' | 'out', count: number) => void): () => void {
+  onMailFlow(fn: (direction: 'in' | 'out', count: number, origin: CommitOrigin) => void): () => void {
     this.emitter.on('flow', fn);
     return () => this.emitter.off('flow', fn);
   }

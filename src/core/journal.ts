@@ -3,7 +3,9 @@
 // content (no second copy of the bytes; the row keeps the contents row and blob alive), kept
 // read-only for the unit's period (`keep_years`, expired by the retention run unless the unit is
 // under legal hold). Hooked once where the core commits deliveries (core/delivery.ts DeliveryHook,
-// through MailStore.commit): SMTP in and out, list copies, Sieve redirects, notices; never APPEND.
+// through MailStore.commit): SMTP in and out, list copies, Sieve redirects, notices; never APPEND,
+// nor a commit whose origin is not a delivery (an import, a migration, a restore: mail received
+// elsewhere or earlier, core/delivery.ts CommitOrigin).
 // Auditors search it (diacritic-insensitive through core/text folding: people, subject and body
 // text; by date, unit and direction) and export what they find as mboxrd; every search and export
 // is audited with its reason, which is required (R10.1).
@@ -125,6 +127,7 @@ export class JournalService implements DeliveryHook {
 
   /** DeliveryHook: in the commit's transaction, one entry per journaled unit and direction. */
   async written(tx: Tx, content: StoredContent, plan: DeliveryPlan, out: Committed, now: number): Promise<void> {
+    if ((plan.origin ?? 'delivery') !== 'delivery') return;
     const { enabled: journaled, parents } = await this.enabledUnits(tx);
     if (!journaled.length) return;
     const env = content.index.envelope;

@@ -24,7 +24,7 @@ import { ContentStore } from './contents.ts';
 import { MailFolders, type RemovalCause } from './mail-folders.ts';
 import { MessageThreads } from './threads.ts';
 
-export type { StoredContent, DeliveryTarget, Delivered, DeliveryPlan, Committed } from './delivery.ts';
+export type { StoredContent, DeliveryTarget, Delivered, DeliveryPlan, Committed, CommitOrigin } from './delivery.ts';
 export type { SearchField } from '../storage/repositories/message-search.ts';
 export { chunks } from '../storage/repositories/messages.ts';
 export { SizeLimitError } from '../storage/blobs.ts';
@@ -150,7 +150,7 @@ export class MailStore extends MailFolders {
     });
     if (!planIsEmpty(plan)) this.saved.add(content); // committed: its row exists (see release)
     for (const id of new Set(out.delivered.map((o) => o.mailboxId))) this.events.notify(id);
-    this.events.mailFlow('in', out.delivered.length); // mail received (the /metrics counter)
+    this.events.mailFlow('in', out.delivered.length, plan.origin); // mail received, or imported (the /metrics counters)
     if (out.queued.length) this.onQueued?.();
     return out;
   }

@@ -1,6 +1,7 @@
 // The numbers of /metrics in Prometheus' text format (issue 11, R5.9), which the console's dashboard
 // and an outside Prometheus both read. Counters are fed where mail passes (core/events.ts mailFlow:
-// copies committed into local mailboxes, recipients accepted by remote servers) and where a request
+// copies delivered into local mailboxes, recipients accepted by remote servers; copies imported,
+// migrated or restored are counted apart, thutin_messages_imported_total) and where a request
 // finishes executing; gauges are read at each scrape through ConsoleStats (storage and mailboxes per
 // agency, mailboxes per state, requests waiting, the outbound queue's depth). Counters count what
 // this process saw since it started (Prometheus' increase() gives mail per day); with several
@@ -31,7 +32,15 @@ export class Metrics {
     });
     this.mail.inc({ direction: 'in' }, 0);
     this.mail.inc({ direction: 'out' }, 0);
-    events.onMailFlow((direction, n) => this.mail.inc({ direction }, n));
+    // Mail imported, migrated or restored was received elsewhere or earlier: counted apart, never as `in`.
+    const imported = new Counter({
+      name: 'thutin_messages_imported_total',
+      help: 'Thư đưa vào không qua nhận thư / messages brought into local mailboxes without being received: origin = import (mbox, Maildir, zip), migration (IMAP), restore',
+      labelNames: ['origin'],
+      registers,
+    });
+    for (const origin of ['import', 'migration', 'restore']) imported.inc({ origin }, 0);
+    events.onMailFlow((direction, n, origin) => (direction === 'in' && origin !== 'delivery' ? imported.inc({ origin }, n) : this.mail.inc({ direction }, n)));
     this.executeSeconds = new Histogram({
       name: 'thutin_request_execute_seconds',
       help: 'Thời gian từ khi trình đến khi thực hiện yêu cầu / seconds from a request’s submission to its execution',

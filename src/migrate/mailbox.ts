@@ -2,9 +2,9 @@
 // every folder (modified UTF-7 names decoded by imapflow, nested levels joined with '/', special use
 // mapped onto the account's folders: src/transfer/folders.ts), each message with its flags,
 // keywords and internal date, written through the core (src/transfer/writer.ts: ingest + commit,
-// in UID order), never through our IMAP server. Per folder it resumes after the last UID copied
-// (src/migrate/state.ts, saved as it goes) and skips what the target folder already holds by
-// Message-ID and size (or, without Message-ID, by size and internal date), so a run after an
+// in UID order, origin `migration`: not journaled, not counted as mail received), never through
+// our IMAP server. Per folder it resumes after the last UID copied (src/migrate/state.ts, saved as
+// it goes) and skips what the target folder already holds by Message-ID and size (or, without Message-ID, by size and internal date), so a run after an
 // interruption or a second pass on cut-over night copies only what is new.
 import { ImapFlow, type ListResponse } from 'imapflow';
 import type { MailStore } from '../core/mailstore.ts';
@@ -140,7 +140,7 @@ export async function migrateMailbox(store: MailStore, accountId: number, server
   const file = stateFile(stateDir, m.source, m.target);
   const state = loadState(file, m.source, m.target);
   const client = imapClient(server, m);
-  const writer = new MessageWriter(store);
+  const writer = new MessageWriter(store, 'migration');
   client.on('error', () => undefined); // socket errors end the current command, which reports them
   let lastSave = Date.now();
   const save = (force = false) => {

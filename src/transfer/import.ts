@@ -1,7 +1,8 @@
 // Owns: importing messages into an account from any of the formats (mbox, Maildir, zip of .eml):
 // the folders made first (with their special use, src/transfer/folders.ts), then every message
 // through the core's ingest and commit (src/transfer/writer.ts: one blob per message, parsed once,
-// in order) with its flags, keywords and internal date. Nothing is sent by SMTP.
+// in order) with its flags, keywords and internal date, as origin `import` (not journaled, not
+// counted as mail received). Nothing is sent by SMTP.
 import fs from 'node:fs';
 import type { MailStore } from '../core/mailstore.ts';
 import { ThutinError } from '../core/errors.ts';
@@ -35,7 +36,7 @@ export async function importItems(store: MailStore, accountId: number, folders: 
   const resolver = new FolderResolver(store, accountId);
   const uses = new Map(folders.map((f) => [f.name, f.specialUse]));
   for (const f of folders) await resolver.resolve(f.name, f.specialUse);
-  const writer = new MessageWriter(store);
+  const writer = new MessageWriter(store, 'import');
   const report: ImportReport = { folders: 0, messages: 0, bytes: 0, failed: 0, errors: [] };
   const seen = new Set<string>();
   for await (const item of items) {

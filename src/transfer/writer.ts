@@ -4,7 +4,7 @@
 // and internal date strictly in the order given, so UIDs follow the source's order. Used by the
 // import (src/transfer/import.ts) and the IMAP migration (src/migrate/).
 import { Readable } from 'node:stream';
-import type { MailStore, StoredContent } from '../core/mailstore.ts';
+import type { CommitOrigin, MailStore, StoredContent } from '../core/mailstore.ts';
 
 export interface WriteItem {
   accountId: number;
@@ -21,8 +21,10 @@ export class MessageWriter {
   private calls: Promise<void> = Promise.resolve();
   private readonly pending = new Set<Promise<void>>();
 
+  /** `origin`: what the commits are (an import or a migration: neither journaled nor counted as mail received). */
   constructor(
     private readonly store: MailStore,
+    private readonly origin: Exclude<CommitOrigin, 'delivery'>,
     private readonly depth = 16,
   ) {}
 
@@ -52,7 +54,11 @@ export class MessageWriter {
           return done?.({ ok: false, error: e! });
         }
         // store.commit queues its work with the group commit before its first await: in order.
-        const committing = this.store.commit(c, { copies: [{ local: [{ accountId: item.accountId, mailbox: item.folder, flags: item.flags }] }], internalDate: item.internalDate });
+        const committing = this.store.commit(c, {
+          copies: [{ local: [{ accountId: item.accountId, mailbox: item.folder, flags: item.flags }] }],
+          internalDate: item.internalDate,
+          origin: this.origin,
+        });
         handed();
         try {
           const out = await committing;
