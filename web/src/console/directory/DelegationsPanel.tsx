@@ -1,0 +1,67 @@
+// Owns: one mailbox's delegations in the console (GET /api/v1/mailboxes/:address/delegations): who holds
+// which rights, revoking one (DELETE …/:grantee?reason=) with its reason, the grant form and the history.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { calls, useChange, useDelegations } from './api.ts';
+import { ApiError } from './ApiError.tsx';
+import { ReasonField } from './ReasonField.tsx';
+import { DelegationGrantForm } from './DelegationGrantForm.tsx';
+import './texts.ts';
+
+export function DelegationsPanel({ owner }: { owner: string }) {
+  const { t } = useTranslation();
+  const list = useDelegations(owner);
+  const [reason, setReason] = useState('');
+  const revoke = useChange(
+    (grantee: string) => calls.revoke(owner, grantee, reason.trim()),
+    (_o, grantee) => t('cdir.mailboxes.revoked', { who: grantee }),
+  );
+  return (
+    <section aria-labelledby="cdir-deleg-h" className="cdir-main">
+      <h2 id="cdir-deleg-h">{t('cdir.mailboxes.delegations', { address: owner })}</h2>
+      {list.isPending ? (
+        <p role="status">{t('cdir.loading')}</p>
+      ) : list.isError ? (
+        <ApiError error={list.error} />
+      ) : !list.data.length ? (
+        <p>{t('cdir.mailboxes.noDelegations')}</p>
+      ) : (
+        <form className="cdir-form" onSubmit={(e) => e.preventDefault()} aria-label={t('cdir.mailboxes.revoke')}>
+          <table className="grid" data-testid="cdir-delegations">
+            <thead>
+              <tr>
+                <th scope="col">{t('cdir.mailboxes.grantee')}</th>
+                <th scope="col">{t('cdir.mailboxes.rights')}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('cdir.mailboxes.revoke')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.map((d) => (
+                <tr key={d.grantee}>
+                  <td>{d.grantee}</td>
+                  <td>{d.rights.map((r) => t(`cdir.mailboxes.right.${r}`)).join(', ')}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="button"
+                      aria-label={`${t('cdir.mailboxes.revoke')}: ${d.grantee}`}
+                      disabled={revoke.isPending || !reason.trim()}
+                      onClick={() => revoke.mutate(d.grantee)}
+                    >
+                      {t('cdir.mailboxes.revoke')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ReasonField value={reason} onChange={setReason} />
+          <ApiError error={revoke.error} />
+        </form>
+      )}
+      <DelegationGrantForm owner={owner} key={owner} />
+    </section>
+  );
+}

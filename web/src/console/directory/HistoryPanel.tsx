@@ -1,0 +1,60 @@
+// Owns: one directory entry's history (GET /api/v1/history/:entity/:id, auditors and sysadmins): each
+// version with when, who, its document and the request it was made by (a link to the request), or
+// "outside a request" for a direct change. Loaded when opened; a refusal is shown as the API says it.
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useHistory, type HistoryEntity } from './api.ts';
+import { ApiError } from './ApiError.tsx';
+import './texts.ts';
+
+function summary(data: Record<string, unknown>): string {
+  if (data.deleted === true) return '';
+  return Object.entries(data)
+    .filter(([k, v]) => v !== null && v !== '' && !/Id$|^id$|^search|^sort/.test(k))
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
+export function HistoryPanel({ entity, id }: { entity: HistoryEntity; id: number }) {
+  const { t, i18n } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const h = useHistory(entity, id, open);
+  const when = (ms: number) => new Date(ms).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'vi-VN');
+  return (
+    <details className="cdir-history" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid={`history-${entity}-${id}`}>
+      <summary>{t('cdir.history.show')}</summary>
+      <h3>{t('cdir.history.title')}</h3>
+      {!open ? null : h.isPending ? (
+        <p role="status">{t('cdir.loading')}</p>
+      ) : h.isError ? (
+        <ApiError error={h.error} />
+      ) : !h.data.length ? (
+        <p>{t('cdir.history.empty')}</p>
+      ) : (
+        <table className="grid">
+          <thead>
+            <tr>
+              <th scope="col">{t('cdir.history.at')}</th>
+              <th scope="col">{t('cdir.history.actor')}</th>
+              <th scope="col">{t('cdir.history.reason')}</th>
+              <th scope="col">{t('cdir.history.request')}</th>
+              <th scope="col">{t('cdir.history.data')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...h.data].reverse().map((v, i) => (
+              <tr key={`${v.validFrom}-${i}`}>
+                <td>{when(v.validFrom)}</td>
+                <td>{v.actor}</td>
+                <td>{v.reason || t('cdir.none')}</td>
+                <td>{v.requestId !== null ? <Link to={`/requests/${v.requestId}`}>{t('cdir.history.requestN', { id: v.requestId })}</Link> : t('cdir.history.outside')}</td>
+                <td className="cdir-data">{v.data.deleted === true ? t('cdir.history.deleted') : summary(v.data)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
+  );
+}
