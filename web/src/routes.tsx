@@ -41,7 +41,6 @@ export const routes: RouteObject[] = [
       { path: 'console/queue', lazy: async () => ({ Component: (await import('./console/ops/QueuePage.tsx')).QueuePage }) },
       { path: 'console/audit', lazy: async () => ({ Component: (await import('./console/ops/AuditPage.tsx')).AuditPage }) },
       { path: 'console/lockouts', lazy: async () => ({ Component: (await import('./console/ops/LockoutsPage.tsx')).LockoutsPage }) },
-      { path: 'console/directory/:tab?/:id?', lazy: async () => ({ Component: (await import('./console/directory/DirectoryConsolePage.tsx')).DirectoryConsolePage }) },
       { path: 'help', lazy: async () => ({ Component: (await import('./help/HelpPage.tsx')).HelpPage }) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
