@@ -22,6 +22,7 @@ export const ADMIN_LINKS: AdminLink[] = [
   { to: '/requests', labelKey: 'adminLinks.requests', roles: ['agency-head', 'agency-clerk'], vi: 'Yêu cầu của đơn vị', en: 'My unit’s requests' },
   { to: '/approvals', labelKey: 'adminLinks.approvals', roles: ['sysadmin', 'directory-manager'], vi: 'Duyệt yêu cầu', en: 'Approval queue' },
   { to: '/console', labelKey: 'adminLinks.console', roles: ['sysadmin', 'directory-manager', 'auditor'], vi: 'Bảng điều khiển, hàng đợi, nhật ký', en: 'Dashboard, queue, audit log' },
+  { to: '/console/directory', labelKey: 'adminLinks.directory', roles: ['sysadmin', 'directory-manager', 'agency-head'], vi: 'Quản lý danh bạ', en: 'Directory management' },
 ];
 
 for (const l of ADMIN_LINKS) {
