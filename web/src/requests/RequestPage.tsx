@@ -165,7 +165,7 @@ export function RequestPage() {
                     .map(([k, v]) => `${t(`rq.f.${k}`, { defaultValue: k })}: ${String(v)}`)
                     .join(' · ')}
                 </td>
-                <td>{i.state}</td>
+                <td>{t(`rq.itemStates.${i.state}`, { defaultValue: i.state })}</td>
                 <td>{i.error ? <span className="rq-error">{i.error}</span> : i.result ? String(i.result.address ?? '') || JSON.stringify(i.result) : '—'}</td>
               </tr>
             ))}

@@ -117,6 +117,7 @@ const vi = {
     items: 'Nội dung yêu cầu',
     line: 'Dòng',
     result: 'Kết quả',
+    itemStates: { pending: 'Chưa thực hiện', done: 'Đã thực hiện', failed: 'Lỗi' },
     timeline: 'Diễn biến',
     events: {
       create: 'Lập yêu cầu',
@@ -290,6 +291,7 @@ const en: typeof vi = {
     items: 'What is requested',
     line: 'Line',
     result: 'Result',
+    itemStates: { pending: 'Pending', done: 'Done', failed: 'Failed' },
     timeline: 'Timeline',
     events: {
       create: 'Filed',
