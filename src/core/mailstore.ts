@@ -82,6 +82,8 @@ export class MailStore extends MailFolders {
   /** Ingested messages whose contents row a commit has saved (their release need not ask the database). */
   private readonly saved = new WeakSet<StoredContent>();
   private readonly commits: GroupCommit;
+  /** Per folder, how many flag or expunge transactions have begun writing it (see writeGeneration). */
+  private readonly folderWrites = new Map<number, number>();
   /** Told of every commit's deliveries in its transaction (the journal archive, core/journal.ts); not of APPEND. */
   deliveryHook: DeliveryHook | null = null;
   /** Called after a commit that queued mail for remote recipients (the outbound worker wakes). */
@@ -284,13 +286,33 @@ export class MailStore extends MailFolders {
     return messages.getMessages(this.db, mailboxId, uids);
   }
 
+  /**
+   * Moves on when a flag change or expunge starts writing the folder, before it commits: what was
+   * read of the folder's change log before it may be older than what a read sees after its commit,
+   * which comes before the change is durable and announced (group commit). Readers that keep
+   * answers (imap/change-feed.ts) read again when it moved. In-process only, like those readers.
+   */
+  writeGeneration(mailboxId: number): number {
+    return this.folderWrites.get(mailboxId) ?? 0;
+  }
+
+  private writing(mailboxId: number): void {
+    this.folderWrites.set(mailboxId, (this.folderWrites.get(mailboxId) ?? 0) + 1);
+  }
+
   /** Change flags on messages; with `unchangedSince` (CONDSTORE) skip and report those modified later. */
   async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: MessageMeta[]; modified: number[]; modseq: number }> {
-    const updated: MessageMeta[] = [];
-    const modified: number[] = [];
+    let updated: MessageMeta[] = [];
+    let modified: number[] = [];
     let modseq = 0; // the MODSEQ this change got; 0 when nothing changed
     if (!uids.length) return { updated, modified, modseq };
-    await this.db.transaction().execute(async (tx) => {
+    // Group-committed with the other sessions' flag changes, expunges and deliveries waiting now:
+    // one transaction and one WAL sync for all, off the event loop on SQLite; this resolves only
+    // once the change is durable. A failed batch reruns this work alone: it starts from scratch.
+    await this.commits.run(async (tx) => {
+      updated = [];
+      modified = [];
+      modseq = 0;
       await folders.lockFolder(tx, mailboxId); // read-modify-write: no lost flag update between sessions
       const current = await messages.getMessages(tx, mailboxId, uids);
       const changes: Array<{ m: MessageMeta; flags: number; keywords: string }> = [];
@@ -320,6 +342,7 @@ export class MailStore extends MailFolders {
         changes.push({ m, flags: nf, keywords: nks });
       }
       if (!changes.length) return;
+      this.writing(mailboxId);
       modseq = await folders.bumpModseq(tx, mailboxId);
       // One UPDATE per distinct resulting flag set (STORE 1:* +FLAGS is one or a few groups).
       const groups = new Map<string, { flags: number; keywords: string; uids: number[] }>();
@@ -356,10 +379,13 @@ export class MailStore extends MailFolders {
 
   private async removeWhere(mailboxId: number, cause: RemovalCause, pick: (tx: Tx) => Promise<number[]>): Promise<number[]> {
     const gone: number[] = [];
-    const freed = await this.db.transaction().execute(async (tx) => {
+    // Group-committed as flag changes are (see storeFlags); a rerun starts from scratch.
+    const freed = await this.commits.run(async (tx) => {
+      gone.length = 0;
       await folders.lockFolder(tx, mailboxId);
       gone.push(...(await pick(tx)));
       if (!gone.length) return [];
+      this.writing(mailboxId);
       for (const h of this.removalHooks) await h.removing(tx, mailboxId, gone, cause);
       return this.removeIn(tx, mailboxId, gone);
     });

@@ -58,4 +58,22 @@ describe('ChangeFeed', () => {
     expect(reads).toHaveLength(2);
     await events.close();
   });
+
+  it('does not give out an answer read before a write to its folder began (committed before it is announced)', async () => {
+    const events = new MailEvents();
+    const { reads, store } = counting();
+    const generations = new Map<number, number>();
+    const feed = new ChangeFeed({ ...store, writeGeneration: (id: number) => generations.get(id) ?? 0 }, events);
+    const a = await feed.changesSince(1, 10);
+    expect(await feed.changesSince(1, 10)).toBe(a);
+    generations.set(1, 1); // a STORE on folder 1 began writing; its announcement comes after its sync
+    const b = await feed.changesSince(1, 10);
+    expect(b).not.toBe(a);
+    expect(await feed.changesSince(1, 10)).toBe(b); // shared again until the next write
+    expect(reads).toEqual([
+      [1, 10],
+      [1, 10],
+    ]);
+    await events.close();
+  });
 });
