@@ -1,7 +1,9 @@
 // Owns: the circuit breaker in front of the DNS servers. When they stop answering (`threshold`
 // timeouts in a row, within `windowMs`) it opens: for `openMs` no query is sent and every lookup
-// fails at once. Then it is half-open: one lookup goes out as a probe while the others wait for
-// it; an answer closes it (a DNS server that comes back is used again), silence opens it again.
+// fails at once. Then it is half-open: one lookup goes out as a probe while the others still fail
+// at once (waiting for the probe would hold every SMTP session for the resolver's whole timeout,
+// every `openMs`); an answer closes it (a DNS server that comes back is used again), silence
+// opens it again.
 // Time comes from an injected clock; nothing here sleeps or sets timers.
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -25,14 +27,15 @@ export interface BreakerOptions {
 }
 
 /** Whether a lookup may go upstream now. */
-export type Admission = { go: true; probe: boolean } | { go: false; wait: Promise<void> | null };
+export type Admission = { go: true; probe: boolean } | { go: false };
 
 export class CircuitBreaker {
   private st: BreakerState = 'closed';
   /** When the consecutive timeouts (since the last answer) came. */
   private silences: number[] = [];
   private openedAt = 0;
-  private probe: { done: Promise<void>; settle: () => void } | null = null;
+  /** A probe is out (half-open): the other lookups fail at once until it settles. */
+  private probing = false;
 
   constructor(private readonly opts: BreakerOptions) {}
 
@@ -47,17 +50,14 @@ export class CircuitBreaker {
   }
 
   /**
-   * closed → go; open → refuse; half-open → the first caller goes as the probe, the others get
-   * the probe's settlement to wait for (then ask again).
+   * closed → go; open → refuse; half-open → the first caller goes as the probe, the others are
+   * refused (they fail at once, as while open) until its outcome closes or reopens the breaker.
    */
   admit(): Admission {
     const s = this.state;
     if (s === 'closed') return { go: true, probe: false };
-    if (s === 'open') return { go: false, wait: null };
-    if (this.probe) return { go: false, wait: this.probe.done };
-    let settle = () => {};
-    const done = new Promise<void>((resolve) => (settle = resolve));
-    this.probe = { done, settle };
+    if (s === 'open' || this.probing) return { go: false };
+    this.probing = true;
     return { go: true, probe: true };
   }
 
@@ -75,10 +75,7 @@ export class CircuitBreaker {
     } else if (probe) {
       this.open(now, 'probe failed');
     }
-    if (probe && this.probe) {
-      this.probe.settle();
-      this.probe = null;
-    }
+    if (probe) this.probing = false;
   }
 
   private open(now: number, reason: string): void {

@@ -2,9 +2,10 @@
 // the record type brings none), capped, in a bounded least-recently-used map; "no such name" and
 // "no such record" for `negativeTtlMs`; SERVFAIL, timeouts and refusals for `failureTtlMs`.
 // Identical lookups in flight (same name and type) share one upstream query. Every upstream query
-// passes the circuit breaker (breaker.ts): while it is open, lookups fail at once with ETIMEOUT,
-// which mailauth reports as `temperror` and outbound delivery as a deferral. The upstream is a
-// function, so the whole of it is testable with a fake one and an injected clock.
+// passes the circuit breaker (breaker.ts): while it is open, and while its one probe is out when
+// half-open, lookups fail at once with ETIMEOUT, which mailauth reports as `temperror` and
+// outbound delivery as a deferral. The upstream is a function, so the whole of it is testable
+// with a fake one and an injected clock.
 import { CircuitBreaker, type BreakerState, type Outcome } from './breaker.ts';
 
 export interface UpstreamAnswer {
@@ -104,29 +105,30 @@ export class DnsCache {
   /** The answer for `name` / `rrtype` (upper case, e.g. 'TXT'): cached, shared or asked for. */
   async lookup(name: string, rrtype: string): Promise<unknown> {
     const key = `${rrtype} ${normName(name)}`;
-    for (;;) {
-      const cached = this.cached(key);
-      if (cached) {
-        this.stats.hits++;
-        if (cached.ok) return clone(cached.value);
-        throw new DnsError(cached.code, cached.syscall, name, cached.message);
-      }
-      const shared = this.inflight.get(key);
-      if (shared) {
-        this.stats.coalesced++;
-        return clone(await shared);
-      }
-      const admission = this.breaker.admit();
-      if (admission.go) return clone(await this.ask(key, name, rrtype, admission.probe));
-      if (admission.wait) {
-        // Half-open: a probe is out. Its outcome decides whether this one may go.
-        await admission.wait;
-        continue;
-      }
-      this.stats.shortCircuited++;
-      const secs = Math.ceil((this.breaker.openUntil - this.now()) / 1000);
-      throw new DnsError('ETIMEOUT', `query${rrtype}`, name, `Máy chủ DNS không trả lời, tạm ngừng hỏi ${secs} s / DNS servers not answering, not asking for ${secs} s (${rrtype} ${name})`);
+    const cached = this.cached(key);
+    if (cached) {
+      this.stats.hits++;
+      if (cached.ok) return clone(cached.value);
+      throw new DnsError(cached.code, cached.syscall, name, cached.message);
     }
+    const shared = this.inflight.get(key);
+    if (shared) {
+      this.stats.coalesced++;
+      return clone(await shared);
+    }
+    const admission = this.breaker.admit();
+    if (admission.go) return clone(await this.ask(key, name, rrtype, admission.probe));
+    // Open, or half-open with its probe out: fail at once (nobody waits for the resolver's timeout).
+    this.stats.shortCircuited++;
+    const secs = Math.max(0, Math.ceil((this.breaker.openUntil - this.now()) / 1000));
+    throw new DnsError(
+      'ETIMEOUT',
+      `query${rrtype}`,
+      name,
+      secs
+        ? `Máy chủ DNS không trả lời, tạm ngừng hỏi ${secs} s / DNS servers not answering, not asking for ${secs} s (${rrtype} ${name})`
+        : `Máy chủ DNS không trả lời, đang thử lại / DNS servers not answering, probing them (${rrtype} ${name})`,
+    );
   }
 
   private cached(key: string): Entry | null {
