@@ -25,7 +25,7 @@ import { hashFile, newKey, openKey, syncAll, writeSealed, type SetKey } from './
 import { copyKeys, newSetKey, recipientKey } from './recipient-key.ts';
 import { FORMAT, fingerprint, listSets, poolPath, readFolderInfo, readManifest, setDir, setName, signingKey, writeFolderInfo, writeManifest, type FolderInfo, type Manifest } from './manifest.ts';
 import { silentProgress, type Progress } from './progress.ts';
-import { writeStatus } from './status.ts';
+import { writeFailure, writeStatus } from './status.ts';
 
 export interface BackupDeps {
   dataDir: string;
@@ -79,10 +79,11 @@ export class BackupService {
     const started = this.now();
     try {
       const r = await this.make(o, started);
-      await writeStatus(this.deps.dataDir, { at: started.toISOString(), dir: path.resolve(o.dir), set: r.set, storedBytes: r.manifest.totals.storedBytes, ok: true });
+      const t = r.manifest.totals;
+      await writeStatus(this.deps.dataDir, { at: started.toISOString(), dir: path.resolve(o.dir), set: r.set, storedBytes: t.storedBytes, blobBytes: t.blobBytes, blobs: t.blobs });
       return r;
     } catch (e) {
-      await writeStatus(this.deps.dataDir, { at: started.toISOString(), dir: path.resolve(o.dir), ok: false, error: (e as Error).message }).catch(() => {});
+      await writeFailure(this.deps.dataDir, { at: started.toISOString(), dir: path.resolve(o.dir), error: (e as Error).message }).catch(() => {});
       throw e;
     } finally {
       this.running = false;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextRun, parseSchedule, BackupScheduler } from './schedule.ts';
 import { listSets, readFolderInfo } from './manifest.ts';
 import { restoreBackup } from './restore.ts';
-import { readStatus, statusWarning } from './status.ts';
+import { lastGoodBackup, readStatus, statusWarning } from './status.ts';
 import { createTestApp, type TestApp } from '../../test/helpers/harness.ts';
 
 describe('parseSchedule and nextRun', () => {
@@ -68,9 +68,21 @@ describe('BackupScheduler', () => {
     expect(sets.length).toBe(1);
     const status = await readStatus(t.app.config.dataDir);
     expect(status).toMatchObject({ ok: true, dir, set: sets[0] });
+    expect(status!.blobBytes).toBeGreaterThanOrEqual(0);
     expect(statusWarning(status, new Date(Date.parse(status!.at) + 86_400_000), true)).toBeNull();
-    expect(statusWarning(status, new Date(Date.parse(status!.at) + 3 * 86_400_000), true)).toMatch(/older than 2 days/);
+    expect(statusWarning(status, new Date(Date.parse(status!.at) + 3 * 86_400_000), true)).toMatch(/older than 48 hours/);
+    // The threshold is backup.maxAgeHours.
+    expect(statusWarning(status, new Date(Date.parse(status!.at) + 13 * 3_600_000), true, 12)).toMatch(/older than 12 hours/);
+    expect(statusWarning(status, new Date(Date.parse(status!.at) + 11 * 3_600_000), true, 12)).toBeNull();
     expect(statusWarning(null, new Date(), true)).toMatch(/no backup/);
+    // A failed backup is recorded with the last one that worked (the console's card still says when and how big).
+    const notADir = path.join(t.app.config.dataDir, 'backups-file');
+    fs.writeFileSync(notADir, 'x');
+    await expect(t.app.backup.create({ dir: notADir, actor: 'test' })).rejects.toThrow();
+    const failed = await readStatus(t.app.config.dataDir);
+    expect(failed).toMatchObject({ ok: false, dir: notADir, lastGood: { set: sets[0], dir, storedBytes: status!.storedBytes } });
+    expect(lastGoodBackup(failed)).toEqual(lastGoodBackup(status));
+    expect(statusWarning(failed, new Date(), true)).toMatch(/the last backup failed.*last good one/);
     expect((await t.app.audit.list(10, { action: 'backup.create' })).map((e) => e.actor)).toEqual(['system:backup-schedule', 'system:backup-schedule']);
     await s.stop();
     expect(fs.existsSync(path.join(dir, 'backup.json'))).toBe(true);

@@ -6,7 +6,7 @@
 // protocol versions and suites it offers (net/tls-probe.ts): anything without forward secrecy or
 // AEAD, or older than TLS 1.2, is a failure; and whether clamd answers (PING, VERSION) where the
 // virus stage asks, and what happens to mail while it does not; the same for rspamd (`/ping`)
-// where the spam stage asks; and the last backup (backup/status.ts): failed or older than 2 days is a failure.
+// where the spam stage asks; and the last backup (backup/status.ts): failed or older than backup.maxAgeHours is a failure.
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -220,9 +220,9 @@ export async function runDoctor(dataDir: string): Promise<void> {
   } catch (e) {
     checks.push({ name: 'blobs', ok: false, detail: `${blobs}: ${(e as Error).message}` });
   }
-  // The last backup (backup-status.json, written by `thutin backup create` and serve's schedule): warned when failed or older than 2 days.
+  // The last backup (backup-status.json, written by `thutin backup create` and serve's schedule): warned when failed or older than backup.maxAgeHours.
   const last = await readStatus(cfg.dataDir);
-  const stale = statusWarning(last, new Date(), cfg.backup.dir !== '');
+  const stale = statusWarning(last, new Date(), cfg.backup.dir !== '', cfg.backup.maxAgeHours);
   if (stale) checks.push({ name: 'backup', ok: false, detail: stale });
   else if (last) checks.push({ name: 'backup', ok: true, detail: `gần nhất / last ${last.at}: ${last.set} trong / in ${last.dir} (${Math.round((last.storedBytes ?? 0) / 1048576)} MB)` });
   else checks.push({ name: 'backup', ok: true, detail: 'chưa cấu hình sao lưu (backup.dir, backup.schedule) / no backup configured' });

@@ -122,7 +122,7 @@ describe('a backup with --base PREVIOUS', () => {
 });
 
 describe('thutin doctor and the last backup', () => {
-  it('shows the last backup, and fails it once older than two days', async () => {
+  it('shows the last backup, and fails it once older than backup.maxAgeHours (48 by default)', async () => {
     expect((await thutin(r.dataDir, ['backup', 'create', path.join(work, 'doctor')], { env })).code).toBe(0);
     const fresh = await thutin(r.dataDir, ['doctor'], { env });
     expect(fresh.stdout).toMatch(/^✓ backup: .*doctor/m);
@@ -130,7 +130,7 @@ describe('thutin doctor and the last backup', () => {
     const status = JSON.parse(fs.readFileSync(file, 'utf8')) as { at: string };
     fs.writeFileSync(file, JSON.stringify({ ...status, at: new Date(Date.now() - 3 * 86_400_000).toISOString() }));
     const old = await thutin(r.dataDir, ['doctor'], { env });
-    expect(old.stdout).toMatch(/^✗ backup: .*older than 2 days/m);
+    expect(old.stdout).toMatch(/^✗ backup: .*older than 48 hours/m); // backup.maxAgeHours' default
   }, 120_000);
 });
 
