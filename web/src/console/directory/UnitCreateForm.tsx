@@ -7,12 +7,15 @@ import { ReasonField } from './ReasonField.tsx';
 import { ApiError } from './ApiError.tsx';
 import './texts.ts';
 
+/** The directory's unit kinds (src/directory/kinds.ts UNIT_KINDS). */
+const UNIT_KINDS = ['province', 'agency', 'district', 'commune', 'department'] as const;
+
 export function UnitCreateForm({ parentCode }: { parentCode: string | null }) {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [name, setName] = useState('');
   const [abbreviation, setAbbreviation] = useState('');
-  const [kind, setKind] = useState('department');
+  const [kind, setKind] = useState<string>(parentCode ? 'department' : 'agency');
   const [withMailbox, setWithMailbox] = useState(true);
   const [reason, setReason] = useState('');
   const [password, setPassword] = useState<string | null>(null);
@@ -45,7 +48,13 @@ export function UnitCreateForm({ parentCode }: { parentCode: string | null }) {
       </label>
       <label>
         {t('cdir.kind')}
-        <input required value={kind} onChange={(e) => setKind(e.target.value)} />
+        <select value={kind} onChange={(e) => setKind(e.target.value)}>
+          {UNIT_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {t(`cdir.kinds.${k}`)}
+            </option>
+          ))}
+        </select>
       </label>
       <label className="cdir-check">
         <input type="checkbox" checked={withMailbox} onChange={(e) => setWithMailbox(e.target.checked)} />

@@ -25,7 +25,7 @@ export function UnitDetails({ unit, units }: { unit: Unit; units: Unit[] }) {
         <dt>{t('cdir.code')}</dt>
         <dd>{unit.code}</dd>
         <dt>{t('cdir.kind')}</dt>
-        <dd>{unit.kind}</dd>
+        <dd>{t(`cdir.kinds.${unit.kind}`, { defaultValue: unit.kind })}</dd>
         <dt>{t('cdir.parent')}</dt>
         <dd>{unit.parentId !== null ? (byId.get(unit.parentId)?.name ?? unit.parentId) : t('cdir.none')}</dd>
         <dt>{t('cdir.mailbox')}</dt>

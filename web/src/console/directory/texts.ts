@@ -31,6 +31,7 @@ const vi = {
     validTo: 'Hiệu lực đến',
     successor: 'Đơn vị kế nhiệm',
     dissolved: 'đã giải thể',
+    kinds: { province: 'Tỉnh', agency: 'Sở, ban, ngành', district: 'Huyện, thành phố', commune: 'Xã, phường, thị trấn', department: 'Phòng' },
     units: {
       tree: 'Cây đơn vị',
       pick: 'Chọn một đơn vị trong cây.',
@@ -172,6 +173,7 @@ const en: typeof vi = {
     validTo: 'Valid until',
     successor: 'Successor unit',
     dissolved: 'dissolved',
+    kinds: { province: 'Province', agency: 'Agency (department of the province)', district: 'District, city', commune: 'Commune, ward, town', department: 'Office (phòng)' },
     units: {
       tree: 'Unit tree',
       pick: 'Pick a unit in the tree.',
