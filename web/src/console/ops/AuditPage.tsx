@@ -1,6 +1,7 @@
 // Owns: the audit log viewer (issue 11, R10.1): filter by actor, action (prefix) and dates, page
 // back through older entries (by id), and verify the hash chain — intact, or broken at entry N.
 import { useState, type FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import './ops.css';
@@ -20,6 +21,7 @@ export function AuditPage() {
   const [pages, setPages] = useState<number[]>([]); // the `before` of each page after the first
   const [chain, setChain] = useState<ChainResult | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const qc = useQueryClient();
   const before = pages[pages.length - 1];
   const q = useAudit({ ...filter, before });
   function apply(e: FormEvent) {
@@ -37,6 +39,7 @@ export function AuditPage() {
     setVerifying(true);
     try {
       setChain(await verifyAudit());
+      await qc.invalidateQueries({ queryKey: ['ops', 'audit'] }); // the rows as they are now, the broken one marked
     } catch (err) {
       toast((err as Error).message);
     } finally {
