@@ -160,7 +160,8 @@ describe.skipIf(noBrowser('webmail: everyday actions'))('webmail: everyday actio
     await form.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu tên và chữ ký').waitFor();
     await page.getByRole('link', { name: 'Soạn thư' }).click();
-    await expect.poll(() => page.getByLabel('Nội dung').inputValue()).toBe('\n\n-- \nNguyễn Văn An\nChuyên viên, Sở Nội vụ');
+    // The body is the formatted-text editor (compose/RichEditor.tsx): the signature under the line to write on.
+    await expect.poll(() => page.getByRole('textbox', { name: 'Nội dung' }).innerText()).toMatch(/^\s+--\s*\nNguyễn Văn An\nChuyên viên, Sở Nội vụ$/);
     expect(await page.getByLabel('Người gửi').locator('option').first().textContent()).toContain(`Nguyễn Văn An <${an}>`);
   });
 

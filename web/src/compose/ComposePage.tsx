@@ -1,6 +1,7 @@
 // Owns: the compose screen — new, reply, reply all, forward; From among the identities (unit
 // mailboxes where delegated); recipients completed from the directory; drafts saved as you type;
-// attachments by picker or drag and drop; sending with EmailSubmission.
+// attachments by picker or drag and drop; the body in the formatted-text editor (sent as
+// multipart/alternative when it has formatting, as text/plain when not); sending with EmailSubmission.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -16,14 +17,22 @@ import { AttachmentPicker, DropZone } from './AttachmentPicker.tsx';
 import { useAttachments } from './attachments.ts';
 import { useIdentities } from './identities.ts';
 import { newMessageId, type Outgoing } from './mime.ts';
+import { RichEditor } from './RichEditor.tsx';
+import { htmlDocument, htmlToText, isFormatted, signatureHtml } from './html.ts';
 import { saveDraft, send } from './send.ts';
 import { rememberCorrespondents } from './recent.ts';
 import { startFrom, type Mode } from './useOriginal.ts';
 import { useMe } from '../auth/session.ts';
 
-/** The identity's signature above what is quoted (RFC 3676 separator). */
-function signed(body: string, signature: string | undefined): string {
-  return signature?.trim() ? `\n\n-- \n${signature.trim()}${body}` : body;
+/** A line to write on, the identity's signature, then what is quoted, an empty line between each. */
+function signed(body: string, identity: { htmlSignature?: string; textSignature?: string }): string {
+  const sig = signatureHtml(identity);
+  return `<div><br></div><div><br></div>${sig}${sig && body ? '<div><br></div>' : ''}${body}`;
+}
+
+/** The text/plain body, and the text/html one when there is formatting. */
+function bodies(html: string): { text: string; html?: string } {
+  return { text: htmlToText(html), ...(isFormatted(html) ? { html: htmlDocument(html) } : {}) };
 }
 
 const DRAFT_DELAY_MS = 1500;
@@ -44,7 +53,13 @@ export function ComposePage() {
   const [cc, setCc] = useState<EmailAddress[]>([]);
   const [bcc, setBcc] = useState<EmailAddress[]>([]);
   const [subject, setSubject] = useState('');
-  const [text, setText] = useState('');
+  // The editor's HTML as typed; what it starts from (a new editor each time that is set).
+  const [html, setHtml] = useState('');
+  const [initial, setInitial] = useState<{ html: string; n: number }>({ html: '', n: 0 });
+  const start = (h: string) => {
+    setHtml(h);
+    setInitial((x) => ({ html: h, n: x.n + 1 }));
+  };
   const [started, setStarted] = useState(false);
   const me = useMe();
   const [dirty, setDirty] = useState(false);
@@ -71,7 +86,7 @@ export function ComposePage() {
   useEffect(() => {
     if (started || !identities.data || !choice) return;
     if (mode === 'new') {
-      setText(signed('', choice.identity.textSignature));
+      start(signed('', choice.identity));
       setStarted(true);
       return;
     }
@@ -87,14 +102,15 @@ export function ComposePage() {
     setCc(s.cc);
     if (s.bcc) setBcc(s.bcc);
     setSubject(s.subject);
-    setText(mode === 'draft' ? s.text : signed(s.text, choice.identity.textSignature));
+    start(mode === 'draft' ? s.html : signed(s.html, choice.identity));
     // Going on with a draft replaces it when saved or sent.
     if (mode === 'draft' && origAccount === writable) setDraftId(original.data.id);
     // A forward and a draft carry their attachments along.
     if ((mode === 'forward' || mode === 'draft') && origAccount) {
       const parts = (original.data.attachments ?? []).filter((p) => p.blobId);
       void Promise.all(parts.map(async (p) => new File([await fetchBlob(downloadUrl(origAccount, p.blobId!, p.name ?? 'tep', p.type))], p.name ?? 'tep', { type: p.type })))
-        .then((files) => files.length && att.add(files, 0, true))
+        // Their blobs are the original's parts: referred to where the message is written to the same account.
+        .then((files) => files.length && att.add(files, 0, origAccount === writable ? parts.map((p) => p.blobId!) : undefined))
         .catch(() => setError(t('app.error')));
     }
     setStarted(true);
@@ -113,21 +129,17 @@ export function ComposePage() {
       cc,
       bcc,
       subject,
-      text,
+      text: '',
       inReplyTo: s?.inReplyTo,
       references: s?.references,
-      attachments: [],
+      attachments: att.items.filter((a) => !a.error).map((a) => ({ name: a.file.name, type: a.file.type || 'application/octet-stream', blobId: a.blobId, file: a.file })),
       withBcc: true,
       messageId: messageId.current,
     };
-  }, [choice, identities.data, me.data, to, cc, bcc, subject, text, mode, original.data, t, i18n.language]);
+  }, [choice, identities.data, me.data, to, cc, bcc, subject, mode, original.data, t, i18n.language, att.items]);
 
-  async function withFiles(m: Outgoing): Promise<Outgoing> {
-    const attachments = await Promise.all(
-      att.items.filter((a) => !a.error).map(async (a) => ({ name: a.file.name, type: a.file.type || 'application/octet-stream', data: new Uint8Array(await a.file.arrayBuffer()) })),
-    );
-    return { ...m, attachments };
-  }
+  /** The message with its bodies made from the editor's HTML (at saving and sending, not at each key). */
+  const withBodies = (m: Outgoing): Outgoing => ({ ...m, ...bodies(html) });
 
   // Drafts saved as you type (after a pause), replacing the previous draft; what is typed just
   // before leaving the screen is saved on the way out.
@@ -139,7 +151,7 @@ export function ComposePage() {
     if (!dirty || !outgoing || !drafts || !writable || busy || sentRef.current) return;
     const run = async () => {
       try {
-        const id = await saveDraft(writable, drafts, await withFiles(outgoing), draftId);
+        const id = await saveDraft(writable, drafts, withBodies(outgoing), draftId);
         setDraftId(id);
         setSavedAt(new Date());
         setDirty(false);
@@ -154,7 +166,7 @@ export function ComposePage() {
       saving.current = run();
     }, DRAFT_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [dirty, outgoing, drafts, writable, draftId, busy, att.items]);
+  }, [dirty, outgoing, html, drafts, writable, draftId, busy]);
   useEffect(() => () => (sentRef.current ? undefined : pendingSave.current?.()), []);
 
   const touch =
@@ -163,6 +175,11 @@ export function ComposePage() {
       set(v);
       setDirty(true);
     };
+
+  function addFiles(f: FileList) {
+    att.add(f, html.length * 2);
+    setDirty(true);
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -173,7 +190,7 @@ export function ComposePage() {
     try {
       await saving.current;
       const sent = roleBox(boxes.data, 'sent');
-      await send(writable, choice.identity.id, { drafts, sent }, await withFiles(outgoing), draftRef.current);
+      await send(writable, choice.identity.id, { drafts, sent }, withBodies(outgoing), draftRef.current);
       sentRef.current = true;
       rememberCorrespondents([...to, ...cc, ...bcc]);
       toast(t('compose.sent'));
@@ -188,7 +205,7 @@ export function ComposePage() {
   }
 
   return (
-    <DropZone onFiles={(f) => (att.add(f, text.length * 2), setDirty(true))}>
+    <DropZone onFiles={addFiles}>
       <form className="compose" onSubmit={submit} aria-labelledby="compose-title">
         <h1 id="compose-title">{t('compose.title')}</h1>
         <label>
@@ -209,12 +226,14 @@ export function ComposePage() {
           {t('compose.subject')}
           <input name="subject" value={subject} onChange={(e) => touch(setSubject)(e.target.value)} />
         </label>
-        {/* A label beside the textarea, not around it: its text must not become part of the field's name. */}
         <div className="body-field">
-          <label htmlFor="compose-body">{t('compose.body')}</label>
-          <textarea id="compose-body" name="body" value={text} onChange={(e) => touch(setText)(e.target.value)} rows={14} />
+          <span id="compose-body-label">{t('compose.body')}</span>
+          <RichEditor key={initial.n} id="compose-body" labelId="compose-body-label" describedBy="compose-body-help" initialHtml={initial.html} onChange={touch(setHtml)} onFiles={addFiles} />
+          <small id="compose-body-help" className="editor-help">
+            {t('editor.help')}
+          </small>
         </div>
-        <AttachmentPicker items={att.items} limit={limit} onFiles={(f) => (att.add(f, text.length * 2), setDirty(true))} onRemove={(k) => (att.remove(k), setDirty(true))} />
+        <AttachmentPicker items={att.items} limit={limit} onFiles={addFiles} onRemove={(k) => (att.remove(k), setDirty(true))} />
         {error && (
           <p className="error" role="alert">
             {error}

@@ -1,5 +1,7 @@
 // Owns: the compose form's attachments: the size limit told before upload (the session's
-// maxSizeUpload, the whole message counting base64), each file uploaded with its progress.
+// maxSizeUpload, the whole message counting base64), each file uploaded once with its progress;
+// its blobId is what the message refers to (send.ts). A forwarded message's or a draft's files are
+// the server's already: their part's blobId is taken, nothing is uploaded.
 import { useState } from 'react';
 import { uploadBlob } from '../api/jmap.ts';
 
@@ -8,6 +10,8 @@ export interface PendingAttachment {
   file: File;
   loaded: number;
   done: boolean;
+  /** The server's blob: the upload's, or the original message part's. */
+  blobId?: string;
   error?: string;
 }
 
@@ -23,24 +27,23 @@ export function useAttachments(accountId: string, limit: number, onRefused: (nam
     setItems((xs) => xs.map((x) => (x.key === key ? { ...x, ...patch } : x)));
   }
 
-  /** `uploaded`: files that are already the server's (a forwarded message's, a draft's): nothing to send ahead. */
-  function add(files: FileList | File[], textSize: number, uploaded = false) {
+  /** `blobIds`: files that are already the server's (a forwarded message's, a draft's), their blobs: nothing to upload. */
+  function add(files: FileList | File[], textSize: number, blobIds?: string[]) {
     let used = textSize + items.reduce((n, x) => n + encodedSize(x.file.size), 0);
-    for (const file of Array.from(files)) {
+    for (const [i, file] of Array.from(files).entries()) {
       if (used + encodedSize(file.size) > limit) {
         onRefused(file.name);
         continue;
       }
       used += encodedSize(file.size);
       const key = `${file.name}-${file.size}-${Math.random().toString(36).slice(2)}`;
-      if (uploaded) {
-        setItems((xs) => [...xs, { key, file, loaded: file.size, done: true }]);
+      if (blobIds) {
+        setItems((xs) => [...xs, { key, file, loaded: file.size, done: true, blobId: blobIds[i] }]);
         continue;
       }
       setItems((xs) => [...xs, { key, file, loaded: 0, done: false }]);
-      // The upload checks the file is accepted (size, account) and shows progress; the message itself carries the bytes.
       uploadBlob(accountId, file, file.type || 'application/octet-stream', (loaded) => update(key, { loaded }))
-        .then(() => update(key, { loaded: file.size, done: true }))
+        .then((up) => update(key, { loaded: file.size, done: true, blobId: up.blobId }))
         .catch((e: Error) => update(key, { error: e.message }));
     }
   }

@@ -1,11 +1,14 @@
 // Owns: building the RFC 5322 message the app uploads (the server creates Emails from an uploaded
-// message): UTF-8 headers (RFC 2047 B words), text/plain body in base64, attachments in base64.
+// message): UTF-8 headers (RFC 2047 B words); the body text/plain, or multipart/alternative of
+// text/plain and text/html when the message has formatting; both in base64, attachments in base64.
 import type { EmailAddress } from '../api/types.ts';
 
 export interface OutgoingAttachment {
   name: string;
   type: string;
-  data: Uint8Array;
+  /** The server's blob of it (uploaded once, or the original message's part), when there is one. */
+  blobId?: string;
+  file: Blob;
 }
 
 export interface Outgoing {
@@ -16,6 +19,8 @@ export interface Outgoing {
   bcc: EmailAddress[];
   subject: string;
   text: string;
+  /** The text/html alternative (a whole document, html.ts), when the message has formatting. */
+  html?: string;
   inReplyTo?: string[];
   references?: string[];
   attachments: OutgoingAttachment[];
@@ -81,8 +86,8 @@ function filenameParam(name: string): string {
   return /^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name) ? `filename="${name}"` : `filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** The message as a Blob (its parts kept as bytes; nothing is copied twice). */
-export function buildMessage(m: Outgoing): Blob {
+/** The message as a Blob, attachments read from their files. */
+export async function buildMessage(m: Outgoing): Promise<Blob> {
   const h: string[] = [];
   h.push(`From: ${address(m.from)}`);
   if (m.sender) h.push(`Sender: ${address(m.sender)}`);
@@ -96,18 +101,21 @@ export function buildMessage(m: Outgoing): Blob {
   if (m.references?.length) h.push(`References: ${m.references.map((x) => `<${x.replace(/^<|>$/g, '')}>`).join('\r\n ')}`);
   h.push('MIME-Version: 1.0');
   h.push('User-Agent: thutin-webmail');
-  const body = lines76(b64(enc.encode(m.text.replace(/\r?\n/g, '\r\n'))));
-  if (m.attachments.length === 0) {
-    h.push('Content-Type: text/plain; charset=UTF-8', 'Content-Transfer-Encoding: base64');
-    return new Blob([h.join('\r\n') + '\r\n\r\n' + body]);
+  const textPart = `Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${lines76(b64(enc.encode(m.text.replace(/\r?\n/g, '\r\n'))))}`;
+  let bodyPart = textPart;
+  if (m.html !== undefined) {
+    const alt = `=_thutin_alt_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const htmlPart = `Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${lines76(b64(enc.encode(m.html.replace(/\r?\n/g, '\r\n'))))}`;
+    bodyPart = `Content-Type: multipart/alternative; boundary="${alt}"\r\n\r\n--${alt}\r\n${textPart}--${alt}\r\n${htmlPart}--${alt}--\r\n`;
   }
+  if (m.attachments.length === 0) return new Blob([h.join('\r\n') + '\r\n' + bodyPart]);
   const boundary = `=_thutin_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
   h.push(`Content-Type: multipart/mixed; boundary="${boundary}"`);
-  const parts: BlobPart[] = [h.join('\r\n') + '\r\n\r\n', `--${boundary}\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}`];
+  const parts: BlobPart[] = [h.join('\r\n') + '\r\n\r\n', `--${boundary}\r\n${bodyPart}`];
   for (const a of m.attachments) {
     parts.push(
       `--${boundary}\r\nContent-Type: ${a.type || 'application/octet-stream'}; ${filenameParam(a.name).replace('filename', 'name')}\r\nContent-Disposition: attachment; ${filenameParam(a.name)}\r\nContent-Transfer-Encoding: base64\r\n\r\n`,
-      lines76(b64(a.data)),
+      lines76(b64(new Uint8Array(await a.file.arrayBuffer()))),
     );
   }
   parts.push(`--${boundary}--\r\n`);

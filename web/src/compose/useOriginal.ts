@@ -1,7 +1,10 @@
-// Owns: what a reply, reply-all, forward or a saved draft starts from: recipients, subject, quoted text, threading headers.
+// Owns: what a reply, reply-all, forward or a saved draft starts from: recipients, subject, the
+// quoted original as editor HTML (its HTML through the compose allow-list, or its text escaped),
+// threading headers.
 import type { TFunction } from 'i18next';
 import type { Email, EmailAddress } from '../api/types.ts';
 import { fullAddress, longDate, who } from '../mail/format.ts';
+import { escapeHtml, sanitizeCompose, textToHtml } from './html.ts';
 
 export type Mode = 'new' | 'reply' | 'replyAll' | 'forward' | 'draft';
 
@@ -10,7 +13,8 @@ export interface Start {
   cc: EmailAddress[];
   bcc?: EmailAddress[];
   subject: string;
-  text: string;
+  /** Editor HTML, already safe (html.ts). */
+  html: string;
   inReplyTo?: string[];
   references?: string[];
 }
@@ -20,6 +24,13 @@ function bodyText(e: Email): string {
     .map((p) => (p.partId ? (e.bodyValues?.[p.partId]?.value ?? '') : ''))
     .join('\n')
     .trim();
+}
+
+/** The original's body as safe editor HTML: its HTML part sanitised, else its text. */
+function bodyHtml(e: Email): string {
+  const part = e.htmlBody?.find((p) => p.type === 'text/html' && p.partId);
+  const html = part?.partId ? e.bodyValues?.[part.partId]?.value : undefined;
+  return html !== undefined ? sanitizeCompose(html) : textToHtml(bodyText(e));
 }
 
 function prefixed(prefix: string, subject: string | null): string {
@@ -32,7 +43,7 @@ export function startFrom(mode: Mode, e: Email, myAddresses: string[], t: TFunct
   const date = longDate(e.sentAt ?? e.receivedAt, lang);
   if (mode === 'draft') {
     // A saved draft goes on as it was (its signature already in its text).
-    return { to: e.to ?? [], cc: e.cc ?? [], bcc: e.bcc ?? [], subject: e.subject ?? '', text: bodyText(e), inReplyTo: e.inReplyTo ?? undefined, references: e.references ?? undefined };
+    return { to: e.to ?? [], cc: e.cc ?? [], bcc: e.bcc ?? [], subject: e.subject ?? '', html: bodyHtml(e), inReplyTo: e.inReplyTo ?? undefined, references: e.references ?? undefined };
   }
   if (mode === 'forward') {
     const head = [
@@ -42,7 +53,7 @@ export function startFrom(mode: Mode, e: Email, myAddresses: string[], t: TFunct
       `${t('compose.subject')}: ${e.subject ?? ''}`,
       `${t('read.to')}: ${(e.to ?? []).map(fullAddress).join(', ')}`,
     ];
-    return { to: [], cc: [], subject: prefixed('Fwd', e.subject), text: `\n\n${head.join('\n')}\n\n${bodyText(e)}` };
+    return { to: [], cc: [], subject: prefixed('Fwd', e.subject), html: `<div>${head.map(escapeHtml).join('<br>')}</div><div><br></div>${bodyHtml(e)}` };
   }
   const replyTo = e.replyTo?.length ? e.replyTo : (e.from ?? []);
   let to = replyTo;
@@ -53,16 +64,12 @@ export function startFrom(mode: Mode, e: Email, myAddresses: string[], t: TFunct
     cc = rest.filter((x, i) => rest.findIndex((y) => y.email.toLowerCase() === x.email.toLowerCase()) === i);
     if (to.every((x) => mine.has(x.email.toLowerCase())) && e.to?.length) to = e.to.filter((x) => !mine.has(x.email.toLowerCase()));
   }
-  const quoted = bodyText(e)
-    .split('\n')
-    .map((l) => `> ${l}`)
-    .join('\n');
   const refs = [...(e.references ?? []), ...(e.messageId ?? [])];
   return {
     to,
     cc,
     subject: prefixed('Re', e.subject),
-    text: `\n\n${t('compose.quoteHeader', { date, who: who(e.from) })}\n${quoted}`,
+    html: `<div>${escapeHtml(t('compose.quoteHeader', { date, who: who(e.from) }))}</div><blockquote type="cite">${bodyHtml(e)}</blockquote>`,
     inReplyTo: e.messageId ?? undefined,
     references: refs.length ? refs : undefined,
   };
