@@ -35,7 +35,7 @@ const HOSTILE = [
 /** What must never be in the editor or in a sent body (the sent HTML's own <head> aside). */
 const BAD = new RegExp(`<(img|script|style|svg|iframe|form|input|button|meta|base|math|image)\\b|\\son\\w+=|javascript:|data:text|${EVIL.replace(/\./g, '\\.')}`, 'i');
 
-const bodyOf = (html: string | false) => String(html).replace(/<head>.*?<\/head>/s, '');
+const bodyOf = (html: string | false | undefined) => String(html).replace(/<head>.*?<\/head>/s, '');
 
 /** Sending done (a failure says why in its alert). */
 async function sent(page: Page): Promise<void> {
