@@ -53,9 +53,11 @@ export interface Copy {
 /**
  * Where a commit's mail comes from: `delivery` (SMTP in and out, lists, Sieve, notices: the default),
  * or mail brought in that was received elsewhere or earlier — a mailbox `import` (src/transfer/), an
- * IMAP `migration` (src/migrate/), a `restore`. Only deliveries are journaled and counted as received.
+ * IMAP `migration` (src/migrate/), a `restore` —, or an `append`: a client storing a message in its
+ * own folders (JMAP Email/set create — the webmail's drafts —, Email/import, Email/copy; IMAP APPEND
+ * is `MailStore.append`). Only deliveries are journaled and counted as received.
  */
-export type CommitOrigin = 'delivery' | 'import' | 'migration' | 'restore';
+export type CommitOrigin = 'delivery' | 'import' | 'migration' | 'restore' | 'append';
 
 export interface DeliveryPlan {
   copies: Copy[];

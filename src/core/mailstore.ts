@@ -19,7 +19,7 @@ import { ThutinError } from './errors.ts';
 import type { MailEvents } from './events.ts';
 import { addKeywords, joinKeywords, parseKeywords, removeKeywords, type FlagSet } from './flags.ts';
 import { servedIndex, servedRanges, type MessageSource } from './served-message.ts';
-import { planIsEmpty, writeDelivery, type Committed, type DeliveryHook, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
+import { planIsEmpty, writeDelivery, type CommitOrigin, type Committed, type DeliveryHook, type Delivered, type DeliveryPlan, type DeliveryTarget, type StoredContent } from './delivery.ts';
 import { ContentStore } from './contents.ts';
 import { MailFolders, type RemovalCause } from './mail-folders.ts';
 import { MessageThreads } from './threads.ts';
@@ -157,9 +157,9 @@ export class MailStore extends MailFolders {
     return out;
   }
 
-  /** Deliver one copy without header prefix to local folders (demo, tests, notices). */
-  async deliver(content: StoredContent, targets: DeliveryTarget[], internalDate = Date.now()): Promise<Delivered[]> {
-    return (await this.commit(content, { copies: [{ local: targets }], internalDate })).delivered;
+  /** Deliver one copy without header prefix to local folders (demo, tests, notices; `origin` `append`: a client's own message, JMAP). */
+  async deliver(content: StoredContent, targets: DeliveryTarget[], internalDate = Date.now(), origin: CommitOrigin = 'delivery'): Promise<Delivered[]> {
+    return (await this.commit(content, { copies: [{ local: targets }], internalDate, origin })).delivered;
   }
 
   /**

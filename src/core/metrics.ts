@@ -39,8 +39,13 @@ export class Metrics {
       labelNames: ['origin'],
       registers,
     });
-    for (const origin of ['import', 'migration', 'restore']) imported.inc({ origin }, 0);
-    events.onMailFlow((direction, n, origin) => (direction === 'in' && origin !== 'delivery' ? imported.inc({ origin }, n) : this.mail.inc({ direction }, n)));
+    const broughtIn = new Set(['import', 'migration', 'restore']);
+    for (const origin of broughtIn) imported.inc({ origin }, 0);
+    // A client's own message (origin `append`: JMAP drafts, Email/import, Email/copy) is neither: as IMAP APPEND, not counted.
+    events.onMailFlow((direction, n, origin) => {
+      if (direction === 'out' || origin === 'delivery') this.mail.inc({ direction }, n);
+      else if (broughtIn.has(origin)) imported.inc({ origin }, n);
+    });
     this.executeSeconds = new Histogram({
       name: 'thutin_request_execute_seconds',
       help: 'Thời gian từ khi trình đến khi thực hiện yêu cầu / seconds from a request’s submission to its execution',

@@ -59,7 +59,7 @@ async function copyOne(ctx: CallContext, from: JmapAccount, to: JmapAccount, o: 
   const store = ctx.s.store;
   const content = await store.ingest(store.streamMessage(hit.meta));
   try {
-    const [d] = await store.deliver(content, [{ accountId: to.ownerAccountId, mailbox: folder.name, flags: flagNames(keywords) }], receivedAt);
+    const [d] = await store.deliver(content, [{ accountId: to.ownerAccountId, mailbox: folder.name, flags: flagNames(keywords) }], receivedAt, 'append'); // not mail received
     const nref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
     return { id: emailId(nref), blobId: messageBlobId(nref), threadId: threadIdOf(nref, { threadId: hit.meta.threadId }), size: hit.meta.size };
   } catch (e) {

@@ -114,7 +114,7 @@ async function importBlob(ctx: CallContext, a: JmapAccount, o: Record<string, un
     ...flags.keywords,
   ];
   const receivedAt = typeof o.receivedAt === 'string' && !Number.isNaN(Date.parse(o.receivedAt)) ? Date.parse(o.receivedAt) : Date.now();
-  const [d] = await ctx.s.store.deliver(upload.content, [{ accountId: a.ownerAccountId, mailbox: folder.name, flags: names }], receivedAt);
+  const [d] = await ctx.s.store.deliver(upload.content, [{ accountId: a.ownerAccountId, mailbox: folder.name, flags: names }], receivedAt, 'append'); // not mail received: not journaled nor counted
   const ref: MessageRef = { mailboxId: d.mailboxId, uid: d.uid };
   const [meta] = await ctx.s.store.getMessages(ref.mailboxId, [ref.uid]);
   const id = emailId(ref);
