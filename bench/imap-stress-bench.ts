@@ -12,6 +12,7 @@
 // Writes its section of docs/BENCHMARKS.md (BENCH_OUT) with the load average before and after.
 // Run alone: `npm run bench -- imap-stress` (bench/run.sh installs the peers and cleans up).
 // BENCH_THUTIN_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles thutin (bench/cpuprofile-top.ts).
+// BENCH_STRESS_PEER=0 runs thutin alone (a development run: logged, nothing written).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,7 @@ import { rng } from '../test/helpers/rng.ts';
 const CLIENTS = envInt('BENCH_STRESS_CLIENTS', 50);
 const SECONDS = envInt('BENCH_STRESS_SECONDS', 60);
 const ROUNDS = envInt('BENCH_STRESS_ROUNDS', 1);
+const WITH_PEER = process.env.BENCH_STRESS_PEER !== '0';
 const FOLDER = 'Stress';
 const SEED_MESSAGES = 20;
 const OUT = process.env.BENCH_OUT ?? path.resolve(import.meta.dirname, '..', 'docs', 'BENCHMARKS.md');
@@ -135,11 +137,9 @@ async function main(): Promise<void> {
     await addThutinAccount(dataDir, IMAP_USER);
     const hash = await thutinPasswordHash(dataDir, IMAP_USER);
     thutin = await startThutin(dataDir, work);
-    dovecot = await startDovecot(work, { cert, key, passwordHash: hash });
-    const targets: Target[] = [
-      { name: 'thutin', port: PORTS.thutin.imaps, pid: () => thutin!.pid },
-      { name: 'Dovecot', port: PORTS.dovecot.imaps, pid: () => dovecot!.masterPid() },
-    ];
+    if (WITH_PEER) dovecot = await startDovecot(work, { cert, key, passwordHash: hash });
+    const targets: Target[] = [{ name: 'thutin', port: PORTS.thutin.imaps, pid: () => thutin!.pid }];
+    if (WITH_PEER) targets.push({ name: 'Dovecot', port: PORTS.dovecot.imaps, pid: () => dovecot!.masterPid() });
     for (const t of targets) await seed(t, corpus.slice(0, SEED_MESSAGES));
     const pool = corpus.slice(SEED_MESSAGES);
     const runs = new Map<string, StressRun[]>(targets.map((t) => [t.name, []]));
@@ -163,6 +163,7 @@ async function main(): Promise<void> {
       const cpuShare = (100 * cpu) / seconds;
       return { commands, seconds, rate: commands / seconds, errors: rs.reduce((a, r) => a + r.errors.length, 0), echoLater, cpuMs, cpuShare, loads: rs.map((r) => r.load).join('; ') };
     };
+    if (!WITH_PEER) return;
     const th = total('thutin');
     const dc = total('Dovecot');
     const ratio = th.rate / dc.rate;

@@ -7,6 +7,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 /** The hierarchy separator of folder names as stored (core/mailboxes.ts HIERARCHY_SEPARATOR). */
 const HIERARCHY_SEPARATOR = '/';
 
@@ -43,13 +44,17 @@ function likePrefix(p: string): string {
   return p.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
 }
 
+// Run by every IMAP command that names a folder and by every change-log read: built once (storage/precompiled.ts).
+const findFolderQuery = precompiled((r, accountId: number, name: string) => r.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name));
+const folderByIdQuery = precompiled((r, id: number) => r.selectFrom('mailboxes').selectAll().where('id', '=', id));
+
 export async function findFolder(r: Reader, accountId: number, name: string): Promise<FolderRow | null> {
-  const row = await r.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  const [row] = (await findFolderQuery(r, accountId, name)).rows;
   return row ? toFolder(row) : null;
 }
 
 export async function folderById(r: Reader, id: number): Promise<FolderRow | null> {
-  const row = await r.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+  const [row] = (await folderByIdQuery(r, id)).rows;
   return row ? toFolder(row) : null;
 }
 
@@ -157,21 +162,27 @@ export async function takeUids(tx: Tx, mailboxId: number, count: number): Promis
  * PostgreSQL a second transaction waits here and then reads what the first committed, so no
  * session's flag change is lost; SQLite writes one transaction at a time anyway.
  */
-export async function lockFolder(tx: Tx, mailboxId: number): Promise<void> {
-  await tx
+const lockFolderQuery = precompiled((tx, mailboxId: number) =>
+  tx
     .updateTable('mailboxes')
     .set((eb) => ({ highest_modseq: eb.ref('highest_modseq') }))
-    .where('id', '=', mailboxId)
-    .execute();
-}
-
-export async function bumpModseq(tx: Tx, mailboxId: number): Promise<number> {
-  const r = await tx
+    .where('id', '=', mailboxId),
+);
+const bumpModseqQuery = precompiled((tx, mailboxId: number) =>
+  tx
     .updateTable('mailboxes')
     .set((eb) => ({ highest_modseq: eb('highest_modseq', '+', 1) }))
     .where('id', '=', mailboxId)
-    .returning('highest_modseq')
-    .executeTakeFirstOrThrow();
+    .returning('highest_modseq'),
+);
+
+export async function lockFolder(tx: Tx, mailboxId: number): Promise<void> {
+  await lockFolderQuery(tx, mailboxId);
+}
+
+export async function bumpModseq(tx: Tx, mailboxId: number): Promise<number> {
+  const [r] = (await bumpModseqQuery(tx, mailboxId)).rows;
+  if (!r) throw new Error(`no folder ${mailboxId} to move its MODSEQ`);
   return Number(r.highest_modseq);
 }
 

@@ -5,6 +5,7 @@
 // Owns: the SQL of those; no business rules.
 import { sql } from 'kysely';
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 /** The \\Seen bit of `messages.flags` (core/flags.ts SEEN). */
 const SEEN_BIT = 1;
 
@@ -133,33 +134,61 @@ export async function listMessages(r: Reader, mailboxId: number): Promise<Messag
   return rows.map(toMessage);
 }
 
+// The queries every IMAP session runs after each change or on FETCH 1:*, built once (storage/precompiled.ts).
+const listFlagsQuery = precompiled((r, mailboxId: number) =>
+  r.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin', 'thread_id']).where('mailbox_id', '=', mailboxId).orderBy('uid'),
+);
+const getMessagesQuery = precompiled((r, mailboxId: number, uids: readonly number[]) =>
+  r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', 'in', uids).orderBy('uid'),
+);
+const changedSinceQuery = precompiled((r, mailboxId: number, modseq: number) =>
+  r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'),
+);
+const expungedSinceQuery = precompiled((r, mailboxId: number, modseq: number) =>
+  r.selectFrom('changes').select('uid').where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).where('kind', '=', 'expunge'),
+);
+
 /** Flags, sizes and dates only (metadata FETCH, SEARCH): no blob names or prefixes. */
 export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRow[]> {
-  const rows = await r
-    .selectFrom('messages')
-    .select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin', 'thread_id'])
-    .where('mailbox_id', '=', mailboxId)
-    .orderBy('uid')
-    .execute();
-  return rows.map((m) => ({ ...toMessage({ ...m, sha256: '', header_prefix: null, prefix_replaces: 0 }) }));
+  const { rows } = await listFlagsQuery(r, mailboxId);
+  // One object per message, built directly (FETCH 1:* of a large folder makes thousands).
+  const out: MessageRow[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i];
+    out[i] = {
+      uid: Number(m.uid),
+      modseq: Number(m.modseq),
+      flags: Number(m.flags),
+      keywords: m.keywords,
+      size: Number(m.size),
+      internalDate: Number(m.internal_date),
+      internalDateZone: Number(m.internal_date_zone ?? 0),
+      sha256: '',
+      headerPrefix: null,
+      prefixReplaces: 0,
+      origin: m.origin ?? null,
+      threadId: m.thread_id ?? null,
+    };
+  }
+  return out;
 }
 
 export async function getMessages(r: Reader, mailboxId: number, uids: number[]): Promise<MessageRow[]> {
   const out: MessageRow[] = [];
   for (const chunk of chunks(uids, 500)) {
-    const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).orderBy('uid').execute();
-    out.push(...rows.map(toMessage));
+    const { rows } = await getMessagesQuery(r, mailboxId, chunk);
+    for (const row of rows) out.push(toMessage(row));
   }
   return out;
 }
 
 export async function changedSince(r: Reader, mailboxId: number, modseq: number): Promise<MessageRow[]> {
-  const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute();
+  const { rows } = await changedSinceQuery(r, mailboxId, modseq);
   return rows.map(toMessage);
 }
 
 export async function expungedSince(r: Reader, mailboxId: number, modseq: number): Promise<number[]> {
-  const rows = await r.selectFrom('changes').select('uid').where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).where('kind', '=', 'expunge').execute();
+  const { rows } = await expungedSinceQuery(r, mailboxId, modseq);
   return [...new Set(rows.map((e) => Number(e.uid)))].sort((a, b) => a - b);
 }
 
@@ -254,11 +283,13 @@ export async function setInternalDateZone(tx: Tx, mailboxId: number, uid: number
   await tx.updateTable('messages').set({ internal_date_zone: zone }).where('mailbox_id', '=', mailboxId).where('uid', '=', uid).execute();
 }
 
+const setFlagsQuery = precompiled((tx, mailboxId: number, uids: readonly number[], flags: number, keywords: string, modseq: number) =>
+  tx.updateTable('messages').set({ flags, keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', uids),
+);
+
 /** Set flags and keywords of some messages at `modseq`. */
 export async function setFlags(tx: Tx, mailboxId: number, uids: number[], flags: number, keywords: string, modseq: number): Promise<void> {
-  for (const chunk of chunks(uids, 500)) {
-    await tx.updateTable('messages').set({ flags, keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', chunk).execute();
-  }
+  for (const chunk of chunks(uids, 500)) await setFlagsQuery(tx, mailboxId, chunk, flags, keywords, modseq);
 }
 
 /** Blobs shown by any message of an account (purging an account reclaims them). */

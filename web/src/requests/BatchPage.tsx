@@ -60,7 +60,7 @@ export function BatchPage() {
         <input id="csv-file" type="file" accept=".csv,text/csv" required onChange={(e) => setCsv(e.target.files?.[0] ?? null)} />
         <DocumentFields doc={doc} setDoc={setDoc} onFile={setPdf} required={false} />
         {refusal && (
-          <div className="rq-error rq-check" role="alert" data-testid="batch-errors">
+          <div className="rq-error rq-wide" role="alert" data-testid="batch-errors">
             <p>{refusal.errors?.length ? t('rq.csv.errors') : `${i18n.language === 'en' ? refusal.messageEn : refusal.message} (${refusal.code})`}</p>
             {refusal.errors?.length ? (
               <ul>

@@ -58,7 +58,7 @@ function RequestTable({ rows, testId }: { rows: RequestView[]; testId: string })
 function Filters({ value, onChange, withMine }: { value: ListFilter; onChange: (f: ListFilter) => void; withMine: boolean }) {
   const { t } = useTranslation();
   return (
-    <form className="filters" aria-label={t('rq.filters')} onSubmit={(e) => e.preventDefault()}>
+    <form className="filters rq-filters" aria-label={t('rq.filters')} onSubmit={(e) => e.preventDefault()}>
       <label>
         {t('rq.state')}
         <select value={value.state ?? ''} onChange={(e) => onChange({ ...value, state: e.target.value || undefined })}>
