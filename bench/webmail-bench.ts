@@ -58,6 +58,7 @@ try {
           internal_date: Number(x.internal_date) - done * 60_000,
           flags: done % 3 ? 1 : 0,
           keywords: '',
+          thread_id: `${inbox.id}_${uid - 1}`, // each a thread of its own, as the store files a message with no known key (core/threads.ts)
         });
       }
       await tx.insertInto('messages').values(rows).execute();

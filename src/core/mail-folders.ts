@@ -131,6 +131,16 @@ export abstract class MailFolders {
     return messages.folderStatus(this.db, mailboxId);
   }
 
+  /** One page of a folder's messages, newest first (INTERNALDATE, then UID, descending): a list's page without reading the folder. */
+  newestPage(mailboxId: number, offset: number, limit: number): Promise<messages.MessageRow[]> {
+    return limit > 0 ? messages.newestPage(this.db, mailboxId, offset, limit) : Promise.resolve([]);
+  }
+
+  /** How many messages a folder holds, and its HIGHESTMODSEQ, read together (one snapshot); null if the folder is gone. */
+  messageCount(mailboxId: number): Promise<{ messages: number; highestModseq: number } | null> {
+    return messages.messageCount(this.db, mailboxId);
+  }
+
   /**
    * \Recent for one session only (RFC 3501 2.3.2): claim the messages below `upTo` (default: the
    * folder's UIDNEXT) that no session has claimed; UIDs in [from, to) are recent to the caller alone.

@@ -46,6 +46,10 @@ export interface JmapServices {
   previews: Map<string, string>;
   /** Each folder's thread counts at its MODSEQ (Mailbox totalThreads, unreadThreads). */
   threadCounts: Map<number, { modseq: number; threads: number; unreadThreads: number }>;
+  /** Each folder's STATUS counts at its MODSEQ (Mailbox/get: a 100,000-message folder's counts are a scan of it). */
+  folderCounts: Map<number, { modseq: number; uidnext: number; messages: number; unseen: number }>;
+  /** Each folder's message count at its MODSEQ (Email/query's newest-first page, query-page.ts). */
+  totals: Map<number, { modseq: number; total: number }>;
 }
 
 export interface JmapLimits {
@@ -77,6 +81,8 @@ export function jmapServices(app: App): JmapServices {
     queries: new QueryCache(64),
     previews: new Map(),
     threadCounts: new Map(),
+    totals: new Map(),
+    folderCounts: new Map(),
     limits: {
       maxSizeUpload: app.config.smtp.maxMessageSize,
       maxConcurrentUpload: 4,
@@ -175,9 +181,16 @@ export class CallContext {
     for (const f of list) {
       let info = { ...f, messages: 0, unseen: 0 };
       if (counts) {
-        const c = await this.s.store.mailboxCounts(f.id);
-        if (!c) continue; // deleted meanwhile
-        info = { ...f, uidnext: c.uidnext, highestModseq: c.highestModseq, messages: c.messages, unseen: c.unseen };
+        // every append, flag change and expunge raises the folder's MODSEQ: counts kept at it are the counts
+        let c: { modseq: number; uidnext: number; messages: number; unseen: number } | null | undefined = this.s.folderCounts.get(f.id);
+        if (!c || c.modseq !== f.highestModseq) {
+          const st = await this.s.store.mailboxCounts(f.id);
+          c = st && { modseq: st.highestModseq, uidnext: st.uidnext, messages: st.messages, unseen: st.unseen };
+          if (!c) continue; // deleted meanwhile
+          if (this.s.folderCounts.size >= 10_000) this.s.folderCounts.clear();
+          this.s.folderCounts.set(f.id, c);
+        }
+        info = { ...f, uidnext: c.uidnext, highestModseq: c.modseq, messages: c.messages, unseen: c.unseen };
       }
       folders.push(info);
       marks.push({ id: f.id, modseq: info.highestModseq, uidnext: info.uidnext, shape: shapeOf(f.name, f.specialUse, f.subscribed) });

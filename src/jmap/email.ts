@@ -14,6 +14,7 @@ import { MethodError } from './errors.ts';
 import { emailId, emailIdOf, mailboxId, messageBlobId, originOf, parseEmailId, parseMailboxId, threadIdOf, type MessageRef } from './ids.ts';
 import { toAddresses, allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
 import { decodeState, encodeState } from './state.ts';
+import { newestFirstPage } from './query-page.ts';
 
 export const EMAIL_PROPS = [
   'id', 'blobId', 'threadId', 'mailboxIds', 'keywords', 'size', 'receivedAt', 'messageId', 'inReplyTo', 'references', 'sender', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
@@ -373,6 +374,9 @@ async function emailQuery(ctx: CallContext, args: Args): Promise<Args> {
   const snap = await ctx.snapshot(a);
   const folders = queryFolders(ctx, filter, snap.folders);
   if (!folders) return { accountId: a.id, queryState: snap.state, canCalculateChanges: true, position: 0, ids: [], total: 0 };
+  // one folder newest first, its result not kept: its page from the index (query-page.ts)
+  const quick = await newestFirstPage(ctx, a, args, { filter, sort, folders, state: snap.state, cacheKey: queryKey(a.ownerAccountId, folders, filter, sort) });
+  if (quick) return quick;
   let hits = await runQuery(ctx, a, filter, sort, folders);
   if (optBool(args, 'collapseThreads') === true && hits.length > 1) {
     // one Email per thread: the first of each in the sort order; the threads are stored with the

@@ -1,6 +1,9 @@
 // Email/queryChanges and Mailbox/queryChanges (RFC 8620 §5.6). A query state is the account's
 // state (the folders' MODSEQs, state.ts), so the old query's folders and their MODSEQs are known
 // from it:
+//   - one folder's list newest first (query-page.ts: Email/query answers it from the index and keeps
+//     no result): the messages expunged from the folder since are removed and those stored in it
+//     since (UIDs from the old UIDNEXT on) added at their index — exact, as the others keep their order;
 //   - when the old result is still in the query cache (query-cache.ts; a client pages and then asks
 //     for changes), the two results are compared: the ids kept in the same relative order are left
 //     alone, every other old id is removed and every other new id added at its index;
@@ -17,6 +20,7 @@ import { MethodError } from './errors.ts';
 import { emailId, emailIdOf, mailboxId } from './ids.ts';
 import { queryArgs, queryFolders, queryKey, runQuery, type Row } from './email.ts';
 import { MAILBOX_METHODS } from './mailbox.ts';
+import { isFolderNewestFirst } from './query-page.ts';
 import { decodeState } from './state.ts';
 
 type Added = Array<{ id: string; index: number }>;
@@ -61,7 +65,10 @@ async function emailQueryChanges(ctx: CallContext, args: Args): Promise<Args> {
   let removed: string[];
   let added: Added;
   const old = oldFolders ? ctx.s.queries.peek(queryKey(a.ownerAccountId, oldFolders, filter, sort)) : [];
-  if (old && !JSON.stringify(filter ?? null).includes('"#')) {
+  // one folder's list newest first: its messages there then and still there keep their order, so
+  // the exact change is what was expunged since and what came in since (query-page.ts)
+  const byDate = isFolderNewestFirst(filter, sort) && oldFolders?.length === 1 && newFolders?.length === 1 && oldFolders[0].id === newFolders[0].id;
+  if (old && !byDate && !JSON.stringify(filter ?? null).includes('"#')) {
     ({ removed, added } = diffResults(
       old.map((r) => emailIdOf(r.ref, r.meta)),
       newIds,
@@ -77,11 +84,14 @@ async function emailQueryChanges(ctx: CallContext, args: Args): Promise<Args> {
       if (!ch.complete) throw new MethodError('cannotCalculateChanges');
       const origins = ch.expunged.length ? await ctx.s.store.expungedOrigins(f.id, f.highestModseq) : new Map<number, string>();
       for (const uid of ch.expunged) if (uid < f.uidnext || origins.has(uid)) removed.push(origins.has(uid) ? `E${origins.get(uid)}` : emailId({ mailboxId: f.id, uid }));
+      if (byDate) continue;
       // every message there now (one moved in may have been in the old result from its old place)
       const current = snap.folders.find((x) => x.id === f.id)!;
       for (const m of await ctx.s.lists.get(ctx.s.store, f.id, current.highestModseq)) removed.push(emailIdOf({ mailboxId: f.id, uid: m.uid }, m));
     }
-    added = newIds.map((id, index) => ({ id, index }));
+    // by date: only the messages stored since (UIDs from the old UIDNEXT on; a message moved out and back is one of them)
+    const since = byDate ? oldFolders![0].uidnext : 0;
+    added = newIds.flatMap((id, index) => (rows[index].ref.uid >= since ? [{ id, index }] : []));
   }
   limit(args, removed, added);
   const out: Args = { accountId: a.id, oldQueryState: sinceQueryState, newQueryState: snap.state, removed, added };

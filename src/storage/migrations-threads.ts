@@ -5,7 +5,8 @@
 // `thread_keys` table is how a new message finds its thread: per account, one key per Message-ID a
 // message has or names (In-Reply-To, References) with its base subject, hashed, naming the thread
 // the first message with that key joined. Rows left by existing mail get their thread from a
-// backfill in batches at start (core/threads.ts).
+// backfill in batches at start (core/threads.ts). And an index that gives a folder's messages newest
+// first, so the first page of a list is read without reading the whole folder (mail-folders.ts).
 // Owns: the 0025_threads schema change only (the entry is in migrations.ts).
 import type { Kysely, Migration } from 'kysely';
 
@@ -16,6 +17,8 @@ export function threadsMigration(): Migration {
       await db.schema.alterTable('changes').addColumn('thread_id', 'text').execute();
       // Thread/get's members; the backfill's rows still without a thread (NULLs, in id order)
       await db.schema.createIndex('messages_thread').on('messages').column('thread_id').execute();
+      // a folder's page newest first without reading the folder (JMAP Email/query, the webmail's list)
+      await db.schema.createIndex('messages_mailbox_date').on('messages').columns(['mailbox_id', 'internal_date', 'uid']).execute();
       await db.schema
         .createTable('thread_keys')
         .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))

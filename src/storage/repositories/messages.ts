@@ -134,6 +134,24 @@ export async function listMessages(r: Reader, mailboxId: number): Promise<Messag
   return rows.map(toMessage);
 }
 
+/** One page of a folder newest first (by INTERNALDATE, then UID, both descending), through the (mailbox_id, internal_date, uid) index. */
+export async function newestPage(r: Reader, mailboxId: number, offset: number, limit: number): Promise<MessageRow[]> {
+  const rows = await r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).orderBy('internal_date', 'desc').orderBy('uid', 'desc').limit(limit).offset(offset).execute();
+  return rows.map(toMessage);
+}
+
+/**
+ * How many messages a folder holds, with the folder's HIGHESTMODSEQ read in the same statement (one
+ * snapshot on both backends: a count kept at that MODSEQ is that MODSEQ's count); null if it is gone.
+ */
+export async function messageCount(r: Reader, mailboxId: number): Promise<{ messages: number; highestModseq: number } | null> {
+  const res = await sql<{ n: number; highest_modseq: number }>`
+    select f.highest_modseq, (select count(*) from messages m where m.mailbox_id = f.id) as n
+    from mailboxes f where f.id = ${mailboxId}`.execute(r);
+  const row = res.rows[0];
+  return row ? { messages: Number(row.n), highestModseq: Number(row.highest_modseq) } : null;
+}
+
 // The queries every IMAP session runs after each change or on FETCH 1:*, built once (storage/precompiled.ts).
 const listFlagsQuery = precompiled((r, mailboxId: number) =>
   r.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords', 'size', 'internal_date', 'internal_date_zone', 'origin', 'thread_id']).where('mailbox_id', '=', mailboxId).orderBy('uid'),
