@@ -5,7 +5,8 @@
 // released, after which the next run removes what the hold kept (an expunge and a folder's deletion
 // alike, a move is no removal); the journal keeps a message its
 // recipient expunged, finds it without diacritics, refuses a search without a reason, exports it
-// as mboxrd and expires it after its unit's period.
+// as mboxrd and expires it after its unit's period; what a person of the unit sends is journaled as
+// sent; a policy for unit mailboxes' Junk applies to them before the wider one reaches a person's.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { backends, createTestApp, type TestApp } from '../../test/helpers/harness.ts';
 import { RetentionPolicies } from './retention-policies.ts';
@@ -158,6 +159,26 @@ describe.each(backends())('retention, legal hold and journal (%s)', (backend) =>
     await expect(retention.set({ folder: '*', kind: 'keep-years', amount: 3 }, { actor: 'x' })).rejects.toMatchObject({ code: 'REASON_REQUIRED' });
   });
 
+  it('a policy for unit mailboxes’ Junk removes theirs sooner; a personal mailbox’s Junk waits for the wider policy', async () => {
+    const snv = (await t.app.directory.getUnit('SNV'))!;
+    expect(snv.mailboxAccountId).not.toBeNull();
+    const unitJunk = await put(snv.mailboxAccountId!, 'Junk', 'Quảng cáo gửi Sở', clock - 20 * DAY);
+    const anJunk = await put(an.id, 'Junk', 'Quảng cáo gửi An', clock - 20 * DAY);
+    await retention.set({ folder: '\\Junk', mailboxType: 'unit', kind: 'delete-after-days', amount: 10 }, ctx);
+    await retention.set({ folder: '\\Junk', kind: 'delete-after-days', amount: 30 }, ctx);
+    expect(await retention.run({ actor: 'test' })).toMatchObject({ removed: 1, folders: 1 });
+    expect(await uids(snv.mailboxAccountId!, 'Junk')).toEqual([]);
+    expect(await uids(an.id, 'Junk')).toEqual([anJunk.uid]);
+    expect(await uids(snv.mailboxAccountId!, 'INBOX')).toEqual([]); // nothing else touched
+    clock += 11 * DAY; // 31 days in Junk: the wider policy applies to An's
+    expect(await retention.run({ actor: 'test' })).toMatchObject({ removed: 1, folders: 1 });
+    expect(await uids(an.id, 'Junk')).toEqual([]);
+    await t.app.reclaimer.sweep({ graceMs: 0 });
+    expect(await t.app.blobs.exists(unitJunk.sha256)).toBe(false);
+    const runs = (await t.app.audit.list(50)).filter((e) => e.action === 'retention.run');
+    expect(runs.map((e) => JSON.parse(e.details).removed)).toEqual([1, 1]);
+  });
+
   it('journals a unit’s mail by reference; auditors search without diacritics, with a reason, and export mboxrd', async () => {
     await t.app.journal.setUnit('SNV', { keepYears: 2 }, ctx);
     const m = await put(an.id, 'INBOX', 'Giấy mời họp giao ban', clock, `"Trần Thị Bình" <${binh.address}>`);
@@ -179,11 +200,16 @@ describe.each(backends())('retention, legal hold and journal (%s)', (backend) =>
     const audit = await t.app.audit.list(50);
     expect(audit.filter((e) => e.action === 'journal.search').map((e) => e.reason)).toContain('Thanh tra CV 45');
     expect(audit.find((e) => e.action === 'journal.export')).toMatchObject({ reason: 'Thanh tra CV 45' });
+    // Mail a person of the unit sends is journaled as sent (the recipient's unit does not journal).
+    await put(binh.id, 'INBOX', 'Báo cáo gửi Sở Thông tin', clock, `"Nguyễn Văn An" <${an.address}>`);
+    const sent = await t.app.journal.search({ people: 'nguyen van an', direction: 'sent' }, { actor: 'auditor', reason: 'r' });
+    expect(sent.map((h) => [h.unit, h.direction, h.subject])).toEqual([['SNV', 'sent', 'Báo cáo gửi Sở Thông tin']]);
+    expect((await t.app.journal.search({ unit: 'SNV' }, { actor: 'auditor', reason: 'r' })).map((h) => h.direction).sort()).toEqual(['received', 'sent']);
 
     // Past the unit's period the entry goes, and the blob with it — but not while a mailbox it names is held.
     clock = Date.now() + 3 * 366 * DAY; // journal entries are dated by the commit
     const hold = await t.app.legalHold.set({ mailbox: binh.address }, ctx);
-    expect((await retention.run({ actor: 'test' })).journalRemoved).toBe(0);
+    expect((await retention.run({ actor: 'test' })).journalRemoved).toBe(1); // the sent entry, which names no held mailbox
     await t.app.legalHold.release(hold.id, ctx);
     const r = await retention.run({ actor: 'test' });
     expect(r.journalRemoved).toBe(1);
