@@ -10,7 +10,9 @@ import '../workqueue/extras.css';
 import './requests.css';
 import { acknowledgeHandover, downloadPost, errorText, redeemCredential, takeCredential, useHandover, useInvalidateRequests, type RequestDetail } from './api.ts';
 import { formats } from './roles.ts';
+import { useMe } from '../auth/session.ts';
 import { toast } from '../layout/Toasts.tsx';
+import { LanguageSwitch } from '../layout/LanguageSwitch.tsx';
 
 export function CredentialPanel({ r, onError }: { r: RequestDetail; onError: (e: string | null) => void }) {
   const { t, i18n } = useTranslation();
@@ -75,47 +77,50 @@ export function CredentialPanel({ r, onError }: { r: RequestDetail; onError: (e:
   );
 }
 
-export function HandoverPanel({ r, onError }: { r: RequestDetail; onError: (e: string | null) => void }) {
+/** The handover record and its acknowledgements; nothing when the API shows the user none (not a head of it, not executed yet). */
+export function HandoverPanel({ id, onError }: { id: number; onError: (e: string | null) => void }) {
   const { t, i18n } = useTranslation();
-  const done = r.state === 'executed' || r.state === 'notified';
-  const h = useHandover(r.id, done);
+  const h = useHandover(id, true);
+  const me = useMe().data?.username;
   const invalidate = useInvalidateRequests();
   const f = formats(i18n.language);
-  if (!done) return null;
+  if (!h.data) return null;
   async function ack() {
     onError(null);
     try {
-      await acknowledgeHandover(r.id);
+      await acknowledgeHandover(id);
       toast(t('rq.handover.done'));
     } catch (x) {
       onError(errorText(x, i18n.language));
     } finally {
-      invalidate(r.id);
+      invalidate(id);
     }
   }
+  const rec = h.data.record;
   return (
     <section aria-labelledby="rq-handover" className="wq-panel">
       <h2 id="rq-handover">{t('rq.handover.title')}</h2>
-      {h.data && (
-        <p>
-          {h.data.record.unit.name} ({h.data.record.unit.code})
-        </p>
-      )}
       <p>
-        <a href={`/api/v1/requests/${r.id}/handover.pdf`} target="_blank" rel="noopener">
+        {rec.unit.name} ({rec.unit.code}){rec.outgoing ? ` · ${t('rq.handover.roles.outgoing')}: ${rec.outgoing.name ?? ''} ${rec.outgoing.address ?? ''}` : ''}
+        {rec.incoming ? ` · ${t('rq.handover.roles.incoming')}: ${rec.incoming.name ?? ''} ${rec.incoming.address ?? ''}` : ''}
+      </p>
+      <p>
+        <a href={`/api/v1/requests/${id}/handover.pdf`} target="_blank" rel="noopener">
           {t('rq.handover.pdf')}
         </a>
       </p>
       <ul data-testid="handover-acks">
-        {h.data?.acknowledgements.length ? (
+        {h.data.acknowledgements.length ? (
           h.data.acknowledgements.map((a) => <li key={a.role}>{t('rq.handover.acked', { who: a.address, role: t(`rq.handover.roles.${a.role}`, { defaultValue: a.role }), at: f.time(a.at) })}</li>)
         ) : (
           <li>{t('rq.handover.none')}</li>
         )}
       </ul>
-      <button type="button" onClick={() => void ack()}>
-        {t('rq.handover.ack')}
-      </button>
+      {!h.data.acknowledgements.some((a) => a.address === me) && (
+        <button type="button" onClick={() => void ack()}>
+          {t('rq.handover.ack')}
+        </button>
+      )}
     </section>
   );
 }
@@ -135,34 +140,37 @@ export function RedeemPage() {
     }
   }
   return (
-    <main className="page login-page" id="main">
-      <h1>{t('rq.cred.pageTitle')}</h1>
-      <p>{t('rq.cred.pageIntro')}</p>
-      {error && (
-        <p className="rq-error" role="alert">
-          {error}
-        </p>
-      )}
-      {got ? (
-        <>
-          <dl>
-            <dt>{t('rq.cred.address')}</dt>
-            <dd className="rq-secret" data-testid="redeemed-address">
-              {got.address}
-            </dd>
-            <dt>{t('rq.cred.password')}</dt>
-            <dd className="rq-secret" data-testid="redeemed-password">
-              {got.password}
-            </dd>
-          </dl>
-          <p>{t('rq.cred.next')}</p>
-          <Link to="/login">{t('rq.cred.signIn')}</Link>
-        </>
-      ) : (
-        <button type="button" onClick={() => void reveal()}>
-          {t('rq.cred.reveal')}
-        </button>
-      )}
+    <main className="auth-page" id="main">
+      <section className="auth-card" aria-labelledby="redeem-title">
+        <h1 id="redeem-title">{t('rq.cred.pageTitle')}</h1>
+        <p>{t('rq.cred.pageIntro')}</p>
+        {error && (
+          <p className="rq-error" role="alert">
+            {error}
+          </p>
+        )}
+        {got ? (
+          <>
+            <dl>
+              <dt>{t('rq.cred.address')}</dt>
+              <dd className="rq-secret" data-testid="redeemed-address">
+                {got.address}
+              </dd>
+              <dt>{t('rq.cred.password')}</dt>
+              <dd className="rq-secret" data-testid="redeemed-password">
+                {got.password}
+              </dd>
+            </dl>
+            <p>{t('rq.cred.next')}</p>
+            <Link to="/login">{t('rq.cred.signIn')}</Link>
+          </>
+        ) : (
+          <button type="button" className="primary" onClick={() => void reveal()}>
+            {t('rq.cred.reveal')}
+          </button>
+        )}
+        <LanguageSwitch />
+      </section>
     </main>
   );
 }

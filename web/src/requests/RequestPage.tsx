@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import './texts.ts';
 import '../workqueue/extras.css';
 import './requests.css';
-import { addDocument, errorText, step, useInvalidateRequests, useRequest, type RequestDetail, type Step } from './api.ts';
+import { addDocument, errorText, step, useHandover, useInvalidateRequests, useRequest, type RequestDetail, type Step } from './api.ts';
 import { formats, useStanding, type Standing } from './roles.ts';
 import { DocumentFields } from './NewRequestPage.tsx';
 import { CredentialPanel, HandoverPanel } from './RequestExtras.tsx';
@@ -103,13 +103,25 @@ export function RequestPage() {
   const st = useStanding();
   const [error, setError] = useState<string | null>(null);
   const f = formats(i18n.language);
+  // the outgoing head, no longer head of the unit, may not read the request but sees and acknowledges its handover record
+  const handover = useHandover(id, !!d.error);
   if (d.error)
     return (
       <div className="page">
-        <h1>#{id}</h1>
-        <p className="rq-error" role="alert">
-          {errorText(d.error, i18n.language)}
-        </p>
+        <h1>
+          #{id} {handover.data ? t('rq.kinds.handover') : ''}
+        </h1>
+        {!handover.data && !handover.isPending && (
+          <p className="rq-error" role="alert">
+            {errorText(d.error, i18n.language)}
+          </p>
+        )}
+        {error && (
+          <p className="rq-error" role="alert">
+            {error}
+          </p>
+        )}
+        <HandoverPanel id={id} onError={setError} />
         <Link to="/requests">{t('rq.back')}</Link>
       </div>
     );
@@ -162,6 +174,8 @@ export function RequestPage() {
                 <td>{t(`rq.kinds.${i.kind}`)}</td>
                 <td>
                   {Object.entries(i.payload)
+                    // an executed row names the person by id and address: the address is enough
+                    .filter(([k, v]) => !(k === 'person' && typeof v === 'number' && typeof i.payload.address === 'string'))
                     .map(([k, v]) => `${t(`rq.f.${k}`, { defaultValue: k })}: ${String(v)}`)
                     .join(' · ')}
                 </td>
@@ -174,7 +188,7 @@ export function RequestPage() {
       </section>
 
       {done && r.items.some((i) => i.credential) && !st.clerkOnly && <CredentialPanel r={r} onError={setError} />}
-      {r.items.some((i) => i.kind === 'handover') && <HandoverPanel r={r} onError={setError} />}
+      {done && r.items.some((i) => i.kind === 'handover') && <HandoverPanel id={r.id} onError={setError} />}
 
       <section aria-labelledby="rq-docs">
         <h2 id="rq-docs">{t('rq.doc.list')}</h2>
