@@ -39,6 +39,8 @@ export function writeThutinConfig(dataDir: string, tls: { cert: string; key: str
     ldap: { host: '127.0.0.1', port: 0, tlsPort: 0 },
     tls,
     log: { level: 'info' },
+    // BENCH_INGEST_WORKERS: store.ingestWorkers (blob-writer threads); unset: the default.
+    ...(process.env.BENCH_INGEST_WORKERS ? { store: { ingestWorkers: Number(process.env.BENCH_INGEST_WORKERS) } } : {}),
   };
   fs.writeFileSync(path.join(dataDir, 'thutin.json'), JSON.stringify(cfg, null, 2) + '\n');
 }

@@ -170,7 +170,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       redact: { paths: ['password', '*.password', 'pass', '*.pass', 'auth.password'], censor: '[redacted]' },
     });
   const db = await openDatabase(config.database.driver === 'sqlite' ? { driver: 'sqlite', file: resolveDataPath(config, config.database.file) } : { driver: 'postgres', url: config.database.url });
-  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), { writers: config.store.ingestWorkers });
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
   // One server process per blob directory (SQLite always; PostgreSQL unless store.sharedBlobs): pins
@@ -398,6 +398,7 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
       await sessions.stop();
       await mailDaily.stop();
       await events.close();
+      await blobs.close();
       await db.close();
     },
   };

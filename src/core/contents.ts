@@ -6,7 +6,7 @@
 // A crash between the commit and the unlink leaves a blob without row, which the sweep removes
 // (core/reclaim.ts).
 import type { Readable } from 'node:stream';
-import type { BlobStore, BlobWrite } from '../storage/blobs.ts';
+import type { BlobStore, BlobWrite, BlobWriteOptions } from '../storage/blobs.ts';
 import type { Tx } from '../storage/tx.ts';
 import { dropUnreferenced, saveContent } from '../storage/repositories/contents.ts';
 import type { Reclaimer } from './reclaim.ts';
@@ -20,7 +20,7 @@ export class ContentStore {
   ) {}
 
   /** Stream bytes into a new blob, pinned until `release`. */
-  write(source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void }): Promise<BlobWrite> {
+  write(source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, opts: BlobWriteOptions): Promise<BlobWrite> {
     return this.blobs.write(source, opts);
   }
 

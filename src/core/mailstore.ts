@@ -12,7 +12,8 @@ import { GroupCommit } from '../storage/group-commit.ts';
 import * as folders from '../storage/repositories/folders.ts';
 import * as messages from '../storage/repositories/messages.ts';
 import * as search from '../storage/repositories/message-search.ts';
-import { MimeIndexer, type MessageIndex, type MimeIndexerOptions } from './mime/index.ts';
+import type { MessageIndex, MimeIndexerOptions } from './mime/index.ts';
+import { INDEX_TAP } from './mime/index-tap.ts';
 import type { Reclaimer } from './reclaim.ts';
 import { foldVietnamese } from './text/fold.ts';
 import { ThutinError } from './errors.ts';
@@ -107,7 +108,6 @@ export class MailStore extends MailFolders {
    * written in front). Nothing is visible yet; the blob stays pinned until `release`.
    */
   async ingest(source: Readable | AsyncIterable<Buffer> | Iterable<Buffer>, opts: { maxSize?: number; prefix?: Buffer } = {}): Promise<StoredContent> {
-    const indexer = new MimeIndexer(this.opts.mime);
     const prefix = opts.prefix;
     async function* withPrefix(): AsyncIterable<Buffer> {
       if (prefix && prefix.length) yield prefix;
@@ -118,21 +118,27 @@ export class MailStore extends MailFolders {
     // then needs no read back from the file.
     const head: Buffer[] = [];
     let headBytes = 0;
+    // The MIME indexer runs where the bytes are written (a blob-writer thread: core/mime/index-tap.ts).
     const w = await this.contents.write(withPrefix(), {
       maxSize,
+      tap: { module: INDEX_TAP, options: this.opts.mime },
       onChunk: (c) => {
-        indexer.write(c);
         if (headBytes < HEAD_KEEP) {
           head.push(c);
           headBytes += c.length;
         }
       },
     });
-    const index = indexer.end();
+    const index = w.tap as MessageIndex;
     const kept = headBytes >= Math.min(index.headerSize, w.size) ? Buffer.concat(head, headBytes) : undefined;
     const content: StoredContent = { sha256: w.sha256, size: w.size, index, header: kept?.subarray(0, index.headerSize) };
     if (kept && headBytes === w.size) this.ingested.set(content, kept);
     return content;
+  }
+
+  /** Start the blob-writer threads now (a server does: its first message then does not wait for them). Null, or why they could not start. */
+  warmUp(): Promise<string | null> {
+    return this.blobs.warmUp();
   }
 
   /** The caller is done with an ingested message (committed or refused): unpin it; a blob nothing references goes. */

@@ -185,6 +185,9 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     }
   });
   await app.sessions.start();
+  // The blob-writer threads (storage/blob-writers.ts), before the first message.
+  const noWriters = await app.store.warmUp();
+  if (noWriters) log.warn({ reason: noWriters }, 'blob writer threads unavailable: messages are written on the event loop');
   for (const s of all) {
     // Client-side failures (TLS handshakes, resets) surface here; they must not crash the process.
     s.on('error', (e: Error & { code?: string }) => log.debug({ err: e, code: e.code }, 'SMTP connection error'));

@@ -8,15 +8,38 @@
 // and `removeIfUnpinned` checks the pin and unlinks in one tick, so a concurrent ingest of
 // identical bytes can never lose its file. Whether a blob is still wanted (its `contents` row)
 // is the reclaimer's question (core/reclaim.ts), not this file's.
+// With writer threads (`writers`, blob-writers.ts) the bytes are written, hashed and tapped (the
+// MIME indexer) in a thread; the pin is still taken here, on the main thread, and the thread looks
+// for an existing file and renames only after it: the same order, one message apart.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { BlobWriters, WritersUnavailable, type TapSpec } from './blob-writers.ts';
+
+export type { TapSpec } from './blob-writers.ts';
 
 export interface BlobWrite {
   sha256: string;
   size: number;
+  /** What the write's tap returned (the MIME index), when it had one. */
+  tap?: unknown;
+}
+
+export interface BlobWriteOptions {
+  maxSize?: number;
+  /** Sees every chunk, on the caller's thread. */
+  onChunk?: (c: Buffer) => void;
+  /** Run over every chunk where the bytes are written (a writer thread, when there are some): see blob-writers.ts. */
+  tap?: TapSpec;
+}
+
+export interface BlobStoreOptions {
+  /** Writer threads (blob-writers.ts): writes are made off the event loop. 0: on the caller's thread. */
+  writers?: number;
+  /** The module the writer threads run (tests only: one that fails to start). */
+  writerThread?: string;
 }
 
 /** A blob file found on disk (the sweep and `thutin store check`). */
@@ -40,6 +63,11 @@ export interface RemovalGuard {
   /** `removeIfUnpinned`, refused also when the blob was pinned or unpinned since the guard began. */
   remove(sha256: string, opts?: { olderThanMs?: number }): boolean;
   end(): void;
+}
+
+/** What a tap module exports (the writer threads load it too). */
+interface TapModule {
+  createTap(options: unknown): { write(chunk: Buffer): void; end(): unknown };
 }
 
 const BLOB_NAME = /^[0-9a-f]{64}$/;
@@ -66,10 +94,38 @@ export class BlobStore {
   /** Names of the temp files this process is writing. */
   private readonly writing = new Set<string>();
   private readonly tmpDir: string;
+  private writers: BlobWriters | null;
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    opts: BlobStoreOptions = {},
+  ) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
+    this.writers = opts.writers ? new BlobWriters(opts.writers, opts.writerThread) : null;
+  }
+
+  /**
+   * Start the writer threads now (a server's first message then does not wait for them). Null when
+   * they run (or none are configured); otherwise why they could not start: writes are then made on
+   * the caller's thread.
+   */
+  async warmUp(): Promise<string | null> {
+    try {
+      await this.writers?.warmUp();
+      return null;
+    } catch (e) {
+      if (!(e instanceof WritersUnavailable)) throw e;
+      this.writers = null; // written on the caller's thread from now on
+      return e.message;
+    }
+  }
+
+  /** Stop the writer threads (writes after this are made on the caller's thread). */
+  async close(): Promise<void> {
+    const w = this.writers;
+    this.writers = null;
+    await w?.close();
   }
 
   pathOf(sha256: string): string {
@@ -180,18 +236,48 @@ export class BlobStore {
    * Throws SizeLimitError (after draining the stream) when more than `maxSize` bytes arrive.
    * The blob comes back **pinned**: the caller unpins it once its delivery committed or was refused.
    */
-  async write(source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void } = {}): Promise<BlobWrite> {
+  async write(source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: BlobWriteOptions = {}): Promise<BlobWrite> {
     const name = `${process.pid}-${crypto.randomBytes(8).toString('hex')}`;
     const tmp = path.join(this.tmpDir, name);
     this.writing.add(name);
     try {
+      if (this.writers) {
+        try {
+          return await this.writeInThread(this.writers, tmp, source, opts);
+        } catch (e) {
+          if (!(e instanceof WritersUnavailable)) throw e;
+          this.writers = null; // no thread could start (nothing was read): this thread writes from now on
+        }
+      }
       return await this.writeTo(tmp, source, opts);
     } finally {
       this.writing.delete(name);
     }
   }
 
-  private async writeTo(tmp: string, source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: { maxSize?: number; onChunk?: (c: Buffer) => void }): Promise<BlobWrite> {
+  /**
+   * The write in a writer thread. The name is pinned here, on this thread, when the thread reports
+   * the bytes durable, and the thread renames the file only after that: the same order as below.
+   */
+  private async writeInThread(writers: BlobWriters, tmp: string, source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: BlobWriteOptions): Promise<BlobWrite> {
+    let pinned: string | null = null;
+    try {
+      const w = await writers.write(tmp, source, { ...opts, over: () => new SizeLimitError(opts.maxSize!) }, (sha256) => {
+        const final = this.pathOf(sha256);
+        this.pin(sha256);
+        pinned = sha256;
+        return { final, dir: path.dirname(final) };
+      });
+      return { sha256: w.sha256, size: w.size, ...(opts.tap ? { tap: w.tap } : {}) };
+    } catch (e) {
+      if (pinned) this.unpin(pinned);
+      unlinkQuietly(tmp);
+      throw e;
+    }
+  }
+
+  private async writeTo(tmp: string, source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: BlobWriteOptions): Promise<BlobWrite> {
+    const tap = opts.tap ? ((await import(opts.tap.module)) as TapModule).createTap(opts.tap.options) : null;
     // The quick file operations (open, write, close, mkdir, rename: page cache and directory
     // entries, microseconds) are made synchronously, like a C mail server does; only the fsyncs,
     // which wait for the disk, go to the thread pool. Each asynchronous operation costs a round
@@ -207,6 +293,7 @@ export class BlobStore {
     const hash = crypto.createHash('sha256');
     let size = 0;
     let over = false;
+    let tapped: unknown;
     // Chunks are gathered up to WRITE_BATCH bytes and written together (one writev): a message
     // arrives in many small socket reads.
     let pending: Buffer[] = [];
@@ -228,6 +315,7 @@ export class BlobStore {
         }
         hash.update(buf);
         opts.onChunk?.(buf);
+        tap?.write(buf);
         pending.push(buf);
         pendingBytes += buf.length;
         if (pendingBytes >= WRITE_BATCH) flush();
@@ -236,6 +324,7 @@ export class BlobStore {
       flush();
       await fsync(fd);
       close();
+      tapped = tap?.end();
     } catch (e) {
       try {
         close();
@@ -271,7 +360,7 @@ export class BlobStore {
       unlinkQuietly(tmp);
       throw e;
     }
-    return { sha256, size };
+    return { sha256, size, ...(tap ? { tap: tapped } : {}) };
   }
 
   async writeBuffer(buf: Buffer): Promise<BlobWrite> {
