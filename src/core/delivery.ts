@@ -13,7 +13,7 @@ import { canonicalMailboxName } from './mailboxes.ts';
 import { ThutinError } from './errors.ts';
 import { joinKeywords, toFlagSet } from './flags.ts';
 import type { MessageIndex } from './mime/index.ts';
-import { fieldsOfIndex, joinThread, threadKeys } from './threads.ts';
+import { fieldsOfContent, joinThread, threadKeys } from './threads.ts';
 
 /** An ingested message: its blob (fsynced) and its index. Nothing is visible until a commit. */
 export interface StoredContent {
@@ -117,7 +117,7 @@ export async function writeDelivery(tx: Tx, content: StoredContent, plan: Delive
       if (!mb && t.orInbox && name !== 'INBOX') mb = await takeUid(tx, t.accountId, 'INBOX');
       if (!mb) throw new ThutinError('MAILBOX_NOT_FOUND', name);
       const fs = toFlagSet(t.flags ?? []);
-      const threadId = await joinThread(tx, t.accountId, (keys ??= threadKeys(fieldsOfIndex(content.index))), `${mb.id}_${mb.uid}`);
+      const threadId = await joinThread(tx, t.accountId, (keys ??= threadKeys(await fieldsOfContent(tx, content))), `${mb.id}_${mb.uid}`);
       await insertMessages(tx, [
         {
           mailboxId: mb.id,

@@ -167,7 +167,11 @@ export class QuarantineService {
       local: [...local].map((accountId) => ({ accountId, mailbox: 'INBOX' })),
       remote: remote.length ? { sender: q.sender, recipients: remote, accountId: q.accountId } : null,
     };
-    const content = { sha256: q.sha256, size: q.size } as StoredContent;
+    // The kept content's stored index: the commit threads the released copies by it (core/threads.ts).
+    const source = { sha256: q.sha256, size: q.size };
+    const index = (await this.store.indexesOf([source])).get(source);
+    if (!index) throw new ThutinError('QUARANTINE_NOT_FOUND', `#${id}`);
+    const content: StoredContent = { ...source, index };
     const { committed, freed } = await this.db.transaction().execute(async (tx) => {
       if (!(await deleteQuarantined(tx, id))) throw new ThutinError('QUARANTINE_NOT_FOUND', `#${id}`);
       const c = await writeDelivery(tx, content, { copies: [copy] }, this.now().getTime());

@@ -4,7 +4,7 @@
 // Owns: the tests of threads.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { backends, createTestApp, TEST_PASSWORD, type TestApp } from '../../test/helpers/harness.ts';
-import { subjectKey } from './threads.ts';
+import { fieldsOfContent, fieldsOfIndex, subjectKey, threadKeys } from './threads.ts';
 
 describe('subjectKey (the base subject threads compare)', () => {
   it('peels reply and forward leaders, Vietnamese ones too, list tags and (fwd) trailers', () => {
@@ -100,6 +100,19 @@ describe.each(backends())('stored threads (%s)', (backend) => {
     expect(await t.app.store.threads.members(other, [th.a!])).toEqual([]);
     await t.app.store.storeFlags(inbox, [uidOf.get('e')!], 'add', { mask: 1, keywords: [] });
     expect(await t.app.store.threads.counts(inbox)).toEqual({ threads: 3, unread: 2 });
+  });
+
+  it('a stored content committed again with only its stored structure (a quarantine release) has the thread fields of its stored row', async () => {
+    const raw = mail({ id: 'g', subject: 'Trả lời: Kế hoạch tháng 12', inReplyTo: 'a', references: ['x', 'a'] });
+    const c = await t.app.store.ingest([raw]);
+    await t.app.store.deliver(c, [{ accountId: other }]); // the contents row now exists
+    await t.app.store.release(c);
+    const source = { sha256: c.sha256, size: c.size };
+    const stored = (await t.app.store.indexesOf([source])).get(source)!;
+    expect(stored.search).toBeUndefined(); // the stored structure carries no header text
+    const fromRow = await t.app.db.kysely.transaction().execute((tx) => fieldsOfContent(tx, { ...source, index: stored }));
+    expect(threadKeys(fromRow)).toEqual(threadKeys(fieldsOfIndex(c.index)));
+    expect(threadKeys(fromRow).named.length).toBe(2);
   });
 
   it('a copy and a move keep the thread; the expunge log keeps it', async () => {

@@ -50,6 +50,16 @@ export function subjectKey(raw: string | null): string {
   return s.trim().toLowerCase();
 }
 
+/**
+ * The thread fields of a content being committed: from its index when it was just ingested, else
+ * from its stored row, as the backfill reads them (a kept message committed again — a quarantine
+ * release — has only the stored structure, which carries no header text).
+ */
+export async function fieldsOfContent(tx: Tx, content: { sha256: string; index?: MessageIndex }): Promise<ThreadFields> {
+  if (content.index?.search) return fieldsOfIndex(content.index);
+  return (await repo.storedThreadFields(tx, content.sha256)) ?? { messageId: content.index?.messageId ?? null, subject: '', inReplyTo: null, references: null };
+}
+
 /** The fields of a message being committed, from its index (the same the stored contents row gives the backfill). */
 export function fieldsOfIndex(index: MessageIndex): ThreadFields {
   const headers = index.search.headers ?? '';

@@ -115,6 +115,9 @@ describe.skipIf(noBrowser('console: dashboard, audit, backup, capacity, queue, l
     const queue = await chartTable(page, 'chart-queue');
     expect(queue['Hoạt động']['Số lượng']).toBe(value(m, 'thutin_outbound_queue_depth', { state: 'active' }));
     await screenshot(page, 'console-dashboard-desktop-vi');
+    // the small charts side by side below the fold
+    await page.getByTestId('chart-queue').scrollIntoViewIfNeeded();
+    await screenshot(page, 'console-dashboard-lower-desktop-vi');
     expect(await axeSerious(page)).toEqual([]);
   });
 

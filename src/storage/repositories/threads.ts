@@ -45,31 +45,27 @@ export interface UnthreadedRow {
   references: string | null;
 }
 
-/** Messages with no thread yet (stored before 0025_threads), oldest row first, after `afterId`. */
-export async function unthreaded(r: Reader, afterId: number, limit: number, cap = 4000): Promise<UnthreadedRow[]> {
+/** The In-Reply-To and References lines of a contents row's folded header text (`c.search_headers`), `cap` characters each at most. */
+function headerLineColumns(r: Reader, cap: number) {
   const text = sql<string>`(${'\n'} || c.search_headers)`;
   const pos = (name: string) => (isPostgres(r) ? sql`strpos(${text}, ${name})` : sql`instr(${text}, ${name})`);
-  const line = (v: string, name: string): string | null => {
-    if (!v.startsWith(name)) return null;
-    const rest = v.slice(name.length);
-    const nl = rest.indexOf('\n');
-    return nl >= 0 ? rest.slice(0, nl) : rest.slice(0, rest.lastIndexOf('>') + 1);
-  };
+  return [sql<string>`substr(${text}, ${pos('\nin-reply-to:')}, ${cap})`.as('irt'), sql<string>`substr(${text}, ${pos('\nreferences:')}, ${cap})`.as('refs')] as const;
+}
+
+function headerLine(v: string | null, name: string): string | null {
+  if (!v || !v.startsWith(name)) return null;
+  const rest = v.slice(name.length);
+  const nl = rest.indexOf('\n');
+  return nl >= 0 ? rest.slice(0, nl) : rest.slice(0, rest.lastIndexOf('>') + 1);
+}
+
+/** Messages with no thread yet (stored before 0025_threads), oldest row first, after `afterId`. */
+export async function unthreaded(r: Reader, afterId: number, limit: number, cap = 4000): Promise<UnthreadedRow[]> {
   const rows = await r
     .selectFrom('messages as m')
     .innerJoin('mailboxes as b', 'b.id', 'm.mailbox_id')
     .innerJoin('contents as c', 'c.sha256', 'm.sha256')
-    .select([
-      'm.id',
-      'b.account_id',
-      'm.mailbox_id',
-      'm.uid',
-      'm.origin',
-      'c.message_id',
-      'c.subject',
-      sql<string>`substr(${text}, ${pos('\nin-reply-to:')}, ${cap})`.as('irt'),
-      sql<string>`substr(${text}, ${pos('\nreferences:')}, ${cap})`.as('refs'),
-    ])
+    .select(['m.id', 'b.account_id', 'm.mailbox_id', 'm.uid', 'm.origin', 'c.message_id', 'c.subject', ...headerLineColumns(r, cap)])
     .where('m.thread_id', 'is', null)
     .where('m.id', '>', afterId)
     .orderBy('m.id')
@@ -83,9 +79,19 @@ export async function unthreaded(r: Reader, afterId: number, limit: number, cap 
     origin: x.origin ?? null,
     messageId: x.message_id ?? null,
     subject: x.subject ?? '',
-    inReplyTo: line(x.irt, '\nin-reply-to:'),
-    references: line(x.refs, '\nreferences:'),
+    inReplyTo: headerLine(x.irt, '\nin-reply-to:'),
+    references: headerLine(x.refs, '\nreferences:'),
   }));
+}
+
+/** The thread fields of a stored content (a kept message committed again: a quarantine release), as the backfill reads them; null without its row. */
+export async function storedThreadFields(r: Reader, sha256: string, cap = 4000): Promise<{ messageId: string | null; subject: string; inReplyTo: string | null; references: string | null } | null> {
+  const x = await r
+    .selectFrom('contents as c')
+    .select(['c.message_id', 'c.subject', ...headerLineColumns(r, cap)])
+    .where('c.sha256', '=', sha256)
+    .executeTakeFirst();
+  return x ? { messageId: x.message_id ?? null, subject: x.subject ?? '', inReplyTo: headerLine(x.irt, '\nin-reply-to:'), references: headerLine(x.refs, '\nreferences:') } : null;
 }
 
 export interface ThreadMember {

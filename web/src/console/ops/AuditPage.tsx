@@ -48,10 +48,10 @@ export function AuditPage() {
   }
   const rows = q.data ?? [];
   const field = (k: keyof typeof form, type = 'text') => (
-    <>
+    <div className="ops-field">
       <label htmlFor={`audit-${k}`}>{t(`ops.audit.${k}`)}</label>
       <input id={`audit-${k}`} type={type} value={form[k]} onChange={(e) => setForm({ ...form, [k]: e.target.value })} />
-    </>
+    </div>
   );
   return (
     <div className="page ops-page">
@@ -72,7 +72,7 @@ export function AuditPage() {
         {field('action')}
         {field('from', 'date')}
         {field('to', 'date')}
-        <span>
+        <span className="ops-field ops-buttons">
           <button type="submit">{t('ops.audit.apply')}</button>{' '}
           <button type="button" onClick={clear}>
             {t('ops.audit.clear')}

@@ -79,6 +79,7 @@ export function DashboardPage() {
           </section>
           <section className="ops-card" aria-label={t('ops.dash.byState')}>
             <HBarChart
+              compact
               testId="chart-mailboxes"
               title={t('ops.dash.byState')}
               categoryLabel={t('ops.dash.state')}
@@ -88,6 +89,7 @@ export function DashboardPage() {
           </section>
           <section className="ops-card" aria-label={t('ops.dash.pending')}>
             <HBarChart
+              compact
               testId="chart-pending"
               title={t('ops.dash.pending')}
               categoryLabel={t('ops.dash.state')}
@@ -123,6 +125,7 @@ export function DashboardPage() {
           </section>
           <section className="ops-card" aria-label={t('ops.dash.queueDepth')}>
             <HBarChart
+              compact
               testId="chart-queue"
               title={t('ops.dash.queueDepth')}
               categoryLabel={t('ops.dash.state')}

@@ -118,12 +118,12 @@ export function BarChart(p: ChartProps & { shortLabel?: (c: string) => string })
 }
 
 /** Grouped horizontal bars: one row per category (an agency, a state), one bar per series, each series to its own scale. */
-export function HBarChart(p: ChartProps) {
+export function HBarChart(p: ChartProps & { compact?: boolean }) {
   const id = useId();
   const format = p.format ?? plain;
   const rowH = 14 * p.series.length + 10;
-  const W = 720;
-  const labelW = 230;
+  const W = p.compact ? 380 : 720;
+  const labelW = p.compact ? 150 : 230;
   const H = Math.max(rowH, rowH * p.categories.length);
   const maxOf = p.series.map((s) => Math.max(1, ...s.values));
   return (
@@ -133,11 +133,11 @@ export function HBarChart(p: ChartProps) {
         {p.categories.map((c, i) => (
           <g key={c} transform={`translate(0 ${i * rowH})`}>
             <text x={labelW - 6} y={rowH / 2 + 4} textAnchor="end" className="ops-label">
-              {c.length > 34 ? `${c.slice(0, 33)}…` : c}
+              {c.length > (p.compact ? 24 : 34) ? `${c.slice(0, p.compact ? 23 : 33)}…` : c}
             </text>
             {p.series.map((s, j) => {
               const v = s.values[i] ?? 0;
-              const w = ((W - labelW - 110) * v) / maxOf[j];
+              const w = ((W - labelW - (p.compact ? 40 : 110)) * v) / maxOf[j];
               return (
                 <g key={s.name}>
                   <rect x={labelW} y={5 + j * 14} width={Math.max(v > 0 ? 1 : 0, w)} height={12} className={s.tone}>
