@@ -5,12 +5,15 @@
 // person, unit and delegation is the source's, every message the restore holds is the source's
 // (flags, keywords, internal date, bytes), every message acknowledged before the backup began is
 // there, the audit log is a prefix of the source's and `thutin audit verify` passes on it, and
-// `store check` finds every blob. Then a tampered blob and a tampered database copy fail `verify`
-// naming the file, and a second backup into the same folder stores only the blobs new since.
+// `store check` finds every blob; the pool's files are gzip (Debian's gzip reads them back to bytes
+// whose SHA-256 is their name) and smaller than the mail. Then a tampered blob and a tampered
+// database copy fail `verify` naming the file, and a second backup into the same folder stores only
+// the blobs new since.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import pino from 'pino';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -218,6 +221,18 @@ describe.each(backends())('backup under a 20-session SMTP load (%s)', (backend: 
     expect(ours.length).toBeGreaterThan(5);
     expect(theirs.slice(0, ours.length).map((e) => [e.id, e.hash])).toEqual(ours.map((e) => [e.id, e.hash]));
     expect(theirs.some((e) => e.action === 'backup.create')).toBe(true);
+  });
+
+  it('stores each blob gzip-compressed in the pool under its content hash; the set takes less room than the mail', async () => {
+    const pool = path.join(work, 'b', 'pool');
+    for (const [sha, plain, stored] of firstSet.blobs.slice(0, 25)) {
+      const file = path.join(pool, sha.slice(0, 2), sha);
+      expect(fs.statSync(file).size).toBe(stored);
+      const bytes = execFileSync('gzip', ['-dc', file], { maxBuffer: 64 << 20 }); // Debian's gzip, not our reader
+      expect([bytes.length, crypto.createHash('sha256').update(bytes).digest('hex')]).toEqual([plain, sha]);
+    }
+    const [plain, stored] = firstSet.blobs.reduce(([p, s], b) => [p + b[1], s + b[2]], [0, 0]);
+    expect(stored).toBeLessThan(plain * 0.9);
   });
 
   it('a second backup in the same folder stores only the blobs new since the first', async () => {
