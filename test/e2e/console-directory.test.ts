@@ -4,7 +4,8 @@
 // finds an official who left only with "include suspended and departed" (GET /directory/search?inactive=true),
 // delegates the department's unit mailbox to him and his IMAP client (imapflow) then sees the shared
 // mailbox and its letter; the role grant a directory manager may not make is refused with the API's
-// Vietnamese message; a sysadmin reads the new unit's history, "outside a request" with its document.
+// Vietnamese message; a sysadmin reads the new unit's history, "outside a request" with its document,
+// and a person's, whose change made by an executed request links to that request.
 // Screenshots (Vietnamese) in test-artifacts/ and axe-core on each screen.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -22,6 +23,7 @@ describe.skipIf(noBrowser('console: directory management'))('console: directory 
   let base: string;
   let manager: UserBrowser;
   let ducId: number;
+  let requestId: number;
   const manager_ = `quantt@${D}`;
   const admin_ = `quantri@${D}`;
   const duc_ = `ducnv@${D}`;
@@ -42,6 +44,13 @@ describe.skipIf(noBrowser('console: directory management'))('console: directory 
     await d.setPersonStatus(hung.id, 'left', ctx);
     await r.app.roles.grant(manager_, 'directory-manager', null, ctx);
     await r.app.roles.grant(admin_, 'sysadmin', null, ctx);
+    // Đức's title changed by a request (filed, submitted, approved, executed): his history links it.
+    const admin = { principal: await r.app.roles.principal((await r.app.accounts.byAddress(admin_))!.id), label: `api:${admin_}` };
+    requestId = (await r.app.requests.file(admin, { kind: 'update', payload: { person: duc_, title: 'Chuyên viên chính' } })).id;
+    await r.app.requests.submit(admin, requestId);
+    await r.app.requests.approve(admin, requestId);
+    await r.app.requests.execute(admin, requestId);
+    expect((await r.app.directory.getPerson(ducId))!.title).toBe('Chuyên viên chính');
     const box = (await r.app.accounts.byAddress(UNIT_BOX))!.id;
     await r.app.store.append(box, 'INBOX', vietnameseMessage({ from: `vanthu@ubnd.${D}`, to: UNIT_BOX, subject: 'Công văn 312/UBND về chuyển đổi số' }), []);
     manager = await openBrowser(DESKTOP);
@@ -164,7 +173,7 @@ describe.skipIf(noBrowser('console: directory management'))('console: directory 
     expect(await axeSerious(page)).toEqual([]);
   });
 
-  it('a sysadmin reads the new unit’s history: outside a request, with its document', async () => {
+  it('a sysadmin reads the history: the new unit’s outside a request with its document, a request’s change linked to it', async () => {
     const admin = await openBrowser(DESKTOP);
     try {
       const page = admin.page;
@@ -178,6 +187,25 @@ describe.skipIf(noBrowser('console: directory management'))('console: directory 
       await row.getByText('Ngoài yêu cầu').waitFor();
       await screenshot(page, 'console-directory-history-vi');
       expect(await axeSerious(page)).toEqual([]);
+
+      // Đức's history: the request's change links to the request, the earlier direct one says so.
+      await page.goto(`${base}/console/directory/people/${ducId}`);
+      await page.getByRole('heading', { name: 'Nguyễn Văn Đức', level: 2 }).waitFor();
+      await page.getByText('Xem lịch sử').click();
+      const link = page
+        .getByRole('group')
+        .filter({ hasText: 'Lịch sử thay đổi' })
+        .getByRole('link', { name: `Yêu cầu #${requestId}` });
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toBe(`/requests/${requestId}`);
+      await page
+        .getByRole('group')
+        .filter({ hasText: 'Lịch sử thay đổi' })
+        .getByRole('row', { name: /QĐ 01\/QĐ-UBND/ })
+        .first()
+        .getByText('Ngoài yêu cầu')
+        .waitFor();
+      await screenshot(page, 'console-directory-person-history-vi');
     } finally {
       await admin.close();
     }
