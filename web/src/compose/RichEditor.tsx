@@ -27,6 +27,17 @@ export function linkTarget(s: string): string | null {
   return null;
 }
 
+/** A chain link icon (no emoji font on every system), struck through for "remove link". */
+function Chain({ broken = false }: { broken?: boolean }) {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+      <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+      <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+      {broken && <path d="M4 4l16 16" />}
+    </svg>
+  );
+}
+
 export function RichEditor({
   id,
   labelId,
@@ -179,10 +190,10 @@ export function RichEditor({
           ❝
         </button>
         <button type="button" aria-label={t('editor.link')} title={t('editor.link')} aria-expanded={linking} onMouseDown={keep} onClick={openLink}>
-          🔗
+          <Chain />
         </button>
         <button type="button" aria-label={t('editor.unlink')} title={t('editor.unlink')} onMouseDown={keep} onClick={() => exec('unlink')}>
-          ⛓̸
+          <Chain broken />
         </button>
         <button type="button" className="tb-clear" aria-label={t('editor.clear')} title={t('editor.clear')} onMouseDown={keep} onClick={() => exec('removeFormat')} />
       </div>
