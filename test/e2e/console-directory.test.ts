@@ -198,6 +198,12 @@ describe.skipIf(noBrowser('console: directory management'))('console: directory 
         .getByRole('link', { name: `Yêu cầu #${requestId}` });
       await link.waitFor();
       expect(await link.getAttribute('href')).toBe(`/requests/${requestId}`);
+      // what the request changed, in words: the position, old → new
+      const changed = page
+        .getByRole('group')
+        .filter({ hasText: 'Lịch sử thay đổi' })
+        .getByRole('row', { name: new RegExp(`Yêu cầu #${requestId}`) });
+      expect((await changed.locator('td.cdir-data').textContent())?.trim()).toBe('Chức vụ: Chuyên viên → Chuyên viên chính');
       await page
         .getByRole('group')
         .filter({ hasText: 'Lịch sử thay đổi' })
