@@ -17,6 +17,7 @@ import type { SignInService } from '../core/sign-in.ts';
 import type { ImapValue } from './protocol/value.ts';
 import type { NotifyCommand } from './parser/types.ts';
 import type { ChangeFeed } from './change-feed.ts';
+import type { FlagTables } from './flag-tables.ts';
 import type { SelectedMailbox } from './selected.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -82,6 +83,8 @@ export interface ImapLimits {
 /** The domain services a handler may use. */
 export interface HandlerServices {
   store: ImapStore;
+  /** Folders' metadata kept up to date from the change log, for FETCH 1:* of metadata (flag-tables.ts). */
+  flagTables: Pick<FlagTables, 'current'>;
   accounts: ImapAccounts;
   /** The one sign-in of every door (throttle, forced change): LOGIN and AUTHENTICATE go through it. */
   signIn: Pick<SignInService, 'signIn'>;

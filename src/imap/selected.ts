@@ -14,6 +14,9 @@ import { SearchContexts } from './search-contexts.ts';
 /** The system flags a client may store (RFC 3501 2.3.2; \Recent is the server's). */
 const SYSTEM_FLAG_LIST = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 
+/** The system flags of each mask as FLAGS shows them (core/flags.ts's order). */
+const SYSTEM_TEXT = Array.from({ length: 32 }, (_, mask) => flagNames(mask, '').join(' '));
+
 export class SelectedMailbox {
   readonly uids: UidMap;
   modseq: number;
@@ -25,6 +28,8 @@ export class SelectedMailbox {
   private readonly recent: Array<[from: number, to: number]> = [];
   /** Keywords this session's client was told of in FLAGS (lower case → as announced). */
   private readonly keywords = new Map<string, string>();
+  /** Stored keyword lists whose every keyword was announced (FETCH 1:* meets the same few again and again). */
+  private readonly announcedLists = new Set<string>();
   /** (uid → modseq) of flag changes this session made and already reported itself. */
   private readonly selfReported = new Map<number, number>();
   /** UIDs the last SEARCH … RETURN (SAVE) kept, for `$`. */
@@ -90,7 +95,8 @@ export class SelectedMailbox {
   announceKeywords(messages: Iterable<Pick<MessageMeta, 'keywords'>>): string[] {
     let added = false;
     for (const m of messages) {
-      if (!m.keywords) continue;
+      if (!m.keywords || this.announcedLists.has(m.keywords)) continue;
+      if (this.announcedLists.size < 256) this.announcedLists.add(m.keywords);
       for (const k of parseKeywords(m.keywords)) {
         const key = k.toLowerCase();
         if (this.keywords.has(key)) continue;
@@ -239,6 +245,15 @@ export class SelectedMailbox {
     const names = flagNames(m.flags, m.keywords);
     if (this.isRecent(m.uid)) names.push('\\Recent');
     return names;
+  }
+
+  /** flagNames joined by spaces, as FLAGS (…) shows them. */
+  flagText(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): string {
+    let text = SYSTEM_TEXT[m.flags] ?? flagNames(m.flags, '').join(' ');
+    // Stored keywords are the names joined by one space (core/flags.ts joinKeywords).
+    if (m.keywords) text = text ? `${text} ${m.keywords}` : m.keywords;
+    if (this.isRecent(m.uid)) text = text ? `${text} \\Recent` : '\\Recent';
+    return text;
   }
 
   flagList(m: Pick<MessageMeta, 'uid' | 'flags' | 'keywords'>): ImapValue[] {

@@ -10,6 +10,7 @@ import { tlsSecureContext, type TlsMaterial } from '../config/tls.ts';
 import { startListenerPair } from '../net/listener-pair.ts';
 import { ImapSession } from './session.ts';
 import { ChangeFeed } from './change-feed.ts';
+import { FlagTables } from './flag-tables.ts';
 import type { ImapServices } from './context.ts';
 import { END_TEXT, endConcerns } from '../core/sessions.ts';
 
@@ -25,6 +26,7 @@ export function imapServices(app: App): ImapServices {
   const { imap, smtp } = app.config;
   return {
     changeFeed: new ChangeFeed(app.store, app.events),
+    flagTables: new FlagTables(app.store),
     store: app.store,
     accounts: app.accounts,
     signIn: app.signIn,

@@ -100,6 +100,7 @@ export class ImapSession {
     };
     this.handlerServices = {
       store: services.store,
+      flagTables: services.flagTables,
       accounts: services.accounts,
       signIn: services.signIn,
       delegations: services.delegations,

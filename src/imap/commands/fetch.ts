@@ -157,12 +157,12 @@ async function writeSimple(s: SelectedContext, metas: MessageMeta[], items: Fetc
       if (a === 'UID') {
         if (!uidDone) parts.push(`UID ${m.uid}`);
         uidDone = true;
-      } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
+      } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagText(m)})`);
       else if (a === 'MODSEQ') parts.push(`MODSEQ (${m.modseq})`);
       else if (a === 'RFC822.SIZE') parts.push(`RFC822.SIZE ${m.size}`);
       else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
     }
-    if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagNames(m).join(' ')})`);
+    if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagText(m)})`);
     text += `* ${seq} FETCH (${parts.join(' ')})\r\n`;
     if (text.length > 256 * 1024) {
       s.write(Buffer.from(text, 'latin1'));
@@ -199,9 +199,21 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     }
     if (!uids.length) return;
     const whole = uids.length === sel.exists;
-    let metas = whole ? await (onlyMetadata(cmd.items) ? store.listFlags(sel.info.id) : store.listMessages(sel.info.id)) : await store.getMessages(sel.info.id, uids);
-    const wanted = new Set(uids);
-    metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
+    let metas: MessageMeta[];
+    if (whole && onlyMetadata(cmd.items)) {
+      // The folder's table, read out at once, in UID order, each UID once (as a listing would be).
+      const rows = await s.flagTables.current(sel.info.id);
+      const ordered = uids.every((u, i) => i === 0 || u > uids[i - 1]) ? uids : [...new Set(uids)].sort((a, b) => a - b);
+      metas = [];
+      for (const u of ordered) {
+        const m = rows.get(u);
+        if (m && sel.seqOf(u) > 0) metas.push(m);
+      }
+    } else {
+      metas = whole ? await store.listMessages(sel.info.id) : await store.getMessages(sel.info.id, uids);
+      const wanted = new Set(uids);
+      metas = metas.filter((m) => wanted.has(m.uid) && sel.seqOf(m.uid) > 0);
+    }
     // Messages the session still shows that another session expunged: their UID is still known and
     // is answered (RFC 2180 4.1.1); for anything more a FETCH by sequence number answers the others,
     // then NO [EXPUNGEISSUED]; UID FETCH just leaves them out (RFC 2180 4.1).

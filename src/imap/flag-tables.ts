@@ -1,0 +1,111 @@
+// Owns: the metadata of folders (UID, flags, keywords, MODSEQ, size, INTERNALDATE) kept in memory
+// for the metadata-only FETCH of a whole folder ("FETCH 1:* (UID FLAGS)", a client's resync, a
+// quarter of imaptest's mix). Reading every row of a folder for each such FETCH cost a large part
+// of a busy server's time; a table kept here is brought up to date from the change log (what
+// changed and what was expunged since its MODSEQ: the few rows a change touched) and then answers.
+//
+// Each answer comes from a read of the change log begun after it was asked for: a caller waits
+// for the read in flight, if any, and then for the next one, which every caller that arrived
+// meanwhile shares. Whatever a session was shown before it asked (a change it made, a FETCH, an
+// update) was committed before, so the table it gets is at least that new. The rows are never
+// changed in place (a change replaces a row), so an answer read out at once stays as it was read.
+// A folder whose change log no longer reaches the table's MODSEQ is read whole again. At most
+// `maxRows` rows are kept in all, the tables used least recently dropped first; a folder larger
+// than that is read whole each time, as before.
+import type { MailStore, MessageMeta } from '../core/mailstore.ts';
+
+interface Table {
+  modseq: number;
+  rows: Map<number, MessageMeta> | null;
+  /** The update in flight. */
+  running: Promise<void> | null;
+  /** The update that starts when the one in flight ends, shared by the callers that came meanwhile. */
+  next: Promise<void> | null;
+}
+
+type Store = Pick<MailStore, 'changesSince' | 'listFlags' | 'getMailboxById'>;
+
+/** Only what a metadata FETCH shows: a row from the change log without where its bytes are. */
+function metadata(m: MessageMeta): MessageMeta {
+  return m.sha256 || m.headerPrefix ? { ...m, sha256: '', headerPrefix: null, prefixReplaces: 0 } : m;
+}
+
+export class FlagTables {
+  private readonly tables = new Map<number, Table>();
+  private rowsKept = 0;
+  /** Whole-folder reads and change-log reads made (tests, the profile). */
+  readonly stats = { whole: 0, deltas: 0 };
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxRows = 100_000,
+  ) {}
+
+  /**
+   * The folder's messages by UID, as a read begun after this call found them. Read what is needed at
+   * once (the next update replaces rows); a caller must not change the rows.
+   */
+  async current(mailboxId: number): Promise<ReadonlyMap<number, MessageMeta>> {
+    let t = this.tables.get(mailboxId);
+    if (t)
+      this.tables.delete(mailboxId); // most recently used last
+    else t = { modseq: 0, rows: null, running: null, next: null };
+    this.tables.set(mailboxId, t);
+    const table = t;
+    if (!table.next) {
+      const start = async (): Promise<void> => {
+        table.next = null;
+        const run = this.update(mailboxId, table);
+        table.running = run;
+        try {
+          await run;
+        } finally {
+          if (table.running === run) table.running = null;
+        }
+      };
+      // Never the read in flight: it may have begun before this call.
+      table.next = (table.running ?? Promise.resolve()).then(start, start);
+    }
+    await table.next;
+    const rows = table.rows ?? new Map<number, MessageMeta>();
+    this.trim();
+    return rows;
+  }
+
+  private async update(mailboxId: number, t: Table): Promise<void> {
+    if (t.rows) {
+      this.stats.deltas++;
+      const cs = await this.store.changesSince(mailboxId, t.modseq);
+      if (cs.complete) {
+        const rows = t.rows;
+        const before = rows.size;
+        // Rows read after the MODSEQ the answer names may be newer than it: applying them again later is harmless.
+        for (const m of cs.changed) rows.set(m.uid, metadata(m));
+        for (const uid of cs.expunged) rows.delete(uid);
+        this.rowsKept += rows.size - before;
+        t.modseq = Math.max(t.modseq, cs.highestModseq);
+        return;
+      }
+    }
+    this.stats.whole++;
+    // The MODSEQ first: the rows read after it are at least that new.
+    const info = await this.store.getMailboxById(mailboxId);
+    const list = info ? await this.store.listFlags(mailboxId) : [];
+    const rows = new Map<number, MessageMeta>();
+    for (const m of list) rows.set(m.uid, m);
+    this.rowsKept += rows.size - (t.rows?.size ?? 0);
+    t.rows = rows;
+    t.modseq = info?.highestModseq ?? 0;
+  }
+
+  /** Keep at most maxRows: the least recently used tables with no read in flight go first. */
+  private trim(): void {
+    if (this.rowsKept <= this.maxRows) return;
+    for (const [id, t] of this.tables) {
+      if (this.rowsKept <= this.maxRows) break;
+      if (t.running || t.next) continue;
+      this.rowsKept -= t.rows?.size ?? 0;
+      this.tables.delete(id);
+    }
+  }
+}
