@@ -277,7 +277,7 @@ export class BlobStore {
   }
 
   private async writeTo(tmp: string, source: Readable | Iterable<Buffer> | AsyncIterable<Buffer>, opts: BlobWriteOptions): Promise<BlobWrite> {
-    const tap = opts.tap ? ((await import(opts.tap.module)) as TapModule).createTap(opts.tap.options) : null;
+    const tap = opts.tap ? (await tapModule(opts.tap.module)).createTap(opts.tap.options) : null;
     // The quick file operations (open, write, close, mkdir, rename: page cache and directory
     // entries, microseconds) are made synchronously, like a C mail server does; only the fsyncs,
     // which wait for the disk, go to the thread pool. Each asynchronous operation costs a round
@@ -454,6 +454,14 @@ export class BlobStore {
       throw e;
     }
   }
+}
+
+/** Tap modules loaded once: an `import()` per message would ask the module loader (and tsx's hooks) each time. */
+const taps = new Map<string, Promise<TapModule>>();
+function tapModule(url: string): Promise<TapModule> {
+  let m = taps.get(url);
+  if (!m) taps.set(url, (m = import(url) as Promise<TapModule>));
+  return m;
 }
 
 async function subdirs(dir: string): Promise<string[]> {
