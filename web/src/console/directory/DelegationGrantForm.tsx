@@ -1,17 +1,15 @@
 // Owns: delegating a mailbox to someone (PUT /api/v1/mailboxes/:address/delegations/:grantee: read,
 // send-as, send-on-behalf, manage; replaces the grantee's earlier rights) with its reason.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calls, RIGHTS, useChange, type Right } from './api.ts';
-import { ReasonField } from './ReasonField.tsx';
-import { ApiError } from './ApiError.tsx';
+import { ChangeForm, TextField } from './ChangeForm.tsx';
 import './texts.ts';
 
 export function DelegationGrantForm({ owner }: { owner: string }) {
   const { t } = useTranslation();
   const [grantee, setGrantee] = useState('');
   const [rights, setRights] = useState<Right[]>(['read']);
-  const [reason, setReason] = useState('');
   const grant = useChange(
     (i: { grantee: string; reason: string }) => calls.grant(owner, i.grantee, rights, i.reason),
     (_out, i) => {
@@ -19,18 +17,12 @@ export function DelegationGrantForm({ owner }: { owner: string }) {
       return t('cdir.mailboxes.granted', { who: i.grantee });
     },
   );
-  function submit(e: FormEvent) {
-    e.preventDefault();
-    grant.mutate({ grantee: grantee.trim().toLowerCase(), reason: reason.trim() });
-  }
+  const submit = (reason: string) => grant.mutate({ grantee: grantee.trim().toLowerCase(), reason });
   const flip = (r: Right, on: boolean) => setRights((rs) => (on ? [...rs.filter((x) => x !== r), r] : rs.filter((x) => x !== r)));
+  const note = rights.length === 0 && <p className="cdir-note">{t('cdir.mailboxes.rightsNeeded')}</p>;
   return (
-    <form className="cdir-form" onSubmit={submit} aria-label={t('cdir.mailboxes.grant')}>
-      <h3>{t('cdir.mailboxes.grant')}</h3>
-      <label>
-        {t('cdir.mailboxes.grantee')}
-        <input type="email" required value={grantee} onChange={(e) => setGrantee(e.target.value)} />
-      </label>
+    <ChangeForm title={t('cdir.mailboxes.grant')} change={grant} onSubmit={submit} submitLabel={t('cdir.mailboxes.grant')} primary disabled={rights.length === 0} note={note}>
+      <TextField label={t('cdir.mailboxes.grantee')} type="email" required value={grantee} onChange={setGrantee} />
       <fieldset>
         <legend>{t('cdir.mailboxes.rights')}</legend>
         {RIGHTS.map((r) => (
@@ -40,12 +32,6 @@ export function DelegationGrantForm({ owner }: { owner: string }) {
           </label>
         ))}
       </fieldset>
-      <ReasonField value={reason} onChange={setReason} />
-      <button type="submit" className="button primary" disabled={grant.isPending || rights.length === 0}>
-        {t('cdir.mailboxes.grant')}
-      </button>
-      {rights.length === 0 && <p className="cdir-note">{t('cdir.mailboxes.rightsNeeded')}</p>}
-      <ApiError error={grant.error} />
-    </form>
+    </ChangeForm>
   );
 }

@@ -1,17 +1,15 @@
 // Owns: moving a person to another unit (POST /api/v1/people/:id/move) with its reason; the answer's
 // warnings (a headship vacated) are shown.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calls, useChange, useUnits, type Person } from './api.ts';
-import { ReasonField } from './ReasonField.tsx';
-import { ApiError } from './ApiError.tsx';
+import { ChangeForm } from './ChangeForm.tsx';
 import './texts.ts';
 
 export function PersonMoveForm({ person }: { person: Person }) {
   const { t } = useTranslation();
   const units = useUnits();
   const [unitCode, setUnitCode] = useState('');
-  const [reason, setReason] = useState('');
   const [warnings, setWarnings] = useState<string[]>([]);
   const move = useChange(
     (r: string) => calls.movePerson(person.id, unitCode, r),
@@ -20,11 +18,14 @@ export function PersonMoveForm({ person }: { person: Person }) {
       return t('cdir.people.moved');
     },
   );
-  const submit = (e: FormEvent) => (e.preventDefault(), move.mutate(reason.trim()));
   const live = (units.data ?? []).filter((u) => u.id !== person.unitId && (u.validTo === null || u.validTo > Date.now()));
+  const shown = warnings.map((w) => (
+    <p key={w} className="cdir-note">
+      {t('cdir.people.warnings', { text: w })}
+    </p>
+  ));
   return (
-    <form className="cdir-form" onSubmit={submit} aria-label={t('cdir.people.move')}>
-      <h3>{t('cdir.people.move')}</h3>
+    <ChangeForm title={t('cdir.people.move')} change={move} onSubmit={move.mutate} submitLabel={t('cdir.people.move')} after={shown}>
       <label>
         {t('cdir.people.moveTo')}
         <select required value={unitCode} onChange={(e) => setUnitCode(e.target.value)}>
@@ -36,16 +37,6 @@ export function PersonMoveForm({ person }: { person: Person }) {
           ))}
         </select>
       </label>
-      <ReasonField value={reason} onChange={setReason} />
-      <button type="submit" className="button" disabled={move.isPending}>
-        {t('cdir.people.move')}
-      </button>
-      <ApiError error={move.error} />
-      {warnings.map((w) => (
-        <p key={w} className="cdir-note">
-          {t('cdir.people.warnings', { text: w })}
-        </p>
-      ))}
-    </form>
+    </ChangeForm>
   );
 }
