@@ -6,6 +6,7 @@ import { calls, useChange, useDelegations } from './api.ts';
 import { ApiError } from './ApiError.tsx';
 import { ReasonField } from './ReasonField.tsx';
 import { DelegationGrantForm } from './DelegationGrantForm.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import './texts.ts';
 
 export function DelegationsPanel({ owner }: { owner: string }) {
@@ -19,26 +20,11 @@ export function DelegationsPanel({ owner }: { owner: string }) {
   return (
     <section aria-labelledby="cdir-deleg-h" className="cdir-main">
       <h2 id="cdir-deleg-h">{t('cdir.mailboxes.delegations', { address: owner })}</h2>
-      {list.isPending ? (
-        <p role="status">{t('cdir.loading')}</p>
-      ) : list.isError ? (
-        <ApiError error={list.error} />
-      ) : !list.data.length ? (
-        <p>{t('cdir.mailboxes.noDelegations')}</p>
-      ) : (
-        <form className="cdir-form" onSubmit={(e) => e.preventDefault()} aria-label={t('cdir.mailboxes.revoke')}>
-          <table className="grid" data-testid="cdir-delegations">
-            <thead>
-              <tr>
-                <th scope="col">{t('cdir.mailboxes.grantee')}</th>
-                <th scope="col">{t('cdir.mailboxes.rights')}</th>
-                <th scope="col">
-                  <span className="sr-only">{t('cdir.mailboxes.revoke')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((d) => (
+      <QueryList query={list} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.mailboxes.noDelegations')}>
+        {(rows) => (
+          <form className="cdir-form" onSubmit={(e) => e.preventDefault()} aria-label={t('cdir.mailboxes.revoke')}>
+            <Grid testId="cdir-delegations" columns={[t('cdir.mailboxes.grantee'), t('cdir.mailboxes.rights'), { srOnly: t('cdir.mailboxes.revoke') }]}>
+              {rows.map((d) => (
                 <tr key={d.grantee}>
                   <td>{d.grantee}</td>
                   <td>{d.rights.map((r) => t(`cdir.mailboxes.right.${r}`)).join(', ')}</td>
@@ -55,12 +41,12 @@ export function DelegationsPanel({ owner }: { owner: string }) {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-          <ReasonField value={reason} onChange={setReason} />
-          <ApiError error={revoke.error} />
-        </form>
-      )}
+            </Grid>
+            <ReasonField value={reason} onChange={setReason} />
+            <ApiError error={revoke.error} />
+          </form>
+        )}
+      </QueryList>
       <DelegationGrantForm owner={owner} key={owner} />
     </section>
   );

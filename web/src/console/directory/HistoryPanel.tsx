@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useHistory, type HistoryEntity } from './api.ts';
 import { ApiError } from './ApiError.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import './texts.ts';
 
 /** Derived from another field (the name's parts from the full name) or internal: not shown. */
@@ -41,35 +42,22 @@ export function HistoryPanel({ entity, id }: { entity: HistoryEntity; id: number
     <details className="cdir-history" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)} data-testid={`history-${entity}-${id}`}>
       <summary>{t('cdir.history.show')}</summary>
       <h3>{t('cdir.history.title')}</h3>
-      {!open ? null : h.isPending ? (
-        <p role="status">{t('cdir.loading')}</p>
-      ) : h.isError ? (
-        <ApiError error={h.error} />
-      ) : !h.data.length ? (
-        <p>{t('cdir.history.empty')}</p>
-      ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th scope="col">{t('cdir.history.at')}</th>
-              <th scope="col">{t('cdir.history.actor')}</th>
-              <th scope="col">{t('cdir.history.reason')}</th>
-              <th scope="col">{t('cdir.history.request')}</th>
-              <th scope="col">{t('cdir.history.data')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...h.data].reverse().map((v, i, newestFirst) => (
-              <tr key={`${v.validFrom}-${i}`}>
-                <td>{when(v.validFrom)}</td>
-                <td>{v.actor}</td>
-                <td>{v.reason || t('cdir.none')}</td>
-                <td>{v.requestId !== null ? <Link to={`/requests/${v.requestId}`}>{t('cdir.history.requestN', { id: v.requestId })}</Link> : t('cdir.history.outside')}</td>
-                <td className="cdir-data">{v.data.deleted === true ? t('cdir.history.deleted') : summary(v.data, newestFirst[i + 1]?.data ?? null, label)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {open && (
+        <QueryList query={h} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.history.empty')}>
+          {(versions) => (
+            <Grid columns={[t('cdir.history.at'), t('cdir.history.actor'), t('cdir.history.reason'), t('cdir.history.request'), t('cdir.history.data')]}>
+              {[...versions].reverse().map((v, i, newestFirst) => (
+                <tr key={`${v.validFrom}-${i}`}>
+                  <td>{when(v.validFrom)}</td>
+                  <td>{v.actor}</td>
+                  <td>{v.reason || t('cdir.none')}</td>
+                  <td>{v.requestId !== null ? <Link to={`/requests/${v.requestId}`}>{t('cdir.history.requestN', { id: v.requestId })}</Link> : t('cdir.history.outside')}</td>
+                  <td className="cdir-data">{v.data.deleted === true ? t('cdir.history.deleted') : summary(v.data, newestFirst[i + 1]?.data ?? null, label)}</td>
+                </tr>
+              ))}
+            </Grid>
+          )}
+        </QueryList>
       )}
     </details>
   );

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useLists } from './api.ts';
 import { ApiError } from './ApiError.tsx';
+import { QueryList } from '../QueryList.tsx';
 import { ListDetails } from './ListDetails.tsx';
 import { ListCreateForm } from './ListCreateForm.tsx';
 import './texts.ts';
@@ -15,25 +16,21 @@ export function ListsTab({ address }: { address: string | null }) {
     <div className="cdir-split">
       <nav className="tree-box cdir-tree" aria-label={t('cdir.lists.all')}>
         <h2>{t('cdir.lists.all')}</h2>
-        {lists.isPending ? (
-          <p role="status">{t('cdir.loading')}</p>
-        ) : lists.isError ? (
-          <ApiError error={lists.error} />
-        ) : !lists.data.length ? (
-          <p>{t('cdir.lists.none')}</p>
-        ) : (
-          <ul>
-            {lists.data.map((l) => (
-              <li key={l.id}>
-                <Link to={`/console/directory/lists/${encodeURIComponent(l.address)}`} aria-current={address === l.address ? 'page' : undefined}>
-                  {l.name}
-                </Link>
-                <br />
-                <small>{l.address}</small>
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryList query={lists} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.lists.none')}>
+          {(all) => (
+            <ul>
+              {all.map((l) => (
+                <li key={l.id}>
+                  <Link to={`/console/directory/lists/${encodeURIComponent(l.address)}`} aria-current={address === l.address ? 'page' : undefined}>
+                    {l.name}
+                  </Link>
+                  <br />
+                  <small>{l.address}</small>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryList>
       </nav>
       {address ? <ListDetails address={address} key={address} /> : <ListCreateForm />}
     </div>

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useUnits } from './api.ts';
 import { ApiError } from './ApiError.tsx';
+import { QueryList } from '../QueryList.tsx';
 import { DelegationsPanel } from './DelegationsPanel.tsx';
 import './texts.ts';
 
@@ -15,25 +16,21 @@ export function MailboxesTab({ address }: { address: string | null }) {
     <div className="cdir-split">
       <nav className="tree-box cdir-tree" aria-label={t('cdir.mailboxes.pick')}>
         <h2>{t('cdir.mailboxes.pick')}</h2>
-        {units.isPending ? (
-          <p role="status">{t('cdir.loading')}</p>
-        ) : units.isError ? (
-          <ApiError error={units.error} />
-        ) : !boxes.length ? (
-          <p>{t('cdir.mailboxes.none')}</p>
-        ) : (
-          <ul>
-            {boxes.map((u) => (
-              <li key={u.id}>
-                <Link to={`/console/directory/mailboxes/${encodeURIComponent(u.mailbox!)}`} aria-current={address === u.mailbox ? 'page' : undefined}>
-                  {u.name}
-                </Link>
-                <br />
-                <small>{u.mailbox}</small>
-              </li>
-            ))}
-          </ul>
-        )}
+        <QueryList query={units} items={boxes} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.mailboxes.none')}>
+          {(shown) => (
+            <ul>
+              {shown.map((u) => (
+                <li key={u.id}>
+                  <Link to={`/console/directory/mailboxes/${encodeURIComponent(u.mailbox!)}`} aria-current={address === u.mailbox ? 'page' : undefined}>
+                    {u.name}
+                  </Link>
+                  <br />
+                  <small>{u.mailbox}</small>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryList>
       </nav>
       {address ? <DelegationsPanel owner={address} key={address} /> : null}
     </div>

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useSearchPeople } from './api.ts';
 import { ApiError } from './ApiError.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import './texts.ts';
 
 export function PeopleSearch() {
@@ -44,25 +45,10 @@ export function PeopleSearch() {
       {q && (
         <>
           <h3>{t('cdir.people.results', { q })}</h3>
-          {found.isPending ? (
-            <p role="status">{t('cdir.loading')}</p>
-          ) : found.isError ? (
-            <ApiError error={found.error} />
-          ) : !found.data.length ? (
-            <p>{t('cdir.people.noResults')}</p>
-          ) : (
-            <table className="grid" data-testid="cdir-results">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cdir.people.fullName')}</th>
-                  <th scope="col">{t('cdir.people.title')}</th>
-                  <th scope="col">{t('cdir.people.unit')}</th>
-                  <th scope="col">{t('cdir.people.email')}</th>
-                  <th scope="col">{t('cdir.people.status')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {found.data.map((p) => (
+          <QueryList query={found} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.people.noResults')}>
+            {(rows) => (
+              <Grid testId="cdir-results" columns={[t('cdir.people.fullName'), t('cdir.people.title'), t('cdir.people.unit'), t('cdir.people.email'), t('cdir.people.status')]}>
+                {rows.map((p) => (
                   <tr key={p.id}>
                     <td>
                       <Link to={`/console/directory/people/${p.id}?${params.toString()}`}>{p.name}</Link>
@@ -73,9 +59,9 @@ export function PeopleSearch() {
                     <td>{t(`cdir.people.statuses.${p.status}`, { defaultValue: p.status })}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          )}
+              </Grid>
+            )}
+          </QueryList>
         </>
       )}
     </section>

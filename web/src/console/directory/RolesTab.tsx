@@ -6,6 +6,7 @@ import { calls, useChange, useRoles } from './api.ts';
 import { ApiError } from './ApiError.tsx';
 import { ReasonField } from './ReasonField.tsx';
 import { RoleGrantForm } from './RoleGrantForm.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import './texts.ts';
 
 export function RolesTab() {
@@ -17,28 +18,11 @@ export function RolesTab() {
     <div className="cdir-main">
       <section aria-labelledby="cdir-roles-h">
         <h2 id="cdir-roles-h">{t('cdir.roles.all')}</h2>
-        {roles.isPending ? (
-          <p role="status">{t('cdir.loading')}</p>
-        ) : roles.isError ? (
-          <ApiError error={roles.error} />
-        ) : !roles.data.length ? (
-          <p>{t('cdir.roles.none')}</p>
-        ) : (
-          <>
-            <table className="grid" data-testid="cdir-roles">
-              <thead>
-                <tr>
-                  <th scope="col">{t('cdir.roles.account')}</th>
-                  <th scope="col">{t('cdir.roles.role')}</th>
-                  <th scope="col">{t('cdir.roles.scope')}</th>
-                  <th scope="col">{t('cdir.roles.grantedBy')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('cdir.roles.revoke')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {roles.data.map((a) => (
+        <QueryList query={roles} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.roles.none')}>
+          {(rows) => (
+            <>
+              <Grid testId="cdir-roles" columns={[t('cdir.roles.account'), t('cdir.roles.role'), t('cdir.roles.scope'), t('cdir.roles.grantedBy'), { srOnly: t('cdir.roles.revoke') }]}>
+                {rows.map((a) => (
                   <tr key={a.id}>
                     <td>{a.account}</td>
                     <td>{t(`cdir.roles.names.${a.role}`, { defaultValue: a.role })}</td>
@@ -57,12 +41,12 @@ export function RolesTab() {
                     </td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-            <ReasonField value={reason} onChange={setReason} />
-            <ApiError error={revoke.error} />
-          </>
-        )}
+              </Grid>
+              <ReasonField value={reason} onChange={setReason} />
+              <ApiError error={revoke.error} />
+            </>
+          )}
+        </QueryList>
       </section>
       <RoleGrantForm />
     </div>

@@ -8,6 +8,7 @@ import './ops.css';
 import '../../workqueue/extras.css';
 import { AUDIT_PAGE, useAudit, verifyAudit, type AuditFilter, type ChainResult } from './api.ts';
 import { OpsNav } from './OpsNav.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import { toast } from '../../layout/Toasts.tsx';
 
 /** A yyyy-mm-dd of the date input as local midnight (ms), or undefined. */
@@ -79,27 +80,13 @@ export function AuditPage() {
           </button>
         </span>
       </form>
-      {q.isPending ? (
-        <p role="status">{t('ops.loading')}</p>
-      ) : q.isError ? (
-        <p role="alert">{t('ops.error', { message: q.error.message })}</p>
-      ) : rows.length === 0 ? (
-        <p>{t('ops.audit.empty')}</p>
-      ) : (
-        <div className="ops-scroll">
-          <table className="grid" data-testid="audit-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('ops.audit.id')}</th>
-                <th scope="col">{t('ops.audit.at')}</th>
-                <th scope="col">{t('ops.audit.actor')}</th>
-                <th scope="col">{t('ops.audit.action')}</th>
-                <th scope="col">{t('ops.audit.target')}</th>
-                <th scope="col">{t('ops.audit.reason')}</th>
-                <th scope="col">{t('ops.audit.details')}</th>
-              </tr>
-            </thead>
-            <tbody>
+      <QueryList query={q} loading={t('ops.loading')} failed={(e) => <p role="alert">{t('ops.error', { message: e.message })}</p>} empty={t('ops.audit.empty')}>
+        {() => (
+          <div className="ops-scroll">
+            <Grid
+              testId="audit-table"
+              columns={[t('ops.audit.id'), t('ops.audit.at'), t('ops.audit.actor'), t('ops.audit.action'), t('ops.audit.target'), t('ops.audit.reason'), t('ops.audit.details')]}
+            >
               {rows.map((r) => (
                 <tr key={r.id} data-audit-id={r.id} className={chain?.broken?.id === r.id ? 'ops-broken' : ''}>
                   <td>{r.id}</td>
@@ -115,10 +102,10 @@ export function AuditPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </Grid>
+          </div>
+        )}
+      </QueryList>
       <p className="ops-pager">
         <button type="button" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>
           {t('ops.audit.newer')}

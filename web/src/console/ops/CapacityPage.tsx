@@ -8,6 +8,7 @@ import '../../workqueue/extras.css';
 import { useCapacity } from './api.ts';
 import { formatBytes } from './charts.tsx';
 import { OpsNav } from './OpsNav.tsx';
+import { Grid } from '../QueryList.tsx';
 
 export function CapacityPage() {
   const { t, i18n } = useTranslation();
@@ -46,36 +47,34 @@ export function CapacityPage() {
         </p>
       </section>
       <div className="ops-scroll">
-        <table className="grid" data-testid="cap-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.dash.agency')}</th>
-              <th scope="col">{t('ops.dash.mailboxes')}</th>
-              <th scope="col">{t('ops.cap.now')}</th>
-              <th scope="col">{t('ops.cap.received', { days: r.config.growthWindowDays })}</th>
-              <th scope="col">{t('ops.dash.growth')}</th>
-              <th scope="col">{t('ops.cap.projected')}</th>
-              <th scope="col">{t('ops.cap.disk')}</th>
-              <th scope="col">{t('ops.cap.budget')}</th>
+        <Grid
+          testId="cap-table"
+          columns={[
+            t('ops.dash.agency'),
+            t('ops.dash.mailboxes'),
+            t('ops.cap.now'),
+            t('ops.cap.received', { days: r.config.growthWindowDays }),
+            t('ops.dash.growth'),
+            t('ops.cap.projected'),
+            t('ops.cap.disk'),
+            t('ops.cap.budget'),
+          ]}
+        >
+          {rows.map((x) => (
+            <tr key={x.agency || 'total'} className={x.agency ? '' : 'ops-total'}>
+              <th scope="row">{x.agency ? x.name : t('ops.total')}</th>
+              <td>{x.mailboxes}</td>
+              <td>{formatBytes(x.bytes)}</td>
+              <td>
+                {formatBytes(x.receivedBytes)} ({x.receivedMessages})
+              </td>
+              <td>{formatBytes(x.growthPerYear)}</td>
+              <td>{formatBytes(x.projectedBytes)}</td>
+              <td>{x.diskGb.toLocaleString(loc)}</td>
+              <td>{money(x.budget)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((x) => (
-              <tr key={x.agency || 'total'} className={x.agency ? '' : 'ops-total'}>
-                <th scope="row">{x.agency ? x.name : t('ops.total')}</th>
-                <td>{x.mailboxes}</td>
-                <td>{formatBytes(x.bytes)}</td>
-                <td>
-                  {formatBytes(x.receivedBytes)} ({x.receivedMessages})
-                </td>
-                <td>{formatBytes(x.growthPerYear)}</td>
-                <td>{formatBytes(x.projectedBytes)}</td>
-                <td>{x.diskGb.toLocaleString(loc)}</td>
-                <td>{money(x.budget)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Grid>
       </div>
     </div>
   );

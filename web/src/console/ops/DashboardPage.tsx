@@ -2,6 +2,7 @@
 // /api/v1/console/mail-per-day, today's live counter from /metrics), storage per agency and its
 // growth (/metrics' thutin_storage_bytes, the capacity report's yearly growth), mailboxes per state,
 // requests waiting and time to execute, the outbound queue's depth (all /metrics), and the last backup.
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import './texts.ts';
@@ -9,8 +10,9 @@ import './ops.css';
 import '../../workqueue/extras.css';
 import { useMe } from '../../auth/session.ts';
 import { useCapacity, useMailPerDay, useMetrics } from './api.ts';
-import { samples, value } from './prom.ts';
-import { BarChart, HBarChart, formatBytes } from './charts.tsx';
+import { samples, value, type Sample } from './prom.ts';
+import { BarChart, HBarChart, formatBytes, type Series } from './charts.tsx';
+import { Grid } from '../QueryList.tsx';
 import { BackupCard } from './BackupCard.tsx';
 import { OpsNav } from './OpsNav.tsx';
 
@@ -77,67 +79,71 @@ export function DashboardPage() {
             />
             {cap.data && <p className="ops-note">{t('ops.dash.growthNote', { days: cap.data.config.growthWindowDays })}</p>}
           </section>
-          <section className="ops-card" aria-label={t('ops.dash.byState')}>
-            <HBarChart
-              compact
-              testId="chart-mailboxes"
-              title={t('ops.dash.byState')}
-              categoryLabel={t('ops.dash.state')}
-              categories={mailboxes.map((s) => `${t(`ops.dash.kinds.${s.labels.kind}`, { defaultValue: s.labels.kind })} · ${st(s.labels.state)}`)}
-              series={[{ name: t('ops.dash.count'), tone: 's2', values: mailboxes.map((s) => s.value) }]}
-            />
-          </section>
-          <section className="ops-card" aria-label={t('ops.dash.pending')}>
-            <HBarChart
-              compact
-              testId="chart-pending"
-              title={t('ops.dash.pending')}
-              categoryLabel={t('ops.dash.state')}
-              categories={pending.map((s) => st(s.labels.state))}
-              series={[{ name: t('ops.dash.count'), tone: 's3', values: pending.map((s) => s.value) }]}
-            />
+          <CountCard
+            title={t('ops.dash.byState')}
+            testId="chart-mailboxes"
+            tone="s2"
+            counts={mailboxes}
+            category={(s) => `${t(`ops.dash.kinds.${s.labels.kind}`, { defaultValue: s.labels.kind })} · ${st(s.labels.state)}`}
+          />
+          <CountCard title={t('ops.dash.pending')} testId="chart-pending" tone="s3" counts={pending} category={(s) => st(s.labels.state)}>
             <h3>{t('ops.dash.execute')}</h3>
             {execCount.length === 0 ? (
               <p className="ops-note">{t('ops.dash.noExecuted')}</p>
             ) : (
-              <table className="grid" data-testid="execute-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t('ops.dash.executeKind')}</th>
-                    <th scope="col">{t('ops.dash.executed')}</th>
-                    <th scope="col">{t('ops.dash.average')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {execCount.map((c) => {
-                    const sum = value(all, 'thutin_request_execute_seconds_sum', { kind: c.labels.kind });
-                    return (
-                      <tr key={c.labels.kind}>
-                        <td>{c.labels.kind}</td>
-                        <td>{c.value}</td>
-                        <td>{hours(sum / c.value)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <Grid testId="execute-table" columns={[t('ops.dash.executeKind'), t('ops.dash.executed'), t('ops.dash.average')]}>
+                {execCount.map((c) => {
+                  const sum = value(all, 'thutin_request_execute_seconds_sum', { kind: c.labels.kind });
+                  return (
+                    <tr key={c.labels.kind}>
+                      <td>{c.labels.kind}</td>
+                      <td>{c.value}</td>
+                      <td>{hours(sum / c.value)}</td>
+                    </tr>
+                  );
+                })}
+              </Grid>
             )}
-          </section>
-          <section className="ops-card" aria-label={t('ops.dash.queueDepth')}>
-            <HBarChart
-              compact
-              testId="chart-queue"
-              title={t('ops.dash.queueDepth')}
-              categoryLabel={t('ops.dash.state')}
-              categories={depth.map((s) => st(s.labels.state))}
-              series={[{ name: t('ops.dash.count'), tone: 's1', values: depth.map((s) => s.value) }]}
-            />
+          </CountCard>
+          <CountCard title={t('ops.dash.queueDepth')} testId="chart-queue" tone="s1" counts={depth} category={(s) => st(s.labels.state)}>
             {roles.has('sysadmin') && <Link to="/console/queue">{t('ops.nav.queue')}</Link>}
-          </section>
+          </CountCard>
           <BackupCard canVerify={roles.has('sysadmin') || roles.has('auditor')} />
         </div>
       )}
     </div>
+  );
+}
+
+/** A compact card of counts by state (mailboxes, requests waiting, queue depth): one bar a sample. */
+function CountCard({
+  title,
+  testId,
+  tone,
+  counts,
+  category,
+  children,
+}: {
+  title: string;
+  testId: string;
+  tone: Series['tone'];
+  counts: Sample[];
+  category: (s: Sample) => string;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="ops-card" aria-label={title}>
+      <HBarChart
+        compact
+        testId={testId}
+        title={title}
+        categoryLabel={t('ops.dash.state')}
+        categories={counts.map(category)}
+        series={[{ name: t('ops.dash.count'), tone, values: counts.map((s) => s.value) }]}
+      />
+      {children}
+    </section>
   );
 }
 

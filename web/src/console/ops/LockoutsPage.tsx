@@ -8,6 +8,7 @@ import './ops.css';
 import '../../workqueue/extras.css';
 import { liftLockout, liftTarget, useLockouts, type Lockout } from './api.ts';
 import { OpsNav } from './OpsNav.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import { useMe } from '../../auth/session.ts';
 import { toast } from '../../layout/Toasts.tsx';
 
@@ -60,29 +61,10 @@ export function LockoutsPage() {
     <div className="page ops-page">
       <OpsNav />
       <h1>{t('ops.lock.title')}</h1>
-      {q.isPending ? (
-        <p role="status">{t('ops.loading')}</p>
-      ) : q.isError ? (
-        <p role="alert">{t('ops.error', { message: q.error.message })}</p>
-      ) : q.data.length === 0 ? (
-        <p>{t('ops.lock.empty')}</p>
-      ) : (
-        <table className="grid" data-testid="lockouts-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.lock.subject')}</th>
-              <th scope="col">{t('ops.lock.kind')}</th>
-              <th scope="col">{t('ops.lock.until')}</th>
-              <th scope="col">{t('ops.lock.failures')}</th>
-              {canLift && (
-                <th scope="col">
-                  <span className="sr-only">{t('ops.lock.lift')}</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {q.data.map((l) => (
+      <QueryList query={q} loading={t('ops.loading')} failed={(e) => <p role="alert">{t('ops.error', { message: e.message })}</p>} empty={t('ops.lock.empty')}>
+        {(rows) => (
+          <Grid testId="lockouts-table" columns={[t('ops.lock.subject'), t('ops.lock.kind'), t('ops.lock.until'), t('ops.lock.failures'), canLift && { srOnly: t('ops.lock.lift') }]}>
+            {rows.map((l) => (
               <tr key={l.key} data-lockout={l.subject}>
                 <td>{l.subject.replace('|', ' ← ')}</td>
                 <td>{t(`ops.lock.kinds.${l.kind}`)}</td>
@@ -101,9 +83,9 @@ export function LockoutsPage() {
                 )}
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </Grid>
+        )}
+      </QueryList>
     </div>
   );
 }

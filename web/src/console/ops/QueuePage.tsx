@@ -9,6 +9,7 @@ import '../../workqueue/extras.css';
 import { deleteQueued, retryQueued, useQueue, type QueueEntry } from './api.ts';
 import { formatBytes } from './charts.tsx';
 import { OpsNav } from './OpsNav.tsx';
+import { Grid, QueryList } from '../QueryList.tsx';
 import { toast } from '../../layout/Toasts.tsx';
 
 export function QueuePage() {
@@ -46,28 +47,10 @@ export function QueuePage() {
           {t('ops.refresh')}
         </button>
       </p>
-      {q.isPending ? (
-        <p role="status">{t('ops.loading')}</p>
-      ) : q.isError ? (
-        <p role="alert">{t('ops.error', { message: q.error.message })}</p>
-      ) : list.length === 0 ? (
-        <p>{t('ops.queue.empty')}</p>
-      ) : (
-        <table className="grid" data-testid="queue-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('ops.queue.id')}</th>
-              <th scope="col">{t('ops.queue.sender')}</th>
-              <th scope="col">{t('ops.queue.recipients')}</th>
-              <th scope="col">{t('ops.queue.size')}</th>
-              <th scope="col">{t('ops.queue.created')}</th>
-              <th scope="col">
-                <span className="sr-only">{t('ops.queue.retry')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((e) => (
+      <QueryList query={q} items={list} loading={t('ops.loading')} failed={(e) => <p role="alert">{t('ops.error', { message: e.message })}</p>} empty={t('ops.queue.empty')}>
+        {(rows) => (
+          <Grid testId="queue-table" columns={[t('ops.queue.id'), t('ops.queue.sender'), t('ops.queue.recipients'), t('ops.queue.size'), t('ops.queue.created'), { srOnly: t('ops.queue.retry') }]}>
+            {rows.map((e) => (
               <tr key={e.id} data-queue-id={e.id}>
                 <td>
                   #{e.id} <span className="state-tag">{t(`ops.queue.${e.state === 'hold' ? 'hold' : 'active'}`)}</span>
@@ -101,9 +84,9 @@ export function QueuePage() {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      )}
+          </Grid>
+        )}
+      </QueryList>
     </div>
   );
 }
