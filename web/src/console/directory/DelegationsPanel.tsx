@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calls, useChange, useDelegations } from './api.ts';
 import { ApiError } from './ApiError.tsx';
-import { ReasonField } from './ReasonField.tsx';
 import { DelegationGrantForm } from './DelegationGrantForm.tsx';
-import { Grid, QueryList } from '../QueryList.tsx';
+import { QueryList } from '../QueryList.tsx';
+import { RevokeGrid } from './RevokeGrid.tsx';
 import './texts.ts';
 
 export function DelegationsPanel({ owner }: { owner: string }) {
@@ -23,27 +23,24 @@ export function DelegationsPanel({ owner }: { owner: string }) {
       <QueryList query={list} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.mailboxes.noDelegations')}>
         {(rows) => (
           <form className="cdir-form" onSubmit={(e) => e.preventDefault()} aria-label={t('cdir.mailboxes.revoke')}>
-            <Grid testId="cdir-delegations" columns={[t('cdir.mailboxes.grantee'), t('cdir.mailboxes.rights'), { srOnly: t('cdir.mailboxes.revoke') }]}>
-              {rows.map((d) => (
-                <tr key={d.grantee}>
+            <RevokeGrid
+              testId="cdir-delegations"
+              columns={[t('cdir.mailboxes.grantee'), t('cdir.mailboxes.rights')]}
+              rows={rows}
+              rowKey={(d) => d.grantee}
+              cells={(d) => (
+                <>
                   <td>{d.grantee}</td>
                   <td>{d.rights.map((r) => t(`cdir.mailboxes.right.${r}`)).join(', ')}</td>
-                  <td>
-                    <button
-                      type="button"
-                      className="button"
-                      aria-label={`${t('cdir.mailboxes.revoke')}: ${d.grantee}`}
-                      disabled={revoke.isPending || !reason.trim()}
-                      onClick={() => revoke.mutate(d.grantee)}
-                    >
-                      {t('cdir.mailboxes.revoke')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </Grid>
-            <ReasonField value={reason} onChange={setReason} />
-            <ApiError error={revoke.error} />
+                </>
+              )}
+              label={t('cdir.mailboxes.revoke')}
+              what={(d) => d.grantee}
+              reason={reason}
+              onReason={setReason}
+              change={revoke}
+              onRevoke={(d) => revoke.mutate(d.grantee)}
+            />
           </form>
         )}
       </QueryList>

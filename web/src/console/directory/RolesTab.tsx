@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calls, useChange, useRoles } from './api.ts';
 import { ApiError } from './ApiError.tsx';
-import { ReasonField } from './ReasonField.tsx';
 import { RoleGrantForm } from './RoleGrantForm.tsx';
-import { Grid, QueryList } from '../QueryList.tsx';
+import { QueryList } from '../QueryList.tsx';
+import { RevokeGrid } from './RevokeGrid.tsx';
 import './texts.ts';
 
 export function RolesTab() {
@@ -20,31 +20,26 @@ export function RolesTab() {
         <h2 id="cdir-roles-h">{t('cdir.roles.all')}</h2>
         <QueryList query={roles} loading={t('cdir.loading')} failed={(e) => <ApiError error={e} />} empty={t('cdir.roles.none')}>
           {(rows) => (
-            <>
-              <Grid testId="cdir-roles" columns={[t('cdir.roles.account'), t('cdir.roles.role'), t('cdir.roles.scope'), t('cdir.roles.grantedBy'), { srOnly: t('cdir.roles.revoke') }]}>
-                {rows.map((a) => (
-                  <tr key={a.id}>
-                    <td>{a.account}</td>
-                    <td>{t(`cdir.roles.names.${a.role}`, { defaultValue: a.role })}</td>
-                    <td>{a.unitCode ?? t('cdir.roles.province')}</td>
-                    <td>{a.grantedBy}</td>
-                    <td>
-                      <button
-                        type="button"
-                        className="button"
-                        aria-label={`${t('cdir.roles.revoke')}: ${a.account} ${a.role}`}
-                        disabled={!reason.trim() || revoke.isPending}
-                        onClick={() => revoke.mutate({ account: a.account, role: a.role, unitCode: a.unitCode, reason: reason.trim() })}
-                      >
-                        {t('cdir.roles.revoke')}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </Grid>
-              <ReasonField value={reason} onChange={setReason} />
-              <ApiError error={revoke.error} />
-            </>
+            <RevokeGrid
+              testId="cdir-roles"
+              columns={[t('cdir.roles.account'), t('cdir.roles.role'), t('cdir.roles.scope'), t('cdir.roles.grantedBy')]}
+              rows={rows}
+              rowKey={(a) => a.id}
+              cells={(a) => (
+                <>
+                  <td>{a.account}</td>
+                  <td>{t(`cdir.roles.names.${a.role}`, { defaultValue: a.role })}</td>
+                  <td>{a.unitCode ?? t('cdir.roles.province')}</td>
+                  <td>{a.grantedBy}</td>
+                </>
+              )}
+              label={t('cdir.roles.revoke')}
+              what={(a) => `${a.account} ${a.role}`}
+              reason={reason}
+              onReason={setReason}
+              change={revoke}
+              onRevoke={(a) => revoke.mutate({ account: a.account, role: a.role, unitCode: a.unitCode, reason: reason.trim() })}
+            />
           )}
         </QueryList>
       </section>
