@@ -1,10 +1,11 @@
 // Owns: the frame every directory change form shares: title, the form's own fields, the reason field
 // (kept here, handed trimmed to onSubmit), the submit button and the API's refusal in place; and the
-// labelled text and choice fields those forms are made of.
+// labelled text, choice and live-unit fields those forms are made of.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReasonField } from './ReasonField.tsx';
 import { ApiError } from './ApiError.tsx';
+import type { Unit } from './api.ts';
 import './texts.ts';
 
 export interface ChangeFormProps {
@@ -75,6 +76,40 @@ export function ChoiceField<V extends string>({
         {choices.map((c) => (
           <option key={c} value={c}>
             {choiceLabel(c)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A unit to pick among the live ones (not dissolved), leaving one out (the person's own, the unit itself). */
+export function LiveUnitField({
+  label,
+  value,
+  onChange,
+  units,
+  except,
+  none,
+  required,
+}: {
+  label: string;
+  value: string;
+  onChange: (code: string) => void;
+  units: readonly Unit[];
+  except: number | null;
+  none?: string;
+  required?: boolean;
+}) {
+  const live = units.filter((u) => u.id !== except && (u.validTo === null || u.validTo > Date.now()));
+  return (
+    <label>
+      {label}
+      <select required={required} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{none}</option>
+        {live.map((u) => (
+          <option key={u.id} value={u.code}>
+            {u.name} ({u.code})
           </option>
         ))}
       </select>

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { calls, useChange, useUnits, type Person } from './api.ts';
-import { ChangeForm } from './ChangeForm.tsx';
+import { ChangeForm, LiveUnitField } from './ChangeForm.tsx';
 import './texts.ts';
 
 export function PersonMoveForm({ person }: { person: Person }) {
@@ -18,7 +18,6 @@ export function PersonMoveForm({ person }: { person: Person }) {
       return t('cdir.people.moved');
     },
   );
-  const live = (units.data ?? []).filter((u) => u.id !== person.unitId && (u.validTo === null || u.validTo > Date.now()));
   const shown = warnings.map((w) => (
     <p key={w} className="cdir-note">
       {t('cdir.people.warnings', { text: w })}
@@ -26,17 +25,7 @@ export function PersonMoveForm({ person }: { person: Person }) {
   ));
   return (
     <ChangeForm title={t('cdir.people.move')} change={move} onSubmit={move.mutate} submitLabel={t('cdir.people.move')} after={shown}>
-      <label>
-        {t('cdir.people.moveTo')}
-        <select required value={unitCode} onChange={(e) => setUnitCode(e.target.value)}>
-          <option value="" />
-          {live.map((u) => (
-            <option key={u.id} value={u.code}>
-              {u.name} ({u.code})
-            </option>
-          ))}
-        </select>
-      </label>
+      <LiveUnitField label={t('cdir.people.moveTo')} required value={unitCode} onChange={setUnitCode} units={units.data ?? []} except={person.unitId} />
     </ChangeForm>
   );
 }

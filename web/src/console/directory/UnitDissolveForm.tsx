@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { calls, enc, useChange, type Unit } from './api.ts';
-import { ChangeForm } from './ChangeForm.tsx';
+import { ChangeForm, LiveUnitField } from './ChangeForm.tsx';
 import './texts.ts';
 
 export function UnitDissolveForm({ unit, units }: { unit: Unit; units: Unit[] }) {
@@ -14,21 +14,10 @@ export function UnitDissolveForm({ unit, units }: { unit: Unit; units: Unit[] })
     (r: string) => calls.updateUnit(unit.code, { validTo: Date.now(), successorCode: successor || null, reason: r }),
     () => t('cdir.units.dissolvedOk', { name: unit.name }),
   );
-  const others = units.filter((u) => u.id !== unit.id && (u.validTo === null || u.validTo > Date.now()));
   return (
     <ChangeForm title={t('cdir.units.dissolve')} change={save} onSubmit={save.mutate} submitLabel={t('cdir.units.dissolve')}>
       <p>{t('cdir.units.dissolveHint')}</p>
-      <label>
-        {t('cdir.successor')}
-        <select value={successor} onChange={(e) => setSuccessor(e.target.value)}>
-          <option value="">{t('cdir.units.noSuccessor')}</option>
-          {others.map((u) => (
-            <option key={u.id} value={u.code}>
-              {u.name} ({u.code})
-            </option>
-          ))}
-        </select>
-      </label>
+      <LiveUnitField label={t('cdir.successor')} value={successor} onChange={setSuccessor} units={units} except={unit.id} none={t('cdir.units.noSuccessor')} />
       <p className="cdir-note">
         {t('cdir.units.mergeNeedsRequest')} <Link to={`/requests/new?kind=unit-dissolve&unit=${enc(unit.code)}${successor ? `&successor=${enc(successor)}` : ''}`}>{t('cdir.fileRequest')}</Link>
       </p>
