@@ -15,6 +15,7 @@ import { emailId, emailIdOf, mailboxId, messageBlobId, originOf, parseEmailId, p
 import { toAddresses, allHeaders, bodyLists, bodyStructure, headerProperty, headerView, keywordsOf, parseHeaderProperty, partText, truncateUtf8, type BodyPart, type HeaderView } from './message.ts';
 import { decodeState, encodeState } from './state.ts';
 import { newestFirstPage } from './query-page.ts';
+import type { Filter, QuerySort } from './query-types.ts';
 
 export const EMAIL_PROPS = [
   'id', 'blobId', 'threadId', 'mailboxIds', 'keywords', 'size', 'receivedAt', 'messageId', 'inReplyTo', 'references', 'sender', 'from', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'sentAt',
@@ -208,7 +209,6 @@ export async function renderEmails(
 
 // ---------------------------------------------------------------- query
 
-export type Filter = Record<string, unknown>;
 const TEXT_KEYS: Record<string, 'text' | 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'body'> = { text: 'text', from: 'from', to: 'to', cc: 'cc', bcc: 'bcc', subject: 'subject', body: 'body' };
 const KNOWN_CONDITIONS = new Set([
   'inMailbox',
@@ -259,7 +259,6 @@ function hasKeyword(m: MessageMeta, k: unknown): boolean {
   return typeof k === 'string' && keywordsOf(m)[k.toLowerCase()] === true;
 }
 
-export type QuerySort = Array<{ property?: string; isAscending?: boolean; keyword?: string }>;
 type QueryFolder = { id: number; name: string; highestModseq: number };
 
 /** A query's filter and sort, checked (unsupportedFilter, unsupportedSort). */

@@ -7,7 +7,7 @@
 // Owns: the newest-first page.
 import { optBool, optInt, optString, type Args } from './api.ts';
 import type { CallContext, JmapAccount } from './context.ts';
-import type { Filter, QuerySort } from './email.ts';
+import type { Filter, QuerySort } from './query-types.ts';
 import { emailIdOf } from './ids.ts';
 
 /**
