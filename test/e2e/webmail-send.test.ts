@@ -68,7 +68,7 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await option.waitFor();
     expect(await option.textContent()).toContain(binh);
     await page.getByRole('combobox', { name: 'Tới' }).press('Enter');
-    await page.getByText(`Đặng Văn Bình <${binh}>`).waitFor();
+    await page.locator('.chip', { hasText: `Đặng Văn Bình <${binh}>` }).waitFor();
     await page.getByLabel('Tiêu đề').fill('Kế hoạch công tác tháng 12');
     await page.getByLabel('Nội dung').fill('Kính gửi anh Bình,\nEm gửi kế hoạch công tác tháng 12 để anh cho ý kiến.');
     await page.locator('input[type=file]').setInputFiles(path.join(tmp, 'ke-hoach.pdf'));
@@ -152,6 +152,7 @@ describe.skipIf(noBrowser('webmail: compose and send'))('webmail: compose, send,
     await page.getByRole('combobox', { name: 'Tới' }).fill('dang');
     await page.getByRole('option', { name: /Đặng Văn Bình/ }).waitFor();
     await page.getByRole('combobox', { name: 'Tới' }).press('Enter');
+    await page.locator('.chip', { hasText: 'Đặng Văn Bình' }).waitFor();
     await page.getByText(/Đã lưu nháp lúc/).waitFor();
     // Leave it; find it in Drafts and go on.
     await folder(page, /Thư nháp/).click();

@@ -136,7 +136,7 @@ export function RecipientInput({ label, value, onChange, name }: { label: string
         {t('compose.recipientsHelp')}
       </small>
       <ul id={`${id}-list`} role="listbox" aria-label={t('compose.suggestions')} className="suggestions" hidden={!open}>
-        {suggestions.map((s, i) => (
+        {(open ? suggestions : []).map((s, i) => (
           <li
             key={s.email}
             id={`${id}-o${i}`}
