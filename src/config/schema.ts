@@ -52,6 +52,10 @@ export const configSchema = z.object({
       maxRecipients: z.number().int().positive().default(1000),
       maxConnectionsPerIp: z.number().int().positive().default(50), // on each listener, from one address (IPv6 /64)
       stageTimeoutMs: z.number().int().positive().default(15000),
+      // How long a new client waits for the greeting; one that talks first is refused (421, an
+      // early talker: postscreen's greet wait). 0, Postfix smtpd's behaviour, greets at once
+      // (smtp-server's own fixed 100 ms pause capped one-message connections at 10/s each).
+      greetPauseMs: z.number().int().min(0).max(30000).default(0),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; impersonation: the outside-mail warning
       // (hygiene.impersonation); dmarc: p=reject refused, quarantine → Junk.
       // spam: rspamd's verdict (hygiene.spam): reject, soft reject, Junk; X-Spam-* fields.

@@ -137,12 +137,15 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     logger: libraryLogger(log.child({ listener })),
   });
 
-  const inbound = new ThutinSmtpServer({
-    ...common('inbound'),
-    maxClients: MAX_CLIENTS_INBOUND,
-    disabledCommands: ['AUTH'],
-    ...inboundHandlers(app, inboundPipeline),
-  });
+  const inbound = new ThutinSmtpServer(
+    {
+      ...common('inbound'),
+      maxClients: MAX_CLIENTS_INBOUND,
+      disabledCommands: ['AUTH'],
+      ...inboundHandlers(app, inboundPipeline),
+    },
+    { greetPauseMs: cfg.greetPauseMs },
+  );
   const submissionOptions = (secure: boolean): SMTPServerOptions => ({
     ...common(secure ? 'submission-tls' : 'submission'),
     secure,
@@ -151,7 +154,7 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     authRequiredMessage: AUTH_REQUIRED_TEXT,
     ...submissionHandlers(app, submissionPipeline),
   });
-  const compat = { authBeforeTlsText: `${REPLIES.startTlsFirst.enhanced} ${REPLIES.startTlsFirst.text}` };
+  const compat = { authBeforeTlsText: `${REPLIES.startTlsFirst.enhanced} ${REPLIES.startTlsFirst.text}`, greetPauseMs: cfg.greetPauseMs };
   const submission = new ThutinSmtpServer(submissionOptions(false), compat);
   const submissionTls = new ThutinSmtpServer(submissionOptions(true), compat);
 
