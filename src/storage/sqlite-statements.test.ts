@@ -1,7 +1,12 @@
 // The SQLite statement cache: the same SQL text gives the same prepared statement back, a
 // statement busy iterating is not handed out twice, a schema change does not break a cached
-// statement, the cache stays within its bound, and kysely over it answers as before.
+// statement, the cache stays within its bound, and kysely over it answers as before. kysely's
+// transactions take the write lock at BEGIN (IMMEDIATE), so another process cannot commit between
+// their first read and their first write (which SQLite would answer with "database is locked").
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { withStatementCache } from './sqlite-statements.ts';
@@ -52,5 +57,29 @@ describe('SQLite statement cache', () => {
     await kysely.transaction().execute(async (tx) => void (await tx.insertInto('t').values({ x: 5 }).execute()));
     expect((await kysely.selectFrom('t').select('x').orderBy('x').execute()).map((r) => r.x)).toEqual([1, 2, 3, 5]);
     await kysely.destroy();
+  });
+
+  it('begins kysely transactions IMMEDIATE: a second connection (another process) cannot commit between a read and a write', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thutin-immediate-'));
+    try {
+      const file = path.join(dir, 'db.sqlite');
+      const raw = new BetterSqlite3(file);
+      raw.pragma('journal_mode = WAL');
+      raw.prepare('create table t (x integer)').run();
+      const db = new Kysely<{ t: { x: number } }>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+      const other = new BetterSqlite3(file, { timeout: 0 });
+      await db.transaction().execute(async (tx) => {
+        expect(await tx.selectFrom('t').selectAll().execute()).toEqual([]);
+        // With a deferred BEGIN this insert would commit, and the write below fail with SQLITE_BUSY.
+        expect(() => other.prepare('insert into t (x) values (2)').run()).toThrow(/locked|busy/);
+        await tx.insertInto('t').values({ x: 1 }).execute();
+      });
+      other.prepare('insert into t (x) values (2)').run();
+      expect((await db.selectFrom('t').select('x').orderBy('x').execute()).map((r) => r.x)).toEqual([1, 2]);
+      other.close();
+      await db.destroy();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

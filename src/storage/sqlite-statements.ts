@@ -6,6 +6,12 @@
 // gets a fresh one). Statements bind their parameters at each run, and SQLite re-plans a cached
 // statement by itself after a schema change (a migration), so the answers are the same.
 // Also owns the deferred sync of a commit (DeferredCommitSync, for group commit): see below.
+// And every transaction kysely opens here is BEGIN IMMEDIATE: it takes the write lock at its start,
+// where SQLite's busy timeout waits for another process's transaction to end. A deferred BEGIN
+// that read first and wrote later would instead fail at once with SQLITE_BUSY ("database is
+// locked") whenever another process (an inbound process of `thutin serve`, a `thutin` command)
+// committed in between: SQLite cannot wait that out. In one process nothing changes: kysely's one
+// SQLite connection runs a transaction's statements alone anyway.
 import fsp from 'node:fs/promises';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -67,7 +73,7 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, max = 256): S
       return r;
     });
   const special = (sql: string, stmt: BetterSqlite3.Statement): BetterSqlite3.Statement => {
-    if (armed && sql === 'begin') return begin(stmt);
+    if (armed && sql === 'begin immediate') return begin(stmt);
     if (deferring && (sql === 'commit' || sql === 'rollback')) return end(stmt);
     return stmt;
   };
@@ -86,7 +92,8 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, max = 256): S
   };
   return {
     deferredSync,
-    prepare(sql: string): BetterSqlite3.Statement {
+    prepare(text: string): BetterSqlite3.Statement {
+      const sql = text === 'begin' ? 'begin immediate' : text;
       const hit = cache.get(sql);
       if (hit) {
         if (hit.busy) return sqlite.prepare(sql);
