@@ -7,6 +7,7 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 
 export interface AccountRow {
   id: number;
@@ -102,8 +103,14 @@ export async function accountById(r: Reader, id: number): Promise<AccountRow | n
 }
 
 /** The account an address (primary or alias, exact lower case) belongs to. */
+// Asked for every recipient of every message: built once (storage/precompiled.ts).
+const accountByAddressQuery = precompiled((r, address: string) =>
+  r.selectFrom('addresses').innerJoin('accounts', 'accounts.id', 'addresses.account_id').selectAll('accounts').where('addresses.address', '=', address),
+);
+const usageBytesQuery = precompiled((r, accountId: number) => r.selectFrom('accounts').select('used_bytes').where('id', '=', accountId));
+
 export async function accountByAddress(r: Reader, address: string): Promise<AccountRow | null> {
-  const row = await r.selectFrom('addresses').innerJoin('accounts', 'accounts.id', 'addresses.account_id').selectAll('accounts').where('addresses.address', '=', address).executeTakeFirst();
+  const [row] = (await accountByAddressQuery(r, address)).rows;
   return row ? toAccount(row) : null;
 }
 
@@ -167,7 +174,7 @@ export async function listAccounts(r: Reader): Promise<Array<AccountRow & { addr
 
 /** Bytes the account's messages take (0 for no such account). */
 export async function usageBytes(r: Reader, accountId: number): Promise<number> {
-  const row = await r.selectFrom('accounts').select('used_bytes').where('id', '=', accountId).executeTakeFirst();
+  const [row] = (await usageBytesQuery(r, accountId)).rows;
   return Number(row?.used_bytes ?? 0);
 }
 

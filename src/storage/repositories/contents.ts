@@ -10,6 +10,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 
 /** A content row as the core makes it: the index JSON without search text, the folded search fields. */
 export interface NewContent {
@@ -25,28 +26,51 @@ export interface NewContent {
 }
 
 /** Save the row of an ingested content (once per distinct blob: a second save does nothing). */
+// Run once per received message: built once (storage/precompiled.ts).
+const saveContentQuery = precompiled(
+  (
+    tx,
+    sha256: string,
+    size: number,
+    headerSize: number,
+    structure: string,
+    sentDate: number | null,
+    messageId: string | null,
+    subject: string,
+    sSubject: string,
+    sFrom: string,
+    sTo: string,
+    sCc: string,
+    sBcc: string,
+    sHeaders: string,
+    sBody: string,
+    createdAt: number,
+  ) =>
+    tx
+      .insertInto('contents')
+      .values({
+        sha256,
+        size,
+        header_size: headerSize,
+        structure,
+        sent_date: sentDate,
+        message_id: messageId,
+        subject,
+        search_subject: sSubject,
+        search_from: sFrom,
+        search_to: sTo,
+        search_cc: sCc,
+        search_bcc: sBcc,
+        search_headers: sHeaders,
+        search_body: sBody,
+        created_at: createdAt,
+      })
+      .onConflict((oc) => oc.column('sha256').doNothing()),
+);
+
 export async function saveContent(tx: Tx, c: NewContent): Promise<void> {
-  await tx
-    .insertInto('contents')
-    .values({
-      sha256: c.sha256,
-      size: c.size,
-      header_size: c.headerSize,
-      structure: c.structure,
-      sent_date: c.sentDate,
-      message_id: c.messageId,
-      subject: c.subject,
-      search_subject: c.search.subject,
-      search_from: c.search.from,
-      search_to: c.search.to,
-      search_cc: c.search.cc,
-      search_bcc: c.search.bcc,
-      search_headers: c.search.headers,
-      search_body: c.search.body,
-      created_at: Date.now(),
-    })
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute();
+  const s = c.search;
+  await saveContentQuery(tx, c.sha256, c.size, c.headerSize, c.structure, c.sentDate, c.messageId, c.subject, s.subject, s.from, s.to, s.cc, s.bcc, s.headers, s.body, Date.now());
 }
 
 /** Names per statement: well below SQLite's 32,766 bound parameters and PostgreSQL's 65,535. */

@@ -133,14 +133,18 @@ export async function createFolders(tx: Tx, accountId: number, list: ReadonlyArr
 }
 
 /** Take the next UID and a new MODSEQ of an account's folder by name, in one statement; null if there is no such folder. */
-export async function takeUid(tx: Tx, accountId: number, name: string): Promise<{ id: number; uid: number; modseq: number; uidvalidity: number } | null> {
-  const mb = await tx
+// Run once per delivered copy: built once (storage/precompiled.ts).
+const takeUidQuery = precompiled((tx, accountId: number, name: string) =>
+  tx
     .updateTable('mailboxes')
     .set((eb) => ({ uidnext: eb('uidnext', '+', 1), highest_modseq: eb('highest_modseq', '+', 1) }))
     .where('account_id', '=', accountId)
     .where('name', '=', name)
-    .returning(['id', 'uidnext', 'highest_modseq', 'uidvalidity'])
-    .executeTakeFirst();
+    .returning(['id', 'uidnext', 'highest_modseq', 'uidvalidity']),
+);
+
+export async function takeUid(tx: Tx, accountId: number, name: string): Promise<{ id: number; uid: number; modseq: number; uidvalidity: number } | null> {
+  const [mb] = (await takeUidQuery(tx, accountId, name)).rows;
   if (!mb) return null;
   return { id: Number(mb.id), uid: Number(mb.uidnext) - 1, modseq: Number(mb.highest_modseq), uidvalidity: Number(mb.uidvalidity) };
 }

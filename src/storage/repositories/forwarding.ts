@@ -3,6 +3,7 @@
 // No rules: core/forwarding.ts decides what may be forwarded where.
 // Owns: the rows of `forwarding`.
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 
 export interface ForwardRow {
   accountId: number;
@@ -25,9 +26,12 @@ export async function forwardOf(r: Reader, accountId: number): Promise<ForwardRo
 }
 
 /** The forwards of these accounts (those that have one). */
+// Asked for the local recipients of every message: built once per number of them (storage/precompiled.ts).
+const forwardsOfQuery = precompiled((r, accountIds: readonly number[]) => r.selectFrom('forwarding').selectAll().where('account_id', 'in', accountIds));
+
 export async function forwardsOf(r: Reader, accountIds: number[]): Promise<ForwardRow[]> {
   if (!accountIds.length) return [];
-  const rows = await r.selectFrom('forwarding').selectAll().where('account_id', 'in', accountIds).execute();
+  const { rows } = await forwardsOfQuery(r, accountIds);
   return rows.map(toRow);
 }
 

@@ -5,6 +5,7 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../schema.ts';
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 
 export interface ListRow {
   id: number;
@@ -22,8 +23,11 @@ function toList(r: Selectable<Database['distribution_lists']>): ListRow {
 }
 
 /** `address` exact, lower case. */
+// Asked for every recipient of every message: built once (storage/precompiled.ts).
+const listByAddressQuery = precompiled((r, address: string) => r.selectFrom('distribution_lists').selectAll().where('address', '=', address));
+
 export async function listByAddress(r: Reader, address: string): Promise<ListRow | null> {
-  const row = await r.selectFrom('distribution_lists').selectAll().where('address', '=', address).executeTakeFirst();
+  const [row] = (await listByAddressQuery(r, address)).rows;
   return row ? toList(row) : null;
 }
 

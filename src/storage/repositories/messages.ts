@@ -84,7 +84,63 @@ export function chunks<T>(arr: T[], n: number): T[][] {
   return out;
 }
 
+// One delivered copy, the common case: built once (storage/precompiled.ts).
+const insertMessageQuery = precompiled(
+  (
+    tx,
+    mailboxId: number,
+    uid: number,
+    modseq: number,
+    sha256: string,
+    size: number,
+    internalDate: number,
+    internalDateZone: number,
+    flags: number,
+    keywords: string,
+    headerPrefix: string | null,
+    prefixReplaces: number,
+    origin: string | null,
+    threadId: string | null,
+  ) =>
+    tx.insertInto('messages').values({
+      mailbox_id: mailboxId,
+      uid,
+      modseq,
+      sha256,
+      size,
+      internal_date: internalDate,
+      internal_date_zone: internalDateZone,
+      flags,
+      keywords,
+      header_prefix: headerPrefix,
+      prefix_replaces: prefixReplaces,
+      origin,
+      thread_id: threadId,
+    }),
+);
+
 export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> {
+  if (rows.length === 1) {
+    const m = rows[0];
+    const prefix = m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null;
+    await insertMessageQuery(
+      tx,
+      m.mailboxId,
+      m.uid,
+      m.modseq,
+      m.sha256,
+      m.size,
+      m.internalDate,
+      m.internalDateZone ?? 0,
+      m.flags,
+      m.keywords,
+      prefix,
+      m.prefixReplaces,
+      m.origin ?? null,
+      m.threadId ?? null,
+    );
+    return;
+  }
   for (const chunk of chunks(rows, 200)) {
     await tx
       .insertInto('messages')
@@ -110,13 +166,16 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
 }
 
 /** Add `delta` bytes to an account's usage. */
-export async function addUsage(tx: Tx, accountId: number, delta: number): Promise<void> {
-  if (!delta) return;
-  await tx
+const addUsageQuery = precompiled((tx, accountId: number, delta: number) =>
+  tx
     .updateTable('accounts')
     .set((eb) => ({ used_bytes: eb('used_bytes', '+', delta) }))
-    .where('id', '=', accountId)
-    .execute();
+    .where('id', '=', accountId),
+);
+
+export async function addUsage(tx: Tx, accountId: number, delta: number): Promise<void> {
+  if (!delta) return;
+  await addUsageQuery(tx, accountId, delta);
 }
 
 /** Add `delta` bytes to the usage of the account that owns a folder. */

@@ -3,6 +3,7 @@
 // Owns: an account's scripts (name, text, which one is active) and the record of whom a vacation
 // handle already answered, and when. Compiling, quotas and the rules are core/sieve-scripts.ts's.
 import type { Reader, Tx } from '../tx.ts';
+import { precompiled } from '../precompiled.ts';
 
 export interface SieveScriptRow {
   id: number;
@@ -26,8 +27,11 @@ export async function scriptNamed(r: Reader, accountId: number, name: string): P
   return x ? row(x) : null;
 }
 
+// Asked for every local recipient of every message: built once (storage/precompiled.ts).
+const activeScriptQuery = precompiled((r, accountId: number) => r.selectFrom('sieve_scripts').selectAll().where('account_id', '=', accountId).where('active', '=', 1));
+
 export async function activeScript(r: Reader, accountId: number): Promise<SieveScriptRow | null> {
-  const x = await r.selectFrom('sieve_scripts').selectAll().where('account_id', '=', accountId).where('active', '=', 1).executeTakeFirst();
+  const [x] = (await activeScriptQuery(r, accountId)).rows;
   return x ? row(x) : null;
 }
 

@@ -5,12 +5,18 @@
 import { sql } from 'kysely';
 import { isPostgres, type Reader, type Tx } from '../tx.ts';
 import { chunks } from './messages.ts';
+import { precompiled } from '../precompiled.ts';
 
 /** The threads some keys name in an account (key → thread). */
+// Run for every delivered copy (its thread): built once per number of keys (storage/precompiled.ts).
+const threadsByKeyQuery = precompiled((r, accountId: number, keys: readonly string[]) =>
+  r.selectFrom('thread_keys').select(['key', 'thread_id']).where('account_id', '=', accountId).where('key', 'in', keys),
+);
+
 export async function threadsByKey(r: Reader, accountId: number, keys: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const chunk of chunks(keys, 500)) {
-    const rows = await r.selectFrom('thread_keys').select(['key', 'thread_id']).where('account_id', '=', accountId).where('key', 'in', chunk).execute();
+    const { rows } = await threadsByKeyQuery(r, accountId, chunk);
     for (const x of rows) out.set(x.key, x.thread_id);
   }
   return out;
