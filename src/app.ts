@@ -161,7 +161,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(config: Config, opts: { log?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config, opts: { log?: Logger; sharedStore?: boolean } = {}): Promise<App> {
   const log =
     opts.log ??
     pino({
@@ -173,9 +173,10 @@ export async function createApp(config: Config, opts: { log?: Logger } = {}): Pr
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), { writers: config.store.ingestWorkers });
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);
-  // One server process per blob directory (SQLite always; PostgreSQL unless store.sharedBlobs): pins
-  // alone protect blobs in flight. Processes sharing the blobs leave a blob touched within the grace to the sweep.
-  const exclusive = config.database.driver === 'sqlite' || !config.store.sharedBlobs;
+  // One server process per blob directory (SQLite, or PostgreSQL without store.sharedBlobs; and no
+  // inbound processes, opts.sharedStore): pins alone protect blobs in flight. Processes sharing the
+  // blobs leave a blob touched within the grace to the sweep.
+  const exclusive = !opts.sharedStore && (config.database.driver === 'sqlite' || !config.store.sharedBlobs);
   const reclaimer = new Reclaimer(db.kysely, blobs, { sharedGraceMs: exclusive ? 0 : config.store.orphanGraceMs });
   const store = new MailStore(db, blobs, events, reclaimer, { mime: { maxHeaderSize: config.smtp.maxHeaderBytes } });
   const audit = new AuditLog(db.kysely);

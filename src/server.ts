@@ -1,6 +1,7 @@
 // Owns: starting every front end of one thutin process (SMTP inbound and submission, IMAP, POP3,
 // ManageSieve, HTTP, LDAP) over one App — after checking that every configured port is free — and stopping them in
 // order; the list of listeners with their services and configuration keys (`thutin doctor` too).
+import type net from 'node:net';
 import type { App } from './app.ts';
 import type { Config } from './config/config.ts';
 import { checkPortsFree, type PortClaim } from './net/listen.ts';
@@ -47,10 +48,11 @@ export function listenerSpecs(cfg: Config): ListenerSpec[] {
   ];
 }
 
-export async function startServers(app: App, tls: TlsMaterial): Promise<RunningServers> {
+export async function startServers(app: App, tls: TlsMaterial, opts: { handOff?: (socket: net.Socket) => boolean } = {}): Promise<RunningServers> {
   // Every port first: a taken one is named with its service and key before anything listens.
   await checkPortsFree(listenerSpecs(app.config));
-  const smtp = await startSmtp(app, tls);
+  // opts.handOff: MX connections offered to the inbound processes (smtp/inbound-processes.ts).
+  const smtp = await startSmtp(app, tls, { handOff: opts.handOff });
   const imap = await startImap(app, tls);
   const pop3 = await startPop3(app, tls);
   const sieve = await startManageSieve(app, tls);

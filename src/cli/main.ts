@@ -62,6 +62,12 @@ program
   .option('--demo', 'nạp tỉnh mẫu / load the demo province (directory issue)')
   .action(async (o: { demo?: boolean }) => (await system()).runServe(data(), o));
 
+// Started by `thutin serve` (smtp.inboundProcesses), never by hand.
+program
+  .command('inbound-process', { hidden: true })
+  .description('Một tiến trình nhận thư của `thutin serve` / one inbound process of `thutin serve`')
+  .action(async () => (await import('./commands/inbound-process.ts')).runInboundProcess(data()));
+
 program
   .command('doctor')
   .description('Kiểm tra cổng, TLS và kho thư / check ports, TLS and the store')

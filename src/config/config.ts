@@ -22,6 +22,7 @@ const ENV_OVERRIDES: Array<[string, string[], 'string' | 'number' | 'list']> = [
   ['THUTIN_SMTP_SUBMISSION_PORT', ['smtp', 'submissionPort'], 'number'],
   ['THUTIN_SMTP_SUBMISSION_TLS_PORT', ['smtp', 'submissionTlsPort'], 'number'],
   ['THUTIN_SMTP_MAX_MESSAGE_SIZE', ['smtp', 'maxMessageSize'], 'number'],
+  ['THUTIN_SMTP_INBOUND_PROCESSES', ['smtp', 'inboundProcesses'], 'number'],
   ['THUTIN_IMAP_HOST', ['imap', 'host'], 'string'],
   ['THUTIN_IMAP_PORT', ['imap', 'port'], 'number'],
   ['THUTIN_IMAP_TLS_PORT', ['imap', 'tlsPort'], 'number'],

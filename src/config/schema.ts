@@ -56,6 +56,10 @@ export const configSchema = z.object({
       // early talker: postscreen's greet wait). 0, Postfix smtpd's behaviour, greets at once
       // (smtp-server's own fixed 100 ms pause capped one-message connections at 10/s each).
       greetPauseMs: z.number().int().min(0).max(30000).default(0),
+      // Processes beside the main one that run MX sessions (smtp/inbound-processes.ts), sharing the
+      // store: receiving can then use more than one CPU. Each costs its own memory and, on SQLite,
+      // writers in several processes (docs/BENCHMARKS.md: no gain on 2 CPUs). 0: none.
+      inboundProcesses: z.number().int().min(0).max(16).default(0),
       // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; impersonation: the outside-mail warning
       // (hygiene.impersonation); dmarc: p=reject refused, quarantine → Junk.
       // spam: rspamd's verdict (hygiene.spam): reject, soft reject, Junk; X-Spam-* fields.

@@ -4,12 +4,17 @@
 // an EventEmitter; with PostgreSQL, LISTEN/NOTIFY carries it to every other thutin process.
 // Also the flow of mail through this process (`mailFlow`: copies committed into local mailboxes,
 // recipients delivered to remote servers), which the /metrics counters count (core/metrics.ts).
+// An inbound process of `thutin serve` (smtp/inbound-processes.ts) hands both to the main process
+// (`forwardTo`): its changed mailboxes and its mail flow are announced and counted there (`fromPeer`).
 import { EventEmitter } from 'node:events';
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { CommitOrigin } from './delivery.ts';
 
 const CHANNEL = 'thutin_mailbox';
+
+/** What an inbound process tells the main one: a mailbox changed, or mail flowed. */
+export type PeerEvent = { t: 'mailbox'; id: number } | { t: 'flow'; direction: 'in' | 'out'; count: number; origin: CommitOrigin };
 
 export class MailEvents {
   private readonly emitter = new EventEmitter();
@@ -40,7 +45,23 @@ export class MailEvents {
    * accepted by remote servers; `origin` says whether `in` copies were delivered or brought in (import, migration, restore).
    */
   mailFlow(direction: 'in' | 'out', count: number, origin: CommitOrigin = 'delivery'): void {
-    if (count > 0) this.emitter.emit('flow', direction, count, origin);
+    if (count <= 0) return;
+    // An inbound process counts nothing itself: the main process's counters and daily rows do.
+    if (this.peer) this.peer({ t: 'flow', direction, count, origin });
+    else this.emitter.emit('flow', direction, count, origin);
+  }
+
+  private peer: ((e: PeerEvent) => void) | null = null;
+
+  /** In an inbound process: changed mailboxes and the mail flow go to the main process as well. */
+  forwardTo(peer: (e: PeerEvent) => void): void {
+    this.peer = peer;
+  }
+
+  /** In the main process: what an inbound process announced, as if it had happened here. */
+  fromPeer(e: PeerEvent): void {
+    if (e.t === 'mailbox') this.notify(e.id);
+    else this.mailFlow(e.direction, e.count, e.origin);
   }
 
   onMailFlow(fn: (direction: 'in' | 'out', count: number, origin: CommitOrigin) => void): () => void {
@@ -50,6 +71,7 @@ export class MailEvents {
 
   notify(mailboxId: number): void {
     this.emitter.emit(`mb:${mailboxId}`);
+    this.peer?.({ t: 'mailbox', id: mailboxId });
     this.notifier?.query('select pg_notify($1, $2)', [CHANNEL, `${this.instance}:${mailboxId}`]).catch(() => {});
   }
 

@@ -12,14 +12,14 @@ import type { Logger } from 'pino';
 import type { App } from '../app.ts';
 import { tlsPolicy, type TlsMaterial } from '../config/tls.ts';
 import { createResolver, type Resolver } from '../net/resolver.ts';
-import { acceptProxyProtocol, trustList } from '../net/proxy-protocol.ts';
+import { acceptProxyProtocol, isTrusted, trustList } from '../net/proxy-protocol.ts';
 import { ThutinSmtpServer } from './compat.ts';
 import { Pipeline, type StageRegistry } from './pipeline.ts';
 import { defaultStageRegistry } from './stages/index.ts';
 import { inboundHandlers } from './inbound.ts';
 import { submissionHandlers } from './submission.ts';
 import { AUTH_REQUIRED_TEXT, REPLIES } from './replies.ts';
-import { capConnections } from '../net/connection-caps.ts';
+import { capConnections, connectionCaps, type ConnectionCaps, type ConnectionCounter } from '../net/connection-caps.ts';
 import { END_TEXT, endConcerns } from '../core/sessions.ts';
 import { authUser } from './session.ts';
 
@@ -38,6 +38,14 @@ export interface SmtpServers {
 export interface StartSmtpOptions {
   /** The stages that configuration may name; defaults to the built-in ones. */
   stages?: StageRegistry;
+  /**
+   * The main process of `thutin serve` with inbound processes (inbound-processes.ts): offered each
+   * MX connection once it is admitted (counted against the caps here); true when another process
+   * took it. Connections from a trusted PROXY-protocol peer stay here.
+   */
+  handOff?: (socket: net.Socket) => boolean;
+  /** false in an inbound process: nothing listens, connections arrive handed over (`inbound.server.accept`). */
+  listen?: boolean;
 }
 
 const BANNER = 'thutin - Hệ thống thư tín điện tử / provincial mail service';
@@ -46,14 +54,24 @@ const MAX_CLIENTS_SUBMISSION = 500;
 /** How long close() lets open sessions finish before they are cut. */
 const CLOSE_TIMEOUT_MS = 10_000;
 
-/** smtp-server logs every connection at info; ours shifts it one level down. */
+/** A client that resets or drops its connection (often right after QUIT): its business, not a warning. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * smtp-server logs every connection at info; ours shifts it one level down. Its errors are warnings,
+ * except a client's reset connection (debug): smtp-source, like many MTAs, resets after QUIT.
+ */
 function libraryLogger(log: Logger): NonNullable<SMTPServerOptions['logger']> {
   const l = log as unknown as Record<string, (...a: unknown[]) => void>;
   const at =
     (level: string) =>
     (...a: unknown[]) =>
       l[level].apply(log, a);
-  return { trace: at('trace'), debug: at('trace'), info: at('debug'), warn: at('warn'), error: at('warn'), fatal: at('error') } as unknown as NonNullable<SMTPServerOptions['logger']>;
+  const error = (...a: unknown[]) => {
+    const code = (a[0] as { err?: { code?: string } } | undefined)?.err?.code;
+    l[code && CLIENT_GONE.has(code) ? 'debug' : 'warn'].apply(log, a);
+  };
+  return { trace: at('trace'), debug: at('trace'), info: at('debug'), warn: at('warn'), error, fatal: at('error') } as unknown as NonNullable<SMTPServerOptions['logger']>;
 }
 
 /** How long a client's greeting may wait for its PTR name (smtp-server itself gives up at 1.5 s). */
@@ -85,6 +103,22 @@ function reverseResolver(resolver: Pick<Resolver, 'reverse'>): SMTPServerResolve
       );
     },
   };
+}
+
+/**
+ * The MX listener of a main process with inbound processes: each connection is counted against the
+ * caps first, then offered to `handOff` (another process's SMTP session), else served here. The
+ * socket is created paused (no byte of it is read here before it is handed over).
+ */
+function handOffConnections(server: net.Server, counter: ConnectionCounter, handOff: (socket: net.Socket) => boolean, proxies: net.BlockList | null): void {
+  const own = server.listeners('connection') as Array<(socket: net.Socket) => void>;
+  server.removeAllListeners('connection');
+  (server as net.Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
+  server.on('connection', (socket: net.Socket) => {
+    if (!counter.admit(socket)) return;
+    if (!isTrusted(proxies, socket.remoteAddress) && handOff(socket)) return;
+    for (const l of own) l.call(server, socket);
+  });
 }
 
 function listen(server: ThutinSmtpServer, port: number, host: string): Promise<number> {
@@ -160,22 +194,20 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
 
   const all = [inbound, submission, submissionTls];
   // One address may hold this many connections on each listener (an MX flood from one host must not fill every slot).
-  for (const [server, plainText] of [
-    [inbound, true],
-    [submission, true],
-    [submissionTls, false],
-  ] as const) {
-    capConnections(server.server, {
-      maxTotal: Infinity, // smtp-server's maxClients
-      maxPerAddress: cfg.maxConnectionsPerIp,
-      proxies: trustList(app.config.proxyProtocol.trustedFrom),
-      refuse: (raw) => {
-        log.warn({ remote: raw.remoteAddress }, 'smtp: too many connections from one address');
-        if (plainText) raw.end('421 4.7.0 Quá nhiều kết nối từ địa chỉ của bạn / Too many connections from your address\r\n');
-        setImmediate(() => raw.destroy());
-      },
-    });
-  }
+  const caps = (plainText: boolean): ConnectionCaps => ({
+    maxTotal: Infinity, // smtp-server's maxClients
+    maxPerAddress: cfg.maxConnectionsPerIp,
+    proxies: trustList(app.config.proxyProtocol.trustedFrom),
+    refuse: (raw) => {
+      log.warn({ remote: raw.remoteAddress }, 'smtp: too many connections from one address');
+      if (plainText) raw.end('421 4.7.0 Quá nhiều kết nối từ địa chỉ của bạn / Too many connections from your address\r\n');
+      setImmediate(() => raw.destroy());
+    },
+  });
+  if (opts.handOff) handOffConnections(inbound.server, connectionCaps(caps(true)), opts.handOff, trustList(app.config.proxyProtocol.trustedFrom));
+  else capConnections(inbound.server, caps(true));
+  capConnections(submission.server, caps(true));
+  capConnections(submissionTls.server, caps(false));
   const stopEnding = app.sessions.onEnd((end) => {
     const { reason } = end;
     for (const server of [submission, submissionTls]) {
@@ -201,7 +233,10 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
   const proxy = { trusted: trustList(app.config.proxyProtocol.trustedFrom), onRefused: (remote?: string, why?: string) => log.warn({ remote, why }, 'smtp: PROXY header refused') };
   for (const s of all) acceptProxyProtocol(s.server, proxy);
   try {
-    const [pIn, pSub, pTls] = await Promise.all([listen(inbound, cfg.inboundPort, cfg.host), listen(submission, cfg.submissionPort, cfg.host), listen(submissionTls, cfg.submissionTlsPort, cfg.host)]);
+    const [pIn, pSub, pTls] =
+      opts.listen === false
+        ? [0, 0, 0]
+        : await Promise.all([listen(inbound, cfg.inboundPort, cfg.host), listen(submission, cfg.submissionPort, cfg.host), listen(submissionTls, cfg.submissionTlsPort, cfg.host)]);
     log.info({ inbound: pIn, submission: pSub, submissionTls: pTls }, 'SMTP listening');
     return {
       inbound: { server: inbound, port: pIn },

@@ -58,6 +58,8 @@ export interface Serving {
   ready: Promise<{ ports: Record<string, number>; stdout: string }>;
   /** Resolves when the process ends (before or after ready). */
   exited: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** Everything printed to stdout so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export function serve(dir: string, env: Record<string, string>, args: string[] =
     proc,
     ready,
     exited,
+    output: () => stdout,
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       proc.kill('SIGTERM');

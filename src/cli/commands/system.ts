@@ -7,6 +7,7 @@ import { CONFIG_FILE, envOverrideNotes, loadConfig } from '../../config/config.t
 import { ensureTls, loadTls } from '../../config/tls.ts';
 import { createApp } from '../../app.ts';
 import { listenerSpecs, startServers } from '../../server.ts';
+import { InboundProcesses } from '../../smtp/inbound-processes.ts';
 import { lockDataDir, lockRequired } from '../data-dir.ts';
 import { nextSteps, prepareInstallation } from '../first-start.ts';
 import { withApp } from './common.ts';
@@ -34,16 +35,35 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
   await ensureTls(cfg);
   // One server per data directory (unless PostgreSQL with shared blobs): refused before anything opens.
   const lock = lockRequired(cfg) ? lockDataDir(dataDir) : null;
-  const app = await createApp(cfg);
+  // Inbound processes (smtp/inbound-processes.ts) share the store with this one.
+  const inboundCount = cfg.smtp.inboundProcesses;
+  const app = await createApp(cfg, { sharedStore: inboundCount > 0 });
   for (const n of overrides) app.log.info({ env: n }, 'biến môi trường ghi đè cấu hình / environment override');
   if (o.demo) {
     // The demo province is loaded only into an empty directory; otherwise serve what is there (and say so).
     await (await import('./demo.ts')).serveDemo(app);
   }
   let servers: Awaited<ReturnType<typeof startServers>>;
+  const inbound =
+    inboundCount > 0
+      ? new InboundProcesses({
+          dataDir,
+          count: inboundCount,
+          log: app.log.child({ component: 'inbound-processes' }),
+          onEvent: (e) => app.events.fromPeer(e),
+          onQueued: () => app.queue.onWork?.(),
+        })
+      : null;
   try {
-    servers = await startServers(app, loadTls(cfg));
+    servers = await startServers(app, loadTls(cfg), { handOff: inbound ? (socket) => inbound.handOff(socket) : undefined });
+    if (inbound) {
+      // What a crash left behind goes before any other process can have a write in flight (grace 0;
+      // not when other servers share the blobs: then their writes may be in flight).
+      if (lock) await app.maintenance.runOnce({ graceMs: 0 });
+      await inbound.start();
+    }
   } catch (e) {
+    await inbound?.stop().catch(() => {});
     await app.close().catch(() => {});
     lock?.release();
     throw e;
@@ -57,7 +77,7 @@ export async function runServe(dataDir: string, o: { demo?: boolean }): Promise<
     app.log.info({ sig }, 'đang dừng / stopping');
     let code = 0;
     try {
-      await servers.close();
+      await Promise.all([servers.close(), inbound?.stop()]);
       await app.close();
     } catch (e) {
       code = 1;
