@@ -426,8 +426,10 @@ export const configSchema = z.object({
         .nonnegative()
         .default(30 * 24 * 3600 * 1000),
       // Threads that write, hash and index received messages (storage/blob-writers.ts), off the
-      // event loop that serves the sessions; 0: on the event loop itself.
-      ingestWorkers: z.number().int().min(0).max(16).default(0),
+      // event loop that serves the sessions; 0: on the event loop itself. Two by default: creating
+      // files waits on the file system's journal while other messages are fsynced (ext4), which
+      // on the event loop stalls every session (docs/BENCHMARKS.md, SMTP ingest).
+      ingestWorkers: z.number().int().min(0).max(16).default(2),
     })
     .prefault({}),
   // Issue 9: one sign-in throttle for every door (core/throttle.ts, core/sign-in.ts), the forced

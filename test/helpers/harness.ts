@@ -71,6 +71,10 @@ export async function createTestApp(opts: { backend?: Backend; config?: ConfigIn
     // No virus scan either unless a test asks for one (and starts its own clamd): a clamd on this
     // machine's 127.0.0.1:3310 or Debian socket must not change what other tests deliver.
     hygiene: { spam: { enabled: false }, virus: { enabled: false } },
+    // Messages are written on the event loop in test apps (no blob-writer threads to start for each
+    // of hundreds of apps); the threads have their own tests (storage/blob-writers.test.ts), and
+    // the tests that run `thutin serve` (store-crash, inbound-processes, newcomer) use the default.
+    store: { ingestWorkers: 0 },
   };
   if (opts.backend === 'postgres') {
     const d = await createPgDatabase();
