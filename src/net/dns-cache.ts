@@ -29,17 +29,26 @@ export interface DnsCacheOptions {
   onBreakerChange?: (state: BreakerState, reason: string) => void;
 }
 
-/** A DNS failure as node's resolver reports it (code ENOTFOUND, ENODATA, ETIMEOUT, ESERVFAIL …). */
+/**
+ * A DNS failure as node's resolver reports it (code ENOTFOUND, ENODATA, ETIMEOUT, ESERVFAIL …).
+ * An answer, not a fault of ours: made without a stack trace (with a silent resolver every message
+ * met two or three of them, some 25 µs each to capture and source-map).
+ */
 export class DnsError extends Error {
   readonly hostname: string;
-  constructor(
-    readonly code: string,
-    readonly syscall: string,
-    hostname: string,
-    message?: string,
-  ) {
-    super(message ?? `${syscall} ${code} ${hostname}`);
+  readonly code: string;
+  readonly syscall: string;
+  constructor(code: string, syscall: string, hostname: string, message?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message ?? `${syscall} ${code} ${hostname}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.name = 'DnsError';
+    this.code = code;
+    this.syscall = syscall;
     this.hostname = hostname;
   }
 }
