@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { createTestApp, TEST_PASSWORD } from '../test/helpers/harness.ts';
+import { configSchema } from '../src/config/schema.ts';
 import { startRspamd } from '../test/helpers/rspamd.ts';
 import { startPrivatePostfix } from '../test/helpers/postfix.ts';
 import { startServers } from '../src/server.ts';
@@ -31,6 +32,8 @@ const N = envInt('BENCH_SPAM_MILTER_MESSAGES', 1000);
 const RUNS = envInt('BENCH_SPAM_MILTER_RUNS', 2);
 const SESSIONS = 20;
 const WORKERS = envInt('BENCH_SPAM_RSPAMD_WORKERS', os.cpus().length);
+/** thutin's blob-writer threads as `thutin serve` has them (the test harness turns them off). */
+const INGEST_WORKERS = configSchema.parse({}).store.ingestWorkers;
 
 function smtpSource(port: number, messages: number): Promise<{ code: number; ms: number; stderr: string }> {
   const t0 = performance.now();
@@ -65,6 +68,7 @@ async function measure(work: string, cleanup: Array<() => Promise<unknown>>): Pr
     config: {
       smtp: { inboundStages: ['size', 'loop', 'auth', 'dmarc', 'spam'] },
       hygiene: { spam: { enabled: true, url: rspamd.url, controllerUrl: rspamd.controllerUrl } },
+      store: { ingestWorkers: INGEST_WORKERS },
     },
   });
   cleanup.push(() => t.cleanup());
@@ -72,7 +76,7 @@ async function measure(work: string, cleanup: Array<() => Promise<unknown>>): Pr
   const servers = await startServers(t.app, t.tls);
   cleanup.push(() => servers.close());
   // The same thutin without the spam stage (info: what the stage costs in this run).
-  const plain = await createTestApp({ config: { smtp: { inboundStages: ['size', 'loop', 'auth', 'dmarc'] } } });
+  const plain = await createTestApp({ config: { smtp: { inboundStages: ['size', 'loop', 'auth', 'dmarc'] }, store: { ingestWorkers: INGEST_WORKERS } } });
   cleanup.push(() => plain.cleanup());
   await plain.app.accounts.create(SMTP_USER, TEST_PASSWORD, 'bench');
   const plainServers = await startServers(plain.app, plain.tls);
