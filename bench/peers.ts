@@ -39,7 +39,7 @@ async function idsOf(user: string, group: string): Promise<{ uid: number; gid: n
   return { uid, gid };
 }
 
-export async function startDovecot(work: string, opts: { cert: string; key: string; passwordHash: string }): Promise<DovecotInstance> {
+export async function startDovecot(work: string, opts: { cert: string; key: string; passwordHash: string; extraUsers?: string[] }): Promise<DovecotInstance> {
   const dir = path.join(work, 'dovecot');
   const run_ = path.join(dir, 'run');
   const mail = path.join(dir, 'mail');
@@ -50,7 +50,7 @@ export async function startDovecot(work: string, opts: { cert: string; key: stri
     fs.mkdirSync(d, { recursive: true, mode: 0o755 });
     fs.chownSync(d, uid, gid);
   }
-  const users = [IMAP_USER, SMTP_USER, EMPTY_USER].map((u) => `${u}:{ARGON2ID}${opts.passwordHash}:${uid}:${gid}::${home}/${u}::`).join('\n') + '\n';
+  const users = [IMAP_USER, SMTP_USER, EMPTY_USER, ...(opts.extraUsers ?? [])].map((u) => `${u}:{ARGON2ID}${opts.passwordHash}:${uid}:${gid}::${home}/${u}::`).join('\n') + '\n';
   write(path.join(dir, 'users'), users, 0o600);
   const internal = await idsOf('dovecot', 'dovecot'); // auth reads the passwd-file as this user
   fs.chownSync(path.join(dir, 'users'), internal.uid, internal.gid);
