@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { z } from 'zod';
 import { hygieneSchema } from './schema-hygiene.ts';
+import { smtpSchema } from './schema-smtp.ts';
 import { domain, port } from './schema-parts.ts';
 
 /** An IP address or a CIDR block (10.0.0.0/8, 2001:db8::/32): the proxies believed for the client address. */
@@ -32,46 +33,7 @@ export const configSchema = z.object({
       file: z.string().default('thutin.sqlite'), // relative to the data dir
     })
     .prefault({}),
-  smtp: z
-    .object({
-      host: z.string().default('0.0.0.0'),
-      inboundPort: port.default(2525),
-      submissionPort: port.default(2587),
-      submissionTlsPort: port.default(2465),
-      maxMessageSize: z
-        .number()
-        .int()
-        .positive()
-        .default(25 * 1024 * 1024),
-      // A header section larger than this is refused with 552 5.3.4 (Exchange's default: 256 KB).
-      maxHeaderBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(256 * 1024),
-      maxRecipients: z.number().int().positive().default(1000),
-      maxConnectionsPerIp: z.number().int().positive().default(50), // on each listener, from one address (IPv6 /64)
-      stageTimeoutMs: z.number().int().positive().default(15000),
-      // How long a new client waits for the greeting; one that talks first is refused (421, an
-      // early talker: postscreen's greet wait). 0, Postfix smtpd's behaviour, greets at once
-      // (smtp-server's own fixed 100 ms pause capped one-message connections at 10/s each).
-      greetPauseMs: z.number().int().min(0).max(30000).default(0),
-      // Processes beside the main one that run MX sessions (smtp/inbound-processes.ts), sharing the
-      // store: receiving can then use more than one CPU. Each costs its own memory and, on SQLite,
-      // writers in several processes (docs/BENCHMARKS.md: no gain on 2 CPUs). 0: none.
-      inboundProcesses: z.number().int().min(0).max(16).default(0),
-      // auth: SPF/DKIM/DMARC/ARC → Authentication-Results; impersonation: the outside-mail warning
-      // (hygiene.impersonation); dmarc: p=reject refused, quarantine → Junk.
-      // spam: rspamd's verdict (hygiene.spam): reject, soft reject, Junk; X-Spam-* fields.
-      inboundStages: z.array(z.string()).default(['size', 'loop', 'virus', 'auth', 'impersonation', 'dmarc', 'spam']),
-      submissionStages: z.array(z.string()).default(['size', 'loop', 'virus']),
-      socketTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(5 * 60 * 1000),
-    })
-    .prefault({}),
+  smtp: smtpSchema,
   imap: z
     .object({
       host: z.string().default('0.0.0.0'),
