@@ -220,9 +220,15 @@ export async function startSmtp(app: App, tls: TlsMaterial, opts: StartSmtpOptio
     }
   });
   await app.sessions.start();
-  // The blob-writer threads (storage/blob-writers.ts), before the first message.
-  const noWriters = await app.store.warmUp();
-  if (noWriters) log.warn({ reason: noWriters }, 'blob writer threads unavailable: messages are written on the event loop');
+  // The blob-writer threads (storage/blob-writers.ts) start with the first SMTP connection, while
+  // its envelope is spoken: a server that receives no mail does not pay their memory (~35 MB).
+  let warming: Promise<void> | null = null;
+  const warm = () =>
+    (warming ??= app.store.warmUp().then(
+      (noWriters) => void (noWriters && log.warn({ reason: noWriters }, 'blob writer threads unavailable: messages are written on the event loop')),
+      (e: unknown) => log.warn({ err: e }, 'blob writer threads failed to start'),
+    ));
+  for (const s of all) s.server.once('connection', () => void warm());
   for (const s of all) {
     // Client-side failures (TLS handshakes, resets) surface here; they must not crash the process.
     s.on('error', (e: Error & { code?: string }) => log.debug({ err: e, code: e.code }, 'SMTP connection error'));
