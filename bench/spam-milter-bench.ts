@@ -12,6 +12,13 @@
 // CPU ms per message (bench/proc-cpu.ts), over each batch until the last message is stored: thutin
 // (this process: the server runs in it; smtp-source is a child process and not counted) + rspamd
 // and its Redis, against every Postfix and Dovecot process + rspamd and its Redis.
+// Viruses too (the issue's measure: spam and virus stages on; BENCH_SPAM_MILTER_VIRUS=0 leaves them
+// out): one clamd (test/helpers/clamd.ts, the tests' small signature database) serves both sides —
+// thutin's `virus` stage streams each message to it; rspamd's antivirus module asks it for the
+// peer (clamav, the whole message, `scan_mime_parts = false`, as thutin's stage does; results
+// cached by digest as rspamd does by default, each message here being different). clamd logs every
+// clean scan, so the bench checks that both sides had every message scanned, and counts clamd's
+// CPU on both sides with rspamd's.
 // Run as root (Postfix's master): node --import tsx bench/spam-milter-bench.ts
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +27,7 @@ import { spawn } from 'node:child_process';
 import { createTestApp, TEST_PASSWORD } from '../test/helpers/harness.ts';
 import { configSchema } from '../src/config/schema.ts';
 import { startRspamd } from '../test/helpers/rspamd.ts';
+import { removeClamdDir, startClamd } from '../test/helpers/clamd.ts';
 import { startPrivatePostfix } from '../test/helpers/postfix.ts';
 import { startServers } from '../src/server.ts';
 import { DOMAIN, PORTS, SENDER, SMTP_USER, IMAP_USER, EMPTY_USER, benchCertificate, envInt, log, median, sleep } from './env.ts';
@@ -34,6 +42,7 @@ const SESSIONS = 20;
 const WORKERS = envInt('BENCH_SPAM_RSPAMD_WORKERS', os.cpus().length);
 /** thutin's blob-writer threads as `thutin serve` has them (the test harness turns them off). */
 const INGEST_WORKERS = configSchema.parse({}).store.ingestWorkers;
+const VIRUS = process.env.BENCH_SPAM_MILTER_VIRUS !== '0';
 
 function smtpSource(port: number, messages: number): Promise<{ code: number; ms: number; stderr: string }> {
   const t0 = performance.now();
@@ -61,13 +70,29 @@ async function main(): Promise<void> {
 
 async function measure(work: string, cleanup: Array<() => Promise<unknown>>): Promise<void> {
   const load = os.loadavg().map((x) => x.toFixed(2));
-  const rspamd = await startRspamd({ milter: true, workers: WORKERS });
+  const clamd = VIRUS ? await startClamd({ logClean: true }) : null;
+  if (clamd)
+    cleanup.push(async () => {
+      await clamd.stop();
+      removeClamdDir(clamd);
+    });
+  const antivirus: Record<string, string> = clamd
+    ? {
+        'antivirus.conf': `clamav {\n  type = "clamav";\n  servers = "127.0.0.1:${clamd.port}";\n  scan_mime_parts = false;\n  symbol = "CLAM_VIRUS";\n  action = "reject";\n  max_size = 20000000;\n  timeout = 10;\n}\n`,
+      }
+    : {};
+  const rspamd = await startRspamd({ milter: true, workers: WORKERS, extraLocal: antivirus });
   cleanup.push(() => rspamd.close());
+  const stages = VIRUS ? ['size', 'loop', 'virus', 'auth', 'dmarc'] : ['size', 'loop', 'auth', 'dmarc'];
+  const virusConfig = clamd ? { virus: { enabled: true, socket: '', host: '127.0.0.1', port: clamd.port } } : {};
+  /** Clean scans clamd has logged so far. */
+  const scans = () => (clamd ? (fs.readFileSync(path.join(clamd.dir, 'clamd.log'), 'utf8').match(/: OK$/gm) ?? []).length : 0);
+  const clamdCpu = () => (clamd?.pid() ? treeCpuMs([clamd.pid()!]) : 0);
   const { cert, key } = await benchCertificate(path.join(work, 'tls'));
   const t = await createTestApp({
     config: {
-      smtp: { inboundStages: ['size', 'loop', 'auth', 'dmarc', 'spam'] },
-      hygiene: { spam: { enabled: true, url: rspamd.url, controllerUrl: rspamd.controllerUrl } },
+      smtp: { inboundStages: [...stages, 'spam'] },
+      hygiene: { spam: { enabled: true, url: rspamd.url, controllerUrl: rspamd.controllerUrl }, ...virusConfig },
       store: { ingestWorkers: INGEST_WORKERS },
     },
   });
@@ -116,26 +141,30 @@ lmtp      unix  -       -       n       -       -       lmtp
 
   // CPU ms per message of the last batch of each side.
   const cpu = { peer: [] as number[], thutin: [] as number[], plain: [] as number[], thutinOwn: [] as number[], peerRspamd: [] as number[], thutinRspamd: [] as number[] };
-  const rspamdCpu = () => treeCpuMs(rspamd.pids());
+  // The daemons both sides ask: rspamd (and its Redis), and clamd when viruses are on.
+  const rspamdCpu = () => treeCpuMs(rspamd.pids()) + clamdCpu();
+  const scanned = { peer: [] as number[], thutin: [] as number[] };
   const peerBatch = async (messages: number) => {
     const before = countMaildir(box);
     const roots = [postfix.masterPid(), dovecot.masterPid()];
-    const [p0, r0] = [treeCpuMs(roots), rspamdCpu()];
+    const [p0, r0, v0] = [treeCpuMs(roots), rspamdCpu(), scans()];
     const r = await smtpSource(PORTS.postfix.smtp, messages);
     if (r.code !== 0) throw new Error(`smtp-source → Postfix: ${r.code} ${r.stderr.slice(0, 300)}`);
     const t0 = performance.now() - r.ms;
     while (countMaildir(box) - before < messages && performance.now() - t0 < 600_000) await sleep(20);
     const rate = messages / ((performance.now() - t0) / 1000);
     const [p1, r1] = [treeCpuMs(roots), rspamdCpu()];
+    scanned.peer.push(scans() - v0);
     cpu.peer.push((p1 - p0 + r1 - r0) / messages);
     cpu.peerRspamd.push((r1 - r0) / messages);
     return rate;
   };
   const thutinBatch = async (messages: number, port = servers.ports.smtp) => {
     const before = port === servers.ports.smtp ? await thutinCount() : 0;
-    const [s0, r0] = [selfCpuMs(), rspamdCpu()];
+    const [s0, r0, v0] = [selfCpuMs(), rspamdCpu(), scans()];
     const r = await smtpSource(port, messages);
     const [s1, r1] = [selfCpuMs(), rspamdCpu()];
+    if (port === servers.ports.smtp) scanned.thutin.push(scans() - v0);
     if (r.code !== 0) throw new Error(`smtp-source → thutin: ${r.code} ${r.stderr.slice(0, 300)}`);
     const stored = port === servers.ports.smtp ? (await thutinCount()) - before : messages;
     if (stored !== messages) throw new Error(`thutin: ${stored} of ${messages} stored`);
@@ -173,11 +202,12 @@ lmtp      unix  -       -       n       -       -       lmtp
     [
       '| case | median rate until stored | ÷ Postfix+rspamd→Dovecot | each run (msg/s) | CPU ms per message | peer CPU ÷ this |',
       '|---|---:|---:|---|---:|---:|',
-      `| Postfix + rspamd (milter) → LMTP → Dovecot | **${peer.toFixed(0)} msg/s** | 1.00 | ${rates.peer.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.peer)} (rspamd ${c(cpu.peerRspamd)}) | 1.00 |`,
-      `| thutin, stages size, loop, auth, dmarc, spam | **${thutin.toFixed(0)} msg/s** | **${(thutin / peer).toFixed(2)}** | ${rates.thutin.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.thutin)} (rspamd ${c(cpu.thutinRspamd)}) | **${(peerCpu / median(cpu.thutin)).toFixed(2)}** |`,
+      `| Postfix + rspamd (milter${VIRUS ? ', antivirus → clamd' : ''}) → LMTP → Dovecot | **${peer.toFixed(0)} msg/s** | 1.00 | ${rates.peer.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.peer)} (rspamd ${c(cpu.peerRspamd)}) | 1.00 |`,
+      `| thutin, stages ${[...stages, 'spam'].join(', ')} | **${thutin.toFixed(0)} msg/s** | **${(thutin / peer).toFixed(2)}** | ${rates.thutin.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.thutin)} (rspamd ${c(cpu.thutinRspamd)}) | **${(peerCpu / median(cpu.thutin)).toFixed(2)}** |`,
       `| thutin, stages size, loop, auth, dmarc (info: no spam stage) | ${median(rates.plain).toFixed(0)} msg/s | ${(median(rates.plain) / peer).toFixed(2)} | ${rates.plain.map((x) => x.toFixed(0)).join(', ')} | ${c(cpu.plain)} | ${(peerCpu / median(cpu.plain)).toFixed(2)} |`,
       '',
-      `CPU ms per message: user + system CPU over each batch until the last message is stored ÷ messages (median of the runs); each side with rspamd and its Redis (in parentheses: their part); thutin is this process. rspamd: ${WORKERS} normal and ${WORKERS} milter proxy processes.`,
+      `CPU ms per message: user + system CPU over each batch until the last message is stored ÷ messages (median of the runs); each side with rspamd and its Redis${VIRUS ? ' and clamd' : ''} (in parentheses: their part); thutin is this process. rspamd: ${WORKERS} normal and ${WORKERS} milter proxy processes.`,
+      ...(VIRUS ? [`Messages clamd scanned (clean) in each measured batch: peer ${scanned.peer.slice(1).join(', ')}; thutin ${scanned.thutin.slice(1).join(', ')} (of ${N}).`] : []),
       `Load average at the start: ${load.join(' ')}; ${os.cpus().length} CPUs.`,
       '',
     ].join('\n'),
