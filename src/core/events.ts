@@ -21,6 +21,8 @@ export class MailEvents {
   private readonly instance = crypto.randomBytes(6).toString('hex');
   private listener: pg.Client | null = null;
   private notifier: pg.Pool | null = null;
+  /** In an inbound process: where its announcements go (the main process), instead of being counted here. */
+  private peer: ((e: PeerEvent) => void) | null = null;
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -50,8 +52,6 @@ export class MailEvents {
     if (this.peer) this.peer({ t: 'flow', direction, count, origin });
     else this.emitter.emit('flow', direction, count, origin);
   }
-
-  private peer: ((e: PeerEvent) => void) | null = null;
 
   /** In an inbound process: changed mailboxes and the mail flow go to the main process as well. */
   forwardTo(peer: (e: PeerEvent) => void): void {

@@ -12,6 +12,8 @@
 // connections it held are cut (their clients retry, as after any lost connection before 250).
 // A process whose main process goes away (kill -9) exits at once, as a crash would: nothing it
 // answered 250 for is lost, and nothing survives to race the next start's sweep.
+// THUTIN_INBOUND_NODE_ARGS: node flags for the inbound processes only (e.g. "--cpu-prof
+// --cpu-prof-dir=/tmp/prof" to profile them; they are started without the main process's flags).
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type net from 'node:net';

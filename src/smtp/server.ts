@@ -44,7 +44,7 @@ export interface StartSmtpOptions {
    * took it. Connections from a trusted PROXY-protocol peer stay here.
    */
   handOff?: (socket: net.Socket) => boolean;
-  /** false in an inbound process: nothing listens, connections arrive handed over (`inbound.server.accept`). */
+  /** false in an inbound process: nothing listens; connections handed over are emitted on `inbound.server.server` ('connection'). */
   listen?: boolean;
 }
 

@@ -119,10 +119,14 @@ const insertMessageQuery = precompiled(
     }),
 );
 
+/** The stored form of a copy's header prefix: its bytes as latin1 text, or null when there is none. */
+function prefixText(m: NewMessage): string | null {
+  return m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null;
+}
+
 export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> {
   if (rows.length === 1) {
     const m = rows[0];
-    const prefix = m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null;
     await insertMessageQuery(
       tx,
       m.mailboxId,
@@ -134,7 +138,7 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
       m.internalDateZone ?? 0,
       m.flags,
       m.keywords,
-      prefix,
+      prefixText(m),
       m.prefixReplaces,
       m.origin ?? null,
       m.threadId ?? null,
@@ -155,7 +159,7 @@ export async function insertMessages(tx: Tx, rows: NewMessage[]): Promise<void> 
           internal_date_zone: m.internalDateZone ?? 0,
           flags: m.flags,
           keywords: m.keywords,
-          header_prefix: m.headerPrefix && m.headerPrefix.length ? m.headerPrefix.toString('latin1') : null,
+          header_prefix: prefixText(m),
           prefix_replaces: m.prefixReplaces,
           origin: m.origin ?? null,
           thread_id: m.threadId ?? null,
