@@ -31,7 +31,8 @@ export function writeThutinConfig(dataDir: string, tls: { cert: string; key: str
     // only the accept-and-store stages; bench/smtp-ingest.ts passes the default stages and a resolver.
     smtp: { host: '127.0.0.1', inboundPort: p.smtp, submissionPort: p.submission, submissionTlsPort: p.submissionTls, inboundStages: opts.inboundStages ?? ['size', 'loop'] },
     ...(opts.dnsServers ? { dns: { servers: opts.dnsServers } } : {}),
-    imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps },
+    // The idle bench opens 1,000 connections from 127.0.0.1 (the default cap is 100 per address).
+    imap: { host: '127.0.0.1', port: p.imap, tlsPort: p.imaps, maxConnectionsPerIp: 5000 },
     http: { host: '127.0.0.1', port: p.http, tlsPort: 0 },
     // Listeners no bench here measures, on free ports: two benches (BENCH_PORT_OFFSET) side by side.
     pop3: { host: '127.0.0.1', port: 0, tlsPort: 0 },

@@ -72,7 +72,21 @@ export interface CopyHook {
   committed?(): void;
 }
 
+/**
+ * A flag change committed in this process: the rows it changed (their new flags and keywords) at
+ * `modseq`, the folder's MODSEQ it alone moved from `modseq - 1` (every change of a folder takes
+ * the next one). A copy of the folder's rows that is exactly as of `modseq - 1` is as of `modseq`
+ * once they are applied (imap/flag-tables.ts). The rows must not be changed.
+ */
+export interface FlagDelta {
+  mailboxId: number;
+  modseq: number;
+  changed: readonly MessageMeta[];
+}
+
 export class MailStore extends MailFolders {
+  /** Told of each flag change committed in this process, before the folder is announced changed (see FlagDelta). */
+  private readonly flagListeners = new Set<(d: FlagDelta) => void>();
   /** Hooks told of each copy and move (see CopyHook). */
   readonly copyHooks: CopyHook[] = [];
   /** Each message's stored thread (core/threads.ts): members, counts, the backfill. */
@@ -362,8 +376,18 @@ export class MailStore extends MailFolders {
       for (const g of groups.values()) await messages.setFlags(tx, mailboxId, g.uids, g.flags, g.keywords, modseq);
     });
     updated.sort((a, b) => a.uid - b.uid);
-    if (modseq) this.events.notify(mailboxId);
+    if (modseq) {
+      const delta: FlagDelta = { mailboxId, modseq, changed: updated.filter((m) => m.modseq === modseq) };
+      for (const fn of this.flagListeners) fn(delta);
+      this.events.notify(mailboxId);
+    }
     return { updated, modified, modseq };
+  }
+
+  /** Be told of every flag change this process commits (see FlagDelta); returns the way to stop. */
+  onFlagsCommitted(fn: (d: FlagDelta) => void): () => void {
+    this.flagListeners.add(fn);
+    return () => this.flagListeners.delete(fn);
   }
 
   /** Remove messages flagged \Deleted (all of them, or only those in `uids`). Returns expunged UIDs. */

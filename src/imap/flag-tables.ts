@@ -12,7 +12,12 @@
 // A folder whose change log no longer reaches the table's MODSEQ is read whole again. At most
 // `maxRows` rows are kept in all, the tables used least recently dropped first; a folder larger
 // than that is read whole each time, as before.
-import type { MailStore, MessageMeta } from '../core/mailstore.ts';
+// A flag change this process commits (a STORE, a FETCH that sets \Seen) is applied to a table at
+// once when the table is exactly as of the MODSEQ before it and no read is in flight (FlagDelta,
+// core/mailstore.ts): the next answer's read of the change log then finds nothing, instead of every
+// row a "STORE 1:*" touched. Any other change (another process's, a delivery, an expunge) is read
+// from the change log as before.
+import type { FlagDelta, MailStore, MessageMeta } from '../core/mailstore.ts';
 
 interface Table {
   modseq: number;
@@ -23,7 +28,7 @@ interface Table {
   next: Promise<void> | null;
 }
 
-type Store = Pick<MailStore, 'changesSince' | 'listFlags' | 'getMailboxById'>;
+type Store = Pick<MailStore, 'changesSince' | 'listFlags' | 'getMailboxById'> & Partial<Pick<MailStore, 'onFlagsCommitted'>>;
 
 /** Only what a metadata FETCH shows: a row from the change log without where its bytes are. */
 function metadata(m: MessageMeta): MessageMeta {
@@ -33,13 +38,32 @@ function metadata(m: MessageMeta): MessageMeta {
 export class FlagTables {
   private readonly tables = new Map<number, Table>();
   private rowsKept = 0;
-  /** Whole-folder reads and change-log reads made (tests, the profile). */
-  readonly stats = { whole: 0, deltas: 0 };
+  /** Whole-folder reads, change-log reads and committed flag changes applied here (tests, the profile). */
+  readonly stats = { whole: 0, deltas: 0, applied: 0 };
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly store: Store,
     private readonly maxRows = 100_000,
-  ) {}
+  ) {
+    this.stopListening = store.onFlagsCommitted?.((d) => this.apply(d)) ?? (() => {});
+  }
+
+  /** Stop following the store's flag changes. */
+  close(): void {
+    this.stopListening();
+  }
+
+  /** A flag change committed here: applied when the table is exactly as of the MODSEQ before it and no read is in flight. */
+  private apply(d: FlagDelta): void {
+    const t = this.tables.get(d.mailboxId);
+    if (!t?.rows || t.running || t.next || t.modseq !== d.modseq - 1) return;
+    const rows = t.rows;
+    if (!d.changed.every((m) => rows.has(m.uid))) return; // not the folder as of modseq - 1 after all: the log will tell
+    for (const m of d.changed) rows.set(m.uid, metadata(m));
+    t.modseq = d.modseq;
+    this.stats.applied++;
+  }
 
   /**
    * The folder's messages by UID, as a read begun after this call found them. Read what is needed at

@@ -21,8 +21,8 @@ export interface ImapServers {
   close(): Promise<void>;
 }
 
-/** What IMAP may use of the App: named services and configuration values, nothing else. */
-export function imapServices(app: App): ImapServices {
+/** What IMAP may use of the App: named services and configuration values, nothing else (the folder tables closed with the listeners). */
+export function imapServices(app: App): ImapServices & { flagTables: FlagTables } {
   const { imap, smtp } = app.config;
   return {
     changeFeed: new ChangeFeed(app.store, app.events),
@@ -88,6 +88,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     sessions,
     async close() {
       stopEnding();
+      services.flagTables.close();
       for (const s of sessions) {
         s.writeLine('* BYE Máy chủ đang dừng / server shutting down');
         s.close();
