@@ -70,6 +70,34 @@ describe.each(backends())('mail store (%s)', (backend) => {
     expect((await t.app.store.listMessages(inbox.id)).map((m) => m.uid)).not.toContain(all[0].uid);
   });
 
+  it('changes the flags of exactly the messages asked for, many at once, gaps and skipped UIDs included', async () => {
+    const folder = 'Nhiều thư';
+    await t.app.store.createMailbox(ids[2], folder);
+    const id = (await t.app.store.getMailbox(ids[2], folder))!.id;
+    for (let i = 1; i <= 1300; i++) await t.app.store.append(ids[2], folder, msg(`Thư ${i}`, 'x'), []);
+    // A gap: UIDs 600–609 expunged.
+    const gap = Array.from({ length: 10 }, (_, i) => 600 + i);
+    await t.app.store.storeFlags(id, gap, 'add', { mask: DELETED, keywords: [] });
+    expect(await t.app.store.expunge(id)).toEqual(gap);
+    const seen = async () => (await t.app.store.listMessages(id)).filter((m) => m.flags & SEEN).map((m) => m.uid);
+    // Every message (a STORE 1:*): one range, the gap's UIDs asked for too.
+    const all = Array.from({ length: 1300 }, (_, i) => i + 1);
+    const r = await t.app.store.storeFlags(id, all, 'add', { mask: SEEN, keywords: [] });
+    expect(r.updated).toHaveLength(1290);
+    expect(await seen()).toEqual(all.filter((u) => !gap.includes(u)));
+    // Most of a range but not all of it: the UIDs left out keep their flags.
+    const skipped = new Set([1, 2, 700, 1299]);
+    await t.app.store.storeFlags(
+      id,
+      all.filter((u) => !skipped.has(u)),
+      'remove',
+      { mask: SEEN, keywords: [] },
+    );
+    expect(await seen()).toEqual([1, 2, 700, 1299]);
+    const got = await t.app.store.getMessages(id, [...all.filter((u) => u % 3 !== 0), 5000]);
+    expect(got.map((m) => m.uid)).toEqual(all.filter((u) => u % 3 !== 0 && !gap.includes(u)));
+  });
+
   it('copies and moves with UID mappings', async () => {
     const inbox = (await t.app.store.getMailbox(ids[0], 'INBOX'))!;
     const trash = (await t.app.store.getMailbox(ids[0], 'Trash'))!;

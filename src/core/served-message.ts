@@ -44,7 +44,7 @@ function shiftNode(n: MimeNode, delta: number, isRoot: boolean): MimeNode {
 
 /** The unfolded value of the first field `name` in a prefix, or null. */
 function prefixField(prefix: Buffer, name: string): string | null {
-  const text = prefix.toString('latin1');
+  const text = prefix.toString('utf8'); // as the stored index reads header text
   const m = new RegExp(`(?:^|\\r?\\n)${name}:([^\\r\\n]*(?:\\r?\\n[ \\t][^\\r\\n]*)*)`, 'i').exec(text);
   return m ? m[1].replace(/\r?\n/g, '') : null;
 }

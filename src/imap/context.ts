@@ -18,6 +18,7 @@ import type { ImapValue } from './protocol/value.ts';
 import type { NotifyCommand } from './parser/types.ts';
 import type { ChangeFeed } from './change-feed.ts';
 import type { FlagTables } from './flag-tables.ts';
+import type { EnvelopeTexts } from './envelope-texts.ts';
 import type { SelectedMailbox } from './selected.ts';
 
 export type SessionState = 'not-authenticated' | 'authenticated' | 'selected' | 'logout';
@@ -85,6 +86,8 @@ export interface HandlerServices {
   store: ImapStore;
   /** Folders' metadata kept up to date from the change log, for FETCH 1:* of metadata (flag-tables.ts). */
   flagTables: Pick<FlagTables, 'current'>;
+  /** Messages' ENVELOPE serialized once per content and kept (envelope-texts.ts). */
+  envelopes: Pick<EnvelopeTexts, 'of'>;
   accounts: ImapAccounts;
   /** The one sign-in of every door (throttle, forced change): LOGIN and AUTHENTICATE go through it. */
   signIn: Pick<SignInService, 'signIn'>;

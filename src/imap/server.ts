@@ -11,6 +11,7 @@ import { startListenerPair } from '../net/listener-pair.ts';
 import { ImapSession } from './session.ts';
 import { ChangeFeed } from './change-feed.ts';
 import { FlagTables } from './flag-tables.ts';
+import { EnvelopeTexts } from './envelope-texts.ts';
 import type { ImapServices } from './context.ts';
 import { END_TEXT, endConcerns } from '../core/sessions.ts';
 
@@ -27,6 +28,7 @@ export function imapServices(app: App): ImapServices & { flagTables: FlagTables 
   return {
     changeFeed: new ChangeFeed(app.store, app.events),
     flagTables: new FlagTables(app.store),
+    envelopes: new EnvelopeTexts(app.store),
     store: app.store,
     accounts: app.accounts,
     signIn: app.signIn,

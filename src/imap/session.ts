@@ -101,6 +101,7 @@ export class ImapSession {
     this.handlerServices = {
       store: services.store,
       flagTables: services.flagTables,
+      envelopes: services.envelopes,
       accounts: services.accounts,
       signIn: services.signIn,
       delegations: services.delegations,

@@ -4,6 +4,7 @@
 // served message (store.readMessage/streamMessage), written by fetch-writer.ts: small ones
 // gathered, large ones streamed with back-pressure, never a whole batch of bodies in memory.
 // BINARY[part] and BINARY.SIZE[part] (RFC 3516) answer a part decoded (binary.ts), as literal8.
+// Metadata alone, or with ENVELOPE (kept serialized: envelope-texts.ts), is written as text at once.
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
@@ -133,16 +134,27 @@ async function fetchOne(s: SelectedContext, m: MessageMeta, index: MessageIndex 
 
 const SIMPLE = new Set(['UID', 'FLAGS', 'MODSEQ', 'RFC822.SIZE', 'INTERNALDATE']);
 
-/** Only per-message metadata asked for (the common "FETCH 1:* (FLAGS)" of a client's resync)? */
-function onlyMetadata(items: FetchItem[]): boolean {
-  return items.every((i) => i.type === 'attribute' && SIMPLE.has(i.attribute));
+/**
+ * Only per-message metadata asked for (the common "FETCH 1:* (FLAGS)" of a client's resync), or
+ * with `envelope` also ENVELOPE (a folder listing's "FETCH 1:* (UID FLAGS ENVELOPE)")?
+ */
+function onlyMetadata(items: FetchItem[], envelope = false): boolean {
+  return items.every((i) => i.type === 'attribute' && (SIMPLE.has(i.attribute) || (envelope && i.attribute === 'ENVELOPE')));
 }
 
 /**
- * The fast path for metadata-only FETCH: responses are plain ASCII, built as text and written
- * in large pieces, without building response values per message.
+ * The fast path for metadata-only FETCH: responses are built as text and written in large pieces,
+ * without building response values per message. ENVELOPE comes as wire bytes already
+ * (envelope-texts.ts; a one-byte string, which may hold a literal's 8-bit bytes).
  */
-async function writeSimple(s: SelectedContext, metas: MessageMeta[], items: FetchItem[], changed: Set<number>, withModseq: boolean): Promise<void> {
+async function writeSimple(
+  s: SelectedContext,
+  metas: MessageMeta[],
+  items: FetchItem[],
+  changed: Set<number>,
+  withModseq: boolean,
+  envelopes: ReadonlyMap<MessageMeta, string> | null = null,
+): Promise<void> {
   const sel = s.selected;
   const attrs = items.map((i) => (i as { attribute: string }).attribute);
   if (withModseq && !attrs.includes('MODSEQ')) attrs.push('MODSEQ');
@@ -160,6 +172,7 @@ async function writeSimple(s: SelectedContext, metas: MessageMeta[], items: Fetc
       } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagText(m)})`);
       else if (a === 'MODSEQ') parts.push(`MODSEQ (${m.modseq})`);
       else if (a === 'RFC822.SIZE') parts.push(`RFC822.SIZE ${m.size}`);
+      else if (a === 'ENVELOPE') parts.push(`ENVELOPE ${envelopes!.get(m)!}`);
       else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
     }
     if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagText(m)})`);
@@ -243,8 +256,23 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     // A keyword set since this session last heard is announced before a FETCH shows it (RFC 3501 7.2.6).
     const announce = sel.announceKeywords(metas);
     if (announce.length) s.untaggedBatch(announce);
-    if (onlyMetadata(cmd.items)) {
-      await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null);
+    if (onlyMetadata(cmd.items, true)) {
+      let envelopes: Map<MessageMeta, string> | null = null;
+      if (cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')) {
+        envelopes = await s.envelopes.of(metas);
+        // No envelope: another session expunged the message and its content went meanwhile (as below).
+        const none = metas.filter((m) => !envelopes!.has(m));
+        if (none.length) {
+          const still = await store.getMessages(
+            sel.info.id,
+            none.map((m) => m.uid),
+          );
+          if (still.length) throw new Error(`no index for message ${still[0].uid}`);
+          metas = metas.filter((m) => envelopes!.has(m));
+          expunged = true;
+        }
+      }
+      await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null, envelopes);
       if (expunged && !cmd.uid) throw expungeIssued();
       return;
     }

@@ -254,8 +254,37 @@ export async function listFlags(r: Reader, mailboxId: number): Promise<MessageRo
   return out;
 }
 
+/** The smallest and largest of some UIDs. */
+function bounds(uids: readonly number[]): { lo: number; hi: number } {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const u of uids) {
+    if (u < lo) lo = u;
+    if (u > hi) hi = u;
+  }
+  return { lo, hi };
+}
+
+const rangeQuery = precompiled((r, mailboxId: number, lo: number, hi: number) =>
+  r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', '>=', lo).where('uid', '<=', hi).orderBy('uid'),
+);
+
+/**
+ * The rows of these UIDs, in UID order. Many UIDs that fill most of their range (a "STORE 1:*" or
+ * a FETCH of a whole folder) are read as the range, in one statement, and the others left out;
+ * otherwise 500 at a time by UID.
+ */
 export async function getMessages(r: Reader, mailboxId: number, uids: number[]): Promise<MessageRow[]> {
   const out: MessageRow[] = [];
+  if (uids.length > 500) {
+    const { lo, hi } = bounds(uids);
+    if (uids.length * 2 >= hi - lo + 1) {
+      const want = new Set(uids);
+      const { rows } = await rangeQuery(r, mailboxId, lo, hi);
+      for (const row of rows) if (want.has(Number(row.uid))) out.push(toMessage(row));
+      return out;
+    }
+  }
   for (const chunk of chunks(uids, 500)) {
     const { rows } = await getMessagesQuery(r, mailboxId, chunk);
     for (const row of rows) out.push(toMessage(row));
@@ -368,8 +397,32 @@ const setFlagsQuery = precompiled((tx, mailboxId: number, uids: readonly number[
   tx.updateTable('messages').set({ flags, keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', 'in', uids),
 );
 
-/** Set flags and keywords of some messages at `modseq`. */
+const setFlagsRangeQuery = precompiled((tx, mailboxId: number, lo: number, hi: number, flags: number, keywords: string, modseq: number) =>
+  tx.updateTable('messages').set({ flags, keywords, modseq }).where('mailbox_id', '=', mailboxId).where('uid', '>=', lo).where('uid', '<=', hi),
+);
+const countRangeQuery = precompiled((tx, mailboxId: number, lo: number, hi: number) =>
+  tx
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('mailbox_id', '=', mailboxId)
+    .where('uid', '>=', lo)
+    .where('uid', '<=', hi),
+);
+
+/**
+ * Set flags and keywords of some messages at `modseq`. `uids`: distinct UIDs of messages present in
+ * the folder, read in this transaction under the folder's lock (storeFlags). When they are every
+ * message of their UID range (a "STORE 1:*"), one UPDATE of the range; otherwise 500 at a time.
+ */
 export async function setFlags(tx: Tx, mailboxId: number, uids: number[], flags: number, keywords: string, modseq: number): Promise<void> {
+  if (uids.length > 500) {
+    const { lo, hi } = bounds(uids);
+    const [row] = (await countRangeQuery(tx, mailboxId, lo, hi)).rows;
+    if (Number(row?.n) === uids.length) {
+      await setFlagsRangeQuery(tx, mailboxId, lo, hi, flags, keywords, modseq);
+      return;
+    }
+  }
   for (const chunk of chunks(uids, 500)) await setFlagsQuery(tx, mailboxId, chunk, flags, keywords, modseq);
 }
 
