@@ -1,15 +1,17 @@
 // Owns: the work of one blob-writer thread (started by blob-writers.ts): for each write the main
-// thread streams to it, the temp file (open, batched writes, fsync, close), the SHA-256, and the
-// optional "tap" run over every chunk (the MIME indexer: core/mime/index-tap.ts) — the CPU and the
-// blocking file system calls of an ingest, off the event loop that serves the SMTP sessions. The
-// main thread keeps the pins: once the bytes are fsynced and hashed it pins the name, then tells
-// this thread to put the file in place (rename and fsync of the directory, or, when a file of that
-// name is already there, refresh its time and drop ours), so a blob's placement and its removal
-// are still ordered by the pin (see blobs.ts). Messages are handled one after another, in order.
+// thread hands to it in batches (the first with `begin`, the last marked `end`; a small message is
+// one batch), the temp file (open, batched writes, fsync, close), the SHA-256, the optional "tap"
+// run over every batch (the MIME indexer: core/mime/index-tap.ts) and the acknowledgements that
+// let the main thread read on — the CPU and the blocking file system calls of an ingest, off the
+// event loop that serves the SMTP sessions. The main thread keeps the pins: once the bytes are
+// fsynced and hashed it pins the name, then tells this thread to put the file in place (rename and
+// fsync of the directory, or, when a file of that name is already there, refresh its time and drop
+// ours), so a blob's placement and its removal are still ordered by the pin (see blobs.ts).
+// Messages are handled one after another, in order.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import type { ToMain, ToThread } from './blob-writers.ts';
+import { ACK_EVERY, type ToMain, type ToThread } from './blob-writers.ts';
 
 /** What a tap module exports (core/mime/index-tap.ts). */
 interface TapModule {
@@ -23,7 +25,7 @@ interface Write {
   size: number;
   pending: Buffer[];
   pendingBytes: number;
-  /** Bytes received since the last acknowledgement. */
+  /** Bytes taken in since the last acknowledgement. */
   unacked: number;
   tap: { write(chunk: Buffer): void; end(): unknown } | null;
   failed: Error | null;
@@ -32,7 +34,7 @@ interface Write {
   aborted: boolean;
 }
 
-/** Bytes gathered before a write to the file (one writev), and between acknowledgements. */
+/** Bytes gathered before a write to the file (one writev). */
 const WRITE_BATCH = 256 * 1024;
 
 const port = parentPort!;
@@ -100,17 +102,18 @@ async function begin(m: Extract<ToThread, { t: 'begin' }>): Promise<void> {
     const fd = fs.openSync(m.tmp, 'w', 0o600);
     writes.set(m.id, { fd, tmp: m.tmp, hash: crypto.createHash('sha256'), size: 0, pending: [], pendingBytes: 0, unacked: 0, tap, failed: null, ending: false, aborted: false });
   } catch (e) {
-    // Remembered as failed: the chunks that follow are dropped, `end` reports it.
+    // Remembered as failed: the bytes that follow are dropped, `end` reports it.
     writes.set(m.id, { fd: -1, tmp: m.tmp, hash: crypto.createHash('sha256'), size: 0, pending: [], pendingBytes: 0, unacked: 0, tap: null, failed: e as Error, ending: false, aborted: false });
   }
 }
 
-function chunk(m: Extract<ToThread, { t: 'chunk' }>): void {
-  const w = writes.get(m.id);
+/** A batch of a write's bytes; the last one (`end`) starts the fsync. */
+function take(id: number, data: ArrayBuffer, last: boolean): void {
+  const w = writes.get(id);
   if (!w) return;
-  const buf = Buffer.from(m.data);
+  const buf = Buffer.from(data);
   w.unacked += buf.length;
-  if (!w.failed) {
+  if (!w.failed && buf.length) {
     try {
       w.size += buf.length;
       w.hash.update(buf);
@@ -122,8 +125,9 @@ function chunk(m: Extract<ToThread, { t: 'chunk' }>): void {
       w.failed = e as Error;
     }
   }
-  if (w.unacked >= WRITE_BATCH) {
-    send({ t: 'ack', id: m.id, bytes: w.unacked });
+  if (last) return void end(id);
+  if (w.unacked >= ACK_EVERY) {
+    send({ t: 'ack', id, bytes: w.unacked });
     w.unacked = 0;
   }
 }
@@ -196,18 +200,16 @@ async function place(m: Extract<ToThread, { t: 'place' }>): Promise<void> {
   }
 }
 
-// One message at a time, in order (a write's chunks wait for its `begin`, which may load the
-// tap). The fsyncs wait in the thread pool without holding the queue: meanwhile the chunks of the
+// One message at a time, in order (a write's batches wait for its `begin`, which may load the
+// tap). The fsyncs wait in the thread pool without holding the queue: meanwhile the batches of the
 // other writes go on being written.
 let chain: Promise<void> = Promise.resolve();
 function handle(m: ToThread): Promise<void> | void {
   switch (m.t) {
     case 'begin':
-      return begin(m);
+      return begin(m).then(() => take(m.id, m.data, m.end));
     case 'chunk':
-      return chunk(m);
-    case 'end':
-      return void end(m.id);
+      return take(m.id, m.data, m.end);
     case 'abort':
       return abort(m.id);
     case 'place':

@@ -2,13 +2,17 @@
 // between them and the main thread. An ingest's bytes arrive on the event loop (the SMTP or IMAP
 // socket); they are copied to a writer thread, which writes, hashes, taps (the MIME indexer) and
 // fsyncs them, so the blocking file calls and that CPU no longer hold up the other sessions, and a
-// second core does that share of each message. The main thread keeps the pins (blobs.ts): when a
-// thread reports the bytes durable and their SHA-256, `place` pins the name on the main thread, and
-// only then is the thread told to rename the file into place. Memory per write is bounded: no more
-// than MAX_IN_FLIGHT bytes are handed over and not yet written (the source is not read meanwhile).
-// Threads start on the first write (or `warmUp`), are shared by all writes (the least busy is
-// chosen), keep the process alive only while they hold a write (an idle one is unref'd: a test or a
-// CLI command ends without closing them), and one that dies fails only its own writes.
+// second core does that share of each message. Each message to or from a thread costs the event
+// loop, so the source's chunks are gathered here into batches of HAND_OVER bytes, each copied once
+// into an ArrayBuffer moved to the thread: the first batch carries the `begin`, the last the `end`,
+// and a message of up to HAND_OVER bytes goes over in one post and comes back as one `hashed`. The
+// main thread keeps the pins (blobs.ts): when a thread reports the bytes durable and their SHA-256,
+// `place` pins the name on the main thread, and only then is the thread told to rename the file
+// into place. Memory per write is bounded: no more than MAX_IN_FLIGHT bytes (and one batch) are
+// handed over and not yet acknowledged, and no more than one batch gathered (the source is not read
+// meanwhile). Threads start on the first write (or `warmUp`), are shared by all writes (the least
+// busy is chosen), keep the process alive only while they hold a write (an idle one is unref'd: a
+// test or a CLI command ends without closing them), and one that dies fails only its own writes.
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -22,13 +26,17 @@ export interface TapSpec {
   options?: unknown;
 }
 
+/**
+ * To a thread. A write's bytes come in batches: the first with `begin`, the others as `chunk`;
+ * the last says `end` (the thread then fsyncs, hashes and answers `hashed`, or `error`).
+ */
 export type ToThread =
-  | { t: 'begin'; id: number; tmp: string; tap?: TapSpec }
-  | { t: 'chunk'; id: number; data: ArrayBuffer }
-  | { t: 'end'; id: number }
+  | { t: 'begin'; id: number; tmp: string; tap?: TapSpec; data: ArrayBuffer; end: boolean }
+  | { t: 'chunk'; id: number; data: ArrayBuffer; end: boolean }
   | { t: 'abort'; id: number }
   | { t: 'place'; id: number; final: string; dir: string };
 
+/** To the main thread. `ack`: bytes of a write the thread has taken in (every ACK_EVERY bytes). */
 export type ToMain =
   | { t: 'ready' }
   | { t: 'ack'; id: number; bytes: number }
@@ -52,8 +60,23 @@ export class WritersUnavailable extends Error {
   }
 }
 
+/** Each message crossing to or from a writer thread, as it is posted or received (tests: the protocol's shape). */
+export type WriterTrace = (e: { to: 'thread'; m: ToThread } | { to: 'main'; m: ToMain }) => void;
+
 /** Bytes handed to a thread and not yet acknowledged, past which the source is not read. */
-const MAX_IN_FLIGHT = 1024 * 1024;
+export const MAX_IN_FLIGHT = 1024 * 1024;
+/**
+ * Bytes gathered on the main thread before they are handed over (one copy, one post): most mail
+ * is smaller, and goes over whole with its `begin` and `end`. A batch is handed over once it is
+ * full and more bytes come, so every batch but the last is exactly this size.
+ */
+export const HAND_OVER = 64 * 1024;
+/**
+ * Bytes a thread takes in between its acknowledgements (several batches; the last batch of a write
+ * is answered by `hashed` instead): the main thread waits for one only past MAX_IN_FLIGHT, and
+ * resumes at half of it, so a write smaller than this never gets one.
+ */
+export const ACK_EVERY = 256 * 1024;
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -123,10 +146,11 @@ export class BlobWriters {
   private seq = 0;
   private closed = false;
 
-  /** `main`: the module each thread runs (tests give one that fails to start). */
+  /** `main`: the module each thread runs (tests give one that fails to start); `trace` sees every message (tests). */
   constructor(
     private readonly size: number,
     private readonly main = new URL('./blob-writer-thread.ts', import.meta.url).href,
+    private readonly trace?: WriterTrace,
   ) {}
 
   /** Start the threads now (a server does, so its first message does not wait for them). */
@@ -157,6 +181,7 @@ export class BlobWriters {
       void worker.terminate().catch(() => 0);
     };
     worker.on('message', (m: ToMain) => {
+      this.trace?.({ to: 'main', m });
       if (m.t === 'ready') {
         // Kept alive while starting (a warmUp is awaited); idle from now on unless a write holds it.
         if (slot.jobs.size === 0) worker.unref();
@@ -232,9 +257,30 @@ export class BlobWriters {
     slot.jobs.set(id, job);
     slot.worker.ref(); // a write in flight keeps the process alive until it is durable
     const post = (m: ToThread, transfer?: ArrayBuffer[]) => {
-      if (!slot.dead) slot.worker.postMessage(m, transfer);
+      if (slot.dead) return;
+      this.trace?.({ to: 'thread', m });
+      slot.worker.postMessage(m, transfer);
     };
-    post({ t: 'begin', id, tmp, tap: opts.tap });
+    // The batch being gathered: the source's chunks (or pieces of one), at most HAND_OVER bytes.
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    let begun = false;
+    const handOver = (end: boolean) => {
+      // One copy of exactly these bytes, moved (not cloned) to the thread: a socket's Buffer may be a view of a larger pool.
+      const data = new ArrayBuffer(batchBytes);
+      const view = new Uint8Array(data);
+      let at = 0;
+      for (const b of batch) {
+        view.set(b, at);
+        at += b.length;
+      }
+      job.inFlight += batchBytes;
+      batch = [];
+      batchBytes = 0;
+      if (begun) post({ t: 'chunk', id, data, end }, [data]);
+      else post({ t: 'begin', id, tmp, tap: opts.tap, data, end }, [data]);
+      begun = true;
+    };
     let size = 0;
     let over = false;
     try {
@@ -243,20 +289,27 @@ export class BlobWriters {
         size += buf.length;
         if (opts.maxSize !== undefined && size > opts.maxSize) {
           over = true; // keep draining so the protocol stays in step, but stop storing
+          batch = [];
+          batchBytes = 0;
           continue;
         }
-        if (job.failed || over) continue;
+        if (job.failed) continue;
         opts.onChunk?.(buf);
-        // A copy of exactly these bytes, moved (not cloned) to the thread: a socket's Buffer may be a view of a larger pool.
-        const data = new ArrayBuffer(buf.length);
-        new Uint8Array(data).set(buf);
-        post({ t: 'chunk', id, data }, [data]);
-        job.inFlight += buf.length;
-        if (job.inFlight > MAX_IN_FLIGHT) await new Promise<void>((r) => (job.resume = r));
+        for (let at = 0; at < buf.length && !job.failed;) {
+          if (batchBytes === HAND_OVER) {
+            handOver(false); // full, and more bytes come: the last batch is kept for the `end`
+            if (job.inFlight > MAX_IN_FLIGHT) await new Promise<void>((r) => (job.resume = r));
+            if (job.failed) break;
+          }
+          const piece = at === 0 && buf.length <= HAND_OVER - batchBytes ? buf : buf.subarray(at, at + HAND_OVER - batchBytes);
+          batch.push(piece);
+          batchBytes += piece.length;
+          at += piece.length;
+        }
       }
       if (over) throw opts.over();
       if (job.failed) throw job.failed;
-      post({ t: 'end', id });
+      handOver(true);
       const written = await job.hashed.promise;
       let where: { final: string; dir: string };
       try {
@@ -269,7 +322,8 @@ export class BlobWriters {
       await job.placed.promise;
       return written;
     } catch (e) {
-      if (this.drop(slot, id)) post({ t: 'abort', id });
+      // A write the thread never heard of (failed or over the limit before its first batch) needs no abort.
+      if (this.drop(slot, id) && begun) post({ t: 'abort', id });
       throw e;
     }
   }

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { BlobWriters, WritersUnavailable, type TapSpec } from './blob-writers.ts';
+import { BlobWriters, WritersUnavailable, type TapSpec, type WriterTrace } from './blob-writers.ts';
 
 export type { TapSpec } from './blob-writers.ts';
 
@@ -40,6 +40,8 @@ export interface BlobStoreOptions {
   writers?: number;
   /** The module the writer threads run (tests only: one that fails to start). */
   writerThread?: string;
+  /** Sees every message to and from the writer threads (tests only: the protocol's shape). */
+  writerTrace?: WriterTrace;
 }
 
 /** A blob file found on disk (the sweep and `thutin store check`). */
@@ -102,7 +104,7 @@ export class BlobStore {
   ) {
     this.tmpDir = path.join(root, 'tmp');
     fs.mkdirSync(this.tmpDir, { recursive: true });
-    this.writers = opts.writers ? new BlobWriters(opts.writers, opts.writerThread) : null;
+    this.writers = opts.writers ? new BlobWriters(opts.writers, opts.writerThread, opts.writerTrace) : null;
   }
 
   /**
