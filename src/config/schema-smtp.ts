@@ -1,5 +1,5 @@
 // Owns: the `smtp` section of the configuration's schema (listeners, limits, the stage lists, the
-// greeting pause, the inbound processes); schema.ts puts it in place.
+// greeting pause, the inbound processes, the auth stage's verdict memo); schema.ts puts it in place.
 import { z } from 'zod';
 import { port } from './schema-parts.ts';
 
@@ -23,6 +23,10 @@ export const smtpSchema = z
     maxRecipients: z.number().int().positive().default(1000),
     maxConnectionsPerIp: z.number().int().positive().default(50), // on each listener, from one address (IPv6 /64)
     stageTimeoutMs: z.number().int().positive().default(15000),
+    // Stage auth: outcomes of unsigned messages kept (mailauth/verdict-memo.ts), so an identical
+    // verification (same client IP, HELO, sender and From:) is not redone while the DNS answers
+    // it used are cached; the least recently used go first. 0: every message is verified.
+    authVerdictCacheEntries: z.number().int().min(0).default(10000),
     // How long a new client waits for the greeting; one that talks first is refused (421, an
     // early talker: postscreen's greet wait). 0, Postfix smtpd's behaviour, greets at once
     // (smtp-server's own fixed 100 ms pause capped one-message connections at 10/s each).

@@ -3,11 +3,13 @@
 // for a short while, identical lookups shared, a circuit breaker that fails every lookup at once
 // while the DNS servers are silent) with a deadline per message, so a DNS server that does not
 // answer gives `temperror` results rather than a stalled SMTP session. Also the outcome the
-// `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text.
+// `auth` and `dmarc` SMTP stages act on and the `Authentication-Results:` text. A `LookupLedger`
+// given to `lookupWithDeadline` notes what one verification's lookups consulted, for the auth
+// stage's verdict memo (verdict-memo.ts).
 import type { Readable } from 'node:stream';
 import { authenticate } from 'mailauth';
 import { splitHeaderFields } from '../core/mime/index.ts';
-import type { Resolver } from '../net/resolver.ts';
+import type { ExpiryNote } from '../net/dns-cache.ts';
 
 export type AuthResult = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | string;
 
@@ -36,30 +38,90 @@ class LookupTimeout extends Error {
   }
 }
 
+/** Lookup failures that are answers: no such name, no such record (cached for the negative time). */
+const NEGATIVE = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
+
+/** An SPF macro naming the current time (mailauth expands `%{t}` in domain-specs too). */
+const TIME_MACRO = /%\{t/i;
+
+/**
+ * What the lookups of one verification consulted. `until` is the earliest expiry of the answers
+ * (records, "no such name" and "no such record" alike) the resolver told, or null when the outcome
+ * must not be reused: a lookup failed for now (timeout, SERVFAIL, refused, the breaker open, our
+ * deadline), the resolver told no expiry for one (it does not cache), one is still out, or a TXT
+ * answer holds `%{t}` (an SPF record naming the time: the next check may ask other names).
+ */
+export class LookupLedger {
+  private earliest = Infinity;
+  private pending = 0;
+  private spoiled = false;
+
+  get until(): number | null {
+    return this.pending || this.spoiled ? null : this.earliest;
+  }
+
+  started(): void {
+    this.pending++;
+  }
+
+  /** A lookup came back; `expires` as the resolver told it (undefined: not told). */
+  settled(rrtype: string, expires: number | undefined, outcome: { value: unknown } | { error: unknown }): void {
+    this.pending--;
+    if (expires === undefined) this.spoiled = true;
+    else this.earliest = Math.min(this.earliest, expires);
+    if ('error' in outcome) {
+      if (!NEGATIVE.has((outcome.error as { code?: string } | null)?.code ?? '')) this.spoiled = true;
+    } else if (rrtype === 'TXT' && Array.isArray(outcome.value) && outcome.value.some((r) => TIME_MACRO.test(Array.isArray(r) ? r.join('') : String(r)))) {
+      this.spoiled = true;
+    }
+  }
+
+  /** A lookup given up on (our deadline): the outcome holds a temporary failure. */
+  spoil(): void {
+    this.spoiled = true;
+  }
+}
+
+/** What lookupWithDeadline asks: the cached resolver's `resolve`, which can tell expiries. */
+export interface ResolveFn {
+  resolve(name: string, rrtype: string, expires?: ExpiryNote): Promise<unknown>;
+}
+
 /**
  * Lookups for one message over the configured DNS servers: each gives up after `perLookupMs`,
  * and once `totalMs` has passed since the first, every further lookup fails at once (ETIMEOUT,
  * so mailauth reports temperror) — a silent DNS server cannot hold the SMTP session. A lookup
  * given up on still completes in the resolver, which caches its outcome and counts its timeout
- * towards the breaker: the next message does not wait again.
+ * towards the breaker: the next message does not wait again. `ledger` notes what they consulted.
  */
-export function lookupWithDeadline(resolver: Pick<Resolver, 'resolve'>, opts: { perLookupMs: number; totalMs: number; now?: () => number }): LookupFn {
+export function lookupWithDeadline(resolver: ResolveFn, opts: { perLookupMs: number; totalMs: number; now?: () => number; ledger?: LookupLedger }): LookupFn {
   const now = opts.now ?? Date.now;
+  const ledger = opts.ledger;
   let deadline = 0;
   return (name, rrtype) => {
     const t = now();
     if (!deadline) deadline = t + opts.totalMs;
     const ms = Math.min(opts.perLookupMs, deadline - t);
-    if (ms <= 0) return Promise.reject(new LookupTimeout(name, rrtype));
+    if (ms <= 0) {
+      ledger?.spoil();
+      return Promise.reject(new LookupTimeout(name, rrtype));
+    }
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LookupTimeout(name, rrtype)), ms);
-      resolver.resolve(name, rrtype).then(
+      const timer = setTimeout(() => {
+        ledger?.spoil();
+        reject(new LookupTimeout(name, rrtype));
+      }, ms);
+      let expires: number | undefined;
+      ledger?.started();
+      resolver.resolve(name, rrtype, ledger ? (e) => (expires = e) : undefined).then(
         (v) => {
           clearTimeout(timer);
+          ledger?.settled(rrtype, expires, { value: v });
           resolve(v);
         },
         (e: unknown) => {
           clearTimeout(timer);
+          ledger?.settled(rrtype, expires, { error: e });
           reject(e);
         },
       );

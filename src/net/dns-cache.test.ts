@@ -150,6 +150,52 @@ describe('DnsCache', () => {
     expect(await Promise.all(all)).toEqual(Array(10).fill('ETIMEOUT'));
     expect(up.asked).toHaveLength(1);
   });
+
+  it('tells each lookup until when its answer stays cached: records, negative answers, failures, shared queries', async () => {
+    const { up, clock, cache } = setup({ defaultTtlMs: 300_000, negativeTtlMs: 20_000, failureTtlMs: 5_000 });
+    const t0 = clock.advance(0);
+    up.answers.set('A gialai.test', { value: ['192.0.2.1'], ttlMs: 60_000 });
+    up.answers.set('TXT gialai.test', { value: [['v=spf1 -all']] });
+    up.answers.set('TXT hong.test', 'ESERVFAIL');
+    const told: Array<[string, number]> = [];
+    const note = (what: string) => (e: number) => void told.push([what, e]);
+    up.hold = true;
+    const shared = [cache.lookup('gialai.test', 'A', note('A')), cache.lookup('gialai.test', 'A', note('A shared'))];
+    up.hold = false;
+    up.release();
+    await Promise.all(shared);
+    await cache.lookup('gialai.test', 'TXT', note('TXT'));
+    await codeOf(cache.lookup('khong-co.test', 'TXT', note('NXDOMAIN')));
+    await codeOf(cache.lookup('hong.test', 'TXT', note('SERVFAIL')));
+    clock.advance(1000);
+    await cache.lookup('GiaLai.test', 'A', note('A cached'));
+    await codeOf(cache.lookup('khong-co.test', 'TXT', note('NXDOMAIN cached')));
+    expect(told).toEqual([
+      ['A', t0 + 60_000],
+      ['A shared', t0 + 60_000],
+      ['TXT', t0 + 300_000],
+      ['NXDOMAIN', t0 + 20_000],
+      ['SERVFAIL', t0 + 5_000],
+      ['A cached', t0 + 60_000],
+      ['NXDOMAIN cached', t0 + 20_000],
+    ]);
+  });
+
+  it('tells "now" when it kept nothing: no room, or the breaker refused the lookup', async () => {
+    const kept0 = setup({ maxEntries: 0 });
+    kept0.up.answers.set('A gialai.test', { value: ['192.0.2.1'], ttlMs: 60_000 });
+    let told = -1;
+    expect(await kept0.cache.lookup('gialai.test', 'A', (e) => (told = e))).toEqual(['192.0.2.1']);
+    expect(told).toBe(kept0.clock.advance(0));
+    const { up, clock, cache } = setup();
+    for (const n of ['a.test', 'b.test', 'c.test']) {
+      up.answers.set(`TXT ${n}`, 'ETIMEOUT');
+      await codeOf(cache.lookup(n, 'TXT'));
+    }
+    expect(cache.breaker.state).toBe('open');
+    expect(await codeOf(cache.lookup('d.test', 'TXT', (e) => (told = e)))).toBe('ETIMEOUT');
+    expect(told).toBe(clock.advance(0));
+  });
 });
 
 describe('circuit breaker', () => {

@@ -5,7 +5,8 @@
 // passes the circuit breaker (breaker.ts): while it is open, and while its one probe is out when
 // half-open, lookups fail at once with ETIMEOUT, which mailauth reports as `temperror` and
 // outbound delivery as a deferral. The upstream is a function, so the whole of it is testable
-// with a fake one and an injected clock.
+// with a fake one and an injected clock. A lookup can also tell its caller until when the answer
+// it gave stays cached (`lookup`'s `expires`): the auth stage's verdict memo lives no longer.
 import { CircuitBreaker, type BreakerState, type Outcome } from './breaker.ts';
 
 export interface UpstreamAnswer {
@@ -79,12 +80,20 @@ function clone<T>(v: T): T {
   return v === null || typeof v !== 'object' ? v : structuredClone(v);
 }
 
+/**
+ * Told, for each lookup, until when (on the cache's clock, `now`) the cache gives the same answer:
+ * the expiry of the entry that answered, records or a failure; `now()` when nothing was kept (the
+ * breaker refused the lookup, or the cache keeps nothing).
+ */
+export type ExpiryNote = (expires: number) => void;
+
 export class DnsCache {
   readonly stats: DnsStats = { upstream: 0, hits: 0, coalesced: 0, shortCircuited: 0 };
   readonly breaker: CircuitBreaker;
   private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly now: () => number;
+  private readonly inflight = new Map<string, Promise<Entry>>();
+  /** The cache's clock (injected in tests); expiries are on it. */
+  readonly now: () => number;
   private readonly maxEntries: number;
   private readonly defaultTtlMs: number;
   private readonly maxTtlMs: number;
@@ -111,24 +120,27 @@ export class DnsCache {
     this.entries.clear();
   }
 
-  /** The answer for `name` / `rrtype` (upper case, e.g. 'TXT'): cached, shared or asked for. */
-  async lookup(name: string, rrtype: string): Promise<unknown> {
+  /**
+   * The answer for `name` / `rrtype` (upper case, e.g. 'TXT'): cached, shared or asked for.
+   * `expires`, when given, is told until when this answer (or failure) stays cached.
+   */
+  async lookup(name: string, rrtype: string, expires?: ExpiryNote): Promise<unknown> {
     const key = `${rrtype} ${normName(name)}`;
     const cached = this.cached(key);
     if (cached) {
       this.stats.hits++;
-      if (cached.ok) return clone(cached.value);
-      throw new DnsError(cached.code, cached.syscall, name, cached.message);
+      return this.settle(cached, name, expires);
     }
     const shared = this.inflight.get(key);
     if (shared) {
       this.stats.coalesced++;
-      return clone(await shared);
+      return this.settle(await shared, name, expires);
     }
     const admission = this.breaker.admit();
-    if (admission.go) return clone(await this.ask(key, name, rrtype, admission.probe));
+    if (admission.go) return this.settle(await this.ask(key, name, rrtype, admission.probe), name, expires);
     // Open, or half-open with its probe out: fail at once (nobody waits for the resolver's timeout).
     this.stats.shortCircuited++;
+    expires?.(this.now());
     const secs = Math.max(0, Math.ceil((this.breaker.openUntil - this.now()) / 1000));
     throw new DnsError(
       'ETIMEOUT',
@@ -140,6 +152,13 @@ export class DnsCache {
     );
   }
 
+  /** An entry as this caller's answer: its own copy of the records, or the failure thrown. */
+  private settle(e: Entry, name: string, expires: ExpiryNote | undefined): unknown {
+    expires?.(e.expires);
+    if (e.ok) return clone(e.value);
+    throw new DnsError(e.code, e.syscall, name, e.message);
+  }
+
   private cached(key: string): Entry | null {
     const e = this.entries.get(key);
     if (!e) return null;
@@ -149,31 +168,32 @@ export class DnsCache {
     return e;
   }
 
-  private store(key: string, e: Entry): void {
-    if (this.maxEntries <= 0 || e.expires <= this.now()) return;
+  /** Keep `e`; the entry as kept: expiring now when it is not (no room at all, no time). */
+  private store(key: string, e: Entry): Entry {
+    if (this.maxEntries <= 0 || e.expires <= this.now()) return { ...e, expires: this.now() };
     this.entries.delete(key);
     this.entries.set(key, e);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    return e;
   }
 
-  private ask(key: string, name: string, rrtype: string, probe: boolean): Promise<unknown> {
+  /** Ask the upstream; settles with the entry made of its answer or failure (never rejects). */
+  private ask(key: string, name: string, rrtype: string, probe: boolean): Promise<Entry> {
     this.stats.upstream++;
-    const p = (async () => {
+    const p = (async (): Promise<Entry> => {
       let outcome: Outcome = 'other';
       try {
         const a = await this.opts.upstream(name, rrtype);
         outcome = 'answer';
         const ttl = Math.min(this.maxTtlMs, a.ttlMs ?? this.defaultTtlMs);
-        this.store(key, { expires: this.now() + ttl, ok: true, value: a.value });
-        return a.value;
+        return this.store(key, { expires: this.now() + ttl, ok: true, value: a.value });
       } catch (err) {
         const e = err as { code?: string; syscall?: string; message?: string };
         const code = e.code ?? 'EUNKNOWN';
         const negative = NEGATIVE.has(code);
         outcome = negative || ANSWERED.has(code) ? 'answer' : code === 'ETIMEOUT' ? 'silence' : 'other';
         const ttl = Math.min(this.maxTtlMs, negative ? this.negativeTtlMs : this.failureTtlMs);
-        this.store(key, { expires: this.now() + ttl, ok: false, code, syscall: e.syscall ?? `query${rrtype}`, message: e.message ?? code });
-        throw new DnsError(code, e.syscall ?? `query${rrtype}`, name, e.message);
+        return this.store(key, { expires: this.now() + ttl, ok: false, code, syscall: e.syscall ?? `query${rrtype}`, message: e.message ?? code });
       } finally {
         this.inflight.delete(key);
         this.breaker.record(outcome, probe);

@@ -3,12 +3,14 @@
 // "host" or "host:port"), so tests point the whole system at a DNS server on a loopback port.
 // `createResolver(cfg)` gives the one cached resolver of a configuration (dns-cache.ts: TTL cache,
 // shared queries in flight, circuit breaker), so one App shares answers and the breaker between
-// verification and delivery. `createDirectResolver` asks the servers every time (`thutin dns
-// --check`, which must see what was just published), `probeResolver` is `thutin doctor`'s check.
+// verification and delivery; its `resolve` can also tell until when an answer stays cached (the
+// auth stage's verdict memo expires with the answers it used). `createDirectResolver` asks the
+// servers every time (`thutin dns --check`, which must see what was just published),
+// `probeResolver` is `thutin doctor`'s check.
 import net from 'node:net';
 import { promises as dnsPromises } from 'node:dns';
 import { configSchema, type Config } from '../config/config.ts';
-import { DnsCache, type DnsStats, type Upstream } from './dns-cache.ts';
+import { DnsCache, type DnsStats, type ExpiryNote, type Upstream } from './dns-cache.ts';
 import type { BreakerState } from './breaker.ts';
 
 /** What the system asks of a resolver; node's own Resolver has the same shape. */
@@ -107,8 +109,9 @@ export class CachingResolver implements Resolver {
     return this.cache.stats;
   }
 
-  resolve(name: string, rrtype = 'A'): Promise<unknown> {
-    return this.cache.lookup(name, rrtype.toUpperCase());
+  /** `expires`, when given, is told until when the answer stays cached (dns-cache.ts `ExpiryNote`). */
+  resolve(name: string, rrtype = 'A', expires?: ExpiryNote): Promise<unknown> {
+    return this.cache.lookup(name, rrtype.toUpperCase(), expires);
   }
   resolve4(name: string): Promise<string[]> {
     return this.cache.lookup(name, 'A') as Promise<string[]>;

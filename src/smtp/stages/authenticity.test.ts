@@ -1,6 +1,7 @@
 // Stage `auth`'s input: a message without DKIM or ARC signatures is verified from its header
 // section alone, with the very results (Received-SPF and Authentication-Results, SPF, DMARC) the
-// whole message gives; a signed one is read whole from the store, and its signature passes.
+// whole message gives; a signed one is read whole from the store, and its signature passes, also
+// when the signature field's name is written as only mailauth still takes it for one.
 import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +74,15 @@ describe('stage auth: what mailauth reads', () => {
     expect(opened).toBe(1);
     const outcome = await verifyMessage(input, opts());
     expect(outcome).toMatchObject({ spf: 'pass', dkim: 'pass', dmarc: 'pass' });
+  });
+
+  it('reads the whole message when a signature field is named as only mailauth still reads it', () => {
+    // mailauth names a field by the text before its colon trimmed of any white space: each of
+    // these is a signature to it, whose body hash must be computed over the real body.
+    for (const field of ['DKIM-Signature\xa0: v=1; d=gui.test', ' ARC-Seal: i=1', 'ARC-Message-Signature\r\n : i=1', 'DKIM-Signature']) {
+      const raw = Buffer.concat([Buffer.from(`${field}\r\n`, 'latin1'), message()]);
+      expect(Buffer.isBuffer(verificationInput({ content: ingested(raw), open: () => Readable.from([raw]) })), field).toBe(false);
+    }
   });
 
   it('reads the whole message when the ingest kept no header section', () => {

@@ -7,9 +7,13 @@
 // (submission) is not checked. A message without DKIM-Signature or ARC fields is verified from its
 // header section alone (kept in memory since the ingest): SPF and DMARC read only the envelope and
 // From:, and with no signature there is no body to hash, so the stored body is not read again.
+// Such a verification's outcome is memoised (mailauth/verdict-memo.ts: same envelope, hostname and
+// From/ARC-Authentication-Results fields, while the DNS answers it used are cached, never with a
+// temporary failure; `smtp.authVerdictCacheEntries`), so alike messages skip mailauth.
 import type { Readable } from 'node:stream';
 import { CONTINUE, type DataContext, type Stage, type StageDeps } from '../pipeline.ts';
-import { lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
+import { LookupLedger, lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
+import { VerdictMemo } from '../../mailauth/verdict-memo.ts';
 import { createResolver } from '../../net/resolver.ts';
 
 export const AUTH_SHARED_KEY = 'auth';
@@ -19,8 +23,12 @@ export function authOutcome(ctx: DataContext): AuthOutcome | undefined {
   return ctx.shared.get(AUTH_SHARED_KEY) as AuthOutcome | undefined;
 }
 
-/** Header fields that make mailauth read the body: a DKIM signature, an ARC set. */
-const SIGNATURE_FIELD = /(?:^|\n)(?:dkim-signature|arc-seal|arc-message-signature)[ \t]*:/i;
+/**
+ * Header fields that make mailauth read the body: a DKIM signature, an ARC set. mailauth names a
+ * field by the text before its colon trimmed of any white space (a no-break space too), so this
+ * matches at least every field it takes for one (verdict-memo.ts fieldsAsMailauthReads).
+ */
+const SIGNATURE_FIELD = /(?:^|\n)\s*(?:dkim-signature|arc-seal|arc-message-signature)\s*(?::|$)/im;
 
 /**
  * What mailauth verifies: the header section alone when it holds no signature (the results are
@@ -39,17 +47,20 @@ export function authenticityStage({ app }: StageDeps): Stage {
   const totalMs = Math.floor(app.config.smtp.stageTimeoutMs * 0.6);
   const perLookupMs = Math.min(5000, totalMs);
   const log = app.log.child({ component: 'smtp', stage: 'auth' });
+  const memo = new VerdictMemo({ maxEntries: app.config.smtp.authVerdictCacheEntries, now: resolver.cache.now });
   return {
     name: 'auth',
     async data(ctx) {
       if (ctx.session.listener !== 'inbound' || ctx.session.account) return CONTINUE;
-      const outcome = await verifyMessage(verificationInput(ctx), {
-        ip: ctx.session.remoteAddress,
-        helo: ctx.session.helo,
-        sender: ctx.sender,
-        hostname: app.config.hostname,
-        lookup: lookupWithDeadline(resolver, { perLookupMs, totalMs }),
-      });
+      const input = verificationInput(ctx);
+      const env = { ip: ctx.session.remoteAddress, helo: ctx.session.helo, sender: ctx.sender, hostname: app.config.hostname };
+      const key = memo.key(input, env);
+      let outcome = key === null ? undefined : memo.get(key);
+      if (!outcome) {
+        const ledger = key === null ? undefined : new LookupLedger();
+        outcome = await verifyMessage(input, { ...env, lookup: lookupWithDeadline(resolver, { perLookupMs, totalMs, ledger }) });
+        if (key !== null && ledger) memo.remember(key, outcome, ledger.until);
+      }
       for (const h of outcome.headers) ctx.addHeader(h);
       // RFC 8601 §5: a field claiming to come from us that we did not write is a forgery.
       const ours = app.config.hostname.toLowerCase();
