@@ -169,7 +169,10 @@ export async function createApp(config: Config, opts: { log?: Logger; sharedStor
       // Never log secrets: redact anything that looks like one if it is ever passed.
       redact: { paths: ['password', '*.password', 'pass', '*.pass', 'auth.password'], censor: '[redacted]' },
     });
-  const db = await openDatabase(config.database.driver === 'sqlite' ? { driver: 'sqlite', file: resolveDataPath(config, config.database.file) } : { driver: 'postgres', url: config.database.url });
+  const dbc = config.database;
+  const db = await openDatabase(
+    dbc.driver === 'sqlite' ? { driver: 'sqlite', file: resolveDataPath(config, dbc.file), sqliteCacheMb: dbc.sqliteCacheMb, sqliteMmapMb: dbc.sqliteMmapMb } : { driver: 'postgres', url: dbc.url },
+  );
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), { writers: config.store.ingestWorkers });
   const events = new MailEvents();
   if (config.database.driver === 'postgres') await events.attachPostgres(config.database.url!);

@@ -31,6 +31,11 @@ export const configSchema = z.object({
       driver: z.enum(['sqlite', 'postgres']).default('sqlite'),
       url: z.string().optional(), // postgres connection string
       file: z.string().default('thutin.sqlite'), // relative to the data dir
+      // SQLite's page cache, and how much of the file it reads through a memory map instead of a
+      // read() per page (0: none). A search or listing of a large folder touches pages all over
+      // the file: with SQLite's default 2 MB cache and no map each is a system call.
+      sqliteCacheMb: z.number().int().min(1).max(4096).default(32), // better-sqlite3's build: 16
+      sqliteMmapMb: z.number().int().min(0).max(65536).default(1024),
     })
     .prefault({}),
   smtp: smtpSchema,

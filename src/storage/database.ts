@@ -27,6 +27,9 @@ export interface OpenOptions {
   driver: Dialect;
   file?: string; // sqlite
   url?: string; // postgres
+  /** SQLite: page cache and memory-mapped bytes of the file, in MB (config database.sqliteCacheMb / sqliteMmapMb); SQLite's defaults when absent. */
+  sqliteCacheMb?: number;
+  sqliteMmapMb?: number;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Db> {
@@ -40,6 +43,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
     sqlite.pragma('synchronous = FULL'); // a committed delivery survives power loss
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 10000');
+    if (opts.sqliteCacheMb) sqlite.pragma(`cache_size = ${-Math.floor(opts.sqliteCacheMb * 1024)}`);
+    if (opts.sqliteMmapMb !== undefined) sqlite.pragma(`mmap_size = ${Math.floor(opts.sqliteMmapMb) * 1024 * 1024}`);
     // Prepared statements kept by their SQL text (sqlite-statements.ts): kysely would prepare each query anew.
     const database = withStatementCache(sqlite);
     deferredSync = database.deferredSync;
