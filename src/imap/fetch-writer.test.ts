@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { MessageSource } from '../core/served-message.ts';
-import { FLUSH_AT, FetchWriter, SMALL_LITERAL, fetchBodyBytes, type FetchSink } from './fetch-writer.ts';
+import { FLUSH_AT, FetchWriter, READ_AHEAD, SMALL_LITERAL, fetchBodyBytes, type FetchSink } from './fetch-writer.ts';
 import { atom } from './protocol/value.ts';
 
 function fakeSink() {
@@ -98,5 +98,59 @@ describe('FetchWriter', () => {
     const w = new FetchWriter(sink, fakeStore(new Map([['m', short]])));
     await expect(w.message(1, [atom('BODY[]'), { body: { sha256: 'm', size: 300_000 }, start: 0, end: 300_000 }])).rejects.toThrow(/shorter/);
     expect(sink.aborted).toBe(true);
+  });
+
+  it('reads the next bodies while one is written, at most READ_AHEAD, the same bytes, nothing held after', async () => {
+    const bodies = new Map<string, Buffer>();
+    const msgs: MessageSource[] = [];
+    for (let i = 0; i < 30; i++) {
+      const b = Buffer.from(`Subject: thư ${i}\r\n\r\n${'x'.repeat(100 + i)}\r\n`);
+      bodies.set(`s${i}`, b);
+      msgs.push(source(`s${i}`, b));
+    }
+    const store = fakeStore(bodies);
+    let inFlight = 0;
+    let most = 0;
+    let reads = 0;
+    const slow = {
+      ...store,
+      async readMessage(m: MessageSource, start?: number, end?: number) {
+        reads++;
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 2));
+        inFlight--;
+        return store.readMessage(m, start, end);
+      },
+    };
+    const run = async (ahead: boolean) => {
+      const sink = fakeSink();
+      const w = new FetchWriter(sink, slow);
+      try {
+        for (let j = 0; j < msgs.length; j++) {
+          if (ahead) for (let k = j; k < msgs.length && k < j + READ_AHEAD; k++) w.readAhead(msgs[k], 0, msgs[k].size);
+          await w.message(j + 1, [atom('BODY[]'), { body: msgs[j], start: 0, end: msgs[j].size }]);
+        }
+        await w.flush();
+      } finally {
+        w.dispose();
+      }
+      return sink.text();
+    };
+    const plain = await run(false);
+    expect(most).toBe(1);
+    most = 0;
+    reads = 0;
+    expect(await run(true)).toBe(plain);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(READ_AHEAD);
+    expect(reads).toBe(30); // each body read once
+    expect(fetchBodyBytes.held).toBe(0);
+    // Ended early: what was read ahead is let go.
+    const w = new FetchWriter(fakeSink(), slow);
+    for (let k = 0; k < READ_AHEAD; k++) w.readAhead(msgs[k], 0, msgs[k].size);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fetchBodyBytes.held).toBeGreaterThan(0);
+    w.dispose();
+    expect(fetchBodyBytes.held).toBe(0);
   });
 });

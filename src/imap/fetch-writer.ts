@@ -88,11 +88,16 @@ export function withoutNuls(buf: Buffer): Buffer {
   return out;
 }
 
+/** Small sections read ahead of the message being written, at most (reads in flight or done and not yet written). */
+export const READ_AHEAD = 8;
+
 export class FetchWriter {
   private readonly w = new WireWriter();
   /** Body bytes in `w`, not yet written. */
   private bodyBytes = 0;
   private responses = 0;
+  /** Small sections being read ahead (readAhead), by message and range; their bytes are held once read. */
+  private readonly ahead = new Map<MessageSource, { start: number; end: number; bytes: Promise<Buffer>; held: number }>();
 
   constructor(
     private readonly sink: FetchSink,
@@ -112,6 +117,48 @@ export class FetchWriter {
     this.w.add(')\r\n');
     this.responses++;
     if (this.bodyBytes >= FLUSH_AT || this.responses >= FLUSH_EVERY) await this.flush();
+  }
+
+  /**
+   * Start reading a message's small section [start, end) now, so that it is ready when the message
+   * is written (the file reads of a FETCH of many bodies overlap instead of taking turns). At most
+   * READ_AHEAD at a time; a large section is streamed when written, as before. `dispose` drops
+   * what was read ahead and not written.
+   */
+  readAhead(body: MessageSource, start: number, end: number): void {
+    const length = end - start;
+    if (length <= 0 || length > SMALL_LITERAL || this.ahead.size >= READ_AHEAD || this.ahead.has(body)) return;
+    const entry = { start, end, held: 0, bytes: this.store.readMessage(body, start, end) };
+    entry.bytes.then(
+      (b) => {
+        if (this.ahead.get(body) !== entry) return; // disposed meanwhile
+        entry.held = b.length;
+        hold(b.length);
+      },
+      () => {}, // read again (and failed there) when the message is written
+    );
+    this.ahead.set(body, entry);
+  }
+
+  /** Drop the sections read ahead and not written (a FETCH that ended early). */
+  dispose(): void {
+    for (const e of this.ahead.values()) release(e.held);
+    this.ahead.clear();
+  }
+
+  /** A section's bytes: read ahead if it was, else read now. Held once (by readAhead or here). */
+  private async read(v: BodyRange): Promise<{ bytes: Buffer; heldAlready: number }> {
+    const e = this.ahead.get(v.body);
+    if (e && e.start === v.start && e.end === v.end) {
+      this.ahead.delete(v.body);
+      try {
+        const bytes = await e.bytes;
+        return { bytes, heldAlready: e.held };
+      } catch {
+        release(e.held);
+      }
+    }
+    return { bytes: await this.store.readMessage(v.body, v.start, v.end), heldAlready: 0 };
   }
 
   /** Hand what is gathered to the socket and wait until it drains. */
@@ -139,10 +186,10 @@ export class FetchWriter {
           out.push(await this.open(v, length));
           continue;
         }
-        const bytes = length ? await this.store.readMessage(v.body, v.start, v.end) : EMPTY;
-        if (bytes.length !== length) throw new Error(`message bytes ${v.start}-${v.end}: read ${bytes.length}`);
-        hold(bytes.length);
+        const { bytes, heldAlready } = length ? await this.read(v) : { bytes: EMPTY, heldAlready: 0 };
+        hold(bytes.length - heldAlready);
         read += bytes.length;
+        if (bytes.length !== length) throw new Error(`message bytes ${v.start}-${v.end}: read ${bytes.length}`);
         out.push(literal(withoutNuls(bytes)));
       }
     } catch (e) {

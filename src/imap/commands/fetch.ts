@@ -8,7 +8,7 @@
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
-import { FetchWriter, withoutNuls, type BodyRange, type FetchValue } from '../fetch-writer.ts';
+import { FetchWriter, READ_AHEAD, withoutNuls, type BodyRange, type FetchValue } from '../fetch-writer.ts';
 import { resolveUids } from '../sequence.ts';
 import type { FetchItem, Section } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
@@ -281,23 +281,35 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
       cmd.changedSince !== null && !cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'MODSEQ') ? [...cmd.items, { type: 'attribute', attribute: 'MODSEQ' } as FetchItem] : cmd.items;
     // Metadata and indexes are read a batch at a time; bodies are read or streamed one by one.
     const out = new FetchWriter(s, store);
-    for (let i = 0; i < metas.length; i += BATCH) {
-      const batch = metas.slice(i, i + BATCH);
-      const indexes = withIndex ? await store.indexesOf(batch) : null;
-      for (const m of batch) {
-        const seq = sel.seqOf(m.uid);
-        if (!seq) continue;
-        try {
-          await out.message(seq, await fetchOne(s, m, indexes?.get(m), items, changed.has(m.uid)));
-        } catch (e) {
-          // Another session expunged it (and its content went) after this FETCH read the list:
-          // nothing of it was written; the others are answered, then NO [EXPUNGEISSUED] (RFC 5530).
-          if (s.isClosed() || (await store.getMessages(sel.info.id, [m.uid])).length) throw e;
-          expunged = true;
+    // Whole messages asked for (BODY[], RFC822): the next ones are read while one is written.
+    const ahead = items.some((i) => (i.type === 'body' && !i.partial && !i.section.part.length && i.section.specifier === null) || (i.type === 'attribute' && i.attribute === 'RFC822'));
+    try {
+      await writeAll();
+    } finally {
+      out.dispose();
+    }
+    if (expunged && !cmd.uid) throw expungeIssued();
+
+    async function writeAll(): Promise<void> {
+      for (let i = 0; i < metas.length; i += BATCH) {
+        const batch = metas.slice(i, i + BATCH);
+        const indexes = withIndex ? await store.indexesOf(batch) : null;
+        for (let j = 0; j < batch.length; j++) {
+          const m = batch[j];
+          if (ahead) for (let k = j; k < batch.length && k < j + READ_AHEAD; k++) out.readAhead(batch[k], 0, batch[k].size);
+          const seq = sel.seqOf(m.uid);
+          if (!seq) continue;
+          try {
+            await out.message(seq, await fetchOne(s, m, indexes?.get(m), items, changed.has(m.uid)));
+          } catch (e) {
+            // Another session expunged it (and its content went) after this FETCH read the list:
+            // nothing of it was written; the others are answered, then NO [EXPUNGEISSUED] (RFC 5530).
+            if (s.isClosed() || (await store.getMessages(sel.info.id, [m.uid])).length) throw e;
+            expunged = true;
+          }
         }
       }
+      await out.flush();
     }
-    await out.flush();
-    if (expunged && !cmd.uid) throw expungeIssued();
   },
 };

@@ -6,7 +6,6 @@ import { resolveUids } from '../sequence.ts';
 import { addKeywords, parseKeywords, removeKeywords, toFlagSet, type FlagSet } from '../../core/flags.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
-import { atom, type ImapValue } from '../protocol/value.ts';
 
 /** Whether STORE's operation would change the message's flags (as the store decides it). */
 function wouldChange(m: MessageMeta, op: 'set' | 'add' | 'remove', flags: FlagSet): boolean {
@@ -14,6 +13,16 @@ function wouldChange(m: MessageMeta, op: 'set' | 'add' | 'remove', flags: FlagSe
   if (op === 'set') return m.flags !== flags.mask || flags.keywords.join(' ') !== m.keywords;
   if (op === 'add') return (m.flags | flags.mask) !== m.flags || addKeywords(kw, flags.keywords).length !== kw.length;
   return (m.flags & ~flags.mask) !== m.flags || removeKeywords(kw, flags.keywords).length !== kw.length;
+}
+
+/** The rows of these UIDs that a folder table holds (UIDs another session expunged are not there). */
+function present(rows: ReadonlyMap<number, MessageMeta>, uids: number[]): MessageMeta[] {
+  const out: MessageMeta[] = [];
+  for (const u of uids) {
+    const m = rows.get(u);
+    if (m) out.push(m);
+  }
+  return out;
 }
 
 export const store: CommandSpec<'STORE', SELECTED> = {
@@ -33,23 +42,33 @@ export const store: CommandSpec<'STORE', SELECTED> = {
     const since = cmd.unchangedSince === null ? undefined : Number(cmd.unchangedSince);
     // A STORE that changes nothing (the flags are already so) writes nothing — no transaction, no
     // fsync — and takes effect at this read; the answer is the flags read. Clients send many.
-    const current = uids.length ? await s.store.getMessages(sel.info.id, uids) : [];
+    // Many messages (STORE 1:*): from the folder's table kept in memory, brought up to date by a
+    // read begun now (flag-tables.ts), instead of reading every row again.
+    const current = !uids.length ? [] : uids.length > 500 ? present(await s.flagTables.current(sel.info.id), uids) : await s.store.getMessages(sel.info.id, uids);
     const noop = current.every((m) => !wouldChange(m, cmd.operation, flags) && (since === undefined || m.modseq <= since));
     const r = noop ? { updated: current.sort((a, b) => a.uid - b.uid), modified: [] as number[], modseq: 0 } : await s.store.storeFlags(sel.info.id, uids, cmd.operation, flags, since);
-    const lines: Array<ImapValue[] | string> = sel.announceKeywords(r.updated);
+    const announce = sel.announceKeywords(r.updated);
+    if (announce.length) s.untaggedBatch(announce);
     sel.ownChange(r.modseq, r.updated);
-    for (const m of r.updated) {
-      // .SILENT suppresses the echo, except that CONDSTORE clients still learn the new MODSEQ.
-      if (cmd.silent && !(sel.condstore && cmd.unchangedSince !== null)) continue;
-      const seq = sel.seqOf(m.uid);
-      if (!seq) continue;
-      const items: ImapValue[] = [];
-      if (!cmd.silent) items.push(atom('FLAGS'), sel.flagList(m));
-      if (cmd.uid) items.push(atom('UID'), m.uid);
-      if (sel.condstore) items.push(atom('MODSEQ'), [m.modseq]);
-      lines.push([seq, atom('FETCH'), items]);
+    // The echo, as text (flags and keywords are atoms: ASCII), written in large pieces.
+    // .SILENT suppresses it, except that CONDSTORE clients still learn the new MODSEQ.
+    if (!cmd.silent || (sel.condstore && cmd.unchangedSince !== null)) {
+      let text = '';
+      for (const m of r.updated) {
+        const seq = sel.seqOf(m.uid);
+        if (!seq) continue;
+        const items: string[] = [];
+        if (!cmd.silent) items.push(`FLAGS (${sel.flagText(m)})`);
+        if (cmd.uid) items.push(`UID ${m.uid}`);
+        if (sel.condstore) items.push(`MODSEQ (${m.modseq})`);
+        text += `* ${seq} FETCH (${items.join(' ')})\r\n`;
+        if (text.length > 256 * 1024) {
+          s.write(Buffer.from(text, 'latin1'));
+          text = '';
+        }
+      }
+      if (text) s.write(Buffer.from(text, 'latin1'));
     }
-    s.untaggedBatch(lines);
     if (r.modified.length) {
       const set = cmd.uid ? r.modified : r.modified.map((u) => sel.seqOf(u));
       return `[MODIFIED ${formatSequenceSet(set)}] Một số thư đã bị thay đổi / some messages were modified`;
