@@ -1,5 +1,6 @@
-// Memory per idle IMAP connection: open N TLS connections (LOGIN, SELECT INBOX of the
-// 20,000-message mailbox, then nothing), and compare the server's memory before and after:
+// Memory per idle IMAP connection: after one session that logs in, selects and leaves (the costs
+// paid once, whatever the number of connections), open N TLS connections (LOGIN, SELECT INBOX of
+// the 20,000-message mailbox, then nothing), and compare the server's memory before and after:
 // RSS as the brief asks (for Dovecot summed over the master and all its children, which counts
 // pages shared between processes once per process) and PSS (each shared page divided among the
 // processes sharing it), the fairer figure for a multi-process server.
@@ -17,6 +18,13 @@ export interface IdleResult {
 
 export async function idleBench(opts: { name: string; port: number; user: string; connections: number; concurrency: number; pids: () => number[]; settleMs?: number }): Promise<IdleResult> {
   const settle = opts.settleMs ?? 5000;
+  // One session first (LOGIN, SELECT, LOGOUT): what any first session costs once — caches, the
+  // folder's pages read in (thutin's SQLite file is memory-mapped, Dovecot's index files are
+  // mapped too) — is in "before", so the difference is what the connections themselves hold.
+  const first = await ImapConn.connect(opts.port);
+  await first.login(opts.user, PASSWORD);
+  await first.ok('SELECT INBOX');
+  await first.logout();
   await sleep(settle);
   const before = memoryOf(opts.pids());
   const conns: ImapConn[] = [];
