@@ -81,8 +81,11 @@ export interface CopyHook {
 export interface FlagDelta {
   mailboxId: number;
   modseq: number;
-  changed: readonly MessageMeta[];
+  changed: readonly FlagRow[];
 }
+
+/** What a flag change reports of each message: its UID, flags, keywords and MODSEQ. */
+export type FlagRow = messages.FlagRow;
 
 export class MailStore extends MailFolders {
   /** Told of each flag change committed in this process, before the folder is announced changed (see FlagDelta). */
@@ -321,8 +324,8 @@ export class MailStore extends MailFolders {
   }
 
   /** Change flags on messages; with `unchangedSince` (CONDSTORE) skip and report those modified later. */
-  async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: MessageMeta[]; modified: number[]; modseq: number }> {
-    let updated: MessageMeta[] = [];
+  async storeFlags(mailboxId: number, uids: number[], mode: FlagMode, flags: FlagSet, unchangedSince?: number): Promise<{ updated: FlagRow[]; modified: number[]; modseq: number }> {
+    let updated: FlagRow[] = [];
     let modified: number[] = [];
     let modseq = 0; // the MODSEQ this change got; 0 when nothing changed
     if (!uids.length) return { updated, modified, modseq };
@@ -334,8 +337,8 @@ export class MailStore extends MailFolders {
       modified = [];
       modseq = 0;
       await folders.lockFolder(tx, mailboxId); // read-modify-write: no lost flag update between sessions
-      const current = await messages.getMessages(tx, mailboxId, uids);
-      const changes: Array<{ m: MessageMeta; flags: number; keywords: string }> = [];
+      const current = await messages.getFlagRows(tx, mailboxId, uids);
+      const changes: Array<{ m: FlagRow; flags: number; keywords: string }> = [];
       for (const m of current) {
         if (unchangedSince !== undefined && m.modseq > unchangedSince) {
           modified.push(m.uid);

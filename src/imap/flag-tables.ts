@@ -60,7 +60,7 @@ export class FlagTables {
     if (!t?.rows || t.running || t.next || t.modseq !== d.modseq - 1) return;
     const rows = t.rows;
     if (!d.changed.every((m) => rows.has(m.uid))) return; // not the folder as of modseq - 1 after all: the log will tell
-    for (const m of d.changed) rows.set(m.uid, metadata(m));
+    for (const m of d.changed) rows.set(m.uid, { ...rows.get(m.uid)!, flags: m.flags, keywords: m.keywords, modseq: m.modseq });
     t.modseq = d.modseq;
     this.stats.applied++;
   }

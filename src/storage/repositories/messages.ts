@@ -28,6 +28,9 @@ export interface MessageRow {
   threadId?: string | null;
 }
 
+/** What a flag change reads and reports of a message. */
+export type FlagRow = Pick<MessageRow, 'uid' | 'modseq' | 'flags' | 'keywords'>;
+
 export interface NewMessage {
   mailboxId: number;
   uid: number;
@@ -268,6 +271,28 @@ function bounds(uids: readonly number[]): { lo: number; hi: number } {
 const rangeQuery = precompiled((r, mailboxId: number, lo: number, hi: number) =>
   r.selectFrom('messages').select(COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', '>=', lo).where('uid', '<=', hi).orderBy('uid'),
 );
+
+const FLAG_COLUMNS = ['uid', 'modseq', 'flags', 'keywords'] as const;
+const flagRowsQuery = precompiled((r, mailboxId: number, uids: readonly number[]) =>
+  r.selectFrom('messages').select(FLAG_COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', 'in', uids).orderBy('uid'),
+);
+const flagRangeQuery = precompiled((r, mailboxId: number, lo: number, hi: number) =>
+  r.selectFrom('messages').select(FLAG_COLUMNS).where('mailbox_id', '=', mailboxId).where('uid', '>=', lo).where('uid', '<=', hi).orderBy('uid'),
+);
+
+/** The flags of these UIDs' messages, in UID order (a dense set read as its range, as getMessages does). */
+export async function getFlagRows(r: Reader, mailboxId: number, uids: number[]): Promise<FlagRow[]> {
+  const out: FlagRow[] = [];
+  const add = (row: { uid: number; modseq: number; flags: number; keywords: string }) => out.push({ uid: Number(row.uid), modseq: Number(row.modseq), flags: Number(row.flags), keywords: row.keywords });
+  const { lo, hi } = bounds(uids);
+  if (uids.length > 500 && uids.length * 2 >= hi - lo + 1) {
+    const want = new Set(uids);
+    for (const row of (await flagRangeQuery(r, mailboxId, lo, hi)).rows) if (want.has(Number(row.uid))) add(row);
+    return out;
+  }
+  for (const chunk of chunks(uids, 500)) for (const row of (await flagRowsQuery(r, mailboxId, chunk)).rows) add(row);
+  return out;
+}
 
 /**
  * The rows of these UIDs, in UID order. Many UIDs that fill most of their range (a "STORE 1:*" or
