@@ -159,31 +159,40 @@ async function writeSimple(
   const attrs = items.map((i) => (i as { attribute: string }).attribute);
   if (withModseq && !attrs.includes('MODSEQ')) attrs.push('MODSEQ');
   const wantsFlags = attrs.includes('FLAGS');
-  let text = '';
+  // One formatter per item, UID once (a client may ask for it twice); each line built as one flat string.
+  const parts: Array<(m: MessageMeta) => string> = [];
+  let uidDone = false;
+  for (const a of attrs) {
+    if (a === 'UID') {
+      if (!uidDone) parts.push((m) => `UID ${m.uid}`);
+      uidDone = true;
+    } else if (a === 'FLAGS') parts.push((m) => `FLAGS (${sel.flagText(m)})`);
+    else if (a === 'MODSEQ') parts.push((m) => `MODSEQ (${m.modseq})`);
+    else if (a === 'RFC822.SIZE') parts.push((m) => `RFC822.SIZE ${m.size}`);
+    else if (a === 'ENVELOPE') parts.push((m) => `ENVELOPE ${envelopes!.get(m)!}`);
+    else parts.push((m) => `INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
+  }
+  // Lines gathered and joined once per piece: a string grown by += is a rope that Buffer.from
+  // must flatten first.
+  let lines: string[] = [];
+  let length = 0;
   for (const m of metas) {
     const seq = sel.seqOf(m.uid);
     if (!seq) continue;
-    const parts: string[] = [];
-    let uidDone = false;
-    for (const a of attrs) {
-      if (a === 'UID') {
-        if (!uidDone) parts.push(`UID ${m.uid}`);
-        uidDone = true;
-      } else if (a === 'FLAGS') parts.push(`FLAGS (${sel.flagText(m)})`);
-      else if (a === 'MODSEQ') parts.push(`MODSEQ (${m.modseq})`);
-      else if (a === 'RFC822.SIZE') parts.push(`RFC822.SIZE ${m.size}`);
-      else if (a === 'ENVELOPE') parts.push(`ENVELOPE ${envelopes!.get(m)!}`);
-      else parts.push(`INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
-    }
-    if (!wantsFlags && changed.has(m.uid)) parts.push(`FLAGS (${sel.flagText(m)})`);
-    text += `* ${seq} FETCH (${parts.join(' ')})\r\n`;
-    if (text.length > 256 * 1024) {
-      s.write(Buffer.from(text, 'latin1'));
-      text = '';
+    let line = `* ${seq} FETCH (`;
+    for (let i = 0; i < parts.length; i++) line += i ? ` ${parts[i](m)}` : parts[i](m);
+    if (!wantsFlags && changed.has(m.uid)) line += `${parts.length ? ' ' : ''}FLAGS (${sel.flagText(m)})`;
+    line += ')\r\n';
+    lines.push(line);
+    length += line.length;
+    if (length > 256 * 1024) {
+      s.write(Buffer.from(lines.join(''), 'latin1'));
+      lines = [];
+      length = 0;
       await s.drain();
     }
   }
-  if (text) s.write(Buffer.from(text, 'latin1'));
+  if (lines.length) s.write(Buffer.from(lines.join(''), 'latin1'));
 }
 
 export const fetch: CommandSpec<'FETCH', SELECTED> = {
