@@ -17,6 +17,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobWriters, WritersUnavailable, type TapSpec, type WriterTrace } from './blob-writers.ts';
+import { readFileRange } from './file-range.ts';
 
 export type { TapSpec } from './blob-writers.ts';
 
@@ -371,21 +372,7 @@ export class BlobStore {
 
   /** Read bytes [start, end) of a blob. */
   async read(sha256: string, start = 0, end?: number): Promise<Buffer> {
-    const fh = await fsp.open(this.pathOf(sha256), 'r');
-    try {
-      const stop = end ?? (await fh.stat()).size;
-      const len = Math.max(0, stop - start);
-      const buf = Buffer.allocUnsafe(len);
-      let off = 0;
-      while (off < len) {
-        const { bytesRead } = await fh.read(buf, off, len - off, start + off);
-        if (bytesRead === 0) break;
-        off += bytesRead;
-      }
-      return off === len ? buf : buf.subarray(0, off);
-    } finally {
-      await fh.close();
-    }
+    return readFileRange(this.pathOf(sha256), start, end);
   }
 
   /** The blob as a stream, from byte `start` (default 0) to byte `end` inclusive (default: the last). */
