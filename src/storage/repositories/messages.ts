@@ -283,7 +283,8 @@ const flagRangeQuery = precompiled((r, mailboxId: number, lo: number, hi: number
 /** The flags of these UIDs' messages, in UID order (a dense set read as its range, as getMessages does). */
 export async function getFlagRows(r: Reader, mailboxId: number, uids: number[]): Promise<FlagRow[]> {
   const out: FlagRow[] = [];
-  const add = (row: { uid: number; modseq: number; flags: number; keywords: string }) => out.push({ uid: Number(row.uid), modseq: Number(row.modseq), flags: Number(row.flags), keywords: row.keywords });
+  const add = (row: { uid: number; modseq: number; flags: number; keywords: string }) =>
+    out.push({ uid: Number(row.uid), modseq: Number(row.modseq), flags: Number(row.flags), keywords: row.keywords });
   const { lo, hi } = bounds(uids);
   if (uids.length > 500 && uids.length * 2 >= hi - lo + 1) {
     const want = new Set(uids);
