@@ -211,7 +211,7 @@ export function writeMarkdown(file: string, opts: { rows: Row[]; machine: Machin
   const imapStress = keptSection(old, IMAP_STRESS);
   const migrate = keptSection(old, MIGRATE);
   const m = opts.machine;
-  const md = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
+  const head = `# thutin — hiệu năng so với Dovecot và Postfix / benchmarks against Dovecot and Postfix
 
 \`npm run bench\` (\`bench/run.sh\`; not part of the tests, needs root for \`apt-get\` and the peers)
 installs Dovecot and Postfix from Debian's packages, runs them on loopback next to thutin, puts the
@@ -294,7 +294,16 @@ removed at the end (\`trap\` in \`bench/run.sh\`). The smaller knobs are environ
 \`BENCH_MESSAGES\`, \`BENCH_SMTP_MESSAGES\`, \`BENCH_SMTP_RUNS\`, \`BENCH_REPS\`,
 \`BENCH_IDLE_CONNECTIONS\`, \`BENCH_KEEP=1\` (keep the temp folder and logs).
 
-${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}${imapStress ? `${imapStress}\n\n` : ''}${migrate ? `${migrate}\n\n` : ''}## Notes
+`;
+  // An existing file keeps everything after its "What is measured" section as it is: the other
+  // benches' sections, and those written by hand (spam, virus, backup, JMAP, webmail …).
+  const measured = old.indexOf('\n## What is measured, and how');
+  const after = measured >= 0 ? old.slice(measured + 1).search(/\n(## |<!-- )/) : -1;
+  if (after >= 0) {
+    fs.writeFileSync(file, head + old.slice(measured + 1 + after + 1));
+    return;
+  }
+  const md = `${head}${smtpIngest ? `${smtpIngest}\n\n` : ''}${fetchRss ? `${fetchRss}\n\n` : ''}${directory ? `${directory}\n\n` : ''}${outbound ? `${outbound}\n\n` : ''}${pop3 ? `${pop3}\n\n` : ''}${imapStress ? `${imapStress}\n\n` : ''}${migrate ? `${migrate}\n\n` : ''}## Notes
 ${NOTES_START}
 ${notes}
 ${NOTES_END}
