@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimSign } from 'mailauth';
 import type { App } from '../../app.ts';
 import { configSchema } from '../../config/config.ts';
-import { MimeIndexer } from '../../core/mime/index.ts';
-import type { StoredContent } from '../../core/delivery.ts';
+import { ingested } from '../testing/ingested.ts';
 import { lookupWithDeadline, verifyMessage, type AuthOutcome } from '../../mailauth/verify.ts';
 import { createResolver } from '../../net/resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../../../test/helpers/dns-server.ts';
@@ -33,13 +32,6 @@ function message({ from = 'Người gửi <nguoi@gui.test>', extra = '' }: Msg =
     `${extra}${fromField}To: an@kontum.gov.vn\r\nSubject: Báo cáo ${n}\r\nDate: Mon, 7 Dec 2026 04:00:00 +0700\r\nMessage-ID: <m${n}@gui.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${'Báo cáo tháng 12 gửi kèm.\r\n'.repeat(40)}`,
     'utf8',
   );
-}
-
-function ingested(raw: Buffer): StoredContent {
-  const ix = new MimeIndexer();
-  ix.write(raw);
-  const index = ix.end();
-  return { sha256: '0'.repeat(64), size: raw.length, index, header: raw.subarray(0, index.headerSize) };
 }
 
 interface Env {

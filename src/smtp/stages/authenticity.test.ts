@@ -6,8 +6,7 @@ import crypto from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimSign } from 'mailauth';
-import { MimeIndexer } from '../../core/mime/index.ts';
-import type { StoredContent } from '../../core/delivery.ts';
+import { ingested } from '../testing/ingested.ts';
 import { lookupWithDeadline, verifyMessage } from '../../mailauth/verify.ts';
 import { createResolver } from '../../net/resolver.ts';
 import { startDnsServer, type TestDnsServer } from '../../../test/helpers/dns-server.ts';
@@ -22,14 +21,6 @@ function message(extra = ''): Buffer {
     `Received: from mx.gui.test (mx.gui.test [127.0.0.1]) by mail.kontum.gov.vn with ESMTP id ABC; Mon, 7 Dec 2026 04:00:00 +0700\r\n${extra}From: Người gửi <nguoi@gui.test>\r\nTo: an@kontum.gov.vn\r\nSubject: =?UTF-8?B?QsOhbyBjw6Fv?=\r\nDate: Mon, 7 Dec 2026 04:00:00 +0700\r\nMessage-ID: <m1@gui.test>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${body}`,
     'utf8',
   );
-}
-
-/** What the ingest leaves for the stages: the index and the header section kept in memory. */
-function ingested(raw: Buffer): StoredContent {
-  const ix = new MimeIndexer();
-  ix.write(raw);
-  const index = ix.end();
-  return { sha256: '0'.repeat(64), size: raw.length, index, header: raw.subarray(0, index.headerSize) };
 }
 
 describe('stage auth: what mailauth reads', () => {
