@@ -10,10 +10,9 @@
 // may differ from its content's envelope only when header fields served in front of its blob
 // replace Sender: or Subject: (core/served-message.ts): those are built each time, not kept.
 // At most `maxBytes` of text is kept; past it the texts kept longest go first.
-import type { MessageMeta } from '../core/mailstore.ts';
+import type { MailStore, MessageMeta } from '../core/mailstore.ts';
 import { envelopeValue } from './protocol/envelope.ts';
 import { WireWriter } from './protocol/serialize.ts';
-import type { ImapStore } from './context.ts';
 
 /** Header fields in front of a blob that change what its ENVELOPE shows (servedIndex). */
 const CHANGES_ENVELOPE = /(?:^|\n)(?:sender|subject)[ \t]*:/i;
@@ -38,7 +37,7 @@ export class EnvelopeTexts {
   readonly stats = { kept: 0, built: 0 };
 
   constructor(
-    private readonly store: Pick<ImapStore, 'indexesOf'>,
+    private readonly store: Pick<MailStore, 'indexesOf'>,
     private readonly maxBytes = 16 * 1024 * 1024,
   ) {}
 
