@@ -25,6 +25,8 @@ import { bodyStructureValue } from '../protocol/bodystructure.ts';
 import { resolveSection, filterHeaderFields, partialRange } from '../protocol/section.ts';
 
 const BATCH = 200;
+/** Envelopes of a metadata FETCH with ENVELOPE looked up and written this many at a time. */
+const ENVELOPE_BATCH = 2000;
 
 /** RFC 5530: some messages asked for were expunged by another session; the others were answered. */
 const expungeIssued = () => new ImapError('NO', 'Một số thư đã bị xoá / some of the requested messages no longer exist', 'EXPUNGEISSUED');
@@ -266,22 +268,26 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     const announce = sel.announceKeywords(metas);
     if (announce.length) s.untaggedBatch(announce);
     if (onlyMetadata(cmd.items, true)) {
-      let envelopes: Map<MessageMeta, string> | null = null;
-      if (cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')) {
-        envelopes = await s.envelopes.of(metas);
-        // No envelope: another session expunged the message and its content went meanwhile (as below).
-        const none = metas.filter((m) => !envelopes!.has(m));
-        if (none.length) {
-          const still = await store.getMessages(
-            sel.info.id,
-            none.map((m) => m.uid),
-          );
-          if (still.length) throw new Error(`no index for message ${still[0].uid}`);
-          metas = metas.filter((m) => envelopes!.has(m));
-          expunged = true;
+      const withModseq = cmd.changedSince !== null;
+      if (!cmd.items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')) await writeSimple(s, metas, cmd.items, changed, withModseq);
+      // With ENVELOPE, ENVELOPE_BATCH messages at a time: the texts of a whole large folder are not held at once.
+      else
+        for (let i = 0; i < metas.length; i += ENVELOPE_BATCH) {
+          let batch = metas.slice(i, i + ENVELOPE_BATCH);
+          const envelopes = await s.envelopes.of(batch);
+          // No envelope: another session expunged the message and its content went meanwhile (as below).
+          const none = batch.filter((m) => !envelopes.has(m));
+          if (none.length) {
+            const still = await store.getMessages(
+              sel.info.id,
+              none.map((m) => m.uid),
+            );
+            if (still.length) throw new Error(`no index for message ${still[0].uid}`);
+            batch = batch.filter((m) => envelopes.has(m));
+            expunged = true;
+          }
+          await writeSimple(s, batch, cmd.items, changed, withModseq, envelopes);
         }
-      }
-      await writeSimple(s, metas, cmd.items, changed, cmd.changedSince !== null, envelopes);
       if (expunged && !cmd.uid) throw expungeIssued();
       return;
     }
