@@ -10,7 +10,7 @@ import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
 import { FetchWriter, READ_AHEAD, withoutNuls, type BodyRange, type FetchValue } from '../fetch-writer.ts';
 import { resolveUids } from '../sequence.ts';
-import type { FetchItem, Section } from '../parser/types.ts';
+import type { FetchItem, Section, SequenceSet } from '../parser/types.ts';
 import { fetchItemLabel, fetchItemSetsSeen } from '../parser/fetch-items.ts';
 import { formatSequenceSet, resolveSequenceSet, sequenceSetMatcher } from '../parser/sequence-set.ts';
 import { formatRanges } from '../uid-map.ts';
@@ -18,6 +18,7 @@ import type { MessageMeta } from '../../core/mailstore.ts';
 import type { MessageIndex } from '../../core/mime/types.ts';
 import { SEEN } from '../../core/flags.ts';
 import { atom, literal, literal8 } from '../protocol/value.ts';
+import { LineBytes } from '../protocol/line-bytes.ts';
 import { binaryPart } from '../binary.ts';
 import { formatInternalDate } from '../protocol/serialize.ts';
 import { envelopeValue } from '../protocol/envelope.ts';
@@ -144,57 +145,111 @@ function onlyMetadata(items: FetchItem[], envelope = false): boolean {
   return items.every((i) => i.type === 'attribute' && (SIMPLE.has(i.attribute) || (envelope && i.attribute === 'ENVELOPE')));
 }
 
+const [UID, FLAGS, MODSEQ, SIZE, ENVELOPE, INTERNALDATE] = [0, 1, 2, 3, 4, 5];
+const ITEM_CODE: Record<string, number> = { UID, FLAGS, MODSEQ, 'RFC822.SIZE': SIZE, ENVELOPE, INTERNALDATE };
+
 /**
- * The fast path for metadata-only FETCH: responses are built as text and written in large pieces,
- * without building response values per message. ENVELOPE comes as wire bytes already
- * (envelope-texts.ts; a one-byte string, which may hold a literal's 8-bit bytes).
+ * The fast path for metadata-only FETCH: every line is built at once as bytes (protocol/line-bytes.ts),
+ * without response values or strings per message, then written with back-pressure. Building
+ * before the first write means an answer is read from `metas` as they are when it is asked for.
+ * ENVELOPE comes as wire bytes already (envelope-texts.ts; a one-byte string, which may hold a
+ * literal's 8-bit bytes).
  */
 async function writeSimple(
   s: SelectedContext,
-  metas: MessageMeta[],
+  metas: Iterable<MessageMeta>,
   items: FetchItem[],
   changed: Set<number>,
   withModseq: boolean,
   envelopes: ReadonlyMap<MessageMeta, string> | null = null,
+  expected = 0,
 ): Promise<void> {
   const sel = s.selected;
   const attrs = items.map((i) => (i as { attribute: string }).attribute);
   if (withModseq && !attrs.includes('MODSEQ')) attrs.push('MODSEQ');
-  const wantsFlags = attrs.includes('FLAGS');
-  // One formatter per item, UID once (a client may ask for it twice); each line built as one flat string.
-  const parts: Array<(m: MessageMeta) => string> = [];
-  let uidDone = false;
-  for (const a of attrs) {
-    if (a === 'UID') {
-      if (!uidDone) parts.push((m) => `UID ${m.uid}`);
-      uidDone = true;
-    } else if (a === 'FLAGS') parts.push((m) => `FLAGS (${sel.flagText(m)})`);
-    else if (a === 'MODSEQ') parts.push((m) => `MODSEQ (${m.modseq})`);
-    else if (a === 'RFC822.SIZE') parts.push((m) => `RFC822.SIZE ${m.size}`);
-    else if (a === 'ENVELOPE') parts.push((m) => `ENVELOPE ${envelopes!.get(m)!}`);
-    else parts.push((m) => `INTERNALDATE "${formatInternalDate(new Date(m.internalDate), m.internalDateZone)}"`);
-  }
-  // Lines gathered and joined once per piece: a string grown by += is a rope that Buffer.from
-  // must flatten first.
-  let lines: string[] = [];
-  let length = 0;
+  // UID once (a client may ask for it twice); FLAGS added where a FETCH set \Seen without asking for them.
+  const wanted = attrs.filter((a, i) => a !== 'UID' || attrs.indexOf('UID') === i).map((a) => ITEM_CODE[a] ?? INTERNALDATE);
+  const wantsFlags = wanted.includes(FLAGS);
+  const out = new LineBytes(expected * 40);
+  // One loop with a switch, no function per item: it is made fast once, early in a large answer.
   for (const m of metas) {
     const seq = sel.seqOf(m.uid);
     if (!seq) continue;
-    let line = `* ${seq} FETCH (`;
-    for (let i = 0; i < parts.length; i++) line += i ? ` ${parts[i](m)}` : parts[i](m);
-    if (!wantsFlags && changed.has(m.uid)) line += `${parts.length ? ' ' : ''}FLAGS (${sel.flagText(m)})`;
-    line += ')\r\n';
-    lines.push(line);
-    length += line.length;
-    if (length > 256 * 1024) {
-      s.write(Buffer.from(lines.join(''), 'latin1'));
-      lines = [];
-      length = 0;
-      await s.drain();
+    out.text('* ').number(seq).text(' FETCH (');
+    const n = wanted.length + (!wantsFlags && changed.size && changed.has(m.uid) ? 1 : 0);
+    for (let i = 0; i < n; i++) {
+      if (i) out.text(' ');
+      switch (i < wanted.length ? wanted[i] : FLAGS) {
+        case UID:
+          out.text('UID ').number(m.uid);
+          break;
+        case FLAGS:
+          out.text('FLAGS (').text(sel.flagText(m)).text(')');
+          break;
+        case MODSEQ:
+          out.text('MODSEQ (').number(m.modseq).text(')');
+          break;
+        case SIZE:
+          out.text('RFC822.SIZE ').number(m.size);
+          break;
+        case ENVELOPE:
+          out.text('ENVELOPE ').text(envelopes!.get(m)!);
+          break;
+        default:
+          out
+            .text('INTERNALDATE "')
+            .text(formatInternalDate(new Date(m.internalDate), m.internalDateZone))
+            .text('"');
+      }
     }
+    out.text(')\r\n');
   }
-  if (lines.length) s.write(Buffer.from(lines.join(''), 'latin1'));
+  for (const chunk of out.take()) {
+    s.write(chunk);
+    await s.drain();
+  }
+}
+
+/** Whether a set names every message the session shows (1:*, or UID 1:* and the like). */
+function coversFolder(sel: SelectedContext['selected'], set: SequenceSet, byUid: boolean): boolean {
+  if (set.kind !== 'ranges' || !sel.exists) return false;
+  // A sequence number past the folder is an error resolveUids reports.
+  if (!byUid && set.ranges.some((r) => (r.start !== '*' && r.start > sel.exists) || (r.end !== '*' && r.end > sel.exists))) return false;
+  const first = byUid ? sel.uids.uidAt(1) : 1;
+  const last = byUid ? sel.maxUid : sel.exists;
+  return resolveSequenceSet(set, last).some(([lo, hi]) => lo <= first && hi >= last);
+}
+
+/**
+ * A metadata-only FETCH of the whole folder from the folder's table (flag-tables.ts), in UID order,
+ * without a list of UIDs or of rows: false, having written nothing, when the table lacks a message
+ * the session shows (another session expunged it; the general path answers that).
+ */
+async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedSince: bigint | null): Promise<boolean> {
+  const sel = s.selected;
+  const rows = await s.flagTables.current(sel.info.id);
+  // Read out at once: the next update replaces rows.
+  let shown = 0;
+  let ascending = true;
+  let last = 0;
+  const keyworded: MessageMeta[] = [];
+  for (const m of rows.values()) {
+    if (m.uid <= last) ascending = false;
+    last = m.uid;
+    if (!sel.uids.has(m.uid)) continue;
+    shown++;
+    if (m.keywords) keyworded.push(m);
+  }
+  if (shown !== sel.exists) return false;
+  let list: Iterable<MessageMeta> = ascending ? rows.values() : [...rows.values()].sort((a, b) => a.uid - b.uid);
+  if (changedSince !== null) {
+    const since = changedSince > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(changedSince);
+    list = Array.from(list).filter((m) => m.modseq > since);
+  }
+  const announce = sel.announceKeywords(keyworded);
+  if (announce.length) s.untaggedBatch(announce);
+  await writeSimple(s, list, items, new Set(), changedSince !== null, null, shown);
+  return true;
 }
 
 export const fetch: CommandSpec<'FETCH', SELECTED> = {
@@ -209,7 +264,8 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
       if (enabled) s.untagged(enabled);
     }
     if (cmd.vanished && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
-    const uids = resolveUids(sel, cmd.sequence, cmd.uid);
+    // The whole folder's metadata (a client's resync) comes from the folder's table, without a list of UIDs.
+    const wholeMetadata = coversFolder(sel, cmd.sequence, cmd.uid) && onlyMetadata(cmd.items);
     if (cmd.vanished && cmd.changedSince !== null) {
       // RFC 7162 3.2.6: UIDs in the set expunged since CHANGEDSINCE.
       // When the log no longer reaches CHANGEDSINCE: every UID of the set up to what the session
@@ -221,6 +277,8 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
         : formatRanges(sel.vanishedWithoutLog(resolveSequenceSet(cmd.sequence, sel.maxUid, sel.saved)));
       if (gone) s.untagged(`VANISHED (EARLIER) ${gone}`);
     }
+    if (wholeMetadata && (await writeWholeFolder(s, cmd.items, cmd.changedSince))) return;
+    const uids = resolveUids(sel, cmd.sequence, cmd.uid);
     if (!uids.length) return;
     const whole = uids.length === sel.exists;
     let metas: MessageMeta[];
