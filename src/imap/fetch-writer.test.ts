@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import pino from 'pino';
 import { describe, it, expect, beforeEach } from 'vitest';
 import type { MessageSource } from '../core/served-message.ts';
-import { FLUSH_AT, FetchWriter, READ_AHEAD, SMALL_LITERAL, fetchBodyBytes, type FetchSink } from './fetch-writer.ts';
+import { FLUSH_AT, FetchWriter, READ_AHEAD, READ_AHEAD_BYTES, SMALL_LITERAL, fetchBodyBytes, type FetchSink } from './fetch-writer.ts';
 import { atom } from './protocol/value.ts';
 
 function fakeSink() {
@@ -100,11 +100,15 @@ describe('FetchWriter', () => {
     expect(sink.aborted).toBe(true);
   });
 
-  it('reads the next bodies while one is written, at most READ_AHEAD, the same bytes, nothing held after', async () => {
+  it.each([
+    ['small', 100, READ_AHEAD],
+    ['60 KB', 60_000, Math.floor(READ_AHEAD_BYTES / 60_000)],
+  ])('reads the next %s bodies while one is written, at most READ_AHEAD or READ_AHEAD_BYTES, the same bytes, nothing held after', async (_what, size, limit) => {
     const bodies = new Map<string, Buffer>();
     const msgs: MessageSource[] = [];
-    for (let i = 0; i < 30; i++) {
-      const b = Buffer.from(`Subject: thư ${i}\r\n\r\n${'x'.repeat(100 + i)}\r\n`);
+    const N = 80;
+    for (let i = 0; i < N; i++) {
+      const b = Buffer.from(`Subject: thư ${i}\r\n\r\n${'x'.repeat(size + i)}\r\n`);
       bodies.set(`s${i}`, b);
       msgs.push(source(`s${i}`, b));
     }
@@ -127,7 +131,7 @@ describe('FetchWriter', () => {
       const w = new FetchWriter(sink, slow);
       try {
         for (let j = 0; j < msgs.length; j++) {
-          if (ahead) for (let k = j; k < msgs.length && k < j + READ_AHEAD; k++) w.readAhead(msgs[k], 0, msgs[k].size);
+          if (ahead && w.wantsReadAhead) for (let k = j; k < msgs.length && k < j + READ_AHEAD; k++) w.readAhead(msgs[k], 0, msgs[k].size);
           await w.message(j + 1, [atom('BODY[]'), { body: msgs[j], start: 0, end: msgs[j].size }]);
         }
         await w.flush();
@@ -142,8 +146,9 @@ describe('FetchWriter', () => {
     reads = 0;
     expect(await run(true)).toBe(plain);
     expect(most).toBeGreaterThan(1);
-    expect(most).toBeLessThanOrEqual(READ_AHEAD);
-    expect(reads).toBe(30); // each body read once
+    expect(most).toBeLessThanOrEqual(limit);
+    expect(most).toBeGreaterThan(limit / 2); // asked for many at a time
+    expect(reads).toBe(N); // each body read once
     expect(fetchBodyBytes.held).toBe(0);
     // Ended early: what was read ahead is let go.
     const w = new FetchWriter(fakeSink(), slow);

@@ -89,7 +89,9 @@ export function withoutNuls(buf: Buffer): Buffer {
 }
 
 /** Small sections read ahead of the message being written, at most (reads in flight or done and not yet written). */
-export const READ_AHEAD = 8;
+export const READ_AHEAD = 32;
+/** Bytes of the sections read ahead, at most (they are held until written). */
+export const READ_AHEAD_BYTES = 512 * 1024;
 
 export class FetchWriter {
   private readonly w = new WireWriter();
@@ -98,6 +100,8 @@ export class FetchWriter {
   private responses = 0;
   /** Small sections being read ahead (readAhead), by message and range; their bytes are held once read. */
   private readonly ahead = new Map<MessageSource, { start: number; end: number; bytes: Promise<Buffer>; held: number }>();
+  /** Bytes of the sections in `ahead` (asked for: read or not yet). */
+  private aheadBytes = 0;
 
   constructor(
     private readonly sink: FetchSink,
@@ -127,8 +131,9 @@ export class FetchWriter {
    */
   readAhead(body: MessageSource, start: number, end: number): void {
     const length = end - start;
-    if (length <= 0 || length > SMALL_LITERAL || this.ahead.size >= READ_AHEAD || this.ahead.has(body)) return;
+    if (length <= 0 || length > SMALL_LITERAL || this.ahead.size >= READ_AHEAD || this.aheadBytes + length > READ_AHEAD_BYTES || this.ahead.has(body)) return;
     const entry = { start, end, held: 0, bytes: this.store.readMessage(body, start, end) };
+    this.aheadBytes += length;
     entry.bytes.then(
       (b) => {
         if (this.ahead.get(body) !== entry) return; // disposed meanwhile
@@ -140,10 +145,19 @@ export class FetchWriter {
     this.ahead.set(body, entry);
   }
 
+  /**
+   * Whether to ask for more reads ahead: once half of READ_AHEAD (or of READ_AHEAD_BYTES) is left,
+   * so that they are asked for many at a time rather than one per message written.
+   */
+  get wantsReadAhead(): boolean {
+    return this.ahead.size <= READ_AHEAD / 2 && this.aheadBytes <= READ_AHEAD_BYTES / 2;
+  }
+
   /** Drop the sections read ahead and not written (a FETCH that ended early). */
   dispose(): void {
     for (const e of this.ahead.values()) release(e.held);
     this.ahead.clear();
+    this.aheadBytes = 0;
   }
 
   /** A section's bytes: read ahead if it was, else read now. Held once (by readAhead or here). */
@@ -151,6 +165,7 @@ export class FetchWriter {
     const e = this.ahead.get(v.body);
     if (e && e.start === v.start && e.end === v.end) {
       this.ahead.delete(v.body);
+      this.aheadBytes -= e.end - e.start;
       try {
         const bytes = await e.bytes;
         return { bytes, heldAlready: e.held };

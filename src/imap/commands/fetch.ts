@@ -369,7 +369,7 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
         const indexes = withIndex ? await store.indexesOf(batch) : null;
         for (let j = 0; j < batch.length; j++) {
           const m = batch[j];
-          if (ahead) for (let k = j; k < batch.length && k < j + READ_AHEAD; k++) out.readAhead(batch[k], 0, batch[k].size);
+          if (ahead && out.wantsReadAhead) for (let k = j; k < batch.length && k < j + READ_AHEAD; k++) out.readAhead(batch[k], 0, batch[k].size);
           const seq = sel.seqOf(m.uid);
           if (!seq) continue;
           try {
