@@ -170,7 +170,9 @@ async function writeSimple(
   // UID once (a client may ask for it twice); FLAGS added where a FETCH set \Seen without asking for them.
   const wanted = attrs.filter((a, i) => a !== 'UID' || attrs.indexOf('UID') === i).map((a) => ITEM_CODE[a] ?? INTERNALDATE);
   const wantsFlags = wanted.includes(FLAGS);
-  const out = new LineBytes(expected * 40);
+  // Each full buffer goes to the socket at once (no wait between them: the lines are built from
+  // `metas` as they are now); the client reads the first while the rest are built.
+  const out = new LineBytes(expected * 40, (chunk) => s.write(chunk));
   // One loop with a switch, no function per item: it is made fast once, early in a large answer.
   for (const m of metas) {
     const seq = sel.seqOf(m.uid);
@@ -204,10 +206,8 @@ async function writeSimple(
     }
     out.text(')\r\n');
   }
-  for (const chunk of out.take()) {
-    s.write(chunk);
-    await s.drain();
-  }
+  for (const chunk of out.take()) s.write(chunk);
+  await s.drain();
 }
 
 /** Whether a set names every message the session shows (1:*, or UID 1:* and the like). */

@@ -42,4 +42,18 @@ describe('LineBytes', () => {
     // What was taken is not written over by what comes after.
     expect(Buffer.concat(chunks).toString('latin1')).toBe(expected);
   });
+
+  it('hands each full buffer over at once when asked, the rest at take()', () => {
+    const handed: Buffer[] = [];
+    const w = new LineBytes(100, (c) => handed.push(c));
+    let expected = '';
+    for (let i = 1; i <= 10_000; i++) {
+      w.text('* ').number(i).text(' FETCH (FLAGS ())\r\n');
+      expected += `* ${i} FETCH (FLAGS ())\r\n`;
+      if (i === 5_000) expect(handed.length).toBeGreaterThan(0); // before the end
+    }
+    const rest = w.take();
+    expect(Buffer.concat([...handed, ...rest]).toString('latin1')).toBe(expected);
+    expect(handed.every((c) => c.length <= 64 * 1024)).toBe(true);
+  });
 });

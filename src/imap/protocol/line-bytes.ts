@@ -6,6 +6,8 @@
 // flags and numbers are ASCII, and envelope texts come as one-byte strings already.
 
 const CHUNK = 256 * 1024;
+/** With a `full` callback, buffers of this size: the first lines go out early. */
+const FIRST_HAND_OVER = 64 * 1024;
 
 /** Strings this long or longer are copied by Buffer's own latin1 write, shorter ones byte by byte. */
 const NATIVE_WRITE = 64;
@@ -15,16 +17,31 @@ export class LineBytes {
   private buf: Buffer;
   private pos = 0;
 
-  /** `expected`: about how many bytes will be written (the first buffer's size, up to 256 KB). */
-  constructor(expected = CHUNK) {
-    this.buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(256, expected)));
+  /**
+   * `expected`: about how many bytes will be written (the first buffer's size, up to 256 KB).
+   * `full`: given each buffer as soon as it is full (a socket's write: the reader starts on the
+   * first lines while the rest are built), instead of keeping it for `take`.
+   */
+  constructor(
+    expected = CHUNK,
+    private readonly full: ((chunk: Buffer) => void) | null = null,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.min(this.chunkSize, Math.max(256, expected)));
+  }
+
+  private get chunkSize(): number {
+    return this.full ? FIRST_HAND_OVER : CHUNK;
   }
 
   /** Room for `n` more bytes in the current buffer (a new buffer when it has not). */
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    if (this.pos) this.chunks.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(Math.max(CHUNK, n));
+    if (this.pos) {
+      const chunk = this.buf.subarray(0, this.pos);
+      if (this.full) this.full(chunk);
+      else this.chunks.push(chunk);
+    }
+    this.buf = Buffer.allocUnsafe(Math.max(this.chunkSize, n));
     this.pos = 0;
   }
 
@@ -70,7 +87,7 @@ export class LineBytes {
     return this;
   }
 
-  /** Everything written, as buffers of about 256 KB; the writer starts empty again. */
+  /** Everything written (not yet handed to `full`), as buffers of about 256 KB; the writer starts empty again. */
   take(): Buffer[] {
     const out = this.chunks.splice(0);
     if (this.pos) out.push(this.buf.subarray(0, this.pos));
