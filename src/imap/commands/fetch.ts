@@ -157,7 +157,7 @@ const ITEM_CODE: Record<string, number> = { UID, FLAGS, MODSEQ, 'RFC822.SIZE': S
  */
 async function writeSimple(
   s: SelectedContext,
-  metas: Iterable<MessageMeta>,
+  metas: readonly MessageMeta[],
   items: FetchItem[],
   changed: Set<number>,
   withModseq: boolean,
@@ -222,14 +222,14 @@ function coversFolder(sel: SelectedContext['selected'], set: SequenceSet, byUid:
 
 /**
  * A metadata-only FETCH of the whole folder from the folder's table (flag-tables.ts), in UID order,
- * without a list of UIDs or of rows: false, having written nothing, when the table lacks a message
+ * without resolving the set to UIDs and looking each up: false, having written nothing, when the table lacks a message
  * the session shows (another session expunged it; the general path answers that).
  */
 async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedSince: bigint | null): Promise<boolean> {
   const sel = s.selected;
   const rows = await s.flagTables.current(sel.info.id);
-  // Read out at once: the next update replaces rows.
-  let shown = 0;
+  // Read out at once (the next update replaces rows), in UID order.
+  let list: MessageMeta[] = [];
   let ascending = true;
   let last = 0;
   const keyworded: MessageMeta[] = [];
@@ -237,14 +237,15 @@ async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedS
     if (m.uid <= last) ascending = false;
     last = m.uid;
     if (!sel.uids.has(m.uid)) continue;
-    shown++;
+    list.push(m);
     if (m.keywords) keyworded.push(m);
   }
-  if (shown !== sel.exists) return false;
-  let list: Iterable<MessageMeta> = ascending ? rows.values() : [...rows.values()].sort((a, b) => a.uid - b.uid);
+  if (list.length !== sel.exists) return false;
+  const shown = list.length;
+  if (!ascending) list.sort((a, b) => a.uid - b.uid);
   if (changedSince !== null) {
     const since = changedSince > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(changedSince);
-    list = Array.from(list).filter((m) => m.modseq > since);
+    list = list.filter((m) => m.modseq > since);
   }
   const announce = sel.announceKeywords(keyworded);
   if (announce.length) s.untaggedBatch(announce);
