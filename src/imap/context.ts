@@ -87,7 +87,7 @@ export interface HandlerServices {
   /** Folders' metadata kept up to date from the change log, for FETCH 1:* of metadata (flag-tables.ts). */
   flagTables: Pick<FlagTables, 'current'>;
   /** Messages' ENVELOPE serialized once per content and kept (envelope-texts.ts). */
-  envelopes: Pick<EnvelopeTexts, 'of'>;
+  envelopes: Pick<EnvelopeTexts, 'of' | 'ofFolder'>;
   accounts: ImapAccounts;
   /** The one sign-in of every door (throttle, forced change): LOGIN and AUTHENTICATE go through it. */
   signIn: Pick<SignInService, 'signIn'>;

@@ -10,6 +10,12 @@
 // may differ from its content's envelope only when header fields served in front of its blob
 // replace Sender: or Subject: (core/served-message.ts): those are built each time, not kept.
 // At most `maxBytes` of text is kept; past it the texts kept longest go first.
+//
+// A folder's listing (FETCH 1:* with ENVELOPE, from the folder's table: no content named) finds
+// them by UID: each folder's index gives a message's text by UID, checked against its size and date.
+// A message keeps its UID, content and served header fields while it is in a folder, and a folder's
+// index is kept under its id and UIDVALIDITY (a folder made again, or renamed, starts a new one).
+// At most `maxIndexed` messages are indexed; past it the folders used least recently go first.
 import type { MailStore, MessageMeta } from '../core/mailstore.ts';
 import { envelopeValue } from './protocol/envelope.ts';
 import { WireWriter } from './protocol/serialize.ts';
@@ -30,16 +36,84 @@ function wireText(value: ReturnType<typeof envelopeValue>): string {
   return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('latin1');
 }
 
+/** A message's ENVELOPE in a folder's index, with what tells it is the same message. */
+interface Indexed {
+  size: number;
+  internalDate: number;
+  text: string;
+}
+
 export class EnvelopeTexts {
   private readonly byContent = new Map<string, string>();
   private bytes = 0;
+  /** Each folder's index, by "id/UIDVALIDITY", used least recently first. */
+  private readonly byFolder = new Map<string, Map<number, Indexed>>();
+  private indexed = 0;
   /** Envelopes found here and built (tests, the profile). */
-  readonly stats = { kept: 0, built: 0 };
+  readonly stats = { kept: 0, built: 0, byUid: 0 };
 
   constructor(
     private readonly store: Pick<MailStore, 'indexesOf'>,
     private readonly maxBytes = 16 * 1024 * 1024,
+    private readonly maxIndexed = 100_000,
   ) {}
+
+  /**
+   * The ENVELOPE of each of a folder's `rows` (rows of its table: UID, size and date, no content)
+   * as wire bytes, found by UID: those not indexed yet are looked up (`lookup`: their full rows)
+   * and found by content or built. Null when one has none (expunged meanwhile, its content gone).
+   * `whole`: the rows are all of the folder's (those indexed and not among them have left it).
+   */
+  async ofFolder(
+    folder: { id: number; uidvalidity: number },
+    rows: readonly MessageMeta[],
+    lookup: (uids: number[]) => Promise<MessageMeta[]>,
+    whole = true,
+  ): Promise<((m: MessageMeta) => string) | null> {
+    const key = `${folder.id}/${folder.uidvalidity}`;
+    let index = this.byFolder.get(key);
+    if (index)
+      this.byFolder.delete(key); // most recently used last
+    else index = new Map();
+    this.byFolder.set(key, index);
+    const same = (m: MessageMeta, e: Indexed | undefined): e is Indexed => e !== undefined && e.size === m.size && e.internalDate === m.internalDate;
+    const missing: number[] = [];
+    for (const m of rows) if (!same(m, index.get(m.uid))) missing.push(m.uid);
+    this.stats.byUid += rows.length - missing.length;
+    for (let i = 0; i < missing.length; i += 2000) {
+      const metas = await lookup(missing.slice(i, i + 2000));
+      const texts = await this.of(metas);
+      for (const [m, text] of texts) {
+        if (!index.has(m.uid)) this.indexed++;
+        index.set(m.uid, { size: m.size, internalDate: m.internalDate, text });
+      }
+    }
+    for (const m of rows) if (!same(m, index.get(m.uid))) return null;
+    if (whole && index.size > rows.length + 1000) this.dropGone(index, rows);
+    this.trimIndexes(index);
+    const found = index;
+    return (m) => found.get(m.uid)!.text;
+  }
+
+  /** Messages no longer in the folder (`rows`: all of it) leave its index. */
+  private dropGone(index: Map<number, Indexed>, rows: readonly MessageMeta[]): void {
+    const present = new Set(rows.map((m) => m.uid));
+    for (const uid of index.keys()) {
+      if (present.has(uid)) continue;
+      index.delete(uid);
+      this.indexed--;
+    }
+  }
+
+  /** Keep at most maxIndexed messages indexed: the folders used least recently go first (never `keep`). */
+  private trimIndexes(keep: Map<number, Indexed>): void {
+    for (const [k, index] of this.byFolder) {
+      if (this.indexed <= this.maxIndexed) break;
+      if (index === keep) continue;
+      this.indexed -= index.size;
+      this.byFolder.delete(k);
+    }
+  }
 
   /**
    * Each message's ENVELOPE as wire bytes (a one-byte string). A message whose index is gone (its

@@ -4,7 +4,9 @@
 // served message (store.readMessage/streamMessage), written by fetch-writer.ts: small ones
 // gathered, large ones streamed with back-pressure, never a whole batch of bodies in memory.
 // BINARY[part] and BINARY.SIZE[part] (RFC 3516) answer a part decoded (binary.ts), as literal8.
-// Metadata alone, or with ENVELOPE (kept serialized: envelope-texts.ts), is written as text at once.
+// Metadata alone, or with ENVELOPE (kept serialized: envelope-texts.ts), is written as bytes at once
+// (protocol/line-bytes.ts); of the whole folder, from the folder's table (flag-tables.ts) and, for
+// ENVELOPE, the folder's index of envelopes by UID, without reading every message's row.
 import { SELECTED, type CommandSpec } from './types.ts';
 import { ImapError } from '../errors.ts';
 import type { ImapStore, SelectedContext } from '../context.ts';
@@ -161,7 +163,7 @@ async function writeSimple(
   items: FetchItem[],
   changed: Set<number>,
   withModseq: boolean,
-  envelopes: ReadonlyMap<MessageMeta, string> | null = null,
+  envelopeOf: ((m: MessageMeta) => string) | null = null,
   expected = 0,
 ): Promise<void> {
   const sel = s.selected;
@@ -195,7 +197,7 @@ async function writeSimple(
           out.text('RFC822.SIZE ').number(m.size);
           break;
         case ENVELOPE:
-          out.text('ENVELOPE ').text(envelopes!.get(m)!);
+          out.text('ENVELOPE ').text(envelopeOf!(m));
           break;
         default:
           out
@@ -247,9 +249,16 @@ async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedS
     const since = changedSince > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(changedSince);
     list = list.filter((m) => m.modseq > since);
   }
+  // ENVELOPE by UID from the folder's index (envelope-texts.ts), not by reading every row whole.
+  const envelopeOf = items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')
+    ? await s.envelopes.ofFolder(sel.info, list, (uids) => s.store.getMessages(sel.info.id, uids), changedSince === null)
+    : null;
+  if (envelopeOf === null && items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')) return false;
   const announce = sel.announceKeywords(keyworded);
   if (announce.length) s.untaggedBatch(announce);
-  await writeSimple(s, list, items, new Set(), changedSince !== null, null, shown);
+  // With ENVELOPE, ENVELOPE_BATCH messages at a time, waiting for the socket between them.
+  const step = envelopeOf ? ENVELOPE_BATCH : list.length;
+  for (let i = 0; i < list.length; i += step) await writeSimple(s, step === list.length ? list : list.slice(i, i + step), items, new Set(), changedSince !== null, envelopeOf, Math.min(step, shown));
   return true;
 }
 
@@ -266,7 +275,7 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
     }
     if (cmd.vanished && !s.enabled.has('QRESYNC')) throw new ImapError('BAD', 'Cần ENABLE QRESYNC trước / ENABLE QRESYNC first');
     // The whole folder's metadata (a client's resync) comes from the folder's table, without a list of UIDs.
-    const wholeMetadata = coversFolder(sel, cmd.sequence, cmd.uid) && onlyMetadata(cmd.items);
+    const wholeMetadata = coversFolder(sel, cmd.sequence, cmd.uid) && onlyMetadata(cmd.items, true);
     if (cmd.vanished && cmd.changedSince !== null) {
       // RFC 7162 3.2.6: UIDs in the set expunged since CHANGEDSINCE.
       // When the log no longer reaches CHANGEDSINCE: every UID of the set up to what the session
@@ -345,7 +354,7 @@ export const fetch: CommandSpec<'FETCH', SELECTED> = {
             batch = batch.filter((m) => envelopes.has(m));
             expunged = true;
           }
-          await writeSimple(s, batch, cmd.items, changed, withModseq, envelopes);
+          await writeSimple(s, batch, cmd.items, changed, withModseq, (m) => envelopes.get(m)!);
         }
       if (expunged && !cmd.uid) throw expungeIssued();
       return;
