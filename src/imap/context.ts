@@ -85,7 +85,7 @@ export interface ImapLimits {
 export interface HandlerServices {
   store: ImapStore;
   /** Folders' metadata kept up to date from the change log, for FETCH 1:* of metadata (flag-tables.ts). */
-  flagTables: Pick<FlagTables, 'current'>;
+  flagTables: Pick<FlagTables, 'current' | 'ordered'>;
   /** Messages' ENVELOPE serialized once per content and kept (envelope-texts.ts). */
   envelopes: Pick<EnvelopeTexts, 'of' | 'ofFolder'>;
   accounts: ImapAccounts;

@@ -34,8 +34,17 @@ describe.each(backends())('IMAP flag tables (%s)', (backend) => {
   it('answers as a whole read after deliveries, flag changes and expunges, reading only the change log', async () => {
     const id = await folder('Bảng', 6);
     const tables = new FlagTables(store);
-    const same = async () => expect(view((await tables.current(id)).values())).toEqual(view(await store.listFlags(id)));
+    const same = async () => {
+      expect(view((await tables.current(id)).values())).toEqual(view(await store.listFlags(id)));
+      // In UID order, as a whole read lists them.
+      const ordered = await tables.ordered(id);
+      expect(ordered.map((m) => m.uid)).toEqual((await store.listFlags(id)).map((m) => m.uid));
+      expect(view(ordered)).toEqual(view(await store.listFlags(id)));
+    };
     await same();
+    // An ordered array handed out never changes afterwards.
+    const before = await tables.ordered(id);
+    const beforeView = view(before);
     await store.storeFlags(id, [2, 3], 'add', { mask: SEEN | FLAGGED, keywords: ['$Quan_trong'] });
     await same();
     await store.storeFlags(id, [3], 'remove', { mask: FLAGGED, keywords: [] });
@@ -47,8 +56,9 @@ describe.each(backends())('IMAP flag tables (%s)', (backend) => {
     await store.expunge(id, [1]);
     await same();
     expect((await tables.current(id)).has(1)).toBe(false);
-    // The three flag changes made while the table was current were applied as committed; the one after a delivery was read from the log.
-    expect(tables.stats).toEqual({ whole: 1, deltas: 4, applied: 3 });
+    expect(view(before)).toEqual(beforeView);
+    // (Each check reads twice: current and ordered.) The three flag changes made while the table was current were applied as committed; the one after a delivery was read from the log.
+    expect(tables.stats).toEqual({ whole: 1, deltas: 9, applied: 3 });
     // A change-log row carries where the bytes are; the table keeps metadata only.
     expect([...(await tables.current(id)).values()].every((m) => m.sha256 === '' && m.headerPrefix === null)).toBe(true);
   });
@@ -72,14 +82,22 @@ describe.each(backends())('IMAP flag tables (%s)', (backend) => {
     await store.storeFlags(id, all, 'add', { mask: SEEN, keywords: ['$Đã_xử_lý'] });
     await store.storeFlags(id, all.slice(10), 'remove', { mask: SEEN, keywords: [] });
     expect(view((await tables.current(id)).values())).toEqual(view(await store.listFlags(id)));
+    const ordered = await tables.ordered(id);
+    expect(view(ordered)).toEqual(view(await store.listFlags(id)));
+    // One message changed: its row replaced in a new ordered array, the one handed out unchanged.
+    await store.storeFlags(id, [5], 'add', { mask: FLAGGED, keywords: [] });
+    const after = await tables.ordered(id);
+    expect(after.map((m) => m.uid)).toEqual(all);
+    expect(view(after)).toEqual(view(await store.listFlags(id)));
+    expect(ordered[4].flags & FLAGGED).toBe(0);
     expect(rowsRead).toBe(0);
-    expect(tables.stats.applied).toBe(2);
+    expect(tables.stats.applied).toBe(3);
     // Closed, it follows the store no more: the change is read from the log.
     tables.close();
     await store.storeFlags(id, [1, 2, 3], 'add', { mask: FLAGGED, keywords: [] });
     expect(view((await tables.current(id)).values())).toEqual(view(await store.listFlags(id)));
     expect(rowsRead).toBe(3);
-    expect(tables.stats.applied).toBe(2);
+    expect(tables.stats.applied).toBe(3);
   });
 
   it('gives a caller that comes during a read a read begun after it, shared by all who came meanwhile', async () => {

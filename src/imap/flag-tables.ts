@@ -22,6 +22,8 @@ import type { FlagDelta, MailStore, MessageMeta } from '../core/mailstore.ts';
 interface Table {
   modseq: number;
   rows: Map<number, MessageMeta> | null;
+  /** The rows in UID order, never changed once made (a change makes a new one, or none until asked). */
+  ordered: readonly MessageMeta[] | null;
   /** The update in flight. */
   running: Promise<void> | null;
   /** The update that starts when the one in flight ends, shared by the callers that came meanwhile. */
@@ -52,6 +54,33 @@ function tableRow(m: MessageMeta, flags = m.flags, keywords = m.keywords, modseq
   };
 }
 
+/** A table's rows in UID order. */
+function inUidOrder(rows: ReadonlyMap<number, MessageMeta>): MessageMeta[] {
+  const list = [...rows.values()];
+  for (let i = 1; i < list.length; i++) if (list[i].uid < list[i - 1].uid) return list.sort((a, b) => a.uid - b.uid);
+  return list;
+}
+
+/** A new ordered array with the rows of `changed` UIDs as `rows` now has them (the others as they were). */
+function replaced(ordered: readonly MessageMeta[], rows: ReadonlyMap<number, MessageMeta>, changed: ReadonlyArray<{ uid: number }>): MessageMeta[] {
+  if (changed.length * 8 > ordered.length) return ordered.map((m) => rows.get(m.uid) ?? m);
+  const out = ordered.slice();
+  for (const { uid } of changed) {
+    let lo = 0;
+    let hi = out.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid].uid < uid) lo = mid + 1;
+      else if (out[mid].uid > uid) hi = mid - 1;
+      else {
+        out[mid] = rows.get(uid)!;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export class FlagTables {
   private readonly tables = new Map<number, Table>();
   private rowsKept = 0;
@@ -78,6 +107,7 @@ export class FlagTables {
     const rows = t.rows;
     if (!d.changed.every((m) => rows.has(m.uid))) return; // not the folder as of modseq - 1 after all: the log will tell
     for (const m of d.changed) rows.set(m.uid, tableRow(rows.get(m.uid)!, m.flags, m.keywords, m.modseq));
+    t.ordered = t.ordered && replaced(t.ordered, rows, d.changed);
     t.modseq = d.modseq;
     this.stats.applied++;
   }
@@ -90,7 +120,7 @@ export class FlagTables {
     let t = this.tables.get(mailboxId);
     if (t)
       this.tables.delete(mailboxId); // most recently used last
-    else t = { modseq: 0, rows: null, running: null, next: null };
+    else t = { modseq: 0, rows: null, ordered: null, running: null, next: null };
     this.tables.set(mailboxId, t);
     const table = t;
     if (!table.next) {
@@ -113,6 +143,18 @@ export class FlagTables {
     return rows;
   }
 
+  /**
+   * The folder's messages in UID order, as `current` finds them. The array is never changed (a
+   * change makes a new one), so it may be kept across awaits; a caller must not change it.
+   */
+  async ordered(mailboxId: number): Promise<readonly MessageMeta[]> {
+    const rows = await this.current(mailboxId);
+    const t = this.tables.get(mailboxId);
+    if (!t || t.rows !== rows) return inUidOrder(rows);
+    t.ordered ??= inUidOrder(rows);
+    return t.ordered;
+  }
+
   private async update(mailboxId: number, t: Table): Promise<void> {
     if (t.rows) {
       this.stats.deltas++;
@@ -121,8 +163,11 @@ export class FlagTables {
         const rows = t.rows;
         const before = rows.size;
         // Rows read after the MODSEQ the answer names may be newer than it: applying them again later is harmless.
+        const changedOnly = !cs.expunged.length && cs.changed.every((m) => rows.has(m.uid));
         for (const m of cs.changed) rows.set(m.uid, tableRow(m));
         for (const uid of cs.expunged) rows.delete(uid);
+        // Only rows replaced: the same order with them; otherwise the order is made when asked for.
+        t.ordered = changedOnly && t.ordered ? replaced(t.ordered, rows, cs.changed) : null;
         this.rowsKept += rows.size - before;
         t.modseq = Math.max(t.modseq, cs.highestModseq);
         return;
@@ -136,6 +181,7 @@ export class FlagTables {
     for (const m of list) rows.set(m.uid, tableRow(m));
     this.rowsKept += rows.size - (t.rows?.size ?? 0);
     t.rows = rows;
+    t.ordered = null;
     t.modseq = info?.highestModseq ?? 0;
   }
 

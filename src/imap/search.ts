@@ -50,7 +50,7 @@ export function writtenDay(value: string | null | undefined): number | null {
   return dayOf(t);
 }
 
-export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHeader' | 'sentDates'>, sel: SelectedMailbox, key: SearchKey, messages: MessageMeta[]): Promise<MessageMeta[]> {
+export async function runSearch(store: Pick<ImapStore, 'searchText' | 'searchHeader' | 'sentDates'>, sel: SelectedMailbox, key: SearchKey, messages: readonly MessageMeta[]): Promise<MessageMeta[]> {
   // 1. resolve the text leaves in the store
   const textSets = new Map<SearchKey, Set<number>>();
   let sentDays: Map<number, number | null> | null = null;

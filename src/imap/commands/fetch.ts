@@ -229,22 +229,19 @@ function coversFolder(sel: SelectedContext['selected'], set: SequenceSet, byUid:
  */
 async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedSince: bigint | null): Promise<boolean> {
   const sel = s.selected;
-  const rows = await s.flagTables.current(sel.info.id);
-  // Read out at once (the next update replaces rows), in UID order.
-  let list: MessageMeta[] = [];
-  let ascending = true;
-  let last = 0;
+  // In UID order, never changed: kept across the awaits below as it is now.
+  const ordered = await s.flagTables.ordered(sel.info.id);
+  let shown = 0;
   const keyworded: MessageMeta[] = [];
-  for (const m of rows.values()) {
-    if (m.uid <= last) ascending = false;
-    last = m.uid;
+  for (let i = 0; i < ordered.length; i++) {
+    const m = ordered[i];
     if (!sel.uids.has(m.uid)) continue;
-    list.push(m);
+    shown++;
     if (m.keywords) keyworded.push(m);
   }
-  if (list.length !== sel.exists) return false;
-  const shown = list.length;
-  if (!ascending) list.sort((a, b) => a.uid - b.uid);
+  if (shown !== sel.exists) return false;
+  // Rows the session does not show yet (delivered since it last heard) are skipped as they are written.
+  let list: readonly MessageMeta[] = ordered;
   if (changedSince !== null) {
     const since = changedSince > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(changedSince);
     list = list.filter((m) => m.modseq > since);

@@ -11,12 +11,6 @@ import { partialData, partialSlice } from '../search-results.ts';
 import type { MessageMeta } from '../../core/mailstore.ts';
 
 /** The rows in UID order (a table's are, unless an update added rows out of order). */
-function inUidOrder(rows: Iterable<MessageMeta>): MessageMeta[] {
-  const list = [...rows];
-  for (let i = 1; i < list.length; i++) if (list[i].uid < list[i - 1].uid) return list.sort((a, b) => a.uid - b.uid);
-  return list;
-}
-
 export const search: CommandSpec<'SEARCH', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
@@ -25,7 +19,7 @@ export const search: CommandSpec<'SEARCH', SELECTED> = {
     if (update && sel.contexts.has(cmd.tag)) throw new ImapError('BAD', 'Thẻ đã có kết quả đang cập nhật / duplicate search update tag');
     // The folder's metadata from its table kept in memory (flag-tables.ts: brought up to date by a
     // read begun now), in UID order, instead of reading every row for each SEARCH.
-    const messages = inUidOrder((await s.flagTables.current(sel.info.id)).values());
+    const messages = await s.flagTables.ordered(sel.info.id);
     const found = await runSearch(s.store, sel, cmd.query, messages);
     const nums = found.map((m) => (cmd.uid ? m.uid : sel.seqOf(m.uid)));
     const modseq = usesModseq(cmd.query) && found.length ? found.reduce((a, m) => Math.max(a, m.modseq), 0) : null;
