@@ -167,7 +167,7 @@ export class FlagTables {
         for (const m of cs.changed) rows.set(m.uid, tableRow(m));
         for (const uid of cs.expunged) rows.delete(uid);
         // Only rows replaced: the same order with them; otherwise the order is made when asked for.
-        t.ordered = changedOnly && t.ordered ? replaced(t.ordered, rows, cs.changed) : null;
+        if (cs.changed.length || cs.expunged.length) t.ordered = changedOnly && t.ordered ? replaced(t.ordered, rows, cs.changed) : null;
         this.rowsKept += rows.size - before;
         t.modseq = Math.max(t.modseq, cs.highestModseq);
         return;

@@ -175,6 +175,7 @@ async function writeSimple(
   // Each full buffer goes to the socket at once (no wait between them: the lines are built from
   // `metas` as they are now); the client reads the first while the rest are built.
   const out = new LineBytes(expected * 40, (chunk) => s.write(chunk));
+  const flagBytes = new Map<string, Buffer>();
   // One loop with a switch, no function per item: it is made fast once, early in a large answer.
   for (const m of metas) {
     const seq = sel.seqOf(m.uid);
@@ -187,9 +188,14 @@ async function writeSimple(
         case UID:
           out.text('UID ').number(m.uid);
           break;
-        case FLAGS:
-          out.text('FLAGS (').text(sel.flagText(m)).text(')');
+        case FLAGS: {
+          // "FLAGS (…)" as bytes, once per distinct text (a folder has few).
+          const text = sel.flagText(m);
+          let bytes = flagBytes.get(text);
+          if (!bytes) flagBytes.set(text, (bytes = Buffer.from(`FLAGS (${text})`, 'latin1')));
+          out.bytes(bytes);
           break;
+        }
         case MODSEQ:
           out.text('MODSEQ (').number(m.modseq).text(')');
           break;

@@ -73,6 +73,21 @@ export class LineBytes {
   /** A non-negative integer in decimal (UIDs, sequence numbers, sizes, MODSEQs up to 2^53). */
   number(v: number): this {
     if (!Number.isSafeInteger(v) || v < 0) return this.text(String(v));
+    if (v <= 0x7fffffff) {
+      // Small integers (sequence numbers, UIDs, sizes): integer division.
+      const digits = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+      this.room(digits);
+      const b = this.buf;
+      let p = this.pos + digits - 1;
+      let x = v;
+      do {
+        const q = (x / 10) | 0;
+        b[p--] = 48 + x - q * 10;
+        x = q;
+      } while (x);
+      this.pos += digits;
+      return this;
+    }
     let digits = 1;
     for (let x = v; x >= 10; x = Math.floor(x / 10)) digits++;
     this.room(digits);
