@@ -8,7 +8,6 @@ import { runSearch, usesModseq } from '../search.ts';
 import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { esearchHead } from '../search-contexts.ts';
 import { partialData, partialSlice } from '../search-results.ts';
-import type { MessageMeta } from '../../core/mailstore.ts';
 
 /** The rows in UID order (a table's are, unless an update added rows out of order). */
 export const search: CommandSpec<'SEARCH', SELECTED> = {
