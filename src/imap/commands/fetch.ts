@@ -253,10 +253,9 @@ async function writeWholeFolder(s: SelectedContext, items: FetchItem[], changedS
     list = list.filter((m) => m.modseq > since);
   }
   // ENVELOPE by UID from the folder's index (envelope-texts.ts), not by reading every row whole.
-  const envelopeOf = items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')
-    ? await s.envelopes.ofFolder(sel.info, list, (uids) => s.store.getMessages(sel.info.id, uids), changedSince === null)
-    : null;
-  if (envelopeOf === null && items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE')) return false;
+  const withEnvelope = items.some((i) => i.type === 'attribute' && i.attribute === 'ENVELOPE');
+  const envelopeOf = withEnvelope ? await s.envelopes.ofFolder(sel.info, list, (uids) => s.store.getMessages(sel.info.id, uids), changedSince === null) : null;
+  if (withEnvelope && !envelopeOf) return false;
   const announce = sel.announceKeywords(keyworded);
   if (announce.length) s.untaggedBatch(announce);
   // With ENVELOPE, ENVELOPE_BATCH messages at a time, waiting for the socket between them.

@@ -9,7 +9,6 @@ import { formatSequenceSet } from '../parser/sequence-set.ts';
 import { esearchHead } from '../search-contexts.ts';
 import { partialData, partialSlice } from '../search-results.ts';
 
-/** The rows in UID order (a table's are, unless an update added rows out of order). */
 export const search: CommandSpec<'SEARCH', SELECTED> = {
   states: SELECTED,
   async handle(s, cmd) {
