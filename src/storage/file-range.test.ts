@@ -1,6 +1,6 @@
 // Owns: the tests of storage/file-range.ts: a range, the whole file, a range past the end cut
 // short, an empty range and a missing file, each both inline and through the thread pool; which
-// reads go inline; and a slow inline read sending reads to the pool until the cool-down ends.
+// reads go inline; and slow inline reads sending reads to the pool until the cool-down ends.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,23 +42,30 @@ describe('readFileRange', () => {
     expect(r.counts).toEqual({ inline: 1, pooled: 1, slow: 0 });
   });
 
-  it('after a slow inline read, reads go through the pool until the cool-down has passed', async () => {
+  it('one slow inline read changes nothing; three of the last sixteen send reads to the pool until the cool-down has passed', async () => {
     let t = 0;
-    let step = 5; // each look at the clock advances it: an inline read "takes" 5 ms
-    const r = new FileRangeReader({
-      now: () => (t += step),
-      slowMs: 2,
-      coolDownMs: 1000,
-    });
-    expect(await r.read(file, 0, 100)).toEqual(bytes.subarray(0, 100));
-    expect(r.counts).toEqual({ inline: 1, pooled: 0, slow: 1 });
-    step = 0;
-    for (let i = 0; i < 3; i++) expect(await r.read(file, 0, 100)).toEqual(bytes.subarray(0, 100));
-    expect(r.counts).toEqual({ inline: 1, pooled: 3, slow: 1 });
+    let step = 0; // each look at the clock advances it by `step`: with 5, an inline read "takes" 5 ms
+    const r = new FileRangeReader({ now: () => (t += step), slowMs: 2, coolDownMs: 1000 });
+    const read = async () => expect(await r.read(file, 0, 100)).toEqual(bytes.subarray(0, 100));
+    const slowRead = async () => {
+      step = 5;
+      await read();
+      step = 0;
+    };
+    await slowRead();
+    for (let i = 0; i < 15; i++) await read();
+    await slowRead(); // the first slow read is 16 reads back: out of the window
+    await read();
+    await slowRead();
+    expect(r.counts).toEqual({ inline: 19, pooled: 0, slow: 3 });
+    await slowRead(); // three slow among the last sixteen
+    expect(r.counts).toEqual({ inline: 20, pooled: 0, slow: 4 });
+    for (let i = 0; i < 3; i++) await read();
+    expect(r.counts).toEqual({ inline: 20, pooled: 3, slow: 4 });
     t += 1000;
-    expect(await r.read(file, 0, 100)).toEqual(bytes.subarray(0, 100));
-    expect(r.counts).toEqual({ inline: 2, pooled: 3, slow: 1 });
-    expect(await r.read(file, 0, 100)).toEqual(bytes.subarray(0, 100));
-    expect(r.counts).toEqual({ inline: 3, pooled: 3, slow: 1 });
+    await read();
+    await slowRead(); // the window began afresh: one slow read changes nothing again
+    await read();
+    expect(r.counts).toEqual({ inline: 23, pooled: 3, slow: 5 });
   });
 });

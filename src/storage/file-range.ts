@@ -10,9 +10,12 @@
 //   2-CPU VM, a UID FETCH of 500 bodies after 2.5 s idle: 62 ms through the pool, 13 ms inline.
 // - Larger ranges, reads of a whole file of unknown size, and every read while the disk is slow go
 //   through the pool (fs's callback calls; a FileHandle costs the event loop several times more
-//   per open). "Slow": one inline read that took SLOW_MS or more (the data was not cached and the
-//   disk is slow or busy) sends reads to the pool for COOL_DOWN_MS, so a slow disk blocks the
-//   event loop at most once per cool-down rather than on every message.
+//   per open). "Slow disk": SLOW_OF_WINDOW of the last WINDOW inline reads took SLOW_MS or more
+//   each (the data was not cached and the disk is slow or busy); reads then go to the pool for
+//   COOL_DOWN_MS, so a slow disk blocks the event loop for a few reads per cool-down rather than on
+//   every message. One slow read alone (a garbage collection or a page fault in the middle of it)
+//   changes nothing: the first version switched on one, and a FETCH's hiccup sent every read of
+//   the next 10 s through the pool.
 import fs from 'node:fs';
 
 const open = (file: string) => new Promise<number>((resolve, reject) => fs.open(file, 'r', (e, fd) => (e ? reject(e) : resolve(fd))));
@@ -22,10 +25,13 @@ const close = (fd: number) => new Promise<void>((resolve) => fs.close(fd, () => 
 
 /** Ranges up to this many bytes may be read inline. */
 export const INLINE_MAX = 64 * 1024;
-/** An inline read that took this long (ms) sends reads to the thread pool for a while. */
+/** An inline read that took this long (ms) was slow. */
 export const SLOW_MS = 2;
-/** How long (ms) reads go to the thread pool after a slow inline read. */
-export const COOL_DOWN_MS = 10_000;
+/** Inline reads looked back on, and how many of them slow make the disk slow. */
+export const WINDOW = 16;
+export const SLOW_OF_WINDOW = 3;
+/** How long (ms) reads go to the thread pool once the disk is slow. */
+export const COOL_DOWN_MS = 5_000;
 
 export interface FileRangeReaderOptions {
   /** Milliseconds, monotonic (tests pass their own). */
@@ -39,6 +45,8 @@ export class FileRangeReader {
   /** Reads made inline and through the thread pool, since start (for tests and metrics). */
   readonly counts = { inline: 0, pooled: 0, slow: 0 };
   private poolUntil = -Infinity;
+  /** The last WINDOW inline reads, newest in bit 0: 1 = slow. */
+  private recent = 0;
   private readonly now: () => number;
   private readonly inlineMax: number;
   private readonly slowMs: number;
@@ -60,9 +68,13 @@ export class FileRangeReader {
         try {
           return readInline(file, start, end);
         } finally {
-          if (this.now() - t0 >= this.slowMs) {
-            this.counts.slow++;
-            this.poolUntil = this.now() + this.coolDownMs;
+          const t1 = this.now();
+          const slow = t1 - t0 >= this.slowMs;
+          this.recent = ((this.recent << 1) | (slow ? 1 : 0)) & ((1 << WINDOW) - 1);
+          if (slow) this.counts.slow++;
+          if (slow && bitCount(this.recent) >= SLOW_OF_WINDOW) {
+            this.recent = 0;
+            this.poolUntil = t1 + this.coolDownMs;
           }
         }
       }
@@ -70,6 +82,12 @@ export class FileRangeReader {
     this.counts.pooled++;
     return readPooled(file, start, end);
   }
+}
+
+function bitCount(n: number): number {
+  let c = 0;
+  for (; n; n &= n - 1) c++;
+  return c;
 }
 
 function readInline(file: string, start: number, end: number): Buffer {
