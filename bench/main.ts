@@ -22,7 +22,7 @@ const P = {
   smtpRuns: envInt('BENCH_SMTP_RUNS', 3),
   smtpSessions: 20,
   smtpSize: 10_240,
-  reps: envInt('BENCH_REPS', 5),
+  reps: envInt('BENCH_REPS', 11),
   idleConnections: envInt('BENCH_IDLE_CONNECTIONS', 1000),
   idleConcurrency: envInt('BENCH_IDLE_CONCURRENCY', 20),
 };

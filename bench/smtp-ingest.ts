@@ -21,7 +21,7 @@
 // the peer stays up. Before each batch the recipient's INBOX is emptied over IMAP.
 // Run as root: `npm run bench -- smtp` (bench/run.sh installs the peers) or
 // `node --import tsx bench/smtp-ingest.ts`. Writes its section of docs/BENCHMARKS.md.
-// Knobs: BENCH_INGEST_MESSAGES (5000), BENCH_INGEST_RUNS (3), BENCH_INGEST_CAP_S (120),
+// Knobs: BENCH_INGEST_MESSAGES (5000), BENCH_INGEST_RUNS (5), BENCH_INGEST_CAP_S (120),
 // BENCH_INGEST_CASES (comma list of peer,ok,dead,plain), BENCH_THUTIN_NODE_ARGS (e.g. --cpu-prof).
 import dgram from 'node:dgram';
 import fs from 'node:fs';
@@ -38,7 +38,7 @@ import { treeCpuMs } from './proc-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const N = envInt('BENCH_INGEST_MESSAGES', 5000);
-const RUNS = envInt('BENCH_INGEST_RUNS', 3);
+const RUNS = envInt('BENCH_INGEST_RUNS', 5);
 const CAP_S = envInt('BENCH_INGEST_CAP_S', 120);
 const WARMUP = envInt('BENCH_INGEST_WARMUP', 300);
 const SESSIONS = 20;
