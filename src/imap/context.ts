@@ -108,6 +108,12 @@ export interface ImapServices extends HandlerServices {
   log: Logger;
 }
 
+/** Of the server's services, only what handlers may use (no events, no change feed, no log). */
+export function handlerServicesOf(s: ImapServices): HandlerServices {
+  const { store, flagTables, envelopes, accounts, signIn, delegations, access, metadata, limits } = s;
+  return { store, flagTables, envelopes, accounts, signIn, delegations, access, metadata, limits };
+}
+
 /** The session's own operations a handler may call. */
 export interface SessionOps {
   capabilities(): string[];

@@ -66,8 +66,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
     for (const s of sessions) {
       if (s.isClosed || !endConcerns(end, { accountId: s.account?.id, signedInAt: s.signedInAt, appPasswordId: s.appPasswordId })) continue;
       s.log.info({ reason }, 'session ended');
-      s.writeLine(`* BYE ${END_TEXT[reason]}`);
-      s.close();
+      s.bye(END_TEXT[reason]);
     }
   });
   await app.sessions.start();
@@ -92,8 +91,7 @@ export async function startImap(app: App, material: TlsMaterial): Promise<ImapSe
       stopEnding();
       services.flagTables.close();
       for (const s of sessions) {
-        s.writeLine('* BYE Máy chủ đang dừng / server shutting down');
-        s.close();
+        s.bye('Máy chủ đang dừng / server shutting down');
       }
       await listeners.close();
     },

@@ -1,8 +1,9 @@
 // Owns: one IMAP connection — reading bytes through the framer, running commands one after
 // another in the order received, the state each command is allowed in (checked by dispatch in
-// commands/types.ts), writing responses with back-pressure, STARTTLS, and delivering untagged
-// updates from other sessions. Command behaviour lives in commands/*.ts; handlers get a narrow
-// CommandContext (context.ts) built here from the ImapServices, never the App.
+// commands/types.ts), when responses are gathered (session-output.ts writes them), STARTTLS, and
+// when untagged updates from other sessions are told (selected-updates.ts says what they are).
+// Command behaviour lives in commands/*.ts; handlers get a narrow CommandContext (context.ts)
+// built here from the ImapServices, never the App.
 // Limits (issue 9): before login a literal may hold a user name or password only
 // (`imap.preAuthLiteralMax`; a bigger one is refused without "+", and one sent anyway — LITERAL+ —
 // ends the connection), a connection has `imap.preAuthMaxMs` to log in however busy it keeps
@@ -16,17 +17,17 @@ import { isThutinError } from '../core/errors.ts';
 import { CommandFramer, type FramerEvent } from './parser/framer.ts';
 import { parseCommand } from './parser/index.ts';
 import type { Command } from './parser/types.ts';
-import { WireWriter } from './protocol/serialize.ts';
+import { SessionOutput } from './session-output.ts';
 import { capabilities } from './capabilities.ts';
 import { COMMANDS } from './commands/index.ts';
 import { NOT_ALLOWED, dispatch, type CommandSpec, type SELECTED } from './commands/types.ts';
 import type { SelectedMailbox } from './selected.ts';
 import { accessFrom } from './mailbox-names.ts';
 import { ImapError } from './errors.ts';
-import { searchUpdateLines } from './search-updates.ts';
+import { sendUpdates } from './selected-updates.ts';
 import { NotifySession, accountChannel } from './notify.ts';
-import type { FetchCommand, NotifyCommand } from './parser/types.ts';
-import type { CommandContext, HandlerServices, ImapServices, SelectedContext, SessionOps, SessionState, Untagged } from './context.ts';
+import type { NotifyCommand } from './parser/types.ts';
+import { handlerServicesOf, type CommandContext, type HandlerServices, type ImapServices, type SelectedContext, type SessionOps, type SessionState } from './context.ts';
 
 /** Commands read ahead before the socket is paused, and the level at which reading resumes. */
 const QUEUE_PAUSE_AT = 256;
@@ -71,10 +72,11 @@ export class ImapSession {
   private lineWaiter: ((raw: Buffer | null) => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private updateWaiter: (() => void) | null = null;
-  /** Responses gathered while a command runs (see write()). */
-  private out: Buffer[] = [];
-  private outBytes = 0;
-  private batching = false;
+  /** What is written to the client: gathered while a command runs (session-output.ts). */
+  private readonly output = new SessionOutput(
+    () => this.socket,
+    () => this.closed,
+  );
   /** Set while the current command runs: the name, for the EXPUNGE rule. */
   current: Command | null = null;
   /** What handlers may use of the services, and the session's operations they may call: built once. */
@@ -98,25 +100,15 @@ export class ImapSession {
       openSummary: (id) => services.store.openSummary(id),
       claimRecent: (id, upTo) => services.store.claimRecent(id, upTo),
     };
-    this.handlerServices = {
-      store: services.store,
-      flagTables: services.flagTables,
-      envelopes: services.envelopes,
-      accounts: services.accounts,
-      signIn: services.signIn,
-      delegations: services.delegations,
-      access: services.access,
-      metadata: services.metadata,
-      limits: services.limits,
-    };
+    this.handlerServices = handlerServicesOf(services);
     this.ops = {
       capabilities: () => this.capabilities(),
-      untagged: (u) => this.untagged(u),
-      untaggedBatch: (list) => this.untaggedBatch(list),
-      continuation: (text) => this.continuation(text),
-      write: (buf) => this.write(buf),
-      drain: () => this.drain(),
-      needsDrain: () => this.needsDrain(),
+      untagged: (u) => this.output.untagged(u),
+      untaggedBatch: (list) => this.output.untaggedBatch(list),
+      continuation: (text) => this.output.continuation(text),
+      write: (buf) => this.output.write(buf),
+      drain: () => this.output.drain(),
+      needsDrain: () => this.output.needsDrain(),
       nextLine: () => this.nextLine(),
       login: (account, appPasswordId) => this.login(account, appPasswordId),
       select: (sel) => this.select(sel),
@@ -138,11 +130,11 @@ export class ImapSession {
     this.resetTimeout();
     this.loginDeadline = setTimeout(() => {
       if (this.account || this.closed) return;
-      this.writeLine('* BYE Quá thời gian đăng nhập / too long without logging in');
+      this.output.writeLine('* BYE Quá thời gian đăng nhập / too long without logging in');
       this.close();
     }, services.limits.preAuthMaxMs);
     this.loginDeadline.unref();
-    this.writeLine(`* OK [CAPABILITY ${this.capabilities().join(' ')}] thutin IMAP sẵn sàng / ready`);
+    this.output.writeLine(`* OK [CAPABILITY ${this.capabilities().join(' ')}] thutin IMAP sẵn sàng / ready`);
   }
 
   private newFramer(): CommandFramer {
@@ -159,9 +151,9 @@ export class ImapSession {
 
   /** Answer BAD; past `maxBadCommands` on this connection, BYE. False when the connection was closed. */
   private bad(line: string): boolean {
-    this.writeLine(line);
+    this.output.writeLine(line);
     if (++this.badCommands < this.services.limits.maxBadCommands) return true;
-    this.writeLine('* BYE Quá nhiều lệnh sai / too many bad commands');
+    this.output.writeLine('* BYE Quá nhiều lệnh sai / too many bad commands');
     this.close();
     return false;
   }
@@ -171,7 +163,7 @@ export class ImapSession {
     socket.on('error', (e) => this.log.debug({ err: e.message }, 'socket error'));
     socket.on('close', () => this.onClose());
     socket.on('timeout', () => {
-      this.writeLine('* BYE Hết thời gian chờ / autologout: idle for too long');
+      this.output.writeLine('* BYE Hết thời gian chờ / autologout: idle for too long');
       this.close();
     });
   }
@@ -194,20 +186,20 @@ export class ImapSession {
       events = this.framer.push(chunk);
     } catch (e) {
       this.log.warn({ err: (e as Error).message }, 'framer failure');
-      this.writeLine('* BYE Lỗi giao thức / protocol error');
+      this.output.writeLine('* BYE Lỗi giao thức / protocol error');
       this.close();
       return;
     }
     for (const ev of events) {
       if (ev.type === 'error' && !this.account && ev.message.includes('TOOBIG')) {
         // Before login nothing needs a big literal: refuse it and end the connection (a LITERAL+ sender would stream it anyway).
-        this.writeLine(`${ev.tag ?? '*'} BAD ${ev.message}`);
-        this.writeLine('* BYE Dữ liệu quá lớn trước khi đăng nhập / literal too big before login');
+        this.output.writeLine(`${ev.tag ?? '*'} BAD ${ev.message}`);
+        this.output.writeLine('* BYE Dữ liệu quá lớn trước khi đăng nhập / literal too big before login');
         this.close();
         return;
       }
       if (ev.type === 'continue') {
-        this.writeLine('+ Sẵn sàng nhận dữ liệu / ready for literal data');
+        this.output.writeLine('+ Sẵn sàng nhận dữ liệu / ready for literal data');
         continue;
       }
       if (this.lineWaiter && this.queue.length === 0 && ev.type === 'command') {
@@ -219,7 +211,7 @@ export class ImapSession {
       this.queue.push(ev);
     }
     if (this.queue.length > QUEUE_HARD_LIMIT) {
-      this.writeLine('* BYE Quá nhiều lệnh đang chờ / too many pipelined commands');
+      this.output.writeLine('* BYE Quá nhiều lệnh đang chờ / too many pipelined commands');
       this.close();
       return;
     }
@@ -241,7 +233,7 @@ export class ImapSession {
 
   /** The next raw line from the client (AUTHENTICATE responses, IDLE's DONE); null if closed. */
   nextLine(): Promise<Buffer | null> {
-    this.flushOut(); // whatever the client must see before it answers
+    this.output.flush(); // whatever the client must see before it answers
     const head = this.queue[0];
     if (head && head.type === 'command') {
       this.queue.shift();
@@ -278,7 +270,7 @@ export class ImapSession {
     const parsed = parseCommand(raw, { utf8: this.enabled.has('UTF8=ACCEPT') });
     if (!parsed.ok) {
       if (parsed.code)
-        this.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`); // BADCHARSET, BADEVENT
+        this.output.writeLine(`${parsed.tag ?? '*'} NO ${parsed.message}`); // BADCHARSET, BADEVENT
       else this.bad(`${parsed.tag ?? '*'} BAD ${parsed.message}`);
       return;
     }
@@ -289,7 +281,7 @@ export class ImapSession {
       return;
     }
     this.current = cmd;
-    this.batching = true;
+    this.output.batching = true;
     try {
       if (this.selected && this.selected.access !== 'owner' && (spec.states as readonly SessionState[]).includes(this.state) && !(await this.recheckSharedAccess(this.selected))) return;
       const running = dispatch(spec, this.context(), cmd);
@@ -301,28 +293,28 @@ export class ImapSession {
       if (this.closed) return;
       await this.flushUpdates();
       if (this.state === 'logout') {
-        this.writeLine(`${cmd.tag} OK LOGOUT hoàn tất / completed`);
+        this.output.writeLine(`${cmd.tag} OK LOGOUT hoàn tất / completed`);
         this.close();
         return;
       }
-      if (text !== false) this.writeLine(`${cmd.tag} OK ${text ?? `${cmd.name} hoàn tất / completed`}`);
+      if (text !== false) this.output.writeLine(`${cmd.tag} OK ${text ?? `${cmd.name} hoàn tất / completed`}`);
     } catch (e) {
       if (this.closed) return;
       if (e instanceof ImapError) {
         const line = `${cmd.tag} ${e.status} ${e.code ? `[${e.code}] ` : ''}${e.message}`;
         if (e.status === 'BAD') this.bad(line);
-        else this.writeLine(line);
+        else this.output.writeLine(line);
       } else if (isThutinError(e)) {
         const code = e.code === 'MAILBOX_NOT_FOUND' ? 'NONEXISTENT ' : e.code === 'MAILBOX_EXISTS' ? 'ALREADYEXISTS ' : e.code === 'OVER_QUOTA' ? 'OVERQUOTA ' : '';
-        this.writeLine(`${cmd.tag} NO ${code ? `[${code.trim()}] ` : ''}${e.vi} / ${e.en}`);
+        this.output.writeLine(`${cmd.tag} NO ${code ? `[${code.trim()}] ` : ''}${e.vi} / ${e.en}`);
       } else {
         this.log.error({ err: (e as Error).stack, command: cmd.name }, 'command failed');
-        this.writeLine(`${cmd.tag} NO [SERVERBUG] Lỗi máy chủ / internal server error`);
+        this.output.writeLine(`${cmd.tag} NO [SERVERBUG] Lỗi máy chủ / internal server error`);
       }
     } finally {
       this.current = null;
-      this.batching = false;
-      this.flushOut();
+      this.output.batching = false;
+      this.output.flush();
       if (this.notify?.hasPending) this.queueNotify();
     }
   }
@@ -341,7 +333,7 @@ export class ImapSession {
       wake: () => this.notifyWake(),
     });
     this.notify = session;
-    this.untaggedBatch(lines);
+    this.output.untaggedBatch(lines);
   }
 
   /** Something NOTIFY watches changed: during IDLE wake it; between commands take a turn; during a command its end tells. */
@@ -367,12 +359,12 @@ export class ImapSession {
   private async speakUnasked(): Promise<void> {
     this.notifyQueued = false;
     if (!this.notify) return;
-    this.batching = true;
+    this.output.batching = true;
     try {
       await this.flushUpdates(true);
     } finally {
-      this.batching = false;
-      this.flushOut();
+      this.output.batching = false;
+      this.output.flush();
     }
   }
 
@@ -395,119 +387,20 @@ export class ImapSession {
   /** Send the untagged updates other sessions caused, where RFC 3501 allows them now. */
   async flushUpdates(unasked = false): Promise<void> {
     if (this.closed) return;
-    const other = this.notify?.hasPending ? await this.notify.take(this.selected?.info.id ?? null) : [];
-    if (other.length) this.untaggedBatch(other);
-    if (!this.selected) return;
-    // Between commands only NOTIFY's `selected` lets the session speak, and `selected-delayed` keeps expunges for a command.
-    if (unasked && !this.notify?.selectedMode) return;
-    const c = this.current;
-    const allowExpunge = unasked ? this.notify?.selectedMode === 'selected' : !(c && !('uid' in c && c.uid) && (c.name === 'FETCH' || c.name === 'STORE' || c.name === 'SEARCH'));
-    const sel = this.selected;
-    // Every change to a folder is announced (MailEvents, across processes through PostgreSQL):
-    // without one since the last look, the change log has nothing new — unless expunges wait to
-    // be told. Cleared before reading, so a change during the read is looked at next time.
-    const lookAtLog = sel.dirty || (allowExpunge && sel.hasPendingExpunges);
-    sel.dirty = false;
-    const existsBefore = sel.exists;
-    const lines = lookAtLog ? await sel.refresh(this.refreshStore, { allowExpunge }) : [];
-    // RFC 5267 live results: ADDTO/REMOVEFROM after the EXISTS and FETCH that announced the messages.
-    if (sel.contexts.size) lines.push(...(await searchUpdateLines(this.services.store, sel)));
-    for (const l of lines) this.untagged(l);
-    // RFC 5465 MessageNew with fetch attributes: the new messages' FETCH right after their EXISTS.
-    const fetchNew = this.notify?.selectedFetch;
-    if (fetchNew && sel.exists > existsBefore && this.account) {
-      const cmd: FetchCommand = {
-        name: 'FETCH',
-        tag: '*',
-        uid: false,
-        sequence: { kind: 'ranges', ranges: [{ start: existsBefore + 1, end: sel.exists }] },
-        items: fetchNew,
-        changedSince: null,
-        vanished: false,
-      };
-      await (COMMANDS.FETCH as CommandSpec<'FETCH', SELECTED>).handle(this.context() as SelectedContext, cmd);
-    }
-  }
-
-  // ------------------------------------------------------------------ output
-
-  writeLine(line: string): void {
-    this.write(Buffer.from(line + '\r\n', 'utf8'));
-  }
-
-  untagged(u: Untagged): void {
-    this.untaggedBatch([u]);
-  }
-
-  /** Several untagged responses in one socket write. */
-  untaggedBatch(list: Untagged[]): void {
-    const w = new WireWriter();
-    for (const u of list) {
-      if (typeof u === 'string') {
-        w.bytes(Buffer.from(`* ${u}\r\n`, 'utf8'));
-        continue;
-      }
-      w.add('* ');
-      for (let i = 0; i < u.length; i++) {
-        if (i > 0) w.add(' ');
-        w.value(u[i]);
-      }
-      w.add('\r\n');
-    }
-    const chunks = w.take();
-    this.write(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-  }
-
-  continuation(text: string): void {
-    this.writeLine(`+ ${text}`);
-    this.flushOut(); // the client waits for it
-  }
-
-  /**
-   * While a command runs, its responses are gathered and handed to the socket when it ends (or at
-   * 64 KB, or before the session waits for the client): its untagged responses and its tagged
-   * answer leave as one write — one TLS record instead of one per line. Outside a command (IDLE's
-   * updates, the greeting) they go at once.
-   */
-  write(buf: Buffer): void {
-    if (this.closed || this.socket.destroyed) return;
-    if (!this.batching && !this.out.length) {
-      this.socket.write(buf);
-      return;
-    }
-    this.out.push(buf);
-    this.outBytes += buf.length;
-    if (!this.batching || this.outBytes >= 65_536) this.flushOut();
-  }
-
-  /** Hand what was gathered to the socket now. */
-  private flushOut(): void {
-    if (!this.out.length) return;
-    const data = this.out.length === 1 ? this.out[0] : Buffer.concat(this.out, this.outBytes);
-    this.out = [];
-    this.outBytes = 0;
-    if (!this.closed && !this.socket.destroyed) this.socket.write(data);
-  }
-
-  /** Whether the socket wants a drain before more is written (what was gathered is handed over first). */
-  needsDrain(): boolean {
-    this.flushOut();
-    return !this.closed && this.socket.writableNeedDrain;
-  }
-
-  /** Wait until the socket's buffer drains (large FETCH responses). */
-  async drain(): Promise<void> {
-    this.flushOut();
-    if (this.closed || !this.socket.writableNeedDrain) return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
-        resolve();
-      };
-      this.socket.once('drain', done);
-      this.socket.once('close', done);
-    });
+    await sendUpdates(
+      {
+        selected: this.selected,
+        notify: this.notify,
+        current: this.current,
+        signedIn: this.account !== null,
+        refreshStore: this.refreshStore,
+        store: this.services.store,
+        untagged: (u) => this.output.untagged(u),
+        untaggedBatch: (list) => this.output.untaggedBatch(list),
+        fetch: async (cmd) => void (await (COMMANDS.FETCH as CommandSpec<'FETCH', SELECTED>).handle(this.context() as SelectedContext, cmd)),
+      },
+      unasked,
+    );
   }
 
   // ------------------------------------------------------------------ state changes
@@ -551,7 +444,7 @@ export class ImapSession {
     const access = accessFrom(rights);
     if (!access) {
       this.log.info({ mailbox: sel.info.id }, 'delegation revoked while selected');
-      this.writeLine('* BYE Quyền truy cập hộp thư được chia sẻ đã bị thu hồi / access to the shared mailbox was revoked');
+      this.output.writeLine('* BYE Quyền truy cập hộp thư được chia sẻ đã bị thu hồi / access to the shared mailbox was revoked');
       this.close();
       return false;
     }
@@ -561,7 +454,7 @@ export class ImapSession {
 
   /** Resolves when the selected mailbox changes (for IDLE). */
   waitForUpdate(): Promise<void> {
-    this.flushOut(); // IDLE's updates so far
+    this.output.flush(); // IDLE's updates so far
     if (this.selected?.dirty) return Promise.resolve();
     return new Promise((resolve) => {
       this.updateWaiter = resolve;
@@ -579,8 +472,8 @@ export class ImapSession {
     const ctx = this.opts.secureContext;
     if (!ctx) throw new ImapError('NO', 'TLS không khả dụng / TLS not available');
     this.queue = [];
-    this.writeLine(`${tag} OK Bắt đầu TLS / begin TLS negotiation now`);
-    this.flushOut(); // in clear, before the handshake
+    this.output.writeLine(`${tag} OK Bắt đầu TLS / begin TLS negotiation now`);
+    this.output.flush(); // in clear, before the handshake
     const raw = this.socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('timeout');
@@ -615,9 +508,15 @@ export class ImapSession {
     this.onClose();
   }
 
+  /** `* BYE text`, then close (the session ended elsewhere, the server stopping). */
+  bye(text: string): void {
+    this.output.writeLine(`* BYE ${text}`);
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
-    this.flushOut();
+    this.output.flush();
     this.closed = true;
     this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
