@@ -5,6 +5,7 @@ import net from 'node:net';
 import { z } from 'zod';
 import { hygieneSchema } from './schema-hygiene.ts';
 import { smtpSchema } from './schema-smtp.ts';
+import { imapSchema } from './schema-imap.ts';
 import { domain, port } from './schema-parts.ts';
 
 /** An IP address or a CIDR block (10.0.0.0/8, 2001:db8::/32): the proxies believed for the client address. */
@@ -39,39 +40,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   smtp: smtpSchema,
-  imap: z
-    .object({
-      host: z.string().default('0.0.0.0'),
-      port: port.default(2143),
-      tlsPort: port.default(2993),
-      idleTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(30 * 60 * 1000),
-      preAuthTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(60 * 1000),
-      maxLineLength: z
-        .number()
-        .int()
-        .positive()
-        .default(64 * 1024),
-      maxLiteralSize: z
-        .number()
-        .int()
-        .positive()
-        .default(50 * 1024 * 1024),
-      // Before login a literal may hold a user name or password, nothing more (issue 9).
-      preAuthLiteralMax: z.number().int().positive().default(8192),
-      preAuthMaxMs: z.number().int().positive().default(120_000), // to log in at all, however busy the client keeps the connection
-      maxConnections: z.number().int().positive().default(5000), // in total …
-      maxConnectionsPerIp: z.number().int().positive().default(100), // … and from one address (a NAT office counts once)
-      maxBadCommands: z.number().int().positive().default(10), // BAD answers on one connection, then BYE
-    })
-    .prefault({}),
+  imap: imapSchema,
   // POP3 (issue 13, src/pop3/): 2110 with STLS, 2995 implicit TLS; USER/PASS and AUTH PLAIN only over TLS.
   // Sieve (issue 13): ManageSieve (RFC 5804; STARTTLS; 4190 is its registered port) and the limits
   // of scripts and of what one message may cause.
