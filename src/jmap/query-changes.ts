@@ -18,7 +18,7 @@ import { MAIL, optInt, optString, type Args, type MethodSpec } from './api.ts';
 import type { CallContext } from './context.ts';
 import { MethodError } from './errors.ts';
 import { emailId, emailIdOf, mailboxId } from './ids.ts';
-import { queryArgs, queryFolders, queryKey, runQuery, type Row } from './email.ts';
+import { queryArgs, queryFolders, queryKey, runQuery, type Row } from './email-query.ts';
 import { MAILBOX_METHODS } from './mailbox.ts';
 import { isFolderNewestFirst } from './query-page.ts';
 import { decodeState } from './state.ts';

@@ -11,7 +11,8 @@ import JamClient from 'jmap-jam';
 import { backends } from '../helpers/harness.ts';
 import { startTestServers, imapClient, vietnameseMessage, TEST_PASSWORD, type Running } from '../helpers/servers.ts';
 import { accountsOf, CallContext, jmapServices, type JmapAccount } from '../../src/jmap/context.ts';
-import { EMAIL_READ_METHODS, queryArgs, queryFolders, queryKey, runQuery } from '../../src/jmap/email.ts';
+import { EMAIL_READ_METHODS } from '../../src/jmap/email.ts';
+import { queryArgs, queryFolders, queryKey, runQuery } from '../../src/jmap/email-query.ts';
 import type { Args } from '../../src/jmap/api.ts';
 import type { Account } from '../../src/core/accounts.ts';
 
