@@ -2,7 +2,7 @@
 // (virus), the impersonation stage, Article 9's free-mail rules and the sending limits — each key,
 // its type and its default. The whole configuration is schema.ts's; this is one of its parts.
 import { z } from 'zod';
-import { domain, port } from './schema-parts.ts';
+import { domain, port, positiveInt } from './schema-parts.ts';
 
 // Issue 12, mail hygiene. impersonation: the `impersonation` inbound stage (smtp/stages/impersonation.ts);
 // freeMail: Article 9's free-mail domains (core/free-mail.ts), no forwarding to them, submitted
@@ -63,7 +63,7 @@ export const hygieneSchema = z
         socket: z.string().default('/var/run/clamav/clamd.ctl'),
         host: z.string().default('127.0.0.1'),
         port: port.default(3310),
-        timeoutMs: z.number().int().positive().default(10_000),
+        timeoutMs: positiveInt(10_000),
         unreachable: z.enum(['accept', 'tempfail']).default('accept'),
         quarantine: z.boolean().default(true),
         quarantineDays: z.number().int().min(0).default(30), // kept messages older than this are deleted by maintenance; 0 = until deleted
@@ -79,17 +79,17 @@ export const hygieneSchema = z
         url: z.string().url().default('http://127.0.0.1:11333'),
         controllerUrl: z.string().url().default('http://127.0.0.1:11334'),
         password: z.string().default(''),
-        timeoutMs: z.number().int().positive().default(10_000),
+        timeoutMs: positiveInt(10_000),
         unreachable: z.enum(['accept', 'tempfail']).default('accept'),
         maxSymbols: z.number().int().min(0).max(200).default(30),
         // Moves into / out of Junk teach rspamd; the learn queue is retried this often while rspamd is away.
-        learnRetryMs: z.number().int().positive().default(60_000),
+        learnRetryMs: positiveInt(60_000),
       })
       .prefault({}),
     sendLimits: z
       .object({
-        account: z.object({ messagesPerHour: z.number().int().positive().default(200), recipientsPerHour: z.number().int().positive().default(1000) }).prefault({}),
-        unitMailbox: z.object({ messagesPerHour: z.number().int().positive().default(500), recipientsPerHour: z.number().int().positive().default(3000) }).prefault({}),
+        account: z.object({ messagesPerHour: positiveInt(200), recipientsPerHour: positiveInt(1000) }).prefault({}),
+        unitMailbox: z.object({ messagesPerHour: positiveInt(500), recipientsPerHour: positiveInt(3000) }).prefault({}),
       })
       .prefault({}),
   })

@@ -1,7 +1,7 @@
 // Owns: the `smtp` section of the configuration's schema (listeners, limits, the stage lists, the
 // greeting pause, the inbound processes, the auth stage's verdict memo); schema.ts puts it in place.
 import { z } from 'zod';
-import { port } from './schema-parts.ts';
+import { port, positiveInt } from './schema-parts.ts';
 
 export const smtpSchema = z
   .object({
@@ -9,20 +9,12 @@ export const smtpSchema = z
     inboundPort: port.default(2525),
     submissionPort: port.default(2587),
     submissionTlsPort: port.default(2465),
-    maxMessageSize: z
-      .number()
-      .int()
-      .positive()
-      .default(25 * 1024 * 1024),
+    maxMessageSize: positiveInt(25 * 1024 * 1024),
     // A header section larger than this is refused with 552 5.3.4 (Exchange's default: 256 KB).
-    maxHeaderBytes: z
-      .number()
-      .int()
-      .positive()
-      .default(256 * 1024),
-    maxRecipients: z.number().int().positive().default(1000),
-    maxConnectionsPerIp: z.number().int().positive().default(50), // on each listener, from one address (IPv6 /64)
-    stageTimeoutMs: z.number().int().positive().default(15000),
+    maxHeaderBytes: positiveInt(256 * 1024),
+    maxRecipients: positiveInt(1000),
+    maxConnectionsPerIp: positiveInt(50), // on each listener, from one address (IPv6 /64)
+    stageTimeoutMs: positiveInt(15000),
     // Stage auth: outcomes of unsigned messages kept (mailauth/verdict-memo.ts), so an identical
     // verification (same client IP, HELO, sender and From:) is not redone while the DNS answers
     // it used are cached; the least recently used go first. 0: every message is verified.
@@ -40,10 +32,6 @@ export const smtpSchema = z
     // spam: rspamd's verdict (hygiene.spam): reject, soft reject, Junk; X-Spam-* fields.
     inboundStages: z.array(z.string()).default(['size', 'loop', 'virus', 'auth', 'impersonation', 'dmarc', 'spam']),
     submissionStages: z.array(z.string()).default(['size', 'loop', 'virus']),
-    socketTimeoutMs: z
-      .number()
-      .int()
-      .positive()
-      .default(5 * 60 * 1000),
+    socketTimeoutMs: positiveInt(5 * 60 * 1000),
   })
   .prefault({});

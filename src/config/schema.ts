@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { hygieneSchema } from './schema-hygiene.ts';
 import { smtpSchema } from './schema-smtp.ts';
 import { imapSchema } from './schema-imap.ts';
-import { domain, port } from './schema-parts.ts';
+import { domain, port, positiveInt } from './schema-parts.ts';
 
 /** An IP address or a CIDR block (10.0.0.0/8, 2001:db8::/32): the proxies believed for the client address. */
 const ipOrCidr = z.string().refine((s) => {
@@ -48,35 +48,19 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(4190),
-      maxScripts: z.number().int().positive().default(20),
-      maxScriptBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(64 * 1024),
+      maxScripts: positiveInt(20),
+      maxScriptBytes: positiveInt(64 * 1024),
       maxRedirects: z.number().int().nonnegative().default(5),
       // The ManageSieve listener (src/managesieve/): a command line between literals; a literal before
       // sign-in (a SASL response); idle times before and after sign-in and the time to sign in at all.
       maxLineLength: z.number().int().min(1024).default(8192),
-      preAuthLiteralMax: z.number().int().positive().default(8192),
-      idleTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(30 * 60 * 1000),
-      preAuthTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(60 * 1000),
-      preAuthMaxMs: z
-        .number()
-        .int()
-        .positive()
-        .default(2 * 60 * 1000),
-      maxConnections: z.number().int().positive().default(2000), // in total …
-      maxConnectionsPerIp: z.number().int().positive().default(50), // … and from one address
-      maxBadCommands: z.number().int().positive().default(10), // NO for unknown or malformed commands, then BYE
+      preAuthLiteralMax: positiveInt(8192),
+      idleTimeoutMs: positiveInt(30 * 60 * 1000),
+      preAuthTimeoutMs: positiveInt(60 * 1000),
+      preAuthMaxMs: positiveInt(2 * 60 * 1000),
+      maxConnections: positiveInt(2000), // in total …
+      maxConnectionsPerIp: positiveInt(50), // … and from one address
+      maxBadCommands: positiveInt(10), // NO for unknown or malformed commands, then BYE
     })
     .prefault({}),
   pop3: z
@@ -85,27 +69,15 @@ export const configSchema = z.object({
       port: port.default(2110),
       tlsPort: port.default(2995),
       // RFC 1939 §3: the autologout timer is at least 10 minutes once signed in; before sign-in, 60 s.
-      idleTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(10 * 60 * 1000),
-      preAuthTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(60 * 1000),
+      idleTimeoutMs: positiveInt(10 * 60 * 1000),
+      preAuthTimeoutMs: positiveInt(60 * 1000),
       // Time to sign in at all, whatever the connection sends (CAPA every few seconds does not keep it open).
-      preAuthMaxMs: z
-        .number()
-        .int()
-        .positive()
-        .default(2 * 60 * 1000),
+      preAuthMaxMs: positiveInt(2 * 60 * 1000),
       // RFC 2449: a command line is 255 octets; a SASL response (AUTH PLAIN) may be longer.
       maxLineLength: z.number().int().min(255).default(1024),
-      maxConnections: z.number().int().positive().default(5000), // in total …
-      maxConnectionsPerIp: z.number().int().positive().default(100), // … and from one address
-      maxBadCommands: z.number().int().positive().default(10), // -ERR for unknown or malformed commands, then the connection ends
+      maxConnections: positiveInt(5000), // in total …
+      maxConnectionsPerIp: positiveInt(100), // … and from one address
+      maxBadCommands: positiveInt(10), // -ERR for unknown or malformed commands, then the connection ends
       // The maildrop lock (one POP3 session per mailbox) lapses this long after its last renewal (a crashed process's).
       lockTtlMs: z.number().int().min(3000).default(120_000),
       // RETR marks the message \Seen at QUIT (Dovecot's default, pop3_no_flag_updates = no); false leaves flags alone.
@@ -116,21 +88,13 @@ export const configSchema = z.object({
     .object({
       host: z.string().default('0.0.0.0'),
       port: port.default(8080),
-      maxConnections: z.number().int().positive().default(2000), // on each of the plain and HTTPS listeners …
+      maxConnections: positiveInt(2000), // on each of the plain and HTTPS listeners …
       // … and from one client address on each (IPv6 /64; a browser holds ~6, a NAT office many; trusted proxies exempt)
-      maxConnectionsPerIp: z.number().int().positive().default(500),
-      tokenTtlMs: z
-        .number()
-        .int()
-        .positive()
-        .default(8 * 3600 * 1000), // life of an admin API token
+      maxConnectionsPerIp: positiveInt(500),
+      tokenTtlMs: positiveInt(8 * 3600 * 1000), // life of an admin API token
       // Unused since issue 9 (the one sign-in throttle: security.signIn.*); kept so existing files still load.
-      loginMaxFailures: z.number().int().positive().default(10),
-      loginWindowMs: z
-        .number()
-        .int()
-        .positive()
-        .default(15 * 60 * 1000),
+      loginMaxFailures: positiveInt(10),
+      loginWindowMs: positiveInt(15 * 60 * 1000),
       // Behind a reverse proxy: true, or its addresses ('127.0.0.1,10.0.0.0/8'), so the client address
       // (login limits, logs) is read from X-Forwarded-For. false = the socket's address.
       trustProxy: z.union([z.boolean(), z.string()]).default(false),
@@ -146,7 +110,7 @@ export const configSchema = z.object({
   dns: z
     .object({
       servers: z.array(z.string()).default([]),
-      timeoutMs: z.number().int().positive().default(2000), // first try; each retry waits twice as long
+      timeoutMs: positiveInt(2000), // first try; each retry waits twice as long
       tries: z.number().int().min(1).max(5).default(2),
       cacheMaxEntries: z.number().int().min(0).default(10000), // answers kept (least recently used go first)
       cacheTtlMs: z.number().int().min(0).default(300_000), // for answers without a TTL (MX, TXT, PTR …)
@@ -154,8 +118,8 @@ export const configSchema = z.object({
       negativeTtlMs: z.number().int().min(0).default(300_000), // NXDOMAIN / no such record
       failureTtlMs: z.number().int().min(0).default(30_000), // SERVFAIL, timeouts, refused
       breakerThreshold: z.number().int().min(1).default(3), // consecutive timeouts that stop the asking …
-      breakerWindowMs: z.number().int().positive().default(60_000), // … within this window …
-      breakerOpenMs: z.number().int().positive().default(30_000), // … for this long, then one probe
+      breakerWindowMs: positiveInt(60_000), // … within this window …
+      breakerOpenMs: positiveInt(30_000), // … for this long, then one probe
     })
     .prefault({}),
   outbound: z
@@ -163,38 +127,14 @@ export const configSchema = z.object({
       enabled: z.boolean().default(true), // run the delivery worker in `serve`
       relayHost: z.string().default(''), // 'host[:port]': send everything through it (government network)
       remotePort: port.default(25), // port of remote MX hosts (tests point it at a loopback peer)
-      lifetimeMs: z
-        .number()
-        .int()
-        .positive()
-        .default(5 * 24 * 3600 * 1000),
-      delayWarningMs: z
-        .number()
-        .int()
-        .positive()
-        .default(4 * 3600 * 1000),
-      retryMinMs: z
-        .number()
-        .int()
-        .positive()
-        .default(5 * 60 * 1000),
-      retryMaxMs: z
-        .number()
-        .int()
-        .positive()
-        .default(4 * 3600 * 1000),
-      concurrency: z.number().int().positive().default(20),
-      connectTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(30 * 1000),
-      commandTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(5 * 60 * 1000),
-      maxHops: z.number().int().positive().default(30),
+      lifetimeMs: positiveInt(5 * 24 * 3600 * 1000),
+      delayWarningMs: positiveInt(4 * 3600 * 1000),
+      retryMinMs: positiveInt(5 * 60 * 1000),
+      retryMaxMs: positiveInt(4 * 3600 * 1000),
+      concurrency: positiveInt(20),
+      connectTimeoutMs: positiveInt(30 * 1000),
+      commandTimeoutMs: positiveInt(5 * 60 * 1000),
+      maxHops: positiveInt(30),
       // A finished ('done') queue entry and its recipients are kept this long (queue history), then pruned.
       doneRetentionMs: z
         .number()
@@ -220,21 +160,13 @@ export const configSchema = z.object({
       host: z.string().default('0.0.0.0'),
       port: port.default(2389), // plain, with StartTLS
       tlsPort: port.default(2636), // LDAPS (implicit TLS)
-      idleTimeoutMs: z
-        .number()
-        .int()
-        .positive()
-        .default(10 * 60 * 1000),
-      maxConnectionsPerIp: z.number().int().positive().default(50),
-      maxConnections: z.number().int().positive().default(2000), // in total
-      maxResults: z.number().int().positive().default(500), // entries per search (and per paged search)
+      idleTimeoutMs: positiveInt(10 * 60 * 1000),
+      maxConnectionsPerIp: positiveInt(50),
+      maxConnections: positiveInt(2000), // in total
+      maxResults: positiveInt(500), // entries per search (and per paged search)
       // Unused since issue 9 (the one sign-in throttle: security.signIn.*); kept so existing files still load.
-      bindMaxFailures: z.number().int().positive().default(10),
-      bindWindowMs: z
-        .number()
-        .int()
-        .positive()
-        .default(15 * 60 * 1000), // … within this window
+      bindMaxFailures: positiveInt(10),
+      bindWindowMs: positiveInt(15 * 60 * 1000), // … within this window
     })
     .prefault({}),
   tls: z
@@ -351,11 +283,7 @@ export const configSchema = z.object({
         .int()
         .nonnegative()
         .default(15 * 60 * 1000),
-      maintenanceIntervalMs: z
-        .number()
-        .int()
-        .positive()
-        .default(3600 * 1000),
+      maintenanceIntervalMs: positiveInt(3600 * 1000),
       changesRetentionMs: z
         .number()
         .int()
@@ -374,37 +302,21 @@ export const configSchema = z.object({
     .object({
       signIn: z
         .object({
-          accountMaxFailures: z.number().int().positive().default(10), // failures per account …
-          accountWindowMs: z
-            .number()
-            .int()
-            .positive()
-            .default(15 * 60_000), // … within this window, then a lockout of …
-          accountLockoutMs: z
-            .number()
-            .int()
-            .positive()
-            .default(15 * 60_000),
-          addressMaxFailures: z.number().int().positive().default(100), // failures per client address (IPv6 /64) …
-          addressWindowMs: z.number().int().positive().default(3600_000), // … within this window, then a lockout of …
-          addressLockoutMs: z.number().int().positive().default(3600_000),
+          accountMaxFailures: positiveInt(10), // failures per account …
+          accountWindowMs: positiveInt(15 * 60_000), // … within this window, then a lockout of …
+          accountLockoutMs: positiveInt(15 * 60_000),
+          addressMaxFailures: positiveInt(100), // failures per client address (IPv6 /64) …
+          addressWindowMs: positiveInt(3600_000), // … within this window, then a lockout of …
+          addressLockoutMs: positiveInt(3600_000),
           freeFailures: z.number().int().nonnegative().default(3), // failures in a row on an account before delays
           baseDelayMs: z.number().int().nonnegative().default(1000), // first delay, doubled each failure …
           maxDelayMs: z.number().int().nonnegative().default(60_000), // … up to this
-          knownAddressTtlMs: z
-            .number()
-            .int()
-            .positive()
-            .default(30 * 86400_000), // a usual address is forgotten after this
-          historyRetentionMs: z
-            .number()
-            .int()
-            .positive()
-            .default(90 * 86400_000), // sign-ins kept for the user to see
+          knownAddressTtlMs: positiveInt(30 * 86400_000), // a usual address is forgotten after this
+          historyRetentionMs: positiveInt(90 * 86400_000), // sign-ins kept for the user to see
         })
         .prefault({}),
       firstPasswordDeadlineHours: z.number().nonnegative().default(6), // 0 = no deadline
-      sessionPollMs: z.number().int().positive().default(2000),
+      sessionPollMs: positiveInt(2000),
       // Administrators (any role but user) must turn the second factor on: until then their API session may only enrol.
       requireSecondFactorForAdmins: z.boolean().default(true),
     })
@@ -433,13 +345,9 @@ export const configSchema = z.object({
     .object({
       serviceLevelDays: z.number().int().nonnegative().default(5),
       holidays: z.array(z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/)).default(['01-01', '04-30', '05-01', '09-02']),
-      credentialTtlHours: z.number().int().positive().default(72),
-      maxDocumentBytes: z
-        .number()
-        .int()
-        .positive()
-        .default(10 * 1024 * 1024),
-      runIntervalMs: z.number().int().positive().default(60_000),
+      credentialTtlHours: positiveInt(72),
+      maxDocumentBytes: positiveInt(10 * 1024 * 1024),
+      runIntervalMs: positiveInt(60_000),
     })
     .prefault({}),
   // GET /metrics (Prometheus text format, core/metrics.ts): an administrator's or auditor's bearer
@@ -461,7 +369,7 @@ export const configSchema = z.object({
       pricePerGb: z.number().nonnegative().default(50_000),
       pricePerMailbox: z.number().nonnegative().default(0),
       diskOverhead: z.number().min(1).default(2),
-      growthWindowDays: z.number().int().positive().default(90),
+      growthWindowDays: positiveInt(90),
     })
     .prefault({}),
   log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
