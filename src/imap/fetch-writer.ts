@@ -125,7 +125,8 @@ export class FetchWriter {
 
   /**
    * Start reading a message's small section [start, end) now, so that it is ready when the message
-   * is written (the file reads of a FETCH of many bodies overlap instead of taking turns). At most
+   * is written (when reads go through the thread pool, storage/file-range.ts, those of a FETCH of many
+   * bodies overlap instead of taking turns; read inline, they are simply done ahead). At most
    * READ_AHEAD at a time; a large section is streamed when written, as before. `dispose` drops
    * what was read ahead and not written.
    */

@@ -42,7 +42,7 @@ export interface FileRangeReaderOptions {
 }
 
 export class FileRangeReader {
-  /** Reads made inline and through the thread pool, since start (for tests and metrics). */
+  /** Reads made inline and through the thread pool, and slow inline reads, since start (for tests). */
   readonly counts = { inline: 0, pooled: 0, slow: 0 };
   private poolUntil = -Infinity;
   /** The last WINDOW inline reads, newest in bit 0: 1 = slow. */
@@ -126,7 +126,7 @@ async function readPooled(file: string, start: number, end?: number): Promise<Bu
 }
 
 /** The process's reader (the blob store's). */
-export const fileRanges = new FileRangeReader();
+const fileRanges = new FileRangeReader();
 
 /** Bytes [start, end) of a file (to its end when `end` is not given); fewer if the file is shorter. */
 export function readFileRange(file: string, start = 0, end?: number): Promise<Buffer> {
